@@ -1,0 +1,28 @@
+/** A one-line progress bar for a TTY, redrawn in place. */
+export class ProgressBar {
+  private lastLength = 0;
+  constructor(private readonly out: NodeJS.WriteStream, private readonly label: string) {}
+
+  update(step: number, totalSteps: number, epoch: number, epochs: number, loss: number | undefined, acc: number | undefined, samplesPerSec: number): void {
+    const width = 24;
+    const frac = totalSteps > 0 ? Math.min(1, step / totalSteps) : 0;
+    const filled = Math.round(frac * width);
+    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+    const parts = [
+      `${this.label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%`,
+      `epoch ${epoch}/${epochs}`,
+      loss !== undefined ? `loss ${loss.toFixed(4)}` : '',
+      acc !== undefined ? `acc ${(acc * 100).toFixed(1)}%` : '',
+      `${Math.round(samplesPerSec).toLocaleString('en-US')} samples/s`,
+    ].filter(Boolean);
+    const line = parts.join('  ');
+    const columns = this.out.columns || 120;
+    const shown = line.length > columns - 1 ? line.slice(0, columns - 1) : line;
+    this.out.write('\r' + shown + ' '.repeat(Math.max(0, this.lastLength - shown.length)));
+    this.lastLength = shown.length;
+  }
+
+  finish(): void {
+    if (this.lastLength > 0) this.out.write('\r' + ' '.repeat(this.lastLength) + '\r');
+  }
+}

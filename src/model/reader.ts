@@ -1,0 +1,151 @@
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { didYouMean, type ModelDiagnostic } from './diagnostics';
+
+export type Range = [start: number, end: number];
+
+/** Where a node sits in the text; the whole document when the node has no position. */
+export function rangeOf(node: unknown, fallback: Range): Range {
+  const r = (node as { range?: [number, number, number] } | null)?.range;
+  return r ? [r[0], r[1]] : fallback;
+}
+
+export function describe(node: unknown): string {
+  if (node === null || node === undefined) return 'nothing';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'nothing';
+    if (typeof v === 'string') return `'${v}'`;
+    return String(v);
+  }
+  return 'an unexpected value';
+}
+
+interface NumberRule {
+  integer?: boolean;
+  min?: number;
+  /** A value must be strictly greater than this. */
+  above?: number;
+  max?: number;
+  /** A value must be strictly less than this. */
+  below?: number;
+}
+
+/** Collects diagnostics while reading a document; reading never throws. */
+export class Reporter {
+  readonly diagnostics: ModelDiagnostic[] = [];
+  constructor(readonly whole: Range) {}
+
+  error(range: Range, message: string): void {
+    this.diagnostics.push({ severity: 'error', message, start: range[0], end: range[1] });
+  }
+  warning(range: Range, message: string): void {
+    this.diagnostics.push({ severity: 'warning', message, start: range[0], end: range[1] });
+  }
+  get hasErrors(): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error');
+  }
+}
+
+/**
+ * Reads one YAML mapping: reports unknown keys (with "did you mean") and typed values with their
+ * own ranges. `notYet` keys belong to format v1 but are not available in this version.
+ */
+export class MapReader {
+  private readonly pairs = new Map<string, Pair>();
+
+  constructor(
+    private readonly r: Reporter,
+    readonly map: YAMLMap,
+    readonly where: string,
+    known: readonly string[],
+    notYet: readonly string[] = [],
+  ) {
+    for (const pair of map.items) {
+      const keyNode = pair.key;
+      const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
+      const keyRange = rangeOf(keyNode, rangeOf(map, r.whole));
+      if (key === undefined) {
+        r.error(keyRange, `Keys in ${where} must be plain names.`);
+      } else if (notYet.includes(key)) {
+        r.error(keyRange, `'${key}' in ${where} is part of the model format but not available in this version of TrainLens.`);
+      } else if (!known.includes(key)) {
+        r.error(keyRange, `Unknown key '${key}' in ${where}.${didYouMean(key, known)}`);
+      } else {
+        this.pairs.set(key, pair);
+      }
+    }
+  }
+
+  has(key: string): boolean {
+    return this.pairs.has(key);
+  }
+
+  node(key: string): Node | undefined {
+    return (this.pairs.get(key)?.value ?? undefined) as Node | undefined;
+  }
+
+  keyRange(key: string): Range {
+    const p = this.pairs.get(key);
+    return rangeOf(p?.key, rangeOf(this.map, this.r.whole));
+  }
+
+  valueRange(key: string): Range {
+    const p = this.pairs.get(key);
+    return p?.value ? rangeOf(p.value, this.keyRange(key)) : this.keyRange(key);
+  }
+
+  /** The map's own range, for "missing key" messages. */
+  get range(): Range {
+    return rangeOf(this.map, this.r.whole);
+  }
+
+  number(key: string, fallback: number, rule: NumberRule = {}): number {
+    const node = this.node(key);
+    if (!this.has(key)) return fallback;
+    const v = isScalar(node) ? node.value : undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      this.r.error(this.valueRange(key), `'${key}' must be a ${rule.integer ? 'whole ' : ''}number, not ${describe(node)}.`);
+      return fallback;
+    }
+    const problem = checkNumber(v, rule);
+    if (problem) {
+      this.r.error(this.valueRange(key), `'${key}' ${problem}, got ${v}.`);
+      return fallback;
+    }
+    return v;
+  }
+
+  /** A name from a fixed list; names in `notYet` get a "not available yet" message. */
+  choice<T extends string>(key: string, values: readonly T[], notYet: readonly string[], fallback: T | undefined): T | undefined {
+    if (!this.has(key)) return fallback;
+    return readChoice(this.r, this.node(key), this.valueRange(key), key, values, notYet) ?? fallback;
+  }
+}
+
+export function checkNumber(v: number, rule: NumberRule): string | undefined {
+  if (rule.integer && !Number.isInteger(v)) return 'must be a whole number';
+  if (rule.min !== undefined && v < rule.min) return `must be at least ${rule.min}`;
+  if (rule.above !== undefined && v <= rule.above) return `must be greater than ${rule.above}`;
+  if (rule.max !== undefined && v > rule.max) return `must be at most ${rule.max}`;
+  if (rule.below !== undefined && v >= rule.below) return `must be less than ${rule.below}`;
+  return undefined;
+}
+
+export function readChoice<T extends string>(
+  r: Reporter, node: unknown, range: Range, what: string, values: readonly T[], notYet: readonly string[],
+): T | undefined {
+  const v = isScalar(node) ? node.value : undefined;
+  if (typeof v !== 'string') {
+    r.error(range, `'${what}' must be one of ${values.join(', ')}; got ${describe(node)}.`);
+    return undefined;
+  }
+  if ((values as readonly string[]).includes(v)) return v as T;
+  if (notYet.includes(v)) {
+    r.error(range, `${what} '${v}' is part of the model format but not available in this version of TrainLens (available: ${values.join(', ')}).`);
+  } else {
+    r.error(range, `Unknown ${what} '${v}'.${didYouMean(v, [...values, ...notYet])} Expected one of: ${values.join(', ')}.`);
+  }
+  return undefined;
+}
