@@ -1,1 +1,52 @@
-export function activate(){}
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { RunManager } from './training/runs';
+import { ModelDocuments, MODEL_SELECTOR, isModelDocument } from './editor/models';
+import { ModelDiagnostics } from './editor/diagnostics';
+import { ModelCodeLens } from './editor/codelens';
+import { TrainingStatusBar } from './editor/statusbar';
+import { registerCommands } from './editor/commands';
+import { ChartsPanel, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panel';
+
+/** What activate() returns: the live objects, for the integration tests. */
+export interface TrainLensApi {
+  runs: RunManager;
+  charts: ChartsPanel;
+  models: ModelDocuments;
+}
+
+export function activate(context: vscode.ExtensionContext): TrainLensApi {
+  // dist/extension.js and dist/worker.js sit side by side.
+  const runs = new RunManager(path.join(__dirname, 'worker.js'));
+  const models = new ModelDocuments();
+  const charts = new ChartsPanel(context.extensionUri, runs);
+  const codeLens = new ModelCodeLens(models, runs);
+
+  const updateContext = (): void => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const active = doc && isModelDocument(doc) ? runs.isRunning(doc.uri.toString()) : false;
+    void vscode.commands.executeCommand('setContext', 'trainlens.activeTraining', active);
+    void vscode.commands.executeCommand('setContext', 'trainlens.anyTraining', runs.anyRunning);
+    void vscode.commands.executeCommand('setContext', 'trainlens.panelHasRun', runs.latest !== undefined);
+  };
+  const runEvents = runs.onEvent((e) => { if (e.type !== 'progress') updateContext(); });
+
+  context.subscriptions.push(
+    new ModelDiagnostics(models),
+    codeLens,
+    vscode.languages.registerCodeLensProvider(MODEL_SELECTOR, codeLens),
+    new TrainingStatusBar(runs),
+    charts,
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, new ChartsPanelSerializer(charts)),
+    vscode.window.onDidChangeActiveTextEditor(updateContext),
+    runEvents,
+    { dispose: () => runs.stopAll() },
+    ...registerCommands({ models, runs, charts }),
+  );
+  updateContext();
+  return { runs, charts, models };
+}
+
+export function deactivate(): void {
+  // Runs are stopped by the disposables registered in activate().
+}

@@ -92,7 +92,7 @@ export async function runLauncher(argv) {
     resolveExit(1);
   });
   const wb = { folder: args.folder, extensionDevelopmentPath: devPath, extensionTestsPath: args.extensionTestsPath };
-  await openWorkbench(page, server, { ...wb, onExit: (code) => resolveExit(code), logPrefix: '[exthost]' });
+  await openWorkbench(page, server, { ...wb, onExit: (code) => resolveExit(code) });
 
   if (!args.extensionTestsPath) {
     console.log(`[code] workbench at ${workbenchUrl(server, wb)}\n[code] press Ctrl+C to stop`);

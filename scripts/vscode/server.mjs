@@ -41,7 +41,7 @@ export const THEMES = {
 };
 
 const verbose = !!process.env.TRAINLENS_VSCODE_VERBOSE;
-const say = (msg) => console.log(`[vscode] ${msg}`);
+const say = (msg) => console.log(`[harness] ${msg}`);
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup registry
@@ -87,7 +87,7 @@ function installHandlers() {
       process.exit(code); // second signal: the exit handler still kills and removes
     }
     shuttingDown = true;
-    console.error(`[vscode] ${signal}: cleaning up`);
+    console.error(`[harness] ${signal}: cleaning up`);
     cleanupAll().finally(() => process.exit(code));
   };
   process.on('SIGINT', () => onSignal('SIGINT', 130));
@@ -97,13 +97,17 @@ function installHandlers() {
 
 /** Releases every registered resource, newest first (browser before server before temp dirs). */
 export async function cleanupAll() {
-  for (const r of resources.splice(0).reverse()) {
+  // A resource leaves the list only once released, so that an exit in the middle of this
+  // (second Ctrl+C, timeout) still kills what is left, synchronously, from the exit handler.
+  for (const r of [...resources].reverse()) {
     try {
       if (r.async) await withTimeout(r.async(), 10_000, `closing ${r.name}`);
     } catch (e) {
-      if (verbose) console.error(`[vscode] ${r.name}: ${e.message}`);
+      if (verbose) console.error(`[harness] ${r.name}: ${e.message}`);
     }
     try { r.sync(); } catch {}
+    const i = resources.indexOf(r);
+    if (i >= 0) resources.splice(i, 1);
   }
 }
 
@@ -357,6 +361,16 @@ function childPids() {
   return out;
 }
 
+// Workbench log lines that are expected on an offline machine and say nothing about the extension.
+const NOISE = [
+  /Resolving connection token|Resolved connection token/,
+  /Creating a socket \(|Updating additional builtin extensions cache/,
+  /ChatSessionStore:/,
+  /\[Service Worker\] registration/,
+  /ENOTFOUND|EAI_AGAIN|open-vsx\.org|marketplace|gallery/i,
+];
+export const isNoise = (text) => NOISE.some((re) => re.test(text));
+
 function formatLogArgs(args) {
   if (Array.isArray(args)) return util.format(...args);
   if (typeof args === 'string') return args;
@@ -385,11 +399,11 @@ export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensi
  * @param {{folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string,
  *   onExit?: (code: number) => void, onLog?: (level: string, text: string) => void,
  *   logPrefix?: string, printLog?: (level: string, text: string) => boolean}} opts
- *   printLog decides which log lines are printed (default: all).
+ *   printLog decides which log lines are printed (default: all but known offline noise).
  */
 export async function openWorkbench(page, server, opts = {}) {
-  const prefix = opts.logPrefix ?? '[vscode-log]';
-  const printLog = opts.printLog ?? (() => true);
+  const prefix = opts.logPrefix ?? '[vscode]';
+  const printLog = opts.printLog ?? ((_level, text) => verbose || !isNoise(text));
   await page.exposeFunction('codeAutomationLog', (level, args) => {
     const text = formatLogArgs(args);
     opts.onLog?.(level, text);

@@ -134,11 +134,25 @@ export type HostToWebview =
 
 // ─── webview → host ────────────────────────────────────────────────────────────
 
-export type WebviewToHost = { type: 'ready' } | { type: 'stop' } | { type: 'train' };
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'stop' }
+  | { type: 'train' }
+  /** The chart has drawn this many loss points of the run (sent after drawing, throttled). */
+  | { type: 'rendered'; runId: string; points: number };
 
 /** Accepts only well-formed webview messages; anything else is dropped by the caller. */
 export function isWebviewToHost(m: unknown): m is WebviewToHost {
-  if (typeof m !== 'object' || m === null) return false;
-  const t = (m as { type?: unknown }).type;
-  return (t === 'ready' || t === 'stop' || t === 'train') && Object.keys(m).length === 1;
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const o = m as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  switch (o.type) {
+    case 'ready': case 'stop': case 'train':
+      return keys === 'type';
+    case 'rendered':
+      return keys === 'points,runId,type' && typeof o.runId === 'string' && o.runId.length < 100 &&
+        typeof o.points === 'number' && Number.isInteger(o.points) && o.points >= 0;
+    default:
+      return false;
+  }
 }
