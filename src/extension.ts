@@ -44,9 +44,21 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     ...registerCommands({ models, runs, charts }),
   );
   updateContext();
+  const autoTrainFile = process.env.TRAINLENS_AUTOTRAIN;
+  if (autoTrainFile) {
+    delete process.env.TRAINLENS_AUTOTRAIN;
+    autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(`TrainLens: could not train ${autoTrainFile}: ${e instanceof Error ? e.message : String(e)}`));
+  }
   return { runs, charts, models };
 }
 
 export function deactivate(): void {
   // Runs are stopped by the disposables registered in activate().
+}
+
+/** `npm run train` opens VS Code with TRAINLENS_AUTOTRAIN naming the example to train at once. */
+async function autoTrain(file: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('trainlens.train', doc.uri);
 }

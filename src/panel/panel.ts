@@ -147,7 +147,7 @@ export class ChartsPanel implements vscode.Disposable {
     <div class="title"><h1 id="run-title">TrainLens</h1><span id="run-status" class="status"></span></div>
     <div class="toolbar">
       <button id="train" type="button" title="Train the model again">▶ Train</button>
-      <button id="stop" type="button" title="Stop after the current step" disabled>⏹ Stop</button>
+      <button id="stop" type="button" title="Stop after the current step" disabled>■ Stop</button>
     </div>
   </header>
   <p id="run-summary" class="summary">No run yet. Open a <code>*.nn.yaml</code> model file and choose <strong>▶ Train</strong>.</p>

@@ -1,0 +1,20 @@
+/**
+ * The integration-test entry VS Code loads into its extension host (the @vscode/test-electron
+ * convention: export run()). Runs every *.test.js beside it with mocha; zero tests is a failure.
+ */
+import Mocha from 'mocha';
+import * as path from 'node:path';
+import { readdirSync } from 'node:fs';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js'));
+  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+      else if (runner.stats && runner.stats.passes === 0) reject(new Error('no integration test ran'));
+      else resolve();
+    });
+  });
+}
