@@ -250,7 +250,7 @@ async function main() {
     say(`--- theme ${theme} (${THEMES[theme]}) ---`);
     const t0 = Date.now();
     const r = await runTheme(theme, { extension, examples, shotPath, timeoutMs: Number(opt.timeout) });
-    for (const c of r.checks) console.log(`  ✔ ${c}`);
+    for (const c of r.checks) console.log(c.startsWith('note: ') ? `  • ${c.slice(6)}` : `  ✔ ${c}`);
     if (r.extErrors.length) {
       console.log(`  errors logged by the workbench/extension host during the run:`);
       for (const e of r.extErrors.slice(0, 20)) console.log(`    ${e}`);

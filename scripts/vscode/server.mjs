@@ -418,7 +418,24 @@ export async function openWorkbench(page, server, opts = {}) {
   page.on('pageerror', (e) => {
     if (verbose) console.error(`[page] error: ${e.message}`);
   });
-  if (verbose) page.on('console', (m) => console.log(`[page] ${m.type()}: ${m.text()}`));
+  // Without a test module, the extension host's console reaches only the page's console, as
+  // "%c[Extension Host] %c<text>" with two CSS arguments: pass those lines on like the log above.
+  const forwardExtHostConsole = !opts.extensionTestsPath;
+  page.on('console', (m) => {
+    const text = m.text();
+    const ext = /^%c\[Extension Host\] %c/.exec(text);
+    if (ext && forwardExtHostConsole) {
+      const level = m.type() === 'warning' ? 'warn' : m.type() === 'log' ? 'info' : m.type();
+      const body = text.slice(ext[0].length).replace(/ color: [^ ]+ color: $/, '');
+      opts.onLog?.(level, body);
+      if (printLog(level, body)) {
+        const tag = level !== 'info' ? `${prefix} ${level}:` : prefix;
+        process.stdout.write(`${body.replace(/^/gm, `${tag} `)}\n`);
+      }
+    } else if (verbose) {
+      console.log(`[page] ${m.type()}: ${text}`);
+    }
+  });
   const url = workbenchUrl(server, opts);
   if (verbose) say(`opening ${url}`);
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });

@@ -35,18 +35,22 @@ export interface FinalMetrics {
   seconds: number;
 }
 
-export interface RunInfo {
-  runId: string;
-  /** Model file the run came from (URI or path, for display). */
-  source: string;
-  /** Short name for titles, e.g. "spiral.nn.yaml". */
-  title: string;
+/** The size of a run, known once the worker has built the model and the data. */
+export interface RunShape {
   parameters: number;
   trainSize: number;
   validationSize: number;
   batchSize: number;
   stepsPerEpoch: number;
   totalSteps: number;
+}
+
+export interface RunInfo extends RunShape {
+  runId: string;
+  /** Model file the run came from (URI or path, for display). */
+  source: string;
+  /** Short name for titles, e.g. "spiral.nn.yaml". */
+  title: string;
   epochs: number;
   optimizer: string;
 }
@@ -72,15 +76,9 @@ export type HostToWorker = StartMessage;
 
 // ─── worker → host ─────────────────────────────────────────────────────────────
 
-export interface StartedMessage {
+export interface StartedMessage extends RunShape {
   type: 'started';
   runId: string;
-  parameters: number;
-  trainSize: number;
-  validationSize: number;
-  batchSize: number;
-  stepsPerEpoch: number;
-  totalSteps: number;
 }
 
 /** Everything since the previous progress message: one loss per step, and finished epochs. */

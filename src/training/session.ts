@@ -100,10 +100,10 @@ export class TrainingSession {
     if (m.runId !== this.runId || !this.running) return;
     switch (m.type) {
       case 'started':
-        Object.assign(this.info, {
-          parameters: m.parameters, trainSize: m.trainSize, validationSize: m.validationSize,
-          batchSize: m.batchSize, stepsPerEpoch: m.stepsPerEpoch, totalSteps: m.totalSteps,
-        });
+        {
+          const { type, runId, ...shape } = m;
+          Object.assign(this.info, shape);
+        }
         this.emit({ type: 'started', session: this });
         break;
       case 'progress':
