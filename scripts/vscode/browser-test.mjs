@@ -6,7 +6,7 @@
 // development extension, a fresh copy of examples/ as the workspace. Then: open spiral.nn.yaml
 // from the explorer (Quick Open as fallback), wait for the CodeLens, click "Train", find the
 // webview's canvas#loss-chart and wait until it has drawn loss points (data-points > 0) and the
-// run is over (data-state="done", or 60 s), and screenshot the workbench.
+// run is over (data-state="finished", or 60 s), and screenshot the workbench.
 //
 //   node scripts/vscode/browser-test.mjs                       # themes dark and light
 //   node scripts/vscode/browser-test.mjs --theme hc
@@ -45,11 +45,20 @@ const say = (msg) => console.log(`[test:browser] ${msg}`);
 
 class StepError extends Error {}
 
+// canvas#loss-chart's data-state is the run's status; at the end of a run it is "finished".
+// A run that stopped or failed on its own is a failure.
+const DONE_STATES = new Set(['finished']);
+const FAILED_STATES = new Set(['failed', 'error', 'stopped']);
+
+// Set when the workbench reports that the extension failed to activate: no point waiting then.
+let fatal = null;
+
 /** Polls `fn` until it returns a truthy value; throws StepError(what) after `ms`. */
 async function poll(what, ms, fn, interval = 250) {
   const deadline = Date.now() + ms;
   let lastError;
   while (Date.now() < deadline) {
+    if (fatal) throw new StepError(`${fatal} (while waiting for ${what})`);
     try {
       const v = await fn();
       if (v) return v;
@@ -58,7 +67,7 @@ async function poll(what, ms, fn, interval = 250) {
     }
     await sleep(interval);
   }
-  throw new StepError(`${what} did not happen within ${Math.round(ms / 1000)} s` +
+  throw new StepError(`timed out after ${Math.round(ms / 1000)} s waiting for ${what}` +
     (lastError ? ` (last error: ${lastError.message.split('\n')[0]})` : ''));
 }
 
@@ -111,6 +120,8 @@ async function openModelFile(page, file, checks) {
 async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
   const checks = [];
   const extErrors = [];
+  fatal = null;
+  fs.rmSync(path.join(SHOTS, `failure-${theme}.png`), { force: true }); // from an earlier run
   let page;
   let server;
   const t0 = Date.now();
@@ -125,6 +136,7 @@ async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
         extensionDevelopmentPath: extension,
         onLog: (level, text) => {
           if (level === 'error' && !isNoise(text)) extErrors.push(text.split('\n')[0]);
+          if (/Activating extension .* failed/.test(text)) fatal = text.split('\n')[0].replace(/^Error: /, '');
         },
         printLog: (level, text) => !isNoise(text) && level !== 'trace' && level !== 'debug',
       });
@@ -150,6 +162,7 @@ async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
       let sawStop = false;
       let chart = null;
       let firstPointsAt = null;
+      let retried = false;
       const chartDeadline = Date.now() + 60_000;
       let doneDeadline = null;
       for (;;) {
@@ -161,6 +174,7 @@ async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
               `(${((Date.now() - clickedAt) / 1000).toFixed(1)} s after the click)`);
           }
         }
+        if (fatal) throw new StepError(fatal);
         chart = await readLossChart(page);
         const points = chart && /^\d+$/.test(chart.points ?? '') ? Number(chart.points) : 0;
         if (points > 0 && firstPointsAt === null) {
@@ -169,7 +183,18 @@ async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
           checks.push(`webview canvas#loss-chart has data-points=${points} ` +
             `(${((firstPointsAt - clickedAt) / 1000).toFixed(1)} s after the click)`);
         }
-        if (points > 0 && chart.state === 'done') break;
+        if (points > 0 && DONE_STATES.has(chart.state)) break;
+        if (FAILED_STATES.has(chart?.state)) {
+          throw new StepError(`training ended with data-state=${JSON.stringify(chart.state)} ` +
+            `(data-points=${JSON.stringify(chart.points)})`);
+        }
+        // A click that lands while the lens is being re-rendered can be lost: a person clicks again.
+        if (firstPointsAt === null && !retried && Date.now() - clickedAt > 15_000 &&
+            await trainLens.isVisible().catch(() => false)) {
+          retried = true;
+          checks.push('note: nothing trained 15 s after the click; clicked "Train" again');
+          await trainLens.click();
+        }
         if (firstPointsAt === null && Date.now() > chartDeadline) {
           throw new StepError(chart
             ? `canvas#loss-chart never reported loss points (data-points=${JSON.stringify(chart.points)}, ` +
@@ -178,15 +203,14 @@ async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
               `(${page.frames().length} frames on the page)`);
         }
         if (doneDeadline !== null && Date.now() > doneDeadline) {
-          checks.push(`note: training not done after 60 s of charting (data-state=${JSON.stringify(chart?.state)}); ` +
-            'taking the screenshot anyway');
-          break;
+          throw new StepError(`training not finished after 60 s of charting (data-state=${JSON.stringify(chart?.state)})`);
         }
         await sleep(150);
       }
       const trainingSecs = (Date.now() - clickedAt) / 1000;
-      if (chart?.state === 'done') {
-        checks.push(`training done: data-state="done", data-points=${chart.points} ` +
+      const done = DONE_STATES.has(chart?.state);
+      if (done) {
+        checks.push(`training done: data-state=${JSON.stringify(chart.state)}, data-points=${chart.points} ` +
           `(${trainingSecs.toFixed(1)} s after the click)`);
       }
       // A run that takes seconds must show the Stop lens; a very short one may finish between
@@ -197,7 +221,7 @@ async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
         }
         checks.push(`note: "Stop" lens not observed (run lasted ${trainingSecs.toFixed(1)} s, too short to assert)`);
       }
-      if (chart?.state === 'done') {
+      if (done) {
         const lensAfter = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
         await poll('the CodeLens to return to "Train" after training', 15_000, () => lensAfter.isVisible());
         checks.push('CodeLens back to "Train" after the run');
@@ -218,8 +242,13 @@ async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
         () => {},
       );
     }
-    const serverLog = server?.logTail?.(30) ?? '';
-    return { theme, ok: false, checks, extErrors, error: e, serverLog };
+    const serverLog = (server?.logTail?.(40) ?? '').split('\n').filter((l) => l.trim()).slice(-25).join('\n');
+    // VS Code's own notifications (an extension failing to activate, a command error) say why.
+    const toasts = page
+      ? await page.$$eval('.notification-list-item-message', (els) => els.map((e) => e.textContent.trim()))
+        .catch(() => [])
+      : [];
+    return { theme, ok: false, checks, extErrors, error: e, serverLog, toasts };
   } finally {
     await cleanupAll();
   }
@@ -261,6 +290,7 @@ async function main() {
     } else {
       failed++;
       console.error(`  ✘ ${r.error instanceof StepError ? r.error.message : r.error.stack}`);
+      for (const t of r.toasts) console.error(`  VS Code notification: ${t}`);
       if (r.serverLog) console.error(`  --- server log (last lines) ---\n${r.serverLog}`);
       say(`theme ${theme}: FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }

@@ -22,7 +22,6 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -162,7 +161,12 @@ function runLogged(cmd, args, opts, logFile) {
     const beat = setInterval(() => {
       say(`  ... still installing (${Math.round((Date.now() - started) / 1000)} s; log: ${logFile})`);
     }, 15_000);
-    const finish = (err) => { clearInterval(beat); fs.closeSync(log); err ? reject(err) : resolve(); };
+    const finish = (err) => {
+      clearInterval(beat);
+      fs.closeSync(log);
+      if (err) reject(err);
+      else resolve();
+    };
     child.on('error', finish);
     child.on('exit', (code, signal) => {
       if (code === 0) finish();

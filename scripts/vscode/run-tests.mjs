@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { createRequire } from 'node:module';
 import { ensureCodeServer, repoRoot } from './ensure-code-server.mjs';
 
@@ -77,7 +77,7 @@ function watchMochaSummary() {
     buf += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     let nl;
     while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).replace(/\x1b\[[0-9;]*m/g, '');
+      const line = stripVTControlCharacters(buf.slice(0, nl));
       buf = buf.slice(nl + 1);
       let m;
       if ((m = /^(?:\[[^\]]*\]\s*)?\s*(\d+) passing\b/.exec(line))) counts.passing = (counts.passing ?? 0) + Number(m[1]);

@@ -210,12 +210,21 @@ export async function startServer({ theme = 'dark', settings = {}, startTimeoutM
     JSON.stringify(userSettings(theme, settings), null, 2) + '\n',
   );
   const logFile = path.join(root, 'server.log');
+  // VS Code applies the themes of a development extension automatically, and counts as such every
+  // extension lying under an --extensionDevelopmentPath. Installed inside the repository (itself the
+  // development extension), VS Code's built-in theme extensions would all qualify and the chosen
+  // theme would be ignored. So the server runs from a path outside: a symlink, kept unresolved.
+  const appLink = path.join(root, 'code-server');
+  fs.symlinkSync(cs.pkgDir, appLink, 'dir');
+  const serverMain = path.join(appLink, path.relative(cs.pkgDir, cs.serverMain));
 
   let lastError;
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = await freePort();
     const args = [
-      cs.serverMain,
+      '--preserve-symlinks',
+      '--preserve-symlinks-main',
+      serverMain,
       '--host', HOST,
       '--port', String(port),
       '--without-connection-token',
@@ -237,7 +246,7 @@ export async function startServer({ theme = 'dark', settings = {}, startTimeoutM
     const pgid = child.pid;
     for (const stream of [child.stdout, child.stderr]) {
       stream.on('data', (d) => {
-        fs.writeSync(log, d);
+        if (!stopped) { try { fs.writeSync(log, d); } catch {} }
         if (verbose) process.stdout.write(String(d).replace(/^(?=.)/gm, '[server] '));
       });
     }
@@ -432,6 +441,10 @@ export async function openWorkbench(page, server, opts = {}) {
         const tag = level !== 'info' ? `${prefix} ${level}:` : prefix;
         process.stdout.write(`${body.replace(/^/gm, `${tag} `)}\n`);
       }
+    } else if (m.type() === 'error' && /Activating extension .* failed/.test(text)) {
+      // An extension that throws in activate(): the workbench says so only here and in a toast.
+      opts.onLog?.('error', text);
+      if (printLog('error', text)) process.stdout.write(`${prefix} error: ${text}\n`);
     } else if (verbose) {
       console.log(`[page] ${m.type()}: ${text}`);
     }
