@@ -6,17 +6,27 @@ import { lineColumn, type ModelDiagnostic } from '../model/diagnostics';
 import { runTraining, type LoopMessage } from '../training/loop';
 import type { ModelSpec } from '../model/spec';
 import { ProgressBar } from './progress';
+import { gradcheckModel } from '../engine/check';
 
 const USAGE = `Usage:
-  trainlens train FILE [--json] [--epochs N] [--seed S]
+  trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
+  trainlens gradcheck FILE [--json] [--batch N] [--entries N]
   trainlens check FILE...
 
-  train   trains the model in FILE and prints the final metrics
-          --json       one JSON object per line: {"type":"epoch",...} per epoch, then {"type":"done",...}
-          --epochs N   overrides train.epochs
-          --seed S     overrides train.seed
-  check   prints the problems in each model file as file:line:col: severity: message
-          and exits 1 if any has errors`;
+  train      trains the model in FILE and prints the final metrics
+             --json           one JSON object per line: {"type":"epoch",...} per epoch, then {"type":"done",...}
+             --epochs N       overrides train.epochs
+             --seed S         overrides train.seed
+             --stats-every N  with --json, a {"type":"stats",...} line every N steps from step 0
+                              (per layer: activation mean/std/histogram, dead and saturated
+                              fractions, gradient norm, update/weight ratio)
+  gradcheck  checks every parameter's gradient in float64 against centered differences over a
+             batch of N training samples (default 8), up to N entries per parameter (default 64);
+             relative error ‖analytic − numeric‖/max(‖analytic‖, ‖numeric‖), read as cs231n does:
+             ≤1e-7 good, ≤1e-4 acceptable only at kinks, ≤1e-2 uncomfortable, above: wrong.
+             Exits 1 if any parameter is above 1e-4.
+  check      prints the problems in each model file as file:line:col: severity: message
+             and exits 1 if any has errors`;
 
 /** A usage or input problem: printed as one line, never with a stack trace. */
 class CliError extends Error {}
@@ -26,6 +36,7 @@ export function main(argv: string[], out: NodeJS.WriteStream = process.stdout, e
     const [command, ...rest] = argv;
     switch (command) {
       case 'train': return train(rest, out, err);
+      case 'gradcheck': return gradcheck(rest, out, err);
       case 'check': return check(rest, out);
       case undefined: case '-h': case '--help': case 'help':
         out.write(USAGE + '\n');
@@ -39,30 +50,39 @@ export function main(argv: string[], out: NodeJS.WriteStream = process.stdout, e
   }
 }
 
-interface TrainArgs { file: string; json: boolean; epochs?: number; seed?: number }
+interface Args { file: string; json: boolean; epochs?: number; seed?: number; statsEvery?: number; batch?: number; entries?: number }
 
-function parseTrainArgs(args: string[]): TrainArgs {
+const NUMBER_FLAGS: Record<string, { key: keyof Args; min: number }> = {
+  '--epochs': { key: 'epochs', min: 1 },
+  '--seed': { key: 'seed', min: 0 },
+  '--stats-every': { key: 'statsEvery', min: 1 },
+  '--batch': { key: 'batch', min: 1 },
+  '--entries': { key: 'entries', min: 1 },
+};
+
+/** One model file and the flags a command accepts. */
+function parseArgs(command: string, args: string[], allowed: string[]): Args {
   const files: string[] = [];
-  const result: Partial<TrainArgs> = { json: false };
+  const result: Record<string, unknown> = { json: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') ? a.split('=', 2) as [string, string | undefined] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new CliError(`${flag} needs a value.`);
-      return v;
-    };
-    switch (flag) {
-      case '--json': result.json = true; break;
-      case '--epochs': result.epochs = wholeNumber(flag, value(), 1); break;
-      case '--seed': result.seed = wholeNumber(flag, value(), 0); break;
-      default:
-        if (a.startsWith('-')) throw new CliError(`unknown option '${a}'.\n${USAGE}`);
-        files.push(a);
+    if (!a.startsWith('-')) {
+      files.push(a);
+      continue;
     }
+    if (!allowed.includes(flag)) throw new CliError(`${command} does not take '${a}'.\n${USAGE}`);
+    if (flag === '--json') {
+      result.json = true;
+      continue;
+    }
+    const v = inline ?? args[++i];
+    if (v === undefined) throw new CliError(`${flag} needs a value.`);
+    const spec = NUMBER_FLAGS[flag];
+    result[spec.key] = wholeNumber(flag, v, spec.min);
   }
-  if (files.length !== 1) throw new CliError(`train takes one model file.\n${USAGE}`);
-  return { ...result, file: files[0] } as TrainArgs;
+  if (files.length !== 1) throw new CliError(`${command} takes one model file.\n${USAGE}`);
+  return { ...result, file: files[0] } as Args;
 }
 
 function wholeNumber(flag: string, v: string, min: number): number {
@@ -100,22 +120,47 @@ function check(files: string[], out: NodeJS.WriteStream): number {
   return errors > 0 ? 1 : 0;
 }
 
-function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): number {
-  const a = parseTrainArgs(args);
-  const { text, source } = readModel(a.file);
-  for (const d of source.diagnostics) err.write(formatDiagnostic(a.file, text, d) + '\n');
-  if (!source.spec) {
-    err.write(`trainlens: ${a.file} has errors; nothing was trained.\n`);
-    return 1;
+/** The model's spec, or undefined after printing its diagnostics. */
+function loadSpec(file: string, err: NodeJS.WriteStream, what: string): ModelSpec | undefined {
+  const { text, source } = readModel(file);
+  for (const d of source.diagnostics) err.write(formatDiagnostic(file, text, d) + '\n');
+  if (!source.spec) err.write(`trainlens: ${file} has errors; nothing was ${what}.\n`);
+  return source.spec;
+}
+
+function gradcheck(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): number {
+  const a = parseArgs('gradcheck', args, ['--json', '--batch', '--entries', '--seed']);
+  const loaded = loadSpec(a.file, err, 'checked');
+  if (!loaded) return 1;
+  const spec = { ...loaded, train: { ...loaded.train, seed: a.seed ?? loaded.train.seed } };
+  const r = gradcheckModel(spec, { batch: a.batch, entries: a.entries });
+  if (a.json) {
+    out.write(JSON.stringify({ type: 'gradcheck', maxRelError: r.maxRelError, batch: r.batch, params: r.params }) + '\n');
+  } else {
+    const width = Math.max(...r.params.map((p) => p.name.length));
+    for (const p of r.params) {
+      const kinks = p.kinks > 0 ? `, ${p.kinks} at kinks skipped` : '';
+      out.write(`${p.name.padEnd(width)}  ${p.relError.toExponential(2).padStart(9)}  ${p.verdict.padEnd(13)} (${p.checked} of ${p.size} entries${kinks})\n`);
+    }
+    out.write(`${path.basename(a.file)}: max relative error ${r.maxRelError.toExponential(2)} over a batch of ${r.batch} (float64)\n`);
   }
+  return r.maxRelError > 1e-4 ? 1 : 0;
+}
+
+function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): number {
+  const a = parseArgs('train', args, ['--json', '--epochs', '--seed', '--stats-every']);
+  if (a.statsEvery !== undefined && !a.json) throw new CliError('--stats-every writes JSON lines; use it with --json.');
+  const loaded = loadSpec(a.file, err, 'trained');
+  if (!loaded) return 1;
   const spec: ModelSpec = {
-    ...source.spec,
-    train: { ...source.spec.train, epochs: a.epochs ?? source.spec.train.epochs, seed: a.seed ?? source.spec.train.seed },
+    ...loaded,
+    train: { ...loaded.train, epochs: a.epochs ?? loaded.train.epochs, seed: a.seed ?? loaded.train.seed },
   };
   const bar = !a.json && out.isTTY ? new ProgressBar(out, path.basename(a.file)) : undefined;
   let totalSteps = 0;
   const post = (m: LoopMessage): void => {
     if (m.type === 'started') totalSteps = m.totalSteps;
+    if (m.type === 'stats') out.write(JSON.stringify({ type: 'stats', ...m.stats }) + '\n');
     if (m.type !== 'progress') return;
     if (a.json) {
       for (const e of m.epochs) out.write(JSON.stringify({ type: 'epoch', ...e }) + '\n');
@@ -123,7 +168,7 @@ function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream)
       bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses[m.losses.length - 1], m.epochs.at(-1)?.trainAcc, m.samplesPerSec);
     }
   };
-  const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, post });
+  const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post });
   bar?.finish();
   if (result.type === 'error') {
     err.write(`trainlens: ${a.file}: ${result.message}\n`);
@@ -146,5 +191,10 @@ function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream)
 }
 
 if (require.main === module) {
+  // A closed pipe (`trainlens train … | head`) ends the output quietly, as other command-line tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   process.exitCode = main(process.argv.slice(2));
 }

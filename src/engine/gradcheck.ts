@@ -32,3 +32,28 @@ export function maxRelativeError(analytic: ArrayLike<number>, numeric: ArrayLike
   }
   return worst;
 }
+
+/** ‖a − n‖ / max(‖a‖, ‖n‖) over a set of entries; 0 when both are 0. */
+export function relativeErrorOfNorms(analytic: ArrayLike<number>, numeric: ArrayLike<number>): number {
+  let diff = 0;
+  let na = 0;
+  let nn = 0;
+  for (let i = 0; i < analytic.length; i++) {
+    const d = analytic[i] - numeric[i];
+    diff += d * d;
+    na += analytic[i] * analytic[i];
+    nn += numeric[i] * numeric[i];
+  }
+  const denom = Math.sqrt(Math.max(na, nn));
+  return denom === 0 ? 0 : Math.sqrt(diff) / denom;
+}
+
+export type Verdict = 'good' | 'kinks only' | 'uncomfortable' | 'wrong';
+
+/** cs231n's reading of a relative error (neural-networks-3 notes). */
+export function verdict(relError: number): Verdict {
+  if (!(relError <= 1e-2)) return 'wrong';
+  if (relError > 1e-4) return 'uncomfortable';
+  if (relError > 1e-7) return 'kinks only';
+  return 'good';
+}

@@ -9,15 +9,23 @@ export function initStd(init: InitSpec, fanIn: number): number {
     case 'small': return 0.01;
     case 'xavier': return 1 / Math.sqrt(fanIn);
     case 'he': return Math.sqrt(2 / fanIn);
-    case 'normal': return init.std;
+    case 'normal': case 'uniform': return init.std;
   }
 }
 
-/** Fills weights with N(0, std²) for the scheme; zeros draws nothing. */
+/**
+ * Fills weights for the scheme: N(0, std²), or for `uniform` U(−a, a) with a = std·√3 (which has
+ * that standard deviation). zeros draws nothing.
+ */
 export function initWeights(w: FloatArray, fanIn: number, init: InitSpec, rng: Rng): void {
   const std = initStd(init, fanIn);
   if (std === 0) {
     w.fill(0);
+    return;
+  }
+  if (init.type === 'uniform') {
+    const a = std * Math.sqrt(3);
+    for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * a;
     return;
   }
   for (let i = 0; i < w.length; i++) w[i] = rng.normal() * std;

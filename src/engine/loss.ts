@@ -1,29 +1,43 @@
 import type { FloatArray } from './tensor';
+import type { LossName } from '../model/spec';
+
+/** Class indices (softmax, svm) or target values, (N, C) row-major (mse). */
+export type Targets = Int32Array | Float32Array;
+
+export interface LossResult {
+  /** Mean over the batch. */
+  loss: number;
+  /** Rows whose highest score is the label (0 for regression). */
+  correct: number;
+}
 
 /**
- * softmax_loss: mean cross-entropy of softmax(scores) against integer labels.
- *   scores: (N, C)   labels: (N)   → loss, and dscores: (N, C) = (softmax − onehot) / N
- * Subtracts each row's max before exponentiating, so large scores cannot overflow.
- * Also counts the rows whose arg-max is the label.
+ * A loss over a batch of scores (N, C). Rows of the targets start at `offset`.
+ * With dscores, also writes ∂loss/∂scores: (N, C).
  */
-export function softmaxLoss(
-  scores: FloatArray, labels: Int32Array, labelOffset: number, n: number, c: number,
-  dscores: FloatArray | undefined,
-): { loss: number; correct: number } {
+export type LossFunction = (
+  scores: FloatArray, targets: Targets, offset: number, n: number, c: number, dscores: FloatArray | undefined,
+) => LossResult;
+
+function argmax(scores: FloatArray, o: number, c: number): number {
+  let best = 0;
+  for (let j = 1; j < c; j++) if (scores[o + j] > scores[o + best]) best = j;
+  return best;
+}
+
+/**
+ * softmax cross-entropy: L_i = −log(e^{s_y} / Σ_j e^{s_j}), mean over N.
+ * dscores = (softmax − onehot) / N. Subtracts each row's max first, so large scores cannot overflow.
+ */
+export const softmaxLoss: LossFunction = (scores, targets, offset, n, c, dscores) => {
   let loss = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {
     const o = i * c;
-    const y = labels[labelOffset + i];
-    let max = scores[o];
-    let argmax = 0;
-    for (let j = 1; j < c; j++) {
-      if (scores[o + j] > max) {
-        max = scores[o + j];
-        argmax = j;
-      }
-    }
-    if (argmax === y) correct++;
+    const y = targets[offset + i];
+    const best = argmax(scores, o, c);
+    if (best === y) correct++;
+    const max = scores[o + best];
     let sum = 0;
     for (let j = 0; j < c; j++) sum += Math.exp(scores[o + j] - max);
     const logSum = Math.log(sum);
@@ -36,4 +50,57 @@ export function softmaxLoss(
     }
   }
   return { loss: loss / n, correct };
+};
+
+/**
+ * Multiclass SVM (hinge), exactly as cs231n defines it, margin Δ = 1:
+ *   L_i = Σ_{j≠y} max(0, s_j − s_y + 1), mean over N.
+ * dscores: +1/N for each j whose margin is positive, −(their count)/N at y.
+ */
+export const svmLoss: LossFunction = (scores, targets, offset, n, c, dscores) => {
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * c;
+    const y = targets[offset + i];
+    if (argmax(scores, o, c) === y) correct++;
+    const sy = scores[o + y];
+    let positive = 0;
+    for (let j = 0; j < c; j++) {
+      if (j === y) continue;
+      const margin = scores[o + j] - sy + 1;
+      if (margin > 0) {
+        loss += margin;
+        positive++;
+        if (dscores) dscores[o + j] = 1 / n;
+      } else if (dscores) {
+        dscores[o + j] = 0;
+      }
+    }
+    if (dscores) dscores[o + y] = -positive / n;
+  }
+  return { loss: loss / n, correct };
+};
+
+/**
+ * Mean squared error over every output, as PyTorch's MSELoss: L = Σ (s − t)² / (N·C).
+ * dscores = 2(s − t) / (N·C).
+ */
+export const mseLoss: LossFunction = (scores, targets, offset, n, c, dscores) => {
+  let loss = 0;
+  const count = n * c;
+  const t0 = offset * c;
+  for (let k = 0; k < count; k++) {
+    const d = scores[k] - targets[t0 + k];
+    loss += d * d;
+    if (dscores) dscores[k] = (2 * d) / count;
+  }
+  return { loss: loss / count, correct: 0 };
+};
+
+export const LOSS_FUNCTIONS: Record<LossName, LossFunction> = { softmax: softmaxLoss, svm: svmLoss, mse: mseLoss };
+
+/** Whether the loss compares scores with class labels (so accuracy means something). */
+export function isClassification(loss: LossName): boolean {
+  return loss !== 'mse';
 }

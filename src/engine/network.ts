@@ -1,89 +1,133 @@
 import { Rng } from './rng';
-import type { Dtype, FloatArray, Param } from './tensor';
-import type { Layer } from './layers/layer';
-import { DenseLayer } from './layers/dense';
-import { ActivationLayer } from './layers/activation';
-import { softmaxLoss } from './loss';
-import { allocate } from './tensor';
-import type { InitSpec, LayerSpec } from '../model/spec';
+import { allocate, type Dtype, type FloatArray, type Param } from './tensor';
+import { sizeOf, type Layer, type Shape } from './layers/layer';
+import { buildLayer } from './layers/index';
+import { LOSS_FUNCTIONS, type LossFunction, type Targets } from './loss';
+import type { InitSpec, LayerSpec, LossName } from '../model/spec';
 
-/** A feed-forward stack of layers ending in class scores, with a softmax loss on top. */
+export interface Regularization {
+  /** ½·l2·Σ‖W‖² */
+  l2: number;
+  /** l1·Σ‖W‖₁ */
+  l1: number;
+}
+
+export interface BatchLoss {
+  /** dataLoss + regLoss, the quantity being minimized */
+  loss: number;
+  dataLoss: number;
+  regLoss: number;
+  correct: number;
+}
+
+export interface NetworkOptions {
+  inputShape: Shape;
+  layers: readonly LayerSpec[];
+  init: InitSpec;
+  loss: LossName;
+  /** Init draws from this stream, layer by layer. */
+  initSeed: number;
+  /** Randomness during training (dropout). */
+  trainSeed: number;
+  dtype?: Dtype;
+}
+
+/** A feed-forward stack of layers ending in scores, with a loss on top. */
 export class Network {
   readonly layers: readonly Layer[];
   readonly params: readonly Param[];
-  readonly inputSize: number;
+  readonly inputShape: Shape;
   readonly outputSize: number;
+  readonly dtype: Dtype;
+  readonly lossName: LossName;
+  /** Each engine layer's output in the last forward pass, for statistics. */
+  readonly outputs: FloatArray[];
+  private readonly lossFn: LossFunction;
   private dscores: FloatArray;
 
-  constructor(inputSize: number, specs: readonly LayerSpec[], init: InitSpec, rng: Rng, readonly dtype: Dtype = 'float32') {
+  constructor(o: NetworkOptions) {
+    this.dtype = o.dtype ?? 'float32';
+    const rng = new Rng(o.initSeed);
     const layers: Layer[] = [];
-    let size = inputSize;
-    specs.forEach((spec, index) => {
-      if (spec.kind === 'dense') {
-        layers.push(new DenseLayer(index, size, spec.units, spec.init ?? init, rng, dtype));
-        size = spec.units;
-        if (spec.activation !== 'linear') layers.push(new ActivationLayer(index, size, spec.activation, dtype));
-      } else {
-        layers.push(new ActivationLayer(index, size, spec.activation, dtype));
+    let shape = o.inputShape;
+    o.layers.forEach((spec, sourceIndex) => {
+      for (const layer of buildLayer(spec, shape, { dtype: this.dtype, rng, init: o.init, sourceIndex, seed: o.trainSeed })) {
+        layers.push(layer);
+        shape = layer.outShape;
       }
     });
     this.layers = layers;
     this.params = layers.flatMap((l) => l.params);
-    this.inputSize = inputSize;
-    this.outputSize = size;
-    this.dscores = allocate(dtype, 0);
+    this.inputShape = o.inputShape;
+    this.outputSize = sizeOf(shape);
+    this.lossName = o.loss;
+    this.lossFn = LOSS_FUNCTIONS[o.loss];
+    this.dscores = allocate(this.dtype, 0);
+    this.outputs = layers.map(() => this.dscores);
   }
 
   get parameterCount(): number {
     return this.params.reduce((s, p) => s + p.value.length, 0);
   }
 
-  /** x: (N, inputSize) → scores: (N, outputSize) */
+  /** x: (N, ...inputShape) → scores: (N, outputSize) */
   forward(x: FloatArray, n: number, training: boolean): FloatArray {
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h, n, training);
+    for (let i = 0; i < this.layers.length; i++) {
+      h = this.layers[i].forward(h, n, training);
+      this.outputs[i] = h;
+    }
     return h;
   }
 
-  /** dscores: (N, outputSize); fills every parameter's gradient. */
+  /** dscores: (N, outputSize); writes every parameter's gradient. */
   backward(dscores: FloatArray, n: number): void {
     let g = dscores;
     for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, n);
   }
 
-  /** ½·l2·Σ‖W‖² over regularized parameters. */
-  regLoss(l2: number): number {
-    if (l2 === 0) return 0;
-    let s = 0;
+  /** ½·l2·Σ‖W‖² + l1·Σ‖W‖₁ over the regularized parameters (weights, not biases). */
+  regLoss(reg: Regularization): number {
+    if (reg.l2 === 0 && reg.l1 === 0) return 0;
+    let sq = 0;
+    let abs = 0;
     for (const p of this.params) {
       if (!p.regularize) continue;
       const w = p.value;
-      for (let i = 0; i < w.length; i++) s += w[i] * w[i];
+      for (let i = 0; i < w.length; i++) {
+        sq += w[i] * w[i];
+        abs += Math.abs(w[i]);
+      }
     }
-    return 0.5 * l2 * s;
+    return 0.5 * reg.l2 * sq + reg.l1 * abs;
   }
 
   /**
-   * Loss of a batch: data loss (softmax cross-entropy) plus ½·l2·‖W‖².
-   * With grad, also runs backward and adds l2·W to the weight gradients.
+   * Loss of a batch, data loss plus regularization. With grad, also runs backward and adds the
+   * regularization gradient l2·W + l1·sign(W) to the weights' gradients.
    */
-  loss(
-    x: FloatArray, labels: Int32Array, labelOffset: number, n: number, l2: number, grad: boolean,
-  ): { loss: number; dataLoss: number; regLoss: number; correct: number } {
-    const scores = this.forward(x, n, grad);
+  loss(x: FloatArray, targets: Targets, offset: number, n: number, reg: Regularization, grad: boolean, training = grad): BatchLoss {
+    const scores = this.forward(x, n, training);
     const c = this.outputSize;
     if (grad && this.dscores.length < n * c) this.dscores = allocate(this.dtype, n * c);
-    const { loss: dataLoss, correct } = softmaxLoss(scores, labels, labelOffset, n, c, grad ? this.dscores : undefined);
-    const regLoss = this.regLoss(l2);
+    const { loss: dataLoss, correct } = this.lossFn(scores, targets, offset, n, c, grad ? this.dscores : undefined);
+    const regLoss = this.regLoss(reg);
     if (grad) {
       this.backward(this.dscores, n);
-      if (l2 !== 0) {
+      if (reg.l2 !== 0 || reg.l1 !== 0) {
         for (const p of this.params) {
           if (!p.regularize) continue;
-          for (let i = 0; i < p.value.length; i++) p.grad[i] += l2 * p.value[i];
+          const w = p.value;
+          const g = p.grad;
+          for (let i = 0; i < w.length; i++) g[i] += reg.l2 * w[i] + reg.l1 * Math.sign(w[i]);
         }
       }
     }
     return { loss: dataLoss + regLoss, dataLoss, regLoss, correct };
+  }
+
+  /** Dropout reuses its masks while frozen, so a gradient check sees one fixed function. */
+  setFrozen(frozen: boolean): void {
+    for (const l of this.layers) l.setFrozen?.(frozen);
   }
 }

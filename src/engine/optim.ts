@@ -1,28 +1,66 @@
-import { allocate, type FloatArray, type Param } from './tensor';
-import type { OptimizerSpec, AdamSpec } from '../model/spec';
+import { allocate, dtypeOf, type FloatArray, type Param } from './tensor';
+import type { AdamSpec, OptimizerName, OptimizerSpec } from '../model/spec';
 
 /**
- * Update rules, written as cs231n lecture 7 writes them. Each keeps its own state per parameter;
- * a fresh Optimizer has fresh state (what a mid-run swap of the rule needs).
+ * Update rules as cs231n lecture 7 and its notes write them, in order of increasing state.
+ * Each is a free function over one parameter's flat arrays; w and its state are updated in place.
  */
-export interface Optimizer {
-  readonly spec: OptimizerSpec;
-  /** Applies one update to every parameter with learning rate lr. */
-  update(params: readonly Param[], lr: number): void;
-}
 
-/** sgd: w -= lr · dw */
+/** sgd: w −= lr·dw */
 export function sgdUpdate(w: FloatArray, dw: FloatArray, lr: number): void {
   for (let i = 0; i < w.length; i++) w[i] -= lr * dw[i];
 }
 
+/** momentum: v = μ·v − lr·dw;  w += v */
+export function momentumUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr: number, mu: number): void {
+  for (let i = 0; i < w.length; i++) {
+    v[i] = mu * v[i] - lr * dw[i];
+    w[i] += v[i];
+  }
+}
+
 /**
- * adam, with bias correction at step t (1-based):
+ * nesterov, the cs231n notes form (momentum's lookahead rewritten so dw is taken at w itself):
+ *   v_prev = v;  v = μ·v − lr·dw;  w += −μ·v_prev + (1 + μ)·v
+ */
+export function nesterovUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr: number, mu: number): void {
+  for (let i = 0; i < w.length; i++) {
+    const vPrev = v[i];
+    v[i] = mu * v[i] - lr * dw[i];
+    w[i] += -mu * vPrev + (1 + mu) * v[i];
+  }
+}
+
+/** adagrad: cache += dw²;  w −= lr·dw / (√cache + ε) */
+export function adagradUpdate(w: FloatArray, dw: FloatArray, cache: FloatArray, lr: number, eps: number): void {
+  for (let i = 0; i < w.length; i++) {
+    const g = dw[i];
+    cache[i] += g * g;
+    w[i] -= (lr * g) / (Math.sqrt(cache[i]) + eps);
+  }
+}
+
+/** rmsprop: cache = decay·cache + (1 − decay)·dw²;  w −= lr·dw / (√cache + ε) */
+export function rmspropUpdate(
+  w: FloatArray, dw: FloatArray, cache: FloatArray, lr: number, decay: number, eps: number,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    const g = dw[i];
+    cache[i] = decay * cache[i] + (1 - decay) * g * g;
+    w[i] -= (lr * g) / (Math.sqrt(cache[i]) + eps);
+  }
+}
+
+/** The constants Adam and AdamW share. */
+export type AdamConstants = Pick<AdamSpec, 'beta1' | 'beta2' | 'eps'>;
+
+/**
+ * adam, with bias correction at step t (counted from 1):
  *   m = β1·m + (1−β1)·dw;  v = β2·v + (1−β2)·dw²
- *   w -= lr · (m / (1−β1^t)) / (√(v / (1−β2^t)) + ε)
+ *   m̂ = m / (1−β1ᵗ);  v̂ = v / (1−β2ᵗ);  w −= lr·m̂ / (√v̂ + ε)
  */
 export function adamUpdate(
-  w: FloatArray, dw: FloatArray, m: FloatArray, v: FloatArray, lr: number, t: number, c: AdamSpec,
+  w: FloatArray, dw: FloatArray, m: FloatArray, v: FloatArray, lr: number, t: number, c: AdamConstants,
 ): void {
   const { beta1, beta2, eps } = c;
   const mCorrection = 1 - Math.pow(beta1, t);
@@ -35,31 +73,101 @@ export function adamUpdate(
   }
 }
 
-export function createOptimizer(spec: OptimizerSpec): Optimizer {
-  switch (spec.type) {
-    case 'sgd':
-      return { spec, update: (params, lr) => { for (const p of params) sgdUpdate(p.value, p.grad, lr); } };
-    case 'adam': {
-      const state = new Map<Param, { m: FloatArray; v: FloatArray }>();
-      let t = 0;
-      return {
-        spec,
-        update(params, lr) {
-          t++;
-          for (const p of params) {
-            let s = state.get(p);
-            if (!s) {
-              s = { m: allocate(dtypeOf(p.value), p.value.length), v: allocate(dtypeOf(p.value), p.value.length) };
-              state.set(p, s);
-            }
-            adamUpdate(p.value, p.grad, s.m, s.v, lr, t, spec);
-          }
-        },
-      };
+/** Decoupled weight decay (AdamW's): w −= lr·weightDecay·w */
+export function weightDecayUpdate(w: FloatArray, lr: number, weightDecay: number): void {
+  const keep = 1 - lr * weightDecay;
+  for (let i = 0; i < w.length; i++) w[i] *= keep;
+}
+
+// ─── optimizers ───────────────────────────────────────────────────────────────
+
+/**
+ * A rule applied to a list of parameters. Its state is per parameter, allocated once on the first
+ * update (same dtype as the parameter); a fresh Optimizer has fresh state, which is what swapping
+ * the rule mid-training means (the weights stay, the new rule starts from zero state).
+ */
+export interface Optimizer {
+  readonly spec: OptimizerSpec;
+  /** Updates taken so far; Adam's t during an update. */
+  readonly steps: number;
+  /** Names of the state arrays each parameter gets, e.g. ['m', 'v'] for adam, [] for sgd. */
+  readonly stateNames: readonly string[];
+  /** state[i][k]: state array stateNames[k] of the i-th parameter; empty until the first update. */
+  readonly state: readonly (readonly FloatArray[])[];
+  /** Applies one update to every parameter with learning rate lr. */
+  update(params: readonly Param[], lr: number): void;
+}
+
+/** How one rule steps one parameter, given that parameter's state arrays. */
+interface Rule<S extends OptimizerSpec> {
+  readonly stateNames: readonly string[];
+  step(p: Param, s: readonly FloatArray[], lr: number, t: number, c: S): void;
+}
+
+type SpecOf<K extends OptimizerName> = OptimizerSpec & { type: K };
+
+const RULES: { readonly [K in OptimizerName]: Rule<SpecOf<K>> } = {
+  sgd: { stateNames: [], step: (p, _s, lr) => sgdUpdate(p.value, p.grad, lr) },
+  momentum: {
+    stateNames: ['velocity'],
+    step: (p, s, lr, _t, c) => momentumUpdate(p.value, p.grad, s[0], lr, c.momentum),
+  },
+  nesterov: {
+    stateNames: ['velocity'],
+    step: (p, s, lr, _t, c) => nesterovUpdate(p.value, p.grad, s[0], lr, c.momentum),
+  },
+  adagrad: {
+    stateNames: ['cache'],
+    step: (p, s, lr, _t, c) => adagradUpdate(p.value, p.grad, s[0], lr, c.eps),
+  },
+  rmsprop: {
+    stateNames: ['cache'],
+    step: (p, s, lr, _t, c) => rmspropUpdate(p.value, p.grad, s[0], lr, c.decay, c.eps),
+  },
+  adam: { stateNames: ['m', 'v'], step: (p, s, lr, t, c) => adamUpdate(p.value, p.grad, s[0], s[1], lr, t, c) },
+  adamw: {
+    stateNames: ['m', 'v'],
+    step(p, s, lr, t, c) {
+      // PyTorch's AdamW order: decay the weight first (weights only, not biases, γ or β), then the Adam step.
+      if (p.regularize) weightDecayUpdate(p.value, lr, c.weightDecay);
+      adamUpdate(p.value, p.grad, s[0], s[1], lr, t, c);
+    },
+  },
+};
+
+class RuleOptimizer implements Optimizer {
+  readonly stateNames: readonly string[];
+  readonly state: FloatArray[][] = [];
+  private t = 0;
+  /** The parameters the state was allocated for, by position. */
+  private owners: readonly Param[] = [];
+
+  constructor(readonly spec: OptimizerSpec, private readonly rule: Rule<OptimizerSpec>) {
+    this.stateNames = rule.stateNames;
+  }
+
+  get steps(): number {
+    return this.t;
+  }
+
+  update(params: readonly Param[], lr: number): void {
+    if (this.t === 0) this.allocate(params);
+    else if (params.length !== this.owners.length) throw new Error(`optimizer: ${params.length} parameters, state is for ${this.owners.length}`);
+    const t = ++this.t;
+    for (let i = 0; i < params.length; i++) {
+      // State is indexed by position; a different Param there would silently get another's moments.
+      if (params[i] !== this.owners[i]) throw new Error(`optimizer: ${params[i].name} is not the parameter its state was made for`);
+      this.rule.step(params[i], this.state[i], lr, t, this.spec);
     }
+  }
+
+  private allocate(params: readonly Param[]): void {
+    this.owners = params.slice();
+    for (const p of params) this.state.push(this.stateNames.map(() => allocate(dtypeOf(p.value), p.value.length)));
   }
 }
 
-function dtypeOf(a: FloatArray): 'float32' | 'float64' {
-  return a instanceof Float64Array ? 'float64' : 'float32';
+export function createOptimizer(spec: OptimizerSpec): Optimizer {
+  // RULES pairs each type with a rule for that type's spec, so this rule always receives its own kind.
+  return new RuleOptimizer(spec, RULES[spec.type] as Rule<OptimizerSpec>);
 }

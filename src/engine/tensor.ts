@@ -6,14 +6,31 @@ export function allocate(dtype: Dtype, length: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
 }
 
+export function dtypeOf(a: FloatArray): Dtype {
+  return a instanceof Float64Array ? 'float64' : 'float32';
+}
+
+export type ParamRole = 'W' | 'b' | 'gamma' | 'beta';
+
 /** A trainable parameter and its gradient, same length, same dtype. */
 export interface Param {
   /** e.g. "layers[0].W" */
   readonly name: string;
+  /** Index of the model-file layer it belongs to. */
+  readonly layer: number;
+  readonly role: ParamRole;
   readonly value: FloatArray;
   readonly grad: FloatArray;
-  /** Weights get L2 regularization; biases do not. */
+  /** Weights get L2/L1 regularization and weight decay; biases and batchnorm's γ, β do not. */
   readonly regularize: boolean;
+}
+
+export function makeParam(layer: number, role: ParamRole, length: number, dtype: Dtype): Param {
+  return {
+    name: `layers[${layer}].${role}`, layer, role,
+    value: allocate(dtype, length), grad: allocate(dtype, length),
+    regularize: role === 'W',
+  };
 }
 
 /** Euclidean norm, accumulated in double precision. */

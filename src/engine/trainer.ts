@@ -1,10 +1,12 @@
 import { Rng } from './rng';
-import { Network } from './network';
+import { Network, type Regularization } from './network';
 import { createOptimizer, type Optimizer } from './optim';
+import { learningRate } from './schedule';
 import { allocate, type Dtype, type FloatArray } from './tensor';
 import { splitValidation, type Dataset } from './data/dataset';
-import { makeSpiral } from './data/spiral';
-import type { ModelSpec } from '../model/spec';
+import { makeGaussian, makeSpiral } from './data/spiral';
+import { StatsRecorder, type StepStats } from './stats';
+import type { ModelSpec, OptimizerSpec } from '../model/spec';
 
 export interface StepResult {
   /** data loss + regularization, the quantity being minimized */
@@ -13,8 +15,12 @@ export interface StepResult {
   regLoss: number;
   correct: number;
   batchSize: number;
+  /** The learning rate this step used. */
+  lr: number;
   /** true when this step finished an epoch */
   epochEnded: boolean;
+  /** Present when the step was asked for statistics. */
+  stats?: StepStats;
 }
 
 export interface Evaluation {
@@ -23,22 +29,32 @@ export interface Evaluation {
 }
 
 /** Independent random streams per purpose, so changing one (e.g. init) leaves the others alone. */
-export function streamSeed(seed: number, purpose: 'data' | 'init' | 'order'): number {
-  const salt = purpose === 'data' ? 0x51ed270b : purpose === 'init' ? 0x2545f491 : 0x6c8e9cf5;
+export function streamSeed(seed: number, purpose: 'data' | 'split' | 'init' | 'order' | 'train'): number {
+  const salt = { data: 0x51ed270b, split: 0x1b873593, init: 0x2545f491, order: 0x6c8e9cf5, train: 0x3c6ef372 }[purpose];
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ salt) >>> 0;
 }
 
 export function makeDataset(spec: ModelSpec): Dataset {
   const rng = new Rng(streamSeed(spec.train.seed, 'data'));
   const d = spec.data;
-  return makeSpiral(d.samples, d.classes, d.noise, rng);
+  switch (d.dataset) {
+    case 'spiral': return makeSpiral(d.samples, d.classes, d.noise, rng);
+    case 'gaussian': return makeGaussian(d.samples, d.features, d.classes, rng);
+  }
+}
+
+export function buildNetwork(spec: ModelSpec, inputShape: readonly number[], dtype: Dtype = 'float32'): Network {
+  return new Network({
+    inputShape, layers: spec.layers, init: spec.init, loss: spec.loss, dtype,
+    initSeed: streamSeed(spec.train.seed, 'init'), trainSeed: streamSeed(spec.train.seed, 'train'),
+  });
 }
 
 const EVAL_CHUNK = 1024;
 
 /**
- * Runs mini-batch training of a ModelSpec: seeded data, init and batch order, so the same spec
- * gives bit-identical losses.
+ * Runs mini-batch training of a ModelSpec: seeded data, init, batch order and dropout, so the
+ * same spec gives bit-identical losses.
  */
 export class Trainer {
   readonly network: Network;
@@ -47,25 +63,28 @@ export class Trainer {
   readonly batchSize: number;
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
-  optimizer: Optimizer;
+  readonly reg: Regularization;
   /** Steps taken so far. */
   step = 0;
   /** Epochs completed so far. */
   epoch = 0;
 
+  private optimizerRule: Optimizer;
   private readonly orderRng: Rng;
   private readonly order: Int32Array;
   private cursor = 0;
   private readonly xBatch: FloatArray;
   private readonly yBatch: Int32Array;
+  private evalChunk: FloatArray | undefined;
+  private recorder: StatsRecorder | undefined;
 
-  constructor(readonly spec: ModelSpec, dtype: Dtype = 'float32') {
-    const all = makeDataset(spec);
-    const { train, validation } = splitValidation(all, spec.data.validation, new Rng(streamSeed(spec.train.seed, 'data') + 1));
+  constructor(readonly spec: ModelSpec, dtype: Dtype = 'float32', data: Dataset = makeDataset(spec)) {
+    const { train, validation } = splitValidation(data, spec.data.validation, new Rng(streamSeed(spec.train.seed, 'split')));
     this.trainSet = train;
     this.validationSet = validation;
-    this.network = new Network(train.features, spec.layers, spec.init, new Rng(streamSeed(spec.train.seed, 'init')), dtype);
-    this.optimizer = createOptimizer(spec.optimizer);
+    this.network = buildNetwork(spec, train.shape, dtype);
+    this.optimizerRule = createOptimizer(spec.optimizer);
+    this.reg = { l2: spec.train.l2, l1: spec.train.l1 };
     this.batchSize = spec.train.batch === 'full' ? train.n : Math.min(spec.train.batch, train.n);
     this.stepsPerEpoch = Math.ceil(train.n / this.batchSize);
     this.totalSteps = this.stepsPerEpoch * spec.train.epochs;
@@ -81,18 +100,42 @@ export class Trainer {
     return this.step >= this.totalSteps;
   }
 
-  /** One mini-batch: gather, forward, loss, backward, update. */
-  trainStep(): StepResult {
+  get optimizer(): OptimizerSpec {
+    return this.optimizerRule.spec;
+  }
+
+  /** Swaps the update rule from the next step on: the weights stay, the new rule starts fresh. */
+  setOptimizer(spec: OptimizerSpec): void {
+    this.optimizerRule = createOptimizer(spec);
+  }
+
+  /** The learning rate of the next step, after the schedule. */
+  get learningRate(): number {
+    const epochs = this.step / this.stepsPerEpoch;
+    return learningRate(this.optimizerRule.spec.lr, this.spec.train.schedule, epochs, this.spec.train.epochs);
+  }
+
+  /** One mini-batch: gather, forward, loss, backward, update; with stats, also the step's statistics. */
+  trainStep(withStats = false): StepResult {
     const { trainSet: data, batchSize } = this;
     const f = data.features;
     const n = Math.min(batchSize, data.n - this.cursor);
     for (let i = 0; i < n; i++) {
       const src = this.order[this.cursor + i];
-      for (let k = 0; k < f; k++) this.xBatch[i * f + k] = data.x[src * f + k];
+      const from = src * f;
+      const to = i * f;
+      for (let k = 0; k < f; k++) this.xBatch[to + k] = data.x[from + k];
       this.yBatch[i] = data.y[src];
     }
-    const r = this.network.loss(this.xBatch, this.yBatch, 0, n, this.spec.train.l2, true);
-    this.optimizer.update(this.network.params, this.spec.optimizer.lr);
+    const lr = this.learningRate;
+    const r = this.network.loss(this.xBatch, this.yBatch, 0, n, this.reg, true);
+    let stats: StepStats | undefined;
+    if (withStats) {
+      this.recorder ??= new StatsRecorder(this.network);
+      this.recorder.snapshot();
+    }
+    this.optimizerRule.update(this.network.params, lr);
+    if (withStats) stats = this.recorder!.finish(this.step, n, r.dataLoss, true);
     this.step++;
     this.cursor += n;
     let epochEnded = false;
@@ -102,23 +145,25 @@ export class Trainer {
       epochEnded = true;
       this.orderRng.shuffle(this.order);
     }
-    return { loss: r.loss, dataLoss: r.dataLoss, regLoss: r.regLoss, correct: r.correct, batchSize: n, epochEnded };
+    return { loss: r.loss, dataLoss: r.dataLoss, regLoss: r.regLoss, correct: r.correct, batchSize: n, lr, epochEnded, stats };
   }
 
-  /** Loss (data + regularization) and accuracy over a whole set, without touching gradients. */
+  /** Loss (data + regularization) and accuracy over a whole set, in evaluation mode. */
   evaluate(set: Dataset): Evaluation {
     if (set.n === 0) return { loss: NaN, accuracy: NaN };
     const f = set.features;
     let lossSum = 0;
     let correct = 0;
-    const chunk = allocate(this.network.dtype, Math.min(EVAL_CHUNK, set.n) * f);
+    const rows = Math.min(EVAL_CHUNK, set.n);
+    if (!this.evalChunk || this.evalChunk.length < rows * f) this.evalChunk = allocate(this.network.dtype, rows * f);
+    const chunk = this.evalChunk;
     for (let start = 0; start < set.n; start += EVAL_CHUNK) {
       const n = Math.min(EVAL_CHUNK, set.n - start);
       for (let i = 0; i < n * f; i++) chunk[i] = set.x[start * f + i];
-      const r = this.network.loss(chunk, set.y, start, n, 0, false);
+      const r = this.network.loss(chunk, set.y, start, n, { l2: 0, l1: 0 }, false);
       lossSum += r.dataLoss * n;
       correct += r.correct;
     }
-    return { loss: lossSum / set.n + this.network.regLoss(this.spec.train.l2), accuracy: correct / set.n };
+    return { loss: lossSum / set.n + this.network.regLoss(this.reg), accuracy: correct / set.n };
   }
 }

@@ -102,19 +102,8 @@ export class MapReader {
   }
 
   number(key: string, fallback: number, rule: NumberRule = {}): number {
-    const node = this.node(key);
     if (!this.has(key)) return fallback;
-    const v = isScalar(node) ? node.value : undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      this.r.error(this.valueRange(key), `'${key}' must be a ${rule.integer ? 'whole ' : ''}number, not ${describe(node)}.`);
-      return fallback;
-    }
-    const problem = checkNumber(v, rule);
-    if (problem) {
-      this.r.error(this.valueRange(key), `'${key}' ${problem}, got ${v}.`);
-      return fallback;
-    }
-    return v;
+    return readNumber(this.r, this.node(key), this.valueRange(key), key, rule) ?? fallback;
   }
 
   /** A name from a fixed list; names in `notYet` get a "not available yet" message. */
@@ -122,6 +111,21 @@ export class MapReader {
     if (!this.has(key)) return fallback;
     return readChoice(this.r, this.node(key), this.valueRange(key), key, values, notYet) ?? fallback;
   }
+}
+
+/** A number that follows the rule, or undefined after reporting why not. */
+export function readNumber(r: Reporter, node: unknown, range: Range, what: string, rule: NumberRule = {}): number | undefined {
+  const v = isScalar(node) ? node.value : undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    r.error(range, `'${what}' must be a ${rule.integer ? 'whole ' : ''}number, not ${describe(node)}.`);
+    return undefined;
+  }
+  const problem = checkNumber(v, rule);
+  if (problem) {
+    r.error(range, `'${what}' ${problem}, got ${v}.`);
+    return undefined;
+  }
+  return v;
 }
 
 export function checkNumber(v: number, rule: NumberRule): string | undefined {

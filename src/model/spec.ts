@@ -3,57 +3,103 @@
  * Pure data (structured-clone safe): it crosses from the host to the worker as is.
  */
 
-export type ActivationName = 'linear' | 'relu' | 'tanh' | 'sigmoid';
-export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'tanh', 'sigmoid'];
+// ─── activations ──────────────────────────────────────────────────────────────
+
+export type ActivationName = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'gelu';
+export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu'];
+/** alpha of leaky_relu (slope for x < 0) and elu (α·(eˣ − 1) for x < 0), as cs231n and PyTorch set them. */
+export const ACTIVATION_ALPHA: Partial<Record<ActivationName, number>> = { leaky_relu: 0.01, elu: 1.0 };
+
+export interface ActivationSpec {
+  type: ActivationName;
+  /** Only for leaky_relu and elu. */
+  alpha?: number;
+}
+
+// ─── init ─────────────────────────────────────────────────────────────────────
 
 export type InitScheme = 'zeros' | 'small' | 'xavier' | 'he';
 export const INIT_SCHEMES: readonly InitScheme[] = ['zeros', 'small', 'xavier', 'he'];
-export type InitSpec = { type: InitScheme } | { type: 'normal'; std: number };
+/** A named scheme, or a custom normal / uniform distribution with the given standard deviation. */
+export type InitSpec = { type: InitScheme } | { type: 'normal' | 'uniform'; std: number };
 
-export type OptimizerName = 'sgd' | 'adam';
-export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam'];
+// ─── layers ───────────────────────────────────────────────────────────────────
 
-export interface SgdSpec {
-  type: 'sgd';
-  lr: number;
+export interface DenseLayerSpec { kind: 'dense'; units: number; activation: ActivationSpec; init?: InitSpec }
+export interface ConvLayerSpec {
+  kind: 'conv'; filters: number; size: number; stride: number; pad: number; activation: ActivationSpec; init?: InitSpec;
 }
-export interface AdamSpec {
-  type: 'adam';
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-}
-export type OptimizerSpec = SgdSpec | AdamSpec;
+export interface PoolLayerSpec { kind: 'pool'; size: number; stride: number; type: 'max' | 'avg' }
+export interface FlattenLayerSpec { kind: 'flatten' }
+/** Inverted dropout; p is the probability of dropping a unit (as PyTorch's nn.Dropout). */
+export interface DropoutLayerSpec { kind: 'dropout'; p: number }
+/** Batch statistics in training, running averages at evaluation; per feature, or per channel after a conv. */
+export interface BatchNormLayerSpec { kind: 'batchnorm'; momentum: number; eps: number }
+/** units outputs, each the max of `pieces` affine functions. */
+export interface MaxoutLayerSpec { kind: 'maxout'; units: number; pieces: number; init?: InitSpec }
+export interface ActivationLayerSpec { kind: 'activation'; activation: ActivationSpec }
 
-export type LossName = 'softmax';
-export const LOSSES: readonly LossName[] = ['softmax'];
+export type LayerSpec =
+  | DenseLayerSpec | ConvLayerSpec | PoolLayerSpec | FlattenLayerSpec | DropoutLayerSpec
+  | BatchNormLayerSpec | MaxoutLayerSpec | ActivationLayerSpec;
+export type LayerKind = LayerSpec['kind'];
+export const LAYER_KINDS: readonly LayerKind[] = ['dense', 'conv', 'pool', 'flatten', 'dropout', 'batchnorm', 'maxout', 'activation'];
 
-export type DatasetName = 'spiral';
-export const DATASETS: readonly DatasetName[] = ['spiral'];
+// ─── loss ─────────────────────────────────────────────────────────────────────
+
+export type LossName = 'softmax' | 'svm' | 'mse';
+export const LOSSES: readonly LossName[] = ['softmax', 'svm', 'mse'];
+
+// ─── optimizers ───────────────────────────────────────────────────────────────
+
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
+export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'];
+
+export interface SgdSpec { type: 'sgd'; lr: number }
+export interface MomentumSpec { type: 'momentum'; lr: number; momentum: number }
+export interface NesterovSpec { type: 'nesterov'; lr: number; momentum: number }
+export interface AdagradSpec { type: 'adagrad'; lr: number; eps: number }
+export interface RmspropSpec { type: 'rmsprop'; lr: number; decay: number; eps: number }
+export interface AdamSpec { type: 'adam'; lr: number; beta1: number; beta2: number; eps: number }
+/** Adam with decoupled weight decay: w ← w − lr·weightDecay·w besides the Adam step (weights only). */
+export interface AdamWSpec { type: 'adamw'; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }
+export type OptimizerSpec = SgdSpec | MomentumSpec | NesterovSpec | AdagradSpec | RmspropSpec | AdamSpec | AdamWSpec;
+
+/** cs231n's defaults for each update rule (AdamW's weight decay as PyTorch's). */
+export const OPTIMIZER_DEFAULTS: { [K in OptimizerName]: Extract<OptimizerSpec, { type: K }> } = {
+  sgd: { type: 'sgd', lr: 1e-2 },
+  momentum: { type: 'momentum', lr: 1e-2, momentum: 0.9 },
+  nesterov: { type: 'nesterov', lr: 1e-2, momentum: 0.9 },
+  adagrad: { type: 'adagrad', lr: 1e-2, eps: 1e-8 },
+  rmsprop: { type: 'rmsprop', lr: 1e-2, decay: 0.99, eps: 1e-8 },
+  adam: { type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  adamw: { type: 'adamw', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2 },
+};
+
+/** Learning-rate schedules, by epoch (fractional epochs for cosine). */
+export type ScheduleSpec =
+  | { type: 'step'; every: number; gamma: number }
+  | { type: 'exp'; gamma: number }
+  | { type: 'cosine'; min: number };
+
+// ─── data ─────────────────────────────────────────────────────────────────────
+
+export type DatasetName = 'spiral' | 'gaussian';
+export const DATASETS: readonly DatasetName[] = ['spiral', 'gaussian'];
 
 export interface DataSpec {
   dataset: DatasetName;
   samples: number;
   classes: number;
+  /** spiral: angle noise in radians. */
   noise: number;
+  /** gaussian: input dimensions. */
+  features: number;
   /** Held-out fraction in [0, 1). */
   validation: number;
 }
 
-export interface DenseLayerSpec {
-  kind: 'dense';
-  units: number;
-  /** Applied after the affine map; 'linear' when absent. */
-  activation: ActivationName;
-  /** Overrides the model's init scheme for this layer. */
-  init?: InitSpec;
-}
-export interface ActivationLayerSpec {
-  kind: 'activation';
-  activation: ActivationName;
-}
-export type LayerSpec = DenseLayerSpec | ActivationLayerSpec;
+// ─── training ─────────────────────────────────────────────────────────────────
 
 export interface TrainSpec {
   epochs: number;
@@ -61,7 +107,10 @@ export interface TrainSpec {
   batch: number | 'full';
   /** Adds ½·l2·‖W‖² over weights (not biases). */
   l2: number;
+  /** Adds l1·‖W‖₁ over weights (not biases). */
+  l1: number;
   seed: number;
+  schedule?: ScheduleSpec;
 }
 
 export interface ModelSpec {
@@ -72,9 +121,3 @@ export interface ModelSpec {
   optimizer: OptimizerSpec;
   train: TrainSpec;
 }
-
-/** cs231n's defaults for each update rule. */
-export const OPTIMIZER_DEFAULTS: { sgd: SgdSpec; adam: AdamSpec } = {
-  sgd: { type: 'sgd', lr: 1e-2 },
-  adam: { type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-};

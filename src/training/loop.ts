@@ -2,15 +2,18 @@ import { Trainer } from '../engine/trainer';
 import type { ModelSpec } from '../model/spec';
 import {
   CONTROL_STOP, type DoneMessage, type EpochMetrics, type ErrorMessage, type ProgressMessage, type StartedMessage,
+  type StatsMessage,
 } from './protocol';
 
-export type LoopMessage = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage;
+export type LoopMessage = StartedMessage | ProgressMessage | StatsMessage | DoneMessage | ErrorMessage;
 
 export interface LoopOptions {
   runId: string;
   /** Read every step; CONTROL_STOP ends the run after the current step. */
   control?: Int32Array;
   progressIntervalMs: number;
+  /** Statistics every this many steps, starting at step 0 (0 or absent: none). */
+  statsEvery?: number;
   post: (m: LoopMessage) => void;
   now?: () => number;
 }
@@ -52,6 +55,7 @@ export function runTraining(spec: ModelSpec, o: LoopOptions): DoneMessage | Erro
   let epochSamples = 0;
   let epochSteps = 0;
   const hasValidation = trainer.validationSet.n > 0;
+  const statsEvery = o.statsEvery ?? 0;
 
   const flush = (): void => {
     const t = now();
@@ -73,7 +77,9 @@ export function runTraining(spec: ModelSpec, o: LoopOptions): DoneMessage | Erro
       status = 'stopped';
       break;
     }
-    const r = trainer.trainStep();
+    const withStats = statsEvery > 0 && trainer.step % statsEvery === 0;
+    const r = trainer.trainStep(withStats);
+    if (r.stats) o.post({ type: 'stats', runId, stats: r.stats });
     if (!Number.isFinite(r.loss)) {
       flush();
       const m: ErrorMessage = {

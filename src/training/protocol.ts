@@ -3,6 +3,9 @@
  * All three sides import this module; nothing else is shared between them.
  */
 import type { ModelSpec } from '../model/spec';
+import type { StepStats } from '../engine/stats';
+
+export type { StepStats };
 
 // ─── shared payloads ───────────────────────────────────────────────────────────
 
@@ -71,6 +74,8 @@ export interface StartMessage {
   control: SharedArrayBuffer;
   /** Minimum milliseconds between progress messages. */
   progressIntervalMs: number;
+  /** Take statistics every this many steps (0: never). */
+  statsEvery: number;
 }
 export type HostToWorker = StartMessage;
 
@@ -95,6 +100,13 @@ export interface ProgressMessage {
   seconds: number;
 }
 
+/** Layer statistics of one step (activations, gradients, updates). */
+export interface StatsMessage {
+  type: 'stats';
+  runId: string;
+  stats: StepStats;
+}
+
 export interface DoneMessage {
   type: 'done';
   runId: string;
@@ -109,7 +121,7 @@ export interface ErrorMessage {
   step?: number;
 }
 
-export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage;
+export type WorkerToHost = StartedMessage | ProgressMessage | StatsMessage | DoneMessage | ErrorMessage;
 
 // ─── host → webview ────────────────────────────────────────────────────────────
 

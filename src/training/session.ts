@@ -60,6 +60,7 @@ export class TrainingSession {
     const start: StartMessage = {
       type: 'start', runId: options.runId, spec, control: shared,
       progressIntervalMs: options.progressIntervalMs ?? 100,
+      statsEvery: 0,
     };
     this.worker.postMessage(start);
   }
@@ -114,6 +115,8 @@ export class TrainingSession {
         this.samplesPerSec = m.samplesPerSec;
         this.emit({ type: 'progress', session: this, firstStep: m.firstStep, losses: m.losses, epochs: m.epochs });
         break;
+      case 'stats':
+        break; // charted by the panel in a later version
       case 'done':
         this.final = m.final;
         this.samplesPerSec = m.final.samplesPerSec;

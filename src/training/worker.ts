@@ -13,6 +13,7 @@ port.once('message', (m: HostToWorker) => {
       runId: m.runId,
       control: new Int32Array(m.control),
       progressIntervalMs: m.progressIntervalMs,
+      statsEvery: m.statsEvery,
       post,
     });
   } catch (e) {

@@ -2,10 +2,10 @@ import type { ModelSpec } from '../../src/model/spec';
 
 /** The spiral example as a spec, shortened to 20 epochs. */
 export const SPIRAL: ModelSpec = {
-  data: { dataset: 'spiral', samples: 300, classes: 3, noise: 0.2, validation: 0.2 },
-  layers: [{ kind: 'dense', units: 100, activation: 'relu' }, { kind: 'dense', units: 3, activation: 'linear' }],
+  data: { dataset: 'spiral', samples: 300, classes: 3, noise: 0.2, features: 2, validation: 0.2 },
+  layers: [{ kind: 'dense', units: 100, activation: { type: 'relu' } }, { kind: 'dense', units: 3, activation: { type: 'linear' } }],
   loss: 'softmax',
   init: { type: 'he' },
   optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-  train: { epochs: 20, batch: 32, l2: 0.001, seed: 1 },
+  train: { epochs: 20, batch: 32, l2: 0.001, l1: 0, seed: 1 },
 };

@@ -21,5 +21,17 @@ export function makeSpiral(samples: number, classes: number, noise: number, rng:
       y[idx] = j;
     }
   }
-  return { x, y, n, features: 2, classes };
+  return { x, y, n, shape: [2], features: 2, classes };
+}
+
+/**
+ * The input of cs231n's weight-init experiment: samples × features unit-variance gaussian data,
+ * with labels drawn uniformly at random (there is nothing to learn; it shows the activations).
+ */
+export function makeGaussian(samples: number, features: number, classes: number, rng: Rng): Dataset {
+  const x = new Float32Array(samples * features);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  const y = new Int32Array(samples);
+  for (let i = 0; i < samples; i++) y[i] = rng.int(classes);
+  return { x, y, n: samples, shape: [features], features, classes };
 }

@@ -1,65 +1,127 @@
 import { allocate, type Dtype, type FloatArray, type Param } from '../tensor';
-import type { Layer } from './layer';
-import type { ActivationName } from '../../model/spec';
+import { ensure, sizeOf, type Layer, type LayerContext, type Shape } from './layer';
+import { ACTIVATION_ALPHA, type ActivationName, type ActivationSpec } from '../../model/spec';
+import { erf } from '../math';
 
 /**
  * An elementwise nonlinearity as a forward/backward pair over the first `len` elements.
- * backward receives the forward output (all of these derivatives are functions of it).
+ * backward receives both the forward input x and output out, and writes dx = dout ⊙ f'(x).
  */
 export interface Activation {
-  forward(x: FloatArray, out: FloatArray, len: number): void;
-  backward(out: FloatArray, dout: FloatArray, dx: FloatArray, len: number): void;
+  forward(x: FloatArray, out: FloatArray, len: number, alpha: number): void;
+  backward(x: FloatArray, out: FloatArray, dout: FloatArray, dx: FloatArray, len: number, alpha: number): void;
 }
+
+const INV_SQRT2 = 1 / Math.SQRT2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 export const ACTIVATION_FUNCTIONS: Record<ActivationName, Activation> = {
   linear: {
     forward: (x, out, len) => { for (let i = 0; i < len; i++) out[i] = x[i]; },
-    backward: (_out, dout, dx, len) => { for (let i = 0; i < len; i++) dx[i] = dout[i]; },
+    backward: (_x, _out, dout, dx, len) => { for (let i = 0; i < len; i++) dx[i] = dout[i]; },
   },
-  relu: {
-    forward: (x, out, len) => { for (let i = 0; i < len; i++) out[i] = x[i] > 0 ? x[i] : 0; },
-    backward: (out, dout, dx, len) => { for (let i = 0; i < len; i++) dx[i] = out[i] > 0 ? dout[i] : 0; },
-  },
-  tanh: {
-    forward: (x, out, len) => { for (let i = 0; i < len; i++) out[i] = Math.tanh(x[i]); },
-    backward: (out, dout, dx, len) => { for (let i = 0; i < len; i++) dx[i] = dout[i] * (1 - out[i] * out[i]); },
-  },
+  /** σ(x) = 1 / (1 + e^−x); σ' = σ(1 − σ) */
   sigmoid: {
     forward: (x, out, len) => { for (let i = 0; i < len; i++) out[i] = 1 / (1 + Math.exp(-x[i])); },
-    backward: (out, dout, dx, len) => { for (let i = 0; i < len; i++) dx[i] = dout[i] * out[i] * (1 - out[i]); },
+    backward: (_x, out, dout, dx, len) => { for (let i = 0; i < len; i++) dx[i] = dout[i] * out[i] * (1 - out[i]); },
+  },
+  /** tanh' = 1 − tanh² */
+  tanh: {
+    forward: (x, out, len) => { for (let i = 0; i < len; i++) out[i] = Math.tanh(x[i]); },
+    backward: (_x, out, dout, dx, len) => { for (let i = 0; i < len; i++) dx[i] = dout[i] * (1 - out[i] * out[i]); },
+  },
+  /** max(0, x) */
+  relu: {
+    forward: (x, out, len) => { for (let i = 0; i < len; i++) out[i] = x[i] > 0 ? x[i] : 0; },
+    backward: (x, _out, dout, dx, len) => { for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dout[i] : 0; },
+  },
+  /** x for x > 0, αx otherwise */
+  leaky_relu: {
+    forward: (x, out, len, a) => { for (let i = 0; i < len; i++) out[i] = x[i] > 0 ? x[i] : a * x[i]; },
+    backward: (x, _out, dout, dx, len, a) => { for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dout[i] : a * dout[i]; },
+  },
+  /** x for x > 0, α(eˣ − 1) otherwise; the slope there is αeˣ = out + α */
+  elu: {
+    forward: (x, out, len, a) => { for (let i = 0; i < len; i++) out[i] = x[i] > 0 ? x[i] : a * (Math.exp(x[i]) - 1); },
+    backward: (x, out, dout, dx, len, a) => { for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dout[i] : dout[i] * (out[i] + a); },
+  },
+  /** x·Φ(x) with Φ the standard normal CDF (the exact GELU); GELU' = Φ(x) + x·φ(x) */
+  gelu: {
+    forward: (x, out, len) => { for (let i = 0; i < len; i++) out[i] = 0.5 * x[i] * (1 + erf(x[i] * INV_SQRT2)); },
+    backward: (x, _out, dout, dx, len) => {
+      for (let i = 0; i < len; i++) {
+        const v = x[i];
+        const cdf = 0.5 * (1 + erf(v * INV_SQRT2));
+        const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+        dx[i] = dout[i] * (cdf + v * pdf);
+      }
+    },
   },
 };
 
+export function activationAlpha(spec: ActivationSpec): number {
+  return spec.alpha ?? ACTIVATION_ALPHA[spec.type] ?? 0;
+}
+
+export function activationLabel(spec: ActivationSpec): string {
+  return spec.alpha !== undefined && spec.alpha !== ACTIVATION_ALPHA[spec.type] ? `${spec.type}(${spec.alpha})` : spec.type;
+}
+
+/** An activation as a layer of its own: same shape in and out. */
 export class ActivationLayer implements Layer {
+  readonly kind = 'activation';
   readonly params: readonly Param[] = [];
+  readonly label: string;
+  readonly sourceIndex: number;
+  readonly outShape: Shape;
+  readonly inSize: number;
   readonly outSize: number;
-  private readonly fn: Activation;
+  readonly macsPerSample = 0;
+  readonly fn: ActivationName;
+  private readonly impl: Activation;
+  private readonly alpha: number;
+  private readonly kinked: boolean;
+  private readonly dtype: Dtype;
+  private x: FloatArray | undefined;
   private out: FloatArray;
   private dx: FloatArray;
 
-  constructor(
-    readonly sourceIndex: number,
-    readonly inSize: number,
-    readonly label: ActivationName,
-    private readonly dtype: Dtype,
-  ) {
-    this.outSize = inSize;
-    this.fn = ACTIVATION_FUNCTIONS[label];
-    this.out = allocate(dtype, 0);
-    this.dx = allocate(dtype, 0);
+  constructor(spec: ActivationSpec, readonly inShape: Shape, ctx: LayerContext) {
+    this.sourceIndex = ctx.sourceIndex;
+    this.dtype = ctx.dtype;
+    this.fn = spec.type;
+    this.label = activationLabel(spec);
+    this.outShape = inShape;
+    this.inSize = this.outSize = sizeOf(inShape);
+    this.impl = ACTIVATION_FUNCTIONS[spec.type];
+    this.alpha = activationAlpha(spec);
+    this.kinked = spec.type === 'relu' || spec.type === 'leaky_relu' || (spec.type === 'elu' && this.alpha !== 1);
+    this.out = allocate(ctx.dtype, 0);
+    this.dx = allocate(ctx.dtype, 0);
   }
 
   forward(x: FloatArray, n: number): FloatArray {
     const len = n * this.inSize;
-    if (this.out.length < len) this.out = allocate(this.dtype, len);
-    this.fn.forward(x, this.out, len);
+    this.out = ensure(this.out, len, this.dtype);
+    this.x = x;
+    this.impl.forward(x, this.out, len, this.alpha);
     return this.out;
   }
 
+  /** Sign pattern of the input for activations with a kink at 0; constant for smooth ones. */
+  decisionChecksum(n: number): number {
+    const x = this.x;
+    if (!x || !this.kinked) return 0;
+    let h = 0;
+    for (let i = 0; i < n * this.inSize; i++) h = (Math.imul(h, 31) + (x[i] > 0 ? 1 : 0)) | 0;
+    return h;
+  }
+
   backward(dout: FloatArray, n: number): FloatArray {
+    if (!this.x) throw new Error('activation backward before forward');
     const len = n * this.inSize;
-    if (this.dx.length < len) this.dx = allocate(this.dtype, len);
-    this.fn.backward(this.out, dout, this.dx, len);
+    this.dx = ensure(this.dx, len, this.dtype);
+    this.impl.backward(this.x, this.out, dout, this.dx, len, this.alpha);
     return this.dx;
   }
 }

@@ -1,6 +1,5 @@
-import { Rng } from '../rng';
-import { allocate, type Dtype, type FloatArray, type Param } from '../tensor';
-import type { Layer } from './layer';
+import { allocate, makeParam, type Dtype, type FloatArray, type Param } from '../tensor';
+import { ensure, sizeOf, type Layer, type LayerContext, type Shape } from './layer';
 import { initWeights } from '../init';
 import type { InitSpec } from '../../model/spec';
 
@@ -52,35 +51,41 @@ export function affineBackward(
   }
 }
 
+/** dense: out = x·W + b over the flattened input. W: (inSize, units), b: (units). */
 export class DenseLayer implements Layer {
+  readonly kind = 'dense';
   readonly label: string;
+  readonly sourceIndex: number;
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly outShape: Shape;
   readonly params: readonly Param[];
+  readonly macsPerSample: number;
   private readonly w: Param;
   private readonly b: Param;
+  private readonly dtype: Dtype;
   private out: FloatArray;
   private dx: FloatArray;
   private x: FloatArray | undefined;
 
-  constructor(
-    readonly sourceIndex: number,
-    readonly inSize: number,
-    readonly outSize: number,
-    init: InitSpec,
-    rng: Rng,
-    private readonly dtype: Dtype,
-  ) {
-    this.label = `dense ${outSize}`;
-    const prefix = `layers[${sourceIndex}]`;
-    this.w = { name: `${prefix}.W`, value: allocate(dtype, inSize * outSize), grad: allocate(dtype, inSize * outSize), regularize: true };
-    this.b = { name: `${prefix}.b`, value: allocate(dtype, outSize), grad: allocate(dtype, outSize), regularize: false };
-    initWeights(this.w.value, inSize, init, rng);
+  constructor(units: number, init: InitSpec | undefined, readonly inShape: Shape, ctx: LayerContext) {
+    this.sourceIndex = ctx.sourceIndex;
+    this.dtype = ctx.dtype;
+    this.inSize = sizeOf(inShape);
+    this.outSize = units;
+    this.outShape = [units];
+    this.label = `dense ${units}`;
+    this.w = makeParam(ctx.sourceIndex, 'W', this.inSize * units, ctx.dtype);
+    this.b = makeParam(ctx.sourceIndex, 'b', units, ctx.dtype);
+    initWeights(this.w.value, this.inSize, init ?? ctx.init, ctx.rng);
     this.params = [this.w, this.b];
-    this.out = allocate(dtype, 0);
-    this.dx = allocate(dtype, 0);
+    this.macsPerSample = this.inSize * units;
+    this.out = allocate(ctx.dtype, 0);
+    this.dx = allocate(ctx.dtype, 0);
   }
 
   forward(x: FloatArray, n: number): FloatArray {
-    if (this.out.length < n * this.outSize) this.out = allocate(this.dtype, n * this.outSize);
+    this.out = ensure(this.out, n * this.outSize, this.dtype);
     this.x = x;
     affineForward(x, this.w.value, this.b.value, this.out, n, this.inSize, this.outSize);
     return this.out;
@@ -88,7 +93,7 @@ export class DenseLayer implements Layer {
 
   backward(dout: FloatArray, n: number): FloatArray {
     if (!this.x) throw new Error('dense backward before forward');
-    if (this.dx.length < n * this.inSize) this.dx = allocate(this.dtype, n * this.inSize);
+    this.dx = ensure(this.dx, n * this.inSize, this.dtype);
     affineBackward(dout, this.x, this.w.value, this.dx, this.w.grad, this.b.grad, n, this.inSize, this.outSize);
     return this.dx;
   }

@@ -1,0 +1,232 @@
+import { allocate, makeParam, type Dtype, type FloatArray, type Param } from '../tensor';
+import { ensure, formatShape, sizeOf, type Layer, type LayerContext, type Shape } from './layer';
+import { initWeights } from '../init';
+import { gemmNN, gemmNT, gemmTN } from '../gemm';
+import type { ConvLayerSpec } from '../../model/spec';
+
+/**
+ * Output extent of a sliding window along one axis, (size + 2·pad − kernel)/stride + 1, or
+ * undefined when that is not a positive whole number (the window does not tile the input).
+ */
+export function windowOutputSize(size: number, kernel: number, stride: number, pad: number): number | undefined {
+  const span = size + 2 * pad - kernel;
+  if (span < 0 || span % stride !== 0) return undefined;
+  return span / stride + 1;
+}
+
+/** The sizes of one convolution: input (C, H, W), F filters of K×K, stride S, zero padding P, output (F, H', W'). */
+export interface ConvGeometry {
+  readonly c: number; readonly h: number; readonly w: number;
+  readonly f: number; readonly k: number; readonly stride: number; readonly pad: number;
+  readonly outH: number; readonly outW: number;
+}
+
+/**
+ * im2col: the receptive fields of one sample as the columns of a matrix (zeros where they overlap
+ * the padding), so that a convolution is one matrix product.
+ *   x: (C, H, W) starting at xOffset   →   cols: (C·K·K, H'·W')
+ *   cols[(c·K + i)·K + j, oh·W' + ow] = x[c, oh·S − P + i, ow·S − P + j]
+ */
+export function im2col(x: FloatArray, xOffset: number, g: ConvGeometry, cols: FloatArray): void {
+  const { c, h, w, k, stride, pad, outH, outW } = g;
+  let r = 0;
+  for (let ch = 0; ch < c; ch++) {
+    const plane = xOffset + ch * h * w;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        // Output columns whose input column ow·S − P + j falls inside [0, W).
+        const owLo = Math.min(outW, Math.max(0, Math.ceil((pad - j) / stride)));
+        const owHi = Math.max(owLo, Math.min(outW, Math.floor((w - 1 + pad - j) / stride) + 1));
+        for (let oh = 0; oh < outH; oh++, r += outW) {
+          const ih = oh * stride - pad + i;
+          if (ih < 0 || ih >= h) {
+            cols.fill(0, r, r + outW);
+            continue;
+          }
+          const src = plane + ih * w - pad + j; // x index of output column ow is src + ow·S
+          let ow = 0;
+          for (; ow < owLo; ow++) cols[r + ow] = 0;
+          if (stride === 1) for (; ow < owHi; ow++) cols[r + ow] = x[src + ow];
+          else for (; ow < owHi; ow++) cols[r + ow] = x[src + ow * stride];
+          for (; ow < outW; ow++) cols[r + ow] = 0;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * col2im, the adjoint of im2col: adds each column entry back onto the input pixel it was copied
+ * from (pixels in several receptive fields collect several terms). It accumulates: zero dx first.
+ *   dcols: (C·K·K, H'·W')   →   dx: (C, H, W) starting at dxOffset
+ */
+export function col2im(dcols: FloatArray, g: ConvGeometry, dx: FloatArray, dxOffset: number): void {
+  const { c, h, w, k, stride, pad, outH, outW } = g;
+  let r = 0;
+  for (let ch = 0; ch < c; ch++) {
+    const plane = dxOffset + ch * h * w;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const owLo = Math.min(outW, Math.max(0, Math.ceil((pad - j) / stride)));
+        const owHi = Math.max(owLo, Math.min(outW, Math.floor((w - 1 + pad - j) / stride) + 1));
+        for (let oh = 0; oh < outH; oh++, r += outW) {
+          const ih = oh * stride - pad + i;
+          if (ih < 0 || ih >= h) continue;
+          const dst = plane + ih * w - pad + j;
+          if (stride === 1) for (let ow = owLo; ow < owHi; ow++) dx[dst + ow] += dcols[r + ow];
+          else for (let ow = owLo; ow < owHi; ow++) dx[dst + ow * stride] += dcols[r + ow];
+        }
+      }
+    }
+  }
+}
+
+/** A 1×1 convolution with stride 1 and no padding: im2col of a sample is the sample itself. */
+function isPointwise(g: ConvGeometry): boolean {
+  return g.k === 1 && g.stride === 1 && g.pad === 0;
+}
+
+/**
+ * conv_forward (im2col + GEMM), sample by sample: out[n] = W · im2col(x[n]) + b
+ *   x: (N, C, H, W)   W: (F, C·K·K)   b: (F)   out: (N, F, H', W')
+ *   cols: scratch of at least C·K·K · H'·W' elements
+ */
+export function convForward(
+  x: FloatArray, w: FloatArray, b: FloatArray, out: FloatArray, cols: FloatArray, n: number, g: ConvGeometry,
+): void {
+  const { f, c, h, k, outH, outW } = g;
+  const inSize = c * h * g.w;
+  const patch = c * k * k;
+  const pixels = outH * outW;
+  const pointwise = isPointwise(g);
+  for (let s = 0; s < n; s++) {
+    const o = s * f * pixels;
+    for (let filter = 0; filter < f; filter++) out.fill(b[filter], o + filter * pixels, o + (filter + 1) * pixels);
+    if (pointwise) {
+      gemmNN(f, pixels, patch, w, 0, x, s * inSize, out, o, true);
+    } else {
+      im2col(x, s * inSize, g, cols);
+      gemmNN(f, pixels, patch, w, 0, cols, 0, out, o, true);
+    }
+  }
+}
+
+/**
+ * conv_backward, sample by sample (im2col is recomputed rather than kept for the whole batch):
+ *   dout: (N, F, H', W')  →  dx = col2im(Wᵀ·dout[n]): (N, C, H, W),
+ *   dW = Σ_n dout[n]·im2col(x[n])ᵀ: (F, C·K·K),  db = Σ_{n, H', W'} dout: (F)
+ *   cols, dcols: scratch of at least C·K·K · H'·W' elements each
+ * Writes dx, dW and db (does not accumulate into them).
+ */
+export function convBackward(
+  dout: FloatArray, x: FloatArray, w: FloatArray, dx: FloatArray, dw: FloatArray, db: FloatArray,
+  cols: FloatArray, dcols: FloatArray, n: number, g: ConvGeometry,
+): void {
+  const { f, c, h, k, outH, outW } = g;
+  const inSize = c * h * g.w;
+  const patch = c * k * k;
+  const pixels = outH * outW;
+  const pointwise = isPointwise(g);
+  dw.fill(0, 0, f * patch);
+  db.fill(0, 0, f);
+  for (let s = 0; s < n; s++) {
+    const o = s * f * pixels;
+    for (let filter = 0; filter < f; filter++) {
+      let sum = 0;
+      const row = o + filter * pixels;
+      for (let t = 0; t < pixels; t++) sum += dout[row + t];
+      db[filter] += sum;
+    }
+    if (pointwise) {
+      gemmNT(f, patch, pixels, dout, o, x, s * inSize, dw, 0, true);
+      gemmTN(patch, pixels, f, w, 0, dout, o, dx, s * inSize, false);
+    } else {
+      im2col(x, s * inSize, g, cols);
+      gemmNT(f, patch, pixels, dout, o, cols, 0, dw, 0, true);
+      gemmTN(patch, pixels, f, w, 0, dout, o, dcols, 0, false);
+      dx.fill(0, s * inSize, (s + 1) * inSize);
+      col2im(dcols, g, dx, s * inSize);
+    }
+  }
+}
+
+/**
+ * conv: F filters of K×K over C channels, stride S, zero padding P.
+ * (N, C, H, W) → (N, F, H', W') with H' = (H + 2P − K)/S + 1, W' likewise.
+ * W: (F, C·K·K), one filter per row in (c, i, j) order, b: (F).
+ */
+export class ConvLayer implements Layer {
+  readonly kind = 'conv';
+  readonly label: string;
+  readonly params: readonly Param[];
+  readonly macsPerSample: number;
+  readonly sourceIndex: number;
+  readonly outShape: Shape;
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly geometry: ConvGeometry;
+  private readonly w: Param;
+  private readonly b: Param;
+  private readonly dtype: Dtype;
+  private readonly colsLength: number;
+  private out: FloatArray;
+  private dx: FloatArray;
+  private cols: FloatArray;
+  private dcols: FloatArray;
+  private x: FloatArray | undefined;
+
+  constructor(readonly spec: ConvLayerSpec, readonly inShape: Shape, ctx: LayerContext) {
+    const { filters: f, size: k, stride, pad } = spec;
+    this.label = `conv ${f}@${k}×${k}/${stride}${pad > 0 ? ` pad ${pad}` : ''}`;
+    if (![f, k, stride].every((v) => Number.isInteger(v) && v > 0) || !Number.isInteger(pad) || pad < 0) {
+      throw new Error(`${this.label}: filters, size and stride must be positive whole numbers and pad a whole number ≥ 0`);
+    }
+    if (inShape.length !== 3) {
+      throw new Error(`${this.label} needs a 3-D image input (channels×height×width), got ${inShape.length}-D input ${formatShape(inShape)}`);
+    }
+    const [c, h, w] = inShape;
+    const outH = windowOutputSize(h, k, stride, pad);
+    const outW = windowOutputSize(w, k, stride, pad);
+    if (outH === undefined || outW === undefined) {
+      const axis = outH === undefined ? `height ${h}` : `width ${w}`;
+      const size = outH === undefined ? h : w;
+      throw new Error(
+        `${this.label} does not fit input ${formatShape(inShape)}: along the ${axis}, `
+        + `(${size} + 2·${pad} − ${k})/${stride} + 1 is not a positive whole number`,
+      );
+    }
+    this.geometry = { c, h, w, f, k, stride, pad, outH, outW };
+    this.sourceIndex = ctx.sourceIndex;
+    this.dtype = ctx.dtype;
+    this.inSize = sizeOf(inShape);
+    this.outShape = [f, outH, outW];
+    this.outSize = f * outH * outW;
+    const patch = c * k * k;
+    this.macsPerSample = this.outSize * patch;
+    this.colsLength = isPointwise(this.geometry) ? 0 : patch * outH * outW;
+    this.w = makeParam(ctx.sourceIndex, 'W', f * patch, ctx.dtype);
+    this.b = makeParam(ctx.sourceIndex, 'b', f, ctx.dtype);
+    initWeights(this.w.value, patch, spec.init ?? ctx.init, ctx.rng);
+    this.params = [this.w, this.b];
+    this.out = allocate(ctx.dtype, 0);
+    this.dx = allocate(ctx.dtype, 0);
+    this.cols = allocate(ctx.dtype, 0);
+    this.dcols = allocate(ctx.dtype, 0);
+  }
+
+  forward(x: FloatArray, n: number): FloatArray {
+    this.out = ensure(this.out, n * this.outSize, this.dtype);
+    this.cols = ensure(this.cols, this.colsLength, this.dtype);
+    this.x = x;
+    convForward(x, this.w.value, this.b.value, this.out, this.cols, n, this.geometry);
+    return this.out;
+  }
+
+  backward(dout: FloatArray, n: number): FloatArray {
+    if (!this.x) throw new Error('conv backward before forward');
+    this.dx = ensure(this.dx, n * this.inSize, this.dtype);
+    this.dcols = ensure(this.dcols, this.colsLength, this.dtype);
+    convBackward(dout, this.x, this.w.value, this.dx, this.w.grad, this.b.grad, this.cols, this.dcols, n, this.geometry);
+    return this.dx;
+  }
+}

@@ -1,0 +1,174 @@
+import type { Network } from './network';
+import type { FloatArray } from './tensor';
+import type { ActivationLayer } from './layers/activation';
+import type { LayerKind } from '../model/spec';
+
+export interface Histogram {
+  /** bins + 1 increasing edges */
+  edges: number[];
+  counts: number[];
+}
+
+/** One model-file layer at one step; the activation figures describe its output after its activation. */
+export interface LayerStats {
+  /** e.g. "layers[0] dense 100 · relu" */
+  name: string;
+  kind: LayerKind;
+  mean: number;
+  std: number;
+  hist: Histogram;
+  /** ReLU: the fraction of units that are 0 for every sample of the batch (cs231n's dead units). */
+  dead: number | null;
+  /** tanh/sigmoid: the fraction of outputs within 0.01 of a limit (|tanh| > 0.99, σ < 0.01 or > 0.99). */
+  saturated: number | null;
+  /** ‖∂L/∂W‖ of the layer's weights (γ for batchnorm); null without parameters. */
+  gradNorm: number | null;
+  /** ‖ΔW‖/‖W‖ of this step's update; cs231n's rule of thumb is about 1e-3. */
+  updateRatio: number | null;
+}
+
+export interface ParamStats {
+  name: string;
+  norm: number;
+  gradNorm: number;
+  updateRatio: number | null;
+}
+
+export interface StepStats {
+  /** Updates applied before this step's forward pass (0: the initial weights). */
+  step: number;
+  /** The batch's data loss. */
+  loss: number;
+  layers: LayerStats[];
+  params: ParamStats[];
+}
+
+export const HISTOGRAM_BINS = 30;
+
+/** Mean, std and a histogram of len values, in double precision. */
+export function summarize(a: FloatArray, len: number, range?: [number, number], bins = HISTOGRAM_BINS): { mean: number; std: number; hist: Histogram } {
+  let s = 0;
+  let s2 = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < len; i++) {
+    const v = a[i];
+    s += v;
+    s2 += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = len > 0 ? s / len : NaN;
+  const std = len > 0 ? Math.sqrt(Math.max(0, s2 / len - mean * mean)) : NaN;
+  let [lo, hi] = range ?? [min, max];
+  if (!(hi > lo)) {
+    lo = Number.isFinite(min) ? min - 0.5 : -0.5;
+    hi = lo + 1;
+  }
+  const counts = new Array<number>(bins).fill(0);
+  const scale = bins / (hi - lo);
+  for (let i = 0; i < len; i++) {
+    let b = Math.floor((a[i] - lo) * scale);
+    if (b < 0) b = 0;
+    else if (b >= bins) b = bins - 1;
+    counts[b]++;
+  }
+  const edges = Array.from({ length: bins + 1 }, (_, k) => lo + (k * (hi - lo)) / bins);
+  return { mean, std, hist: { edges, counts } };
+}
+
+function normOf(a: FloatArray): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+function normOfDifference(a: FloatArray, b: FloatArray): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    s += d * d;
+  }
+  return Math.sqrt(s);
+}
+
+/**
+ * Statistics of a training step, computed from the last forward/backward pass of the network
+ * (its outputs and gradients). Call snapshot() before the update and finish() after it.
+ */
+export class StatsRecorder {
+  private readonly before: FloatArray[];
+  private readonly groups: Array<{ source: number; first: number; last: number }>;
+
+  constructor(private readonly net: Network) {
+    this.before = net.params.map((p) => (p.value instanceof Float64Array ? new Float64Array(p.value.length) : new Float32Array(p.value.length)));
+    const groups: Array<{ source: number; first: number; last: number }> = [];
+    net.layers.forEach((l, i) => {
+      const g = groups[groups.length - 1];
+      if (g && g.source === l.sourceIndex) g.last = i;
+      else groups.push({ source: l.sourceIndex, first: i, last: i });
+    });
+    this.groups = groups;
+  }
+
+  /** Copies the weights before the update, for ‖ΔW‖/‖W‖. */
+  snapshot(): void {
+    this.net.params.forEach((p, i) => this.before[i].set(p.value));
+  }
+
+  /** After the update: activation, gradient and update figures for every model-file layer. */
+  finish(step: number, n: number, dataLoss: number, updated: boolean): StepStats {
+    const net = this.net;
+    const params: ParamStats[] = net.params.map((p, i) => {
+      const norm = normOf(this.before[i]);
+      return {
+        name: p.name, norm, gradNorm: normOf(p.grad),
+        updateRatio: updated && norm > 0 ? normOfDifference(p.value, this.before[i]) / norm : null,
+      };
+    });
+    const layers = this.groups.map(({ source, first, last }): LayerStats => {
+      const out = net.outputs[last];
+      const lastLayer = net.layers[last];
+      const len = n * lastLayer.outSize;
+      const fn = lastLayer.kind === 'activation' ? (lastLayer as ActivationLayer).fn : undefined;
+      const range: [number, number] | undefined = fn === 'tanh' ? [-1, 1] : fn === 'sigmoid' ? [0, 1] : undefined;
+      const { mean, std, hist } = summarize(out, len, range);
+      const weightIndex = net.params.findIndex((p) => p.layer === source && (p.role === 'W' || p.role === 'gamma'));
+      const weight: ParamStats | undefined = params[weightIndex];
+      const labels = net.layers.slice(first, last + 1).map((l) => l.label).join(' · ');
+      return {
+        name: `layers[${source}] ${labels}`,
+        kind: net.layers[first].kind,
+        mean, std, hist,
+        dead: fn === 'relu' ? deadFraction(out, n, lastLayer.outSize) : null,
+        saturated: fn === 'tanh' || fn === 'sigmoid' ? saturatedFraction(out, len, fn) : null,
+        gradNorm: weight ? weight.gradNorm : null,
+        updateRatio: weight ? weight.updateRatio : null,
+      };
+    });
+    return { step, loss: dataLoss, layers, params };
+  }
+}
+
+/** Units (columns) that are 0 for every one of the n samples. */
+export function deadFraction(out: FloatArray, n: number, units: number): number {
+  if (units === 0 || n === 0) return 0;
+  let dead = 0;
+  for (let j = 0; j < units; j++) {
+    let alive = false;
+    for (let i = 0; i < n && !alive; i++) alive = out[i * units + j] > 0;
+    if (!alive) dead++;
+  }
+  return dead / units;
+}
+
+export function saturatedFraction(out: FloatArray, len: number, fn: 'tanh' | 'sigmoid'): number {
+  if (len === 0) return 0;
+  let s = 0;
+  for (let i = 0; i < len; i++) {
+    const v = out[i];
+    if (fn === 'tanh' ? Math.abs(v) > 0.99 : v < 0.01 || v > 0.99) s++;
+  }
+  return s / len;
+}
+
