@@ -77,3 +77,53 @@ test('usage errors are one line with exit 2, never a stack trace', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
 });
+
+test('gradcheck: every parameter of every example passes in float64, under 1e-6', () => {
+  for (const [file, extra] of [['spiral.nn.yaml', []], ['init-experiment.nn.yaml', ['--entries', '4', '--batch', '2']]] as const) {
+    const r = run('gradcheck', path.join(root, 'examples', file), '--json', ...extra);
+    assert.equal(r.code, 0, r.stderr);
+    const last = jsonLines(r.stdout).at(-1)!;
+    assert.equal(last.type, 'gradcheck');
+    const params = last.params as Array<{ name: string; relError: number; verdict: string; checked: number }>;
+    assert.ok((last.maxRelError as number) < 1e-6, `${file}: ${last.maxRelError}`);
+    assert.ok(params.length >= 4 && params.every((p) => typeof p.name === 'string' && p.relError < 1e-6 && p.checked > 0), file);
+    assert.equal(last.maxRelError, Math.max(...params.map((p) => p.relError)));
+  }
+  const text = run('gradcheck', example);
+  assert.match(text.stdout, /^layers\[0\]\.W\s+[\d.]+e-\d+\s+good/m);
+  assert.match(text.stdout, /max relative error [\d.]+e-\d+ over a batch of 8 \(float64\)/);
+});
+
+test('gradcheck finds a wrong gradient: a model whose loss has a kink everywhere is reported at kinks', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-cli-'));
+  const file = path.join(dir, 'svm.nn.yaml');
+  writeFileSync(file, 'data: { dataset: spiral }\nlayers:\n  - dense: 20\n    activation: relu\n  - dense: 3\nloss: svm\ntrain: { l1: 0.001 }\n');
+  const r = run('gradcheck', file, '--json');
+  const last = jsonLines(r.stdout).at(-1)!;
+  // ReLU, hinge and |w| kinks are stepped around, so what is compared is still exact.
+  assert.ok((last.maxRelError as number) < 1e-6, String(last.maxRelError));
+  assert.equal(r.code, 0);
+});
+
+test('train --stats-every: stats lines from step 0, one entry per layer, with the fields scripts rely on', () => {
+  const r = run('train', example, '--json', '--epochs', '2', '--stats-every', '5');
+  assert.equal(r.code, 0, r.stderr);
+  const stats = jsonLines(r.stdout).filter((l) => l.type === 'stats');
+  assert.deepEqual(stats.map((s) => s.step), [0, 5, 10, 15]);
+  for (const s of stats) {
+    assert.equal(typeof s.loss, 'number');
+    const layers = s.layers as Array<Record<string, unknown>>;
+    assert.equal(layers.length, 2);
+    for (const l of layers) {
+      for (const k of ['name', 'kind', 'mean', 'std', 'hist', 'dead', 'saturated', 'gradNorm', 'updateRatio']) assert.ok(k in l, k);
+      const hist = l.hist as { edges: number[]; counts: number[] };
+      assert.equal(hist.edges.length, hist.counts.length + 1);
+      // 240 training samples in batches of 32: the 8th step of each epoch has the last 16.
+      const batch = (s.step as number) % 8 === 7 ? 16 : 32;
+      assert.equal(hist.counts.reduce((a, b) => a + b), batch * ((l.name as string).includes('relu') ? 100 : 3));
+    }
+    assert.equal(typeof layers[0].dead, 'number');
+    assert.equal(layers[1].dead, null);
+  }
+  assert.ok(run('train', example, '--stats-every', '5').stderr.includes('use it with --json'));
+});
