@@ -14,9 +14,13 @@ const LAYOUTS: { name: string; gemm: Gemm; a: (i: number, p: number, m: number, 
   { name: 'gemmNT (A·Bᵀ)', gemm: gemmNT, a: (i, p, _m, k) => i * k + p, b: (p, j, k) => j * k + p },
 ];
 
-/** Odd sizes hit every remainder of the 4-row / 4-deep / 4×2 kernels; the last ones cross the cache blocks. */
+/**
+ * Odd sizes hit every remainder of the 8-, 4- and 1-row × 4-deep kernels and of the 4×2 dot
+ * products; the last ones cross the cache blocks (256 columns, 128 and 512 deep).
+ */
 const SIZES: [number, number, number][] = [
-  [1, 1, 1], [7, 5, 3], [33, 17, 65], [4, 4, 4], [5, 9, 8], [3, 2, 1], [1, 13, 6], [16, 784, 9], [2, 300, 130], [9, 3, 600],
+  [1, 1, 1], [7, 5, 3], [33, 17, 65], [4, 4, 4], [5, 9, 8], [3, 2, 1], [1, 13, 6], [12, 7, 5], [13, 10, 11],
+  [16, 784, 9], [2, 300, 130], [9, 3, 600],
 ];
 
 function random(rng: Rng, n: number, dtype: Dtype): FloatArray {
