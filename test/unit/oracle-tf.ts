@@ -1,6 +1,6 @@
 /**
  * An independent reference for the engine: the same network written with TensorFlow.js ops
- * (@tensorflow/tfjs-core on its CPU backend, float32), gradients by tfjs's autodiff.
+ * (@tensorflow/tfjs on its CPU backend, float32), gradients by tfjs's autodiff.
  *
  * It reads only the model-file layer specs and the parameter values. Shapes, parameter layouts,
  * activation defaults, batchnorm statistics and the losses are written here from their
@@ -15,36 +15,17 @@
  *   losses   softmax cross-entropy, cs231n multiclass SVM (margin 1), MSE Σ(s − t)²/(N·C), mean over N
  *   reg      ½·l2·Σ‖W‖² + l1·Σ‖W‖₁ over weights only
  */
-import { createRequire } from 'node:module';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { buildSync } from 'esbuild';
+import * as tf from '@tensorflow/tfjs';
 import type { ActivationSpec, LayerSpec, LossName } from '../../src/model/spec';
 
 export type Shape = readonly number[];
 
 let ready: Promise<void> | undefined;
 
-/**
- * tfjs-core's CommonJS bundle (its package "main") registers no gradient functions: they come
- * with the @tensorflow/tfjs umbrella package, or from tfjs-core's own ES-module sources in
- * dist/register_all_gradients.js, which use extensionless imports that Node cannot load as they
- * are. esbuild (already a dev dependency) bundles that file into CommonJS, and running it registers
- * every gradient in tfjs's global registry, which the engine of the main bundle reads.
- */
-function registerGradients(): void {
-  const entry = require.resolve('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-  const built = buildSync({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent' });
-  const module = { exports: {} };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('module', 'exports', 'require', built.outputFiles[0].text)(module, module.exports, createRequire(entry));
-}
-
-/** Registers tfjs's gradients, selects the CPU backend (once) and silences tfjs's "install tfjs-node" hint. */
+/** Selects the CPU backend (once) and silences tfjs's "install tfjs-node" hint. */
 export function initTf(): Promise<void> {
   ready ??= (async () => {
     tf.env().set('IS_TEST', true);
-    registerGradients();
     if (!(await tf.setBackend('cpu'))) throw new Error('tfjs cpu backend unavailable');
     await tf.ready();
     if (tf.getBackend() !== 'cpu') throw new Error(`tfjs backend is ${tf.getBackend()}, not cpu`);

@@ -168,11 +168,11 @@ export class ConvLayer implements Layer {
   private readonly w: Param;
   private readonly b: Param;
   private readonly dtype: Dtype;
-  private readonly colsLength: number;
   private out: FloatArray;
   private dx: FloatArray;
-  private cols: FloatArray;
-  private dcols: FloatArray;
+  /** One sample's im2col and its gradient (unused by 1×1 convolutions). */
+  private readonly cols: FloatArray;
+  private readonly dcols: FloatArray;
   private x: FloatArray | undefined;
 
   constructor(readonly spec: ConvLayerSpec, readonly inShape: Shape, ctx: LayerContext) {
@@ -181,7 +181,7 @@ export class ConvLayer implements Layer {
     if (![f, k, stride].every((v) => Number.isInteger(v) && v > 0) || !Number.isInteger(pad) || pad < 0) {
       throw new Error(`${this.label}: filters, size and stride must be positive whole numbers and pad a whole number ≥ 0`);
     }
-    if (inShape.length !== 3) {
+    if (inShape.length !== 3 || !inShape.every((v) => Number.isInteger(v) && v > 0)) {
       throw new Error(`${this.label} needs a 3-D image input (channels×height×width), got ${inShape.length}-D input ${formatShape(inShape)}`);
     }
     const [c, h, w] = inShape;
@@ -203,20 +203,19 @@ export class ConvLayer implements Layer {
     this.outSize = f * outH * outW;
     const patch = c * k * k;
     this.macsPerSample = this.outSize * patch;
-    this.colsLength = isPointwise(this.geometry) ? 0 : patch * outH * outW;
     this.w = makeParam(ctx.sourceIndex, 'W', f * patch, ctx.dtype);
     this.b = makeParam(ctx.sourceIndex, 'b', f, ctx.dtype);
     initWeights(this.w.value, patch, spec.init ?? ctx.init, ctx.rng);
     this.params = [this.w, this.b];
     this.out = allocate(ctx.dtype, 0);
     this.dx = allocate(ctx.dtype, 0);
-    this.cols = allocate(ctx.dtype, 0);
-    this.dcols = allocate(ctx.dtype, 0);
+    const colsLength = isPointwise(this.geometry) ? 0 : patch * outH * outW;
+    this.cols = allocate(ctx.dtype, colsLength);
+    this.dcols = allocate(ctx.dtype, colsLength);
   }
 
   forward(x: FloatArray, n: number): FloatArray {
     this.out = ensure(this.out, n * this.outSize, this.dtype);
-    this.cols = ensure(this.cols, this.colsLength, this.dtype);
     this.x = x;
     convForward(x, this.w.value, this.b.value, this.out, this.cols, n, this.geometry);
     return this.out;
@@ -225,7 +224,6 @@ export class ConvLayer implements Layer {
   backward(dout: FloatArray, n: number): FloatArray {
     if (!this.x) throw new Error('conv backward before forward');
     this.dx = ensure(this.dx, n * this.inSize, this.dtype);
-    this.dcols = ensure(this.dcols, this.colsLength, this.dtype);
     convBackward(dout, this.x, this.w.value, this.dx, this.w.grad, this.b.grad, this.cols, this.dcols, n, this.geometry);
     return this.dx;
   }

@@ -143,7 +143,7 @@ export class PoolLayer implements Layer {
       throw new Error(`${this.label}: size and stride must be positive whole numbers`);
     }
     if (type !== 'max' && type !== 'avg') throw new Error(`pool type must be max or avg, got ${String(type)}`);
-    if (inShape.length !== 3) {
+    if (inShape.length !== 3 || !inShape.every((v) => Number.isInteger(v) && v > 0)) {
       throw new Error(`${this.label} needs a 3-D image input (channels×height×width), got ${inShape.length}-D input ${formatShape(inShape)}`);
     }
     const [c, h, w] = inShape;
