@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', '.vscode-test.mjs', 'eslint.config.mjs'],
+    files: ['scripts/**', 'bench/**', '.vscode-test.mjs', 'eslint.config.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
