@@ -177,7 +177,7 @@ function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream)
   const f = result.final;
   if (a.json) {
     out.write(JSON.stringify({
-      type: 'done', loss: f.loss, trainAcc: f.trainAcc, valAcc: f.valAcc, valLoss: f.valLoss,
+      type: 'done', loss: f.loss, regLoss: f.regLoss, trainAcc: f.trainAcc, valAcc: f.valAcc, valLoss: f.valLoss,
       steps: f.steps, epochs: f.epochs, samplesPerSec: f.samplesPerSec, seconds: f.seconds,
     }) + '\n');
   } else {

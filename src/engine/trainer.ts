@@ -24,7 +24,9 @@ export interface StepResult {
 }
 
 export interface Evaluation {
+  /** Data loss + regularization. */
   loss: number;
+  regLoss: number;
   accuracy: number;
 }
 
@@ -150,7 +152,7 @@ export class Trainer {
 
   /** Loss (data + regularization) and accuracy over a whole set, in evaluation mode. */
   evaluate(set: Dataset): Evaluation {
-    if (set.n === 0) return { loss: NaN, accuracy: NaN };
+    if (set.n === 0) return { loss: NaN, regLoss: NaN, accuracy: NaN };
     const f = set.features;
     let lossSum = 0;
     let correct = 0;
@@ -164,6 +166,7 @@ export class Trainer {
       lossSum += r.dataLoss * n;
       correct += r.correct;
     }
-    return { loss: lossSum / set.n + this.network.regLoss(this.reg), accuracy: correct / set.n };
+    const regLoss = this.network.regLoss(this.reg);
+    return { loss: lossSum / set.n + regLoss, regLoss, accuracy: correct / set.n };
   }
 }

@@ -99,7 +99,7 @@ export function runTraining(spec: ModelSpec, o: LoopOptions): DoneMessage | Erro
       const val = hasValidation ? trainer.evaluate(trainer.validationSet) : null;
       epochs.push({
         epoch: trainer.epoch, step: trainer.step,
-        loss: epochLoss / epochSteps, trainAcc: epochCorrect / epochSamples,
+        loss: epochLoss / epochSteps, regLoss: r.regLoss, trainAcc: epochCorrect / epochSamples,
         valLoss: val ? val.loss : null, valAcc: val ? val.accuracy : null,
         seconds: (now() - t0) / 1000,
       });
@@ -115,7 +115,7 @@ export function runTraining(spec: ModelSpec, o: LoopOptions): DoneMessage | Erro
   const done: DoneMessage = {
     type: 'done', runId, status,
     final: {
-      loss: train.loss, trainAcc: train.accuracy,
+      loss: train.loss, regLoss: train.regLoss, trainAcc: train.accuracy,
       valLoss: val ? val.loss : null, valAcc: val ? val.accuracy : null,
       steps: trainer.step, epochs: trainer.epoch,
       samplesPerSec: seconds > 0 ? samples / seconds : 0, seconds,

@@ -14,8 +14,10 @@ export interface EpochMetrics {
   epoch: number;
   /** Steps taken when the epoch ended. */
   step: number;
-  /** Mean training loss (data + L2) over the epoch's batches. */
+  /** Mean training loss (data + regularization) over the epoch's batches. */
   loss: number;
+  /** The regularization part of the loss (½·l2·‖W‖² + l1·‖W‖₁) at the epoch's last step. */
+  regLoss: number;
   /** Fraction of the epoch's training samples classified right, as the weights moved. */
   trainAcc: number;
   /** Loss (data + L2) over the held-out set; null without one. */
@@ -27,8 +29,10 @@ export interface EpochMetrics {
 
 /** What a finished (or stopped) run reports last. */
 export interface FinalMetrics {
-  /** Loss (data + L2) over the whole training set with the final weights. */
+  /** Loss (data + regularization) over the whole training set with the final weights. */
   loss: number;
+  /** Its regularization part, ½·l2·‖W‖² + l1·‖W‖₁. */
+  regLoss: number;
   trainAcc: number;
   valLoss: number | null;
   valAcc: number | null;

@@ -25,11 +25,13 @@ test('train --json: one epoch line per epoch, then a done line with the fields s
   const epochs = lines.filter((l) => l.type === 'epoch');
   assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3, 4, 5, 6, 7]);
   for (const e of epochs) {
-    for (const k of ['step', 'loss', 'trainAcc', 'valLoss', 'valAcc', 'seconds']) assert.equal(typeof e[k], 'number', k);
+    for (const k of ['step', 'loss', 'regLoss', 'trainAcc', 'valLoss', 'valAcc', 'seconds']) assert.equal(typeof e[k], 'number', k);
+    // The example has l2: 0.001, reported apart from the data loss.
+    assert.ok((e.regLoss as number) > 0 && (e.regLoss as number) < (e.loss as number));
   }
   const done = lines[lines.length - 1];
   assert.equal(done.type, 'done');
-  for (const k of ['loss', 'trainAcc', 'valAcc', 'steps', 'samplesPerSec', 'seconds']) assert.equal(typeof done[k], 'number', k);
+  for (const k of ['loss', 'regLoss', 'trainAcc', 'valAcc', 'steps', 'samplesPerSec', 'seconds']) assert.equal(typeof done[k], 'number', k);
   assert.equal(done.steps, 7 * 8); // 240 training samples in batches of 32
 });
 
