@@ -1,6 +1,7 @@
 import { allocate, makeParam, type Dtype, type FloatArray, type Param } from '../tensor';
 import { ensure, sizeOf, type Layer, type LayerContext, type Shape } from './layer';
 import { initWeights } from '../init';
+import { gemmNN, gemmNT, gemmTN } from '../gemm';
 import type { InitSpec } from '../../model/spec';
 
 /**
@@ -10,16 +11,10 @@ import type { InitSpec } from '../../model/spec';
 export function affineForward(
   x: FloatArray, w: FloatArray, b: FloatArray, out: FloatArray, n: number, d: number, m: number,
 ): void {
+  gemmNN(n, m, d, x, 0, w, 0, out, 0, false);
   for (let i = 0; i < n; i++) {
     const o = i * m;
-    for (let j = 0; j < m; j++) out[o + j] = b[j];
-    const xo = i * d;
-    for (let k = 0; k < d; k++) {
-      const xik = x[xo + k];
-      if (xik === 0) continue; // ReLU outputs are often exactly zero
-      const wo = k * m;
-      for (let j = 0; j < m; j++) out[o + j] += xik * w[wo + j];
-    }
+    for (let j = 0; j < m; j++) out[o + j] += b[j];
   }
 }
 
@@ -31,23 +26,12 @@ export function affineBackward(
   dout: FloatArray, x: FloatArray, w: FloatArray,
   dx: FloatArray, dw: FloatArray, db: FloatArray, n: number, d: number, m: number,
 ): void {
-  dw.fill(0);
-  db.fill(0);
+  gemmNT(n, d, m, dout, 0, w, 0, dx, 0, false);
+  gemmTN(d, m, n, x, 0, dout, 0, dw, 0, false);
+  db.fill(0, 0, m);
   for (let i = 0; i < n; i++) {
-    const go = i * m;
-    for (let j = 0; j < m; j++) db[j] += dout[go + j];
-    const xo = i * d;
-    for (let k = 0; k < d; k++) {
-      const wo = k * m;
-      const xik = x[xo + k];
-      let s = 0;
-      for (let j = 0; j < m; j++) {
-        const g = dout[go + j];
-        s += g * w[wo + j];
-        dw[wo + j] += xik * g;
-      }
-      dx[xo + k] = s;
-    }
+    const o = i * m;
+    for (let j = 0; j < m; j++) db[j] += dout[o + j];
   }
 }
 
