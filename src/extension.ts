@@ -5,13 +5,14 @@ import { ModelDocuments, MODEL_SELECTOR, isModelDocument } from './editor/models
 import { ModelDiagnostics } from './editor/diagnostics';
 import { ModelCodeLens } from './editor/codelens';
 import { TrainingStatusBar } from './editor/statusbar';
+import { LayerHealthDecorations } from './editor/decorations';
 import { registerCommands } from './editor/commands';
-import { ChartsPanel, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panel';
+import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {
   runs: RunManager;
-  charts: ChartsPanel;
+  charts: ChartsPanels;
   models: ModelDocuments;
 }
 
@@ -19,27 +20,36 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   // dist/extension.js and dist/worker.js sit side by side.
   const runs = new RunManager(path.join(__dirname, 'worker.js'));
   const models = new ModelDocuments();
-  const charts = new ChartsPanel(context.extensionUri, runs);
+  const charts = new ChartsPanels(context.extensionUri, runs);
   const codeLens = new ModelCodeLens(models, runs);
 
   const updateContext = (): void => {
     const doc = vscode.window.activeTextEditor?.document;
-    const active = doc && isModelDocument(doc) ? runs.isRunning(doc.uri.toString()) : false;
-    void vscode.commands.executeCommand('setContext', 'trainlens.activeTraining', active);
+    const run = doc && isModelDocument(doc) ? runs.get(doc.uri.toString()) : undefined;
+    void vscode.commands.executeCommand('setContext', 'trainlens.activeTraining', run?.running ?? false);
+    void vscode.commands.executeCommand('setContext', 'trainlens.activePaused', (run?.running && run.paused) ?? false);
     void vscode.commands.executeCommand('setContext', 'trainlens.anyTraining', runs.anyRunning);
-    void vscode.commands.executeCommand('setContext', 'trainlens.panelHasRun', runs.latest !== undefined);
+    void vscode.commands.executeCommand('setContext', 'trainlens.hasRun', runs.latest !== undefined);
   };
-  const runEvents = runs.onEvent((e) => { if (e.type !== 'progress') updateContext(); });
+  let lastPaused = false;
+  const runEvents = runs.onEvent((e) => {
+    if (e.type === 'progress') {
+      if (e.session.paused === lastPaused) return;
+      lastPaused = e.session.paused;
+    }
+    updateContext();
+  });
 
   context.subscriptions.push(
     new ModelDiagnostics(models),
     codeLens,
     vscode.languages.registerCodeLensProvider(MODEL_SELECTOR, codeLens),
     new TrainingStatusBar(runs),
+    new LayerHealthDecorations(models, runs),
     charts,
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, new ChartsPanelSerializer(charts)),
     vscode.window.onDidChangeActiveTextEditor(updateContext),
-    runEvents,
+    { dispose: () => runEvents.dispose() },
     { dispose: () => runs.stopAll() },
     ...registerCommands({ models, runs, charts }),
   );

@@ -1,142 +1,198 @@
+/** One Chart.js line chart over the store's series: theming, log axes, markers, decimation, legend. */
 import {
-  Chart, Decimation, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip,
-  type ChartDataset, type ChartOptions, type Point,
+  BarController, BarElement, CategoryScale, Chart, Decimation, Legend, LineController, LineElement, LinearScale,
+  LogarithmicScale, PointElement, Tooltip,
+  type ChartDataset, type ChartOptions, type Plugin, type Point, type ScaleOptionsByType, type Tick,
 } from 'chart.js';
+import type { Marker } from '../src/training/protocol';
+import { decadeTick, short } from './format';
+import { bandPlugin, emptyPlugin, markersPlugin, toggleByLabel, uniqueLegendItems } from './plugins';
 import { readTheme, withAlpha, type ChartTheme } from './theme';
-import { Ema } from './smoothing';
-import type { EpochMetrics } from '../src/training/protocol';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Decimation);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, BarController, BarElement, Legend, Tooltip, Decimation);
 
-const SMOOTHING = 0.9;
+export interface Series {
+  label: string;
+  data: () => Point[];
+  color: string;
+  width?: number;
+  dash?: number[];
+  /** Point dots (for sparse per-epoch series). */
+  dots?: boolean;
+  yAxisID?: string;
+  /** Counts toward data-points (the run's own series); false for the previous run. */
+  own?: boolean;
+}
+
+export interface LineChartConfig {
+  canvas: HTMLCanvasElement;
+  xTitle: string;
+  yTitle: string;
+  /** Axis kind for `y`, or a full set of y scales (stacked panes). */
+  y: 'linear' | 'log' | 'percent' | ((theme: ChartTheme) => Record<string, unknown>);
+  series: (theme: ChartTheme) => Series[];
+  /** Version of the series set: a change rebuilds the datasets. */
+  version: () => number;
+  markers?: () => readonly Marker[];
+  band?: boolean;
+  empty: () => string | null;
+  /** Many entries (one per layer): on the right when there is room. */
+  manyEntries?: boolean;
+  xRange?: () => { min?: number; max?: number };
+  tooltip?: 'x' | 'nearest';
+  suggested?: { min?: number; max?: number };
+}
 
 type Line = ChartDataset<'line', Point[]>;
+type LegendOptions = NonNullable<NonNullable<ChartOptions<'line'>['plugins']>['legend']>;
 
-function baseOptions(theme: ChartTheme, xTitle: string, yTitle: string): ChartOptions<'line'> {
-  const ticks = { color: theme.muted, font: { family: theme.font, size: theme.fontSize - 1 } };
+export function tickFont(theme: ChartTheme, delta = -1): { family: string; size: number } {
+  return { family: theme.font, size: theme.fontSize + delta };
+}
+
+/** Log-axis ticks: decades only, unless the range holds no decade; grid lines only at decades. */
+export function logScale(theme: ChartTheme, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const isDecade = (v: number): boolean => v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
   return {
-    animation: false,
-    parsing: false,
-    normalized: true,
-    responsive: true,
-    maintainAspectRatio: false,
-    interaction: { mode: 'nearest', axis: 'x', intersect: false },
-    plugins: {
-      decimation: { enabled: true, algorithm: 'lttb', samples: 800 },
-      legend: { labels: { color: theme.foreground, font: { family: theme.font, size: theme.fontSize - 1 }, boxWidth: 14, boxHeight: 2 } },
-      tooltip: { titleFont: { family: theme.font }, bodyFont: { family: theme.font } },
+    type: 'logarithmic',
+    title: { display: Boolean(title), text: title, color: theme.muted, font: tickFont(theme) },
+    ticks: {
+      color: theme.muted, font: tickFont(theme), autoSkip: true, maxTicksLimit: 14,
+      callback: (v: number | string, _i: number, ticks: Tick[]) => (ticks.some((t) => isDecade(t.value)) ? decadeTick(v) : short(Number(v))),
     },
-    scales: {
-      x: { type: 'linear', title: { display: true, text: xTitle, color: theme.muted, font: { family: theme.font } }, ticks, grid: { color: theme.grid }, border: { color: theme.grid } },
-      y: { type: 'linear', title: { display: true, text: yTitle, color: theme.muted, font: { family: theme.font } }, ticks, grid: { color: theme.grid }, border: { color: theme.grid } },
-    },
+    grid: { color: (c: { tick?: Tick }) => (c.tick && isDecade(c.tick.value) ? theme.grid : withAlpha(theme.foreground, theme.highContrast ? 0.15 : 0.04)) },
+    border: { color: theme.grid },
+    ...extra,
   };
 }
 
-/** Train loss per step (raw and smoothed) and validation loss per epoch. */
-export class LossChart {
-  readonly raw: Point[] = [];
-  readonly smooth: Point[] = [];
-  readonly val: Point[] = [];
-  private ema = new Ema(SMOOTHING);
-  private readonly chart: Chart<'line', Point[]>;
-
-  constructor(readonly canvas: HTMLCanvasElement) {
-    const theme = readTheme();
-    this.chart = new Chart(canvas, { type: 'line', data: { datasets: this.datasets(theme) }, options: baseOptions(theme, 'step', 'loss') });
-  }
-
-  private datasets(theme: ChartTheme): Line[] {
-    const [blue, orange] = theme.series;
-    return [
-      { label: 'train (per step)', data: this.raw, borderColor: withAlpha(blue, theme.highContrast ? 0.6 : 0.3), borderWidth: 1, pointRadius: 0 },
-      { label: `train (smoothed ${SMOOTHING})`, data: this.smooth, borderColor: blue, borderWidth: 2, pointRadius: 0 },
-      { label: 'validation (per epoch)', data: this.val, borderColor: orange, backgroundColor: orange, borderWidth: 2, pointRadius: 2 },
-    ];
-  }
-
-  clear(): void {
-    this.raw.length = this.smooth.length = this.val.length = 0;
-    this.ema = new Ema(SMOOTHING);
-  }
-
-  addSteps(firstStep: number, losses: number[]): void {
-    losses.forEach((y, i) => {
-      const x = firstStep + i;
-      this.raw.push({ x, y });
-      this.smooth.push({ x, y: this.ema.push(y) });
-    });
-  }
-
-  addEpochs(epochs: EpochMetrics[]): void {
-    for (const e of epochs) if (e.valLoss !== null) this.val.push({ x: e.step, y: e.valLoss });
-  }
-
-  draw(): void {
-    // Hand the arrays over again: the decimation plugin keeps its own copy of the last data.
-    const [raw, smooth, val] = this.chart.data.datasets;
-    raw.data = this.raw;
-    smooth.data = this.smooth;
-    val.data = this.val;
-    this.chart.update('none');
-  }
-
-  retheme(): void {
-    const theme = readTheme();
-    this.chart.data.datasets = this.datasets(theme);
-    this.chart.options = baseOptions(theme, 'step', 'loss');
-    this.chart.update('none');
-  }
+export function linearScale(theme: ChartTheme, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'linear',
+    title: { display: Boolean(title), text: title, color: theme.muted, font: tickFont(theme) },
+    ticks: { color: theme.muted, font: tickFont(theme), maxTicksLimit: 8 },
+    grid: { color: theme.grid },
+    border: { color: theme.grid },
+    ...extra,
+  };
 }
 
-/** Train and validation accuracy per epoch. */
-export class AccuracyChart {
-  readonly train: Point[] = [];
-  readonly val: Point[] = [];
-  private readonly chart: Chart<'line', Point[]>;
+export function legendOptions(theme: ChartTheme, position: 'top' | 'right'): Record<string, unknown> {
+  return {
+    position,
+    align: position === 'right' ? 'start' : 'center',
+    labels: {
+      color: theme.foreground, font: tickFont(theme), boxWidth: 14, boxHeight: 2, padding: position === 'right' ? 6 : 10,
+      generateLabels: uniqueLegendItems,
+    },
+    onClick: (_e: unknown, item: Parameters<typeof toggleByLabel>[1], legend: { chart: Chart<'line' | 'bar'> }) => toggleByLabel(legend.chart, item),
+  };
+}
 
-  constructor(readonly canvas: HTMLCanvasElement) {
-    const theme = readTheme();
-    this.chart = new Chart(canvas, { type: 'line', data: { datasets: this.datasets(theme) }, options: this.options(theme) });
+const legendSide = (width: number): 'top' | 'right' => (width >= 560 ? 'right' : 'top');
+
+export class LineChart {
+  private chart: Chart<'line', Point[]> | undefined;
+  private series: Series[] = [];
+  private built = -1;
+  theme: ChartTheme = readTheme();
+
+  constructor(readonly config: LineChartConfig) {}
+
+  get canvas(): HTMLCanvasElement {
+    return this.config.canvas;
+  }
+
+  /** Points of the run's own series (before decimation). */
+  get points(): number {
+    return this.series.reduce((s, x) => s + (x.own === false ? 0 : x.data().length), 0);
+  }
+
+  private dataset(s: Series): Line {
+    return {
+      label: s.label, data: s.data(), borderColor: s.color, backgroundColor: s.color,
+      borderWidth: s.width ?? 1.5, borderDash: s.dash, pointRadius: s.dots ? 2 : 0, pointHoverRadius: 3,
+      yAxisID: s.yAxisID ?? 'y', spanGaps: false,
+    };
   }
 
   private options(theme: ChartTheme): ChartOptions<'line'> {
-    const o = baseOptions(theme, 'epoch', 'accuracy');
-    const y = o.scales!.y!;
-    Object.assign(y, { min: 0, max: 1, ticks: { ...y.ticks, callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } });
-    return o;
+    const c = this.config;
+    const side = c.manyEntries ? legendSide(this.canvas.parentElement?.clientWidth ?? 700) : 'top';
+    const y = typeof c.y === 'function' ? c.y(theme)
+      : { y: c.y === 'log' ? logScale(theme, c.yTitle, { suggestedMin: c.suggested?.min, suggestedMax: c.suggested?.max })
+        : c.y === 'percent' ? linearScale(theme, c.yTitle, { min: 0, suggestedMax: 100, ticks: { color: theme.muted, font: tickFont(theme), callback: (v: number | string) => `${v}%` } })
+          : linearScale(theme, c.yTitle) };
+    return {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: c.tooltip === 'nearest' ? { mode: 'nearest', intersect: false } : { mode: 'nearest', axis: 'x', intersect: false },
+      plugins: {
+        decimation: { enabled: true, algorithm: 'lttb', samples: 600, threshold: 1200 },
+        legend: legendOptions(theme, side) as LegendOptions,
+        tooltip: {
+          titleFont: { family: theme.font }, bodyFont: { family: theme.font },
+          callbacks: { title: (items) => (items[0] ? `${c.xTitle} ${items[0].parsed.x}` : ''), label: (i) => ` ${i.dataset.label}: ${short(i.parsed.y)}` },
+        },
+      },
+      onResize: (chart, size) => {
+        if (!c.manyEntries) return;
+        const legend = chart.options.plugins?.legend;
+        const want = legendSide(size.width);
+        if (legend && legend.position !== want) {
+          legend.position = want;
+          legend.align = want === 'right' ? 'start' : 'center';
+        }
+      },
+      scales: {
+        x: linearScale(theme, c.xTitle, { ticks: { color: theme.muted, font: tickFont(theme), maxTicksLimit: 10, precision: 0 } }) as unknown as ScaleOptionsByType<'linear'>,
+        ...(y as unknown as Record<string, ScaleOptionsByType<'linear'>>),
+      },
+    };
   }
 
-  private datasets(theme: ChartTheme): Line[] {
-    const [blue, orange] = theme.series;
-    return [
-      { label: 'train', data: this.train, borderColor: blue, backgroundColor: blue, borderWidth: 2, pointRadius: 0 },
-      { label: 'validation', data: this.val, borderColor: orange, backgroundColor: orange, borderWidth: 2, pointRadius: 0 },
-    ];
-  }
-
-  clear(): void {
-    this.train.length = this.val.length = 0;
-  }
-
-  addEpochs(epochs: EpochMetrics[]): void {
-    for (const e of epochs) {
-      this.train.push({ x: e.epoch, y: e.trainAcc });
-      if (e.valAcc !== null) this.val.push({ x: e.epoch, y: e.valAcc });
+  private build(): void {
+    const theme = (this.theme = readTheme());
+    const c = this.config;
+    this.series = c.series(theme);
+    const datasets = this.series.map((s) => this.dataset(s));
+    const options = this.options(theme);
+    if (this.chart) {
+      this.chart.data.datasets = datasets;
+      this.chart.options = options;
+    } else {
+      const plugins: Plugin<'line'>[] = [emptyPlugin(c.empty, () => this.theme) as Plugin<'line'>];
+      if (c.band) plugins.push(bandPlugin(() => this.theme));
+      if (c.markers) plugins.push(markersPlugin(c.markers, () => this.theme));
+      this.chart = new Chart(this.canvas, { type: 'line', data: { datasets }, options, plugins });
     }
+    this.built = c.version();
   }
 
   draw(): void {
-    const [train, val] = this.chart.data.datasets;
-    train.data = this.train;
-    val.data = this.val;
-    this.chart.update('none');
+    if (!this.chart || this.built !== this.config.version()) this.build();
+    const chart = this.chart!;
+    chart.data.datasets.forEach((d, i) => {
+      // Hand the arrays over again: the decimation plugin keeps its own copy of the last data.
+      d.data = this.series[i].data();
+    });
+    const range = this.config.xRange?.();
+    const x = chart.options.scales!.x!;
+    x.min = range?.min;
+    x.max = range?.max;
+    chart.update('none');
+    this.canvas.dataset.points = String(this.points);
   }
 
   retheme(): void {
-    const theme = readTheme();
-    this.chart.data.datasets = this.datasets(theme);
-    this.chart.options = this.options(theme);
-    this.chart.update('none');
+    this.build();
+    this.draw();
+  }
+
+  get instance(): Chart<'line', Point[]> | undefined {
+    return this.chart;
   }
 }

@@ -1,7 +1,17 @@
 /** The chart panel: draws what the host sends; owns no truth of its own. */
-import type { EpochMetrics, FinalMetrics, HostToWebview, RunInfo, RunSnapshot, RunStatus, WebviewToHost } from '../src/training/protocol';
-import { AccuracyChart, LossChart } from './charts';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import {
+  CHART_IDS, PANEL_ACTIONS, type ChartId, type HostToWebview, type PanelAction, type RunSnapshot, type WebviewToHost,
+} from '../src/training/protocol';
+import { BoundaryView } from './boundary';
+import { GradBars } from './bars';
+import { renderGradcheck } from './gradcheck';
+import { renderHeader } from './header';
+import { Histograms } from './histograms';
+import { chartPng } from './png';
+import { RunStore, type GradcheckState } from './store';
 import { onThemeChange } from './theme';
+import { createViews } from './views';
 
 interface VsCodeApi {
   postMessage(m: WebviewToHost): void;
@@ -10,150 +20,146 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+interface SavedState {
+  run?: RunSnapshot | null;
+  gradcheck?: GradcheckState | null;
+}
+
 const vscode = acquireVsCodeApi();
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
+const store = new RunStore();
+const views = createViews(store);
+const lines = [views.loss, views.accuracy, views.gradFlow, views.actStd, views.actHealth, views.updates];
+const bars = new GradBars($('chart-grad-bars'), store);
+const histograms = new Histograms($('chart-histograms'), store);
+const boundary = new BoundaryView($('chart-boundary'), store);
 const lossCanvas = $<HTMLCanvasElement>('loss-chart');
-const accCanvas = $<HTMLCanvasElement>('acc-chart');
-const loss = new LossChart(lossCanvas);
-const acc = new AccuracyChart(accCanvas);
 
-/** The run on screen, kept in webview state so a reload redraws it even if the host forgot it. */
-let run: RunSnapshot | null = null;
+/** What each chart draws into, for the PNG and the data-points count. */
+const surfaces: Record<ChartId, { canvas: HTMLCanvasElement; readonly points: number }> = {
+  loss: views.loss,
+  accuracy: views.accuracy,
+  'grad-flow': views.gradFlow,
+  'grad-bars': bars,
+  histograms,
+  'act-std': views.actStd,
+  'act-health': views.actHealth,
+  updates: views.updates,
+  boundary,
+};
+
 let frame = 0;
+let important = false;
 let lastRenderedPost = 0;
 let lastStateSave = 0;
 
-function show(snapshot: RunSnapshot): void {
-  run = { ...snapshot, losses: snapshot.losses.slice(), epochs: snapshot.epochs.slice() };
-  loss.clear();
-  acc.clear();
-  loss.addSteps(1, snapshot.losses);
-  loss.addEpochs(snapshot.epochs);
-  acc.addEpochs(snapshot.epochs);
-  scheduleDraw();
-}
-
-function addProgress(firstStep: number, losses: number[], epochs: EpochMetrics[], step: number, samplesPerSec: number): void {
-  if (!run) return;
-  // Steps arrive in order and exactly once; a gap or overlap means we missed a snapshot.
-  if (firstStep !== run.losses.length + 1) {
-    vscode.postMessage({ type: 'ready' });
-    return;
-  }
-  for (const l of losses) run.losses.push(l);
-  for (const e of epochs) run.epochs.push(e);
-  run.step = step;
-  run.samplesPerSec = samplesPerSec;
-  loss.addSteps(firstStep, losses);
-  loss.addEpochs(epochs);
-  acc.addEpochs(epochs);
-  scheduleDraw();
-}
-
-function setStatus(status: RunStatus, final: FinalMetrics | null, error: string | null): void {
-  if (!run) return;
-  run.status = status;
-  run.final = final;
-  run.error = error;
-  scheduleDraw(true);
-}
-
-function scheduleDraw(important = false): void {
+function scheduleDraw(urgent = false): void {
+  important ||= urgent;
   if (frame) return;
   frame = requestAnimationFrame(() => {
     frame = 0;
-    loss.draw();
-    acc.draw();
-    renderText();
-    const now = Date.now();
-    const finished = run !== null && run.status !== 'running';
-    lossCanvas.dataset.points = String(loss.raw.length);
-    accCanvas.dataset.points = String(acc.train.length);
-    lossCanvas.dataset.state = run ? run.status : 'idle';
-    if (run && (finished || important || now - lastRenderedPost > 250)) {
-      vscode.postMessage({ type: 'rendered', runId: run.info.runId, points: loss.raw.length });
-      lastRenderedPost = now;
-    }
-    if (finished || important || now - lastStateSave > 1000) {
-      vscode.setState({ run });
-      lastStateSave = now;
-    }
+    const urgentNow = important;
+    important = false;
+    drawAll();
+    afterDraw(urgentNow);
   });
 }
 
-const pct = (x: number | null | undefined): string => (x === null || x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(1)}%`);
-const num = (x: number): string => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
-const rate = (x: number): string => `${Math.round(x).toLocaleString('en-US')} samples/s`;
-
-function describe(info: RunInfo): string {
-  return `${info.parameters.toLocaleString('en-US')} parameters · ${info.trainSize} training / ${info.validationSize} held-out samples · batch ${info.batchSize} · ${info.optimizer}`;
+function drawAll(): void {
+  const run = store.run;
+  const hasBoundary = Boolean(run?.info.boundary);
+  $('group-boundary').hidden = !hasBoundary;
+  $('card-boundary').hidden = !hasBoundary;
+  for (const v of lines) v.draw();
+  bars.draw();
+  histograms.draw();
+  if (hasBoundary) boundary.draw();
+  renderHeader(store);
+  renderGradcheck(store.gradcheck);
+  const statsStep = run?.latestStats ? `step ${run.latestStats.step}` : '';
+  $('note-grad-bars').textContent = statsStep;
+  $('note-histograms').textContent = statsStep;
+  $('note-boundary').textContent = run?.boundary ? `step ${run.boundary.step}` : '';
+  $('note-loss').textContent = run && run.markers.length > 0 ? `${run.markers.length} marker${run.markers.length > 1 ? 's' : ''}` : '';
+  lossCanvas.dataset.points = String(store.raw.length);
+  lossCanvas.dataset.state = run ? run.status : 'idle';
+  lossCanvas.dataset.markers = String(run?.markers.length ?? 0);
+  for (const id of CHART_IDS) {
+    const save = document.getElementById(`save-${id}`) as HTMLButtonElement | null;
+    if (save) save.disabled = surfaces[id].points === 0;
+  }
 }
 
-function renderText(): void {
-  const title = $('run-title');
-  const status = $('run-status');
-  const summary = $('run-summary');
-  const stop = $<HTMLButtonElement>('stop');
-  const train = $<HTMLButtonElement>('train');
-  if (!run) {
-    title.textContent = 'TrainLens';
-    status.textContent = '';
-    stop.disabled = true;
-    train.disabled = true;
-    return;
+function afterDraw(urgent: boolean): void {
+  const run = store.run;
+  const now = Date.now();
+  const ended = run !== null && run.status !== 'running';
+  if (run && !store.stale && (ended || urgent || now - lastRenderedPost > 250)) {
+    vscode.postMessage({ type: 'rendered', runId: run.info.runId, points: store.raw.length });
+    lastRenderedPost = now;
   }
-  title.textContent = run.info.title;
-  status.textContent = run.status;
-  status.className = `status ${run.status}`;
-  stop.disabled = run.status !== 'running';
-  train.disabled = run.status === 'running';
-  const last = run.epochs[run.epochs.length - 1];
-  const lines: string[] = [];
-  if (run.status === 'running') {
-    const l = run.losses.length > 0 ? ` · loss ${num(run.losses[run.losses.length - 1])}` : '';
-    lines.push(`epoch ${last?.epoch ?? 0}/${run.info.epochs} · step ${run.step}/${run.info.totalSteps}${l}` +
-      (last ? ` · train acc ${pct(last.trainAcc)} · val acc ${pct(last.valAcc)}` : '') + ` · ${rate(run.samplesPerSec)}`);
-  } else if (run.final) {
-    const f = run.final;
-    lines.push(`loss ${num(f.loss)} · train acc ${pct(f.trainAcc)} · val acc ${pct(f.valAcc)} · ${f.steps} steps in ${f.seconds.toFixed(2)} s · ${rate(f.samplesPerSec)}`);
+  if (ended || urgent || now - lastStateSave > 1000) {
+    const state: SavedState = { run, gradcheck: store.gradcheck };
+    vscode.setState(state);
+    lastStateSave = now;
   }
-  if (run.error) lines.push(run.error);
-  if (run.info.parameters > 0) lines.push(describe(run.info));
-  summary.textContent = '';
-  for (const line of lines) {
-    const div = document.createElement('div');
-    div.textContent = line;
-    summary.appendChild(div);
-  }
-  summary.classList.toggle('error', run.status === 'failed');
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const m = event.data;
   switch (m.type) {
     case 'snapshot':
-      if (m.run) show(m.run);
-      else scheduleDraw();
+      if (m.run) {
+        store.load(m.run);
+      } else if (store.run) {
+        // The host has forgotten the run (a window reload): keep what we saved, marked as such.
+        store.stale = true;
+      }
+      scheduleDraw(true);
       break;
     case 'progress':
-      if (run && m.runId === run.info.runId) addProgress(m.firstStep, m.losses, m.epochs, m.step, m.samplesPerSec);
+      if (!store.addProgress(m)) vscode.postMessage({ type: 'ready' });
+      else scheduleDraw();
       break;
     case 'status':
-      if (run && m.runId === run.info.runId) setStatus(m.status, m.final, m.error);
+      if (store.run && m.runId === store.run.info.runId) {
+        store.setStatus(m.status, m.final, m.error);
+        scheduleDraw(true);
+      }
+      break;
+    case 'gradcheck':
+      store.setGradcheck({ state: m.state, result: m.result, error: m.error });
+      scheduleDraw(true);
       break;
   }
 });
 
-$('train').addEventListener('click', () => vscode.postMessage({ type: 'train' }));
-$('stop').addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
+for (const action of PANEL_ACTIONS) {
+  const b = document.getElementById(`btn-${action}`) as (HTMLElement & { disabled: boolean }) | null;
+  b?.addEventListener('click', () => {
+    if (!b.disabled) vscode.postMessage({ type: 'action', action: action as PanelAction });
+  });
+}
+
+for (const id of CHART_IDS) {
+  const save = document.getElementById(`save-${id}`) as HTMLButtonElement | null;
+  save?.addEventListener('click', () => {
+    const title = document.getElementById(`title-${id}`)?.textContent ?? id;
+    const note = document.getElementById(`note-${id}`)?.textContent ?? '';
+    const run = store.run ? `${store.run.info.title} · ` : '';
+    vscode.postMessage({ type: 'savePng', chart: id, dataUrl: chartPng(surfaces[id].canvas, `${run}${title}`, note) });
+  });
+}
+
 onThemeChange(() => {
-  loss.retheme();
-  acc.retheme();
+  for (const v of lines) v.retheme();
   scheduleDraw();
 });
 
-const saved = vscode.getState() as { run?: RunSnapshot | null } | undefined;
-if (saved?.run) show(saved.run);
-else renderText();
+const saved = vscode.getState() as SavedState | undefined;
+if (saved?.run) store.load(saved.run);
+// A check that was running when the webview went away reports to the host, not to us: show its last result.
+if (saved?.gradcheck?.result) store.gradcheck = { state: 'done', result: saved.gradcheck.result, error: null };
+scheduleDraw();
 vscode.postMessage({ type: 'ready' });

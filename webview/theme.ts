@@ -3,14 +3,22 @@ export interface ChartTheme {
   foreground: string;
   muted: string;
   grid: string;
+  /** Editor background: what the charts sit on, and what a saved PNG is drawn on. */
+  background: string;
+  /** Lines that mark something (markers, the 1e-3 band): clearly visible, never a series colour. */
+  accent: string;
   font: string;
   fontSize: number;
+  /** blue, orange, green, purple, red, yellow */
   series: string[];
+  error: string;
   highContrast: boolean;
+  dark: boolean;
 }
 
 function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim() ||
+    getComputedStyle(document.body).getPropertyValue(name).trim();
   return v || fallback;
 }
 
@@ -33,13 +41,39 @@ export function withAlpha(c: string, alpha: number): string {
   return rgb ? `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${alpha})` : c;
 }
 
+/** a + (b − a)·t per channel, as #rrggbb; a unchanged if either cannot be parsed. */
+export function mix(a: string, b: string, t: number): string {
+  const x = parseColor(a);
+  const y = parseColor(b);
+  if (!x || !y) return a;
+  return '#' + x.map((v, i) => Math.round(v + (y[i] - v) * t).toString(16).padStart(2, '0')).join('');
+}
+
+/** Relative luminance in [0, 1] (sRGB, WCAG). */
+export function luminance(c: string): number {
+  const rgb = parseColor(c);
+  if (!rgb) return 0;
+  const [r, g, b] = rgb.map((v) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
 export function readTheme(): ChartTheme {
-  const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
+  const cl = document.body.classList;
+  const highContrast = cl.contains('vscode-high-contrast') || cl.contains('vscode-high-contrast-light');
   const foreground = cssVar('--vscode-foreground', '#cccccc');
+  const background = cssVar('--vscode-editor-background', luminance(foreground) > 0.5 ? '#1f1f1f' : '#ffffff');
+  const dark = cl.contains('vscode-dark') || cl.contains('vscode-high-contrast') ? true
+    : cl.contains('vscode-light') || cl.contains('vscode-high-contrast-light') ? false
+      : luminance(background) < 0.4;
   return {
     foreground,
     muted: cssVar('--vscode-descriptionForeground', withAlpha(foreground, 0.7)),
-    grid: highContrast ? withAlpha(foreground, 0.45) : withAlpha(foreground, 0.12),
+    grid: highContrast ? withAlpha(foreground, 0.45) : withAlpha(foreground, dark ? 0.12 : 0.14),
+    background,
+    accent: highContrast ? foreground : withAlpha(foreground, 0.75),
     font: cssVar('--vscode-font-family', 'system-ui, sans-serif'),
     fontSize: parseFloat(cssVar('--vscode-font-size', '13')) || 13,
     series: [
@@ -50,8 +84,23 @@ export function readTheme(): ChartTheme {
       cssVar('--vscode-charts-red', '#f14c4c'),
       cssVar('--vscode-charts-yellow', '#cca700'),
     ],
+    error: cssVar('--vscode-errorForeground', '#f14c4c'),
     highContrast,
+    dark,
   };
+}
+
+/**
+ * The colour of layer (or class) i, the same on every chart: the six chart colours, then the same
+ * six mixed toward the foreground (lighter on dark themes, darker on light ones), then toward the
+ * background.
+ */
+export function paletteColor(theme: ChartTheme, i: number): string {
+  const n = theme.series.length;
+  const base = theme.series[i % n];
+  const round = Math.floor(i / n) % 3;
+  if (round === 0) return base;
+  return round === 1 ? mix(base, theme.foreground, 0.45) : mix(base, theme.background, 0.4);
 }
 
 /** Calls back when VS Code switches theme (it swaps the body's classes and the variables). */

@@ -160,8 +160,8 @@ function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream)
   let totalSteps = 0;
   const post = (m: LoopMessage): void => {
     if (m.type === 'started') totalSteps = m.totalSteps;
-    if (m.type === 'stats') out.write(JSON.stringify({ type: 'stats', ...m.stats }) + '\n');
     if (m.type !== 'progress') return;
+    if (a.json) for (const st of m.stats) out.write(JSON.stringify({ type: 'stats', ...st }) + '\n');
     if (a.json) {
       for (const e of m.epochs) out.write(JSON.stringify({ type: 'epoch', ...e }) + '\n');
     } else {

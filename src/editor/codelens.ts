@@ -3,7 +3,11 @@ import type { RunManager } from '../training/runs';
 import { describeRun } from './format';
 import type { ModelDocuments } from './models';
 
-/** Over the model: ▶ Train (⏹ Stop while training), Charts, and the run's live or final figures. */
+/**
+ * Over the model: ▶ Train (or ⏸ Pause / ▶ Resume, ⏭ Step, ⏹ Stop while training), ∇ Gradient check,
+ * Charts and the run's live or final figures. Over `optimizer:` and `init:`: the current value and
+ * Swap…
+ */
 export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -12,40 +16,71 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
   private lastFire = 0;
 
   constructor(private readonly models: ModelDocuments, private readonly runs: RunManager, private readonly minIntervalMs = 500) {
-    this.subscription = runs.onEvent((e) => (e.type === 'progress' ? this.refreshSoon() : this.refreshNow()));
+    this.subscription = runs.onEvent((e) => {
+      if (e.type === 'progress') {
+        // Pausing changes the buttons: redraw at once; otherwise at most twice a second.
+        if (e.session.paused !== this.lastPaused.get(e.session.runId)) this.refreshSoon(0);
+        else this.refreshSoon(this.minIntervalMs);
+        this.lastPaused.set(e.session.runId, e.session.paused);
+      } else if (e.type !== 'gradcheck') {
+        this.refreshSoon(0);
+      }
+    });
   }
+
+  private readonly lastPaused = new Map<string, boolean>();
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const source = this.models.get(doc);
-    const line = doc.positionAt(source.ranges.firstKey[0]).line;
-    const range = new vscode.Range(line, 0, line, 0);
-    const key = doc.uri.toString();
-    const run = this.runs.get(key);
+    const at = (offset: number): vscode.Range => {
+      const line = doc.positionAt(offset).line;
+      return new vscode.Range(line, 0, line, 0);
+    };
+    const top = at(source.ranges.firstKey[0]);
+    const uri = doc.uri;
+    const run = this.runs.get(uri.toString());
+    const lens = (range: vscode.Range, title: string, command: string, tooltip?: string, ...args: unknown[]): vscode.CodeLens =>
+      new vscode.CodeLens(range, { title, command, arguments: [uri, ...args], tooltip });
     const lenses: vscode.CodeLens[] = [];
     if (run?.running) {
-      lenses.push(new vscode.CodeLens(range, { title: '⏹ Stop', command: 'trainlens.stop', arguments: [doc.uri], tooltip: 'Stop training after the current step' }));
+      if (run.paused) {
+        lenses.push(lens(top, '▶ Resume', 'trainlens.resume', 'Go on training'));
+        lenses.push(lens(top, '⏭ Step', 'trainlens.step', 'Train one batch, then pause again'));
+      } else {
+        lenses.push(lens(top, '⏸ Pause', 'trainlens.pause', 'Pause after the current step'));
+      }
+      lenses.push(lens(top, '⏹ Stop', 'trainlens.stop', 'Stop training after the current step'));
     } else {
-      lenses.push(new vscode.CodeLens(range, { title: '▶ Train', command: 'trainlens.train', arguments: [doc.uri], tooltip: 'Train this model in the background and chart it live' }));
+      lenses.push(lens(top, '▶ Train', 'trainlens.train', 'Train this model in the background and chart it live'));
     }
-    lenses.push(new vscode.CodeLens(range, { title: 'Charts', command: 'trainlens.showPanel', arguments: [doc.uri], tooltip: 'Show the loss and accuracy charts' }));
-    if (run) {
-      lenses.push(new vscode.CodeLens(range, { title: describeRun(run), command: 'trainlens.showPanel', arguments: [doc.uri] }));
-    }
+    lenses.push(lens(top, '∇ Gradient check', 'trainlens.gradcheck', 'Check every parameter\'s gradient against centered differences, in float64'));
+    lenses.push(lens(top, 'Charts', 'trainlens.showPanel', 'Show the loss, gradient-flow, activation and update charts'));
+    if (run) lenses.push(lens(top, describeRun(run), 'trainlens.showPanel'));
+
+    const spec = source.spec;
+    const optimizerName = spec?.optimizer.type;
+    const initName = spec ? (spec.init.type === 'normal' || spec.init.type === 'uniform' ? `${spec.init.type} ${spec.init.std}` : spec.init.type) : undefined;
+    const optimizerRange = source.ranges.optimizer ? at(source.ranges.optimizer[0]) : top;
+    const initRange = source.ranges.init ? at(source.ranges.init[0]) : top;
+    const running = run?.running ? ' (training goes on from the same weights)' : '';
+    lenses.push(lens(optimizerRange, `optimizer: ${optimizerName ?? '?'}${source.ranges.optimizer ? '' : ' (default)'} · Swap…`, 'trainlens.swapOptimizer', `Pick another update rule${running}`));
+    lenses.push(lens(initRange, `init: ${initName ?? '?'}${source.ranges.init ? '' : ' (default)'} · Swap…`, 'trainlens.swapInit', run?.running ? 'Pick another init scheme; training restarts from new weights' : 'Pick another init scheme'));
     return lenses;
   }
 
-  /** Progress refreshes at most twice a second; CodeLens redraws are not free. */
-  private refreshSoon(): void {
-    if (this.pending) return;
-    const wait = Math.max(0, this.lastFire + this.minIntervalMs - Date.now());
-    this.pending = setTimeout(() => this.refreshNow(), wait);
-  }
-
-  private refreshNow(): void {
-    clearTimeout(this.pending);
-    this.pending = undefined;
-    this.lastFire = Date.now();
-    this.changed.fire();
+  private refreshSoon(minInterval: number): void {
+    if (this.pending) {
+      if (minInterval > 0) return;
+      clearTimeout(this.pending);
+    }
+    const wait = Math.max(0, this.lastFire + minInterval - Date.now());
+    // Fired from a timer even when due now: VS Code drops a refresh fired synchronously inside the
+    // command that a CodeLens click started.
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.lastFire = Date.now();
+      this.changed.fire();
+    }, wait);
   }
 
   dispose(): void {

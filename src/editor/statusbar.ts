@@ -7,33 +7,74 @@ const ICON: Record<TrainingSession['status'], string> = {
   running: '$(sync~spin)', finished: '$(check)', stopped: '$(debug-stop)', failed: '$(error)',
 };
 
-/** Epoch, loss and throughput of the latest run; a click opens the charts. */
+/**
+ * One status bar item per model file with a run: epoch, loss and throughput while training, the
+ * final figures after; a click opens that file's charts. Finished runs show while their file is
+ * the active editor.
+ */
 export class TrainingStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('trainlens.status', vscode.StatusBarAlignment.Left, 10);
-  private readonly subscription: { dispose(): void };
+  private readonly items = new Map<string, vscode.StatusBarItem>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private pending: NodeJS.Timeout | undefined;
+  private created = 0;
 
   constructor(private readonly runs: RunManager) {
-    this.item.name = 'TrainLens';
-    this.item.command = 'trainlens.showPanel';
-    this.subscription = runs.onEvent(() => this.update());
+    const events = runs.onEvent((e) => {
+      if (e.type === 'gradcheck') return;
+      if (e.type === 'progress') this.schedule();
+      else this.update();
+    });
+    this.subscriptions.push({ dispose: () => events.dispose() }, vscode.window.onDidChangeActiveTextEditor(() => this.update()));
+  }
+
+  private schedule(): void {
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      this.update();
+    }, 250);
   }
 
   private update(): void {
-    const run = this.runs.latest;
-    if (!run) {
-      this.item.hide();
-      return;
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const shown = new Set<string>();
+    for (const source of this.sources()) {
+      const run = this.runs.get(source);
+      if (!run || (!run.running && source !== active)) continue;
+      shown.add(source);
+      let item = this.items.get(source);
+      if (!item) {
+        item = vscode.window.createStatusBarItem(`trainlens.status.${++this.created}`, vscode.StatusBarAlignment.Left, 10);
+        item.name = 'TrainLens';
+        this.items.set(source, item);
+      }
+      const name = run.info.title.replace(/\.nn\.ya?ml$/i, '');
+      item.text = `${run.paused ? '$(debug-pause)' : ICON[run.status]} ${name}: ${run.paused ? 'paused · ' : ''}${describeRun(run)}`;
+      item.tooltip = `TrainLens — ${run.info.title}\n${run.info.parameters.toLocaleString('en-US')} parameters · ` +
+        `${run.info.trainSize} training / ${run.info.validationSize} held-out samples · batch ${run.info.batchSize}\nClick to show the charts.`;
+      item.command = { title: 'Show Charts', command: 'trainlens.showPanel', arguments: [vscode.Uri.parse(source)] };
+      item.backgroundColor = run.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+      item.show();
     }
-    const name = run.info.title.replace(/\.nn\.ya?ml$/i, '');
-    this.item.text = `${ICON[run.status]} ${name}: ${describeRun(run)}`;
-    this.item.tooltip = `TrainLens — ${run.info.title}\n${run.info.parameters.toLocaleString('en-US')} parameters · ` +
-      `${run.info.trainSize} training / ${run.info.validationSize} held-out samples · batch ${run.info.batchSize}\nClick to show the charts.`;
-    this.item.backgroundColor = run.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-    this.item.show();
+    for (const [source, item] of this.items) {
+      if (!shown.has(source)) {
+        item.dispose();
+        this.items.delete(source);
+      }
+    }
+  }
+
+  private sources(): string[] {
+    const all = new Set<string>(this.items.keys());
+    if (this.runs.latest) all.add(this.runs.latest.info.source);
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    if (active) all.add(active);
+    for (const s of this.runs.runningSources()) all.add(s);
+    return [...all];
   }
 
   dispose(): void {
-    this.subscription.dispose();
-    this.item.dispose();
+    clearTimeout(this.pending);
+    for (const item of this.items.values()) item.dispose();
+    for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -130,7 +130,7 @@ function readLayers(r: Reporter, top: MapReader, ranges: ModelSource['ranges']):
 }
 
 /** Keys each rule takes in the file (snake_case as in PyTorch), mapped to the spec's fields. */
-const OPTIMIZER_KEYS: Record<OptimizerName, Record<string, string>> = {
+export const OPTIMIZER_KEYS: Record<OptimizerName, Record<string, string>> = {
   sgd: { lr: 'lr' },
   momentum: { lr: 'lr', momentum: 'momentum' },
   nesterov: { lr: 'lr', momentum: 'momentum' },

@@ -1,128 +1,304 @@
 import { Trainer } from '../engine/trainer';
-import type { ModelSpec } from '../model/spec';
+import { gradcheckModel } from '../engine/check';
+import type { ModelSpec, OptimizerSpec } from '../model/spec';
+import type { Dataset } from '../engine/data/dataset';
 import {
-  CONTROL_STOP, type DoneMessage, type EpochMetrics, type ErrorMessage, type ProgressMessage, type StartedMessage,
-  type StatsMessage,
+  CONTROL_STOP, type BoundaryFrame, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
+  type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats,
 } from './protocol';
 
-export type LoopMessage = StartedMessage | ProgressMessage | StatsMessage | DoneMessage | ErrorMessage;
+export type LoopMessage = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage;
 
 export interface LoopOptions {
   runId: string;
   /** Read every step; CONTROL_STOP ends the run after the current step. */
   control?: Int32Array;
   progressIntervalMs: number;
-  /** Statistics every this many steps, starting at step 0 (0 or absent: none). */
+  /** Statistics every this many steps, starting at step 0 (0 or absent: none)… */
   statsEvery?: number;
+  /** …and no more often than this (0 or absent: every statsEvery steps). */
+  statsMinMs?: number;
+  /** Decision-boundary grids for 2-D data, no more often than this (absent: none). */
+  boundaryMs?: number;
   post: (m: LoopMessage) => void;
   now?: () => number;
 }
 
+const BOUNDARY_RESOLUTION = 64;
+const BOUNDARY_POINTS = 1000;
+
 /**
- * Trains a spec to the end (or until stopped), posting batched progress at most once per
- * interval, so the message rate is bounded however fast the steps are.
- * Runs synchronously; the worker and the CLI both drive it.
+ * One training run, driven in slices: the CLI runs it to the end in one go, the worker in slices
+ * of a few milliseconds so that pause, step and optimizer swaps arrive between them. Progress is
+ * batched and posted at most once per interval, so the message rate is bounded however fast the
+ * steps are.
+ */
+export class RunLoop {
+  readonly trainer: Trainer;
+  paused = false;
+  private stepsWhilePaused = 0;
+  private pendingOptimizer: OptimizerSpec | undefined;
+  private readonly runId: string;
+  private readonly now: () => number;
+  private readonly t0: number;
+  private lastPost: number;
+  private lastStats = -Infinity;
+  private lastBoundary = -Infinity;
+  private samples = 0;
+  private losses: number[] = [];
+  private epochs: EpochMetrics[] = [];
+  private stats: StepStats[] = [];
+  private markers: Marker[] = [];
+  private boundary: BoundaryGrid | null = null;
+  private firstStep = 1;
+  private epochLoss = 0;
+  private epochCorrect = 0;
+  private epochSamples = 0;
+  private epochSteps = 0;
+  private readonly frame: BoundaryFrame | null;
+  private readonly grid: Float32Array | undefined;
+  private ended: DoneMessage | ErrorMessage | undefined;
+
+  constructor(spec: ModelSpec, private readonly o: LoopOptions, startPaused = false) {
+    this.runId = o.runId;
+    this.now = o.now ?? (() => performance.now());
+    this.trainer = new Trainer(spec);
+    this.paused = startPaused;
+    this.frame = o.boundaryMs !== undefined && this.trainer.trainSet.features === 2 ? boundaryFrame(this.trainer.trainSet) : null;
+    if (this.frame) this.grid = gridPoints(this.frame);
+    const t = this.trainer;
+    o.post({
+      type: 'started', runId: this.runId,
+      parameters: t.network.parameterCount, trainSize: t.trainSet.n, validationSize: t.validationSet.n,
+      batchSize: t.batchSize, stepsPerEpoch: t.stepsPerEpoch, totalSteps: t.totalSteps,
+      layers: layerInfo(t), boundary: this.frame,
+    });
+    this.t0 = this.now();
+    this.lastPost = this.t0;
+  }
+
+  get done(): boolean {
+    return this.ended !== undefined;
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.flush();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.stepsWhilePaused = 0;
+  }
+
+  /** While paused: one more batch. */
+  stepOnce(): void {
+    if (this.paused) this.stepsWhilePaused++;
+  }
+
+  /** Swaps the update rule before the next step; the switch is marked on the charts. */
+  setOptimizer(spec: OptimizerSpec): void {
+    this.pendingOptimizer = spec;
+  }
+
+  /** Whether the loop has work it can do now. */
+  get runnable(): boolean {
+    return !this.done && (!this.paused || this.stepsWhilePaused > 0);
+  }
+
+  /**
+   * Trains until the time budget is spent, the run ends, or it is paused. Returns the last message
+   * once the run has ended.
+   */
+  runSlice(budgetMs: number): DoneMessage | ErrorMessage | undefined {
+    const t = this.trainer;
+    const sliceEnd = this.now() + budgetMs;
+    const statsEvery = this.o.statsEvery ?? 0;
+    while (!this.ended) {
+      if (t.done) return this.finish('finished');
+      if (this.o.control && Atomics.load(this.o.control, 0) === CONTROL_STOP) return this.finish('stopped');
+      if (this.paused) {
+        if (this.stepsWhilePaused === 0) break;
+        this.stepsWhilePaused--;
+      }
+      if (this.pendingOptimizer) {
+        const from = t.optimizer.type;
+        t.setOptimizer(this.pendingOptimizer);
+        this.markers.push({ step: t.step, kind: 'optimizer', label: `${from} → ${this.pendingOptimizer.type}` });
+        this.pendingOptimizer = undefined;
+      }
+      const now = this.now();
+      const withStats = statsEvery > 0 && t.step % statsEvery === 0 && now - this.lastStats >= (this.o.statsMinMs ?? 0);
+      if (withStats) this.lastStats = now;
+      const r = t.trainStep(withStats);
+      if (r.stats) this.stats.push(r.stats);
+      if (!Number.isFinite(r.loss)) {
+        this.flush();
+        const m: ErrorMessage = {
+          type: 'error', runId: this.runId, step: t.step,
+          message: `Loss became ${r.loss} at step ${t.step}. Lower the learning rate or change the init scheme.`,
+        };
+        this.ended = m;
+        this.o.post(m);
+        return m;
+      }
+      this.samples += r.batchSize;
+      this.losses.push(r.loss);
+      this.epochLoss += r.loss;
+      this.epochCorrect += r.correct;
+      this.epochSamples += r.batchSize;
+      this.epochSteps++;
+      if (r.epochEnded) this.endEpoch(r.regLoss);
+      if (this.frame && this.now() - this.lastBoundary >= (this.o.boundaryMs ?? Infinity)) this.computeBoundary();
+      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();
+      if (this.now() >= sliceEnd) break;
+    }
+    return this.ended;
+  }
+
+  private endEpoch(regLoss: number): void {
+    const t = this.trainer;
+    const val = t.validationSet.n > 0 ? t.evaluate(t.validationSet) : null;
+    this.epochs.push({
+      epoch: t.epoch, step: t.step,
+      loss: this.epochLoss / this.epochSteps, regLoss, trainAcc: this.epochCorrect / this.epochSamples,
+      valLoss: val ? val.loss : null, valAcc: val ? val.accuracy : null,
+      seconds: (this.now() - this.t0) / 1000,
+    });
+    this.epochLoss = this.epochCorrect = this.epochSamples = this.epochSteps = 0;
+  }
+
+  /** The predicted class of every cell of the boundary grid, with the current weights. */
+  private computeBoundary(): void {
+    const t = this.trainer;
+    const grid = this.grid!;
+    const cells = BOUNDARY_RESOLUTION * BOUNDARY_RESOLUTION;
+    const scores = t.network.forward(grid, cells, false);
+    const c = t.network.outputSize;
+    const classes = new Array<number>(cells);
+    for (let i = 0; i < cells; i++) {
+      let best = 0;
+      for (let j = 1; j < c; j++) if (scores[i * c + j] > scores[i * c + best]) best = j;
+      classes[i] = best;
+    }
+    this.boundary = { step: t.step, classes };
+    this.lastBoundary = this.now();
+  }
+
+  /** Posts everything gathered since the last post. */
+  flush(): void {
+    const t = this.trainer;
+    const now = this.now();
+    const seconds = (now - this.t0) / 1000;
+    this.o.post({
+      type: 'progress', runId: this.runId, firstStep: this.firstStep, losses: this.losses, epochs: this.epochs,
+      stats: this.stats, markers: this.markers, boundary: this.boundary,
+      step: t.step, epoch: t.epoch, paused: this.paused,
+      samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
+    });
+    this.firstStep = t.step + 1;
+    this.losses = [];
+    this.epochs = [];
+    this.stats = [];
+    this.markers = [];
+    this.boundary = null;
+    this.lastPost = now;
+  }
+
+  private finish(status: 'finished' | 'stopped'): DoneMessage {
+    const t = this.trainer;
+    const seconds = (this.now() - this.t0) / 1000;
+    if (this.frame) this.computeBoundary();
+    this.flush();
+    const train = t.evaluate(t.trainSet);
+    const val = t.validationSet.n > 0 ? t.evaluate(t.validationSet) : null;
+    const done: DoneMessage = {
+      type: 'done', runId: this.runId, status,
+      final: {
+        loss: train.loss, regLoss: train.regLoss, trainAcc: train.accuracy,
+        valLoss: val ? val.loss : null, valAcc: val ? val.accuracy : null,
+        steps: t.step, epochs: t.epoch,
+        samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
+      },
+    };
+    this.ended = done;
+    this.o.post(done);
+    return done;
+  }
+}
+
+/**
+ * Trains a spec to the end (or until stopped), synchronously, posting batched progress.
+ * The CLI drives it; the worker uses RunLoop in slices.
  */
 export function runTraining(spec: ModelSpec, o: LoopOptions): DoneMessage | ErrorMessage {
-  const now = o.now ?? (() => performance.now());
-  const runId = o.runId;
-  let trainer: Trainer;
+  let loop: RunLoop;
   try {
-    trainer = new Trainer(spec);
+    loop = new RunLoop(spec, o);
   } catch (e) {
-    const m: ErrorMessage = { type: 'error', runId, message: `Could not build the model: ${errorText(e)}` };
+    const m: ErrorMessage = { type: 'error', runId: o.runId, message: `Could not build the model: ${errorText(e)}` };
     o.post(m);
     return m;
   }
-  o.post({
-    type: 'started', runId,
-    parameters: trainer.network.parameterCount,
-    trainSize: trainer.trainSet.n,
-    validationSize: trainer.validationSet.n,
-    batchSize: trainer.batchSize,
-    stepsPerEpoch: trainer.stepsPerEpoch,
-    totalSteps: trainer.totalSteps,
-  });
+  let end: DoneMessage | ErrorMessage | undefined;
+  while (!end) end = loop.runSlice(Infinity);
+  return end;
+}
 
-  const t0 = now();
-  let lastPost = t0;
-  let samples = 0;
-  let losses: number[] = [];
-  let epochs: EpochMetrics[] = [];
-  let firstStep = 1;
-  let epochLoss = 0;
-  let epochCorrect = 0;
-  let epochSamples = 0;
-  let epochSteps = 0;
-  const hasValidation = trainer.validationSet.n > 0;
-  const statsEvery = o.statsEvery ?? 0;
+/** A gradient check of the spec, as the worker reports it. */
+export function runGradcheck(spec: ModelSpec, runId: string): GradcheckMessage {
+  return { type: 'gradcheck', runId, result: gradcheckModel(spec) };
+}
 
-  const flush = (): void => {
-    const t = now();
-    const seconds = (t - t0) / 1000;
-    o.post({
-      type: 'progress', runId, firstStep, losses, epochs,
-      step: trainer.step, epoch: trainer.epoch,
-      samplesPerSec: seconds > 0 ? samples / seconds : 0, seconds,
-    });
-    firstStep = trainer.step + 1;
-    losses = [];
-    epochs = [];
-    lastPost = t;
-  };
-
-  let status: 'finished' | 'stopped' = 'finished';
-  while (!trainer.done) {
-    if (o.control && Atomics.load(o.control, 0) === CONTROL_STOP) {
-      status = 'stopped';
-      break;
+function layerInfo(t: Trainer): LayerInfo[] {
+  const out: LayerInfo[] = [];
+  for (const l of t.network.layers) {
+    const last = out[out.length - 1];
+    if (last && last.index === l.sourceIndex) {
+      last.name += ` · ${l.label}`;
+      last.outShape = [...l.outShape];
+    } else {
+      out.push({ index: l.sourceIndex, name: `layers[${l.sourceIndex}] ${l.label}`, kind: l.kind, outShape: [...l.outShape] });
     }
-    const withStats = statsEvery > 0 && trainer.step % statsEvery === 0;
-    const r = trainer.trainStep(withStats);
-    if (r.stats) o.post({ type: 'stats', runId, stats: r.stats });
-    if (!Number.isFinite(r.loss)) {
-      flush();
-      const m: ErrorMessage = {
-        type: 'error', runId, step: trainer.step,
-        message: `Loss became ${r.loss} at step ${trainer.step}. Lower the learning rate or change the init scheme.`,
-      };
-      o.post(m);
-      return m;
-    }
-    samples += r.batchSize;
-    losses.push(r.loss);
-    epochLoss += r.loss;
-    epochCorrect += r.correct;
-    epochSamples += r.batchSize;
-    epochSteps++;
-    if (r.epochEnded) {
-      const val = hasValidation ? trainer.evaluate(trainer.validationSet) : null;
-      epochs.push({
-        epoch: trainer.epoch, step: trainer.step,
-        loss: epochLoss / epochSteps, regLoss: r.regLoss, trainAcc: epochCorrect / epochSamples,
-        valLoss: val ? val.loss : null, valAcc: val ? val.accuracy : null,
-        seconds: (now() - t0) / 1000,
-      });
-      epochLoss = epochCorrect = epochSamples = epochSteps = 0;
-    }
-    if (now() - lastPost >= o.progressIntervalMs) flush();
   }
-  const seconds = (now() - t0) / 1000;
-  if (losses.length > 0 || epochs.length > 0) flush();
+  return out;
+}
 
-  const train = trainer.evaluate(trainer.trainSet);
-  const val = hasValidation ? trainer.evaluate(trainer.validationSet) : null;
-  const done: DoneMessage = {
-    type: 'done', runId, status,
-    final: {
-      loss: train.loss, regLoss: train.regLoss, trainAcc: train.accuracy,
-      valLoss: val ? val.loss : null, valAcc: val ? val.accuracy : null,
-      steps: trainer.step, epochs: trainer.epoch,
-      samplesPerSec: seconds > 0 ? samples / seconds : 0, seconds,
-    },
-  };
-  o.post(done);
-  return done;
+/** The data's bounding box with a 10 % margin, made square, and up to 1,000 of its points. */
+function boundaryFrame(d: Dataset): BoundaryFrame {
+  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+  for (let i = 0; i < d.n; i++) {
+    const x = d.x[2 * i];
+    const y = d.x[2 * i + 1];
+    xMin = Math.min(xMin, x); xMax = Math.max(xMax, x);
+    yMin = Math.min(yMin, y); yMax = Math.max(yMax, y);
+  }
+  const cx = (xMin + xMax) / 2;
+  const cy = (yMin + yMax) / 2;
+  const half = (Math.max(xMax - xMin, yMax - yMin) / 2) * 1.1 || 1;
+  const take = Math.min(d.n, BOUNDARY_POINTS);
+  const points: number[] = [];
+  const labels: number[] = [];
+  for (let k = 0; k < take; k++) {
+    const i = Math.floor((k * d.n) / take);
+    points.push(d.x[2 * i], d.x[2 * i + 1]);
+    labels.push(d.y[i]);
+  }
+  return { xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half, resolution: BOUNDARY_RESOLUTION, classes: d.classes, points, labels };
+}
+
+/** Cell centres of the grid, row by row from the top left. */
+function gridPoints(f: BoundaryFrame): Float32Array {
+  const r = f.resolution;
+  const g = new Float32Array(r * r * 2);
+  for (let row = 0; row < r; row++) {
+    for (let col = 0; col < r; col++) {
+      const k = (row * r + col) * 2;
+      g[k] = f.xMin + ((col + 0.5) / r) * (f.xMax - f.xMin);
+      g[k + 1] = f.yMax - ((row + 0.5) / r) * (f.yMax - f.yMin);
+    }
+  }
+  return g;
 }
 
 export function errorText(e: unknown): string {

@@ -2,10 +2,11 @@
  * Every message between the extension host, the training worker and the webview panel.
  * All three sides import this module; nothing else is shared between them.
  */
-import type { ModelSpec } from '../model/spec';
-import type { StepStats } from '../engine/stats';
+import type { ModelSpec, OptimizerSpec } from '../model/spec';
+import type { LayerStats, StepStats } from '../engine/stats';
+import type { ModelCheck } from '../engine/check';
 
-export type { StepStats };
+export type { LayerStats, StepStats, ModelCheck };
 
 // ─── shared payloads ───────────────────────────────────────────────────────────
 
@@ -20,7 +21,7 @@ export interface EpochMetrics {
   regLoss: number;
   /** Fraction of the epoch's training samples classified right, as the weights moved. */
   trainAcc: number;
-  /** Loss (data + L2) over the held-out set; null without one. */
+  /** Loss (data + regularization) over the held-out set; null without one. */
   valLoss: number | null;
   valAcc: number | null;
   /** Seconds since training started. */
@@ -42,6 +43,59 @@ export interface FinalMetrics {
   seconds: number;
 }
 
+/** A model-file layer as the charts name it. */
+export interface LayerInfo {
+  /** Index in the model file's `layers:` list. */
+  index: number;
+  /** e.g. "layers[0] dense 100 · relu" (the same as LayerStats.name) */
+  name: string;
+  kind: string;
+  /** Output shape of one sample, e.g. [100] or [16, 14, 14]. */
+  outShape: number[];
+}
+
+/** For 2-D data: the plane the decision boundary is drawn on, and the training points. */
+export interface BoundaryFrame {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  /** Cells per side of the class grid. */
+  resolution: number;
+  classes: number;
+  /** x0, y0, x1, y1, … of (up to 1,000) training points */
+  points: number[];
+  labels: number[];
+}
+
+/** The predicted class of each grid cell, row by row from (xMin, yMax) at the top left. */
+export interface BoundaryGrid {
+  step: number;
+  classes: number[];
+}
+
+/** Something that happened at a step and is marked on every step-based chart. */
+export interface Marker {
+  step: number;
+  kind: 'optimizer' | 'init' | 'pause';
+  /** e.g. "adam → sgd" */
+  label: string;
+}
+
+/** Compact per-layer figures of one stats step, kept for the whole run (charts over time). */
+export interface StatsPoint {
+  step: number;
+  loss: number;
+  layers: Array<Pick<LayerStats, 'mean' | 'std' | 'dead' | 'saturated' | 'gradNorm' | 'updateRatio'>>;
+}
+
+export function toStatsPoint(s: StepStats): StatsPoint {
+  return {
+    step: s.step, loss: s.loss,
+    layers: s.layers.map((l) => ({ mean: l.mean, std: l.std, dead: l.dead, saturated: l.saturated, gradNorm: l.gradNorm, updateRatio: l.updateRatio })),
+  };
+}
+
 /** The size of a run, known once the worker has built the model and the data. */
 export interface RunShape {
   parameters: number;
@@ -50,16 +104,19 @@ export interface RunShape {
   batchSize: number;
   stepsPerEpoch: number;
   totalSteps: number;
+  layers: LayerInfo[];
+  boundary: BoundaryFrame | null;
 }
 
 export interface RunInfo extends RunShape {
   runId: string;
-  /** Model file the run came from (URI or path, for display). */
+  /** Model file the run came from (URI, for commands). */
   source: string;
   /** Short name for titles, e.g. "spiral.nn.yaml". */
   title: string;
   epochs: number;
   optimizer: string;
+  init: string;
 }
 
 export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed';
@@ -78,10 +135,23 @@ export interface StartMessage {
   control: SharedArrayBuffer;
   /** Minimum milliseconds between progress messages. */
   progressIntervalMs: number;
-  /** Take statistics every this many steps (0: never). */
+  /** Take statistics every this many steps (0: never), and no more often than every statsMinMs. */
   statsEvery: number;
+  statsMinMs: number;
+  /** Start paused (after the step-0 statistics). */
+  paused?: boolean;
 }
-export type HostToWorker = StartMessage;
+
+export type HostToWorker =
+  | StartMessage
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** While paused: train one batch. */
+  | { type: 'step' }
+  /** From the next step on: the weights stay, the new rule starts with fresh state. */
+  | { type: 'setOptimizer'; spec: OptimizerSpec }
+  /** A gradient check instead of training; the worker answers with GradcheckMessage and ends. */
+  | { type: 'gradcheck'; runId: string; spec: ModelSpec };
 
 // ─── worker → host ─────────────────────────────────────────────────────────────
 
@@ -90,25 +160,25 @@ export interface StartedMessage extends RunShape {
   runId: string;
 }
 
-/** Everything since the previous progress message: one loss per step, and finished epochs. */
+/** Everything since the previous progress message. */
 export interface ProgressMessage {
   type: 'progress';
   runId: string;
   /** First step number (1-based) of `losses`. */
   firstStep: number;
+  /** One training loss per step. */
   losses: number[];
   epochs: EpochMetrics[];
+  /** Statistics taken since the last message, oldest first. */
+  stats: StepStats[];
+  markers: Marker[];
+  /** The newest decision-boundary grid, for 2-D data. */
+  boundary: BoundaryGrid | null;
   step: number;
   epoch: number;
+  paused: boolean;
   samplesPerSec: number;
   seconds: number;
-}
-
-/** Layer statistics of one step (activations, gradients, updates). */
-export interface StatsMessage {
-  type: 'stats';
-  runId: string;
-  stats: StepStats;
 }
 
 export interface DoneMessage {
@@ -125,35 +195,75 @@ export interface ErrorMessage {
   step?: number;
 }
 
-export type WorkerToHost = StartedMessage | ProgressMessage | StatsMessage | DoneMessage | ErrorMessage;
+export interface GradcheckMessage {
+  type: 'gradcheck';
+  runId: string;
+  result: ModelCheck;
+}
+
+export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage;
 
 // ─── host → webview ────────────────────────────────────────────────────────────
 
-/** The whole history of a run: sent when the panel (re)opens or a new run starts. */
+/** What a run looked like, kept faded on the charts after an init swap restarts it. */
+export interface PreviousRun {
+  label: string;
+  losses: number[];
+  epochs: EpochMetrics[];
+  stats: StatsPoint[];
+}
+
+/** The whole history of a run: sent when the panel (re)opens or a run starts. */
 export interface RunSnapshot {
   info: RunInfo;
   status: RunStatus;
+  paused: boolean;
   losses: number[];
   epochs: EpochMetrics[];
+  /** Every stats step so far, compact. */
+  stats: StatsPoint[];
+  /** The newest full statistics (histograms). */
+  latestStats: StepStats | null;
+  markers: Marker[];
+  boundary: BoundaryGrid | null;
   step: number;
   samplesPerSec: number;
   final: FinalMetrics | null;
   error: string | null;
+  previous: PreviousRun | null;
+  gradcheck: ModelCheck | null;
 }
 
 export type HostToWebview =
   | { type: 'snapshot'; run: RunSnapshot | null }
-  | { type: 'progress'; runId: string; firstStep: number; losses: number[]; epochs: EpochMetrics[]; step: number; samplesPerSec: number }
-  | { type: 'status'; runId: string; status: RunStatus; final: FinalMetrics | null; error: string | null };
+  | {
+    type: 'progress'; runId: string; firstStep: number; losses: number[]; epochs: EpochMetrics[];
+    stats: StepStats[]; markers: Marker[]; boundary: BoundaryGrid | null;
+    step: number; paused: boolean; samplesPerSec: number;
+  }
+  | { type: 'status'; runId: string; status: RunStatus; final: FinalMetrics | null; error: string | null }
+  | { type: 'gradcheck'; runId: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null };
 
 // ─── webview → host ────────────────────────────────────────────────────────────
 
+/** Charts the panel can save as PNG. */
+export const CHART_IDS = ['loss', 'accuracy', 'grad-flow', 'grad-bars', 'histograms', 'act-std', 'act-health', 'updates', 'boundary'] as const;
+export type ChartId = (typeof CHART_IDS)[number];
+
+/** Toolbar actions; the host runs the matching command on the panel's model file. */
+export const PANEL_ACTIONS = ['train', 'stop', 'pause', 'resume', 'step', 'swapOptimizer', 'swapInit', 'gradcheck'] as const;
+export type PanelAction = (typeof PANEL_ACTIONS)[number];
+
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'stop' }
-  | { type: 'train' }
+  | { type: 'action'; action: PanelAction }
   /** The chart has drawn this many loss points of the run (sent after drawing, throttled). */
-  | { type: 'rendered'; runId: string; points: number };
+  | { type: 'rendered'; runId: string; points: number }
+  /** A chart as a PNG data URL; the host asks the user where to save it. */
+  | { type: 'savePng'; chart: ChartId; dataUrl: string };
+
+/** Largest PNG the panel may send (a chart canvas at 2× is far below this). */
+export const MAX_PNG_DATA_URL = 16 * 1024 * 1024;
 
 /** Accepts only well-formed webview messages; anything else is dropped by the caller. */
 export function isWebviewToHost(m: unknown): m is WebviewToHost {
@@ -161,11 +271,17 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
   const o = m as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
   switch (o.type) {
-    case 'ready': case 'stop': case 'train':
+    case 'ready':
       return keys === 'type';
+    case 'action':
+      return keys === 'action,type' && (PANEL_ACTIONS as readonly unknown[]).includes(o.action);
     case 'rendered':
       return keys === 'points,runId,type' && typeof o.runId === 'string' && o.runId.length < 100 &&
         typeof o.points === 'number' && Number.isInteger(o.points) && o.points >= 0;
+    case 'savePng':
+      return keys === 'chart,dataUrl,type' && (CHART_IDS as readonly unknown[]).includes(o.chart) &&
+        typeof o.dataUrl === 'string' && o.dataUrl.length <= MAX_PNG_DATA_URL &&
+        /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(o.dataUrl);
     default:
       return false;
   }

@@ -1,20 +1,32 @@
+import { Worker } from 'node:worker_threads';
 import { TrainingSession, type SessionEvent } from './session';
 import type { ModelSpec } from '../model/spec';
+import type { ModelCheck, WorkerToHost } from './protocol';
 
-export type RunsEvent = SessionEvent | { type: 'created'; session: TrainingSession };
+export type GradcheckEvent = {
+  type: 'gradcheck'; source: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null;
+};
+export type RunsEvent = SessionEvent | { type: 'created'; session: TrainingSession } | GradcheckEvent;
+
+export interface RunManagerOptions {
+  progressIntervalMs?: number;
+  statsEvery?: number;
+  statsMinMs?: number;
+}
 
 /**
- * The host's runs: at most one active run per model file, the latest run of each kept for the
- * panel. No VS Code dependency, so it is tested under plain Node too.
+ * The host's runs: at most one active run per model file, each in its own worker, and the latest
+ * run of each file kept for its panel. No VS Code dependency, so it is tested under plain Node too.
  */
 export class RunManager {
   private readonly bySource = new Map<string, TrainingSession>();
+  private readonly checks = new Map<string, ModelCheck>();
   private readonly listeners = new Set<(e: RunsEvent) => void>();
   private counter = 0;
-  /** The run started last, shown by the panel. */
+  /** The run started last. */
   latest: TrainingSession | undefined;
 
-  constructor(private readonly workerPath: string, private readonly progressIntervalMs = 100) {}
+  constructor(private readonly workerPath: string, private readonly options: RunManagerOptions = {}) {}
 
   onEvent(listener: (e: RunsEvent) => void): { dispose(): void } {
     this.listeners.add(listener);
@@ -26,8 +38,18 @@ export class RunManager {
     return this.bySource.get(source);
   }
 
+  /** The latest gradient check of a model file. */
+  lastCheck(source: string): ModelCheck | undefined {
+    return this.checks.get(source);
+  }
+
   isRunning(source: string): boolean {
     return this.bySource.get(source)?.running ?? false;
+  }
+
+  /** Model files that are training now. */
+  runningSources(): string[] {
+    return [...this.bySource.entries()].filter(([, s]) => s.running).map(([k]) => k);
   }
 
   get anyRunning(): boolean {
@@ -38,10 +60,26 @@ export class RunManager {
   start(source: string, title: string, spec: ModelSpec): TrainingSession {
     const current = this.bySource.get(source);
     if (current?.running) return current;
+    return this.launch(source, title, spec, null);
+  }
+
+  /**
+   * Replaces the run of a model file with a fresh one (new weights), keeping the old one's curves
+   * to draw faded beside it: what an init swap does.
+   */
+  restart(source: string, title: string, spec: ModelSpec): TrainingSession {
+    const current = this.bySource.get(source);
+    current?.stop();
+    return this.launch(source, title, spec, current ? current.asPrevious() : null);
+  }
+
+  private launch(source: string, title: string, spec: ModelSpec, previous: TrainingSession['previous']): TrainingSession {
     const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
     const session = new TrainingSession(spec, {
-      workerPath: this.workerPath, runId, source, title, progressIntervalMs: this.progressIntervalMs,
+      workerPath: this.workerPath, runId, source, title, previous,
+      progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
     });
+    session.gradcheck = this.checks.get(source) ?? null;
     this.bySource.set(source, session);
     this.latest = session;
     session.onEvent((e) => this.emit(e));
@@ -58,6 +96,39 @@ export class RunManager {
 
   stopAll(): void {
     for (const s of this.bySource.values()) s.stop();
+  }
+
+  /** Gradient-checks a model in a worker of its own, so neither the host nor a run waits for it. */
+  gradcheck(source: string, spec: ModelSpec): Promise<ModelCheck> {
+    const runId = `check-${++this.counter}`;
+    this.emit({ type: 'gradcheck', source, state: 'running', result: null, error: null });
+    return new Promise<ModelCheck>((resolve, reject) => {
+      const worker = new Worker(this.workerPath);
+      let settled = false;
+      const fail = (message: string): void => {
+        if (settled) return;
+        settled = true;
+        void worker.terminate();
+        this.emit({ type: 'gradcheck', source, state: 'failed', result: null, error: message });
+        reject(new Error(message));
+      };
+      worker.on('message', (m: WorkerToHost) => {
+        if (m.type === 'gradcheck' && !settled) {
+          settled = true;
+          void worker.terminate();
+          this.checks.set(source, m.result);
+          const s = this.bySource.get(source);
+          if (s) s.gradcheck = m.result;
+          this.emit({ type: 'gradcheck', source, state: 'done', result: m.result, error: null });
+          resolve(m.result);
+        } else if (m.type === 'error') {
+          fail(m.message);
+        }
+      });
+      worker.on('error', (e) => fail(`The gradient-check worker crashed: ${e.message}`));
+      worker.on('exit', (code) => fail(`The gradient-check worker exited unexpectedly (code ${code}).`));
+      worker.postMessage({ type: 'gradcheck', runId, spec });
+    });
   }
 
   private emit(e: RunsEvent): void {

@@ -1,8 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { ModelSpec } from '../model/spec';
+import type { ModelSpec, OptimizerSpec } from '../model/spec';
+import { DEFAULT_STATS_EVERY } from '../engine/stats';
 import {
-  CONTROL_STOP, type EpochMetrics, type FinalMetrics, type RunInfo, type RunSnapshot, type RunStatus,
-  type StartMessage, type WorkerToHost,
+  CONTROL_STOP, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
+  type ModelCheck, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
+  type StepStats, type WorkerToHost,
 } from './protocol';
 
 export interface SessionOptions {
@@ -11,14 +13,23 @@ export interface SessionOptions {
   source: string;
   title: string;
   progressIntervalMs?: number;
+  /** Statistics every this many steps (default DEFAULT_STATS_EVERY), at most every statsMinMs. */
+  statsEvery?: number;
+  statsMinMs?: number;
   /** After stop(), how long the worker may take to finish its step before it is terminated. */
   stopGraceMs?: number;
+  /** What this run replaces, drawn faded beside it (after an init swap). */
+  previous?: PreviousRun | null;
 }
 
 export type SessionEvent =
   | { type: 'started'; session: TrainingSession }
-  | { type: 'progress'; session: TrainingSession; firstStep: number; losses: number[]; epochs: EpochMetrics[] }
+  | { type: 'progress'; session: TrainingSession; firstStep: number; losses: number[]; epochs: EpochMetrics[]; stats: StepStats[]; markers: Marker[] }
   | { type: 'status'; session: TrainingSession };
+
+export function describeInit(spec: ModelSpec): string {
+  return spec.init.type === 'normal' || spec.init.type === 'uniform' ? `${spec.init.type}(${spec.init.std})` : spec.init.type;
+}
 
 /**
  * One training run, seen from the extension host: owns the worker thread and keeps the history it
@@ -27,13 +38,20 @@ export type SessionEvent =
 export class TrainingSession {
   readonly info: RunInfo;
   status: RunStatus = 'running';
+  paused = false;
   readonly losses: number[] = [];
   readonly epochs: EpochMetrics[] = [];
+  readonly stats: StatsPoint[] = [];
+  latestStats: StepStats | null = null;
+  readonly markers: Marker[] = [];
+  boundary: BoundaryGrid | null = null;
   step = 0;
   epoch = 0;
   samplesPerSec = 0;
   final: FinalMetrics | null = null;
   error: string | null = null;
+  gradcheck: ModelCheck | null = null;
+  readonly previous: PreviousRun | null;
   readonly finished: Promise<TrainingSession>;
 
   private readonly worker: Worker;
@@ -42,12 +60,13 @@ export class TrainingSession {
   private resolveFinished!: (s: TrainingSession) => void;
   private stopTimer: NodeJS.Timeout | undefined;
 
-  constructor(spec: ModelSpec, private readonly options: SessionOptions) {
+  constructor(readonly spec: ModelSpec, private readonly options: SessionOptions) {
     this.info = {
       runId: options.runId, source: options.source, title: options.title,
-      parameters: 0, trainSize: 0, validationSize: 0, batchSize: 0, stepsPerEpoch: 0, totalSteps: 0,
-      epochs: spec.train.epochs, optimizer: spec.optimizer.type,
+      parameters: 0, trainSize: 0, validationSize: 0, batchSize: 0, stepsPerEpoch: 0, totalSteps: 0, layers: [], boundary: null,
+      epochs: spec.train.epochs, optimizer: spec.optimizer.type, init: describeInit(spec),
     };
+    this.previous = options.previous ?? null;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     const shared = new SharedArrayBuffer(4);
     this.control = new Int32Array(shared);
@@ -60,7 +79,8 @@ export class TrainingSession {
     const start: StartMessage = {
       type: 'start', runId: options.runId, spec, control: shared,
       progressIntervalMs: options.progressIntervalMs ?? 100,
-      statsEvery: 0,
+      statsEvery: options.statsEvery ?? DEFAULT_STATS_EVERY,
+      statsMinMs: options.statsMinMs ?? 50,
     };
     this.worker.postMessage(start);
   }
@@ -82,6 +102,7 @@ export class TrainingSession {
   stop(): void {
     if (!this.running) return;
     Atomics.store(this.control, 0, CONTROL_STOP);
+    this.send({ type: 'resume' }); // wakes a paused worker so it sees the stop at once
     this.stopTimer ??= setTimeout(() => {
       if (this.running) {
         void this.worker.terminate();
@@ -90,41 +111,82 @@ export class TrainingSession {
     }, this.options.stopGraceMs ?? 2000);
   }
 
+  pause(): void {
+    if (this.running) this.send({ type: 'pause' });
+  }
+
+  resume(): void {
+    if (this.running) this.send({ type: 'resume' });
+  }
+
+  /** While paused: train one batch. */
+  stepOnce(): void {
+    if (this.running) this.send({ type: 'step' });
+  }
+
+  /** Switches the update rule from the next step on; the weights stay. */
+  setOptimizer(spec: OptimizerSpec): void {
+    if (!this.running) return;
+    this.info.optimizer = spec.type;
+    this.send({ type: 'setOptimizer', spec });
+  }
+
+  /** What to keep of this run, faded, when a new one replaces it. */
+  asPrevious(): PreviousRun {
+    return { label: `previous (${this.info.init})`, losses: this.losses.slice(), epochs: this.epochs.slice(), stats: this.stats.slice() };
+  }
+
   snapshot(): RunSnapshot {
     return {
-      info: { ...this.info }, status: this.status, losses: this.losses.slice(), epochs: this.epochs.slice(),
+      info: { ...this.info }, status: this.status, paused: this.paused,
+      losses: this.losses.slice(), epochs: this.epochs.slice(), stats: this.stats.slice(), latestStats: this.latestStats,
+      markers: this.markers.slice(), boundary: this.boundary,
       step: this.step, samplesPerSec: this.samplesPerSec, final: this.final, error: this.error,
+      previous: this.previous, gradcheck: this.gradcheck,
     };
+  }
+
+  private send(m: HostToWorker): void {
+    try {
+      this.worker.postMessage(m);
+    } catch {
+      // The worker has already exited; its 'exit' event ends the run.
+    }
   }
 
   private receive(m: WorkerToHost): void {
     if (m.runId !== this.runId || !this.running) return;
     switch (m.type) {
-      case 'started':
-        {
-          const { type, runId, ...shape } = m;
-          Object.assign(this.info, shape);
-        }
+      case 'started': {
+        const { type, runId, ...shape } = m;
+        Object.assign(this.info, shape);
         this.emit({ type: 'started', session: this });
         break;
+      }
       case 'progress':
         for (const l of m.losses) this.losses.push(l);
         for (const e of m.epochs) this.epochs.push(e);
+        for (const s of m.stats) this.stats.push(toStatsPoint(s));
+        if (m.stats.length > 0) this.latestStats = m.stats[m.stats.length - 1];
+        for (const k of m.markers) this.markers.push(k);
+        if (m.boundary) this.boundary = m.boundary;
         this.step = m.step;
         this.epoch = m.epoch;
+        this.paused = m.paused;
         this.samplesPerSec = m.samplesPerSec;
-        this.emit({ type: 'progress', session: this, firstStep: m.firstStep, losses: m.losses, epochs: m.epochs });
+        this.emit({ type: 'progress', session: this, firstStep: m.firstStep, losses: m.losses, epochs: m.epochs, stats: m.stats, markers: m.markers });
         break;
-      case 'stats':
-        break; // charted by the panel in a later version
       case 'done':
         this.final = m.final;
         this.samplesPerSec = m.final.samplesPerSec;
+        this.paused = false;
         this.end(m.status, null);
         break;
       case 'error':
         this.end('failed', m.message);
         break;
+      case 'gradcheck':
+        break; // gradient checks run in workers of their own (see runGradcheck in runs.ts)
     }
   }
 
@@ -138,7 +200,7 @@ export class TrainingSession {
     this.resolveFinished(this);
   }
 
-  private emit(e: SessionEvent): void {
+  emit(e: SessionEvent): void {
     for (const l of this.listeners) {
       try {
         l(e);

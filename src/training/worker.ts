@@ -1,23 +1,62 @@
-/** Worker-thread entry: trains one run and reports to the host through the protocol. */
+/** Worker-thread entry: trains one run (or gradient-checks a model) and reports to the host. */
 import { parentPort } from 'node:worker_threads';
-import { runTraining, errorText } from './loop';
+import { RunLoop, errorText, runGradcheck } from './loop';
 import type { HostToWorker, WorkerToHost } from './protocol';
 
+if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('worker.js must run in a worker thread');
 
-port.once('message', (m: HostToWorker) => {
-  const post = (msg: WorkerToHost): void => port.postMessage(msg);
+/** Milliseconds of training between looks at the message queue (pause, step, swaps). */
+const SLICE_MS = 15;
+
+let loop: RunLoop | undefined;
+let wake: (() => void) | undefined;
+const post = (msg: WorkerToHost): void => port.postMessage(msg);
+
+port.on('message', (m: HostToWorker) => {
+  switch (m.type) {
+    case 'start':
+      void train(m);
+      break;
+    case 'gradcheck':
+      try {
+        post(runGradcheck(m.spec, m.runId));
+      } catch (e) {
+        post({ type: 'error', runId: m.runId, message: `The gradient check failed: ${errorText(e)}` });
+      }
+      port.close();
+      break;
+    case 'pause': loop?.pause(); break;
+    case 'resume': loop?.resume(); break;
+    case 'step': loop?.stepOnce(); break;
+    case 'setOptimizer': loop?.setOptimizer(m.spec); break;
+  }
+  wake?.();
+});
+
+async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
+  const control = new Int32Array(m.control);
   try {
-    runTraining(m.spec, {
-      runId: m.runId,
-      control: new Int32Array(m.control),
-      progressIntervalMs: m.progressIntervalMs,
-      statsEvery: m.statsEvery,
-      post,
-    });
+    loop = new RunLoop(m.spec, {
+      runId: m.runId, control, post,
+      progressIntervalMs: m.progressIntervalMs, statsEvery: m.statsEvery, statsMinMs: m.statsMinMs, boundaryMs: 250,
+    }, m.paused ?? false);
+    for (;;) {
+      if (loop.runnable || Atomics.load(control, 0) !== 0) {
+        if (loop.runSlice(SLICE_MS)) break;
+        // Let pause, step and swap messages in between slices.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        // Paused: sleep until a message arrives (or check the stop flag now and then).
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
+        wake = undefined;
+      }
+    }
   } catch (e) {
     post({ type: 'error', runId: m.runId, message: `Training failed: ${errorText(e)}` });
   }
   port.close();
-});
+}

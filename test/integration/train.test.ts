@@ -2,46 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TrainLensApi } from '../../src/extension';
 import type { TrainingSession } from '../../src/training/session';
-
-/** Polls until check() returns a value (not undefined/false), or fails with what it was waiting for. */
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function workspaceFile(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run in a workspace (a copy of examples/)');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
-
-async function writeModel(name: string, text: string): Promise<vscode.TextDocument> {
-  const uri = workspaceFile(name);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(doc);
-  return doc;
-}
-
-async function lensTitles(uri: vscode.Uri): Promise<string[]> {
-  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-  return lenses.map((l) => l.command?.title ?? '');
-}
-
-const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+import { activateExtension, lensTitles, mean, until, workspaceFile, writeModel } from './util';
 
 describe('TrainLens in VS Code', () => {
   let api: TrainLensApi;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<TrainLensApi>('trainlens.trainlens');
-    assert.ok(ext, 'the extension is installed');
-    api = await ext.activate();
+    api = await activateExtension();
   });
 
   afterEach(() => api.runs.stopAll());
@@ -63,7 +30,7 @@ describe('TrainLens in VS Code', () => {
 
     // The webview reports back what it drew: every step's loss.
     await until('the panel to draw every loss point', () => api.charts.rendered.get(session.runId) === session.losses.length);
-    assert.ok(api.charts.visible, 'the panel is open');
+    assert.ok(api.charts.isVisible(uri.toString()), 'the panel is open');
 
     const titles = await lensTitles(uri);
     assert.ok(titles.includes('▶ Train'), titles.join(' | '));
@@ -80,9 +47,9 @@ describe('TrainLens in VS Code', () => {
     // Close the panel mid-run and open it again: it is refilled from the host's history.
     await until('the first drawing', () => (api.charts.rendered.get(session.runId) ?? 0) > 0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await until('the panel to close', () => !api.charts.visible);
+    await until('the panel to close', () => !api.charts.isVisible(doc.uri.toString()));
     api.charts.rendered.delete(session.runId);
-    await vscode.commands.executeCommand('trainlens.showPanel');
+    await vscode.commands.executeCommand('trainlens.showPanel', doc.uri);
     const refilled = await until('the reopened panel to draw', () => api.charts.rendered.get(session.runId));
     assert.ok(refilled > 0);
 

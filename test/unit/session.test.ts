@@ -9,7 +9,7 @@ import { runTraining, type LoopMessage } from '../../src/training/loop';
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
 test('a run in a worker thread trains the spiral and reports every step once, in order', async () => {
-  const runs = new RunManager(workerPath, 20);
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
   const events: string[] = [];
   runs.onEvent((e) => events.push(e.type));
   const s = runs.start('file:///spiral.nn.yaml', 'spiral.nn.yaml', SPIRAL);
@@ -27,7 +27,7 @@ test('a run in a worker thread trains the spiral and reports every step once, in
 });
 
 test('stop ends a long run after the current step, and reports final metrics', async () => {
-  const runs = new RunManager(workerPath, 20);
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
   const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
   const s = runs.start('a', 'a', long);
   await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress') resolve(); }));
@@ -40,7 +40,7 @@ test('stop ends a long run after the current step, and reports final metrics', a
 });
 
 test('a model file that is training keeps its run; another file trains alongside', async () => {
-  const runs = new RunManager(workerPath, 20);
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
   const a = runs.start('a', 'a', SPIRAL);
   assert.equal(runs.start('a', 'a', SPIRAL), a);
   const b = runs.start('b', 'b', SPIRAL);
@@ -53,14 +53,19 @@ test('a model file that is training keeps its run; another file trains alongside
 test('progress messages are bounded by the interval, not by the step rate', () => {
   let clock = 0;
   const posted: LoopMessage[] = [];
-  // Each step advances a fake clock by 1 ms; a 50 ms interval allows about one message per 50 steps.
+  // A fake clock that advances 0.5 ms at every look: messages are bounded by its time, not by steps.
   runTraining({ ...SPIRAL, train: { ...SPIRAL.train, epochs: 50 } }, {
-    runId: 'r', progressIntervalMs: 50, post: (m) => posted.push(m), now: () => (clock += 0.5),
+    runId: 'r', progressIntervalMs: 50, statsEvery: 1, statsMinMs: 20, post: (m) => posted.push(m), now: () => (clock += 0.5),
   });
   const progress = posted.filter((m): m is ProgressMessage => m.type === 'progress');
   const steps = progress.reduce((s, p) => s + p.losses.length, 0);
   assert.equal(steps, 50 * 8);
-  assert.ok(progress.length <= Math.ceil(steps / 40) + 1, `${progress.length} messages for ${steps} steps`);
+  assert.ok(progress.length <= Math.floor(clock / 50) + 2, `${progress.length} messages in ${clock} ms`);
+  assert.ok(progress.length < steps / 10, `${progress.length} messages for ${steps} steps`);
+  // Statistics: asked for at every step, but no more often than every 20 ms of the fake clock.
+  const stats = progress.flatMap((p) => p.stats);
+  assert.equal(stats[0].step, 0);
+  assert.ok(stats.length > 1 && stats.length <= Math.floor(clock / 20) + 1, `${stats.length} stats in ${clock} ms`);
   assert.equal(posted.at(-1)!.type, 'done');
 });
 
@@ -74,3 +79,79 @@ test('a diverging run stops at the first non-finite loss and names the step', ()
   assert.ok(r.type === 'error' && r.step !== undefined && r.step >= 1);
   assert.match(r.type === 'error' ? r.message : '', /at step \d+\. Lower the learning rate/);
 });
+
+test('pause, step and resume: a paused run trains exactly the steps asked for', async () => {
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
+  const s = runs.start('p', 'p', long);
+  await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress' && s.step > 0) resolve(); }));
+  s.pause();
+  await until(() => s.paused);
+  const at = s.step;
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(s.step, at, 'no steps while paused');
+  s.stepOnce();
+  s.stepOnce();
+  await until(() => s.step === at + 2);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(s.step, at + 2, 'exactly two steps');
+  assert.equal(s.losses.length, at + 2);
+  s.resume();
+  await until(() => s.step > at + 20 && !s.paused);
+  s.stop();
+  await s.finished;
+  assert.equal(s.status, 'stopped');
+});
+
+test('an optimizer swap mid-run takes effect at the next step and is marked', async () => {
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
+  const s = runs.start('o', 'o', long);
+  await until(() => s.step > 0);
+  s.pause();
+  await until(() => s.paused);
+  const at = s.step;
+  s.setOptimizer({ type: 'sgd', lr: 0 });
+  s.stepOnce();
+  await until(() => s.markers.length === 1 && s.step === at + 1);
+  assert.deepEqual(s.markers[0], { step: at, kind: 'optimizer', label: 'adam → sgd' });
+  assert.equal(s.info.optimizer, 'sgd');
+  s.stop();
+  await s.finished;
+});
+
+test('an init restart keeps the previous run to draw beside the new one', async () => {
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
+  const a = runs.start('i', 'i.nn.yaml', long);
+  await until(() => a.losses.length > 10);
+  const b = runs.restart('i', 'i.nn.yaml', { ...long, init: { type: 'xavier' } });
+  await a.finished;
+  assert.equal(a.status, 'stopped');
+  assert.notEqual(a, b);
+  assert.equal(runs.get('i'), b);
+  assert.equal(b.previous?.label, 'previous (he)');
+  assert.ok((b.previous?.losses.length ?? 0) >= 10);
+  assert.equal(b.info.init, 'xavier');
+  b.stop();
+  await b.finished;
+});
+
+test('a gradient check runs in a worker of its own and reports every parameter', async () => {
+  const runs = new RunManager(workerPath);
+  const states: string[] = [];
+  runs.onEvent((e) => { if (e.type === 'gradcheck') states.push(e.state); });
+  const r = await runs.gradcheck('g', SPIRAL);
+  assert.deepEqual(states, ['running', 'done']);
+  assert.equal(r.params.length, 4);
+  assert.ok(r.maxRelError < 1e-7);
+  assert.equal(runs.lastCheck('g'), r);
+});
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

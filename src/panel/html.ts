@@ -1,0 +1,195 @@
+/**
+ * The chart panel's HTML document: header, toolbar and one card per chart. All of the panel's
+ * markup lives here; webview/main.ts fills it in. The CSP allows only the nonce'd bundle and the
+ * extension's own style sheets and fonts: no inline script or style.
+ */
+import type { ChartId, PanelAction } from '../training/protocol';
+
+export interface PanelHtmlOptions {
+  /** webview.cspSource */
+  cspSource: string;
+  /** A fresh random nonce for the script tag. */
+  nonce: string;
+  /** webview.asWebviewUri(dist/webview.js) */
+  scriptUri: string;
+  /** webview.asWebviewUri(media/panel.css) */
+  styleUri: string;
+  /** codicon.css (from @vscode/codicons); when given, the toolbar buttons carry codicons. */
+  codiconsUri?: string;
+}
+
+const escape = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+interface Card {
+  chart: ChartId;
+  title: string;
+  why: string;
+  /** The element the chart is drawn in (its id and test hooks). */
+  body: string;
+  /** Shown only when something is there (the decision boundary). */
+  hidden?: boolean;
+}
+
+const canvas = (chart: ChartId, label: string, box = 'chart-box'): string =>
+  `<div class="${box}"><canvas id="chart-${chart}" data-points="0" role="img" aria-label="${escape(label)}"></canvas></div>`;
+
+const GROUPS: Array<{ title: string; cards: Card[] }> = [
+  {
+    title: 'Loss',
+    cards: [
+      {
+        chart: 'loss', title: 'Loss',
+        why: 'Is it learning? Too high a learning rate plateaus early or blows up; too low decays slowly, almost linearly.',
+        body: '<div class="chart-box"><canvas id="loss-chart" data-points="0" data-state="idle" data-markers="0" role="img" aria-label="Training loss per step, raw and smoothed, and validation loss per epoch"></canvas></div>',
+      },
+      {
+        chart: 'accuracy', title: 'Accuracy',
+        why: 'The gap between the training and validation accuracy indicates the amount of overfitting.',
+        body: canvas('accuracy', 'Training and validation accuracy per epoch', 'chart-box short'),
+      },
+    ],
+  },
+  {
+    title: 'Gradient flow',
+    cards: [
+      {
+        chart: 'grad-flow', title: 'Gradient norm per layer',
+        why: 'Vanishing or exploding gradients: a layer whose ‖∂L/∂W‖ sits orders of magnitude below the rest barely learns.',
+        body: canvas('grad-flow', 'Gradient norm of each layer over the steps, log scale'),
+      },
+      {
+        chart: 'grad-bars', title: 'Gradient norm now',
+        why: 'The same, layer by layer at the latest statistics: bars decades apart show where the signal dies or explodes.',
+        body: canvas('grad-bars', 'Gradient norm of each layer at the latest statistics step, log scale', 'chart-box bars'),
+      },
+    ],
+  },
+  {
+    title: 'Activations',
+    cards: [
+      {
+        chart: 'histograms', title: 'Activation histograms now',
+        why: 'The weight-init experiment: too small an init and deeper layers collapse to zero; too large and tanh saturates at ±1.',
+        body: canvas('histograms', 'Histogram of each layer\'s activations at the latest statistics step', 'hist-box'),
+      },
+      {
+        chart: 'act-std', title: 'Activation std and mean',
+        why: 'With a good init the std of the activations stays about the same from layer to layer instead of shrinking or growing.',
+        body: canvas('act-std', 'Standard deviation (log scale, top) and mean (bottom) of each layer\'s activations over the steps', 'chart-box tall'),
+      },
+      {
+        chart: 'act-health', title: 'Dead and saturated units',
+        why: 'A dead ReLU never fires, a saturated tanh or sigmoid sits at its limit: either way no gradient flows through it.',
+        body: canvas('act-health', 'Percentage of dead ReLU units and saturated tanh or sigmoid outputs per layer over the steps'),
+      },
+    ],
+  },
+  {
+    title: 'Updates',
+    cards: [
+      {
+        chart: 'updates', title: 'Update / weight ratio',
+        why: 'The ratio of the update magnitudes to the weight magnitudes should be around 1e-3: far lower, the learning rate is too low; higher, too high.',
+        body: canvas('updates', 'Ratio of update norm to weight norm per layer over the steps, log scale, with the 1e-3 band'),
+      },
+    ],
+  },
+  {
+    title: 'Decision boundary',
+    cards: [
+      {
+        chart: 'boundary', title: 'Decision boundary', hidden: true,
+        why: 'What the network learned: the class it predicts at every point of the plane, with the training points on top.',
+        body: canvas('boundary', 'Predicted class over the input plane, with the training points coloured by label', 'boundary-box'),
+      },
+    ],
+  },
+];
+
+function card(c: Card): string {
+  return `
+    <section class="card" id="card-${c.chart}" aria-labelledby="title-${c.chart}"${c.hidden ? ' hidden' : ''}>
+      <div class="card-head">
+        <h3 id="title-${c.chart}">${escape(c.title)}</h3>
+        <span class="note" id="note-${c.chart}"></span>
+        <button type="button" class="save" id="save-${c.chart}" data-chart="${c.chart}" title="Save this chart as a PNG image" disabled>Save PNG</button>
+      </div>
+      <p class="why">${escape(c.why)}</p>
+      ${c.body}
+    </section>`;
+}
+
+const ACTIONS: Array<{ action: PanelAction; label: string; icon: string; title: string; primary?: boolean; hidden?: boolean }> = [
+  { action: 'train', label: '▶ Train', icon: 'play', title: 'Train the model file again from the start', primary: true },
+  { action: 'pause', label: '⏸ Pause', icon: 'debug-pause', title: 'Pause after the current step' },
+  { action: 'resume', label: '▶ Resume', icon: 'debug-continue', title: 'Go on training', hidden: true },
+  { action: 'step', label: 'Step', icon: 'debug-step-over', title: 'Train one batch (while paused)' },
+  { action: 'stop', label: '■ Stop', icon: 'debug-stop', title: 'Stop after the current step' },
+  { action: 'swapOptimizer', label: 'Swap optimizer…', icon: 'arrow-swap', title: 'Change the update rule; a running run goes on from the same weights' },
+  { action: 'swapInit', label: 'Swap init…', icon: 'symbol-variable', title: 'Change the weight-init scheme and train again, the current run kept faded for comparison' },
+  { action: 'gradcheck', label: '∇ Gradient check', icon: 'check-all', title: 'Check every parameter\'s backward pass against centered differences' },
+];
+
+function toolbar(icons: boolean): string {
+  return ACTIONS.map((a) => {
+    const label = icons ? a.label.replace(/^[▶⏸■∇]\s*/u, '') : a.label;
+    const attrs = [
+      `id="btn-${a.action}"`, `data-action="${a.action}"`, `title="${escape(a.title)}"`, 'disabled',
+      a.primary ? '' : 'secondary', a.hidden ? 'hidden' : '', icons ? `icon="${a.icon}"` : '',
+    ].filter(Boolean).join(' ');
+    return `<vscode-button ${attrs}>${escape(label)}</vscode-button>`;
+  }).join('\n      ');
+}
+
+export function panelHtml(opts: PanelHtmlOptions): string {
+  const { cspSource, nonce } = opts;
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  const icons = Boolean(opts.codiconsUri);
+  const codicons = opts.codiconsUri ? `\n  <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escape(opts.codiconsUri)}">` : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${escape(opts.styleUri)}">${codicons}
+  <title>TrainLens</title>
+</head>
+<body>
+  <header class="run-header">
+    <div class="title-row">
+      <h1 id="run-title">TrainLens</h1>
+      <span id="run-status" class="badge" hidden></span>
+      <span id="run-stale" class="badge stale" title="The host no longer has this run: these are the charts the panel saved before the window reloaded" hidden>from before the reload</span>
+    </div>
+    <div id="run-summary" class="summary">No run yet. Open a <code>*.nn.yaml</code> model file and choose <strong>▶ Train</strong>.</div>
+    <div id="run-details" class="details"></div>
+    <div id="run-error" class="run-error" role="alert" hidden></div>
+    <div class="toolbar" role="toolbar" aria-label="Training">
+      ${toolbar(icons)}
+    </div>
+  </header>
+  <main>${GROUPS.map((g) => `
+    <div class="group" id="group-${g.cards[0].chart}"${g.cards.every((c) => c.hidden) ? ' hidden' : ''}>
+    <h2>${escape(g.title)}</h2>${g.cards.map(card).join('')}
+    </div>`).join('')}
+    <div class="group" id="group-gradcheck" hidden>
+    <h2>Gradient check</h2>
+    <section class="card" id="card-gradcheck" aria-labelledby="title-gradcheck">
+      <div class="card-head"><h3 id="title-gradcheck">Analytic vs numeric gradient</h3><span class="note" id="note-gradcheck"></span></div>
+      <p class="why">Relative error: above 1e-2 the gradient is probably wrong; 1e-4 is okay only with kinks (ReLU, max); 1e-7 and less, be happy.</p>
+      <div id="gradcheck-body" class="gradcheck"></div>
+    </section>
+    </div>
+  </main>
+  <script nonce="${escape(nonce)}" src="${escape(opts.scriptUri)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,180 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { RunManager, RunsEvent } from '../training/runs';
+import { isWebviewToHost, type HostToWebview, type PanelAction, type RunSnapshot, type WebviewToHost } from '../training/protocol';
+import { panelHtml } from './html';
+
+export const PANEL_VIEW_TYPE = 'trainlens.panel';
+
+const ACTION_COMMANDS: Record<PanelAction, string> = {
+  train: 'trainlens.train', stop: 'trainlens.stop', pause: 'trainlens.pause', resume: 'trainlens.resume',
+  step: 'trainlens.step', swapOptimizer: 'trainlens.swapOptimizer', swapInit: 'trainlens.swapInit', gradcheck: 'trainlens.gradcheck',
+};
+
+interface OpenPanel {
+  panel: vscode.WebviewPanel;
+  subscriptions: vscode.Disposable[];
+}
+
+/**
+ * The chart panels, one per model file, beside the editor. The host keeps each run's history, so
+ * a panel is refilled at once when it is (re)opened, even mid-run.
+ */
+export class ChartsPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, OpenPanel>();
+  private readonly runsSubscription: { dispose(): void };
+  /** What each webview last reported drawing, per run (for tests and diagnostics). */
+  readonly rendered = new Map<string, number>();
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly runs: RunManager) {
+    this.runsSubscription = runs.onEvent((e) => this.forward(e));
+  }
+
+  /** Whether a model file has a panel open (visible or in a background tab). */
+  has(source: string): boolean {
+    return this.panels.has(source);
+  }
+
+  isVisible(source: string): boolean {
+    return this.panels.get(source)?.panel.visible ?? false;
+  }
+
+  /** Opens the panel of a model file beside the editor (or reveals it), keeping focus in the editor. */
+  show(source: string): void {
+    const open = this.panels.get(source);
+    if (open) {
+      open.panel.reveal(undefined, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(source), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    this.adopt(source, panel);
+  }
+
+  /** Takes over a panel VS Code restored after a reload; its saved state names its model file. */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const source = (state as { run?: RunSnapshot | null; source?: string } | undefined)?.run?.info?.source
+      ?? (state as { source?: string } | undefined)?.source;
+    if (typeof source !== 'string' || this.panels.has(source)) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.adopt(source, panel);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private adopt(source: string, panel: vscode.WebviewPanel): void {
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+    panel.title = panelTitle(source);
+    const webview = panel.webview;
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
+    });
+    const open: OpenPanel = { panel, subscriptions: [] };
+    open.subscriptions.push(
+      panel.onDidDispose(() => {
+        if (this.panels.get(source) === open) this.panels.delete(source);
+        for (const s of open.subscriptions) s.dispose();
+      }),
+      webview.onDidReceiveMessage((m: unknown) => this.receive(source, m)),
+    );
+    this.panels.set(source, open);
+  }
+
+  private receive(source: string, m: unknown): void {
+    if (!isWebviewToHost(m)) {
+      console.warn('TrainLens: dropped a malformed message from the panel');
+      return;
+    }
+    const message: WebviewToHost = m;
+    switch (message.type) {
+      case 'ready': {
+        const run = this.runs.get(source);
+        this.post(source, { type: 'snapshot', run: run ? run.snapshot() : null });
+        const check = this.runs.lastCheck(source);
+        if (!run && check) this.post(source, { type: 'gradcheck', runId: '', state: 'done', result: check, error: null });
+        break;
+      }
+      case 'action':
+        void vscode.commands.executeCommand(ACTION_COMMANDS[message.action], vscode.Uri.parse(source));
+        break;
+      case 'rendered':
+        this.rendered.set(message.runId, message.points);
+        break;
+      case 'savePng':
+        void this.savePng(source, message.chart, message.dataUrl);
+        break;
+    }
+  }
+
+  /** Asks where to save a chart; the webview never names a path. */
+  private async savePng(source: string, chart: string, dataUrl: string): Promise<void> {
+    const model = vscode.Uri.parse(source);
+    const base = (model.path.split('/').pop() ?? 'model').replace(/\.nn\.ya?ml$/i, '');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(model, '..', `${base}-${chart}.png`),
+      filters: { 'PNG image': ['png'] },
+      saveLabel: 'Save Chart',
+    });
+    if (!target) return;
+    const bytes = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    void vscode.window.showInformationMessage(`TrainLens: saved ${target.path.split('/').pop()}.`);
+  }
+
+  private forward(e: RunsEvent): void {
+    if (e.type === 'gradcheck') {
+      const run = this.runs.get(e.source);
+      this.post(e.source, { type: 'gradcheck', runId: run?.runId ?? '', state: e.state, result: e.result, error: e.error });
+      return;
+    }
+    const s = e.session;
+    const source = s.info.source;
+    if (this.runs.get(source) !== s) return;
+    switch (e.type) {
+      case 'created':
+      case 'started':
+        this.post(source, { type: 'snapshot', run: s.snapshot() });
+        break;
+      case 'progress':
+        this.post(source, {
+          type: 'progress', runId: s.runId, firstStep: e.firstStep, losses: e.losses, epochs: e.epochs,
+          stats: e.stats, markers: e.markers, boundary: s.boundary, step: s.step, paused: s.paused, samplesPerSec: s.samplesPerSec,
+        });
+        break;
+      case 'status':
+        this.post(source, { type: 'status', runId: s.runId, status: s.status, final: s.final, error: s.error });
+        break;
+    }
+  }
+
+  private post(source: string, m: HostToWebview): void {
+    void this.panels.get(source)?.panel.webview.postMessage(m);
+  }
+
+  dispose(): void {
+    this.runsSubscription.dispose();
+    for (const { panel } of [...this.panels.values()]) panel.dispose();
+  }
+}
+
+function panelTitle(source: string): string {
+  return `TrainLens: ${vscode.Uri.parse(source).path.split('/').pop() ?? source}`;
+}
+
+/** Brings the panels back after a window reload. */
+export class ChartsPanelSerializer implements vscode.WebviewPanelSerializer {
+  constructor(private readonly charts: ChartsPanels) {}
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    this.charts.restore(panel, state);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * For 2-D data: the class the network predicts over the plane, as a coloured grid of cells
+ * (ImageData, one pixel per cell, scaled up without smoothing), with the training points on top.
+ */
+import type { BoundaryFrame, BoundaryGrid } from '../src/training/protocol';
+import { short } from './format';
+import type { RunStore } from './store';
+import { mix, paletteColor, parseColor, readTheme, type ChartTheme } from './theme';
+
+const MAX_SIDE = 460;
+const LEFT = 44;
+const BOTTOM = 22;
+const TOP = 6;
+const RIGHT = 8;
+const LEGEND = 24;
+
+export class BoundaryView {
+  private drawn = 0;
+  private width = 0;
+  private readonly cells = document.createElement('canvas');
+
+  constructor(readonly canvas: HTMLCanvasElement, private readonly store: RunStore) {
+    new ResizeObserver(() => {
+      if ((canvas.parentElement ?? canvas).clientWidth !== this.width) this.draw();
+    }).observe(canvas.parentElement ?? canvas);
+  }
+
+  get points(): number {
+    return this.drawn;
+  }
+
+  draw(): void {
+    const frame = this.store.run?.info.boundary ?? null;
+    this.drawn = 0;
+    if (!frame) {
+      this.canvas.dataset.points = '0';
+      return;
+    }
+    const t = readTheme();
+    const box = this.canvas.parentElement ?? this.canvas;
+    this.width = box.clientWidth;
+    const side = Math.max(160, Math.min(MAX_SIDE, box.clientWidth) - LEFT - RIGHT);
+    const width = side + LEFT + RIGHT;
+    const height = side + TOP + BOTTOM + LEGEND;
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(width * dpr);
+    this.canvas.height = Math.round(height * dpr);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const grid = this.store.run?.boundary ?? null;
+    const colors = Array.from({ length: Math.max(1, frame.classes) }, (_, c) => paletteColor(t, c));
+
+    if (grid && grid.classes.length === frame.resolution * frame.resolution) {
+      this.paintCells(frame, grid, colors, t);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(this.cells, LEFT, TOP, side, side);
+    } else {
+      ctx.fillStyle = t.muted;
+      ctx.font = `${t.fontSize - 1}px ${t.font}`;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText('waiting for the first prediction grid…', LEFT + side / 2, TOP + side / 2);
+    }
+    ctx.strokeStyle = t.grid;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(LEFT - 0.5, TOP - 0.5, side + 1, side + 1);
+
+    const sx = side / (frame.xMax - frame.xMin || 1);
+    const sy = side / (frame.yMax - frame.yMin || 1);
+    const n = Math.min(frame.labels.length, Math.floor(frame.points.length / 2));
+    const r = n > 500 ? 2.5 : 3.2;
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = t.foreground;
+    for (let i = 0; i < n; i++) {
+      const px = LEFT + (frame.points[2 * i] - frame.xMin) * sx;
+      const py = TOP + (frame.yMax - frame.points[2 * i + 1]) * sy;
+      ctx.beginPath();
+      ctx.arc(px, py, r, 0, 2 * Math.PI);
+      ctx.fillStyle = colors[frame.labels[i]] ?? t.muted;
+      ctx.fill();
+      ctx.stroke();
+    }
+    this.drawn = n;
+
+    ctx.fillStyle = t.muted;
+    ctx.font = `${t.fontSize - 2}px ${t.font}`;
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    ctx.fillText(short(frame.xMin), LEFT, TOP + side + 4);
+    ctx.textAlign = 'right';
+    ctx.fillText(short(frame.xMax), LEFT + side, TOP + side + 4);
+    ctx.textAlign = 'center';
+    ctx.fillText('x₁', LEFT + side / 2, TOP + side + 4);
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'top';
+    ctx.fillText(short(frame.yMax), LEFT - 4, TOP);
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(short(frame.yMin), LEFT - 4, TOP + side);
+    ctx.textBaseline = 'middle';
+    ctx.fillText('x₂', LEFT - 6, TOP + side / 2);
+
+    this.legend(ctx, t, colors, LEFT, TOP + side + BOTTOM + LEGEND / 2, side, grid);
+    this.canvas.dataset.points = String(n);
+    this.canvas.dataset.step = grid ? String(grid.step) : '';
+  }
+
+  private legend(ctx: CanvasRenderingContext2D, t: ChartTheme, colors: string[], x0: number, y: number, w: number, grid: BoundaryGrid | null): void {
+    ctx.font = `${t.fontSize - 1}px ${t.font}`;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    let x = x0;
+    colors.forEach((c, i) => {
+      const label = `class ${i}`;
+      const lw = ctx.measureText(label).width;
+      if (x + lw + 18 > x0 + w - 90) return;
+      ctx.beginPath();
+      ctx.arc(x + 5, y, 4, 0, 2 * Math.PI);
+      ctx.fillStyle = c;
+      ctx.fill();
+      ctx.strokeStyle = t.foreground;
+      ctx.stroke();
+      ctx.fillStyle = t.foreground;
+      ctx.fillText(label, x + 13, y);
+      x += lw + 26;
+    });
+    if (grid) {
+      ctx.textAlign = 'right';
+      ctx.fillStyle = t.muted;
+      ctx.fillText(`step ${grid.step}`, x0 + w, y);
+    }
+  }
+
+  /** One opaque pixel per grid cell: the class colour laid faintly over the background. */
+  private paintCells(frame: BoundaryFrame, grid: BoundaryGrid, colors: string[], t: ChartTheme): void {
+    const res = frame.resolution;
+    this.cells.width = res;
+    this.cells.height = res;
+    const ctx = this.cells.getContext('2d');
+    if (!ctx) return;
+    const strength = t.highContrast ? 0.5 : t.dark ? 0.38 : 0.3;
+    const rgb = colors.map((c) => parseColor(mix(t.background, c, strength)) ?? [128, 128, 128]);
+    const bg = parseColor(t.background) ?? [0, 0, 0];
+    const image = ctx.createImageData(res, res);
+    const d = image.data;
+    for (let i = 0; i < res * res; i++) {
+      const c = rgb[grid.classes[i]] ?? bg;
+      d[4 * i] = c[0];
+      d[4 * i + 1] = c[1];
+      d[4 * i + 2] = c[2];
+      d[4 * i + 3] = 255;
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+}

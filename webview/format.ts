@@ -1,0 +1,49 @@
+/** Number formats shared by the header, the tables and the charts. */
+
+export const pct = (x: number | null | undefined, digits = 1): string =>
+  (x === null || x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(digits)}%`);
+
+/** Four significant digits, exponential when tiny or huge. */
+export function num(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '–';
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a < 1e-3 || a >= 1e5) return x.toExponential(2);
+  return x.toPrecision(4);
+}
+
+/** Short: 3 significant digits, exponential when tiny or huge ("2.1e-5", "0.634", "12.3"). */
+export function short(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '–';
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a < 1e-2 || a >= 1e4) return x.toExponential(1).replace('e+', 'e');
+  return String(Number(x.toPrecision(3)));
+}
+
+export const exp = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toExponential(digits) : String(x));
+
+export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+export const rate = (x: number): string => `${int(x)} samples/s`;
+
+export function seconds(s: number): string {
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+/** Log-axis tick labels: only the decades, as 1e-3; nothing in between. */
+export function decadeTick(v: number | string): string {
+  const x = Number(v);
+  if (!(x > 0)) return '';
+  const e = Math.log10(x);
+  if (Math.abs(e - Math.round(e)) > 1e-9) return '';
+  const k = Math.round(e);
+  return k === 0 ? '1' : k === 1 ? '10' : `1e${k}`;
+}
+
+/** "layers[3] dense 500 · tanh" → "[3] dense 500 · tanh" (legends and small titles). */
+export const shortLayerName = (name: string): string => name.replace(/^layers\[/, '[');

@@ -1,0 +1,140 @@
+/** Small inline Chart.js plugins: step markers, the update-ratio band, an empty-chart note, legends. */
+import { Chart, type LegendItem, type Plugin } from 'chart.js';
+import type { Marker } from '../src/training/protocol';
+import type { ChartTheme } from './theme';
+import { withAlpha } from './theme';
+
+type AnyChart = Chart<'line' | 'bar'>;
+
+function font(theme: ChartTheme, size = theme.fontSize - 2, weight = ''): string {
+  return `${weight} ${size}px ${theme.font}`.trim();
+}
+
+/** A dashed vertical line at each marker's step, its label at the top (staggered when crowded). */
+export function markersPlugin(markers: () => readonly Marker[], theme: () => ChartTheme): Plugin<'line'> {
+  return {
+    id: 'trainlensMarkers',
+    afterDatasetsDraw(chart) {
+      const list = markers();
+      const x = chart.scales.x;
+      if (list.length === 0 || !x) return;
+      const t = theme();
+      const { ctx, chartArea: a } = chart;
+      ctx.save();
+      ctx.font = font(t);
+      ctx.textBaseline = 'top';
+      const rows: number[] = [];
+      for (const m of list) {
+        const px = x.getPixelForValue(m.step);
+        if (!(px >= a.left - 0.5 && px <= a.right + 0.5)) continue;
+        const faint = m.kind === 'pause';
+        ctx.strokeStyle = faint ? withAlpha(t.foreground, 0.35) : t.accent;
+        ctx.lineWidth = 1;
+        ctx.setLineDash(faint ? [2, 3] : [5, 4]);
+        ctx.beginPath();
+        ctx.moveTo(Math.round(px) + 0.5, a.top);
+        ctx.lineTo(Math.round(px) + 0.5, a.bottom);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        const w = ctx.measureText(m.label).width + 6;
+        const right = px + w <= a.right;
+        const left = right ? px + 1 : px - w - 1;
+        let row = 0;
+        while (row < rows.length && rows[row] > left) row++;
+        rows[row] = left + w + 4;
+        const y = a.top + 2 + row * (t.fontSize + 2);
+        ctx.fillStyle = withAlpha(t.background, 0.85);
+        ctx.fillRect(left, y - 1, w, t.fontSize);
+        ctx.fillStyle = faint ? t.muted : t.foreground;
+        ctx.textAlign = 'left';
+        ctx.fillText(m.label, left + 3, y);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+/** cs231n's rule of thumb for ‖ΔW‖/‖W‖: a faint band over [lo, hi] and a dashed line at `at`. */
+export function bandPlugin(theme: () => ChartTheme, lo = 1e-4, at = 1e-3, hi = 1e-2): Plugin<'line'> {
+  return {
+    id: 'trainlensBand',
+    beforeDatasetsDraw(chart) {
+      const y = chart.scales.y;
+      if (!y) return;
+      const t = theme();
+      const { ctx, chartArea: a } = chart;
+      const clamp = (v: number): number => Math.min(a.bottom, Math.max(a.top, v));
+      const top = clamp(y.getPixelForValue(hi));
+      const bottom = clamp(y.getPixelForValue(lo));
+      ctx.save();
+      if (bottom > top) {
+        ctx.fillStyle = withAlpha(t.foreground, t.highContrast ? 0.16 : t.dark ? 0.07 : 0.06);
+        ctx.fillRect(a.left, top, a.right - a.left, bottom - top);
+      }
+      const py = y.getPixelForValue(at);
+      if (py >= a.top && py <= a.bottom) {
+        ctx.strokeStyle = t.accent;
+        ctx.setLineDash([6, 4]);
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.moveTo(a.left, Math.round(py) + 0.5);
+        ctx.lineTo(a.right, Math.round(py) + 0.5);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.font = font(t);
+        ctx.textAlign = 'right';
+        ctx.textBaseline = 'bottom';
+        ctx.fillStyle = t.muted;
+        ctx.fillText('≈1e-3 (cs231n rule of thumb)', a.right - 4, py - 2);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+/** A muted note in the middle of the plot while no series has a point. */
+export function emptyPlugin(message: () => string | null, theme: () => ChartTheme): Plugin<'line' | 'bar'> {
+  return {
+    id: 'trainlensEmpty',
+    afterDraw(chart) {
+      const text = message();
+      if (!text) return;
+      const hasData = chart.data.datasets.some((d, i) => chart.isDatasetVisible(i) && d.data.length > 0);
+      if (hasData) return;
+      const t = theme();
+      const { ctx, chartArea: a } = chart;
+      ctx.save();
+      ctx.font = font(t, t.fontSize - 1);
+      ctx.fillStyle = t.muted;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(text, (a.left + a.right) / 2, (a.top + a.bottom) / 2);
+      ctx.restore();
+    },
+  };
+}
+
+/**
+ * Legend items once per label (a layer's σ and μ, previous train and val share one entry), and only
+ * for series that have points (layers without parameters have no gradient line).
+ */
+export function uniqueLegendItems(chart: AnyChart): LegendItem[] {
+  const items = Chart.defaults.plugins.legend.labels.generateLabels(chart as Chart);
+  const datasets = chart.data.datasets;
+  const seen = new Set<string>();
+  const withData = new Set(datasets.filter((d) => d.data.length > 0).map((d) => d.label));
+  return items.filter((it) => {
+    if (!it.text || seen.has(it.text) || !withData.has(it.text)) return false;
+    seen.add(it.text);
+    return true;
+  });
+}
+
+/** Clicking a legend entry shows or hides every dataset with that label. */
+export function toggleByLabel(chart: AnyChart, item: LegendItem): void {
+  const datasets = chart.data.datasets;
+  const same = datasets.map((d, i) => (d.label === item.text ? i : -1)).filter((i) => i >= 0);
+  const show = !same.some((i) => chart.isDatasetVisible(i));
+  for (const i of same) chart.setDatasetVisibility(i, show);
+  chart.update('none');
+}

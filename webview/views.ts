@@ -1,0 +1,137 @@
+/** The step- and epoch-based charts of the panel, defined over the run store. */
+import type { Point } from 'chart.js';
+import type { Marker } from '../src/training/protocol';
+import { LineChart, linearScale, logScale, tickFont, type Series } from './charts';
+import { shortLayerName } from './format';
+import { SMOOTHING, type LayerSeries, type RunStore } from './store';
+import { paletteColor, withAlpha, type ChartTheme } from './theme';
+
+const PREVIOUS_ALPHA = 0.45;
+const PREVIOUS_DASH = [6, 4];
+const none: Point[] = [];
+
+function $canvas(id: string): HTMLCanvasElement {
+  return document.getElementById(id) as HTMLCanvasElement;
+}
+
+/** The x range every step-based chart shares, so markers and curves line up down the panel. */
+function stepRange(store: RunStore): { min: number; max: number } {
+  const run = store.run;
+  const lastStats = run?.stats[run.stats.length - 1]?.step ?? 0;
+  return { min: 0, max: Math.max(1, run?.step ?? 0, lastStats, run?.losses.length ?? 0) };
+}
+
+function waiting(store: RunStore, what = 'statistics'): () => string | null {
+  return () => (store.run ? `waiting for ${what}…` : 'no run yet');
+}
+
+/** One series per layer of a figure: the layer's colour, its short name. */
+function perLayer(store: RunStore, theme: ChartTheme, pick: (l: LayerSeries) => Point[][], o: Partial<Series> & { suffix?: string; previous?: boolean } = {}): Series[] {
+  const names = store.layerNames();
+  const prev = store.previous;
+  return names.map((name, i) => ({
+    label: o.previous && prev ? prev.label : `${shortLayerName(name)}${o.suffix ?? ''}`,
+    data: () => pick(o.previous ? prev?.layers ?? store.layers : store.layers)[i] ?? none,
+    color: o.previous ? withAlpha(paletteColor(theme, i), PREVIOUS_ALPHA) : paletteColor(theme, i),
+    width: 1.5,
+    dash: o.previous ? PREVIOUS_DASH : undefined,
+    own: !o.previous,
+    yAxisID: o.yAxisID,
+  }));
+}
+
+export interface Views {
+  loss: LineChart;
+  accuracy: LineChart;
+  gradFlow: LineChart;
+  actStd: LineChart;
+  actHealth: LineChart;
+  updates: LineChart;
+}
+
+export function createViews(store: RunStore): Views {
+  const version = (): number => store.version;
+  const markers = (): readonly Marker[] => store.run?.markers ?? [];
+  const xRange = (): { min: number; max: number } => stepRange(store);
+
+  const loss = new LineChart({
+    canvas: $canvas('loss-chart'), xTitle: 'step', yTitle: 'loss', y: 'linear', version, markers, xRange,
+    empty: waiting(store, 'the first steps'),
+    series: (t) => {
+      const [blue, orange] = t.series;
+      const s: Series[] = [
+        { label: `train (smoothed ${SMOOTHING})`, data: () => store.smooth, color: blue, width: 2, own: false },
+        { label: 'validation (per epoch)', data: () => store.valLoss, color: orange, width: 2, dots: true, own: false },
+        { label: 'train (per step)', data: () => store.raw, color: withAlpha(blue, t.highContrast ? 0.6 : 0.3), width: 1 },
+      ];
+      const p = store.previous;
+      if (p) s.push({ label: p.label, data: () => p.loss, color: withAlpha(blue, PREVIOUS_ALPHA), dash: PREVIOUS_DASH, own: false });
+      return s;
+    },
+  });
+
+  const accuracy = new LineChart({
+    canvas: $canvas('chart-accuracy'), xTitle: 'epoch', yTitle: 'accuracy', version,
+    empty: waiting(store, 'the first epoch'),
+    y: (t) => ({ y: linearScale(t, 'accuracy', { min: 0, max: 1, ticks: { color: t.muted, font: tickFont(t), callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } }) }),
+    series: (t) => {
+      const [blue, orange] = t.series;
+      const few = (store.run?.info.epochs ?? 0) <= 40;
+      const s: Series[] = [
+        { label: 'train', data: () => store.trainAcc, color: blue, width: 2, dots: few },
+        { label: 'validation', data: () => store.valAcc, color: orange, width: 2, dots: few, own: false },
+      ];
+      const p = store.previous;
+      if (p) {
+        s.push({ label: p.label, data: () => p.trainAcc, color: withAlpha(blue, PREVIOUS_ALPHA), dash: PREVIOUS_DASH, own: false });
+        s.push({ label: p.label, data: () => p.valAcc, color: withAlpha(orange, PREVIOUS_ALPHA), dash: PREVIOUS_DASH, own: false });
+      }
+      return s;
+    },
+  });
+
+  const gradFlow = new LineChart({
+    canvas: $canvas('chart-grad-flow'), xTitle: 'step', yTitle: '‖∂L/∂W‖', y: 'log', version, markers, xRange, manyEntries: true,
+    empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.gradNorm),
+  });
+
+  const actStd = new LineChart({
+    canvas: $canvas('chart-act-std'), xTitle: 'step', yTitle: 'σ', version, markers, xRange, manyEntries: true, tooltip: 'nearest',
+    empty: waiting(store),
+    y: (t) => ({
+      y: logScale(t, 'std σ (log)', { stack: 'act', stackWeight: 2, position: 'left' }),
+      mean: linearScale(t, 'mean μ', { stack: 'act', stackWeight: 1, position: 'left', offset: true }),
+    }),
+    series: (t) => {
+      const s = [
+        ...perLayer(store, t, (l) => l.std, { width: 1.5 }),
+        ...perLayer(store, t, (l) => l.mean, { yAxisID: 'mean' }),
+      ];
+      if (store.previous) {
+        s.push(...perLayer(store, t, (l) => l.std, { previous: true }), ...perLayer(store, t, (l) => l.mean, { previous: true, yAxisID: 'mean' }));
+      }
+      return s;
+    },
+  });
+
+  const actHealth = new LineChart({
+    canvas: $canvas('chart-act-health'), xTitle: 'step', yTitle: 'units', y: 'percent', version, markers, xRange, manyEntries: true,
+    empty: () => {
+      if (!store.run) return 'no run yet';
+      if (store.run.stats.length === 0) return 'waiting for statistics…';
+      return 'no ReLU, tanh or sigmoid layer';
+    },
+    series: (t) => [
+      ...perLayer(store, t, (l) => l.dead, { suffix: ' dead' }),
+      ...perLayer(store, t, (l) => l.saturated, { suffix: ' saturated' }),
+    ],
+  });
+
+  const updates = new LineChart({
+    canvas: $canvas('chart-updates'), xTitle: 'step', yTitle: '‖ΔW‖ / ‖W‖', y: 'log', version, markers, xRange, manyEntries: true,
+    band: true, suggested: { min: 1e-4, max: 1e-2 },
+    empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.updateRatio),
+  });
+
+  return { loss, accuracy, gradFlow, actStd, actHealth, updates };
+}
