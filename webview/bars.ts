@@ -64,9 +64,9 @@ export class GradBars {
     const positive = this.bars.map((b) => b.value).filter((v) => v > 0);
     const lo = positive.length ? Math.min(...positive) : 1e-3;
     const hi = positive.length ? Math.max(...positive) : 1;
-    // A decade of room below the smallest bar (so it has a length) and above the largest (its label).
-    const min = Math.pow(10, Math.floor(Math.log10(lo)) - (lo === hi ? 1 : 0));
-    const max = Math.pow(10, Math.ceil(Math.log10(hi) + 0.35));
+    // Down to the decade below the smallest bar (so it has a length); room after the largest for its label.
+    const min = Math.pow(10, Math.floor(Math.log10(lo)) - (hi / lo < 3 ? 1 : 0));
+    const max = hi * Math.pow(hi / min, 0.18);
     return {
       animation: false,
       responsive: true,

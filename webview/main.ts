@@ -53,6 +53,8 @@ let frame = 0;
 let important = false;
 let lastRenderedPost = 0;
 let lastStateSave = 0;
+/** A draw that was not reported (throttled) is reported a little later, so the host sees the last one. */
+let trailing = 0;
 
 function scheduleDraw(urgent = false): void {
   important ||= urgent;
@@ -91,13 +93,22 @@ function drawAll(): void {
   }
 }
 
+function postRendered(): void {
+  window.clearTimeout(trailing);
+  trailing = 0;
+  const run = store.run;
+  if (!run || store.stale) return;
+  vscode.postMessage({ type: 'rendered', runId: run.info.runId, points: store.raw.length });
+  lastRenderedPost = Date.now();
+}
+
 function afterDraw(urgent: boolean): void {
   const run = store.run;
   const now = Date.now();
   const ended = run !== null && run.status !== 'running';
-  if (run && !store.stale && (ended || urgent || now - lastRenderedPost > 250)) {
-    vscode.postMessage({ type: 'rendered', runId: run.info.runId, points: store.raw.length });
-    lastRenderedPost = now;
+  if (run && !store.stale) {
+    if (ended || urgent || now - lastRenderedPost > 250) postRendered();
+    else trailing ||= window.setTimeout(postRendered, 250 - (now - lastRenderedPost));
   }
   if (ended || urgent || now - lastStateSave > 1000) {
     const state: SavedState = { run, gradcheck: store.gradcheck };

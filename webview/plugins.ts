@@ -1,5 +1,5 @@
 /** Small inline Chart.js plugins: step markers, the update-ratio band, an empty-chart note, legends. */
-import { Chart, type LegendItem, type Plugin } from 'chart.js';
+import { Chart, layouts, type LegendItem, type Plugin } from 'chart.js';
 import type { Marker } from '../src/training/protocol';
 import type { ChartTheme } from './theme';
 import { withAlpha } from './theme';
@@ -10,16 +10,37 @@ function font(theme: ChartTheme, size = theme.fontSize - 2, weight = ''): string
   return `${weight} ${size}px ${theme.font}`.trim();
 }
 
-/** A dashed vertical line at each marker's step, its label at the top (staggered when crowded). */
+/**
+ * A dashed vertical line at each marker's step, its label in a strip of its own just above the plot
+ * (a layout box under the legend, so labels never cover the curves); crowded labels step down into
+ * the plot on a background patch.
+ */
 export function markersPlugin(markers: () => readonly Marker[], theme: () => ChartTheme): Plugin<'line'> {
+  const strip = {
+    position: 'top' as const, weight: 0, fullSize: false, options: {},
+    top: 0, left: 0, right: 0, bottom: 0, width: 0, height: 0,
+    update(maxWidth: number): void {
+      this.width = maxWidth;
+      this.height = markers().length > 0 ? theme().fontSize + 4 : 0;
+    },
+    isHorizontal: (): boolean => true,
+    draw(): void {},
+  };
   return {
     id: 'trainlensMarkers',
+    start(chart) {
+      layouts.addBox(chart, strip);
+    },
+    stop(chart) {
+      layouts.removeBox(chart, strip);
+    },
     afterDatasetsDraw(chart) {
       const list = markers();
       const x = chart.scales.x;
       if (list.length === 0 || !x) return;
       const t = theme();
       const { ctx, chartArea: a } = chart;
+      const rowH = t.fontSize + 2;
       ctx.save();
       ctx.font = font(t);
       ctx.textBaseline = 'top';
@@ -28,23 +49,24 @@ export function markersPlugin(markers: () => readonly Marker[], theme: () => Cha
         const px = x.getPixelForValue(m.step);
         if (!(px >= a.left - 0.5 && px <= a.right + 0.5)) continue;
         const faint = m.kind === 'pause';
-        ctx.strokeStyle = faint ? withAlpha(t.foreground, 0.35) : t.accent;
+        ctx.strokeStyle = faint ? withAlpha(t.foreground, 0.4) : t.accent;
         ctx.lineWidth = 1;
         ctx.setLineDash(faint ? [2, 3] : [5, 4]);
         ctx.beginPath();
-        ctx.moveTo(Math.round(px) + 0.5, a.top);
+        ctx.moveTo(Math.round(px) + 0.5, a.top - (strip.height > 0 ? 2 : 0));
         ctx.lineTo(Math.round(px) + 0.5, a.bottom);
         ctx.stroke();
         ctx.setLineDash([]);
         const w = ctx.measureText(m.label).width + 6;
-        const right = px + w <= a.right;
-        const left = right ? px + 1 : px - w - 1;
+        const left = px + w <= a.right ? px + 1 : px - w - 1;
         let row = 0;
         while (row < rows.length && rows[row] > left) row++;
         rows[row] = left + w + 4;
-        const y = a.top + 2 + row * (t.fontSize + 2);
-        ctx.fillStyle = withAlpha(t.background, 0.85);
-        ctx.fillRect(left, y - 1, w, t.fontSize);
+        const y = row === 0 ? strip.top + 1 : a.top + 2 + (row - 1) * rowH;
+        if (row > 0) {
+          ctx.fillStyle = withAlpha(t.background, 0.85);
+          ctx.fillRect(left, y - 1, w, t.fontSize);
+        }
         ctx.fillStyle = faint ? t.muted : t.foreground;
         ctx.textAlign = 'left';
         ctx.fillText(m.label, left + 3, y);
@@ -68,7 +90,7 @@ export function bandPlugin(theme: () => ChartTheme, lo = 1e-4, at = 1e-3, hi = 1
       const bottom = clamp(y.getPixelForValue(lo));
       ctx.save();
       if (bottom > top) {
-        ctx.fillStyle = withAlpha(t.foreground, t.highContrast ? 0.16 : t.dark ? 0.07 : 0.06);
+        ctx.fillStyle = withAlpha(t.foreground, t.highContrast ? 0.18 : t.dark ? 0.09 : 0.07);
         ctx.fillRect(a.left, top, a.right - a.left, bottom - top);
       }
       const py = y.getPixelForValue(at);

@@ -26,11 +26,11 @@ function waiting(store: RunStore, what = 'statistics'): () => string | null {
 }
 
 /** One series per layer of a figure: the layer's colour, its short name. */
-function perLayer(store: RunStore, theme: ChartTheme, pick: (l: LayerSeries) => Point[][], o: Partial<Series> & { suffix?: string; previous?: boolean } = {}): Series[] {
+function perLayer(store: RunStore, theme: ChartTheme, pick: (l: LayerSeries) => Point[][], o: Partial<Series> & { previous?: boolean } = {}): Series[] {
   const names = store.layerNames();
   const prev = store.previous;
   return names.map((name, i) => ({
-    label: o.previous && prev ? prev.label : `${shortLayerName(name)}${o.suffix ?? ''}`,
+    label: o.previous && prev ? prev.label : shortLayerName(name),
     data: () => pick(o.previous ? prev?.layers ?? store.layers : store.layers)[i] ?? none,
     color: o.previous ? withAlpha(paletteColor(theme, i), PREVIOUS_ALPHA) : paletteColor(theme, i),
     width: 1.5,
@@ -96,11 +96,13 @@ export function createViews(store: RunStore): Views {
   });
 
   const actStd = new LineChart({
-    canvas: $canvas('chart-act-std'), xTitle: 'step', yTitle: 'σ', version, markers, xRange, manyEntries: true, tooltip: 'nearest',
+    // Its legend stays on top: two stacked axes on the left leave a right legend too little room.
+    canvas: $canvas('chart-act-std'), xTitle: 'step', yTitle: 'σ', version, markers, xRange, tooltip: 'nearest',
     empty: waiting(store),
+    // Stacked panes: Chart.js lays the first scale of a stack at the bottom.
     y: (t) => ({
-      y: logScale(t, 'std σ (log)', { stack: 'act', stackWeight: 2, position: 'left' }),
       mean: linearScale(t, 'mean μ', { stack: 'act', stackWeight: 1, position: 'left', offset: true }),
+      y: logScale(t, 'std σ (log)', { stack: 'act', stackWeight: 2, position: 'left' }),
     }),
     series: (t) => {
       const s = [
@@ -115,15 +117,16 @@ export function createViews(store: RunStore): Views {
   });
 
   const actHealth = new LineChart({
-    canvas: $canvas('chart-act-health'), xTitle: 'step', yTitle: 'units', y: 'percent', version, markers, xRange, manyEntries: true,
+    canvas: $canvas('chart-act-health'), xTitle: 'step', yTitle: 'dead ReLU / saturated units', y: 'percent', version, markers, xRange, manyEntries: true,
     empty: () => {
       if (!store.run) return 'no run yet';
       if (store.run.stats.length === 0) return 'waiting for statistics…';
       return 'no ReLU, tanh or sigmoid layer';
     },
     series: (t) => [
-      ...perLayer(store, t, (l) => l.dead, { suffix: ' dead' }),
-      ...perLayer(store, t, (l) => l.saturated, { suffix: ' saturated' }),
+      // A layer has one or the other (its activation is in its name): one legend entry per layer.
+      ...perLayer(store, t, (l) => l.dead),
+      ...perLayer(store, t, (l) => l.saturated),
     ],
   });
 

@@ -2,22 +2,34 @@
 // `npm run test:browser`: uses the extension in a real VS Code the way a person would, and takes
 // screenshots of the workbench.
 //
-// For each theme: a fresh VS Code server + headless Chromium, the extension loaded as a
-// development extension, a fresh copy of examples/ as the workspace. Then: open spiral.nn.yaml
-// from the explorer (Quick Open as fallback), wait for the CodeLens, click "Train", find the
-// webview's canvas#loss-chart and wait until it has drawn loss points (data-points > 0) and the
-// run is over (data-state="finished", or 60 s), and screenshot the workbench.
+// Per theme: a fresh VS Code server + headless Chromium, the extension loaded as a development
+// extension, a fresh copy of examples/ as the workspace; then the scenarios, one after another in
+// that workbench (a scenario that fails gets the next one a fresh workbench):
 //
-//   node scripts/vscode/browser-test.mjs                       # themes dark and light
-//   node scripts/vscode/browser-test.mjs --theme hc
-//   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png
+//   spiral  open spiral.nn.yaml, click "▶ Train", wait until the panel's canvas#loss-chart has
+//           drawn loss points and data-state="finished", check that every chart of the panel drew
+//           something, screenshot the workbench and the panel scrolled to its lower cards.
+//   swap    spiral-long.nn.yaml (the spiral for 100,000 epochs): train, swap the optimizer from
+//           the "optimizer: adam · Swap…" lens to sgd while it trains, wait for the swap marker on
+//           the loss chart and "type: sgd" in the editor, stop from the "⏹ Stop" lens.
+//   init    cs231n's weight-init experiment (init-experiment.nn.yaml, trained for longer): swap to
+//           init "small" from the lens, train, screenshot the activation histograms collapsing
+//           toward 0; swap back to xavier from the panel's toolbar while it trains, wait for the
+//           restarted run's histograms, screenshot them (spread kept), stop.
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --out FILE (one theme only),
-//   --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
-//   (TRAINLENS_EXAMPLES_DIR, default examples/), --file NAME (default spiral.nn.yaml),
-//   --timeout MS (per theme, default 180000).
-// Screenshots go to test-results/screenshots/workbench-<theme>.png, and failure-<theme>.png when a
-// step fails. TRAINLENS_VSCODE_VERBOSE=1 prints server output and the page console too.
+//   node scripts/vscode/browser-test.mjs                       # every scenario, themes dark and light
+//   node scripts/vscode/browser-test.mjs --theme hc --scenario spiral
+//   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
+//
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init
+//   (repeatable; default all, or spiral with --out), --out FILE (one theme, one scenario: its main
+//   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
+//   (TRAINLENS_EXAMPLES_DIR, default examples/), --file NAME (the spiral scenario's model file,
+//   default spiral.nn.yaml), --timeout MS (per scenario, default 120000).
+// Screenshots go to test-results/screenshots/: spiral-<theme>.png, spiral-panel-lower-<theme>.png,
+// swap-<theme>.png, init-small-<theme>.png, init-xavier-<theme>.png, and
+// failure-<scenario>-<theme>.png when a step fails. TRAINLENS_VSCODE_VERBOSE=1 prints server
+// output and the page console too.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,11 +43,12 @@ import {
 const { values: opt } = parseArgs({
   options: {
     theme: { type: 'string', multiple: true },
+    scenario: { type: 'string', multiple: true },
     out: { type: 'string' },
     extension: { type: 'string', default: process.env.TRAINLENS_EXTENSION_PATH || repoRoot },
     examples: { type: 'string', default: process.env.TRAINLENS_EXAMPLES_DIR || path.join(repoRoot, 'examples') },
     file: { type: 'string', default: 'spiral.nn.yaml' },
-    timeout: { type: 'string', default: '180000' },
+    timeout: { type: 'string', default: '120000' },
   },
 });
 
@@ -45,42 +58,75 @@ const say = (msg) => console.log(`[test:browser] ${msg}`);
 
 class StepError extends Error {}
 
-// canvas#loss-chart's data-state is the run's status; at the end of a run it is "finished".
-// A run that stopped or failed on its own is a failure.
-const DONE_STATES = new Set(['finished']);
-const FAILED_STATES = new Set(['failed', 'error', 'stopped']);
+/** The panel's charts besides canvas#loss-chart: element #chart-<id>, with data-points. */
+const CHART_IDS = ['accuracy', 'grad-flow', 'grad-bars', 'histograms', 'act-std', 'act-health', 'updates', 'boundary'];
+
+/** The two files the scenarios write into the workspace copy, from the examples. */
+const SPIRAL_LONG = 'spiral-long.nn.yaml';
+const SPIRAL_LONG_EPOCHS = 100_000;
+const INIT_FILE = 'init-experiment.nn.yaml';
+// The example trains 20 steps (a few seconds); the scenario needs the run still going when it
+// swaps the init from the panel, so its copy trains for longer.
+const INIT_EPOCHS = 500;
 
 // Set when the workbench reports that the extension failed to activate: no point waiting then.
 let fatal = null;
 
+const LENS = {
+  train: /^\s*▶\s*Train\s*$/,
+  stop: /^\s*⏹\s*Stop\s*$/,
+  optimizer: (name) => new RegExp(`^\\s*optimizer: ${name} · Swap…\\s*$`),
+  init: (name) => new RegExp(`^\\s*init: ${name} · Swap…\\s*$`),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
 /** Polls `fn` until it returns a truthy value; throws StepError(what) after `ms`. */
-async function poll(what, ms, fn, interval = 250) {
+async function poll(what, ms, fn, interval = 200) {
   const deadline = Date.now() + ms;
   let lastError;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (fatal) throw new StepError(`${fatal} (while waiting for ${what})`);
     try {
       const v = await fn();
       if (v) return v;
     } catch (e) {
+      if (e instanceof StepError) throw e;
       lastError = e;
     }
+    if (Date.now() >= deadline) break;
     await sleep(interval);
   }
   throw new StepError(`timed out after ${Math.round(ms / 1000)} s waiting for ${what}` +
     (lastError ? ` (last error: ${lastError.message.split('\n')[0]})` : ''));
 }
 
-/** The loss chart's state from whichever frame (webview) holds canvas#loss-chart, or null. */
-async function readLossChart(page) {
+const num = (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : 0);
+const secsSince = (t) => ((Date.now() - t) / 1000).toFixed(1);
+
+/**
+ * What the panel shows, from whichever frame (webview) holds canvas#loss-chart, or null:
+ * the loss chart's data-points, data-state and data-markers, and every other chart's data-points
+ * (null where the element is missing, undefined where it has no data-points).
+ */
+async function readPanel(page) {
   for (const frame of page.frames()) {
     if (frame.isDetached()) continue;
     try {
-      const state = await frame.evaluate(() => {
+      const state = await frame.evaluate((ids) => {
         const c = document.querySelector('canvas#loss-chart');
-        return c ? { points: c.getAttribute('data-points'), state: c.getAttribute('data-state'),
-          width: c.width, height: c.height } : null;
-      });
+        if (!c) return null;
+        const charts = {};
+        for (const id of ids) {
+          const el = document.getElementById(`chart-${id}`);
+          charts[id] = el ? el.getAttribute('data-points') : null;
+        }
+        return {
+          loss: { points: c.getAttribute('data-points'), state: c.getAttribute('data-state'), markers: c.getAttribute('data-markers') },
+          charts,
+        };
+      }, CHART_IDS);
       if (state) return { frame, ...state };
     } catch {
       // a frame navigating or going away: try the others
@@ -89,169 +135,573 @@ async function readLossChart(page) {
   return null;
 }
 
+function describePanel(p) {
+  if (!p) return 'no webview with canvas#loss-chart on the page';
+  const attr = (v) => (v === null ? 'missing' : JSON.stringify(v));
+  const charts = Object.entries(p.charts)
+    .map(([id, v]) => `#chart-${id} ${v === null ? 'missing' : `data-points=${attr(v)}`}`).join(', ');
+  return `canvas#loss-chart data-points=${attr(p.loss.points)} data-state=${attr(p.loss.state)} ` +
+    `data-markers=${attr(p.loss.markers)}; ${charts}`;
+}
+
+/** Polls the panel until `pred(panel)`; the timeout message says `what` and what the panel showed. */
+async function waitPanel(page, what, ms, pred) {
+  let last = null;
+  try {
+    return await poll(what, ms, async () => {
+      last = await readPanel(page);
+      if (last && ['failed', 'error'].includes(last.loss.state)) {
+        throw new StepError(`training failed (data-state=${JSON.stringify(last.loss.state)}) while waiting for ${what}`);
+      }
+      return last && pred(last) ? last : null;
+    }, 150);
+  } catch (e) {
+    if (e instanceof StepError && e.message.startsWith('timed out')) {
+      throw new StepError(`${e.message}; the panel showed: ${describePanel(last)}`);
+    }
+    throw e;
+  }
+}
+
+const lensLocator = (page, re) => page.locator('.codelens-decoration a', { hasText: re }).first();
+
 async function codeLensTexts(page) {
   return page.$$eval('.codelens-decoration a', (els) => els.map((e) => e.textContent.trim()));
 }
 
-async function openModelFile(page, file, checks) {
+/**
+ * Clicks a CodeLens and waits for its effect (`effect()` truthy). A click that lands while the
+ * lenses are being re-rendered (twice a second while training) can be lost: a person clicks again.
+ */
+async function clickLens(page, ctx, re, label, effect, { effectMs = 6000, tries = 3 } = {}) {
+  const lens = lensLocator(page, re);
+  await poll(`a CodeLens ${JSON.stringify(label)} (lenses: ${JSON.stringify(await codeLensTexts(page).catch(() => []))})`,
+    30_000, () => lens.isVisible());
+  for (let i = 1; ; i++) {
+    const t = Date.now();
+    await lens.click({ timeout: 10_000 });
+    const seen = await poll('effect', effectMs, effect, 100).catch((e) => {
+      if (e instanceof StepError && !e.message.startsWith('timed out')) throw e;
+      return null;
+    });
+    if (seen) {
+      ctx.check(`clicked the ${JSON.stringify(label)} CodeLens (${ctx.sec()} s)${i > 1 ? ` (click ${i})` : ''}`);
+      return seen;
+    }
+    if (i >= tries) {
+      throw new StepError(`clicked the ${JSON.stringify(label)} CodeLens ${tries} times and saw no effect ` +
+        `${Math.round(effectMs / 1000)} s after the last click (${secsSince(t)} s)`);
+    }
+    ctx.note(`nothing happened ${Math.round(effectMs / 1000)} s after clicking ${JSON.stringify(label)}; clicking it again`);
+    await poll(`the CodeLens ${JSON.stringify(label)} to be clickable again`, 10_000, () => lens.isVisible());
+  }
+}
+
+/** The editor's text lines (one text editor open), spaces normalised. */
+async function editorLines(page) {
+  return page.$$eval('.editor-instance .monaco-editor .view-lines .view-line',
+    (els) => els.map((e) => e.textContent.replace(/\u00a0/g, ' ')));
+}
+
+async function expectEditorLine(page, ctx, re, ms = 5000) {
+  let lines = [];
+  await poll(`an editor line matching ${re}`, ms, async () => {
+    lines = await editorLines(page);
+    return lines.some((l) => re.test(l));
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the editor shows: ${JSON.stringify(lines.filter((l) => /optimizer|init|type/.test(l)))}`);
+  });
+  ctx.check(`the editor shows ${JSON.stringify(lines.find((l) => re.test(l)).trim())}`);
+}
+
+async function expectLens(page, ctx, re, label, ms = 5000) {
+  let texts = [];
+  await poll(`the CodeLens ${JSON.stringify(label)}`, ms, async () => {
+    texts = await codeLensTexts(page);
+    return texts.some((t) => re.test(t));
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the lenses are: ${JSON.stringify(texts)}`);
+  });
+  ctx.check(`CodeLens ${JSON.stringify(texts.find((t) => re.test(t)))}`);
+}
+
+/**
+ * In the open QuickPick: checks its title, lists its items, types `filter`, checks that the
+ * highlighted item is `expect`, and presses Enter. Items are given by their label (a `$(check)`
+ * icon shown as "✓ ").
+ */
+async function pickInQuickPick(page, ctx, { title, filter, expect, current }) {
+  const widget = page.locator('.quick-input-widget');
+  await poll('the QuickPick (.quick-input-widget)', 10_000, () => widget.isVisible());
+  const readRows = () => page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (els) => els.map((e) => ({
+    label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+    check: !!e.querySelector('.codicon-check'),
+    focused: e.classList.contains('focused'),
+  })));
+  const shownTitle = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')).trim();
+  if (!title.test(shownTitle)) throw new StepError(`the QuickPick's title is ${JSON.stringify(shownTitle)}, expected ${title}`);
+  let rows = await poll('the QuickPick\'s items', 5000, async () => {
+    const r = await readRows();
+    return r.length ? r : null;
+  });
+  const listed = rows.map((r) => (r.check ? `✓ ${r.label}` : r.label));
+  ctx.check(`QuickPick ${JSON.stringify(shownTitle)} lists ${listed.join(', ')}`);
+  if (current) {
+    const marked = rows.filter((r) => r.check).map((r) => r.label);
+    if (marked.length !== 1 || marked[0] !== current) {
+      throw new StepError(`the QuickPick should mark the current ${JSON.stringify(current)} with a check icon; ` +
+        `marked: ${JSON.stringify(marked)}`);
+    }
+  }
+  await page.keyboard.type(filter);
+  await poll(`the QuickPick to highlight ${JSON.stringify(expect)} after typing ${JSON.stringify(filter)}`, 5000, async () => {
+    rows = await readRows();
+    return rows.find((r) => r.focused)?.label === expect;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; it shows ${JSON.stringify(rows.map((r) => (r.focused ? `[${r.label}]` : r.label)))}`);
+  });
+  await page.keyboard.press('Enter');
+  await poll('the QuickPick to close after Enter', 5000, async () => !(await widget.isVisible()));
+  ctx.check(`typed ${JSON.stringify(filter)} and picked ${JSON.stringify(expect)}`);
+}
+
+/** Runs a command from the Command Palette (F1), by its exact title. */
+async function runCommand(page, title) {
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: title })
+    .waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await poll(`the Command Palette to close after "${title}"`, 5000, async () => !(await page.locator('.quick-input-widget').isVisible()));
+}
+
+async function openModelFile(page, ctx, file) {
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
-  try {
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
+  if (await row.waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false)) {
     await row.click();
-    checks.push(`explorer shows ${file}; clicked it`);
-  } catch {
+  } else {
     say(`${file} not visible in the explorer; using Quick Open`);
-    await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => {});
     await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(file);
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.type(file);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first()
       .waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.press('Enter');
-    checks.push(`Quick Open found ${file}; opened it`);
   }
   await poll(`an editor tab for ${file}`, 20_000, () =>
-    page.locator('.tabs-container .tab', { hasText: file }).first().isVisible());
+    page.locator('.tabs-container .tab.active', { hasText: file }).first().isVisible());
   await poll(`the text of ${file} in the editor`, 20_000, () =>
     page.locator('.editor-instance .monaco-editor .view-lines').first().isVisible());
+  await poll(`the CodeLens "▶ Train" over ${file}`, 60_000, () => lensLocator(page, LENS.train).isVisible())
+    .catch(async (e) => {
+      throw new StepError(`${e.message}; the lenses are: ${JSON.stringify(await codeLensTexts(page).catch(() => []))}`);
+    });
+  ctx.check(`${file} open, CodeLens: ${(await codeLensTexts(page)).map((t) => JSON.stringify(t)).join(', ')} (${ctx.sec()} s)`);
 }
 
-async function runTheme(theme, { extension, examples, shotPath, timeoutMs }) {
-  const checks = [];
-  const extErrors = [];
-  fatal = null;
-  fs.rmSync(path.join(SHOTS, `failure-${theme}.png`), { force: true }); // from an earlier run
-  let page;
-  let server;
-  const t0 = Date.now();
-  const sec = () => ((Date.now() - t0) / 1000).toFixed(1);
-  try {
-    await withTimeout((async () => {
-      const workspace = copyToTempWorkspace(examples, path.basename(examples));
-      server = await startServer({ theme });
-      ({ page } = await launchBrowser({ viewport: VIEWPORT }));
-      await openWorkbench(page, server, {
-        folder: workspace,
-        extensionDevelopmentPath: extension,
-        onLog: (level, text) => {
-          if (level === 'error' && !isNoise(text)) extErrors.push(text.split('\n')[0]);
-          if (/Activating extension .* failed/.test(text)) fatal = text.split('\n')[0].replace(/^Error: /, '');
-        },
-        printLog: (level, text) => !isNoise(text) && level !== 'trace' && level !== 'debug',
-      });
+/** The panel's iframe element in the workbench page (the outer iframe.webview). */
+async function panelIframe(page, frame) {
+  let f = frame;
+  while (f.parentFrame() && f.parentFrame() !== page.mainFrame()) f = f.parentFrame();
+  return f.frameElement();
+}
 
-      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-      await page.locator('.explorer-folders-view').waitFor({ state: 'visible', timeout: 60_000 })
-        .catch(() => {}); // Quick Open works without it
-      checks.push(`workbench loaded (${sec()} s)`);
-
-      await openModelFile(page, opt.file, checks);
-      checks.push(`${opt.file} open in an editor (${sec()} s)`);
-
-      const trainLens = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
-      await poll('a CodeLens link containing "Train"', 60_000, () => trainLens.isVisible());
-      const lensesBefore = await codeLensTexts(page);
-      checks.push(`CodeLens links: ${lensesBefore.map((t) => JSON.stringify(t)).join(', ')}`);
-
-      await trainLens.click();
-      const clickedAt = Date.now();
-      checks.push(`clicked the "Train" CodeLens (${sec()} s)`);
-
-      // While training: watch for the "Stop" lens and for the chart in the webview.
-      let sawStop = false;
-      let chart = null;
-      let firstPointsAt = null;
-      let retried = false;
-      const chartDeadline = Date.now() + 60_000;
-      let doneDeadline = null;
-      for (;;) {
-        if (!sawStop) {
-          const texts = await codeLensTexts(page).catch(() => []);
-          if (texts.some((t) => t.includes('Stop'))) {
-            sawStop = true;
-            checks.push(`CodeLens showed ${JSON.stringify(texts.find((t) => t.includes('Stop')))} while training ` +
-              `(${((Date.now() - clickedAt) / 1000).toFixed(1)} s after the click)`);
-          }
-        }
-        if (fatal) throw new StepError(fatal);
-        chart = await readLossChart(page);
-        const points = chart && /^\d+$/.test(chart.points ?? '') ? Number(chart.points) : 0;
-        if (points > 0 && firstPointsAt === null) {
-          firstPointsAt = Date.now();
-          doneDeadline = firstPointsAt + 60_000;
-          checks.push(`webview canvas#loss-chart has data-points=${points} ` +
-            `(${((firstPointsAt - clickedAt) / 1000).toFixed(1)} s after the click)`);
-        }
-        if (points > 0 && DONE_STATES.has(chart.state)) break;
-        if (FAILED_STATES.has(chart?.state)) {
-          throw new StepError(`training ended with data-state=${JSON.stringify(chart.state)} ` +
-            `(data-points=${JSON.stringify(chart.points)})`);
-        }
-        // A click that lands while the lens is being re-rendered can be lost: a person clicks again.
-        if (firstPointsAt === null && !retried && Date.now() - clickedAt > 15_000 &&
-            await trainLens.isVisible().catch(() => false)) {
-          retried = true;
-          checks.push('note: nothing trained 15 s after the click; clicked "Train" again');
-          await trainLens.click();
-        }
-        if (firstPointsAt === null && Date.now() > chartDeadline) {
-          throw new StepError(chart
-            ? `canvas#loss-chart never reported loss points (data-points=${JSON.stringify(chart.points)}, ` +
-              `data-state=${JSON.stringify(chart.state)}) within 60 s of clicking Train`
-            : `no webview with canvas#loss-chart appeared within 60 s of clicking Train ` +
-              `(${page.frames().length} frames on the page)`);
-        }
-        if (doneDeadline !== null && Date.now() > doneDeadline) {
-          throw new StepError(`training not finished after 60 s of charting (data-state=${JSON.stringify(chart?.state)})`);
-        }
-        await sleep(150);
-      }
-      const trainingSecs = (Date.now() - clickedAt) / 1000;
-      const done = DONE_STATES.has(chart?.state);
-      if (done) {
-        checks.push(`training done: data-state=${JSON.stringify(chart.state)}, data-points=${chart.points} ` +
-          `(${trainingSecs.toFixed(1)} s after the click)`);
-      }
-      // A run that takes seconds must show the Stop lens; a very short one may finish between
-      // two CodeLens refreshes, so it is only reported then.
-      if (!sawStop) {
-        if (trainingSecs >= 4) {
-          throw new StepError(`the CodeLens never showed "Stop" during a ${trainingSecs.toFixed(1)} s training run`);
-        }
-        checks.push(`note: "Stop" lens not observed (run lasted ${trainingSecs.toFixed(1)} s, too short to assert)`);
-      }
-      if (done) {
-        const lensAfter = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
-        await poll('the CodeLens to return to "Train" after training', 15_000, () => lensAfter.isVisible());
-        checks.push('CodeLens back to "Train" after the run');
-      }
-
-      await sleep(1000); // let the chart's last frame and the editor settle
-      fs.mkdirSync(path.dirname(shotPath), { recursive: true });
-      await page.screenshot({ path: shotPath });
-      checks.push(`screenshot ${path.relative(process.cwd(), shotPath)}`);
-    })(), timeoutMs, `running the ${theme} theme`);
-    return { theme, ok: true, checks, extErrors };
-  } catch (e) {
-    const failShot = path.join(SHOTS, `failure-${theme}.png`);
-    if (page) {
-      fs.mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: failShot }).then(
-        () => checks.push(`failure screenshot ${path.relative(process.cwd(), failShot)}`),
-        () => {},
-      );
+/**
+ * Scrolls the panel so that the group of cards holding #chart-<id> starts just below the panel's
+ * sticky header (or the page ends); returns the ids of the charts then fully in view.
+ */
+async function scrollPanelTo(frame, id) {
+  const inView = await frame.evaluate(({ id, ids }) => {
+    const el = document.getElementById(`chart-${id}`);
+    if (!el) return null;
+    const group = el.closest('.group') ?? el.closest('section, .card') ?? el;
+    const header = document.querySelector('header');
+    const sticky = header && ['sticky', 'fixed'].includes(getComputedStyle(header).position);
+    const below = sticky ? header.getBoundingClientRect().height : 0;
+    window.scrollTo(0, group.getBoundingClientRect().top + window.scrollY - below - 4);
+    const top = sticky ? header.getBoundingClientRect().bottom : 0;
+    const visible = [];
+    for (const c of ['loss', ...ids]) {
+      const e = document.getElementById(c === 'loss' ? 'loss-chart' : `chart-${c}`);
+      if (!e) continue;
+      const r = e.getBoundingClientRect();
+      if (r.height > 0 && r.top >= top - 1 && r.bottom <= window.innerHeight + 1) visible.push(c);
     }
-    const serverLog = (server?.logTail?.(40) ?? '').split('\n').filter((l) => l.trim()).slice(-25).join('\n');
-    // VS Code's own notifications (an extension failing to activate, a command error) say why.
-    const toasts = page
-      ? await page.$$eval('.notification-list-item-message', (els) => els.map((e) => e.textContent.trim()))
-        .catch(() => [])
-      : [];
-    return { theme, ok: false, checks, extErrors, error: e, serverLog, toasts };
+    return visible;
+  }, { id, ids: CHART_IDS });
+  if (!inView) throw new StepError(`#chart-${id} is not in the panel`);
+  await sleep(400); // a chart that resizes or redraws on scroll settles
+  return inView;
+}
+
+/**
+ * How much taller the panel must be to show everything from the group of #chart-<from> to the
+ * bottom of #chart-<to>'s card below its sticky header (0 when it fits).
+ */
+async function panelShortfall(frame, from, to) {
+  return frame.evaluate(({ from, to }) => {
+    const a = document.getElementById(`chart-${from}`)?.closest('.group');
+    const b = document.getElementById(`chart-${to}`)?.closest('section, .card');
+    if (!a || !b) return 0;
+    const header = document.querySelector('header');
+    const sticky = header && ['sticky', 'fixed'].includes(getComputedStyle(header).position);
+    const need = b.getBoundingClientRect().bottom - a.getBoundingClientRect().top + (sticky ? header.getBoundingClientRect().height : 0) + 24;
+    return Math.max(0, Math.ceil(need - window.innerHeight));
+  }, { from, to });
+}
+
+async function screenshot(page, ctx, file, target = page) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await target.screenshot({ path: file });
+  ctx.check(`screenshot ${path.relative(process.cwd(), file)}`);
+}
+
+/**
+ * Records, inside the panel, every write of the loss chart's and the histograms' data-points (a
+ * MutationObserver sees each one, so a reset between two polls is not missed).
+ */
+async function recordPanelWrites(frame) {
+  await frame.evaluate(() => {
+    const log = (window.__trainlensWrites = []);
+    const observer = new MutationObserver((records) => {
+      for (const r of records) {
+        if (log.length < 20_000) log.push({ id: r.target.id, attr: r.attributeName, value: r.target.getAttribute(r.attributeName) });
+      }
+    });
+    for (const id of ['loss-chart', 'chart-histograms']) {
+      const el = document.getElementById(id);
+      if (el) observer.observe(el, { attributes: true, attributeFilter: ['data-points', 'data-state'] });
+    }
+  });
+}
+
+async function readPanelWrites(frame) {
+  return frame.evaluate(() => window.__trainlensWrites ?? null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios: each gets ctx = { page, theme, workspace, check, note, sec, shots }
+
+/** Clicks "▶ Train" and waits until the panel shows the run (loss points, or the run's state). */
+async function startTraining(page, ctx, file) {
+  return clickLens(page, ctx, LENS.train, '▶ Train', async () => {
+    const p = await readPanel(page);
+    if (p && num(p.loss.points) > 0) return p;
+    return (await lensLocator(page, LENS.stop).isVisible()) ? (p ?? true) : null;
+  }, { effectMs: 15_000, tries: 2 }).catch((e) => {
+    throw new StepError(`${e.message} (${file})`);
+  });
+}
+
+async function stopTraining(page, ctx) {
+  const t = Date.now();
+  await clickLens(page, ctx, LENS.stop, '⏹ Stop', async () => {
+    const p = await readPanel(page);
+    return p?.loss.state === 'stopped' ? p : null;
+  }, { effectMs: 8000 }).catch(async (e) => {
+    throw new StepError(`${e.message}; waiting for canvas#loss-chart data-state="stopped": ${describePanel(await readPanel(page))}`);
+  });
+  ctx.check(`data-state="stopped" ${secsSince(t)} s after clicking Stop`);
+  await poll('the CodeLens to return to "▶ Train" after stopping', 10_000, () => lensLocator(page, LENS.train).isVisible());
+}
+
+async function spiralScenario(page, ctx) {
+  const file = opt.file;
+  await openModelFile(page, ctx, file);
+  const clickedAt = Date.now();
+  await startTraining(page, ctx, file);
+
+  // While training: watch for the "Stop" lens and for the run to finish.
+  let sawStop = false;
+  let firstPointsAt = null;
+  let panel = null;
+  const chartDeadline = clickedAt + 60_000;
+  let doneDeadline = null;
+  for (;;) {
+    if (fatal) throw new StepError(fatal);
+    if (!sawStop) {
+      const texts = await codeLensTexts(page).catch(() => []);
+      const stop = texts.find((t) => LENS.stop.test(t));
+      if (stop) {
+        sawStop = true;
+        ctx.check(`CodeLens showed ${JSON.stringify(stop)} while training (${secsSince(clickedAt)} s after the click)`);
+      }
+    }
+    panel = await readPanel(page);
+    const points = panel ? num(panel.loss.points) : 0;
+    if (points > 0 && firstPointsAt === null) {
+      firstPointsAt = Date.now();
+      doneDeadline = firstPointsAt + 60_000;
+      ctx.check(`canvas#loss-chart has data-points=${points} (${secsSince(clickedAt)} s after the click)`);
+    }
+    if (points > 0 && panel.loss.state === 'finished') break;
+    if (['failed', 'error', 'stopped'].includes(panel?.loss.state)) {
+      throw new StepError(`training ended with data-state=${JSON.stringify(panel.loss.state)} (${describePanel(panel)})`);
+    }
+    if (firstPointsAt === null && Date.now() > chartDeadline) {
+      throw new StepError(`no loss points within 60 s of clicking Train: ${describePanel(panel)}`);
+    }
+    if (doneDeadline !== null && Date.now() > doneDeadline) {
+      throw new StepError(`training not finished after 60 s of charting: ${describePanel(panel)}`);
+    }
+    await sleep(150);
+  }
+  const trainingSecs = (Date.now() - clickedAt) / 1000;
+  ctx.check(`training done: data-state="finished", data-points=${panel.loss.points} (${trainingSecs.toFixed(1)} s after the click)`);
+  // A run that takes seconds must show the Stop lens; a very short one may finish between two
+  // CodeLens refreshes, so it is only reported then.
+  if (!sawStop) {
+    if (trainingSecs >= 4) throw new StepError(`the CodeLens never showed "⏹ Stop" during a ${trainingSecs.toFixed(1)} s training run`);
+    ctx.note(`"⏹ Stop" lens not observed (run lasted ${trainingSecs.toFixed(1)} s, too short to assert)`);
+  }
+
+  // Every chart draws from the finished run (the last frame may lag the state by a moment).
+  panel = await waitPanel(page, 'every chart of the panel to report data-points > 0', 10_000,
+    (p) => CHART_IDS.every((id) => num(p.charts[id]) > 0)).catch(async (e) => {
+    const p = await readPanel(page);
+    const empty = p ? CHART_IDS.filter((id) => !(num(p.charts[id]) > 0))
+      .map((id) => `#chart-${id} (${p.charts[id] === null ? 'element missing' : `data-points=${JSON.stringify(p.charts[id])}`})`) : [];
+    throw new StepError(empty.length ? `after the run finished, these charts drew nothing: ${empty.join(', ')}` : e.message);
+  });
+  ctx.check(`every chart drew: loss ${panel.loss.points}, ${CHART_IDS.map((id) => `${id} ${panel.charts[id]}`).join(', ')}`);
+
+  await poll('the CodeLens to return to "▶ Train" after training', 15_000, () => lensLocator(page, LENS.train).isVisible());
+  ctx.check('CodeLens back to "▶ Train" after the run');
+
+  await sleep(1000); // let the charts' last frame and the editor settle
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `spiral-${ctx.theme}.png`));
+  // The lower cards (activations, updates, decision boundary) are taller than the panel: the
+  // window grows for this one screenshot so that they all show below the panel's header.
+  const grow = Math.min(2000, await panelShortfall(panel.frame, 'histograms', 'boundary'));
+  if (grow > 0) {
+    await page.setViewportSize({ width: VIEWPORT.width, height: VIEWPORT.height + grow });
+    await poll('the panel to grow with the window', 10_000, async () => (await panelShortfall(panel.frame, 'histograms', 'boundary')) === 0)
+      .catch(() => ctx.note('the panel did not grow enough to show every lower card'));
+  }
+  try {
+    const inView = await scrollPanelTo(panel.frame, 'histograms');
+    ctx.check(`panel scrolled to the activations card${grow > 0 ? ` (window ${grow} px taller for this shot)` : ''}; in view: ${inView.join(', ')}`);
+    const missing = ['histograms', 'act-std', 'act-health', 'updates', 'boundary'].filter((id) => !inView.includes(id));
+    if (missing.length) ctx.note(`not fully in view of the lower screenshot: ${missing.map((id) => `#chart-${id}`).join(', ')}`);
+    await screenshot(page, ctx, path.join(SHOTS, `spiral-panel-lower-${ctx.theme}.png`), await panelIframe(page, panel.frame));
+  } finally {
+    if (grow > 0) await page.setViewportSize(VIEWPORT);
+  }
+}
+
+async function swapScenario(page, ctx) {
+  await openModelFile(page, ctx, SPIRAL_LONG);
+  await startTraining(page, ctx, SPIRAL_LONG);
+  let panel = await waitPanel(page, 'loss points while the long spiral trains', 30_000,
+    (p) => num(p.loss.points) > 0 && p.loss.state === 'running');
+  ctx.check(`training: canvas#loss-chart data-points=${panel.loss.points}, data-state="running", data-markers=${JSON.stringify(panel.loss.markers)}`);
+  if (num(panel.loss.markers) !== 0) throw new StepError(`data-markers=${JSON.stringify(panel.loss.markers)} before any swap (expected "0")`);
+
+  const widget = page.locator('.quick-input-widget');
+  await clickLens(page, ctx, LENS.optimizer('adam'), 'optimizer: adam · Swap…', () => widget.isVisible(), { effectMs: 4000 });
+  await pickInQuickPick(page, ctx, { title: /^Swap optimizer\b.*spiral-long\.nn\.yaml/, filter: 'sgd', expect: 'sgd', current: 'adam' });
+  const pickedAt = Date.now();
+  panel = await waitPanel(page, 'a swap marker on the loss chart (canvas#loss-chart data-markers >= 1)', 15_000,
+    (p) => num(p.loss.markers) >= 1);
+  ctx.check(`canvas#loss-chart data-markers=${panel.loss.markers} (${secsSince(pickedAt)} s after the pick), data-state=${JSON.stringify(panel.loss.state)}`);
+  if (panel.loss.state !== 'running') throw new StepError(`the run is not going on after the optimizer swap: ${describePanel(panel)}`);
+  await expectEditorLine(page, ctx, /\btype: sgd\b/);
+  await expectLens(page, ctx, LENS.optimizer('sgd'), 'optimizer: sgd · Swap…');
+
+  await stopTraining(page, ctx);
+  await sleep(800);
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `swap-${ctx.theme}.png`));
+}
+
+async function initScenario(page, ctx) {
+  await openModelFile(page, ctx, INIT_FILE);
+  const widget = page.locator('.quick-input-widget');
+  await clickLens(page, ctx, LENS.init('xavier'), 'init: xavier · Swap…', () => widget.isVisible(), { effectMs: 4000 });
+  await pickInQuickPick(page, ctx, { title: /^Swap init scheme\b.*init-experiment\.nn\.yaml/, filter: 'small', expect: 'small', current: 'xavier' });
+  await expectEditorLine(page, ctx, /^init: small\b/);
+  await expectLens(page, ctx, LENS.init('small'), 'init: small · Swap…');
+
+  const clickedAt = Date.now();
+  await startTraining(page, ctx, INIT_FILE);
+  let panel = await waitPanel(page, 'the activation histograms (#chart-histograms data-points > 0)', 60_000,
+    (p) => num(p.charts.histograms) > 0);
+  ctx.check(`#chart-histograms data-points=${panel.charts.histograms} (${secsSince(clickedAt)} s after the click), ` +
+    `data-state=${JSON.stringify(panel.loss.state)}`);
+  if (panel.loss.state !== 'running') throw new StepError(`the ${INIT_EPOCHS}-epoch run is not running: ${describePanel(panel)}`);
+  const inView = await scrollPanelTo(panel.frame, 'histograms');
+  ctx.check(`panel scrolled to the activations card; in view: ${inView.join(', ')}`);
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `init-small-${ctx.theme}.png`));
+
+  // Swap back from the panel's own toolbar while it trains: the run restarts from new weights.
+  panel = await readPanel(page);
+  if (!panel) throw new StepError('the panel went away');
+  await recordPanelWrites(panel.frame);
+  const before = num(panel.loss.points);
+  const button = panel.frame.locator('#btn-swapInit');
+  if (!(await button.count())) throw new StepError('no #btn-swapInit in the panel');
+  await button.click({ timeout: 10_000 });
+  ctx.check(`clicked the panel's #btn-swapInit (loss data-points=${before})`);
+  await pickInQuickPick(page, ctx, { title: /^Swap init scheme\b.*init-experiment\.nn\.yaml/, filter: 'xavier', expect: 'xavier', current: 'small' });
+  const pickedAt = Date.now();
+  await expectEditorLine(page, ctx, /^init: xavier\b/);
+
+  // The restart: the loss chart's own points drop (a new run starts from step 0), then the
+  // histograms are drawn again, from the new run's statistics.
+  let writes = [];
+  let resetAt = -1;
+  await poll('the run to restart: canvas#loss-chart data-points dropping, then #chart-histograms redrawn with data-points > 0', 30_000, async () => {
+    const p = await readPanel(page);
+    if (!p) return false;
+    writes = (await readPanelWrites(p.frame)) ?? [];
+    if (!writes.length && !(await p.frame.evaluate(() => Array.isArray(window.__trainlensWrites)))) {
+      throw new StepError('the panel was reloaded after the init swap (the recorder installed in it is gone): cannot tell the restart');
+    }
+    resetAt = -1;
+    let prev = before;
+    writes.forEach((w, i) => {
+      if (w.id !== 'loss-chart' || w.attr !== 'data-points') return;
+      const v = num(w.value);
+      if (v < prev && resetAt < 0) resetAt = i;
+      prev = v;
+    });
+    if (resetAt < 0) return false;
+    return writes.slice(resetAt + 1).some((w) => w.id === 'chart-histograms' && w.attr === 'data-points' && num(w.value) > 0);
+  }).catch(async (e) => {
+    const lossWrites = writes.filter((w) => w.id === 'loss-chart' && w.attr === 'data-points').map((w) => w.value);
+    const histWrites = writes.filter((w) => w.id === 'chart-histograms').map((w) => w.value);
+    throw new StepError(`${e.message}; ${resetAt < 0 ? 'no drop of the loss data-points seen' : 'no histograms redraw after the drop'} ` +
+      `(loss data-points before the swap ${before}, written since: ${JSON.stringify(lossWrites.slice(-30))}; ` +
+      `#chart-histograms data-points written: ${JSON.stringify(histWrites.slice(-30))}); now ${describePanel(await readPanel(page))}`);
+  });
+  panel = await readPanel(page);
+  ctx.check(`run restarted (${secsSince(pickedAt)} s after the pick): loss data-points ${before} → ` +
+    `${writes.filter((w, i) => i >= resetAt && w.id === 'loss-chart' && w.attr === 'data-points')[0]?.value} → ${panel.loss.points}, ` +
+    `#chart-histograms redrawn (data-points=${panel.charts.histograms}), data-state=${JSON.stringify(panel.loss.state)}`);
+  if (panel.loss.state !== 'running') throw new StepError(`the restarted run is not running: ${describePanel(panel)}`);
+  await expectLens(page, ctx, LENS.init('xavier'), 'init: xavier · Swap…');
+  const inView2 = await scrollPanelTo(panel.frame, 'histograms');
+  ctx.check(`panel scrolled to the activations card; in view: ${inView2.join(', ')}`);
+  await screenshot(page, ctx, path.join(SHOTS, `init-xavier-${ctx.theme}.png`));
+  await stopTraining(page, ctx);
+}
+
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario };
+
+// ---------------------------------------------------------------------------------------------
+// Sessions: one workbench per theme, shared by its scenarios
+
+/** The workspace: a copy of the examples, plus the long spiral and the longer init experiment. */
+function prepareWorkspace(examples) {
+  const workspace = copyToTempWorkspace(examples, path.basename(examples));
+  const spiral = fs.readFileSync(path.join(examples, 'spiral.nn.yaml'), 'utf8');
+  const longSpiral = spiral.replace(/^(\s*epochs:\s*)\d+/m, `$1${SPIRAL_LONG_EPOCHS}`);
+  if (longSpiral === spiral) throw new Error('examples/spiral.nn.yaml has no "epochs: N" line to lengthen');
+  fs.writeFileSync(path.join(workspace, SPIRAL_LONG), longSpiral);
+  const initFile = path.join(workspace, INIT_FILE);
+  if (fs.existsSync(initFile)) {
+    const text = fs.readFileSync(initFile, 'utf8');
+    const longer = text.replace(/^(\s*epochs:\s*)\d+/m, `$1${INIT_EPOCHS}`);
+    if (longer === text) throw new Error(`examples/${INIT_FILE} has no "epochs: N" line to lengthen`);
+    fs.writeFileSync(initFile, longer);
+  }
+  return workspace;
+}
+
+async function openSession(theme, { extension, examples }) {
+  fatal = null;
+  const errors = [];
+  const workspace = prepareWorkspace(examples);
+  const server = await startServer({ theme });
+  const { page } = await launchBrowser({ viewport: VIEWPORT });
+  await openWorkbench(page, server, {
+    folder: workspace,
+    extensionDevelopmentPath: extension,
+    onLog: (level, text) => {
+      if (level === 'error' && !isNoise(text)) errors.push(text.split('\n')[0]);
+      if (/Activating extension .* failed/.test(text)) fatal = text.split('\n')[0].replace(/^Error: /, '');
+    },
+    printLog: (level, text) => !isNoise(text) && level !== 'trace' && level !== 'debug',
+  });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.explorer-folders-view').waitFor({ state: 'visible', timeout: 60_000 })
+    .catch(() => {}); // Quick Open works without it
+  return { server, page, workspace, errors };
+}
+
+/** Between scenarios: save the edited files and close every editor and panel. */
+async function closeAll(page) {
+  await runCommand(page, 'File: Save All');
+  await runCommand(page, 'View: Close All Editors');
+  await poll('every editor and panel to close', 10_000, async () =>
+    (await page.locator('.tabs-container .tab').count()) === 0 && !(await readPanel(page)));
+}
+
+async function runTheme(theme, scenarios, { extension, examples, timeoutMs }) {
+  const results = [];
+  for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) {
+    if (f === `failure-${theme}.png` || (f.startsWith('failure-') && f.endsWith(`-${theme}.png`))) fs.rmSync(path.join(SHOTS, f), { force: true });
+  }
+  let session = null;
+  try {
+    for (const name of scenarios) {
+      const t0 = Date.now();
+      const checks = [];
+      const ctx = {
+        theme,
+        shots: { main: opt.out ? path.resolve(opt.out) : undefined },
+        sec: () => secsSince(t0),
+        check: (msg) => { checks.push(msg); console.log(`  ✔ ${msg}`); },
+        note: (msg) => { checks.push(`note: ${msg}`); console.log(`  • ${msg}`); },
+      };
+      console.log(`  -- ${name} --`);
+      let errorsBefore = 0;
+      let result;
+      try {
+        if (!session) {
+          session = await withTimeout(openSession(theme, { extension, examples }), 90_000, 'starting VS Code');
+          ctx.check(`workbench loaded (${ctx.sec()} s)`);
+        } else {
+          await withTimeout(closeAll(session.page), 30_000, 'closing the previous scenario\'s editors');
+        }
+        errorsBefore = session.errors.length;
+        await withTimeout(SCENARIOS[name](session.page, { ...ctx, workspace: session.workspace }), timeoutMs, `running the ${name} scenario`);
+        result = { name, ok: true, secs: (Date.now() - t0) / 1000 };
+      } catch (e) {
+        const failShot = path.join(SHOTS, `failure-${name}-${theme}.png`);
+        let toasts = [];
+        let serverLog = '';
+        if (session) {
+          fs.mkdirSync(SHOTS, { recursive: true });
+          await session.page.screenshot({ path: failShot }).then(
+            () => ctx.note(`failure screenshot ${path.relative(process.cwd(), failShot)}`), () => {});
+          // VS Code's own notifications (an extension failing to activate, a command error) say why.
+          toasts = await session.page.$$eval('.notification-list-item-message', (els) => els.map((el) => el.textContent.trim()))
+            .catch(() => []);
+          serverLog = (session.server.logTail?.(40) ?? '').split('\n').filter((l) => l.trim()).slice(-25).join('\n');
+        }
+        console.error(`  ✘ ${name}: ${e instanceof StepError ? e.message : e.stack}`);
+        for (const t of toasts) console.error(`  VS Code notification: ${t}`);
+        if (serverLog) console.error(`  --- server log (last lines) ---\n${serverLog}`);
+        result = { name, ok: false, secs: (Date.now() - t0) / 1000, error: e };
+        // The next scenario gets a fresh workbench: this one is in an unknown state.
+        await cleanupAll();
+        session = null;
+      }
+      const errors = session ? session.errors.slice(errorsBefore) : [];
+      if (errors.length) {
+        console.log('  errors logged by the workbench/extension host during the scenario:');
+        for (const e of errors.slice(0, 20)) console.log(`    ${e}`);
+      }
+      say(`${theme} / ${name}: ${result.ok ? 'OK' : 'FAILED'} in ${result.secs.toFixed(1)} s`);
+      results.push(result);
+    }
   } finally {
     await cleanupAll();
   }
+  return results;
 }
 
 async function main() {
@@ -259,7 +709,11 @@ async function main() {
   for (const t of themes) {
     if (!THEMES[t]) throw new Error(`unknown theme ${t}: use ${Object.keys(THEMES).join(', ')}`);
   }
-  if (opt.out && themes.length !== 1) throw new Error('--out needs exactly one --theme');
+  const scenarios = opt.scenario?.length ? opt.scenario : opt.out ? ['spiral'] : Object.keys(SCENARIOS);
+  for (const s of scenarios) {
+    if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s}: use ${Object.keys(SCENARIOS).join(', ')}`);
+  }
+  if (opt.out && (themes.length !== 1 || scenarios.length !== 1)) throw new Error('--out needs exactly one --theme and one scenario');
   const extension = path.resolve(opt.extension);
   const examples = path.resolve(opt.examples);
   const pkgFile = path.join(extension, 'package.json');
@@ -269,34 +723,25 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  if (!fs.existsSync(path.join(examples, opt.file))) throw new Error(`${path.join(examples, opt.file)} is missing`);
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE })[s]))];
+  for (const f of needed) {
+    if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
+  }
 
   await ensureCodeServer();
-  let passed = 0;
-  let failed = 0;
+  const t0 = Date.now();
+  const all = [];
   for (const theme of themes) {
-    const shotPath = opt.out ? path.resolve(opt.out) : path.join(SHOTS, `workbench-${theme}.png`);
-    say(`--- theme ${theme} (${THEMES[theme]}) ---`);
-    const t0 = Date.now();
-    const r = await runTheme(theme, { extension, examples, shotPath, timeoutMs: Number(opt.timeout) });
-    for (const c of r.checks) console.log(c.startsWith('note: ') ? `  • ${c.slice(6)}` : `  ✔ ${c}`);
-    if (r.extErrors.length) {
-      console.log(`  errors logged by the workbench/extension host during the run:`);
-      for (const e of r.extErrors.slice(0, 20)) console.log(`    ${e}`);
-    }
-    if (r.ok) {
-      passed++;
-      say(`theme ${theme}: OK in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    } else {
-      failed++;
-      console.error(`  ✘ ${r.error instanceof StepError ? r.error.message : r.error.stack}`);
-      for (const t of r.toasts) console.error(`  VS Code notification: ${t}`);
-      if (r.serverLog) console.error(`  --- server log (last lines) ---\n${r.serverLog}`);
-      say(`theme ${theme}: FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    }
+    say(`--- theme ${theme} (${THEMES[theme]}): ${scenarios.join(', ')} ---`);
+    const t = Date.now();
+    const results = await runTheme(theme, scenarios, { extension, examples, timeoutMs: Number(opt.timeout) });
+    all.push(...results.map((r) => ({ ...r, theme })));
+    say(`theme ${theme}: ${results.filter((r) => r.ok).length}/${results.length} scenarios passed in ${secsSince(t)} s`);
   }
-  console.log(`\nbrowser: ${passed} passed, ${failed} failed`);
-  if (failed) process.exitCode = 1;
+  const failed = all.filter((r) => !r.ok);
+  console.log(`\nbrowser: ${all.length - failed.length} passed, ${failed.length} failed (${secsSince(t0)} s)`);
+  for (const r of failed) console.log(`  ✘ ${r.theme} / ${r.name}`);
+  if (failed.length) process.exitCode = 1;
 }
 
 main().catch(async (e) => {
