@@ -1,6 +1,6 @@
 /** The layers' gradient norms now, as horizontal bars on a log axis with their values printed. */
 import { Chart, type ChartOptions, type Plugin } from 'chart.js';
-import { logScale, tickFont } from './charts';
+import { logScale, tickFont, tooltipColors } from './scales';
 import { shortLayerName, short } from './format';
 import type { RunStore } from './store';
 import { paletteColor, readTheme, withAlpha, type ChartTheme } from './theme';
@@ -74,7 +74,7 @@ export class GradBars {
       indexAxis: 'y',
       plugins: {
         legend: { display: false },
-        tooltip: { titleFont: { family: t.font }, bodyFont: { family: t.font }, callbacks: { label: (i) => ` ‖∂L/∂W‖ ${short(this.bars[i.dataIndex]?.value)}` } },
+        tooltip: { ...tooltipColors(t), callbacks: { label: (i) => ` ‖∂L/∂W‖ ${short(this.bars[i.dataIndex]?.value)}` } },
       },
       scales: {
         x: logScale(t, '‖∂L/∂W‖ at the latest statistics step (log)', { min, max }) as never,
@@ -88,7 +88,13 @@ export class GradBars {
     };
   }
 
-  draw(): void {
+  private drawnFor: unknown = undefined;
+
+  /** Redraws when the latest statistics changed (or with force: a theme change). */
+  draw(force = false): void {
+    const latest = this.store.run?.latestStats ?? this.store.run;
+    if (!force && this.chart && latest === this.drawnFor) return;
+    this.drawnFor = latest;
     this.bars = this.collect();
     const t = (this.theme = readTheme());
     const labels = this.bars.map((b) => b.name);

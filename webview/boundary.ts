@@ -21,15 +21,21 @@ export class BoundaryView {
 
   constructor(readonly canvas: HTMLCanvasElement, private readonly store: RunStore) {
     new ResizeObserver(() => {
-      if ((canvas.parentElement ?? canvas).clientWidth !== this.width) this.draw();
+      if ((canvas.parentElement ?? canvas).clientWidth !== this.width) this.draw(true);
     }).observe(canvas.parentElement ?? canvas);
   }
+
+  private drawnFor: unknown = null;
 
   get points(): number {
     return this.drawn;
   }
 
-  draw(): void {
+  /** Redraws for a new grid or run (or with force: a resize, a theme change). */
+  draw(force = false): void {
+    const key = this.store.run?.boundary ?? this.store.run;
+    if (!force && key === this.drawnFor && this.width > 0) return;
+    this.drawnFor = key;
     const frame = this.store.run?.info.boundary ?? null;
     this.drawn = 0;
     if (!frame) {
@@ -58,12 +64,6 @@ export class BoundaryView {
       this.paintCells(frame, grid, colors, t);
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(this.cells, LEFT, TOP, side, side);
-    } else {
-      ctx.fillStyle = t.muted;
-      ctx.font = `${t.fontSize - 1}px ${t.font}`;
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'middle';
-      ctx.fillText('waiting for the first prediction grid…', LEFT + side / 2, TOP + side / 2);
     }
     ctx.strokeStyle = t.grid;
     ctx.lineWidth = 1;
@@ -116,7 +116,7 @@ export class BoundaryView {
     colors.forEach((c, i) => {
       const label = `class ${i}`;
       const lw = ctx.measureText(label).width;
-      if (x + lw + 18 > x0 + w - 90) return;
+      if (x + lw + 18 > x0 + w - 150) return;
       ctx.beginPath();
       ctx.arc(x + 5, y, 4, 0, 2 * Math.PI);
       ctx.fillStyle = c;
@@ -127,11 +127,9 @@ export class BoundaryView {
       ctx.fillText(label, x + 13, y);
       x += lw + 26;
     });
-    if (grid) {
-      ctx.textAlign = 'right';
-      ctx.fillStyle = t.muted;
-      ctx.fillText(`step ${grid.step}`, x0 + w, y);
-    }
+    ctx.textAlign = 'right';
+    ctx.fillStyle = t.muted;
+    ctx.fillText(grid ? `step ${grid.step}` : 'no prediction grid yet', x0 + w, y);
   }
 
   /** One opaque pixel per grid cell: the class colour laid faintly over the background. */

@@ -25,15 +25,21 @@ export class Histograms {
 
   constructor(readonly canvas: HTMLCanvasElement, private readonly store: RunStore) {
     new ResizeObserver(() => {
-      if ((canvas.parentElement ?? canvas).clientWidth !== this.width) this.draw();
+      if ((canvas.parentElement ?? canvas).clientWidth !== this.width) this.draw(true);
     }).observe(canvas.parentElement ?? canvas);
   }
+
+  private drawnFor: unknown = null;
 
   get points(): number {
     return this.drawn;
   }
 
-  draw(): void {
+  /** Redraws when the latest statistics changed (or with force: a resize, a theme change). */
+  draw(force = false): void {
+    const latest = this.store.run?.latestStats ?? this.store.run;
+    if (!force && latest === this.drawnFor && this.width > 0) return;
+    this.drawnFor = latest;
     const t = readTheme();
     const layers = this.store.run?.latestStats?.layers ?? [];
     const names = this.store.layerNames();
@@ -42,7 +48,8 @@ export class Histograms {
     this.width = box.clientWidth;
     const cols = Math.max(1, Math.min(layers.length || 1, Math.floor(width / CELL_MIN_WIDTH), 6));
     const rows = Math.max(1, Math.ceil(layers.length / cols));
-    const height = layers.length ? rows * CELL_HEIGHT : 60;
+    const cellH = cols <= 2 ? CELL_HEIGHT + 30 : CELL_HEIGHT;
+    const height = layers.length ? rows * cellH : 60;
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.round(width * dpr);
     this.canvas.height = Math.round(height * dpr);
@@ -63,8 +70,8 @@ export class Histograms {
     const cw = width / cols;
     layers.forEach((l, i) => {
       const x = (i % cols) * cw;
-      const y = Math.floor(i / cols) * CELL_HEIGHT;
-      this.drawn += this.cell(ctx, t, l, names[i] ?? l.name, i, x, y, cw, CELL_HEIGHT);
+      const y = Math.floor(i / cols) * cellH;
+      this.drawn += this.cell(ctx, t, l, names[i] ?? l.name, i, x, y, cw, cellH);
     });
     this.canvas.dataset.points = String(this.drawn);
   }

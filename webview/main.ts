@@ -51,6 +51,8 @@ const surfaces: Record<ChartId, { canvas: HTMLCanvasElement; readonly points: nu
 
 let frame = 0;
 let important = false;
+/** The next draw redraws everything (theme change): the charts skip what has not changed. */
+let forceAll = false;
 let lastRenderedPost = 0;
 let lastStateSave = 0;
 /** A draw that was not reported (throttled) is reported a little later, so the host sees the last one. */
@@ -73,10 +75,12 @@ function drawAll(): void {
   const hasBoundary = Boolean(run?.info.boundary);
   $('group-boundary').hidden = !hasBoundary;
   $('card-boundary').hidden = !hasBoundary;
-  for (const v of lines) v.draw();
-  bars.draw();
-  histograms.draw();
-  if (hasBoundary) boundary.draw();
+  const force = forceAll;
+  forceAll = false;
+  for (const v of lines) v.draw(force);
+  bars.draw(force);
+  histograms.draw(force);
+  if (hasBoundary) boundary.draw(force);
   renderHeader(store);
   renderGradcheck(store.gradcheck);
   const statsStep = run?.latestStats ? `step ${run.latestStats.step}` : '';
@@ -110,11 +114,25 @@ function afterDraw(urgent: boolean): void {
     if (ended || urgent || now - lastRenderedPost > 250) postRendered();
     else trailing ||= window.setTimeout(postRendered, 250 - (now - lastRenderedPost));
   }
-  if (ended || urgent || now - lastStateSave > 1000) {
-    const state: SavedState = { run, gradcheck: store.gradcheck };
-    vscode.setState(state);
+  // The saved state is the whole history: save it at most every second, less often as it grows.
+  const size = run ? run.losses.length + run.stats.length * Math.max(1, run.stats[0]?.layers.length ?? 1) * 6 : 0;
+  if (ended || urgent || now - lastStateSave > 1000 + size / 50) {
     lastStateSave = now;
+    try {
+      const state: SavedState = { run, gradcheck: store.gradcheck };
+      vscode.setState(state);
+    } catch (e) {
+      console.warn('TrainLens: could not save the panel state', e);
+    }
   }
+}
+
+let lastAsk = 0;
+function askAgain(): void {
+  const now = Date.now();
+  if (now - lastAsk < 1000) return;
+  lastAsk = now;
+  vscode.postMessage({ type: 'ready' });
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
@@ -130,7 +148,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       scheduleDraw(true);
       break;
     case 'progress':
-      if (!store.addProgress(m)) vscode.postMessage({ type: 'ready' });
+      // A gap, or a run we have no snapshot of: ask the host for the whole run again.
+      if (store.run?.info.runId !== m.runId || !store.addProgress(m)) askAgain();
       else scheduleDraw();
       break;
     case 'status':
@@ -165,6 +184,7 @@ for (const id of CHART_IDS) {
 
 onThemeChange(() => {
   for (const v of lines) v.retheme();
+  forceAll = true;
   scheduleDraw();
 });
 

@@ -102,13 +102,28 @@ export function bandPlugin(theme: () => ChartTheme, lo = 1e-4, at = 1e-3, hi = 1
         ctx.moveTo(a.left, Math.round(py) + 0.5);
         ctx.lineTo(a.right, Math.round(py) + 0.5);
         ctx.stroke();
-        ctx.setLineDash([]);
-        ctx.font = font(t);
-        ctx.textAlign = 'right';
-        ctx.textBaseline = 'bottom';
-        ctx.fillStyle = t.muted;
-        ctx.fillText('≈1e-3 (cs231n rule of thumb)', a.right - 4, py - 2);
       }
+      ctx.restore();
+    },
+    // The label goes over the curves, on a patch of background, at the line's right end.
+    afterDatasetsDraw(chart) {
+      const y = chart.scales.y;
+      if (!y) return;
+      const py = y.getPixelForValue(at);
+      const { ctx, chartArea: a } = chart;
+      if (!(py >= a.top + 12 && py <= a.bottom)) return;
+      const t = theme();
+      const text = '1e-3 rule of thumb';
+      ctx.save();
+      ctx.font = font(t);
+      const w = ctx.measureText(text).width + 8;
+      const h = t.fontSize + 1;
+      ctx.fillStyle = withAlpha(t.background, 0.85);
+      ctx.fillRect(a.right - w - 2, py - h - 1, w, h);
+      ctx.fillStyle = t.foreground;
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(text, a.right - 6, py - 2);
       ctx.restore();
     },
   };
@@ -127,10 +142,15 @@ export function emptyPlugin(message: () => string | null, theme: () => ChartThem
       const { ctx, chartArea: a } = chart;
       ctx.save();
       ctx.font = font(t, t.fontSize - 1);
+      const w = ctx.measureText(text).width + 12;
+      const cx = (a.left + a.right) / 2;
+      const cy = (a.top + a.bottom) / 2;
+      ctx.fillStyle = t.background;
+      ctx.fillRect(cx - w / 2, cy - t.fontSize / 2 - 3, w, t.fontSize + 6);
       ctx.fillStyle = t.muted;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      ctx.fillText(text, (a.left + a.right) / 2, (a.top + a.bottom) / 2);
+      ctx.fillText(text, cx, cy);
       ctx.restore();
     },
   };

@@ -108,10 +108,10 @@ export class RunStore {
     this.version++;
   }
 
-  /** Appends a progress message; false when it does not follow on (a missed message: ask again). */
+  /** Appends a progress message; false when it is not for this run or does not follow on (ask again). */
   addProgress(m: ProgressMessage): boolean {
     const run = this.run;
-    if (!run || m.runId !== run.info.runId) return true;
+    if (!run || m.runId !== run.info.runId) return false;
     if (m.firstStep !== run.losses.length + 1 && m.losses.length > 0) return false;
     for (const l of m.losses) run.losses.push(l);
     for (const e of m.epochs) run.epochs.push(e);

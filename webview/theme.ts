@@ -12,6 +12,9 @@ export interface ChartTheme {
   /** blue, orange, green, purple, red, yellow */
   series: string[];
   error: string;
+  /** Tooltip colours: the editor's hover widget. */
+  hoverBackground: string;
+  hoverBorder: string;
   highContrast: boolean;
   dark: boolean;
 }
@@ -85,6 +88,8 @@ export function readTheme(): ChartTheme {
       cssVar('--vscode-charts-yellow', '#cca700'),
     ],
     error: cssVar('--vscode-errorForeground', '#f14c4c'),
+    hoverBackground: cssVar('--vscode-editorHoverWidget-background', background),
+    hoverBorder: cssVar('--vscode-editorHoverWidget-border', withAlpha(foreground, 0.3)),
     highContrast,
     dark,
   };

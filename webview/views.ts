@@ -1,7 +1,8 @@
 /** The step- and epoch-based charts of the panel, defined over the run store. */
 import type { Point } from 'chart.js';
 import type { Marker } from '../src/training/protocol';
-import { LineChart, linearScale, logScale, tickFont, type Series } from './charts';
+import { LineChart, type Series } from './charts';
+import { linearScale, logScale, tickFont } from './scales';
 import { shortLayerName } from './format';
 import { SMOOTHING, type LayerSeries, type RunStore } from './store';
 import { paletteColor, withAlpha, type ChartTheme } from './theme';
@@ -53,15 +54,19 @@ export function createViews(store: RunStore): Views {
   const version = (): number => store.version;
   const markers = (): readonly Marker[] => store.run?.markers ?? [];
   const xRange = (): { min: number; max: number } => stepRange(store);
+  // What each chart depends on: the layer charts change only when statistics (or markers) arrive.
+  const marks = (): number => store.run?.markers.length ?? 0;
+  const statsStamp = (): string => `${store.run?.stats.length ?? 0}/${marks()}`;
 
   const loss = new LineChart({
     canvas: $canvas('loss-chart'), xTitle: 'step', yTitle: 'loss', y: 'linear', version, markers, xRange,
+    stamp: () => `${store.raw.length}/${store.valLoss.length}/${marks()}/${store.run?.step ?? 0}`,
     empty: waiting(store, 'the first steps'),
     series: (t) => {
       const [blue, orange] = t.series;
       const s: Series[] = [
         { label: `train (smoothed ${SMOOTHING})`, data: () => store.smooth, color: blue, width: 2, own: false },
-        { label: 'validation (per epoch)', data: () => store.valLoss, color: orange, width: 2, dots: true, own: false },
+        { label: 'validation (per epoch)', data: () => store.valLoss, color: orange, width: 2, dots: (store.run?.info.epochs ?? 0) <= 40, own: false },
         { label: 'train (per step)', data: () => store.raw, color: withAlpha(blue, t.highContrast ? 0.6 : 0.3), width: 1 },
       ];
       const p = store.previous;
@@ -71,7 +76,7 @@ export function createViews(store: RunStore): Views {
   });
 
   const accuracy = new LineChart({
-    canvas: $canvas('chart-accuracy'), xTitle: 'epoch', yTitle: 'accuracy', version,
+    canvas: $canvas('chart-accuracy'), xTitle: 'epoch', yTitle: 'accuracy', version, stamp: () => String(store.trainAcc.length),
     empty: waiting(store, 'the first epoch'),
     y: (t) => ({ y: linearScale(t, 'accuracy', { min: 0, max: 1, ticks: { color: t.muted, font: tickFont(t), callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } }) }),
     series: (t) => {
@@ -91,13 +96,13 @@ export function createViews(store: RunStore): Views {
   });
 
   const gradFlow = new LineChart({
-    canvas: $canvas('chart-grad-flow'), xTitle: 'step', yTitle: '‖∂L/∂W‖', y: 'log', version, markers, xRange, manyEntries: true,
+    canvas: $canvas('chart-grad-flow'), stamp: statsStamp, xTitle: 'step', yTitle: '‖∂L/∂W‖', y: 'log', version, markers, xRange, manyEntries: true,
     empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.gradNorm),
   });
 
   const actStd = new LineChart({
     // Its legend stays on top: two stacked axes on the left leave a right legend too little room.
-    canvas: $canvas('chart-act-std'), xTitle: 'step', yTitle: 'σ', version, markers, xRange, tooltip: 'nearest',
+    canvas: $canvas('chart-act-std'), stamp: statsStamp, xTitle: 'step', yTitle: 'σ', version, markers, xRange, tooltip: 'nearest',
     empty: waiting(store),
     // Stacked panes: Chart.js lays the first scale of a stack at the bottom.
     y: (t) => ({
@@ -117,7 +122,7 @@ export function createViews(store: RunStore): Views {
   });
 
   const actHealth = new LineChart({
-    canvas: $canvas('chart-act-health'), xTitle: 'step', yTitle: 'dead ReLU / saturated units', y: 'percent', version, markers, xRange, manyEntries: true,
+    canvas: $canvas('chart-act-health'), stamp: statsStamp, xTitle: 'step', yTitle: 'dead ReLU / saturated units', y: 'percent', version, markers, xRange, manyEntries: true,
     empty: () => {
       if (!store.run) return 'no run yet';
       if (store.run.stats.length === 0) return 'waiting for statistics…';
@@ -131,7 +136,7 @@ export function createViews(store: RunStore): Views {
   });
 
   const updates = new LineChart({
-    canvas: $canvas('chart-updates'), xTitle: 'step', yTitle: '‖ΔW‖ / ‖W‖', y: 'log', version, markers, xRange, manyEntries: true,
+    canvas: $canvas('chart-updates'), stamp: statsStamp, xTitle: 'step', yTitle: '‖ΔW‖ / ‖W‖', y: 'log', version, markers, xRange, manyEntries: true,
     band: true, suggested: { min: 1e-4, max: 1e-2 },
     empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.updateRatio),
   });

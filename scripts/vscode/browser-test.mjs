@@ -72,9 +72,10 @@ const INIT_EPOCHS = 500;
 // Set when the workbench reports that the extension failed to activate: no point waiting then.
 let fatal = null;
 
+// The lens titles, with or without their leading glyph (or an icon, which has no text).
 const LENS = {
-  train: /^\s*▶\s*Train\s*$/,
-  stop: /^\s*⏹\s*Stop\s*$/,
+  train: /^\s*(▶\s*)?Train\s*$/,
+  stop: /^\s*(⏹\s*)?Stop\s*$/,
   optimizer: (name) => new RegExp(`^\\s*optimizer: ${name} · Swap…\\s*$`),
   init: (name) => new RegExp(`^\\s*init: ${name} · Swap…\\s*$`),
 };
@@ -175,8 +176,9 @@ async function codeLensTexts(page) {
  */
 async function clickLens(page, ctx, re, label, effect, { effectMs = 6000, tries = 3 } = {}) {
   const lens = lensLocator(page, re);
-  await poll(`a CodeLens ${JSON.stringify(label)} (lenses: ${JSON.stringify(await codeLensTexts(page).catch(() => []))})`,
-    30_000, () => lens.isVisible());
+  await poll(`a CodeLens ${JSON.stringify(label)}`, 30_000, () => lens.isVisible()).catch(async (e) => {
+    throw new StepError(`${e.message}; the lenses are: ${JSON.stringify(await codeLensTexts(page).catch(() => []))}`);
+  });
   for (let i = 1; ; i++) {
     const t = Date.now();
     await lens.click({ timeout: 10_000 });
@@ -272,8 +274,14 @@ async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.type(title);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: title })
-    .waitFor({ state: 'visible', timeout: 10_000 });
+  let focused = null;
+  await poll(`the Command Palette to highlight "${title}"`, 10_000, async () => {
+    focused = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').first()
+      .textContent({ timeout: 1000 }).catch(() => null);
+    return focused?.trim() === title;
+  }).catch((e) => {
+    throw new StepError(`${e.message} (it highlights ${JSON.stringify(focused)})`);
+  });
   await page.keyboard.press('Enter');
   await poll(`the Command Palette to close after "${title}"`, 5000, async () => !(await page.locator('.quick-input-widget').isVisible()));
 }
@@ -633,10 +641,14 @@ async function openSession(theme, { extension, examples }) {
 
 /** Between scenarios: save the edited files and close every editor and panel. */
 async function closeAll(page) {
-  await runCommand(page, 'File: Save All');
-  await runCommand(page, 'View: Close All Editors');
-  await poll('every editor and panel to close', 10_000, async () =>
-    (await page.locator('.tabs-container .tab').count()) === 0 && !(await readPanel(page)));
+  try {
+    await runCommand(page, 'File: Save All Files');
+    await runCommand(page, 'View: Close All Editors');
+    await poll('every editor and panel to close', 10_000, async () =>
+      (await page.locator('.tabs-container .tab').count()) === 0 && !(await readPanel(page)));
+  } catch (e) {
+    throw new StepError(`closing the previous scenario's editors: ${e.message}`);
+  }
 }
 
 async function runTheme(theme, scenarios, { extension, examples, timeoutMs }) {

@@ -17,7 +17,8 @@ const USAGE = `Usage:
              --json           one JSON object per line: {"type":"epoch",...} per epoch, then {"type":"done",...}
              --epochs N       overrides train.epochs
              --seed S         overrides train.seed
-             --stats-every N  with --json, a {"type":"stats",...} line every N steps from step 0
+             --stats-every N  with --json, a {"type":"stats",...} line every N steps from step 0,
+                              and at the last step
                               (per layer: activation mean/std/histogram, dead and saturated
                               fractions, gradient norm, update/weight ratio)
   gradcheck  checks every parameter's gradient in float64 against centered differences over a

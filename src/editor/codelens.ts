@@ -4,8 +4,9 @@ import { describeRun } from './format';
 import type { ModelDocuments } from './models';
 
 /**
- * Over the model: ▶ Train (or ⏸ Pause / ▶ Resume, ⏭ Step, ⏹ Stop while training), ∇ Gradient check,
- * Charts and the run's live or final figures. Over `optimizer:` and `init:`: the current value and
+ * Over the model: Train (or Pause / Resume, Step, Stop while training), Gradient check, Charts and
+ * the run's live or final figures. The icons are codicons, which every VS Code font setup draws
+ * (⏸ and ⏹ are missing from many Linux fonts). Over `optimizer:` and `init:`: the current value and
  * Swap…
  */
 export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
@@ -44,17 +45,17 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
     const lenses: vscode.CodeLens[] = [];
     if (run?.running) {
       if (run.paused) {
-        lenses.push(lens(top, '▶ Resume', 'trainlens.resume', 'Go on training'));
-        lenses.push(lens(top, '⏭ Step', 'trainlens.step', 'Train one batch, then pause again'));
+        lenses.push(lens(top, '$(debug-continue) Resume', 'trainlens.resume', 'Go on training'));
+        lenses.push(lens(top, '$(debug-step-over) Step', 'trainlens.step', 'Train one batch, then pause again'));
       } else {
-        lenses.push(lens(top, '⏸ Pause', 'trainlens.pause', 'Pause after the current step'));
+        lenses.push(lens(top, '$(debug-pause) Pause', 'trainlens.pause', 'Pause after the current step'));
       }
-      lenses.push(lens(top, '⏹ Stop', 'trainlens.stop', 'Stop training after the current step'));
+      lenses.push(lens(top, '$(debug-stop) Stop', 'trainlens.stop', 'Stop training after the current step'));
     } else {
-      lenses.push(lens(top, '▶ Train', 'trainlens.train', 'Train this model in the background and chart it live'));
+      lenses.push(lens(top, '$(play) Train', 'trainlens.train', 'Train this model in the background and chart it live'));
     }
-    lenses.push(lens(top, '∇ Gradient check', 'trainlens.gradcheck', 'Check every parameter\'s gradient against centered differences, in float64'));
-    lenses.push(lens(top, 'Charts', 'trainlens.showPanel', 'Show the loss, gradient-flow, activation and update charts'));
+    lenses.push(lens(top, '$(beaker) Gradient check', 'trainlens.gradcheck', 'Check every parameter\'s gradient against centered differences, in float64'));
+    lenses.push(lens(top, '$(graph-line) Charts', 'trainlens.showPanel', 'Show the loss, gradient-flow, activation and update charts'));
     if (run) lenses.push(lens(top, describeRun(run), 'trainlens.showPanel'));
 
     const spec = source.spec;

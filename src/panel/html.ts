@@ -122,7 +122,7 @@ function card(c: Card): string {
 
 const ACTIONS: Array<{ action: PanelAction; label: string; icon: string; title: string; primary?: boolean; hidden?: boolean }> = [
   { action: 'train', label: '▶ Train', icon: 'play', title: 'Train the model file again from the start', primary: true },
-  { action: 'pause', label: '⏸ Pause', icon: 'debug-pause', title: 'Pause after the current step' },
+  { action: 'pause', label: 'Pause', icon: 'debug-pause', title: 'Pause after the current step' },
   { action: 'resume', label: '▶ Resume', icon: 'debug-continue', title: 'Go on training', hidden: true },
   { action: 'step', label: 'Step', icon: 'debug-step-over', title: 'Train one batch (while paused)' },
   { action: 'stop', label: '■ Stop', icon: 'debug-stop', title: 'Stop after the current step' },
@@ -133,7 +133,7 @@ const ACTIONS: Array<{ action: PanelAction; label: string; icon: string; title: 
 
 function toolbar(icons: boolean): string {
   return ACTIONS.map((a) => {
-    const label = icons ? a.label.replace(/^[▶⏸■∇]\s*/u, '') : a.label;
+    const label = icons ? a.label.replace(/^[▶■∇]\s*/u, '') : a.label;
     const attrs = [
       `id="btn-${a.action}"`, `data-action="${a.action}"`, `title="${escape(a.title)}"`, 'disabled',
       a.primary ? '' : 'secondary', a.hidden ? 'hidden' : '', icons ? `icon="${a.icon}"` : '',
@@ -172,10 +172,10 @@ export function panelHtml(opts: PanelHtmlOptions): string {
     <div id="run-summary" class="summary">No run yet. Open a <code>*.nn.yaml</code> model file and choose <strong>▶ Train</strong>.</div>
     <div id="run-details" class="details"></div>
     <div id="run-error" class="run-error" role="alert" hidden></div>
-    <div class="toolbar" role="toolbar" aria-label="Training">
-      ${toolbar(icons)}
-    </div>
   </header>
+  <div class="toolbar" role="toolbar" aria-label="Training">
+      ${toolbar(icons)}
+  </div>
   <main>${GROUPS.map((g) => `
     <div class="group" id="group-${g.cards[0].chart}"${g.cards.every((c) => c.hidden) ? ' hidden' : ''}>
     <h2>${escape(g.title)}</h2>${g.cards.map(card).join('')}

@@ -128,7 +128,8 @@ export class RunLoop {
         this.pendingOptimizer = undefined;
       }
       const now = this.now();
-      const withStats = statsEvery > 0 && t.step % statsEvery === 0 && now - this.lastStats >= (this.o.statsMinMs ?? 0);
+      // Every statsEvery steps (time allowing), and always at the last step, so the end is charted.
+      const withStats = statsEvery > 0 && ((t.step % statsEvery === 0 && now - this.lastStats >= (this.o.statsMinMs ?? 0)) || t.step === t.totalSteps - 1);
       if (withStats) this.lastStats = now;
       const r = t.trainStep(withStats);
       if (r.stats) this.stats.push(r.stats);

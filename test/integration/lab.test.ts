@@ -78,7 +78,7 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(run.step, at, 'nothing trains while paused');
     const titles = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)).map((l) => l.command?.title);
-    assert.ok(titles.includes('▶ Resume') && titles.includes('⏭ Step'), titles.join(' | '));
+    assert.ok(titles.includes('$(debug-continue) Resume') && titles.includes('$(debug-step-over) Step'), titles.join(' | '));
     await vscode.commands.executeCommand('trainlens.step', doc.uri);
     await until('one step', () => run.step === at + 1, 2000);
     await vscode.commands.executeCommand('trainlens.resume', doc.uri);

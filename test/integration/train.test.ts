@@ -33,16 +33,16 @@ describe('TrainLens in VS Code', () => {
     assert.ok(api.charts.isVisible(uri.toString()), 'the panel is open');
 
     const titles = await lensTitles(uri);
-    assert.ok(titles.includes('▶ Train'), titles.join(' | '));
+    assert.ok(titles.includes('$(play) Train'), titles.join(' | '));
     assert.ok(titles.some((t) => /^finished · loss [\d.]+ · train [\d.]+%/.test(t)), titles.join(' | '));
   });
 
-  it('shows ⏹ Stop while training, stops at once, and refills a reopened panel mid-run', async () => {
+  it('shows Stop while training, stops at once, and refills a reopened panel mid-run', async () => {
     const base = (await vscode.workspace.fs.readFile(workspaceFile('spiral.nn.yaml'))).toString();
     const doc = await writeModel('long.nn.yaml', base.replace(/epochs: \d+/, 'epochs: 1000000'));
     const session = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', doc.uri);
     await until('progress', () => session.losses.length > 0);
-    assert.ok((await lensTitles(doc.uri)).includes('⏹ Stop'));
+    assert.ok((await lensTitles(doc.uri)).includes('$(debug-stop) Stop'));
 
     // Close the panel mid-run and open it again: it is refilled from the host's history.
     await until('the first drawing', () => (api.charts.rendered.get(session.runId) ?? 0) > 0);
@@ -57,7 +57,7 @@ describe('TrainLens in VS Code', () => {
     await session.finished;
     assert.equal(session.status, 'stopped');
     assert.ok(session.step < session.info.totalSteps);
-    assert.ok((await lensTitles(doc.uri)).includes('▶ Train'));
+    assert.ok((await lensTitles(doc.uri)).includes('$(play) Train'));
   });
 
   it('puts a diagnostic on the broken line and refuses to train that file', async () => {
