@@ -96,6 +96,9 @@ export class GradBars {
     if (!force && this.chart && latest === this.drawnFor) return;
     this.drawnFor = latest;
     this.bars = this.collect();
+    const box = this.canvas.parentElement;
+    // About 24 px a bar plus the axis: two layers get a short chart, eleven a tall one.
+    if (box) box.style.height = `${Math.max(140, Math.min(360, 70 + 22 * Math.max(2, this.bars.length)))}px`;
     const t = (this.theme = readTheme());
     const labels = this.bars.map((b) => b.name);
     const data = this.bars.map((b) => (b.value > 0 ? b.value : NaN));

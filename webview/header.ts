@@ -71,14 +71,16 @@ export function renderHeader(store: RunStore): void {
   const live = Boolean(run && run.status === 'running' && !store.stale);
   const paused = Boolean(run?.paused);
   const checking = store.gradcheck?.state === 'running';
-  button('train').disabled = !run || live;
+  // The panel belongs to one model file: training it, swapping in it or checking it make sense
+  // with no run yet (the host runs the command on the panel's file).
+  button('train').disabled = live;
   button('pause').disabled = !live || paused;
   button('pause').hidden = live && paused;
   button('resume').disabled = !live || !paused;
   button('resume').hidden = !(live && paused);
   button('step').disabled = !live || !paused;
   button('stop').disabled = !live;
-  button('swapOptimizer').disabled = !run;
-  button('swapInit').disabled = !run;
-  button('gradcheck').disabled = !run || checking;
+  button('swapOptimizer').disabled = false;
+  button('swapInit').disabled = false;
+  button('gradcheck').disabled = checking;
 }

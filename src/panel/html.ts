@@ -169,7 +169,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
       <span id="run-status" class="badge" hidden></span>
       <span id="run-stale" class="badge stale" title="The host no longer has this run: these are the charts the panel saved before the window reloaded" hidden>from before the reload</span>
     </div>
-    <div id="run-summary" class="summary">No run yet. Open a <code>*.nn.yaml</code> model file and choose <strong>▶ Train</strong>.</div>
+    <div id="run-summary" class="summary">No run of this model file yet: choose <strong>▶ Train</strong> to start one.</div>
     <div id="run-details" class="details"></div>
     <div id="run-error" class="run-error" role="alert" hidden></div>
   </header>
