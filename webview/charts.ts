@@ -37,8 +37,6 @@ export interface LineChartConfig {
   markers?: () => readonly Marker[];
   band?: boolean;
   empty: () => string | null;
-  /** Many entries (one per layer): on the right when there is room. */
-  manyEntries?: boolean;
   xRange?: () => { min?: number; max?: number };
   /** Changes whenever what the chart shows changes; the chart is redrawn only then. */
   stamp: () => string;
@@ -49,7 +47,6 @@ export interface LineChartConfig {
 type Line = ChartDataset<'line', Point[]>;
 type LegendOptions = NonNullable<NonNullable<ChartOptions<'line'>['plugins']>['legend']>;
 
-const legendSide = (width: number): 'top' | 'right' => (width >= 560 ? 'right' : 'top');
 
 /**
  * Grows the chart's box by what a tall legend on top takes (many layers in a narrow panel), so the
@@ -101,7 +98,6 @@ export class LineChart {
 
   private options(theme: ChartTheme): ChartOptions<'line'> {
     const c = this.config;
-    const side = c.manyEntries ? legendSide(this.canvas.parentElement?.clientWidth ?? 700) : 'top';
     const y = typeof c.y === 'function' ? c.y(theme)
       : { y: c.y === 'log' ? logScale(theme, c.yTitle, { suggestedMin: c.suggested?.min, suggestedMax: c.suggested?.max })
         : c.y === 'percent' ? linearScale(theme, c.yTitle, { min: 0, suggestedMax: 10, ticks: { color: theme.muted, font: tickFont(theme), callback: (v: number | string) => `${v}%` } })
@@ -115,20 +111,12 @@ export class LineChart {
       interaction: c.tooltip === 'nearest' ? { mode: 'nearest', intersect: false } : { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
         decimation: { enabled: true, algorithm: 'lttb', samples: 600, threshold: 1200 },
-        legend: legendOptions(theme, side) as LegendOptions,
+        // On top: on the right, Chart.js cuts long layer names at the panel's widths.
+        legend: legendOptions(theme, 'top') as LegendOptions,
         tooltip: {
           ...tooltipColors(theme),
           callbacks: { title: (items) => (items[0] ? `${c.xTitle} ${items[0].parsed.x}` : ''), label: (i) => ` ${i.dataset.label}: ${short(i.parsed.y)}` },
         },
-      },
-      onResize: (chart, size) => {
-        if (!c.manyEntries) return;
-        const legend = chart.options.plugins?.legend;
-        const want = legendSide(size.width);
-        if (legend && legend.position !== want) {
-          legend.position = want;
-          legend.align = want === 'right' ? 'start' : 'center';
-        }
       },
       scales: {
         x: linearScale(theme, c.xTitle, { ticks: { color: theme.muted, font: tickFont(theme), maxTicksLimit: 10, precision: 0 } }) as unknown as ScaleOptionsByType<'linear'>,

@@ -9,15 +9,17 @@ type Button = HTMLElement & { disabled: boolean };
 const button = (a: PanelAction): Button => $(`btn-${a}`) as Button;
 
 function details(info: RunInfo, store: RunStore): string {
+  const swaps = store.run?.markers.filter((m) => m.kind === 'optimizer') ?? [];
+  const last = swaps[swaps.length - 1];
+  // After a swap the rule in use is the marker's "from → to".
+  const optimizer = last ? last.label.split('→').pop()!.trim() : info.optimizer;
   const parts = [
     `${int(info.parameters)} parameters`,
     `${int(info.trainSize)} training / ${int(info.validationSize)} held-out samples`,
     `batch ${info.batchSize}`,
-    `optimizer ${info.optimizer}`,
+    `optimizer ${optimizer}`,
     `init ${info.init}`,
   ];
-  const swaps = store.run?.markers.filter((m) => m.kind === 'optimizer') ?? [];
-  const last = swaps[swaps.length - 1];
   if (last) parts.push(`swapped ${last.label} at step ${last.step}`);
   return parts.join(' · ');
 }

@@ -96,7 +96,7 @@ export function createViews(store: RunStore): Views {
   });
 
   const gradFlow = new LineChart({
-    canvas: $canvas('chart-grad-flow'), stamp: statsStamp, xTitle: 'step', yTitle: '‖∂L/∂W‖', y: 'log', version, markers, xRange, manyEntries: true,
+    canvas: $canvas('chart-grad-flow'), stamp: statsStamp, xTitle: 'step', yTitle: '‖∂L/∂W‖', y: 'log', version, markers, xRange,
     empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.gradNorm),
   });
 
@@ -122,7 +122,7 @@ export function createViews(store: RunStore): Views {
   });
 
   const actHealth = new LineChart({
-    canvas: $canvas('chart-act-health'), stamp: statsStamp, xTitle: 'step', yTitle: 'dead ReLU / saturated units', y: 'percent', version, markers, xRange, manyEntries: true,
+    canvas: $canvas('chart-act-health'), stamp: statsStamp, xTitle: 'step', yTitle: 'dead ReLU / saturated units', y: 'percent', version, markers, xRange,
     empty: () => {
       if (!store.run) return 'no run yet';
       if (store.run.stats.length === 0) return 'waiting for statistics…';
@@ -136,7 +136,7 @@ export function createViews(store: RunStore): Views {
   });
 
   const updates = new LineChart({
-    canvas: $canvas('chart-updates'), stamp: statsStamp, xTitle: 'step', yTitle: '‖ΔW‖ / ‖W‖', y: 'log', version, markers, xRange, manyEntries: true,
+    canvas: $canvas('chart-updates'), stamp: statsStamp, xTitle: 'step', yTitle: '‖ΔW‖ / ‖W‖', y: 'log', version, markers, xRange,
     band: true, suggested: { min: 1e-4, max: 1e-2 },
     empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.updateRatio),
   });

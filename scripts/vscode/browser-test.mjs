@@ -319,14 +319,14 @@ async function panelIframe(page, frame) {
 
 /**
  * Scrolls the panel so that the group of cards holding #chart-<id> starts just below the panel's
- * sticky header (or the page ends); returns the ids of the charts then fully in view.
+ * sticky toolbar (or the page ends); returns the ids of the charts then fully in view.
  */
 async function scrollPanelTo(frame, id) {
   const inView = await frame.evaluate(({ id, ids }) => {
     const el = document.getElementById(`chart-${id}`);
     if (!el) return null;
     const group = el.closest('.group') ?? el.closest('section, .card') ?? el;
-    const header = document.querySelector('header');
+    const header = document.querySelector('.toolbar');
     const sticky = header && ['sticky', 'fixed'].includes(getComputedStyle(header).position);
     const below = sticky ? header.getBoundingClientRect().height : 0;
     window.scrollTo(0, group.getBoundingClientRect().top + window.scrollY - below - 4);
@@ -347,14 +347,14 @@ async function scrollPanelTo(frame, id) {
 
 /**
  * How much taller the panel must be to show everything from the group of #chart-<from> to the
- * bottom of #chart-<to>'s card below its sticky header (0 when it fits).
+ * bottom of #chart-<to>'s card below the sticky toolbar (0 when it fits).
  */
 async function panelShortfall(frame, from, to) {
   return frame.evaluate(({ from, to }) => {
     const a = document.getElementById(`chart-${from}`)?.closest('.group');
     const b = document.getElementById(`chart-${to}`)?.closest('section, .card');
     if (!a || !b) return 0;
-    const header = document.querySelector('header');
+    const header = document.querySelector('.toolbar');
     const sticky = header && ['sticky', 'fixed'].includes(getComputedStyle(header).position);
     const need = b.getBoundingClientRect().bottom - a.getBoundingClientRect().top + (sticky ? header.getBoundingClientRect().height : 0) + 24;
     return Math.max(0, Math.ceil(need - window.innerHeight));
