@@ -31,6 +31,9 @@ const builds = [
   },
 ];
 
+// The bundled MNIST digits, converted once from the mnist package (skipped when up to date).
+(await import('./build-mnist.mjs')).buildMnist();
+
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

@@ -7,6 +7,8 @@ import { runTraining, type LoopMessage } from '../training/loop';
 import type { ModelSpec } from '../model/spec';
 import { ProgressBar } from './progress';
 import { gradcheckModel } from '../engine/check';
+import { pathChecker } from '../node/files';
+import { DataError, loadDataset } from '../data/load';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
@@ -32,12 +34,12 @@ const USAGE = `Usage:
 /** A usage or input problem: printed as one line, never with a stack trace. */
 class CliError extends Error {}
 
-export function main(argv: string[], out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
+export async function main(argv: string[], out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
-      case 'train': return train(rest, out, err);
-      case 'gradcheck': return gradcheck(rest, out, err);
+      case 'train': return await train(rest, out, err);
+      case 'gradcheck': return await gradcheck(rest, out, err);
       case 'check': return check(rest, out);
       case undefined: case '-h': case '--help': case 'help':
         out.write(USAGE + '\n');
@@ -46,6 +48,11 @@ export function main(argv: string[], out: NodeJS.WriteStream = process.stdout, e
         throw new CliError(`unknown command '${command}'.\n${USAGE}`);
     }
   } catch (e) {
+    // A data file that cannot be read is the user's input: one line naming file, row and column.
+    if (e instanceof DataError) {
+      err.write(`trainlens: ${e.message}\n`);
+      return 1;
+    }
     err.write(`trainlens: ${e instanceof CliError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`}\n`);
     return 2;
   }
@@ -102,7 +109,8 @@ function readModel(file: string): { text: string; source: ReturnType<typeof pars
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(code === 'ENOENT' ? `${file}: no such file.` : code === 'EISDIR' ? `${file} is a folder, not a model file.` : `cannot read ${file}: ${(e as Error).message}`);
   }
-  return { text, source: parseModel(text) };
+  // Data paths are relative to the model file and stay inside its folder or the current one.
+  return { text, source: parseModel(text, { checkPath: pathChecker(file, [path.dirname(path.resolve(file)), process.cwd()]) }) };
 }
 
 export function formatDiagnostic(file: string, text: string, d: ModelDiagnostic): string {
@@ -129,12 +137,13 @@ function loadSpec(file: string, err: NodeJS.WriteStream, what: string): ModelSpe
   return source.spec;
 }
 
-function gradcheck(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): number {
+async function gradcheck(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
   const a = parseArgs('gradcheck', args, ['--json', '--batch', '--entries', '--seed']);
   const loaded = loadSpec(a.file, err, 'checked');
   if (!loaded) return 1;
   const spec = { ...loaded, train: { ...loaded.train, seed: a.seed ?? loaded.train.seed } };
-  const r = gradcheckModel(spec, { batch: a.batch, entries: a.entries });
+  const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  const r = gradcheckModel(spec, { batch: a.batch, entries: a.entries, data });
   if (a.json) {
     out.write(JSON.stringify({ type: 'gradcheck', maxRelError: r.maxRelError, batch: r.batch, params: r.params }) + '\n');
   } else {
@@ -148,7 +157,7 @@ function gradcheck(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStr
   return r.maxRelError > 1e-4 ? 1 : 0;
 }
 
-function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): number {
+async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
   const a = parseArgs('train', args, ['--json', '--epochs', '--seed', '--stats-every']);
   if (a.statsEvery !== undefined && !a.json) throw new CliError('--stats-every writes JSON lines; use it with --json.');
   const loaded = loadSpec(a.file, err, 'trained');
@@ -169,7 +178,8 @@ function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream)
       bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses[m.losses.length - 1], m.epochs.at(-1)?.trainAcc, m.samplesPerSec);
     }
   };
-  const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post });
+  const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post }, data);
   bar?.finish();
   if (result.type === 'error') {
     err.write(`trainlens: ${a.file}: ${result.message}\n`);
@@ -197,5 +207,7 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  process.exitCode = main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { RunManager } from '../training/runs';
 import type { ChartsPanels } from '../panel/panels';
 import { isModelDocument, modelTitle, type ModelDocuments } from './models';
@@ -32,6 +33,11 @@ export const INIT_NOTES: Record<InitScheme, string> = {
   xavier: 'N(0,1)/√fan_in: keeps the variance through tanh layers',
   he: 'N(0,1)·√(2/fan_in): keeps the variance through ReLU layers',
 };
+
+/** The folder data paths are relative to: the model file's (none for an unsaved file). */
+function baseDir(doc: vscode.TextDocument): string | null {
+  return doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : null;
+}
 
 /** The model document a command is about: the one it was invoked on, else the active editor's. */
 async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
@@ -67,7 +73,7 @@ export async function trainCommand(deps: CommandDeps, uri?: unknown): Promise<Tr
   if (!doc) return undefined;
   const spec = await specOf(deps, doc, 'train');
   if (!spec) return undefined;
-  const session = deps.runs.start(doc.uri.toString(), modelTitle(doc.uri), spec);
+  const session = deps.runs.start(doc.uri.toString(), modelTitle(doc.uri), spec, baseDir(doc));
   deps.charts.show(doc.uri.toString());
   return session;
 }
@@ -142,7 +148,7 @@ export async function swapInitCommand(deps: CommandDeps, uri?: unknown, choice?:
   if (deps.runs.isRunning(source)) {
     const spec = parseModel(doc.getText()).spec;
     if (spec) {
-      deps.runs.restart(source, modelTitle(doc.uri), spec);
+      deps.runs.restart(source, modelTitle(doc.uri), spec, baseDir(doc));
       deps.charts.show(source);
     }
   }
@@ -160,7 +166,7 @@ export async function gradcheckCommand(deps: CommandDeps, uri?: unknown): Promis
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `TrainLens: checking the gradients of ${modelTitle(doc.uri)}` },
-      () => deps.runs.gradcheck(source, spec),
+      () => deps.runs.gradcheck(source, spec, baseDir(doc)),
     );
     const worst = result.params.reduce((a, b) => (b.relError > a.relError ? b : a), result.params[0]);
     const message = `TrainLens: gradient check of ${modelTitle(doc.uri)}: max relative error ${result.maxRelError.toExponential(2)} (${worst?.verdict ?? 'good'}${worst ? `, ${worst.name}` : ''}).`;

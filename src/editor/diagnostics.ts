@@ -24,8 +24,20 @@ export class ModelDiagnostics implements vscode.Disposable {
         this.models.forget(d);
       }),
     );
+    // A data file that appears, changes or goes away changes what the models say about it.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    const dataChanged = (): void => {
+      clearTimeout(this.dataTimer);
+      this.dataTimer = setTimeout(() => {
+        this.models.forgetAll();
+        for (const d of vscode.workspace.textDocuments) this.refresh(d);
+      }, 300);
+    };
+    this.subscriptions.push(watcher, watcher.onDidCreate(dataChanged), watcher.onDidDelete(dataChanged), watcher.onDidChange(dataChanged));
     for (const d of vscode.workspace.textDocuments) this.refresh(d);
   }
+
+  private dataTimer: NodeJS.Timeout | undefined;
 
   private schedule(doc: vscode.TextDocument): void {
     if (!isModelDocument(doc)) return;
@@ -50,6 +62,7 @@ export class ModelDiagnostics implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    clearTimeout(this.dataTimer);
     for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { parseModel, type ModelSource } from '../model/parse';
+import { pathChecker } from '../node/files';
 
-/** Model files: `*.nn.yaml` / `*.nn.yml`, edited as YAML. */
+/** Model files: `*.nn.yaml` / `*.nn.yml` edited as YAML, `*.nn.json` as JSON (the same format). */
 export const MODEL_SELECTOR: vscode.DocumentSelector = [
   { language: 'yaml', pattern: '**/*.nn.{yaml,yml}' },
+  { language: 'json', pattern: '**/*.nn.json' },
+  { language: 'jsonc', pattern: '**/*.nn.json' },
 ];
 
-const MODEL_NAME = /\.nn\.ya?ml$/i;
+const MODEL_NAME = /\.nn\.(ya?ml|json)$/i;
 
 export function isModelDocument(doc: vscode.TextDocument): boolean {
   return MODEL_NAME.test(doc.uri.path);
@@ -24,7 +28,7 @@ export class ModelDocuments {
     const key = doc.uri.toString();
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version) return hit.source;
-    const source = parseModel(doc.getText());
+    const source = parseModel(doc.getText(), { checkPath: dataPathChecker(doc) });
     this.cache.set(key, { version: doc.version, source });
     return source;
   }
@@ -32,4 +36,16 @@ export class ModelDocuments {
   forget(doc: vscode.TextDocument): void {
     this.cache.delete(doc.uri.toString());
   }
+
+  /** Data files changed on disk: every model is read again on next use. */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+}
+
+/** Data paths must exist and stay inside the workspace folders (or the model's folder outside one). */
+function dataPathChecker(doc: vscode.TextDocument): ReturnType<typeof pathChecker> | undefined {
+  if (doc.uri.scheme !== 'file') return undefined;
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  return pathChecker(doc.uri.fsPath, folders.length > 0 ? folders : [path.dirname(doc.uri.fsPath)]);
 }

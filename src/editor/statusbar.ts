@@ -47,7 +47,7 @@ export class TrainingStatusBar implements vscode.Disposable {
         item.name = 'TrainLens';
         this.items.set(source, item);
       }
-      const name = run.info.title.replace(/\.nn\.ya?ml$/i, '');
+      const name = run.info.title.replace(/\.nn\.(ya?ml|json)$/i, '');
       item.text = `${run.paused ? '$(debug-pause)' : ICON[run.status]} ${name}: ${run.paused ? 'paused · ' : ''}${describeRun(run)}`;
       item.tooltip = `TrainLens — ${run.info.title}\n${run.info.parameters.toLocaleString('en-US')} parameters · ` +
         `${run.info.trainSize} training / ${run.info.validationSize} held-out samples · batch ${run.info.batchSize}\nClick to show the charts.`;

@@ -3,6 +3,7 @@ import { Trainer } from './trainer';
 import { relativeErrorOfNorms, verdict, type Verdict } from './gradcheck';
 import type { ModelSpec } from '../model/spec';
 import type { Network } from './network';
+import type { Dataset } from './data/dataset';
 
 export interface ParamCheck {
   name: string;
@@ -29,6 +30,8 @@ export interface CheckOptions {
   entries?: number;
   /** Centered-difference step; divided by 10, up to twice, when a step crosses a kink. */
   h?: number;
+  /** The data, when it comes from files (loaded by the caller). */
+  data?: Dataset;
 }
 
 /** A hash of every piecewise choice the network and its loss made in the last forward pass. */
@@ -46,7 +49,7 @@ function decisions(net: Network, n: number): number {
  * points.
  */
 export function gradcheckModel(spec: ModelSpec, o: CheckOptions = {}): ModelCheck {
-  const trainer = new Trainer(spec, 'float64');
+  const trainer = new Trainer(spec, 'float64', o.data);
   const net = trainer.network;
   const data = trainer.trainSet;
   const n = Math.min(o.batch ?? 8, data.n);

@@ -5,8 +5,11 @@ import { learningRate } from './schedule';
 import { allocate, type Dtype, type FloatArray } from './tensor';
 import { splitValidation, type Dataset } from './data/dataset';
 import { makeGaussian, makeSpiral } from './data/spiral';
+import { makeBlobs, makeCircles, makeMoons, makeXor } from './data/plane';
+import { normalize } from './data/normalize';
 import { StatsRecorder, type StepStats } from './stats';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
+import { modelMismatch } from '../model/fit';
 
 export interface StepResult {
   /** data loss + regularization, the quantity being minimized */
@@ -36,12 +39,23 @@ export function streamSeed(seed: number, purpose: 'data' | 'split' | 'init' | 'o
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ salt) >>> 0;
 }
 
+/**
+ * The generated data set of a spec, seeded by the data seed (`data.seed`, default `train.seed`).
+ * Data read from files (mnist, csv, idx, cifar10) is loaded by the Node side (src/data/load.ts)
+ * and handed to the Trainer.
+ */
 export function makeDataset(spec: ModelSpec): Dataset {
-  const rng = new Rng(streamSeed(spec.train.seed, 'data'));
   const d = spec.data;
+  const rng = new Rng(streamSeed(d.seed ?? spec.train.seed, 'data'));
   switch (d.dataset) {
     case 'spiral': return makeSpiral(d.samples, d.classes, d.noise, rng);
+    case 'circles': return makeCircles(d.samples, d.noise, rng);
+    case 'moons': return makeMoons(d.samples, d.noise, rng);
+    case 'xor': return makeXor(d.samples, d.noise, rng);
+    case 'blobs': return makeBlobs(d.samples, d.classes, d.noise, rng);
     case 'gaussian': return makeGaussian(d.samples, d.features, d.classes, rng);
+    case 'mnist': case 'csv': case 'idx': case 'cifar10':
+      throw new Error(`makeDataset: '${d.dataset}' is read from a file; load it with loadDataset (src/data/load.ts) and pass it to the Trainer`);
   }
 }
 
@@ -81,7 +95,12 @@ export class Trainer {
   private recorder: StatsRecorder | undefined;
 
   constructor(readonly spec: ModelSpec, dtype: Dtype = 'float32', data: Dataset = makeDataset(spec)) {
-    const { train, validation } = splitValidation(data, spec.data.validation, new Rng(streamSeed(spec.train.seed, 'split')));
+    // File data is only known now: its shape and classes must fit the model the parser checked.
+    const mismatch = modelMismatch(spec, data.shape, data.classes, data.labelNames);
+    if (mismatch) throw new Error(mismatch);
+    const split = splitValidation(data, spec.data.validation, new Rng(streamSeed(spec.data.seed ?? spec.train.seed, 'split')));
+    // CSV features are normalized with the training side's statistics; images are already in [0, 1].
+    const { train, validation } = spec.data.dataset === 'csv' ? normalize(split.train, split.validation, spec.data.csv?.normalize ?? 'standard') : split;
     this.trainSet = train;
     this.validationSet = validation;
     this.network = buildNetwork(spec, train.shape, dtype);

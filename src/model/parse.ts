@@ -1,17 +1,16 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import {
-  DATASETS, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS,
+  LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS,
   type DataSpec, type LayerSpec, type ModelSpec, type OptimizerName, type OptimizerSpec, type ScheduleSpec, type TrainSpec,
 } from './spec';
 import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from './reader';
 import { readInit, readLayer } from './layers';
+import { inputShape, readData, type PathCheck } from './data';
 import { formatShape, inferShapes } from './shapes';
 import type { ModelDiagnostic } from './diagnostics';
 
 /** Format v1 names that later versions of TrainLens train; named here so users get a clear message. */
 const FUTURE = {
-  datasets: ['circles', 'moons', 'xor', 'blobs', 'mnist'],
-  dataKeys: ['csv', 'idx', 'cifar10', 'label', 'normalize'],
   topKeys: ['compare'],
 };
 
@@ -26,7 +25,12 @@ export interface ModelSource {
 const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train'];
 
 /** Parses and validates a model file. Never throws: every problem becomes a diagnostic. */
-export function parseModel(text: string): ModelSource {
+/** Options of parseModel: a checker of data paths (the host and the CLI give one). */
+export interface ParseOptions {
+  checkPath?: PathCheck;
+}
+
+export function parseModel(text: string, options: ParseOptions = {}): ModelSource {
   const whole: Range = [0, text.length];
   const firstLineEnd = text.indexOf('\n');
   const r = new Reporter([0, firstLineEnd >= 0 ? firstLineEnd : text.length]);
@@ -50,7 +54,7 @@ export function parseModel(text: string): ModelSource {
   const top = new MapReader(r, root, 'the model', TOP_KEYS, FUTURE.topKeys);
   if (root.items.length > 0) ranges.firstKey = rangeOf(root.items[0].key, r.whole);
 
-  const data = readData(r, top);
+  const data = readData(r, top, options.checkPath);
   const layers = readLayers(r, top, ranges);
   const loss = top.choice('loss', LOSSES, [], 'softmax') ?? 'softmax';
   const init = top.has('init') ? readInit(r, top.node('init'), top.valueRange('init')) : { type: 'he' as const };
@@ -69,44 +73,6 @@ export function parseModel(text: string): ModelSource {
 function clampRange(pos: [number, number], whole: Range): Range {
   const start = Math.max(0, Math.min(pos[0], whole[1]));
   return [start, Math.max(start, Math.min(pos[1], whole[1]))];
-}
-
-const DATA_KEYS: Record<DataSpec['dataset'], string[]> = {
-  spiral: ['dataset', 'samples', 'classes', 'noise', 'validation'],
-  gaussian: ['dataset', 'samples', 'features', 'classes', 'validation'],
-};
-
-function readData(r: Reporter, top: MapReader): DataSpec | undefined {
-  if (!top.has('data')) {
-    r.error(r.whole, `The model needs a 'data:' section, e.g. 'data: { dataset: spiral }'.`);
-    return undefined;
-  }
-  const node = top.node('data');
-  if (!isMap(node)) {
-    r.error(top.valueRange('data'), `'data' must be a mapping such as '{ dataset: spiral, samples: 300 }', not ${describe(node)}.`);
-    return undefined;
-  }
-  const datasetPair = node.items.find((p) => isScalar(p.key) && p.key.value === 'dataset');
-  if (!datasetPair) {
-    r.error(top.keyRange('data'), `'data' needs a 'dataset:' (available: ${DATASETS.join(', ')}).`);
-    return undefined;
-  }
-  const dataset = readChoice(r, datasetPair.value, rangeOf(datasetPair.value, top.valueRange('data')), 'dataset', DATASETS, FUTURE.datasets);
-  if (!dataset) return undefined;
-  const d = new MapReader(r, node, `'data' (${dataset})`, DATA_KEYS[dataset], FUTURE.dataKeys);
-  const gaussian = dataset === 'gaussian';
-  const classes = d.number('classes', gaussian ? 10 : 3, { integer: true, min: 2, max: 1000 });
-  const samples = d.number('samples', gaussian ? 1000 : 300, { integer: true, min: 1, max: 1_000_000 });
-  const features = gaussian ? d.number('features', 500, { integer: true, min: 1, max: 100_000 }) : 2;
-  const noise = gaussian ? 0 : d.number('noise', 0.2, { min: 0, max: 10 });
-  const validation = d.number('validation', gaussian ? 0 : 0.2, { min: 0, below: 1 });
-  if (!gaussian && samples < classes * 2) {
-    r.error(d.valueRange('samples'), `'samples' must give each of the ${classes} classes at least 2 points; use at least ${classes * 2}.`);
-  }
-  if (validation > 0 && Math.round(samples * validation) >= samples) {
-    r.error(d.valueRange('validation'), `'validation: ${validation}' leaves no samples to train on.`);
-  }
-  return { dataset, samples, classes, noise, features, validation };
 }
 
 function readLayers(r: Reporter, top: MapReader, ranges: ModelSource['ranges']): LayerSpec[] | undefined {
@@ -230,7 +196,10 @@ function checkShapes(
     r.error(top.valueRange('loss'), `'mse' compares outputs with target values, but dataset '${data.dataset}' has class labels; use 'softmax' or 'svm'.`);
     return;
   }
-  const { shapes, error } = inferShapes([data.features], layers);
+  const input = inputShape(data);
+  // Files (csv, idx) are read by the worker; their shapes are checked there, against the model.
+  if (!input) return;
+  const { shapes, error } = inferShapes(input, layers);
   if (error) {
     r.error(layerRanges[error.index], error.message);
     return;

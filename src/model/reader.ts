@@ -61,6 +61,8 @@ export class MapReader {
     readonly where: string,
     known: readonly string[],
     notYet: readonly string[] = [],
+    /** Why a key that is not allowed here is not, e.g. "'circles' always has 2 classes". */
+    explain: Readonly<Record<string, string>> = {},
   ) {
     for (const pair of map.items) {
       const keyNode = pair.key;
@@ -68,6 +70,8 @@ export class MapReader {
       const keyRange = rangeOf(keyNode, rangeOf(map, r.whole));
       if (key === undefined) {
         r.error(keyRange, `Keys in ${where} must be plain names.`);
+      } else if (explain[key] !== undefined) {
+        r.error(keyRange, explain[key]);
       } else if (notYet.includes(key)) {
         r.error(keyRange, `'${key}' in ${where} is part of the model format but not available in this version of TrainLens.`);
       } else if (!known.includes(key)) {
@@ -76,6 +80,10 @@ export class MapReader {
         this.pairs.set(key, pair);
       }
     }
+  }
+
+  get reporter(): Reporter {
+    return this.r;
   }
 
   has(key: string): boolean {

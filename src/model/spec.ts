@@ -84,19 +84,36 @@ export type ScheduleSpec =
 
 // ─── data ─────────────────────────────────────────────────────────────────────
 
-export type DatasetName = 'spiral' | 'gaussian';
-export const DATASETS: readonly DatasetName[] = ['spiral', 'gaussian'];
+/** Data sets that ship with TrainLens (generated, or the bundled MNIST digits). */
+export type BuiltinDataset = 'spiral' | 'circles' | 'moons' | 'xor' | 'blobs' | 'gaussian' | 'mnist';
+export const DATASETS: readonly BuiltinDataset[] = ['spiral', 'circles', 'moons', 'xor', 'blobs', 'gaussian', 'mnist'];
+/** The 2-D generated sets, drawn with a decision boundary. */
+export const PLANE_DATASETS: readonly BuiltinDataset[] = ['spiral', 'circles', 'moons', 'xor', 'blobs'];
+export type DatasetName = BuiltinDataset | 'csv' | 'idx' | 'cifar10';
+
+export type Normalize = 'standard' | 'minmax' | 'none';
+export const NORMALIZE: readonly Normalize[] = ['standard', 'minmax', 'none'];
 
 export interface DataSpec {
   dataset: DatasetName;
+  /** Generated sets: how many samples; mnist: the first this many digits; files: 0 (all rows). */
   samples: number;
+  /** Generated sets: how many classes (fixed for circles, moons, xor, mnist); files: 0 until loaded. */
   classes: number;
-  /** spiral: angle noise in radians. */
+  /** Generated 2-D sets: the noise (spiral: angle jitter in radians; circles: on the radius; others: N(0, noise²) on x and y). */
   noise: number;
-  /** gaussian: input dimensions. */
+  /** Values per sample: 2 for the 2-D sets, `features` for gaussian, 784 for mnist; files: 0 until loaded. */
   features: number;
-  /** Held-out fraction in [0, 1). */
+  /** Held-out fraction in [0, 1); the split is seeded and stratified. */
   validation: number;
+  /** Seed of the generated data and of the split; defaults to train.seed. */
+  seed?: number;
+  /** `csv: data/iris.csv`, paths as written, relative to the model file. */
+  csv?: { path: string; label: string | number; normalize: Normalize };
+  /** `idx: { images: …, labels: … }` (MNIST / Fashion-MNIST format, gzipped or not). */
+  idx?: { images: string; labels: string };
+  /** `cifar10: data/cifar-10-batches-bin` */
+  cifar10?: { path: string };
 }
 
 // ─── training ─────────────────────────────────────────────────────────────────

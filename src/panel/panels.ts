@@ -119,7 +119,7 @@ export class ChartsPanels implements vscode.Disposable {
   /** Asks where to save a chart; the webview never names a path. */
   private async savePng(source: string, chart: string, dataUrl: string): Promise<void> {
     const model = vscode.Uri.parse(source);
-    const base = (model.path.split('/').pop() ?? 'model').replace(/\.nn\.ya?ml$/i, '');
+    const base = (model.path.split('/').pop() ?? 'model').replace(/\.nn\.(ya?ml|json)$/i, '');
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(model, '..', `${base}-${chart}.png`),
       filters: { 'PNG image': ['png'] },

@@ -59,10 +59,10 @@ export class RunLoop {
   private readonly grid: Float32Array | undefined;
   private ended: DoneMessage | ErrorMessage | undefined;
 
-  constructor(spec: ModelSpec, private readonly o: LoopOptions, startPaused = false) {
+  constructor(spec: ModelSpec, private readonly o: LoopOptions, startPaused = false, data?: Dataset) {
     this.runId = o.runId;
     this.now = o.now ?? (() => performance.now());
-    this.trainer = new Trainer(spec);
+    this.trainer = new Trainer(spec, 'float32', data);
     this.paused = startPaused;
     this.frame = o.boundaryMs !== undefined && this.trainer.trainSet.features === 2 ? boundaryFrame(this.trainer.trainSet) : null;
     if (this.frame) this.grid = gridPoints(this.frame);
@@ -232,10 +232,10 @@ export class RunLoop {
  * Trains a spec to the end (or until stopped), synchronously, posting batched progress.
  * The CLI drives it; the worker uses RunLoop in slices.
  */
-export function runTraining(spec: ModelSpec, o: LoopOptions): DoneMessage | ErrorMessage {
+export function runTraining(spec: ModelSpec, o: LoopOptions, data?: Dataset): DoneMessage | ErrorMessage {
   let loop: RunLoop;
   try {
-    loop = new RunLoop(spec, o);
+    loop = new RunLoop(spec, o, false, data);
   } catch (e) {
     const m: ErrorMessage = { type: 'error', runId: o.runId, message: `Could not build the model: ${errorText(e)}` };
     o.post(m);
@@ -247,8 +247,8 @@ export function runTraining(spec: ModelSpec, o: LoopOptions): DoneMessage | Erro
 }
 
 /** A gradient check of the spec, as the worker reports it. */
-export function runGradcheck(spec: ModelSpec, runId: string): GradcheckMessage {
-  return { type: 'gradcheck', runId, result: gradcheckModel(spec) };
+export function runGradcheck(spec: ModelSpec, runId: string, data?: Dataset): GradcheckMessage {
+  return { type: 'gradcheck', runId, result: gradcheckModel(spec, { data }) };
 }
 
 function layerInfo(t: Trainer): LayerInfo[] {

@@ -131,6 +131,8 @@ export interface StartMessage {
   type: 'start';
   runId: string;
   spec: ModelSpec;
+  /** The model file's folder: data paths are relative to it (null for an unsaved file). */
+  baseDir: string | null;
   /** Int32Array(1) over it: CONTROL_RUN or CONTROL_STOP. */
   control: SharedArrayBuffer;
   /** Minimum milliseconds between progress messages. */
@@ -151,7 +153,7 @@ export type HostToWorker =
   /** From the next step on: the weights stay, the new rule starts with fresh state. */
   | { type: 'setOptimizer'; spec: OptimizerSpec }
   /** A gradient check instead of training; the worker answers with GradcheckMessage and ends. */
-  | { type: 'gradcheck'; runId: string; spec: ModelSpec };
+  | { type: 'gradcheck'; runId: string; spec: ModelSpec; baseDir: string | null };
 
 // ─── worker → host ─────────────────────────────────────────────────────────────
 

@@ -57,26 +57,26 @@ export class RunManager {
   }
 
   /** Starts a run; a model file that is already training keeps its run. */
-  start(source: string, title: string, spec: ModelSpec): TrainingSession {
+  start(source: string, title: string, spec: ModelSpec, baseDir: string | null = null): TrainingSession {
     const current = this.bySource.get(source);
     if (current?.running) return current;
-    return this.launch(source, title, spec, null);
+    return this.launch(source, title, spec, null, baseDir);
   }
 
   /**
    * Replaces the run of a model file with a fresh one (new weights), keeping the old one's curves
    * to draw faded beside it: what an init swap does.
    */
-  restart(source: string, title: string, spec: ModelSpec): TrainingSession {
+  restart(source: string, title: string, spec: ModelSpec, baseDir: string | null = null): TrainingSession {
     const current = this.bySource.get(source);
     current?.stop();
-    return this.launch(source, title, spec, current ? current.asPrevious() : null);
+    return this.launch(source, title, spec, current ? current.asPrevious() : null, baseDir);
   }
 
-  private launch(source: string, title: string, spec: ModelSpec, previous: TrainingSession['previous']): TrainingSession {
+  private launch(source: string, title: string, spec: ModelSpec, previous: TrainingSession['previous'], baseDir: string | null): TrainingSession {
     const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
     const session = new TrainingSession(spec, {
-      workerPath: this.workerPath, runId, source, title, previous,
+      workerPath: this.workerPath, runId, source, title, previous, baseDir,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
     });
     session.gradcheck = this.checks.get(source) ?? null;
@@ -99,7 +99,7 @@ export class RunManager {
   }
 
   /** Gradient-checks a model in a worker of its own, so neither the host nor a run waits for it. */
-  gradcheck(source: string, spec: ModelSpec): Promise<ModelCheck> {
+  gradcheck(source: string, spec: ModelSpec, baseDir: string | null = null): Promise<ModelCheck> {
     const runId = `check-${++this.counter}`;
     this.emit({ type: 'gradcheck', source, state: 'running', result: null, error: null });
     return new Promise<ModelCheck>((resolve, reject) => {
@@ -127,7 +127,7 @@ export class RunManager {
       });
       worker.on('error', (e) => fail(`The gradient-check worker crashed: ${e.message}`));
       worker.on('exit', (code) => fail(`The gradient-check worker exited unexpectedly (code ${code}).`));
-      worker.postMessage({ type: 'gradcheck', runId, spec });
+      worker.postMessage({ type: 'gradcheck', runId, spec, baseDir });
     });
   }
 

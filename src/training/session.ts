@@ -20,6 +20,8 @@ export interface SessionOptions {
   stopGraceMs?: number;
   /** What this run replaces, drawn faded beside it (after an init swap). */
   previous?: PreviousRun | null;
+  /** The model file's folder, for data paths. */
+  baseDir?: string | null;
 }
 
 export type SessionEvent =
@@ -77,7 +79,7 @@ export class TrainingSession {
       if (this.status === 'running') this.end('failed', `The training worker exited unexpectedly (code ${code}).`);
     });
     const start: StartMessage = {
-      type: 'start', runId: options.runId, spec, control: shared,
+      type: 'start', runId: options.runId, spec, control: shared, baseDir: options.baseDir ?? null,
       progressIntervalMs: options.progressIntervalMs ?? 100,
       statsEvery: options.statsEvery ?? DEFAULT_STATS_EVERY,
       statsMinMs: options.statsMinMs ?? 50,

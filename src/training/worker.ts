@@ -1,6 +1,8 @@
 /** Worker-thread entry: trains one run (or gradient-checks a model) and reports to the host. */
 import { parentPort } from 'node:worker_threads';
 import { RunLoop, errorText, runGradcheck } from './loop';
+import { loadDataset } from '../data/load';
+import type { Dataset } from '../engine/data/dataset';
 import type { HostToWorker, WorkerToHost } from './protocol';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
@@ -19,12 +21,10 @@ port.on('message', (m: HostToWorker) => {
       void train(m);
       break;
     case 'gradcheck':
-      try {
-        post(runGradcheck(m.spec, m.runId));
-      } catch (e) {
-        post({ type: 'error', runId: m.runId, message: `The gradient check failed: ${errorText(e)}` });
-      }
-      port.close();
+      void loadDataset(m.spec, m.baseDir)
+        .then((data) => post(runGradcheck(m.spec, m.runId, data)))
+        .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: `The gradient check failed: ${errorText(e)}` }))
+        .finally(() => port.close());
       break;
     case 'pause': loop?.pause(); break;
     case 'resume': loop?.resume(); break;
@@ -36,11 +36,20 @@ port.on('message', (m: HostToWorker) => {
 
 async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
   const control = new Int32Array(m.control);
+  let data: Dataset;
+  try {
+    // The data is read here, in the worker: the extension host never holds a data set.
+    data = await loadDataset(m.spec, m.baseDir);
+  } catch (e) {
+    post({ type: 'error', runId: m.runId, message: errorText(e) });
+    port.close();
+    return;
+  }
   try {
     loop = new RunLoop(m.spec, {
       runId: m.runId, control, post,
       progressIntervalMs: m.progressIntervalMs, statsEvery: m.statsEvery, statsMinMs: m.statsMinMs, boundaryMs: 250,
-    }, m.paused ?? false);
+    }, m.paused ?? false, data);
     for (;;) {
       if (loop.runnable || Atomics.load(control, 0) !== 0) {
         if (loop.runSlice(SLICE_MS)) break;

@@ -86,7 +86,6 @@ test('the last layer must score every class; the error sits on that layer', () =
 });
 
 test('format-v1 features not in this version say so, instead of "unknown"', () => {
-  assert.match(firstProblem(MINIMAL.replace('spiral', 'mnist')).message, /not available in this version/);
   assert.match(firstProblem(MINIMAL + 'compare:\n  optimizer: [sgd, adam]\n').message, /not available in this version/);
   assert.match(firstProblem(MINIMAL + 'optimizer: adamm\n').message, /Unknown optimizer 'adamm'.*Did you mean 'adam'/);
 });

@@ -11,28 +11,95 @@ export interface Dataset {
   /** Values per sample (the product of shape). */
   readonly features: number;
   readonly classes: number;
+  /** The name of each class, when the data names them (CSV text labels, CIFAR-10); index = class. */
+  readonly labelNames?: readonly string[];
+}
+
+/** A dataset of the rows `rows` of `data`, in that order (copied, so the rows are contiguous). */
+export function pickRows(data: Dataset, rows: ArrayLike<number>): Dataset {
+  const n = rows.length;
+  const f = data.features;
+  const x = new Float32Array(n * f);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const src = rows[i];
+    x.set(data.x.subarray(src * f, (src + 1) * f), i * f);
+    y[i] = data.y[src];
+  }
+  return withRows(data, x, y, n);
+}
+
+/** `data`'s metadata (shape, classes, names) with other rows. */
+export function withRows(data: Dataset, x: Float32Array, y: Int32Array, n: number): Dataset {
+  const out: Dataset = { x, y, n, shape: data.shape, features: data.features, classes: data.classes };
+  return data.labelNames ? { ...out, labelNames: data.labelNames } : out;
 }
 
 /**
- * Splits off a held-out fraction at random (seeded). Returns copies, so the
- * training rows are contiguous and a batch can be gathered cheaply.
+ * How many samples of each class go to validation: class c holds count[c] samples and gives
+ * floor or ceil of fraction·count[c], so that the total is round(fraction·n) (largest remainders
+ * first, ties to the lower class). A class always keeps at least one training sample, so a class
+ * of 1 sample stays in training (the total is then a little short of fraction·n).
+ */
+export function validationQuota(counts: ArrayLike<number>, fraction: number): Int32Array {
+  const k = counts.length;
+  const quota = new Int32Array(k);
+  let n = 0;
+  let given = 0;
+  const room: number[] = [];
+  for (let c = 0; c < k; c++) {
+    n += counts[c];
+    const want = fraction * counts[c];
+    // The epsilon keeps 0.29·100 = 28.999999999999996 from losing a sample to rounding.
+    quota[c] = Math.min(Math.floor(want + 1e-9), Math.max(0, counts[c] - 1));
+    given += quota[c];
+    if (quota[c] < counts[c] - 1) room.push(c);
+  }
+  const remainder = (c: number): number => fraction * counts[c] - quota[c];
+  room.sort((a, b) => remainder(b) - remainder(a) || a - b);
+  let left = Math.round(fraction * n) - given;
+  for (const c of room) {
+    if (left <= 0) break;
+    // Only a true remainder earns the extra sample: a class never gives more than ceil(share).
+    if (remainder(c) <= 1e-9) break;
+    quota[c]++;
+    left--;
+  }
+  return quota;
+}
+
+/**
+ * Splits off a held-out fraction, stratified and seeded: class c contributes its
+ * `validationQuota` share, the samples chosen at random; both sides come out in a seeded random
+ * order. Every sample lands on exactly one side. Returns copies, so the training rows are
+ * contiguous and a batch can be gathered cheaply.
  */
 export function splitValidation(data: Dataset, fraction: number, rng: Rng): { train: Dataset; validation: Dataset } {
+  let classes = data.classes;
+  for (let i = 0; i < data.n; i++) if (data.y[i] >= classes) classes = data.y[i] + 1;
+  const counts = new Int32Array(classes);
+  for (let i = 0; i < data.n; i++) counts[data.y[i]]++;
+  const quota = fraction > 0 ? validationQuota(counts, fraction) : new Int32Array(classes);
   const order = new Int32Array(data.n);
   for (let i = 0; i < data.n; i++) order[i] = i;
   rng.shuffle(order);
-  const nVal = Math.round(data.n * fraction);
-  const pick = (from: number, to: number): Dataset => {
-    const n = to - from;
-    const f = data.features;
-    const x = new Float32Array(n * f);
-    const y = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const src = order[from + i];
-      x.set(data.x.subarray(src * f, (src + 1) * f), i * f);
-      y[i] = data.y[src];
+  // Walking the shuffled order, the first quota[c] samples of class c are held out: a uniform
+  // random choice within each class, and both sides keep the shuffled order.
+  let nVal = 0;
+  for (let c = 0; c < classes; c++) nVal += quota[c];
+  const val = new Int32Array(nVal);
+  const train = new Int32Array(data.n - nVal);
+  const taken = new Int32Array(classes);
+  let v = 0, t = 0;
+  for (let i = 0; i < data.n; i++) {
+    const s = order[i];
+    const c = data.y[s];
+    if (taken[c] < quota[c]) {
+      taken[c]++;
+      val[v++] = s;
+    } else {
+      train[t++] = s;
     }
-    return { x, y, n, shape: data.shape, features: f, classes: data.classes };
-  };
-  return { train: pick(nVal, data.n), validation: pick(0, nVal) };
+  }
+  return { train: pickRows(data, train), validation: pickRows(data, val) };
 }

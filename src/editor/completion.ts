@@ -1,0 +1,409 @@
+import * as vscode from 'vscode';
+import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, type OptimizerName } from '../model/spec';
+import { OPTIMIZER_KEYS } from '../model/parse';
+import { ACTIVATION_DOCS, DATASET_DOCS, LAYER_DOCS, LOSS_DOCS, NORMALIZE_DOCS, keyDoc, optimizerDoc, sectionOf } from './hover';
+import { INIT_NOTES } from './commands';
+import { MODEL_SELECTOR } from './models';
+
+// ─── where the cursor is, from the text alone ─────────────────────────────────
+
+/**
+ * The YAML position of a cursor, read from indentation and the nearest parent keys, so it works on
+ * partial text that does not parse: `path` leads from the root to the mapping being typed in ('-'
+ * for a list item), `slot` says whether a key or the value of `key` is being typed.
+ */
+export interface YamlContext {
+  path: string[];
+  slot: 'key' | 'value';
+  /** The key whose value is being typed (slot 'value'). */
+  key?: string;
+  /** The partial word before the cursor, and the offsets of the whole word to replace. */
+  prefix: string;
+  start: number;
+  end: number;
+  /** Keys already in the same mapping, with their scalar values. */
+  siblings: Map<string, string | undefined>;
+  /** The line is a block list item (`- `) and the key is its first. */
+  itemStart: boolean;
+  /** The cursor is inside a flow collection (`{ … }` or `[ … ]`). */
+  flow: boolean;
+}
+
+interface Line {
+  text: string;
+  /** Columns of the `- ` markers, outermost first. */
+  dashes: number[];
+  /** Column of the first character after indentation and dashes. */
+  keyCol: number;
+  key?: string;
+  /** The scalar after `key:`, comments stripped ('' for none). */
+  value?: string;
+  blank: boolean;
+}
+
+const KEY = String.raw`(?:[A-Za-z_][\w.-]*|"[^"]*"|'[^']*')`;
+const KEY_LINE = new RegExp(`^(${KEY})\\s*:(?:\\s+(.*))?$`);
+const unquote = (k: string): string => (/^["']/.test(k) ? k.slice(1, -1) : k);
+
+function stripComment(s: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === '\'') {
+      quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(s[i - 1]))) {
+      return s.slice(0, i);
+    }
+  }
+  return s;
+}
+
+function readLine(raw: string, keepTrailing = false): Line {
+  const stripped = stripComment(raw);
+  const text = keepTrailing ? stripped : stripped.replace(/\s+$/, '');
+  const dashes: number[] = [];
+  let i = text.length - text.trimStart().length;
+  while (text[i] === '-' && (i + 1 === text.length || text[i + 1] === ' ')) {
+    dashes.push(i);
+    i++;
+    while (text[i] === ' ') i++;
+  }
+  const rest = text.slice(i);
+  const m = KEY_LINE.exec(rest);
+  const blank = text.trim() === '' || text.trim() === '---' || text.trim() === '...';
+  return { text, dashes, keyCol: i, key: m ? unquote(m[1]) : undefined, value: m ? (m[2] ?? '').trim() : undefined, blank };
+}
+
+/** The keys from the root to the sequence whose items have their dash at column d (line j is one item). */
+function seqPath(lines: Line[], j: number, d: number): string[] {
+  for (let i = j - 1; i >= 0; i--) {
+    const L = lines[i];
+    if (L.blank) continue;
+    if (L.dashes.length > 0 && L.dashes[L.dashes.length - 1] === d) continue;
+    if (L.keyCol > d || (L.dashes.length > 0 && L.dashes[0] > d)) continue;
+    if (L.key !== undefined) return [...linePath(lines, i), L.key];
+    return [];
+  }
+  return [];
+}
+
+/** The keys from the root to the mapping that holds line i's key. */
+function linePath(lines: Line[], i: number): string[] {
+  const L = lines[i];
+  if (L.dashes.length > 0) return [...seqPath(lines, i, L.dashes[L.dashes.length - 1]), '-'];
+  return containerPath(lines, i, L.keyCol);
+}
+
+/** The keys from the root to the mapping in which a key at column col on line li would be. */
+function containerPath(lines: Line[], li: number, col: number): string[] {
+  for (let i = li - 1; i >= 0; i--) {
+    const L = lines[i];
+    if (L.blank) continue;
+    if (L.dashes.length > 0) {
+      const d = L.dashes[L.dashes.length - 1];
+      if (col <= d) continue;
+      if (col <= L.keyCol || L.key === undefined) return [...seqPath(lines, i, d), '-'];
+      return [...seqPath(lines, i, d), '-', L.key];
+    }
+    if (L.keyCol < col && L.key !== undefined) return [...containerPath(lines, i, L.keyCol), L.key];
+    if (L.keyCol < col) return containerPath(lines, i, L.keyCol);
+  }
+  return [];
+}
+
+/** Keys of the block mapping at column col around line li (the item's first key included). */
+function blockSiblings(lines: Line[], li: number, col: number): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const add = (L: Line): void => {
+    if (L.key !== undefined) out.set(L.key, L.value || undefined);
+  };
+  if (lines[li].dashes.length === 0) {
+    for (let i = li - 1; i >= 0; i--) {
+      const L = lines[i];
+      if (L.blank) continue;
+      if (L.dashes.length > 0) {
+        if (L.keyCol === col) add(L);
+        if (L.dashes[L.dashes.length - 1] < col) break;
+        continue;
+      }
+      if (L.keyCol < col) break;
+      if (L.keyCol === col) add(L);
+    }
+  }
+  for (let i = li + 1; i < lines.length; i++) {
+    const L = lines[i];
+    if (L.blank) continue;
+    if (L.dashes.length > 0 ? L.dashes[0] < col : L.keyCol < col) break;
+    if (L.dashes.length === 0 && L.keyCol === col) add(L);
+  }
+  return out;
+}
+
+interface Opener { ch: '{' | '['; key: string | undefined; at: number }
+
+/** Unclosed `{` / `[` before the cursor on this line, each with the key it is the value of. */
+function openers(before: string, from: number): Opener[] {
+  const stack: Opener[] = [];
+  let quote: string | undefined;
+  for (let i = from; i < before.length; i++) {
+    const c = before[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === '\'') {
+      quote = c;
+    } else if (c === '{' || c === '[') {
+      // `key: {` is the value of key; `{` inside `[` is a list item; `- {` is the line's own item.
+      const m = new RegExp(`(${KEY})\\s*:\\s*$`).exec(before.slice(0, i));
+      const inList = stack.length > 0 && stack[stack.length - 1].ch === '[';
+      stack.push({ ch: c, key: m ? unquote(m[1]) : inList ? '-' : undefined, at: i });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    }
+  }
+  return stack;
+}
+
+/** Keys already written in the flow mapping opened at `at` on this line. */
+function flowSiblings(line: string, at: number): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  let depth = 0;
+  let segment = '';
+  const flush = (): void => {
+    const m = new RegExp(`^\\s*(${KEY})\\s*:\\s*([^,{}\\[\\]]*?)\\s*$`).exec(segment);
+    if (m) out.set(unquote(m[1]), m[2] ? unquote(m[2]) : undefined);
+    segment = '';
+  };
+  for (let i = at + 1; i < line.length; i++) {
+    const c = line[i];
+    if (c === '{' || c === '[') depth++;
+    if ((c === '}' || c === ']') && depth-- === 0) break;
+    if (c === ',' && depth === 0) flush();
+    else if (depth === 0 && c !== '}' && c !== ']') segment += c;
+  }
+  flush();
+  return out;
+}
+
+/** The YAML position at `offset`, or undefined inside a comment or where no completion makes sense. */
+export function yamlContext(text: string, offset: number): YamlContext | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEndRaw = text.indexOf('\n', offset);
+  const lineEnd = lineEndRaw < 0 ? text.length : lineEndRaw;
+  const lineIndex = text.slice(0, lineStart).split('\n').length - 1;
+  const rawLines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const col = offset - lineStart;
+  const raw = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+  const before = raw.slice(0, col);
+  if (stripComment(before).length < before.length) return undefined;
+  // The line as far as the cursor stands for the line, so a half-typed key is read as being typed.
+  const lines = rawLines.map((l) => readLine(l));
+  const current = readLine(before, true);
+  lines[lineIndex] = current;
+  const wordAfter = /^[\w.-]*/.exec(raw.slice(col))![0];
+  const prefix = /[\w.-]*$/.exec(before)![0];
+  const start = offset - prefix.length;
+  const end = offset + wordAfter.length;
+  const base = { prefix, start, end };
+
+  const stack = openers(before, current.keyCol);
+  if (stack.length > 0) {
+    // Inside `{ … }` or `[ … ]`: the path continues through each opener's key.
+    const path = current.dashes.length > 0
+      ? [...seqPath(lines, lineIndex, current.dashes[current.dashes.length - 1]), '-']
+      : containerPath(lines, lineIndex, current.keyCol);
+    for (const o of stack) if (o.key !== undefined) path.push(o.key);
+    const inner = stack[stack.length - 1];
+    const segment = before.slice(Math.max(inner.at, before.lastIndexOf(',')) + 1);
+    if (inner.ch === '[') {
+      return { ...base, path: path.slice(0, -1), slot: 'value', key: path[path.length - 1], siblings: new Map(), itemStart: false, flow: true };
+    }
+    const siblings = flowSiblings(raw, inner.at);
+    const kv = new RegExp(`^\\s*(${KEY})\\s*:\\s+(\\S*)$`).exec(segment);
+    if (kv) return { ...base, path, slot: 'value', key: unquote(kv[1]), siblings, itemStart: false, flow: true };
+    if (/^\s*[\w.-]*$/.test(segment)) {
+      siblings.delete(prefix + wordAfter);
+      return { ...base, path, slot: 'key', siblings, itemStart: false, flow: true };
+    }
+    return undefined;
+  }
+
+  const rest = before.slice(current.keyCol);
+  const isItem = current.dashes.length > 0;
+  const path = isItem ? [...seqPath(lines, lineIndex, current.dashes[current.dashes.length - 1]), '-'] : containerPath(lines, lineIndex, current.keyCol);
+  const kv = new RegExp(`^(${KEY})\\s*:\\s+(\\S*)$`).exec(rest);
+  if (kv) {
+    const siblings = blockSiblings(lines, lineIndex, current.keyCol);
+    return { ...base, path, slot: 'value', key: unquote(kv[1]), siblings, itemStart: isItem, flow: false };
+  }
+  if (/^[\w.-]*$/.test(rest)) {
+    const siblings = blockSiblings(lines, lineIndex, current.keyCol);
+    siblings.delete(prefix + wordAfter);
+    return { ...base, path, slot: 'key', siblings, itemStart: isItem, flow: false };
+  }
+  return undefined;
+}
+
+// ─── what to offer there ──────────────────────────────────────────────────────
+
+export interface Suggestion {
+  label: string;
+  kind: 'key' | 'value' | 'layer';
+  /** Snippet text. */
+  insert: string;
+  doc?: string;
+  detail?: string;
+  /** Open the suggestions again after inserting (a key whose values are a list). */
+  retrigger?: boolean;
+}
+
+const LAYER_SNIPPETS: [string, string][] = [
+  ['dense', 'dense: ${1:100}'],
+  ['conv', 'conv: { filters: ${1:16}, size: ${2:3}, stride: ${3:1}, pad: ${4:1} }'],
+  ['pool', 'pool: ${1:2}'],
+  ['flatten', 'flatten'],
+  ['dropout', 'dropout: ${1:0.5}'],
+  ['batchnorm', 'batchnorm'],
+  ['maxout', 'maxout: { units: ${1:100}, pieces: ${2:2} }'],
+  ['activation', `activation: \${1|${ACTIVATIONS.join(',')}|}`],
+];
+
+/** Keys of each section, with the value a new key starts with (a snippet; 'list' opens the values). */
+const SECTION_KEYS: Record<string, [string, string][]> = {
+  top: [['data', 'data:\n  dataset: ${1|' + DATASETS.join(',') + '|}'], ['layers', 'layers:\n  - '], ['loss', 'list'], ['init', 'list'], ['optimizer', 'list'],
+    ['train', 'train:\n  epochs: ${1:100}\n  batch: ${2:64}']],
+  train: [['epochs', '${1:100}'], ['batch', '${1:64}'], ['l2', '${1:0.001}'], ['l1', '${1:0.0001}'], ['seed', '${1:1}'],
+    ['schedule', '{ type: ${1|step,exp,cosine|}${2:, every: 30, gamma: 0.5} }']],
+  idx: [['images', '${1:train-images-idx3-ubyte.gz}'], ['labels', '${1:train-labels-idx1-ubyte.gz}']],
+  init: [['type', 'list'], ['std', '${1:0.05}']],
+  conv: [['filters', '${1:16}'], ['size', '${1:3}'], ['stride', '${1:1}'], ['pad', '${1:1}']],
+  pool: [['size', '${1:2}'], ['stride', '${1:2}'], ['type', 'list']],
+  maxout: [['units', '${1:100}'], ['pieces', '${1:2}']],
+  batchnorm: [['momentum', '${1:0.9}'], ['eps', '${1:1e-5}']],
+  activation: [['type', 'list'], ['alpha', '${1:0.01}']],
+};
+
+const SCHEDULE_KEYS: Record<string, [string, string][]> = {
+  step: [['every', '${1:30}'], ['gamma', '${1:0.5}']],
+  exp: [['gamma', '${1:0.95}']],
+  cosine: [['min', '${1:0}']],
+};
+
+const OPTIMIZER_VALUE: Record<string, string> = {
+  lr: '${1:0.001}', momentum: '${1:0.9}', decay: '${1:0.99}', beta1: '${1:0.9}', beta2: '${1:0.999}', eps: '${1:1e-8}', weight_decay: '${1:0.01}',
+};
+
+function dataKeys(siblings: Map<string, string | undefined>): [string, string][] {
+  const common: [string, string][] = [['validation', '${1:0.2}'], ['seed', '${1:1}']];
+  if (siblings.has('csv')) return [['label', '${1:label}'], ['normalize', 'list'], ['samples', '${1:0}'], ...common];
+  if (siblings.has('idx') || siblings.has('cifar10')) return [['samples', '${1:0}'], ...common];
+  const dataset = siblings.get('dataset');
+  if (dataset === undefined) {
+    return [['dataset', 'list'], ['csv', '${1:data/iris.csv}'], ['idx', '{ images: ${1:train-images-idx3-ubyte.gz}, labels: ${2:train-labels-idx1-ubyte.gz} }'], ['cifar10', '${1:data/cifar-10-batches-bin}'], ...common];
+  }
+  const keys: [string, string][] = [['samples', dataset === 'gaussian' ? '${1:1000}' : '${1:300}']];
+  if (dataset === 'spiral' || dataset === 'blobs' || dataset === 'gaussian') keys.push(['classes', dataset === 'gaussian' ? '${1:10}' : '${1:3}']);
+  if (['spiral', 'circles', 'moons', 'xor', 'blobs'].includes(dataset)) keys.push(['noise', '${1:0.2}']);
+  if (dataset === 'gaussian') keys.push(['features', '${1:500}']);
+  return [...keys, ...common];
+}
+
+function keysOf(section: string, siblings: Map<string, string | undefined>): [string, string][] {
+  switch (section) {
+    case 'data': return dataKeys(siblings);
+    case 'optimizer': {
+      const type = siblings.get('type');
+      const names = type && type in OPTIMIZER_KEYS ? Object.keys(OPTIMIZER_KEYS[type as OptimizerName]) : [...new Set(Object.values(OPTIMIZER_KEYS).flatMap((k) => Object.keys(k)))];
+      return [['type', 'list'], ...names.map((k): [string, string] => [k, OPTIMIZER_VALUE[k] ?? '${1}'])];
+    }
+    case 'schedule': {
+      const type = siblings.get('type');
+      return [['type', 'list'], ...(type && SCHEDULE_KEYS[type] ? SCHEDULE_KEYS[type] : Object.values(SCHEDULE_KEYS).flat())];
+    }
+    case 'layer': {
+      const kind = [...siblings.keys()].find((k) => k in LAYER_DOCS && k !== 'activation');
+      if (kind === 'dense' || kind === 'conv') return [['activation', 'list'], ['init', 'list']];
+      if (kind === 'maxout') return [['init', 'list']];
+      return [];
+    }
+    default: return SECTION_KEYS[section] ?? [];
+  }
+}
+
+function valuesOf(section: string, key: string): [string, string | undefined][] {
+  const list = <T extends string>(names: readonly T[], doc: (n: T) => string | undefined): [string, string | undefined][] => names.map((n) => [n, doc(n)]);
+  if (key === 'activation' || (section === 'activation' && key === 'type')) return list(ACTIVATIONS, (n) => ACTIVATION_DOCS[n]);
+  if ((section === 'top' && key === 'optimizer') || (section === 'optimizer' && key === 'type')) return list(OPTIMIZERS, optimizerDoc);
+  if (key === 'init' && (section === 'top' || section === 'layer')) return list(INIT_SCHEMES, (n) => INIT_NOTES[n]);
+  if (section === 'top' && key === 'loss') return list(LOSSES, (n) => LOSS_DOCS[n]);
+  if (section === 'data' && key === 'dataset') return list(DATASETS, (n) => DATASET_DOCS[n]);
+  if (section === 'data' && key === 'normalize') return list(NORMALIZE, (n) => NORMALIZE_DOCS[n]);
+  if (section === 'schedule' && key === 'type') return [['step', 'lr·gamma every `every` epochs'], ['exp', 'lr·gamma after each epoch'], ['cosine', 'from lr down to `min` along a half cosine']];
+  if (section === 'init' && key === 'type') return [['normal', 'N(0, std²)'], ['uniform', 'U(−a, a) with a = std·√3, which has that standard deviation']];
+  if (section === 'pool' && key === 'type') return [['max', 'the largest value of each window (the usual)'], ['avg', 'the mean of each window']];
+  if (section === 'train' && key === 'batch') return [['full', 'the whole training set at each step (full-batch gradient descent)']];
+  return [];
+}
+
+/** What to offer at a context: keys of the section, layer kinds, or the values of a key. */
+export function suggestions(ctx: YamlContext): Suggestion[] {
+  const section = sectionOf(ctx.path);
+  if (ctx.slot === 'value') {
+    return valuesOf(section, ctx.key ?? '').map(([label, doc]) => ({ label, kind: 'value', insert: label, doc }));
+  }
+  const hasKind = [...ctx.siblings.keys()].some((k) => k in LAYER_DOCS);
+  if (section === 'layers' || (section === 'layer' && !hasKind)) {
+    const dash = section === 'layers' ? '- ' : '';
+    return LAYER_SNIPPETS.map(([label, snippet]) => ({ label, kind: 'layer', insert: dash + snippet, doc: `**${label}** layer: ${LAYER_DOCS[label as keyof typeof LAYER_DOCS]}.`, detail: snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1') }));
+  }
+  return keysOf(section, ctx.siblings)
+    .filter(([key]) => !ctx.siblings.has(key))
+    .map(([key, value]) => {
+      const block = value.includes('\n');
+      const list = value === 'list';
+      const insert = block ? value : list ? `${key}: ` : `${key}: ${value}`;
+      return { label: key, kind: 'key', insert: ctx.flow && block ? `${key}: ` : insert, doc: keyDoc(section, key), retrigger: list || value.endsWith('- ') };
+    });
+}
+
+// ─── the provider ─────────────────────────────────────────────────────────────
+
+const KINDS: Record<Suggestion['kind'], vscode.CompletionItemKind> = {
+  key: vscode.CompletionItemKind.Property,
+  value: vscode.CompletionItemKind.EnumMember,
+  layer: vscode.CompletionItemKind.Class,
+};
+
+/**
+ * Completion in model files (YAML; `.nn.json` files get theirs from the JSON schema): layer kinds
+ * after `- ` in `layers:`, the values of activation, optimizer, init, dataset, loss, normalize and
+ * the types of schedules and pools, and the keys of every section, each with what it means.
+ */
+export class ModelCompletionProvider implements vscode.CompletionItemProvider {
+  provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): vscode.CompletionItem[] | undefined {
+    if (doc.languageId !== 'yaml') return undefined;
+    const ctx = yamlContext(doc.getText(), doc.offsetAt(position));
+    if (!ctx) return undefined;
+    if (context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter && ctx.prefix === '') {
+      // A space opens the list only after `key: ` and after `- `.
+      const before = doc.lineAt(position.line).text.slice(0, position.character);
+      if (!(ctx.slot === 'value' && /:\s$/.test(before)) && !/-\s$/.test(before)) return undefined;
+    }
+    const range = new vscode.Range(doc.positionAt(ctx.start), doc.positionAt(ctx.end));
+    return suggestions(ctx).map((s, i) => {
+      const item = new vscode.CompletionItem(s.label, KINDS[s.kind]);
+      item.insertText = new vscode.SnippetString(s.insert);
+      item.range = range;
+      item.sortText = String(i).padStart(3, '0');
+      if (s.detail) item.detail = s.detail;
+      if (s.doc) item.documentation = new vscode.MarkdownString(s.doc);
+      if (s.retrigger) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+      return item;
+    });
+  }
+}
+
+export function registerCompletion(): vscode.Disposable {
+  return vscode.languages.registerCompletionItemProvider(MODEL_SELECTOR, new ModelCompletionProvider(), ' ');
+}

@@ -1,0 +1,239 @@
+import { CsvTokenizer } from './csv';
+import { csvError, DataError } from './errors';
+import type { Dataset } from './dataset';
+
+/** More classes than this is taken for a wrong label column. */
+export const MAX_CLASSES = 1000;
+
+export interface CsvOptions {
+  /** The file as written in the model file, for messages. */
+  file: string;
+  /** The label column: its header name, or its 0-based index (negative from the end, −1 = last). */
+  label: string | number;
+  /** Keep only the first this many data rows (0 or absent: all). */
+  maxRows?: number;
+}
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
+
+/** The number a cell holds (spaces around it allowed), or undefined: strict decimal notation only. */
+export function parseNumber(text: string): number | undefined {
+  const t = text.trim();
+  return NUMBER.test(t) ? Number(t) : undefined;
+}
+
+/**
+ * Reads a CSV file pushed in chunks into a Dataset (shape [features]):
+ *
+ * - Header: the first row is a header when, in some column, its cell is not a number while the
+ *   second row's cell is one (`sepal_length` over `5.1`). Otherwise every row is data. A file of
+ *   one row is a lone header when the label is given by name or no cell of it is a number.
+ * - Label: by header name (needs a header) or 0-based index, negative from the end (−1 = last).
+ *   Every other column is a feature and must hold a finite number in every row.
+ * - Classes: when every label is a whole number ≥ 0 (`0`, `3`, `2.0`), it is the class index
+ *   (classes = the largest + 1). Otherwise each distinct label text (trimmed) is a class, and the
+ *   classes are numbered in sorted order — by value when all labels are numbers (−1 before 1),
+ *   else by UTF-16 code units — so the numbering does not depend on the row order; `labelNames`
+ *   lists them.
+ * - Errors name the file, the line (1-based, where the row starts) and the column (header name,
+ *   else its 1-based index): ragged rows, empty cells, non-numbers, NaN/Infinity, values past
+ *   the float32 range, more than MAX_CLASSES labels.
+ */
+export class CsvDatasetReader {
+  /** Chunks pushed so far. */
+  chunks = 0;
+  private readonly tokenizer: CsvTokenizer;
+  private first: { cells: string[]; line: number } | undefined;
+  private names: string[] | undefined;
+  private columns = 0;
+  private labelColumn = -1;
+  private rows = 0;
+  private x = new Float32Array(1024);
+  private ids = new Int32Array(256);
+  private readonly labelIds = new Map<string, number>();
+  private readonly labelTexts: string[] = [];
+  private readonly maxRows: number;
+
+  constructor(private readonly o: CsvOptions) {
+    this.maxRows = o.maxRows && o.maxRows > 0 ? o.maxRows : Infinity;
+    this.tokenizer = new CsvTokenizer(o.file, (cells, line) => this.record(cells, line));
+  }
+
+  /** True once maxRows data rows are in: the rest of the file need not be read. */
+  get full(): boolean {
+    return this.rows >= this.maxRows;
+  }
+
+  push(chunk: string): void {
+    this.chunks++;
+    if (!this.full) this.tokenizer.push(chunk);
+  }
+
+  end(): Dataset {
+    if (!this.full) this.tokenizer.end();
+    if (this.columns === 0) {
+      if (!this.first) {
+        throw new DataError(`${this.o.file}: ${this.tokenizer.chars === 0 ? 'the file is empty' : 'no rows, only blank lines'}`, this.o.file);
+      }
+      const { cells, line } = this.first;
+      const lone = typeof this.o.label === 'string' || cells.every((c) => parseNumber(c) === undefined);
+      this.setColumns(cells, line, lone);
+      if (lone) throw new DataError(`${this.o.file}: only a header row (line ${line}), no data rows`, this.o.file, line);
+      this.addRow(cells, line);
+    }
+    return this.finish();
+  }
+
+  private record(cells: string[], line: number): void {
+    if (this.full) return;
+    if (this.columns === 0) {
+      if (!this.first) {
+        this.first = { cells, line };
+        return;
+      }
+      const first = this.first;
+      if (cells.length !== first.cells.length) {
+        throw csvError(this.o.file, line, `${cellCount(cells.length)}, but line ${first.line} has ${first.cells.length}`);
+      }
+      const header = first.cells.some((c, j) => parseNumber(c) === undefined && parseNumber(cells[j]) !== undefined);
+      this.setColumns(first.cells, first.line, header);
+      if (!header) this.addRow(first.cells, first.line);
+      if (this.full) return;
+    }
+    this.addRow(cells, line);
+  }
+
+  private setColumns(cells: string[], line: number, header: boolean): void {
+    const { file, label } = this.o;
+    const k = cells.length;
+    if (header) this.names = cells.map((c) => c.trim());
+    if (k < 2) throw csvError(file, line, 'a single column: the file needs feature columns and a label column');
+    if (typeof label === 'string') {
+      if (!this.names) {
+        throw new DataError(`${file}: the label column is given by name ("${label}"), but the file has no header row (line ${line} is data); give its 0-based index instead (−1 for the last column)`, file, line);
+      }
+      const at = this.names.indexOf(label.trim());
+      const loose = at >= 0 ? at : this.names.findIndex((n) => n.toLowerCase() === label.trim().toLowerCase());
+      if (loose < 0) {
+        throw new DataError(`${file}: no column named "${label}" in the header (line ${line}): ${this.names.map((n) => JSON.stringify(n)).join(', ')}`, file, line);
+      }
+      if (at < 0) {
+        throw new DataError(`${file}: no column named "${label}" in the header (line ${line}); did you mean "${this.names[loose]}"?`, file, line);
+      }
+      this.labelColumn = at;
+    } else {
+      if (!Number.isInteger(label) || label >= k || label < -k) {
+        throw new DataError(`${file}: label column ${label} is out of range: the file has ${k} columns (0 to ${k - 1}, or −1 to −${k} from the end)`, file, line);
+      }
+      this.labelColumn = label < 0 ? k + label : label;
+    }
+    this.columns = k;
+  }
+
+  private columnError(line: number, j: number, problem: string): DataError {
+    const name = this.names?.[j];
+    return csvError(this.o.file, line, problem, j + 1, name ? name : undefined);
+  }
+
+  private addRow(cells: string[], line: number): void {
+    const k = this.columns;
+    if (cells.length !== k) {
+      const missing = cells.length < k ? ` (column ${this.columnLabel(cells.length)} is missing)` : '';
+      throw csvError(this.o.file, line, `${cellCount(cells.length)}, expected ${k}${missing}`);
+    }
+    const f = k - 1;
+    if ((this.rows + 1) * f > this.x.length) this.x = grow(this.x, (this.rows + 1) * f);
+    if (this.rows + 1 > this.ids.length) this.ids = grow(this.ids, this.rows + 1);
+    let at = this.rows * f;
+    for (let j = 0; j < k; j++) {
+      const text = cells[j];
+      if (j === this.labelColumn) {
+        this.ids[this.rows] = this.labelId(text.trim(), line, j);
+        continue;
+      }
+      const v = parseNumber(text);
+      if (v === undefined || !Number.isFinite(Math.fround(v))) throw this.columnError(line, j, cellProblem(text, v));
+      this.x[at++] = v;
+    }
+    this.rows++;
+  }
+
+  private labelId(text: string, line: number, j: number): number {
+    const id = this.labelIds.get(text);
+    if (id !== undefined) return id;
+    if (text === '') throw this.columnError(line, j, 'empty label');
+    if (this.labelTexts.length >= MAX_CLASSES) {
+      throw this.columnError(line, j, `more than ${MAX_CLASSES} different labels: is column ${this.columnLabel(j)} really the label column?`);
+    }
+    this.labelIds.set(text, this.labelTexts.length);
+    this.labelTexts.push(text);
+    return this.labelTexts.length - 1;
+  }
+
+  private columnLabel(j: number): string {
+    const name = this.names?.[j];
+    return name ? JSON.stringify(name) : String(j + 1);
+  }
+
+  private finish(): Dataset {
+    const n = this.rows;
+    const f = this.columns - 1;
+    const texts = this.labelTexts;
+    const values = texts.map(parseNumber);
+    const classOf = new Int32Array(texts.length);
+    let classes: number;
+    let labelNames: string[] | undefined;
+    if (values.every((v) => v !== undefined && Number.isInteger(v) && v >= 0)) {
+      let max = 0;
+      values.forEach((v, i) => { classOf[i] = v!; max = Math.max(max, v!); });
+      if (max >= MAX_CLASSES) {
+        throw new DataError(`${this.o.file}: column ${this.columnLabel(this.labelColumn)}: label ${max} is too large for a class index (0 to ${MAX_CLASSES - 1}): is it really the label column?`, this.o.file, undefined, this.labelColumn + 1, this.names?.[this.labelColumn]);
+      }
+      classes = max + 1;
+    } else {
+      const order = texts.map((_, i) => i);
+      const numeric = values.every((v) => v !== undefined);
+      order.sort((a, b) => (numeric && values[a] !== values[b] ? values[a]! - values[b]! : texts[a] < texts[b] ? -1 : texts[a] > texts[b] ? 1 : 0));
+      order.forEach((id, rank) => { classOf[id] = rank; });
+      labelNames = order.map((id) => texts[id]);
+      classes = texts.length;
+    }
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) y[i] = classOf[this.ids[i]];
+    const x = this.x.length === n * f ? this.x : this.x.slice(0, n * f);
+    const d: Dataset = { x, y, n, shape: [f], features: f, classes };
+    return labelNames ? { ...d, labelNames } : d;
+  }
+}
+
+/** A whole CSV text at once. */
+export function parseCsv(text: string, options: CsvOptions): Dataset {
+  const r = new CsvDatasetReader(options);
+  r.push(text);
+  return r.end();
+}
+
+function cellProblem(text: string, v: number | undefined): string {
+  const t = text.trim();
+  if (t === '') return 'empty cell (features must be numbers)';
+  if (NON_FINITE.test(t)) return `${quote(t)} is not a finite number`;
+  if (v !== undefined) return `${quote(t)} is too large for a 32-bit float`;
+  return `${quote(t)} is not a number`;
+}
+
+function cellCount(n: number): string {
+  return n === 1 ? '1 cell' : `${n} cells`;
+}
+
+function quote(t: string): string {
+  return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
+}
+
+function grow<T extends Float32Array | Int32Array>(a: T, need: number): T {
+  let size = a.length * 2;
+  while (size < need) size *= 2;
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}

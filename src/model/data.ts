@@ -1,0 +1,157 @@
+import { isMap, isScalar } from 'yaml';
+import { DATASETS, NORMALIZE, type BuiltinDataset, type DataSpec } from './spec';
+import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from './reader';
+import { didYouMean } from './diagnostics';
+
+/**
+ * Checks a data path as written in the model file: undefined when it is usable, else why not
+ * ("no such file", "it leaves the workspace", …). Supplied by the host or the CLI, which can see
+ * the disk; without one, paths are not checked.
+ */
+export type PathCheck = (path: string, kind: 'file' | 'directory' | 'any') => string | undefined;
+
+/** Each generated set's settings and defaults; `classes` fixed where the construction fixes it. */
+const BUILTIN: Record<BuiltinDataset, { samples: number; classes?: number; fixedClasses?: number; noise?: number; features?: number; maxSamples?: number }> = {
+  spiral: { samples: 300, classes: 3, noise: 0.2 },
+  circles: { samples: 300, fixedClasses: 2, noise: 0.1 },
+  moons: { samples: 300, fixedClasses: 2, noise: 0.1 },
+  xor: { samples: 300, fixedClasses: 2, noise: 0.05 },
+  blobs: { samples: 300, classes: 3, noise: 0.5 },
+  gaussian: { samples: 1000, classes: 10, features: 500 },
+  mnist: { samples: 10_000, fixedClasses: 10, maxSamples: 10_000 },
+};
+
+/** The input shape of one sample, where it is known before the data is read. */
+export function inputShape(d: DataSpec): number[] | undefined {
+  switch (d.dataset) {
+    case 'mnist': return [1, 28, 28];
+    case 'cifar10': return [3, 32, 32];
+    case 'csv': case 'idx': return undefined;
+    default: return [d.features];
+  }
+}
+
+const FILE_KINDS = ['csv', 'idx', 'cifar10'] as const;
+const COMMON = ['validation', 'seed'];
+
+/** The `data:` section: a generated set (`dataset: spiral`) or files (`csv:`, `idx:`, `cifar10:`). */
+export function readData(r: Reporter, top: MapReader, checkPath?: PathCheck): DataSpec | undefined {
+  if (!top.has('data')) {
+    r.error(r.whole, `The model needs a 'data:' section, e.g. 'data: { dataset: spiral }' or 'data: { csv: data/iris.csv, label: species }'.`);
+    return undefined;
+  }
+  const node = top.node('data');
+  if (!isMap(node)) {
+    r.error(top.valueRange('data'), `'data' must be a mapping such as '{ dataset: spiral, samples: 300 }', not ${describe(node)}.`);
+    return undefined;
+  }
+  const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
+  const sources = keys.filter((k) => k === 'dataset' || (FILE_KINDS as readonly string[]).includes(k));
+  if (sources.length === 0) {
+    const near = keys.map((k) => didYouMean(k, ['dataset', ...FILE_KINDS])).find((s) => s) ?? '';
+    r.error(top.keyRange('data'), `'data' needs a source: 'dataset:' (${DATASETS.join(', ')}), 'csv:', 'idx:' or 'cifar10:'.${near}`);
+    return undefined;
+  }
+  if (sources.length > 1) {
+    r.error(top.keyRange('data'), `'data' has two sources, '${sources[0]}' and '${sources[1]}'; keep one.`);
+    return undefined;
+  }
+  const source = sources[0];
+  if (source === 'dataset') return readBuiltin(r, top, node);
+  if (source === 'csv') return readCsv(r, node, checkPath);
+  if (source === 'idx') return readIdx(r, node, checkPath);
+  return readCifar(r, node, checkPath);
+}
+
+function common(d: MapReader, samples: number): { validation: number; seed?: number } {
+  const validation = d.number('validation', 0.2, { min: 0, below: 1 });
+  const out: { validation: number; seed?: number } = { validation };
+  if (d.has('seed')) out.seed = d.number('seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 });
+  if (samples > 0 && validation > 0 && Math.round(samples * validation) >= samples) {
+    d.reporter.error(d.valueRange('validation'), `'validation: ${validation}' leaves no samples to train on.`);
+  }
+  return out;
+}
+
+function readBuiltin(r: Reporter, top: MapReader, node: import('yaml').YAMLMap): DataSpec | undefined {
+  const pair = node.items.find((p) => isScalar(p.key) && p.key.value === 'dataset')!;
+  const dataset = readChoice(r, pair.value, rangeOf(pair.value, top.valueRange('data')), 'dataset', DATASETS, []);
+  if (!dataset) return undefined;
+  const b = BUILTIN[dataset];
+  const keys = ['dataset', 'samples', ...COMMON];
+  if (b.classes !== undefined) keys.push('classes');
+  if (b.noise !== undefined) keys.push('noise');
+  if (b.features !== undefined) keys.push('features');
+  const explain: Record<string, string> = {};
+  if (b.fixedClasses !== undefined) explain.classes = `'${dataset}' always has ${b.fixedClasses} classes; remove 'classes'.`;
+  if (b.noise === undefined) explain.noise = `'noise' applies to the generated 2-D sets, not to '${dataset}'.`;
+  if (b.features === undefined) explain.features = `'features' applies to 'gaussian'; '${dataset}' has ${dataset === 'mnist' ? '28×28 pixels' : '2 features (x, y)'}.`;
+  const d = new MapReader(r, node, `'data' (${dataset})`, keys, [], explain);
+  const classes = b.fixedClasses ?? d.number('classes', b.classes!, { integer: true, min: 2, max: 1000 });
+  const samples = d.number('samples', b.samples, { integer: true, min: 1, max: b.maxSamples ?? 1_000_000 });
+  const features = dataset === 'mnist' ? 784 : dataset === 'gaussian' ? d.number('features', b.features!, { integer: true, min: 1, max: 100_000 }) : 2;
+  const noise = b.noise !== undefined ? d.number('noise', b.noise, { min: 0, max: 10 }) : 0;
+  if (dataset !== 'gaussian' && dataset !== 'mnist' && samples < classes * 2) {
+    r.error(d.valueRange('samples'), `'samples' must give each of the ${classes} classes at least 2 points; use at least ${classes * 2}.`);
+  }
+  const c = common(d, samples);
+  // The init experiment's gaussian data is about activations; hold nothing out unless asked.
+  if (dataset === 'gaussian' && !d.has('validation')) c.validation = 0;
+  return { dataset, samples, classes, noise, features, ...c };
+}
+
+/** A path value: a non-empty string, checked against the disk when a checker is given. */
+function readPath(r: Reporter, value: unknown, range: Range, what: string, kind: 'file' | 'directory' | 'any', checkPath?: PathCheck): string | undefined {
+  const v = isScalar(value) ? value.value : undefined;
+  if (typeof v !== 'string' || v.trim() === '') {
+    r.error(range, `'${what}' must be a path relative to the model file, not ${describe(value)}.`);
+    return undefined;
+  }
+  const problem = checkPath?.(v, kind);
+  if (problem) {
+    r.error(range, problem);
+    return undefined;
+  }
+  return v;
+}
+
+function readCsv(r: Reporter, node: import('yaml').YAMLMap, checkPath?: PathCheck): DataSpec | undefined {
+  const d = new MapReader(r, node, "'data' (csv)", ['csv', 'label', 'normalize', 'samples', ...COMMON]);
+  const path = readPath(r, d.node('csv'), d.valueRange('csv'), 'csv', 'file', checkPath);
+  let label: string | number = -1;
+  if (d.has('label')) {
+    const v = isScalar(d.node('label')) ? (d.node('label') as import('yaml').Scalar).value : undefined;
+    if (typeof v === 'string' && v.trim() !== '') label = v;
+    else if (typeof v === 'number' && Number.isInteger(v)) label = v;
+    else r.error(d.valueRange('label'), `'label' is the label column: its header name, or its 0-based index (−1 for the last column).`);
+  }
+  const normalize = d.choice('normalize', NORMALIZE, [], 'standard') ?? 'standard';
+  const samples = d.number('samples', 0, { integer: true, min: 0, max: 100_000_000 });
+  const c = common(d, 0);
+  return path === undefined ? undefined : { dataset: 'csv', samples, classes: 0, noise: 0, features: 0, csv: { path, label, normalize }, ...c };
+}
+
+function readIdx(r: Reporter, node: import('yaml').YAMLMap, checkPath?: PathCheck): DataSpec | undefined {
+  const d = new MapReader(r, node, "'data' (idx)", ['idx', 'samples', ...COMMON]);
+  const idx = d.node('idx');
+  if (!isMap(idx)) {
+    r.error(d.valueRange('idx'), `'idx' takes the two files, e.g. '{ images: train-images-idx3-ubyte.gz, labels: train-labels-idx1-ubyte.gz }'.`);
+    return undefined;
+  }
+  const f = new MapReader(r, idx, "'idx'", ['images', 'labels']);
+  for (const k of ['images', 'labels']) if (!f.has(k)) r.error(d.valueRange('idx'), `'idx' needs '${k}:'.`);
+  const images = f.has('images') ? readPath(r, f.node('images'), f.valueRange('images'), 'images', 'file', checkPath) : undefined;
+  const labels = f.has('labels') ? readPath(r, f.node('labels'), f.valueRange('labels'), 'labels', 'file', checkPath) : undefined;
+  const samples = d.number('samples', 0, { integer: true, min: 0, max: 100_000_000 });
+  const c = common(d, 0);
+  return images && labels ? { dataset: 'idx', samples, classes: 0, noise: 0, features: 0, idx: { images, labels }, ...c } : undefined;
+}
+
+function readCifar(r: Reporter, node: import('yaml').YAMLMap, checkPath?: PathCheck): DataSpec | undefined {
+  const d = new MapReader(r, node, "'data' (cifar10)", ['cifar10', 'samples', ...COMMON]);
+  // The folder of batches, or a single batch file.
+  const path = readPath(r, d.node('cifar10'), d.valueRange('cifar10'), 'cifar10', 'any', checkPath);
+  const samples = d.number('samples', 0, { integer: true, min: 0, max: 60_000 });
+  const c = common(d, 0);
+  return path === undefined ? undefined : { dataset: 'cifar10', samples, classes: 10, noise: 0, features: 3072, cifar10: { path }, ...c };
+}
