@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { CsvTokenizer } from '../engine/data/csv';
 import type { Range } from '../model/reader';
 import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, OPTIMIZER_DEFAULTS, type ActivationName, type LayerKind, type LossName, type OptimizerName } from '../model/spec';
-import { bytes, compact, grouped, readPartialModel, shapeText, type LayerSummary, type ModelSummary, type PartialModel } from '../model/summary';
+import { bytes, compact, grouped, readPartialModel, shapeText, summarizeLayers, type LayerSummary, type ModelSummary, type PartialModel } from '../model/summary';
 import { INIT_NOTES, OPTIMIZER_NOTES } from './commands';
 import { isModelDocument, MODEL_SELECTOR } from './models';
 
@@ -198,19 +201,52 @@ function escape(s: string): string {
  */
 export class ModelHoverProvider implements vscode.HoverProvider {
   private cache: { uri: string; version: number; model: PartialModel } | undefined;
+  private readonly csvColumns = new Map<string, { mtime: number; columns: number | undefined }>();
 
-  private model(doc: vscode.TextDocument): PartialModel {
+  private async model(doc: vscode.TextDocument): Promise<PartialModel> {
     const uri = doc.uri.toString();
     if (this.cache?.uri === uri && this.cache.version === doc.version) return this.cache.model;
-    const model = readPartialModel(doc.getText());
+    let model = readPartialModel(doc.getText());
+    // A CSV's columns are known from its first row: every column but the label is a feature.
+    const csv = model.summary.data.csv;
+    if (csv && doc.uri.scheme === 'file') {
+      const columns = await this.columnsOf(path.resolve(path.dirname(doc.uri.fsPath), csv.path));
+      if (columns !== undefined && columns > 1) {
+        const data = { ...model.summary.data, input: [columns - 1] };
+        model = { ...model, summary: summarizeLayers(data, model.layers) };
+      }
+    }
     this.cache = { uri, version: doc.version, model };
     return model;
   }
 
-  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  /** Cells in the first row of a CSV file (its first 64 KiB read), or undefined if it cannot be read. */
+  private async columnsOf(file: string): Promise<number | undefined> {
+    let handle: fs.promises.FileHandle | undefined;
+    try {
+      const { mtimeMs } = await fs.promises.stat(file);
+      const hit = this.csvColumns.get(file);
+      if (hit?.mtime === mtimeMs) return hit.columns;
+      handle = await fs.promises.open(file, 'r');
+      const buf = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      let first: number | undefined;
+      const tokenizer = new CsvTokenizer(file, (cells) => { first ??= cells.length; });
+      tokenizer.push(buf.subarray(0, bytesRead).toString('utf8'));
+      if (first === undefined) tokenizer.end?.();
+      this.csvColumns.set(file, { mtime: mtimeMs, columns: first });
+      return first;
+    } catch {
+      return undefined;
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!isModelDocument(doc)) return undefined;
     const offset = doc.offsetAt(position);
-    const model = this.model(doc);
+    const model = await this.model(doc);
     const parts: vscode.MarkdownString[] = [];
     let range: vscode.Range | undefined;
 

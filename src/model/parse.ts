@@ -7,6 +7,8 @@ import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from '
 import { readInit, readLayer } from './layers';
 import { inputShape, readData, type PathCheck } from './data';
 import { formatShape, inferShapes } from './shapes';
+import { bytes, dataShape, summarizeLayers } from './summary';
+import { MEMORY_LIMIT_BYTES, estimateMemory } from './memory';
 import type { ModelDiagnostic } from './diagnostics';
 
 /** Format v1 names that later versions of TrainLens train; named here so users get a clear message. */
@@ -63,7 +65,7 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
   if (top.has('optimizer')) ranges.optimizer = top.keyRange('optimizer');
   const train = readTrain(r, top);
 
-  if (data && layers) checkShapes(r, data, layers, loss, ranges.layers, top);
+  if (data && layers && train) checkShapes(r, data, layers, loss, train, ranges.layers, top);
   const spec: ModelSpec | undefined = r.hasErrors || !data || !layers || !init || !optimizer || !train
     ? undefined
     : { data, layers, loss, init, optimizer, train };
@@ -190,7 +192,7 @@ function readTrain(r: Reporter, top: MapReader): TrainSpec | undefined {
 
 /** Shapes through the layers; the last layer must give one score per class. */
 function checkShapes(
-  r: Reporter, data: DataSpec, layers: LayerSpec[], loss: ModelSpec['loss'], layerRanges: Range[], top: MapReader,
+  r: Reporter, data: DataSpec, layers: LayerSpec[], loss: ModelSpec['loss'], train: TrainSpec, layerRanges: Range[], top: MapReader,
 ): void {
   if (loss === 'mse') {
     r.error(top.valueRange('loss'), `'mse' compares outputs with target values, but dataset '${data.dataset}' has class labels; use 'softmax' or 'svm'.`);
@@ -210,6 +212,11 @@ function checkShapes(
   while (last > 0 && ['activation', 'dropout', 'batchnorm', 'flatten'].includes(layers[last].kind)) last--;
   if (outputs !== data.classes) {
     r.error(layerRanges[last], `The model ends with ${formatShape(out)} = ${outputs} outputs, but ${loss} needs one score per class: the data has ${data.classes} classes. End with 'dense: ${data.classes}'.`);
+    return;
+  }
+  const memory = estimateMemory({ data, layers, loss, train } as ModelSpec, summarizeLayers(dataShape(data), layers));
+  if (memory && memory.total > MEMORY_LIMIT_BYTES) {
+    r.error(top.keyRange('layers'), `This model needs about ${bytes(memory.total)} to train (parameters with gradients and optimizer state ${bytes(memory.parameters)}, activations at batch ${train.batch} ${bytes(memory.activations)}, data ${bytes(memory.data)}); TrainLens trains models up to ${bytes(MEMORY_LIMIT_BYTES)}. Use a smaller batch, fewer units or fewer samples.`);
     return;
   }
   const squashed = layers.slice(last).some((l) => ('activation' in l && l.activation.type !== 'linear'));

@@ -23,6 +23,8 @@ export interface DataShape {
   input: Shape | undefined;
   /** Classes, when known before loading. */
   classes: number | undefined;
+  /** csv: the file as written in the model file, and the label column. */
+  csv?: { path: string; label: string | number };
 }
 
 export interface LayerSummary {
@@ -162,6 +164,8 @@ export function summarize(spec: ModelSpec): ModelSummary {
 
 export interface PartialModel {
   summary: ModelSummary;
+  /** Each layer as read (undefined: it has errors), to summarize again once the input is known. */
+  layers: (LayerSpec | undefined)[];
   /** Offsets of each `layers:` item, in order (also for items that cannot be read). */
   layerRanges: Range[];
   /** The `layers:` key. */
@@ -174,7 +178,7 @@ export interface PartialModel {
  */
 export function readPartialModel(text: string): PartialModel {
   const whole: Range = [0, text.length];
-  const empty: PartialModel = { summary: summarizeLayers({ dataset: 'unknown', input: undefined, classes: undefined }, []), layerRanges: [] };
+  const empty: PartialModel = { summary: summarizeLayers({ dataset: 'unknown', input: undefined, classes: undefined }, []), layers: [], layerRanges: [] };
   let root: unknown;
   try {
     root = parseDocument(text, { prettyErrors: false }).contents;
@@ -203,6 +207,7 @@ export function readPartialModel(text: string): PartialModel {
   }
   return {
     summary: summarizeLayers(data, layers),
+    layers,
     layerRanges,
     layersKey: layersPair ? rangeOf(layersPair.key, whole) : undefined,
   };
@@ -224,7 +229,11 @@ function readDataShape(map: YAMLMap): DataShape {
   const features = dataset === 'gaussian' ? num('features', 500) : 0;
   const fixed = FIXED_CLASSES[dataset];
   const classes = fixed ?? (PLANE.includes(dataset) ? num('classes', 3) : dataset === 'gaussian' ? num('classes', 10) : undefined);
-  return { dataset, input: inputShapeOf({ dataset: dataset as DatasetName, features }), classes };
+  const out: DataShape = { dataset, input: inputShapeOf({ dataset: dataset as DatasetName, features }), classes };
+  const csv = get('csv');
+  const label = get('label');
+  if (dataset === 'csv' && typeof csv === 'string') out.csv = { path: csv, label: typeof label === 'string' || typeof label === 'number' ? label : -1 };
+  return out;
 }
 
 // ─── words ────────────────────────────────────────────────────────────────────

@@ -75,3 +75,12 @@ test('a model file in JSON reads like its YAML twin', () => {
   assert.equal(broken.text, '"activaton"');
   assert.match(broken.message, /Did you mean 'activation'/);
 });
+
+test('a model too large to train here is refused from an estimate, before anything is allocated', () => {
+  const huge = 'data: { dataset: gaussian, samples: 1000, features: 4000 }\nlayers:\n  - dense: 20000\n    activation: relu\n  - dense: 20000\n  - dense: 10\ntrain: { batch: 64 }\n';
+  const p = problem(huge);
+  assert.equal(p.text, 'layers');
+  // 4000·20000 + 20000·20000 + 20000·10 weights: 480 M parameters × 16 bytes.
+  assert.equal(p.message, 'This model needs about 7.22 GiB to train (parameters with gradients and optimizer state 7.16 GiB, activations at batch 64 39.1 MiB, data 30.5 MiB); TrainLens trains models up to 2 GiB. Use a smaller batch, fewer units or fewer samples.');
+  assert.deepEqual(parseModel('data: { dataset: gaussian }\nlayers:\n  - dense: 500\n    activation: tanh\n  - dense: 10\n').diagnostics, []);
+});
