@@ -7,6 +7,10 @@ import { ModelCodeLens } from './editor/codelens';
 import { TrainingStatusBar } from './editor/statusbar';
 import { LayerHealthDecorations } from './editor/decorations';
 import { registerCommands } from './editor/commands';
+import { registerHover } from './editor/hover';
+import { registerCompletion } from './editor/completion';
+import { registerQuickFixes } from './editor/quickfix';
+import { registerTemplates } from './editor/templates';
 import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
 
 /** What activate() returns: the live objects, for the integration tests. */
@@ -52,6 +56,10 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     { dispose: () => runEvents.dispose() },
     { dispose: () => runs.stopAll() },
     ...registerCommands({ models, runs, charts }),
+    registerHover(),
+    registerCompletion(),
+    registerQuickFixes(),
+    ...registerTemplates(context.extensionUri),
   );
   updateContext();
   const autoTrainFile = process.env.TRAINLENS_AUTOTRAIN;

@@ -233,7 +233,7 @@ export class ModelHoverProvider implements vscode.HoverProvider {
       let first: number | undefined;
       const tokenizer = new CsvTokenizer(file, (cells) => { first ??= cells.length; });
       tokenizer.push(buf.subarray(0, bytesRead).toString('utf8'));
-      if (first === undefined) tokenizer.end?.();
+      if (first === undefined && bytesRead < buf.length) tokenizer.end();
       this.csvColumns.set(file, { mtime: mtimeMs, columns: first });
       return first;
     } catch {
@@ -268,7 +268,8 @@ export class ModelHoverProvider implements vscode.HoverProvider {
       }
     }
     // A layer: its shapes, parameters and FLOPs.
-    const index = model.layerRanges.findIndex(([s, e]) => offset >= s && offset <= e);
+    const lineOf = (o: number): number => doc.positionAt(o).line;
+    const index = model.layerRanges.findIndex(([s, e]) => position.line >= lineOf(s) && position.line <= lineOf(Math.max(s, e - 1)));
     const layer = index >= 0 ? model.summary.layers[index] : undefined;
     if (layer) parts.push(layerHover(layer));
     return parts.length > 0 ? new vscode.Hover(parts, range) : undefined;

@@ -223,12 +223,15 @@ function convFix(doc: Doc, p: Problem): Fix[] {
   const out = (s: number, q: number): string => `${(h + 2 * q - k) / s + 1}×${(w + 2 * q - k) / s + 1}`;
   const fixes: Fix[] = [];
   const pads = Array.from({ length: k + stride + 1 }, (_, q) => q).filter((q) => q !== pad && fits(stride, q));
-  // The pad nearest the one written (ties: the larger, which keeps more of the border).
-  const best = pads.sort((a, b) => Math.abs(a - pad) - Math.abs(b - pad) || b - a)[0];
-  if (best !== undefined) {
-    const e = setKey(doc, conv, 'pad', String(best));
-    if (e) fixes.push({ title: `Set pad to ${best} (output ${out(stride, best)})`, edits: [e], preferred: true });
+  // With stride 1, the pad that keeps the size ((size − 1)/2) first; then the pad nearest the one written.
+  const same = stride === 1 && pads.includes((k - 1) / 2) ? [(k - 1) / 2] : [];
+  const nearest = pads.sort((a, b) => Math.abs(a - pad) - Math.abs(b - pad) || b - a).slice(0, 1);
+  for (const q of [...new Set([...same, ...nearest])]) {
+    const e = setKey(doc, conv, 'pad', String(q));
+    const keeps = same.includes(q) ? ', keeps the size' : '';
+    if (e) fixes.push({ title: `Set pad to ${q} (output ${out(stride, q)}${keeps})`, edits: [e], preferred: fixes.length === 0 });
   }
+  const best = fixes.length > 0 ? 0 : undefined;
   if (stride !== 1) {
     const q = fits(1, pad) ? pad : Array.from({ length: k + 1 }, (_, i) => i).find((i) => fits(1, i));
     const edits = [setKey(doc, conv, 'stride', '1'), ...(q !== undefined && q !== pad ? [setKey(doc, conv, 'pad', String(q))] : [])];

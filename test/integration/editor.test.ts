@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { TrainLensApi } from '../../src/extension';
 import { OPTIMIZERS } from '../../src/model/spec';
 import { suggestions, yamlContext } from '../../src/editor/completion';
+import { ModelQuickFixProvider } from '../../src/editor/quickfix';
 import { activateExtension, readWorkspaceFile, until, workspaceFile, writeModel } from './util';
 
 const SPIRAL = `# a spiral
@@ -146,6 +147,13 @@ describe('Editor: hover, completion, quick fixes, templates', () => {
 
   it('quick fix: a misspelt key becomes the suggested one and the problem goes', async () => {
     const doc = await writeModel('fix-key.nn.yaml', SPIRAL.replace('optimizer:', 'optimizr:'));
+    const d = await until('the diagnostic', () => problems(doc)[0]);
+    const [action] = new ModelQuickFixProvider().provideCodeActions(doc, d.range, { diagnostics: [d], only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke });
+    assert.equal(action.diagnostics?.[0], d, 'the fix names the diagnostic it fixes');
+    assert.ok(action.isPreferred, 'the one fix is preferred (Ctrl+. Enter, or "Auto Fix")');
+    const edits = action.edit!.get(doc.uri);
+    assert.equal(edits.length, 1);
+    assert.equal(doc.getText(edits[0].range), 'optimizr', 'the edit spans the misspelt word only');
     await applyFix(doc, /Unknown key 'optimizr'/, /Change 'optimizr' to 'optimizer'/);
     assert.match(doc.getText(), /^optimizer: \{ type: adam, lr: 0\.01 \}$/m);
     await until('no problems', () => problems(doc).length === 0);
@@ -195,6 +203,8 @@ loss: mse
     const csvDoc = await vscode.workspace.openTextDocument(csv);
     api.models.forget(csvDoc);
     assert.deepEqual(api.models.get(csvDoc).diagnostics, [], 'the data path resolves beside the model');
+    await vscode.window.showTextDocument(csvDoc);
+    assert.match(await hoverText(csvDoc, at(csvDoc, 'dense: 16')), /4 → 16, 80 parameters/, 'the input width comes from the CSV header');
   });
 
   it('every template parses with no problems in the editor', async () => {
