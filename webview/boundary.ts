@@ -103,18 +103,18 @@ export class BoundaryView {
     ctx.textBaseline = 'middle';
     ctx.fillText('x₂', LEFT - 6, TOP + side / 2);
 
-    this.legend(ctx, t, colors, LEFT, TOP + side + BOTTOM + LEGEND / 2, side, grid);
+    this.legend(ctx, t, colors, LEFT, TOP + side + BOTTOM + LEGEND / 2, side, grid, frame.labelNames);
     this.canvas.dataset.points = String(n);
     this.canvas.dataset.step = grid ? String(grid.step) : '';
   }
 
-  private legend(ctx: CanvasRenderingContext2D, t: ChartTheme, colors: string[], x0: number, y: number, w: number, grid: BoundaryGrid | null): void {
+  private legend(ctx: CanvasRenderingContext2D, t: ChartTheme, colors: string[], x0: number, y: number, w: number, grid: BoundaryGrid | null, names?: readonly string[]): void {
     ctx.font = `${t.fontSize - 1}px ${t.font}`;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'left';
     let x = x0;
     colors.forEach((c, i) => {
-      const label = `class ${i}`;
+      const label = names?.[i] ?? `class ${i}`;
       const lw = ctx.measureText(label).width;
       if (x + lw + 18 > x0 + w - 150) return;
       ctx.beginPath();

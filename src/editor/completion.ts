@@ -23,8 +23,6 @@ export interface YamlContext {
   end: number;
   /** Keys already in the same mapping, with their scalar values. */
   siblings: Map<string, string | undefined>;
-  /** The line is a block list item (`- `) and the key is its first. */
-  itemStart: boolean;
   /** The cursor is inside a flow collection (`{ … }` or `[ … ]`). */
   flow: boolean;
 }
@@ -217,14 +215,14 @@ export function yamlContext(text: string, offset: number): YamlContext | undefin
     const inner = stack[stack.length - 1];
     const segment = before.slice(Math.max(inner.at, before.lastIndexOf(',')) + 1);
     if (inner.ch === '[') {
-      return { ...base, path: path.slice(0, -1), slot: 'value', key: path[path.length - 1], siblings: new Map(), itemStart: false, flow: true };
+      return { ...base, path: path.slice(0, -1), slot: 'value', key: path[path.length - 1], siblings: new Map(), flow: true };
     }
     const siblings = flowSiblings(raw, inner.at);
     const kv = new RegExp(`^\\s*(${KEY})\\s*:\\s+(\\S*)$`).exec(segment);
-    if (kv) return { ...base, path, slot: 'value', key: unquote(kv[1]), siblings, itemStart: false, flow: true };
+    if (kv) return { ...base, path, slot: 'value', key: unquote(kv[1]), siblings, flow: true };
     if (/^\s*[\w.-]*$/.test(segment)) {
       siblings.delete(prefix + wordAfter);
-      return { ...base, path, slot: 'key', siblings, itemStart: false, flow: true };
+      return { ...base, path, slot: 'key', siblings, flow: true };
     }
     return undefined;
   }
@@ -235,12 +233,12 @@ export function yamlContext(text: string, offset: number): YamlContext | undefin
   const kv = new RegExp(`^(${KEY})\\s*:\\s+(\\S*)$`).exec(rest);
   if (kv) {
     const siblings = blockSiblings(lines, lineIndex, current.keyCol);
-    return { ...base, path, slot: 'value', key: unquote(kv[1]), siblings, itemStart: isItem, flow: false };
+    return { ...base, path, slot: 'value', key: unquote(kv[1]), siblings, flow: false };
   }
   if (/^[\w.-]*$/.test(rest)) {
     const siblings = blockSiblings(lines, lineIndex, current.keyCol);
     siblings.delete(prefix + wordAfter);
-    return { ...base, path, slot: 'key', siblings, itemStart: isItem, flow: false };
+    return { ...base, path, slot: 'key', siblings, flow: false };
   }
   return undefined;
 }
@@ -266,7 +264,7 @@ const LAYER_SNIPPETS: [string, string][] = [
   ['dropout', 'dropout: ${1:0.5}'],
   ['batchnorm', 'batchnorm'],
   ['maxout', 'maxout: { units: ${1:100}, pieces: ${2:2} }'],
-  ['activation', `activation: \${1|${ACTIVATIONS.join(',')}|}`],
+  ['activation', `activation: \${1|${['relu', ...ACTIVATIONS.filter((a) => a !== 'relu')].join(',')}|}`],
 ];
 
 /** Keys of each section, with the value a new key starts with (a snippet; 'list' opens the values). */
@@ -386,9 +384,9 @@ export class ModelCompletionProvider implements vscode.CompletionItemProvider {
     const ctx = yamlContext(doc.getText(), doc.offsetAt(position));
     if (!ctx) return undefined;
     if (context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter && ctx.prefix === '') {
-      // A space opens the list only after `key: ` and after `- `.
+      // A space opens the list only after `key: `, after `- `, and after `{ ` or `, ` in a flow mapping.
       const before = doc.lineAt(position.line).text.slice(0, position.character);
-      if (!(ctx.slot === 'value' && /:\s$/.test(before)) && !/-\s$/.test(before)) return undefined;
+      if (!(ctx.slot === 'value' && /:\s$/.test(before)) && !/-\s$/.test(before) && !(ctx.flow && /[{,]\s$/.test(before))) return undefined;
     }
     const range = new vscode.Range(doc.positionAt(ctx.start), doc.positionAt(ctx.end));
     return suggestions(ctx).map((s, i) => {

@@ -231,12 +231,12 @@ function convFix(doc: Doc, p: Problem): Fix[] {
     const keeps = same.includes(q) ? ', keeps the size' : '';
     if (e) fixes.push({ title: `Set pad to ${q} (output ${out(stride, q)}${keeps})`, edits: [e], preferred: fixes.length === 0 });
   }
-  const best = fixes.length > 0 ? 0 : undefined;
+  const padFixed = fixes.length > 0;
   if (stride !== 1) {
     const q = fits(1, pad) ? pad : Array.from({ length: k + 1 }, (_, i) => i).find((i) => fits(1, i));
     const edits = [setKey(doc, conv, 'stride', '1'), ...(q !== undefined && q !== pad ? [setKey(doc, conv, 'pad', String(q))] : [])];
     if (q !== undefined && edits.every((e) => e)) {
-      fixes.push({ title: `Set stride to 1${q !== pad ? ` and pad to ${q}` : ''} (output ${out(1, q)})`, edits: edits as TextEdit[], preferred: best === undefined });
+      fixes.push({ title: `Set stride to 1${q !== pad ? ` and pad to ${q}` : ''} (output ${out(1, q)})`, edits: edits as TextEdit[], preferred: !padFixed });
     }
   }
   return fixes;

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import {
-  LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS,
+  ACTIVATIONS, COMPARE_DIMENSIONS, INIT_SCHEMES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, type CompareSpec,
   type DataSpec, type LayerSpec, type ModelSpec, type OptimizerName, type OptimizerSpec, type ScheduleSpec, type TrainSpec,
 } from './spec';
 import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from './reader';
@@ -12,9 +12,6 @@ import { MEMORY_LIMIT_BYTES, estimateMemory } from './memory';
 import type { ModelDiagnostic } from './diagnostics';
 
 /** Format v1 names that later versions of TrainLens train; named here so users get a clear message. */
-const FUTURE = {
-  topKeys: ['compare'],
-};
 
 export interface ModelSource {
   /** The spec, when the file has no errors. */
@@ -24,7 +21,7 @@ export interface ModelSource {
   ranges: { layers: Range[]; optimizer?: Range; init?: Range; firstKey: Range };
 }
 
-const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train'];
+const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compare'];
 
 /** Parses and validates a model file. Never throws: every problem becomes a diagnostic. */
 /** Options of parseModel: a checker of data paths (the host and the CLI give one). */
@@ -53,7 +50,7 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
     r.error(rangeOf(root, r.whole), `A model file is a mapping with keys ${TOP_KEYS.join(', ')}; this file holds ${describe(root)}.`);
     return { spec: undefined, diagnostics: r.diagnostics, ranges };
   }
-  const top = new MapReader(r, root, 'the model', TOP_KEYS, FUTURE.topKeys);
+  const top = new MapReader(r, root, 'the model', TOP_KEYS);
   if (root.items.length > 0) ranges.firstKey = rangeOf(root.items[0].key, r.whole);
 
   const data = readData(r, top, options.checkPath);
@@ -66,9 +63,10 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
   const train = readTrain(r, top);
 
   if (data && layers && train) checkShapes(r, data, layers, loss, train, ranges.layers, top);
+  const compare = top.has('compare') ? readCompare(r, top) : undefined;
   const spec: ModelSpec | undefined = r.hasErrors || !data || !layers || !init || !optimizer || !train
     ? undefined
-    : { data, layers, loss, init, optimizer, train };
+    : { data, layers, loss, init, optimizer, train, ...(compare ? { compare } : {}) };
   return { spec, diagnostics: r.diagnostics, ranges };
 }
 
@@ -223,4 +221,42 @@ function checkShapes(
   if (squashed) {
     r.warning(layerRanges[layers.length - 1], `${loss === 'softmax' ? 'Softmax' : 'The SVM loss'} expects raw class scores; an activation after the last layer limits them (cs231n leaves the last layer linear).`);
   }
+}
+
+/** `compare:` — one dimension and its values, e.g. `optimizer: [sgd, momentum, adam]`. */
+function readCompare(r: Reporter, top: MapReader): CompareSpec | undefined {
+  const node = top.node('compare');
+  if (!isMap(node)) {
+    r.error(top.valueRange('compare'), `'compare' names what to sweep, e.g. '{ optimizer: [sgd, momentum, adam] }', not ${describe(node)}.`);
+    return undefined;
+  }
+  const m = new MapReader(r, node, "'compare'", COMPARE_DIMENSIONS);
+  const dims = COMPARE_DIMENSIONS.filter((d) => m.has(d));
+  if (dims.length !== 1) {
+    r.error(top.keyRange('compare'), dims.length === 0
+      ? `'compare' needs one of ${COMPARE_DIMENSIONS.join(', ')} with a list of values.`
+      : `'compare' sweeps one dimension at a time; it has ${dims.join(' and ')}.`);
+    return undefined;
+  }
+  const dim = dims[0];
+  const list = m.node(dim);
+  if (!isSeq(list) || list.items.length < 2) {
+    r.error(m.valueRange(dim), `'${dim}' takes a list of at least two values to compare, e.g. [${dim === 'lr' ? '0.1, 0.01, 0.001' : dim === 'optimizer' ? 'sgd, adam' : dim === 'init' ? 'small, xavier, he' : dim === 'loss' ? 'softmax, svm' : 'relu, tanh'}].`);
+    return undefined;
+  }
+  const values: Array<string | number> = [];
+  for (const item of list.items) {
+    const range = rangeOf(item, m.valueRange(dim));
+    if (dim === 'lr') {
+      const v = isScalar(item) ? item.value : undefined;
+      if (typeof v !== 'number' || !(v > 0) || v > 100) r.error(range, `Each learning rate must be a number above 0, not ${describe(item)}.`);
+      else values.push(v);
+      continue;
+    }
+    const choices: readonly string[] = dim === 'optimizer' ? OPTIMIZERS : dim === 'init' ? INIT_SCHEMES : dim === 'loss' ? LOSSES : ACTIVATIONS;
+    const v = readChoice(r, item, range, dim, choices, []);
+    if (v) values.push(v);
+  }
+  if (values.length !== list.items.length) return undefined;
+  return { [dim]: values } as CompareSpec;
 }

@@ -130,6 +130,15 @@ export interface TrainSpec {
   schedule?: ScheduleSpec;
 }
 
+/** What "Compare…" sweeps: one dimension, each variant from identical initial weights. */
+export type CompareSpec =
+  | { optimizer: OptimizerName[] }
+  | { init: InitScheme[] }
+  | { lr: number[] }
+  | { activation: ActivationName[] }
+  | { loss: LossName[] };
+export const COMPARE_DIMENSIONS = ['optimizer', 'init', 'lr', 'activation', 'loss'] as const;
+
 export interface ModelSpec {
   data: DataSpec;
   layers: LayerSpec[];
@@ -137,4 +146,5 @@ export interface ModelSpec {
   init: InitSpec;
   optimizer: OptimizerSpec;
   train: TrainSpec;
+  compare?: CompareSpec;
 }

@@ -285,7 +285,9 @@ function boundaryFrame(d: Dataset): BoundaryFrame {
     points.push(d.x[2 * i], d.x[2 * i + 1]);
     labels.push(d.y[i]);
   }
-  return { xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half, resolution: BOUNDARY_RESOLUTION, classes: d.classes, points, labels };
+  const frame: BoundaryFrame = { xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half, resolution: BOUNDARY_RESOLUTION, classes: d.classes, points, labels };
+  if (d.labelNames) frame.labelNames = [...d.labelNames];
+  return frame;
 }
 
 /** Cell centres of the grid, row by row from the top left. */

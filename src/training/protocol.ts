@@ -66,6 +66,8 @@ export interface BoundaryFrame {
   /** x0, y0, x1, y1, … of (up to 1,000) training points */
   points: number[];
   labels: number[];
+  /** The classes' names when the data has them (CSV text labels). */
+  labelNames?: string[];
 }
 
 /** The predicted class of each grid cell, row by row from (xMin, yMax) at the top left. */

@@ -85,8 +85,14 @@ test('the last layer must score every class; the error sits on that layer', () =
   assert.match(p.message, /4 outputs.*3 classes.*'dense: 3'/);
 });
 
-test('format-v1 features not in this version say so, instead of "unknown"', () => {
-  assert.match(firstProblem(MINIMAL + 'compare:\n  optimizer: [sgd, adam]\n').message, /not available in this version/);
+test('compare: one dimension and its values, checked like the rest', () => {
+  assert.deepEqual(parseModel(MINIMAL + 'compare:\n  optimizer: [sgd, momentum, adam]\n').spec!.compare, { optimizer: ['sgd', 'momentum', 'adam'] });
+  assert.deepEqual(parseModel(MINIMAL + 'compare: { lr: [0.1, 0.01] }\n').spec!.compare, { lr: [0.1, 0.01] });
+  const typo = firstProblem(MINIMAL + 'compare:\n  init: [small, xaviar]\n');
+  assert.equal(typo.text, 'xaviar');
+  assert.match(typo.message, /Did you mean 'xavier'/);
+  assert.match(firstProblem(MINIMAL + 'compare: { optimizer: [sgd], lr: [0.1, 0.2] }\n').message, /one dimension at a time; it has optimizer and lr/);
+  assert.match(firstProblem(MINIMAL + 'compare: { loss: [softmax] }\n').message, /at least two values/);
   assert.match(firstProblem(MINIMAL + 'optimizer: adamm\n').message, /Unknown optimizer 'adamm'.*Did you mean 'adam'/);
 });
 

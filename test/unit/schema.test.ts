@@ -47,7 +47,7 @@ test('the schema rejects what the parser rejects, on typical mistakes', () => {
     assert.equal(validate(parse(text)), false, `schema accepted: ${text}`);
     assert.equal(parseModel(text).spec, undefined, `parser accepted: ${text}`);
   }
-  const good = 'data: { dataset: moons, noise: 0.2 }\nlayers:\n  - dense: 16\n    activation: { type: leaky_relu, alpha: 0.1 }\n  - dropout: 0.5\n  - batchnorm\n  - dense: 2\nloss: svm\ninit: { type: uniform, std: 0.1 }\noptimizer: { type: rmsprop, decay: 0.9 }\ntrain: { batch: full, schedule: { type: cosine, min: 0.0001 } }\n';
+  const good = 'data: { dataset: moons, noise: 0.2 }\nlayers:\n  - dense: 16\n    activation: { type: leaky_relu, alpha: 0.1 }\n  - dropout: 0.5\n  - batchnorm\n  - dense: 2\nloss: svm\ninit: { type: uniform, std: 0.1 }\noptimizer: { type: rmsprop, decay: 0.9 }\ntrain: { batch: full, schedule: { type: cosine, min: 0.0001 } }\ncompare: { optimizer: [sgd, adam] }\n';
   assert.ok(validate(parse(good)), ajv.errorsText(validate.errors));
   assert.deepEqual(parseModel(good).diagnostics, []);
 });

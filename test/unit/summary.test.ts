@@ -6,6 +6,8 @@ import { Network } from '../../src/engine/network';
 import type { LayerSpec } from '../../src/model/spec';
 import type { Shape } from '../../src/model/shapes';
 import { parseModel } from '../../src/model/parse';
+import { inputShape } from '../../src/model/data';
+import { DATASETS } from '../../src/model/spec';
 import { bytes, compact, grouped, inputShapeOf, readPartialModel, summarize, summarizeLayers } from '../../src/model/summary';
 
 const root = path.resolve(__dirname, '../../..');
@@ -103,6 +105,12 @@ test('input shapes come from the data', () => {
   assert.deepEqual(inputShapeOf({ dataset: 'cifar10', features: 3072 }), [3, 32, 32]);
   assert.equal(inputShapeOf({ dataset: 'csv', features: 0 }), undefined);
   assert.equal(inputShapeOf({ dataset: 'idx', features: 0 }), undefined);
+  // The same shapes the data reader gives the engine.
+  for (const dataset of DATASETS) {
+    const { spec } = parseModel(`data: { dataset: ${dataset} }\nlayers:\n  - dense: ${dataset === 'gaussian' || dataset === 'mnist' ? 10 : dataset === 'spiral' || dataset === 'blobs' ? 3 : 2}\n`);
+    assert.ok(spec, dataset);
+    assert.deepEqual(inputShapeOf(spec.data), inputShape(spec.data), dataset);
+  }
 });
 
 test('unknown input (csv): shapes after a dense layer are known, the first layer says why not', () => {
