@@ -209,8 +209,11 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     let model = readPartialModel(doc.getText());
     // A CSV's columns are known from its first row: every column but the label is a feature.
     const csv = model.summary.data.csv;
-    if (csv && doc.uri.scheme === 'file') {
-      const columns = await this.columnsOf(path.resolve(path.dirname(doc.uri.fsPath), csv.path));
+    const file = csv && doc.uri.scheme === 'file' && !path.isAbsolute(csv.path) ? path.resolve(path.dirname(doc.uri.fsPath), csv.path) : undefined;
+    // Only files the model may read: inside the model's workspace folder (or its own folder outside one).
+    const root = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
+    if (file && !path.relative(root, file).startsWith('..')) {
+      const columns = await this.columnsOf(file);
       if (columns !== undefined && columns > 1) {
         const data = { ...model.summary.data, input: [columns - 1] };
         model = { ...model, summary: summarizeLayers(data, model.layers) };

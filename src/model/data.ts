@@ -22,7 +22,7 @@ const BUILTIN: Record<BuiltinDataset, { samples: number; classes?: number; fixed
 };
 
 /** The input shape of one sample, where it is known before the data is read. */
-export function inputShape(d: DataSpec): number[] | undefined {
+export function inputShape(d: Pick<DataSpec, 'dataset' | 'features'>): number[] | undefined {
   switch (d.dataset) {
     case 'mnist': return [1, 28, 28];
     case 'cifar10': return [3, 32, 32];

@@ -15,6 +15,7 @@ import type { DataSpec, DatasetName, LayerSpec, ModelSpec } from './spec';
 import { formatShape, inferShapes, type Shape } from './shapes';
 import { Reporter, rangeOf, type Range } from './reader';
 import { readLayer } from './layers';
+import { inputShape } from './data';
 
 /** What the summary needs from the data section. */
 export interface DataShape {
@@ -58,17 +59,14 @@ export interface ModelSummary {
   output: Shape | undefined;
 }
 
-const IMAGE_SHAPES: Partial<Record<string, Shape>> = { mnist: [1, 28, 28], cifar10: [3, 32, 32] };
 const FIXED_CLASSES: Partial<Record<string, number>> = { mnist: 10, cifar10: 10, circles: 2, moons: 2, xor: 2 };
 const PLANE = ['spiral', 'circles', 'moons', 'xor', 'blobs'];
 
-/** One sample's shape for a data set: [2] for the 2-D sets, [features] for gaussian, images C×H×W; files: unknown until loaded. */
+/** One sample's shape for a data set (the parser's rule): [2] for the 2-D sets, [features] for gaussian, images C×H×W; files: unknown until loaded. */
 export function inputShapeOf(data: Pick<DataSpec, 'dataset' | 'features'>): Shape | undefined {
-  const image = IMAGE_SHAPES[data.dataset];
-  if (image) return image;
-  if (PLANE.includes(data.dataset)) return [2];
-  if (data.dataset === 'gaussian') return [data.features];
-  return undefined;
+  // A file or an unknown name read from a broken file: nothing to say before loading.
+  if (!PLANE.includes(data.dataset) && !['gaussian', 'mnist', 'cifar10'].includes(data.dataset)) return undefined;
+  return inputShape(data);
 }
 
 const sizeOf = (s: Shape): number => s.reduce((a, b) => a * b, 1);
@@ -226,7 +224,7 @@ function readDataShape(map: YAMLMap): DataShape {
     const v = get(key);
     return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
   };
-  const features = dataset === 'gaussian' ? num('features', 500) : 0;
+  const features = dataset === 'gaussian' ? num('features', 500) : PLANE.includes(dataset) ? 2 : dataset === 'mnist' ? 784 : dataset === 'cifar10' ? 3072 : 0;
   const fixed = FIXED_CLASSES[dataset];
   const classes = fixed ?? (PLANE.includes(dataset) ? num('classes', 3) : dataset === 'gaussian' ? num('classes', 10) : undefined);
   const out: DataShape = { dataset, input: inputShapeOf({ dataset: dataset as DatasetName, features }), classes };
