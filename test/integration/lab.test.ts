@@ -121,9 +121,15 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
     const run = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', doc.uri);
     await until('statistics', () => run.latestStats);
     const line = doc.getText().split('\n').findIndex((l) => l.includes('dense: 50'));
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 4));
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-    assert.match(text, /layers\[0\] dense 50 · relu/);
+    const hoverText = async (): Promise<string> => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 4));
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    };
+    // Polled: once in a while the first hover after the first statistics came back without them.
+    const text = await until('the health hover', async () => {
+      const t = await hoverText();
+      return /layers\[0\] dense 50 · relu/.test(t) ? t : undefined;
+    }, 5000);
     assert.match(text, /μ [-\d.e]+ σ [\d.e-]+ · dead \d+% · ‖∇W‖ [\d.e-]+ · ΔW\/W [\d.e-]+/);
     assert.match(text, /[▁▂▃▄▅▆▇█]{5,}/);
   });
