@@ -1,8 +1,8 @@
 import { isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 
-/** One replacement in a model file's text, by offsets. */
 import type { TextEdit } from '../model/edits';
 
+/** One replacement in a model file's text, by offsets (the model's own edit type). */
 export type { TextEdit };
 
 export type Span = [number, number];
