@@ -6,6 +6,7 @@ import type { BoundaryFrame, BoundaryGrid } from '../src/training/protocol';
 import { short } from './format';
 import type { RunStore } from './store';
 import { mix, paletteColor, parseColor, readTheme, type ChartTheme } from './theme';
+import { CanvasView } from './canvas-view';
 
 const MAX_SIDE = 460;
 const LEFT = 44;
@@ -14,28 +15,18 @@ const TOP = 6;
 const RIGHT = 8;
 const LEGEND = 24;
 
-export class BoundaryView {
-  private drawn = 0;
-  private width = 0;
+export class BoundaryView extends CanvasView {
   private readonly cells = document.createElement('canvas');
 
-  constructor(readonly canvas: HTMLCanvasElement, private readonly store: RunStore) {
-    new ResizeObserver(() => {
-      if ((canvas.parentElement ?? canvas).clientWidth !== this.width) this.draw(true);
-    }).observe(canvas.parentElement ?? canvas);
+  constructor(canvas: HTMLCanvasElement, private readonly store: RunStore) {
+    super(canvas);
   }
 
-  private drawnFor: unknown = null;
-
-  get points(): number {
-    return this.drawn;
+  protected key(): unknown {
+    return this.store.run?.boundary ?? this.store.run;
   }
 
-  /** Redraws for a new grid or run (or with force: a resize, a theme change). */
-  draw(force = false): void {
-    const key = this.store.run?.boundary ?? this.store.run;
-    if (!force && key === this.drawnFor && this.width > 0) return;
-    this.drawnFor = key;
+  protected paint(): void {
     const frame = this.store.run?.info.boundary ?? null;
     this.drawn = 0;
     if (!frame) {

@@ -7,6 +7,7 @@ import type { LayerStats } from '../src/training/protocol';
 import { pct, short, shortLayerName } from './format';
 import type { RunStore } from './store';
 import { paletteColor, readTheme, withAlpha, type ChartTheme } from './theme';
+import { CanvasView } from './canvas-view';
 
 const CELL_MIN_WIDTH = 150;
 const CELL_HEIGHT = 120;
@@ -19,27 +20,17 @@ function ellipsize(ctx: CanvasRenderingContext2D, text: string, width: number): 
   return s + '…';
 }
 
-export class Histograms {
-  private drawn = 0;
-  private width = 0;
+export class Histograms extends CanvasView {
 
-  constructor(readonly canvas: HTMLCanvasElement, private readonly store: RunStore) {
-    new ResizeObserver(() => {
-      if ((canvas.parentElement ?? canvas).clientWidth !== this.width) this.draw(true);
-    }).observe(canvas.parentElement ?? canvas);
+  constructor(canvas: HTMLCanvasElement, private readonly store: RunStore) {
+    super(canvas);
   }
 
-  private drawnFor: unknown = null;
-
-  get points(): number {
-    return this.drawn;
+  protected key(): unknown {
+    return this.store.run?.latestStats ?? this.store.run;
   }
 
-  /** Redraws when the latest statistics changed (or with force: a resize, a theme change). */
-  draw(force = false): void {
-    const latest = this.store.run?.latestStats ?? this.store.run;
-    if (!force && latest === this.drawnFor && this.width > 0) return;
-    this.drawnFor = latest;
+  protected paint(): void {
     const t = readTheme();
     const layers = this.store.run?.latestStats?.layers ?? [];
     const names = this.store.layerNames();

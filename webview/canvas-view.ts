@@ -1,0 +1,32 @@
+/** A hand-drawn canvas that redraws when what it shows changes, or when its box is resized. */
+export abstract class CanvasView {
+  /** Data points drawn last time (the test hook `data-points`). */
+  protected drawn = 0;
+  /** The box width drawn for. */
+  protected width = 0;
+  private drawnFor: unknown = null;
+
+  constructor(readonly canvas: HTMLCanvasElement) {
+    const box = canvas.parentElement ?? canvas;
+    new ResizeObserver(() => {
+      if (box.clientWidth !== this.width) this.draw(true);
+    }).observe(box);
+  }
+
+  get points(): number {
+    return this.drawn;
+  }
+
+  /** What the view shows: it is redrawn only when this changes. */
+  protected abstract key(): unknown;
+
+  protected abstract paint(): void;
+
+  /** Redraws for new data (or with force: a resize, a theme change). */
+  draw(force = false): void {
+    const key = this.key();
+    if (!force && key === this.drawnFor && this.width > 0) return;
+    this.drawnFor = key;
+    this.paint();
+  }
+}
