@@ -39,15 +39,8 @@ export class BoundaryView extends CanvasView {
     const side = Math.max(160, Math.min(MAX_SIDE, box.clientWidth) - LEFT - RIGHT);
     const width = side + LEFT + RIGHT;
     const height = side + TOP + BOTTOM + LEGEND;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
-    const ctx = this.canvas.getContext('2d');
+    const ctx = this.resize(width, height);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
     const grid = this.store.run?.boundary ?? null;
     const colors = Array.from({ length: Math.max(1, frame.classes) }, (_, c) => paletteColor(t, c));
 

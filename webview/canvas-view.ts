@@ -22,6 +22,20 @@ export abstract class CanvasView {
 
   protected abstract paint(): void;
 
+  /** Sizes the canvas to width×height CSS pixels at the screen's pixel ratio; a cleared context. */
+  protected resize(width: number, height: number): CanvasRenderingContext2D | null {
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(width * dpr);
+    this.canvas.height = Math.round(height * dpr);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return null;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    return ctx;
+  }
+
   /** Redraws for new data (or with force: a resize, a theme change). */
   draw(force = false): void {
     const key = this.key();

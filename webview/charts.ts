@@ -111,8 +111,7 @@ export class LineChart {
       interaction: c.tooltip === 'nearest' ? { mode: 'nearest', intersect: false } : { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
         decimation: { enabled: true, algorithm: 'lttb', samples: 600, threshold: 1200 },
-        // On top: on the right, Chart.js cuts long layer names at the panel's widths.
-        legend: legendOptions(theme, 'top') as LegendOptions,
+        legend: legendOptions(theme) as LegendOptions,
         tooltip: {
           ...tooltipColors(theme),
           callbacks: { title: (items) => (items[0] ? `${c.xTitle} ${items[0].parsed.x}` : ''), label: (i) => ` ${i.dataset.label}: ${short(i.parsed.y)}` },

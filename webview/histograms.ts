@@ -41,15 +41,8 @@ export class Histograms extends CanvasView {
     const rows = Math.max(1, Math.ceil(layers.length / cols));
     const cellH = cols <= 2 ? CELL_HEIGHT + 30 : CELL_HEIGHT;
     const height = layers.length ? rows * cellH : 60;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
-    const ctx = this.canvas.getContext('2d');
+    const ctx = this.resize(width, height);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
     this.drawn = 0;
     if (layers.length === 0) {
       ctx.font = `${t.fontSize - 1}px ${t.font}`;

@@ -106,12 +106,13 @@ export function tooltipColors(theme: ChartTheme): Record<string, unknown> {
   };
 }
 
-export function legendOptions(theme: ChartTheme, position: 'top' | 'right'): Record<string, unknown> {
+export function legendOptions(theme: ChartTheme): Record<string, unknown> {
   return {
-    position,
-    align: position === 'right' ? 'start' : 'center',
+    // On top: on the right, Chart.js cuts long layer names at the panel's widths.
+    position: 'top',
+    align: 'center',
     labels: {
-      color: theme.foreground, font: tickFont(theme), boxWidth: 14, boxHeight: 2, padding: position === 'right' ? 6 : 10,
+      color: theme.foreground, font: tickFont(theme), boxWidth: 14, boxHeight: 2, padding: 10,
       generateLabels: uniqueLegendItems,
     },
     onClick: (_e: unknown, item: Parameters<typeof toggleByLabel>[1], legend: { chart: Chart<'line' | 'bar'> }) => toggleByLabel(legend.chart, item),

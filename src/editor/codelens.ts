@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunManager } from '../training/runs';
 import { describeRun } from './format';
+import { describeInit } from '../training/session';
 import type { ModelDocuments } from './models';
 
 /**
@@ -60,7 +61,7 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
 
     const spec = source.spec;
     const optimizerName = spec?.optimizer.type;
-    const initName = spec ? (spec.init.type === 'normal' || spec.init.type === 'uniform' ? `${spec.init.type} ${spec.init.std}` : spec.init.type) : undefined;
+    const initName = spec ? describeInit(spec) : undefined;
     const optimizerRange = source.ranges.optimizer ? at(source.ranges.optimizer[0]) : top;
     const initRange = source.ranges.init ? at(source.ranges.init[0]) : top;
     const running = run?.running ? ' (training goes on from the same weights)' : '';

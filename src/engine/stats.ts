@@ -1,5 +1,5 @@
 import type { Network } from './network';
-import type { FloatArray } from './tensor';
+import { norm, type FloatArray } from './tensor';
 import type { ActivationLayer } from './layers/activation';
 import type { LayerKind } from '../model/spec';
 
@@ -84,12 +84,6 @@ export function summarize(a: FloatArray, len: number, range?: [number, number], 
   return { mean, std, hist: { edges, counts } };
 }
 
-function normOf(a: FloatArray): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-}
-
 function normOfDifference(a: FloatArray, b: FloatArray): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) {
@@ -127,10 +121,10 @@ export class StatsRecorder {
   finish(step: number, n: number, dataLoss: number, updated: boolean): StepStats {
     const net = this.net;
     const params: ParamStats[] = net.params.map((p, i) => {
-      const norm = normOf(this.before[i]);
+      const weightNorm = norm(this.before[i]);
       return {
-        name: p.name, norm, gradNorm: normOf(p.grad),
-        updateRatio: updated && norm > 0 ? normOfDifference(p.value, this.before[i]) / norm : null,
+        name: p.name, norm: weightNorm, gradNorm: norm(p.grad),
+        updateRatio: updated && weightNorm > 0 ? normOfDifference(p.value, this.before[i]) / weightNorm : null,
       };
     });
     const layers = this.groups.map(({ source, first, last }): LayerStats => {

@@ -11,7 +11,7 @@ import { didYouMean } from './diagnostics';
 export type PathCheck = (path: string, kind: 'file' | 'directory' | 'any') => string | undefined;
 
 /** Each generated set's settings and defaults; `classes` fixed where the construction fixes it. */
-const BUILTIN: Record<BuiltinDataset, { samples: number; classes?: number; fixedClasses?: number; noise?: number; features?: number; maxSamples?: number }> = {
+export const BUILTIN_DATA: Record<BuiltinDataset, { samples: number; classes?: number; fixedClasses?: number; noise?: number; features?: number; maxSamples?: number }> = {
   spiral: { samples: 300, classes: 3, noise: 0.2 },
   circles: { samples: 300, fixedClasses: 2, noise: 0.1 },
   moons: { samples: 300, fixedClasses: 2, noise: 0.1 },
@@ -77,7 +77,7 @@ function readBuiltin(r: Reporter, top: MapReader, node: import('yaml').YAMLMap):
   const pair = node.items.find((p) => isScalar(p.key) && p.key.value === 'dataset')!;
   const dataset = readChoice(r, pair.value, rangeOf(pair.value, top.valueRange('data')), 'dataset', DATASETS, []);
   if (!dataset) return undefined;
-  const b = BUILTIN[dataset];
+  const b = BUILTIN_DATA[dataset];
   const keys = ['dataset', 'samples', ...COMMON];
   if (b.classes !== undefined) keys.push('classes');
   if (b.noise !== undefined) keys.push('noise');

@@ -11,11 +11,11 @@
  * Also reads a model file as typed, errors and all, so hovers work while the file is being written.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { DataSpec, DatasetName, LayerSpec, ModelSpec } from './spec';
+import { PLANE_DATASETS, type BuiltinDataset, type DataSpec, type DatasetName, type LayerSpec, type ModelSpec } from './spec';
 import { formatShape, inferShapes, type Shape } from './shapes';
 import { Reporter, rangeOf, type Range } from './reader';
 import { readLayer } from './layers';
-import { inputShape } from './data';
+import { BUILTIN_DATA, inputShape } from './data';
 
 /** What the summary needs from the data section. */
 export interface DataShape {
@@ -59,8 +59,7 @@ export interface ModelSummary {
   output: Shape | undefined;
 }
 
-const FIXED_CLASSES: Partial<Record<string, number>> = { mnist: 10, cifar10: 10, circles: 2, moons: 2, xor: 2 };
-const PLANE = ['spiral', 'circles', 'moons', 'xor', 'blobs'];
+const PLANE: readonly string[] = PLANE_DATASETS;
 
 /** One sample's shape for a data set (the parser's rule): [2] for the 2-D sets, [features] for gaussian, images C×H×W; files: unknown until loaded. */
 export function inputShapeOf(data: Pick<DataSpec, 'dataset' | 'features'>): Shape | undefined {
@@ -225,8 +224,9 @@ function readDataShape(map: YAMLMap): DataShape {
     return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
   };
   const features = dataset === 'gaussian' ? num('features', 500) : PLANE.includes(dataset) ? 2 : dataset === 'mnist' ? 784 : dataset === 'cifar10' ? 3072 : 0;
-  const fixed = FIXED_CLASSES[dataset];
-  const classes = fixed ?? (PLANE.includes(dataset) ? num('classes', 3) : dataset === 'gaussian' ? num('classes', 10) : undefined);
+  // The parser's defaults: fixed classes (circles, mnist…) or a default the file may override.
+  const builtin = (BUILTIN_DATA as Partial<Record<string, (typeof BUILTIN_DATA)[BuiltinDataset]>>)[dataset];
+  const classes = dataset === 'cifar10' ? 10 : builtin ? builtin.fixedClasses ?? num('classes', builtin.classes ?? 0) : undefined;
   const out: DataShape = { dataset, input: inputShapeOf({ dataset: dataset as DatasetName, features }), classes };
   const csv = get('csv');
   const label = get('label');
