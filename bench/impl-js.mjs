@@ -37,6 +37,7 @@ function measure(state, step, warmupMs, ms) {
 function trainlens() {
   const { Trainer } = require('../out/src/engine/trainer.js');
   const { gemmNN } = require('../out/src/engine/gemm.js');
+  const { allocate } = require('../out/src/engine/tensor.js');
   return {
     version: require('../package.json').version,
     train(name) {
@@ -51,9 +52,12 @@ function trainlens() {
       return () => { t.trainStep(false); };
     },
     gemm(n) {
-      const a = randomData('W1').x.subarray(0, n * n); // any normal values
-      const b = Float32Array.from(a).reverse();
-      const c = new Float32Array(n * n);
+      // Buffers from the engine's allocator, as the layers get them (in the kernels' arena).
+      const a = allocate('float32', n * n);
+      a.set(randomData('W1').x.subarray(0, n * n)); // any normal values
+      const b = allocate('float32', n * n);
+      b.set(Float32Array.from(a).reverse());
+      const c = allocate('float32', n * n);
       return () => gemmNN(n, n, n, a, 0, b, 0, c, 0, false);
     },
   };

@@ -31,6 +31,9 @@ const builds = [
   },
 ];
 
+// The WebAssembly kernels, compiled from assembly/kernels.ts and inlined into the engine (skipped when up to date).
+await (await import('./build-wasm.mjs')).buildWasm();
+
 // The bundled MNIST digits, converted once from the mnist package (skipped when up to date).
 (await import('./build-mnist.mjs')).buildMnist();
 

@@ -1,4 +1,5 @@
 import type { FloatArray } from './tensor';
+import { addr, kernelsFor } from './wasm/kernels';
 
 /**
  * General matrix multiply for the engine, in plain single-threaded JavaScript.
@@ -12,7 +13,10 @@ import type { FloatArray } from './tensor';
  * added to C (C += …), otherwise C is overwritten. A, B and C may be float32 or float64; sums are
  * formed in double precision and rounded once when stored. C must not overlap A or B.
  *
- * These signatures are the seam for faster kernels (WebAssembly SIMD): keep callers to them.
+ * When A, B and C are float32 buffers of the WebAssembly arena (src/engine/wasm/kernels.ts), the
+ * product runs in the SIMD kernel of assembly/kernels.ts (float32 sums, packed panels, 4×8 register
+ * tiles); otherwise in the blocked JavaScript below, which is also the reference the kernel is
+ * tested against.
  */
 
 // Cache blocks of gemmNN/gemmTN: a BLOCK_K × BLOCK_N panel of B is 256 KB in float64 (fits L2) and
@@ -29,6 +33,7 @@ export function gemmNN(
   accumulate: boolean,
 ): void {
   checkBounds('gemmNN', m, n, k, a, aOffset, b, bOffset, c, cOffset);
+  if (wasmGemm(m, n, k, a, aOffset, k, 1, b, bOffset, n, 1, c, cOffset, accumulate)) return;
   // A[i, p] is at aOffset + i·k + p.
   blockedAB(m, n, k, a, aOffset, k, 1, b, bOffset, c, cOffset, accumulate);
 }
@@ -40,6 +45,7 @@ export function gemmTN(
   accumulate: boolean,
 ): void {
   checkBounds('gemmTN', m, n, k, a, aOffset, b, bOffset, c, cOffset);
+  if (wasmGemm(m, n, k, a, aOffset, 1, m, b, bOffset, n, 1, c, cOffset, accumulate)) return;
   // Aᵀ[i, p] = A[p, i] is at aOffset + i + p·m.
   blockedAB(m, n, k, a, aOffset, 1, m, b, bOffset, c, cOffset, accumulate);
 }
@@ -51,10 +57,24 @@ export function gemmNT(
   accumulate: boolean,
 ): void {
   checkBounds('gemmNT', m, n, k, a, aOffset, b, bOffset, c, cOffset);
+  if (wasmGemm(m, n, k, a, aOffset, k, 1, b, bOffset, 1, k, c, cOffset, accumulate)) return;
   if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
   for (let p0 = 0; p0 < k; p0 += BLOCK_K_NT) {
     dotBlock(m, n, k, a, aOffset, b, bOffset, c, cOffset, p0, Math.min(k, p0 + BLOCK_K_NT));
   }
+}
+
+/** The SIMD kernel, when every operand lives in the arena; false means "use the JavaScript path". */
+function wasmGemm(
+  m: number, n: number, k: number,
+  a: FloatArray, aOffset: number, aRow: number, aCol: number,
+  b: FloatArray, bOffset: number, bRow: number, bCol: number,
+  c: FloatArray, cOffset: number, accumulate: boolean,
+): boolean {
+  const w = kernelsFor(a, b, c);
+  if (!w) return false;
+  w.gemm(m, n, k, addr(a, aOffset), aRow, aCol, addr(b, bOffset), bRow, bCol, addr(c, cOffset), accumulate ? 1 : 0);
+  return true;
 }
 
 /** Out-of-range reads of a typed array give undefined (NaN in sums), so check the extents once. */

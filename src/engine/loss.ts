@@ -1,5 +1,6 @@
 import type { FloatArray } from './tensor';
 import type { LossName } from '../model/spec';
+import { addr, kernelsFor, type KernelExports } from './wasm/kernels';
 
 /** Class indices (softmax, svm) or target values, (N, C) row-major (mse). */
 export type Targets = Int32Array | Float32Array;
@@ -19,6 +20,12 @@ export type LossFunction = (
   scores: FloatArray, targets: Targets, offset: number, n: number, c: number, dscores: FloatArray | undefined,
 ) => LossResult;
 
+/** The kernels when scores, labels and dscores (if any) all live in the arena. */
+function labelKernels(scores: FloatArray, targets: Targets, dscores: FloatArray | undefined): KernelExports | undefined {
+  if (!(targets instanceof Int32Array)) return undefined;
+  return dscores ? kernelsFor(scores, targets, dscores) : kernelsFor(scores, targets);
+}
+
 function argmax(scores: FloatArray, o: number, c: number): number {
   let best = 0;
   for (let j = 1; j < c; j++) if (scores[o + j] > scores[o + best]) best = j;
@@ -30,6 +37,8 @@ function argmax(scores: FloatArray, o: number, c: number): number {
  * dscores = (softmax − onehot) / N. Subtracts each row's max first, so large scores cannot overflow.
  */
 export const softmaxLoss: LossFunction = (scores, targets, offset, n, c, dscores) => {
+  const k = labelKernels(scores, targets, dscores);
+  if (k) return { loss: k.softmaxLoss(addr(scores), addr(targets, offset), n, c, dscores ? addr(dscores) : 0) / n, correct: k.lastCorrect() };
   let loss = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {
@@ -58,6 +67,8 @@ export const softmaxLoss: LossFunction = (scores, targets, offset, n, c, dscores
  * dscores: +1/N for each j whose margin is positive, −(their count)/N at y.
  */
 export const svmLoss: LossFunction = (scores, targets, offset, n, c, dscores) => {
+  const k = labelKernels(scores, targets, dscores);
+  if (k) return { loss: k.svmLoss(addr(scores), addr(targets, offset), n, c, dscores ? addr(dscores) : 0) / n, correct: k.lastCorrect() };
   let loss = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {

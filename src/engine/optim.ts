@@ -1,18 +1,25 @@
 import { allocate, dtypeOf, type FloatArray, type Param } from './tensor';
 import type { AdamSpec, OptimizerName, OptimizerSpec } from '../model/spec';
+import { addr, kernelsFor } from './wasm/kernels';
 
 /**
  * Update rules as cs231n lecture 7 and its notes write them, in order of increasing state.
- * Each is a free function over one parameter's flat arrays; w and its state are updated in place.
+ * Each is a free function over one parameter's flat arrays; w and its state are updated in place,
+ * by the WebAssembly kernel when all of them live in its arena (float32 arithmetic), else by the
+ * loop here (double-precision arithmetic, rounded when stored).
  */
 
 /** sgd: w −= lr·dw */
 export function sgdUpdate(w: FloatArray, dw: FloatArray, lr: number): void {
+  const k = kernelsFor(w, dw);
+  if (k) return k.sgd(addr(w), addr(dw), w.length, lr);
   for (let i = 0; i < w.length; i++) w[i] -= lr * dw[i];
 }
 
 /** momentum: v = μ·v − lr·dw;  w += v */
 export function momentumUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr: number, mu: number): void {
+  const k = kernelsFor(w, dw, v);
+  if (k) return k.momentum(addr(w), addr(dw), addr(v), w.length, lr, mu, 0);
   for (let i = 0; i < w.length; i++) {
     v[i] = mu * v[i] - lr * dw[i];
     w[i] += v[i];
@@ -24,6 +31,8 @@ export function momentumUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr:
  *   v_prev = v;  v = μ·v − lr·dw;  w += −μ·v_prev + (1 + μ)·v
  */
 export function nesterovUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr: number, mu: number): void {
+  const k = kernelsFor(w, dw, v);
+  if (k) return k.momentum(addr(w), addr(dw), addr(v), w.length, lr, mu, 1);
   for (let i = 0; i < w.length; i++) {
     const vPrev = v[i];
     v[i] = mu * v[i] - lr * dw[i];
@@ -33,6 +42,8 @@ export function nesterovUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr:
 
 /** adagrad: cache += dw²;  w −= lr·dw / (√cache + ε) */
 export function adagradUpdate(w: FloatArray, dw: FloatArray, cache: FloatArray, lr: number, eps: number): void {
+  const k = kernelsFor(w, dw, cache);
+  if (k) return k.scaledUpdate(addr(w), addr(dw), addr(cache), w.length, lr, 1, 1, eps);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];
     cache[i] += g * g;
@@ -44,6 +55,8 @@ export function adagradUpdate(w: FloatArray, dw: FloatArray, cache: FloatArray, 
 export function rmspropUpdate(
   w: FloatArray, dw: FloatArray, cache: FloatArray, lr: number, decay: number, eps: number,
 ): void {
+  const k = kernelsFor(w, dw, cache);
+  if (k) return k.scaledUpdate(addr(w), addr(dw), addr(cache), w.length, lr, decay, 1 - decay, eps);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];
     cache[i] = decay * cache[i] + (1 - decay) * g * g;
@@ -58,13 +71,17 @@ export type AdamConstants = Pick<AdamSpec, 'beta1' | 'beta2' | 'eps'>;
  * adam, with bias correction at step t (counted from 1):
  *   m = β1·m + (1−β1)·dw;  v = β2·v + (1−β2)·dw²
  *   m̂ = m / (1−β1ᵗ);  v̂ = v / (1−β2ᵗ);  w −= lr·m̂ / (√v̂ + ε)
+ * With weightDecay (AdamW), w −= lr·weightDecay·w first (weightDecayUpdate).
  */
 export function adamUpdate(
-  w: FloatArray, dw: FloatArray, m: FloatArray, v: FloatArray, lr: number, t: number, c: AdamConstants,
+  w: FloatArray, dw: FloatArray, m: FloatArray, v: FloatArray, lr: number, t: number, c: AdamConstants, weightDecay = 0,
 ): void {
   const { beta1, beta2, eps } = c;
   const mCorrection = 1 - Math.pow(beta1, t);
   const vCorrection = 1 - Math.pow(beta2, t);
+  const k = kernelsFor(w, dw, m, v);
+  if (k) return k.adam(addr(w), addr(dw), addr(m), addr(v), w.length, lr, beta1, beta2, eps, mCorrection, vCorrection, 1 - lr * weightDecay);
+  if (weightDecay !== 0) weightDecayUpdate(w, lr, weightDecay);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];
     m[i] = beta1 * m[i] + (1 - beta1) * g;
@@ -129,8 +146,7 @@ const RULES: { readonly [K in OptimizerName]: Rule<SpecOf<K>> } = {
     stateNames: ['m', 'v'],
     step(p, s, lr, t, c) {
       // PyTorch's AdamW order: decay the weight first (weights only, not biases, γ or β), then the Adam step.
-      if (p.regularize) weightDecayUpdate(p.value, lr, c.weightDecay);
-      adamUpdate(p.value, p.grad, s[0], s[1], lr, t, c);
+      adamUpdate(p.value, p.grad, s[0], s[1], lr, t, c, p.regularize ? c.weightDecay : 0);
     },
   },
 };

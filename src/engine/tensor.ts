@@ -1,9 +1,17 @@
+import { allocFloat32 } from './wasm/kernels';
+
 /** Engine arrays: float32 for training, float64 for gradient checking. */
 export type Dtype = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
 
+/**
+ * A zeroed buffer. float32 buffers live in the WebAssembly kernels' arena when there is one, so
+ * kernels work on them in place; never keep a subarray of one longer than the buffer itself (the
+ * arena reclaims a block when its buffer is collected) and never post one to another thread (a
+ * structured clone would copy the whole memory): copy what leaves the engine.
+ */
 export function allocate(dtype: Dtype, length: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  return dtype === 'float64' ? new Float64Array(length) : allocFloat32(length);
 }
 
 export function dtypeOf(a: FloatArray): Dtype {

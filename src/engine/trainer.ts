@@ -10,6 +10,7 @@ import { normalize } from './data/normalize';
 import { StatsRecorder, type StepStats } from './stats';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { modelMismatch } from '../model/fit';
+import { allocInt32 } from './wasm/kernels';
 
 export interface StepResult {
   /** data loss + regularization, the quantity being minimized */
@@ -114,7 +115,8 @@ export class Trainer {
     for (let i = 0; i < train.n; i++) this.order[i] = i;
     this.orderRng.shuffle(this.order);
     this.xBatch = allocate(dtype, this.batchSize * train.features);
-    this.yBatch = new Int32Array(this.batchSize);
+    // Labels in the kernels' arena (float32 runs), so the loss kernel reads them in place.
+    this.yBatch = dtype === 'float32' ? allocInt32(this.batchSize) : new Int32Array(this.batchSize);
   }
 
   get done(): boolean {

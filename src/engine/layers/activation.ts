@@ -2,6 +2,7 @@ import { allocate, type Dtype, type FloatArray, type Param } from '../tensor';
 import { ensure, sizeOf, type Layer, type LayerContext, type Shape } from './layer';
 import { ACTIVATION_ALPHA, type ActivationName, type ActivationSpec } from '../../model/spec';
 import { erf } from '../math';
+import { ACTIVATION_CODES, addr, kernelsFor } from '../wasm/kernels';
 
 /**
  * An elementwise nonlinearity as a forward/backward pair over the first `len` elements.
@@ -79,6 +80,8 @@ export class ActivationLayer implements Layer {
   readonly macsPerSample = 0;
   readonly fn: ActivationName;
   private readonly impl: Activation;
+  /** The function's code in the WebAssembly kernels, or -1 where only TypeScript has it (GELU). */
+  private readonly code: number;
   private readonly alpha: number;
   private readonly kinked: boolean;
   private readonly dtype: Dtype;
@@ -94,6 +97,7 @@ export class ActivationLayer implements Layer {
     this.outShape = inShape;
     this.inSize = this.outSize = sizeOf(inShape);
     this.impl = ACTIVATION_FUNCTIONS[spec.type];
+    this.code = spec.type in ACTIVATION_CODES ? ACTIVATION_CODES[spec.type as keyof typeof ACTIVATION_CODES] : -1;
     this.alpha = activationAlpha(spec);
     this.kinked = spec.type === 'relu' || spec.type === 'leaky_relu' || (spec.type === 'elu' && this.alpha !== 1);
     this.out = allocate(ctx.dtype, 0);
@@ -104,7 +108,9 @@ export class ActivationLayer implements Layer {
     const len = n * this.inSize;
     this.out = ensure(this.out, len, this.dtype);
     this.x = x;
-    this.impl.forward(x, this.out, len, this.alpha);
+    const k = this.code >= 0 ? kernelsFor(x, this.out) : undefined;
+    if (k) k.activationForward(this.code, addr(x), addr(this.out), len, this.alpha);
+    else this.impl.forward(x, this.out, len, this.alpha);
     return this.out;
   }
 
@@ -121,7 +127,9 @@ export class ActivationLayer implements Layer {
     if (!this.x) throw new Error('activation backward before forward');
     const len = n * this.inSize;
     this.dx = ensure(this.dx, len, this.dtype);
-    this.impl.backward(this.x, this.out, dout, this.dx, len, this.alpha);
+    const k = this.code >= 0 ? kernelsFor(this.x, this.out, dout, this.dx) : undefined;
+    if (k) k.activationBackward(this.code, addr(this.x), addr(this.out), addr(dout), addr(this.dx), len, this.alpha);
+    else this.impl.backward(this.x, this.out, dout, this.dx, len, this.alpha);
     return this.dx;
   }
 }

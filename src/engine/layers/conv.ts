@@ -3,6 +3,7 @@ import { ensure, formatShape, sizeOf, type Layer, type LayerContext, type Shape 
 import { initWeights } from '../init';
 import { gemmNN, gemmNT, gemmTN } from '../gemm';
 import type { ConvLayerSpec } from '../../model/spec';
+import { addr, kernelsFor } from '../wasm/kernels';
 
 /**
  * Output extent of a sliding window along one axis, (size + 2·pad − kernel)/stride + 1, or
@@ -29,6 +30,8 @@ export interface ConvGeometry {
  */
 export function im2col(x: FloatArray, xOffset: number, g: ConvGeometry, cols: FloatArray): void {
   const { c, h, w, k, stride, pad, outH, outW } = g;
+  const kernel = kernelsFor(x, cols);
+  if (kernel) return kernel.im2col(addr(x, xOffset), addr(cols), c, h, w, k, stride, pad, outH, outW);
   let r = 0;
   for (let ch = 0; ch < c; ch++) {
     const plane = xOffset + ch * h * w;
@@ -62,6 +65,8 @@ export function im2col(x: FloatArray, xOffset: number, g: ConvGeometry, cols: Fl
  */
 export function col2im(dcols: FloatArray, g: ConvGeometry, dx: FloatArray, dxOffset: number): void {
   const { c, h, w, k, stride, pad, outH, outW } = g;
+  const kernel = kernelsFor(dcols, dx);
+  if (kernel) return kernel.col2im(addr(dcols), addr(dx, dxOffset), c, h, w, k, stride, pad, outH, outW);
   let r = 0;
   for (let ch = 0; ch < c; ch++) {
     const plane = dxOffset + ch * h * w;
@@ -99,9 +104,11 @@ export function convForward(
   const patch = c * k * k;
   const pixels = outH * outW;
   const pointwise = isPointwise(g);
+  const kernel = kernelsFor(out, b);
   for (let s = 0; s < n; s++) {
     const o = s * f * pixels;
-    for (let filter = 0; filter < f; filter++) out.fill(b[filter], o + filter * pixels, o + (filter + 1) * pixels);
+    if (kernel) kernel.fillPlanes(addr(out, o), addr(b), f, pixels);
+    else for (let filter = 0; filter < f; filter++) out.fill(b[filter], o + filter * pixels, o + (filter + 1) * pixels);
     if (pointwise) {
       gemmNN(f, pixels, patch, w, 0, x, s * inSize, out, o, true);
     } else {
@@ -129,12 +136,14 @@ export function convBackward(
   const pointwise = isPointwise(g);
   dw.fill(0, 0, f * patch);
   db.fill(0, 0, f);
+  const kernel = kernelsFor(dout);
   for (let s = 0; s < n; s++) {
     const o = s * f * pixels;
     for (let filter = 0; filter < f; filter++) {
-      let sum = 0;
       const row = o + filter * pixels;
-      for (let t = 0; t < pixels; t++) sum += dout[row + t];
+      let sum = 0;
+      if (kernel) sum = kernel.sum(addr(dout, row), pixels);
+      else for (let t = 0; t < pixels; t++) sum += dout[row + t];
       db[filter] += sum;
     }
     if (pointwise) {

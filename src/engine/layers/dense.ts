@@ -3,6 +3,7 @@ import { ensure, sizeOf, type Layer, type LayerContext, type Shape } from './lay
 import { initWeights } from '../init';
 import { gemmNN, gemmNT, gemmTN } from '../gemm';
 import type { InitSpec } from '../../model/spec';
+import { addr, kernelsFor } from '../wasm/kernels';
 
 /**
  * affine_forward: out = x·W + b
@@ -12,6 +13,8 @@ export function affineForward(
   x: FloatArray, w: FloatArray, b: FloatArray, out: FloatArray, n: number, d: number, m: number,
 ): void {
   gemmNN(n, m, d, x, 0, w, 0, out, 0, false);
+  const k = kernelsFor(out, b);
+  if (k) return k.addBiasRows(addr(out), addr(b), n, m);
   for (let i = 0; i < n; i++) {
     const o = i * m;
     for (let j = 0; j < m; j++) out[o + j] += b[j];
@@ -28,6 +31,8 @@ export function affineBackward(
 ): void {
   gemmNT(n, d, m, dout, 0, w, 0, dx, 0, false);
   gemmTN(d, m, n, x, 0, dout, 0, dw, 0, false);
+  const k = kernelsFor(db, dout);
+  if (k) return k.sumRows(addr(db), addr(dout), n, m, 0);
   db.fill(0, 0, m);
   for (let i = 0; i < n; i++) {
     const o = i * m;

@@ -1,5 +1,5 @@
 import type { Rng } from '../rng';
-import type { Dtype, FloatArray, Param } from '../tensor';
+import { allocate, type Dtype, type FloatArray, type Param } from '../tensor';
 import type { InitSpec, LayerKind } from '../../model/spec';
 
 /** The shape of one sample: [features] for flat data, [channels, height, width] for images. */
@@ -57,5 +57,5 @@ export interface LayerContext {
 
 /** A buffer of at least `length` elements: `current` if it is large enough, else a new one. */
 export function ensure(current: FloatArray, length: number, dtype: Dtype): FloatArray {
-  return current.length >= length ? current : dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  return current.length >= length ? current : allocate(dtype, length);
 }

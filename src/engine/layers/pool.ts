@@ -2,6 +2,7 @@ import { allocate, type Dtype, type FloatArray, type Param } from '../tensor';
 import { ensure, formatShape, sizeOf, type Layer, type LayerContext, type Shape } from './layer';
 import { windowOutputSize } from './conv';
 import type { PoolLayerSpec } from '../../model/spec';
+import { addr, allocInt32, kernelsFor } from '../wasm/kernels';
 
 /** The sizes of one pooling: input (C, H, W), K×K windows every S pixels, output (C, H', W'). */
 export interface PoolGeometry {
@@ -29,6 +30,8 @@ const pick = new Float64Array(2);
  */
 export function maxPoolForward(x: FloatArray, out: FloatArray, argmax: Int32Array, n: number, g: PoolGeometry): void {
   const { c, h, w, stride, outH, outW, window } = g;
+  const kernel = kernelsFor(x, out, argmax);
+  if (kernel) return kernel.maxPoolForward(addr(x), addr(out), addr(argmax), n * c, h, w, g.k, stride, outH, outW);
   const size = window.length;
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
@@ -62,6 +65,8 @@ export function maxPoolForward(x: FloatArray, out: FloatArray, argmax: Int32Arra
  */
 export function maxPoolBackward(dout: FloatArray, argmax: Int32Array, dx: FloatArray, n: number, g: PoolGeometry): void {
   const { c, h, w, outH, outW } = g;
+  const kernel = kernelsFor(dout, argmax, dx);
+  if (kernel) return kernel.maxPoolBackward(addr(dout), addr(argmax), addr(dx), n * c, h, w, outH, outW);
   dx.fill(0, 0, n * c * h * w);
   const len = n * c * outH * outW;
   for (let o = 0; o < len; o++) dx[argmax[o]] += dout[o];
@@ -133,7 +138,7 @@ export class PoolLayer implements Layer {
   private readonly dtype: Dtype;
   private out: FloatArray;
   private dx: FloatArray;
-  private argmax = new Int32Array(0);
+  private argmax: Int32Array = new Int32Array(0);
   private forwarded = false;
 
   constructor(readonly spec: PoolLayerSpec, readonly inShape: Shape, ctx: LayerContext) {
@@ -172,7 +177,7 @@ export class PoolLayer implements Layer {
     const len = n * this.outSize;
     this.out = ensure(this.out, len, this.dtype);
     if (this.spec.type === 'max') {
-      if (this.argmax.length < len) this.argmax = new Int32Array(len);
+      if (this.argmax.length < len) this.argmax = this.dtype === 'float32' ? allocInt32(len) : new Int32Array(len);
       maxPoolForward(x, this.out, this.argmax, n, this.geometry);
     } else {
       avgPoolForward(x, this.out, n, this.geometry);

@@ -1,0 +1,638 @@
+// TrainLens's float32 kernels, compiled by AssemblyScript to WebAssembly SIMD128 twice: a baseline
+// build (multiply, then add) and a relaxed-SIMD build (fused multiply-add). ASC_FEATURE_RELAXED_SIMD
+// is a compile-time constant, so each build keeps one branch of madd() below.
+//
+// Memory is the host's (imported); every pointer is a byte address in it, 16-byte aligned for the
+// scratch area and 4-byte aligned for everything else. The kernels allocate nothing: the host hands
+// over a scratch area once (setScratch) for the packed GEMM panels.
+//
+// Matrices are row-major. The GEMM reads op(A)[i, p] at a + 4·(i·aRow + p·aCol) and op(B)[p, j] at
+// b + 4·(p·bRow + j·bCol), which covers A·B, Aᵀ·B and A·Bᵀ without a transpose.
+
+// ─── blocking ────────────────────────────────────────────────────────────────────────────────────
+// A register tile is MR × NR = 4 × 8 floats of C: eight v128 accumulators. A KC-deep micro-panel of
+// packed B (KC·NR·4 = 8 KB) stays in L1 while the MC × KC block of packed A (128 KB) streams from
+// L2; the KC × NC panel of packed B (512 KB) sits in L2/L3.
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 512;
+
+/** Bytes of scratch the GEMM needs: packed A (MC·KC), packed B (KC·NC) and one edge tile. */
+export const SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4;
+
+let packA: usize = 0;
+let packB: usize = 0;
+let edge: usize = 0;
+
+export function setScratch(ptr: usize): void {
+  packA = ptr;
+  packB = ptr + <usize>(MC * KC * 4);
+  edge = packB + <usize>(KC * NC * 4);
+}
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/**
+ * C (+)= op(A)·op(B), C: (m, n) at c. With accumulate = 0, C is overwritten.
+ */
+export function gemm(
+  m: i32, n: i32, k: i32,
+  a: usize, aRow: i32, aCol: i32,
+  b: usize, bRow: i32, bCol: i32,
+  c: usize, accumulate: i32,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>(m * n * 4));
+    return;
+  }
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packPanelB(b, bRow, bCol, pc, kc, jc, nc);
+      const first = pc == 0 && !accumulate;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packBlockA(a, aRow, aCol, ic, mc, pc, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = packB + <usize>(jr * kc * 4);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const pa = packA + <usize>(ir * kc * 4);
+            const ct = c + <usize>(((ic + ir) * n + jc + jr) * 4);
+            tile(kc, pa, pb, ct, n, mr, nr, first);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** packB[jr·kc + p·NR + j] = op(B)[pc + p, jc + jr + j], zero past column n. */
+function packPanelB(b: usize, bRow: i32, bCol: i32, pc: i32, kc: i32, jc: i32, nc: i32): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    let dst = packB + <usize>(jr * kc * 4);
+    if (bCol == 1 && nr == NR) {
+      let src = b + <usize>((pc * bRow + jc + jr) * 4);
+      const step = <usize>(bRow * 4);
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += step;
+        dst += 32;
+      }
+    } else if (bRow == 1) {
+      // Columns of op(B) are contiguous (A·Bᵀ): read each along p, write with stride NR.
+      if (nr < NR) memory.fill(dst, 0, <usize>(kc * NR * 4));
+      for (let j = 0; j < nr; j++) {
+        let src = b + <usize>((pc + (jc + jr + j) * bCol) * 4);
+        let d = dst + <usize>(j * 4);
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d, load<f32>(src));
+          src += 4;
+          d += NR * 4;
+        }
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const row = b + <usize>(((pc + p) * bRow + (jc + jr) * bCol) * 4);
+        for (let j = 0; j < NR; j++) {
+          store<f32>(dst + <usize>(j * 4), j < nr ? load<f32>(row + <usize>(j * bCol * 4)) : 0);
+        }
+        dst += NR * 4;
+      }
+    }
+  }
+}
+
+/** packA[ir·kc + p·MR + r] = op(A)[ic + ir + r, pc + p], zero past row m. */
+function packBlockA(a: usize, aRow: i32, aCol: i32, ic: i32, mc: i32, pc: i32, kc: i32): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const dst = packA + <usize>(ir * kc * 4);
+    if (aRow == 1 && mr == MR) {
+      // Rows of op(A) are columns of A (Aᵀ·B): four consecutive rows are one v128.
+      let src = a + <usize>((ic + ir + pc * aCol) * 4);
+      const step = <usize>(aCol * 4);
+      let d = dst;
+      for (let p = 0; p < kc; p++) {
+        v128.store(d, v128.load(src));
+        src += step;
+        d += 16;
+      }
+    } else {
+      if (mr < MR) memory.fill(dst, 0, <usize>(kc * MR * 4));
+      for (let r = 0; r < mr; r++) {
+        let src = a + <usize>(((ic + ir + r) * aRow + pc * aCol) * 4);
+        const step = <usize>(aCol * 4);
+        let d = dst + <usize>(r * 4);
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d, load<f32>(src));
+          src += step;
+          d += MR * 4;
+        }
+      }
+    }
+  }
+}
+
+/** The 4 × 8 register tile: C[0:mr, 0:nr] (+)= packed A · packed B over kc. */
+function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, first: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  const row = <usize>(ldc * 4);
+  if (mr == MR && nr == NR) {
+    if (!first) {
+      c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+      c10 = f32x4.add(c10, v128.load(c + row)); c11 = f32x4.add(c11, v128.load(c + row, 16));
+      c20 = f32x4.add(c20, v128.load(c + 2 * row)); c21 = f32x4.add(c21, v128.load(c + 2 * row, 16));
+      c30 = f32x4.add(c30, v128.load(c + 3 * row)); c31 = f32x4.add(c31, v128.load(c + 3 * row, 16));
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + row, c10); v128.store(c + row, c11, 16);
+    v128.store(c + 2 * row, c20); v128.store(c + 2 * row, c21, 16);
+    v128.store(c + 3 * row, c30); v128.store(c + 3 * row, c31, 16);
+    return;
+  }
+  // An edge tile: through the scratch tile, then only the rows and columns inside C.
+  v128.store(edge, c00); v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
+  for (let r = 0; r < mr; r++) {
+    const dst = c + <usize>(r) * row;
+    const src = edge + <usize>(r * NR * 4);
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>(j * 4);
+      const v = load<f32>(src + o);
+      store<f32>(dst + o, first ? v : load<f32>(dst + o) + v);
+    }
+  }
+}
+
+// ─── elementwise and reductions ──────────────────────────────────────────────────────────────────
+
+/** out[i, j] += bias[j] for i < rows, j < cols. */
+export function addBiasRows(out: usize, bias: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const o = out + <usize>(i * cols * 4);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const q = <usize>(j * 4);
+      v128.store(o + q, f32x4.add(v128.load(o + q), v128.load(bias + q)));
+    }
+    for (; j < cols; j++) {
+      const q = <usize>(j * 4);
+      store<f32>(o + q, load<f32>(o + q) + load<f32>(bias + q));
+    }
+  }
+}
+
+/** out[f, t] = bias[f] for every plane f < planes of `size` elements (conv outputs before W·cols). */
+export function fillPlanes(out: usize, bias: usize, planes: i32, size: i32): void {
+  for (let f = 0; f < planes; f++) {
+    const v = load<f32>(bias + <usize>(f * 4));
+    const o = out + <usize>(f * size * 4);
+    const s = f32x4.splat(v);
+    let t = 0;
+    for (; t + 4 <= size; t += 4) v128.store(o + <usize>(t * 4), s);
+    for (; t < size; t++) store<f32>(o + <usize>(t * 4), v);
+  }
+}
+
+/** db[j] (+)= Σ_i dout[i, j]: the bias gradient of a dense layer. Sums in f32 lanes, row by row. */
+export function sumRows(db: usize, dout: usize, rows: i32, cols: i32, accumulate: i32): void {
+  if (!accumulate) memory.fill(db, 0, <usize>(cols * 4));
+  for (let i = 0; i < rows; i++) {
+    const o = dout + <usize>(i * cols * 4);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const q = <usize>(j * 4);
+      v128.store(db + q, f32x4.add(v128.load(db + q), v128.load(o + q)));
+    }
+    for (; j < cols; j++) {
+      const q = <usize>(j * 4);
+      store<f32>(db + q, load<f32>(db + q) + load<f32>(o + q));
+    }
+  }
+}
+
+/** Σ of `len` floats from p, in double precision (plane sums for conv bias gradients). */
+export function sum(p: usize, len: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < len; i++) s += <f64>load<f32>(p + <usize>(i * 4));
+  return s;
+}
+
+// Activation codes shared with the host (src/engine/wasm/kernels.ts).
+const LINEAR = 0;
+const RELU = 1;
+const LEAKY_RELU = 2;
+const SIGMOID = 3;
+const TANH = 4;
+const ELU = 5;
+
+/** out = f(x) over len elements; alpha is leaky ReLU's slope or ELU's scale. */
+export function activationForward(fn: i32, x: usize, out: usize, len: i32, alpha: f32): void {
+  let i = 0;
+  if (fn == LINEAR) {
+    memory.copy(out, x, <usize>(len * 4));
+    return;
+  }
+  if (fn == RELU || fn == LEAKY_RELU) {
+    const zero = f32x4.splat(0);
+    const a = f32x4.splat(fn == RELU ? 0 : alpha);
+    for (; i + 4 <= len; i += 4) {
+      const q = <usize>(i * 4);
+      const v = v128.load(x + q);
+      v128.store(out + q, v128.bitselect(v, f32x4.mul(a, v), f32x4.gt(v, zero)));
+    }
+    for (; i < len; i++) {
+      const q = <usize>(i * 4);
+      const v = load<f32>(x + q);
+      store<f32>(out + q, v > 0 ? v : (fn == RELU ? 0 : alpha * v));
+    }
+    return;
+  }
+  for (; i < len; i++) {
+    const q = <usize>(i * 4);
+    const v = load<f32>(x + q);
+    let y: f32;
+    if (fn == SIGMOID) y = 1 / (1 + Mathf.exp(-v));
+    else if (fn == TANH) y = Mathf.tanh(v);
+    else y = v > 0 ? v : alpha * (Mathf.exp(v) - 1);
+    store<f32>(out + q, y);
+  }
+}
+
+/** dx = dout ⊙ f'(x), from the forward input x and output out. */
+export function activationBackward(fn: i32, x: usize, out: usize, dout: usize, dx: usize, len: i32, alpha: f32): void {
+  let i = 0;
+  if (fn == LINEAR) {
+    memory.copy(dx, dout, <usize>(len * 4));
+    return;
+  }
+  if (fn == RELU || fn == LEAKY_RELU) {
+    const zero = f32x4.splat(0);
+    const a = f32x4.splat(fn == RELU ? 0 : alpha);
+    for (; i + 4 <= len; i += 4) {
+      const q = <usize>(i * 4);
+      const g = v128.load(dout + q);
+      v128.store(dx + q, v128.bitselect(g, f32x4.mul(a, g), f32x4.gt(v128.load(x + q), zero)));
+    }
+    for (; i < len; i++) {
+      const q = <usize>(i * 4);
+      const g = load<f32>(dout + q);
+      store<f32>(dx + q, load<f32>(x + q) > 0 ? g : (fn == RELU ? 0 : alpha * g));
+    }
+    return;
+  }
+  if (fn == SIGMOID || fn == TANH) {
+    const one = f32x4.splat(1);
+    for (; i + 4 <= len; i += 4) {
+      const q = <usize>(i * 4);
+      const y = v128.load(out + q);
+      const d = fn == SIGMOID ? f32x4.mul(y, f32x4.sub(one, y)) : f32x4.sub(one, f32x4.mul(y, y));
+      v128.store(dx + q, f32x4.mul(v128.load(dout + q), d));
+    }
+    for (; i < len; i++) {
+      const q = <usize>(i * 4);
+      const y = load<f32>(out + q);
+      store<f32>(dx + q, load<f32>(dout + q) * (fn == SIGMOID ? y * (1 - y) : 1 - y * y));
+    }
+    return;
+  }
+  for (; i < len; i++) {
+    const q = <usize>(i * 4);
+    const g = load<f32>(dout + q);
+    store<f32>(dx + q, load<f32>(x + q) > 0 ? g : g * (load<f32>(out + q) + alpha));
+  }
+}
+
+// ─── losses ──────────────────────────────────────────────────────────────────────────────────────
+// Both return the summed data loss over the n rows (in double precision) and leave the number of
+// correct predictions in `correctCount`. With dscores ≠ 0 they write ∂(mean loss)/∂scores there.
+
+let correctCount: i32 = 0;
+export function lastCorrect(): i32 {
+  return correctCount;
+}
+
+/** Softmax cross-entropy: Σ_i −log softmax(s_i)[y_i]. Labels are i32 at y. */
+export function softmaxLoss(scores: usize, y: usize, n: i32, c: i32, dscores: usize): f64 {
+  let loss: f64 = 0;
+  let correct = 0;
+  const inv: f32 = <f32>(1.0 / <f64>n);
+  for (let i = 0; i < n; i++) {
+    const s = scores + <usize>(i * c * 4);
+    const label = load<i32>(y + <usize>(i * 4));
+    let best = 0;
+    let max = load<f32>(s);
+    for (let j = 1; j < c; j++) {
+      const v = load<f32>(s + <usize>(j * 4));
+      if (v > max) { max = v; best = j; }
+    }
+    if (best == label) correct++;
+    let z: f64 = 0;
+    for (let j = 0; j < c; j++) z += Math.exp(<f64>(load<f32>(s + <usize>(j * 4)) - max));
+    loss += Math.log(z) - <f64>(load<f32>(s + <usize>(label * 4)) - max);
+    if (dscores) {
+      const d = dscores + <usize>(i * c * 4);
+      const invZ = 1 / z;
+      for (let j = 0; j < c; j++) {
+        const p = <f32>(Math.exp(<f64>(load<f32>(s + <usize>(j * 4)) - max)) * invZ);
+        store<f32>(d + <usize>(j * 4), (j == label ? p - 1 : p) * inv);
+      }
+    }
+  }
+  correctCount = correct;
+  return loss;
+}
+
+/** Multiclass SVM (hinge, margin 1): Σ_i Σ_{j≠y_i} max(0, s_j − s_y + 1). */
+export function svmLoss(scores: usize, y: usize, n: i32, c: i32, dscores: usize): f64 {
+  let loss: f64 = 0;
+  let correct = 0;
+  const inv: f32 = <f32>(1.0 / <f64>n);
+  for (let i = 0; i < n; i++) {
+    const s = scores + <usize>(i * c * 4);
+    const label = load<i32>(y + <usize>(i * 4));
+    let best = 0;
+    let max = load<f32>(s);
+    for (let j = 1; j < c; j++) {
+      const v = load<f32>(s + <usize>(j * 4));
+      if (v > max) { max = v; best = j; }
+    }
+    if (best == label) correct++;
+    const sy = load<f32>(s + <usize>(label * 4));
+    let positive = 0;
+    for (let j = 0; j < c; j++) {
+      if (j == label) continue;
+      const margin = load<f32>(s + <usize>(j * 4)) - sy + 1;
+      if (margin > 0) {
+        loss += <f64>margin;
+        positive++;
+        if (dscores) store<f32>(dscores + <usize>((i * c + j) * 4), inv);
+      } else if (dscores) store<f32>(dscores + <usize>((i * c + j) * 4), 0);
+    }
+    if (dscores) store<f32>(dscores + <usize>((i * c + label) * 4), -<f32>positive * inv);
+  }
+  correctCount = correct;
+  return loss;
+}
+
+// ─── optimizer updates (cs231n lecture 7), in place over len elements ────────────────────────────
+
+export function sgd(w: usize, dw: usize, len: i32, lr: f32): void {
+  const l = f32x4.splat(lr);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>(i * 4);
+    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.mul(l, v128.load(dw + q))));
+  }
+  for (; i < len; i++) {
+    const q = <usize>(i * 4);
+    store<f32>(w + q, load<f32>(w + q) - lr * load<f32>(dw + q));
+  }
+}
+
+/** v = μ·v − lr·dw; w += v (nesterov = 0), or w += −μ·v_prev + (1 + μ)·v (nesterov = 1). */
+export function momentum(w: usize, dw: usize, v: usize, len: i32, lr: f32, mu: f32, nesterov: i32): void {
+  const l = f32x4.splat(lr);
+  const m = f32x4.splat(mu);
+  const m1 = f32x4.splat(1 + mu);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>(i * 4);
+    const prev = v128.load(v + q);
+    const next = f32x4.sub(f32x4.mul(m, prev), f32x4.mul(l, v128.load(dw + q)));
+    v128.store(v + q, next);
+    const delta = nesterov ? f32x4.sub(f32x4.mul(m1, next), f32x4.mul(m, prev)) : next;
+    v128.store(w + q, f32x4.add(v128.load(w + q), delta));
+  }
+  for (; i < len; i++) {
+    const q = <usize>(i * 4);
+    const prev = load<f32>(v + q);
+    const next = mu * prev - lr * load<f32>(dw + q);
+    store<f32>(v + q, next);
+    store<f32>(w + q, load<f32>(w + q) + (nesterov ? (1 + mu) * next - mu * prev : next));
+  }
+}
+
+/** cache = decay·cache + scale·dw²; w −= lr·dw / (√cache + ε). AdaGrad is decay = 1, scale = 1. */
+export function scaledUpdate(w: usize, dw: usize, cache: usize, len: i32, lr: f32, decay: f32, scale: f32, eps: f32): void {
+  const l = f32x4.splat(lr);
+  const d = f32x4.splat(decay);
+  const s = f32x4.splat(scale);
+  const e = f32x4.splat(eps);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>(i * 4);
+    const g = v128.load(dw + q);
+    const c = f32x4.add(f32x4.mul(d, v128.load(cache + q)), f32x4.mul(s, f32x4.mul(g, g)));
+    v128.store(cache + q, c);
+    v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.div(f32x4.mul(l, g), f32x4.add(f32x4.sqrt(c), e))));
+  }
+  for (; i < len; i++) {
+    const q = <usize>(i * 4);
+    const g = load<f32>(dw + q);
+    const c = decay * load<f32>(cache + q) + scale * g * g;
+    store<f32>(cache + q, c);
+    store<f32>(w + q, load<f32>(w + q) - (lr * g) / (Mathf.sqrt(c) + eps));
+  }
+}
+
+/**
+ * Adam at step t with bias corrections mc = 1 − β1ᵗ, vc = 1 − β2ᵗ; keep = 1 − lr·decay applies
+ * AdamW's decoupled weight decay first (keep = 1 for Adam).
+ */
+export function adam(
+  w: usize, dw: usize, m: usize, v: usize, len: i32,
+  lr: f32, beta1: f32, beta2: f32, eps: f32, mc: f32, vc: f32, keep: f32,
+): void {
+  const l = f32x4.splat(lr);
+  const b1 = f32x4.splat(beta1), nb1 = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2), nb2 = f32x4.splat(1 - beta2);
+  const e = f32x4.splat(eps);
+  const mcv = f32x4.splat(mc), vcv = f32x4.splat(vc);
+  const k = f32x4.splat(keep);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>(i * 4);
+    const g = v128.load(dw + q);
+    const mm = f32x4.add(f32x4.mul(b1, v128.load(m + q)), f32x4.mul(nb1, g));
+    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + q)), f32x4.mul(nb2, f32x4.mul(g, g)));
+    v128.store(m + q, mm);
+    v128.store(v + q, vv);
+    const step = f32x4.div(f32x4.mul(l, f32x4.div(mm, mcv)), f32x4.add(f32x4.sqrt(f32x4.div(vv, vcv)), e));
+    v128.store(w + q, f32x4.sub(f32x4.mul(k, v128.load(w + q)), step));
+  }
+  for (; i < len; i++) {
+    const q = <usize>(i * 4);
+    const g = load<f32>(dw + q);
+    const mm = beta1 * load<f32>(m + q) + (1 - beta1) * g;
+    const vv = beta2 * load<f32>(v + q) + (1 - beta2) * g * g;
+    store<f32>(m + q, mm);
+    store<f32>(v + q, vv);
+    store<f32>(w + q, keep * load<f32>(w + q) - (lr * (mm / mc)) / (Mathf.sqrt(vv / vc) + eps));
+  }
+}
+
+// ─── convolution and pooling ─────────────────────────────────────────────────────────────────────
+
+/**
+ * im2col of one sample: x (C, H, W) → cols (C·K·K, H'·W'),
+ * cols[(c·K + i)·K + j, oh·W' + ow] = x[c, oh·S − P + i, ow·S − P + j], 0 in the padding.
+ */
+export function im2col(x: usize, cols: usize, c: i32, h: i32, w: i32, k: i32, stride: i32, pad: i32, outH: i32, outW: i32): void {
+  let r = cols;
+  for (let ch = 0; ch < c; ch++) {
+    const plane = x + <usize>(ch * h * w * 4);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const owLo = owLow(j, stride, pad, outW);
+        const owHi = owHigh(j, stride, pad, outW, w, owLo);
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * stride - pad + i;
+          if (ih < 0 || ih >= h) {
+            memory.fill(r, 0, <usize>(outW * 4));
+          } else {
+            if (owLo > 0) memory.fill(r, 0, <usize>(owLo * 4));
+            const src = plane + <usize>((ih * w - pad + j) * 4);
+            if (stride == 1) {
+              memory.copy(r + <usize>(owLo * 4), src + <usize>(owLo * 4), <usize>((owHi - owLo) * 4));
+            } else {
+              for (let ow = owLo; ow < owHi; ow++) store<f32>(r + <usize>(ow * 4), load<f32>(src + <usize>(ow * stride * 4)));
+            }
+            if (owHi < outW) memory.fill(r + <usize>(owHi * 4), 0, <usize>((outW - owHi) * 4));
+          }
+          r += <usize>(outW * 4);
+        }
+      }
+    }
+  }
+}
+
+/** col2im, the adjoint of im2col: adds dcols back onto dx (C, H, W); zero dx first. */
+export function col2im(dcols: usize, dx: usize, c: i32, h: i32, w: i32, k: i32, stride: i32, pad: i32, outH: i32, outW: i32): void {
+  let r = dcols;
+  for (let ch = 0; ch < c; ch++) {
+    const plane = dx + <usize>(ch * h * w * 4);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const owLo = owLow(j, stride, pad, outW);
+        const owHi = owHigh(j, stride, pad, outW, w, owLo);
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * stride - pad + i;
+          if (ih >= 0 && ih < h) {
+            const dst = plane + <usize>((ih * w - pad + j) * 4);
+            if (stride == 1) {
+              let ow = owLo;
+              for (; ow + 4 <= owHi; ow += 4) {
+                const q = <usize>(ow * 4);
+                v128.store(dst + q, f32x4.add(v128.load(dst + q), v128.load(r + q)));
+              }
+              for (; ow < owHi; ow++) {
+                const q = <usize>(ow * 4);
+                store<f32>(dst + q, load<f32>(dst + q) + load<f32>(r + q));
+              }
+            } else {
+              for (let ow = owLo; ow < owHi; ow++) {
+                const d = dst + <usize>(ow * stride * 4);
+                store<f32>(d, load<f32>(d) + load<f32>(r + <usize>(ow * 4)));
+              }
+            }
+          }
+          r += <usize>(outW * 4);
+        }
+      }
+    }
+  }
+}
+
+/** First output column whose input column ow·S − P + j is ≥ 0. */
+// @ts-ignore: decorator
+@inline function owLow(j: i32, stride: i32, pad: i32, outW: i32): i32 {
+  const need = pad - j;
+  const lo = need <= 0 ? 0 : (need + stride - 1) / stride;
+  return min(outW, lo);
+}
+
+/** One past the last output column whose input column is < W. */
+// @ts-ignore: decorator
+@inline function owHigh(j: i32, stride: i32, pad: i32, outW: i32, w: i32, lo: i32): i32 {
+  const span = w - 1 + pad - j;
+  const hi = span < 0 ? 0 : span / stride + 1;
+  return max(lo, min(outW, hi));
+}
+
+/**
+ * Max pooling of `planes` planes (N·C) of H × W with a K × K window every S pixels, no padding:
+ * out (planes, H', W'); arg[o] is the index into x of each window's largest value (the first in
+ * row-major order on ties, as the TypeScript path).
+ */
+export function maxPoolForward(x: usize, out: usize, arg: usize, planes: i32, h: i32, w: i32, k: i32, stride: i32, outH: i32, outW: i32): void {
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * h * w;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const corner = base + oh * stride * w + ow * stride;
+        let best = corner;
+        let max = load<f32>(x + <usize>(corner * 4));
+        for (let i = 0; i < k; i++) {
+          const row = corner + i * w;
+          for (let j = 0; j < k; j++) {
+            const v = load<f32>(x + <usize>((row + j) * 4));
+            const greater = v > max;
+            max = select<f32>(v, max, greater);
+            best = select<i32>(row + j, best, greater);
+          }
+        }
+        store<f32>(out + o, max);
+        store<i32>(arg + o, best);
+        o += 4;
+      }
+    }
+  }
+}
+
+/** dx (planes, H, W) = 0 except each window's gradient added at its arg-max. */
+export function maxPoolBackward(dout: usize, arg: usize, dx: usize, planes: i32, h: i32, w: i32, outH: i32, outW: i32): void {
+  memory.fill(dx, 0, <usize>(planes * h * w * 4));
+  const len = <usize>(planes * outH * outW * 4);
+  for (let o: usize = 0; o < len; o += 4) {
+    const d = dx + <usize>(load<i32>(arg + o) * 4);
+    store<f32>(d, load<f32>(d) + load<f32>(dout + o));
+  }
+}
+
+/** The first byte the host may use: everything below holds this module's constant data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
