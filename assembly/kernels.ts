@@ -151,7 +151,8 @@ function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i3
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  const end = pb + <usize>(kc * NR * 4);
+  while (pb < end) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
@@ -598,20 +599,55 @@ export function col2im(dcols: usize, dx: usize, c: i32, h: i32, w: i32, k: i32, 
  */
 export function maxPoolForward(x: usize, out: usize, arg: usize, planes: i32, h: i32, w: i32, k: i32, stride: i32, outH: i32, outW: i32): void {
   let o: usize = 0;
+  const pairs = k == 2 && stride == 2;
   for (let p = 0; p < planes; p++) {
     const base = p * h * w;
     for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++) {
+      let ow = 0;
+      if (pairs) {
+        // 2×2 windows every 2 pixels (the usual pool), four outputs at once: the even and odd
+        // columns of two input rows are the four candidates, compared in row-major order.
+        const top = base + oh * 2 * w;
+        for (; ow + 4 <= outW; ow += 4) {
+          const r0 = x + <usize>((top + 2 * ow) * 4);
+          const r1 = r0 + <usize>(w * 4);
+          const a0 = v128.load(r0), a1 = v128.load(r0, 16);
+          const b0 = v128.load(r1), b1 = v128.load(r1, 16);
+          const corner = i32x4.add(i32x4.splat(top + 2 * ow), i32x4(0, 2, 4, 6));
+          let max = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6);
+          let best = corner;
+          let v = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+          let greater = f32x4.gt(v, max);
+          max = v128.bitselect(v, max, greater);
+          best = v128.bitselect(i32x4.add(corner, i32x4.splat(1)), best, greater);
+          v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+          greater = f32x4.gt(v, max);
+          max = v128.bitselect(v, max, greater);
+          best = v128.bitselect(i32x4.add(corner, i32x4.splat(w)), best, greater);
+          v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+          greater = f32x4.gt(v, max);
+          max = v128.bitselect(v, max, greater);
+          best = v128.bitselect(i32x4.add(corner, i32x4.splat(w + 1)), best, greater);
+          v128.store(out + o, max);
+          v128.store(arg + o, best);
+          o += 16;
+        }
+      }
+      for (; ow < outW; ow++) {
         const corner = base + oh * stride * w + ow * stride;
+        // Branch-free: random data makes `v > max` a coin flip, and V8 compiles a float select
+        // to a branch, so the running maximum is blended as integer bits.
         let best = corner;
         let max = load<f32>(x + <usize>(corner * 4));
+        let bits = reinterpret<i32>(max);
         for (let i = 0; i < k; i++) {
           const row = corner + i * w;
           for (let j = 0; j < k; j++) {
             const v = load<f32>(x + <usize>((row + j) * 4));
-            const greater = v > max;
-            max = select<f32>(v, max, greater);
-            best = select<i32>(row + j, best, greater);
+            const greater = <i32>(v > max);
+            bits += greater * (reinterpret<i32>(v) - bits);
+            best += greater * (row + j - best);
+            max = reinterpret<f32>(bits);
           }
         }
         store<f32>(out + o, max);
@@ -635,4 +671,13 @@ export function maxPoolBackward(dout: usize, arg: usize, dx: usize, planes: i32,
 /** The first byte the host may use: everything below holds this module's constant data. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/** dst row i = src row idx[i] (rows of f floats), for i < n: a mini-batch gathered in shuffled order. */
+export function gatherRows(dst: usize, src: usize, idx: usize, n: i32, f: i32): void {
+  const bytes = <usize>(f * 4);
+  for (let i = 0; i < n; i++) {
+    const row = <usize>load<i32>(idx + <usize>(i * 4));
+    memory.copy(dst + <usize>(i) * bytes, src + row * bytes, bytes);
+  }
 }

@@ -83,7 +83,7 @@ export class Network {
   /** dscores: (N, outputSize); writes every parameter's gradient. */
   backward(dscores: FloatArray, n: number): void {
     let g = dscores;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, n);
+    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, n, i > 0);
   }
 
   /** ½·l2·Σ‖W‖² + l1·Σ‖W‖₁ over the regularized parameters (weights, not biases). */

@@ -3,14 +3,14 @@ import { Network, type Regularization } from './network';
 import { createOptimizer, type Optimizer } from './optim';
 import { learningRate } from './schedule';
 import { allocate, type Dtype, type FloatArray } from './tensor';
-import { splitValidation, type Dataset } from './data/dataset';
+import { splitValidation, withRows, type Dataset } from './data/dataset';
 import { makeGaussian, makeSpiral } from './data/spiral';
 import { makeBlobs, makeCircles, makeMoons, makeXor } from './data/plane';
 import { normalize } from './data/normalize';
 import { StatsRecorder, type StepStats } from './stats';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { modelMismatch } from '../model/fit';
-import { allocInt32 } from './wasm/kernels';
+import { addr, allocFloat32, allocInt32, kernelsFor } from './wasm/kernels';
 
 export interface StepResult {
   /** data loss + regularization, the quantity being minimized */
@@ -68,6 +68,14 @@ export function buildNetwork(spec: ModelSpec, inputShape: readonly number[], dty
 }
 
 const EVAL_CHUNK = 1024;
+/** Training sets up to this size are copied into the kernels' arena (a quarter of it). */
+const ARENA_DATA_BYTES = 256 * 1024 * 1024;
+
+function copyToArena(x: Float32Array): Float32Array {
+  const copy = allocFloat32(x.length);
+  copy.set(x);
+  return copy;
+}
 
 /**
  * Runs mini-batch training of a ModelSpec: seeded data, init, batch order and dropout, so the
@@ -102,7 +110,9 @@ export class Trainer {
     const split = splitValidation(data, spec.data.validation, new Rng(streamSeed(spec.data.seed ?? spec.train.seed, 'split')));
     // CSV features are normalized with the training side's statistics; images are already in [0, 1].
     const { train, validation } = spec.data.dataset === 'csv' ? normalize(split.train, split.validation, spec.data.csv?.normalize ?? 'standard') : split;
-    this.trainSet = train;
+    // Training rows in the kernels' arena when they take a modest part of it, so a mini-batch is
+    // gathered by one kernel call of row copies.
+    this.trainSet = dtype === 'float32' && train.x.length * 4 <= ARENA_DATA_BYTES ? withRows(train, copyToArena(train.x), train.y, train.n) : train;
     this.validationSet = validation;
     this.network = buildNetwork(spec, train.shape, dtype);
     this.optimizerRule = createOptimizer(spec.optimizer);
@@ -111,7 +121,7 @@ export class Trainer {
     this.stepsPerEpoch = Math.ceil(train.n / this.batchSize);
     this.totalSteps = this.stepsPerEpoch * spec.train.epochs;
     this.orderRng = new Rng(streamSeed(spec.train.seed, 'order'));
-    this.order = new Int32Array(train.n);
+    this.order = dtype === 'float32' ? allocInt32(train.n) : new Int32Array(train.n);
     for (let i = 0; i < train.n; i++) this.order[i] = i;
     this.orderRng.shuffle(this.order);
     this.xBatch = allocate(dtype, this.batchSize * train.features);
@@ -143,11 +153,15 @@ export class Trainer {
     const { trainSet: data, batchSize } = this;
     const f = data.features;
     const n = Math.min(batchSize, data.n - this.cursor);
+    const k = kernelsFor(this.xBatch, data.x, this.order);
+    if (k) k.gatherRows(addr(this.xBatch), addr(data.x), addr(this.order, this.cursor), n, f);
     for (let i = 0; i < n; i++) {
       const src = this.order[this.cursor + i];
-      const from = src * f;
-      const to = i * f;
-      for (let k = 0; k < f; k++) this.xBatch[to + k] = data.x[from + k];
+      if (!k) {
+        const from = src * f;
+        const to = i * f;
+        for (let j = 0; j < f; j++) this.xBatch[to + j] = data.x[from + j];
+      }
       this.yBatch[i] = data.y[src];
     }
     const lr = this.learningRate;

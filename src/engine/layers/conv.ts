@@ -123,10 +123,10 @@ export function convForward(
  *   dout: (N, F, H', W')  →  dx = col2im(Wᵀ·dout[n]): (N, C, H, W),
  *   dW = Σ_n dout[n]·im2col(x[n])ᵀ: (F, C·K·K),  db = Σ_{n, H', W'} dout: (F)
  *   cols, dcols: scratch of at least C·K·K · H'·W' elements each
- * Writes dx, dW and db (does not accumulate into them).
+ * Writes dx, dW and db (does not accumulate into them); without dx only dW and db.
  */
 export function convBackward(
-  dout: FloatArray, x: FloatArray, w: FloatArray, dx: FloatArray, dw: FloatArray, db: FloatArray,
+  dout: FloatArray, x: FloatArray, w: FloatArray, dx: FloatArray | undefined, dw: FloatArray, db: FloatArray,
   cols: FloatArray, dcols: FloatArray, n: number, g: ConvGeometry,
 ): void {
   const { f, c, h, k, outH, outW } = g;
@@ -148,10 +148,11 @@ export function convBackward(
     }
     if (pointwise) {
       gemmNT(f, patch, pixels, dout, o, x, s * inSize, dw, 0, true);
-      gemmTN(patch, pixels, f, w, 0, dout, o, dx, s * inSize, false);
+      if (dx) gemmTN(patch, pixels, f, w, 0, dout, o, dx, s * inSize, false);
     } else {
       im2col(x, s * inSize, g, cols);
       gemmNT(f, patch, pixels, dout, o, cols, 0, dw, 0, true);
+      if (!dx) continue;
       gemmTN(patch, pixels, f, w, 0, dout, o, dcols, 0, false);
       dx.fill(0, s * inSize, (s + 1) * inSize);
       col2im(dcols, g, dx, s * inSize);
@@ -230,10 +231,10 @@ export class ConvLayer implements Layer {
     return this.out;
   }
 
-  backward(dout: FloatArray, n: number): FloatArray {
+  backward(dout: FloatArray, n: number, needDx = true): FloatArray {
     if (!this.x) throw new Error('conv backward before forward');
-    this.dx = ensure(this.dx, n * this.inSize, this.dtype);
-    convBackward(dout, this.x, this.w.value, this.dx, this.w.grad, this.b.grad, this.cols, this.dcols, n, this.geometry);
+    if (needDx) this.dx = ensure(this.dx, n * this.inSize, this.dtype);
+    convBackward(dout, this.x, this.w.value, needDx ? this.dx : undefined, this.w.grad, this.b.grad, this.cols, this.dcols, n, this.geometry);
     return this.dx;
   }
 }

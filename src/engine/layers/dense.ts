@@ -24,12 +24,13 @@ export function affineForward(
 /**
  * affine_backward
  *   dout: (N, M) → dx = dout·Wᵀ: (N, D), dW = xᵀ·dout: (D, M), db = Σ_N dout: (M)
+ * Without dx only the parameter gradients are formed.
  */
 export function affineBackward(
   dout: FloatArray, x: FloatArray, w: FloatArray,
-  dx: FloatArray, dw: FloatArray, db: FloatArray, n: number, d: number, m: number,
+  dx: FloatArray | undefined, dw: FloatArray, db: FloatArray, n: number, d: number, m: number,
 ): void {
-  gemmNT(n, d, m, dout, 0, w, 0, dx, 0, false);
+  if (dx) gemmNT(n, d, m, dout, 0, w, 0, dx, 0, false);
   gemmTN(d, m, n, x, 0, dout, 0, dw, 0, false);
   const k = kernelsFor(db, dout);
   if (k) return k.sumRows(addr(db), addr(dout), n, m, 0);
@@ -80,10 +81,10 @@ export class DenseLayer implements Layer {
     return this.out;
   }
 
-  backward(dout: FloatArray, n: number): FloatArray {
+  backward(dout: FloatArray, n: number, needDx = true): FloatArray {
     if (!this.x) throw new Error('dense backward before forward');
-    this.dx = ensure(this.dx, n * this.inSize, this.dtype);
-    affineBackward(dout, this.x, this.w.value, this.dx, this.w.grad, this.b.grad, n, this.inSize, this.outSize);
+    if (needDx) this.dx = ensure(this.dx, n * this.inSize, this.dtype);
+    affineBackward(dout, this.x, this.w.value, needDx ? this.dx : undefined, this.w.grad, this.b.grad, n, this.inSize, this.outSize);
     return this.dx;
   }
 }

@@ -32,8 +32,12 @@ export interface Layer {
   /** Multiply-adds per sample in the forward pass (the FLOPs figure is twice this). */
   readonly macsPerSample: number;
   forward(x: FloatArray, n: number, training: boolean): FloatArray;
-  /** dout: (N, outSize) → dx: (N, inSize); writes (does not accumulate) the parameter gradients. */
-  backward(dout: FloatArray, n: number): FloatArray;
+  /**
+   * dout: (N, outSize) → dx: (N, inSize); writes (does not accumulate) the parameter gradients.
+   * With needDx false the caller discards dx (the network's first layer: nothing needs the
+   * gradient of the data), so a layer may skip computing it and return its stale buffer.
+   */
+  backward(dout: FloatArray, n: number, needDx?: boolean): FloatArray;
   /** Layers that draw random numbers in training (dropout) reuse their last draw while frozen. */
   setFrozen?(frozen: boolean): void;
   /**

@@ -41,6 +41,7 @@ export interface KernelExports {
   col2im(dcols: number, dx: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number): void;
   maxPoolForward(x: number, out: number, arg: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
   maxPoolBackward(dout: number, arg: number, dx: number, planes: number, h: number, w: number, outH: number, outW: number): void;
+  gatherRows(dst: number, src: number, idx: number, n: number, f: number): void;
 }
 
 /** Activation codes of assembly/kernels.ts. */
