@@ -445,40 +445,48 @@ export function momentum(w: usize, dw: usize, v: usize, len: i32, lr: f32, mu: f
   }
 }
 
-/** cache = decay·cache + scale·dw²; w −= lr·dw / (√cache + ε). AdaGrad is decay = 1, scale = 1. */
-export function scaledUpdate(w: usize, dw: usize, cache: usize, len: i32, lr: f32, decay: f32, scale: f32, eps: f32): void {
+// The moving averages are written m += (1 − β)·(g − m) rather than β·m + (1 − β)·g: the same in
+// exact arithmetic, but with β rounded to float32 (0.999 becomes 0.99900001) the second form's
+// fixed point is off by (β₃₂ − β)/(1 − β) ≈ 1.3e-5 relative, the first has none. The host passes
+// 1 − β computed in double precision.
+
+/** AdaGrad (rate = 0): cache += dw²; RMSProp (rate = 1 − decay): cache += rate·(dw² − cache); then w −= lr·dw / (√cache + ε). */
+export function scaledUpdate(w: usize, dw: usize, cache: usize, len: i32, lr: f32, rate: f32, eps: f32): void {
   const l = f32x4.splat(lr);
-  const d = f32x4.splat(decay);
-  const s = f32x4.splat(scale);
+  const r = f32x4.splat(rate);
   const e = f32x4.splat(eps);
+  const average = rate != 0;
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const q = <usize>(i * 4);
     const g = v128.load(dw + q);
-    const c = f32x4.add(f32x4.mul(d, v128.load(cache + q)), f32x4.mul(s, f32x4.mul(g, g)));
+    const g2 = f32x4.mul(g, g);
+    const old = v128.load(cache + q);
+    const c = average ? f32x4.add(old, f32x4.mul(r, f32x4.sub(g2, old))) : f32x4.add(old, g2);
     v128.store(cache + q, c);
     v128.store(w + q, f32x4.sub(v128.load(w + q), f32x4.div(f32x4.mul(l, g), f32x4.add(f32x4.sqrt(c), e))));
   }
   for (; i < len; i++) {
     const q = <usize>(i * 4);
     const g = load<f32>(dw + q);
-    const c = decay * load<f32>(cache + q) + scale * g * g;
+    const old = load<f32>(cache + q);
+    const c = average ? old + rate * (g * g - old) : old + g * g;
     store<f32>(cache + q, c);
     store<f32>(w + q, load<f32>(w + q) - (lr * g) / (Mathf.sqrt(c) + eps));
   }
 }
 
 /**
- * Adam at step t with bias corrections mc = 1 − β1ᵗ, vc = 1 − β2ᵗ; keep = 1 − lr·decay applies
- * AdamW's decoupled weight decay first (keep = 1 for Adam).
+ * Adam at step t: m += (1 − β1)(dw − m); v += (1 − β2)(dw² − v); w = keep·w − lr·(m/mc) / (√(v/vc) + ε)
+ * with the bias corrections mc = 1 − β1ᵗ, vc = 1 − β2ᵗ; keep = 1 − lr·decay is AdamW's decoupled
+ * weight decay, applied first (1 for Adam).
  */
 export function adam(
   w: usize, dw: usize, m: usize, v: usize, len: i32,
-  lr: f32, beta1: f32, beta2: f32, eps: f32, mc: f32, vc: f32, keep: f32,
+  lr: f32, rate1: f32, rate2: f32, eps: f32, mc: f32, vc: f32, keep: f32,
 ): void {
   const l = f32x4.splat(lr);
-  const b1 = f32x4.splat(beta1), nb1 = f32x4.splat(1 - beta1);
-  const b2 = f32x4.splat(beta2), nb2 = f32x4.splat(1 - beta2);
+  const r1 = f32x4.splat(rate1), r2 = f32x4.splat(rate2);
   const e = f32x4.splat(eps);
   const mcv = f32x4.splat(mc), vcv = f32x4.splat(vc);
   const k = f32x4.splat(keep);
@@ -486,8 +494,9 @@ export function adam(
   for (; i + 4 <= len; i += 4) {
     const q = <usize>(i * 4);
     const g = v128.load(dw + q);
-    const mm = f32x4.add(f32x4.mul(b1, v128.load(m + q)), f32x4.mul(nb1, g));
-    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + q)), f32x4.mul(nb2, f32x4.mul(g, g)));
+    const m0 = v128.load(m + q), v0 = v128.load(v + q);
+    const mm = f32x4.add(m0, f32x4.mul(r1, f32x4.sub(g, m0)));
+    const vv = f32x4.add(v0, f32x4.mul(r2, f32x4.sub(f32x4.mul(g, g), v0)));
     v128.store(m + q, mm);
     v128.store(v + q, vv);
     const step = f32x4.div(f32x4.mul(l, f32x4.div(mm, mcv)), f32x4.add(f32x4.sqrt(f32x4.div(vv, vcv)), e));
@@ -496,8 +505,9 @@ export function adam(
   for (; i < len; i++) {
     const q = <usize>(i * 4);
     const g = load<f32>(dw + q);
-    const mm = beta1 * load<f32>(m + q) + (1 - beta1) * g;
-    const vv = beta2 * load<f32>(v + q) + (1 - beta2) * g * g;
+    const m0 = load<f32>(m + q), v0 = load<f32>(v + q);
+    const mm = m0 + rate1 * (g - m0);
+    const vv = v0 + rate2 * (g * g - v0);
     store<f32>(m + q, mm);
     store<f32>(v + q, vv);
     store<f32>(w + q, keep * load<f32>(w + q) - (lr * (mm / mc)) / (Mathf.sqrt(vv / vc) + eps));
@@ -679,5 +689,89 @@ export function gatherRows(dst: usize, src: usize, idx: usize, n: i32, f: i32): 
   for (let i = 0; i < n; i++) {
     const row = <usize>load<i32>(idx + <usize>(i * 4));
     memory.copy(dst + <usize>(i) * bytes, src + row * bytes, bytes);
+  }
+}
+
+// ─── statistics ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * out[0..3] (f64) = Σv, Σv², min, max over len floats at p; sums in double precision, NaN skipped
+ * by min and max (as `v < min` skips it).
+ */
+export function moments(p: usize, len: i32, out: usize): void {
+  let s = f64x2.splat(0), s2 = f64x2.splat(0);
+  let lo = f32x4.splat(Infinity), hi = f32x4.splat(-Infinity);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v = v128.load(p + <usize>(i * 4));
+    const a = f64x2.promote_low_f32x4(v);
+    const b = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    s = f64x2.add(s, f64x2.add(a, b));
+    s2 = f64x2.add(s2, f64x2.add(f64x2.mul(a, a), f64x2.mul(b, b)));
+    lo = f32x4.pmin(lo, v);
+    hi = f32x4.pmax(hi, v);
+  }
+  let sum = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  let sumSq = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+  // The lanes never hold NaN (pmin/pmax keep the running value), so plain min/max fold them.
+  const min4 = min(min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)), min(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)));
+  const max4 = max(max(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)), max(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)));
+  let lowest = <f64>min4, highest = <f64>max4;
+  for (; i < len; i++) {
+    const v = <f64>load<f32>(p + <usize>(i * 4));
+    sum += v;
+    sumSq += v * v;
+    if (v < lowest) lowest = v;
+    if (v > highest) highest = v;
+  }
+  store<f64>(out, sum);
+  store<f64>(out, sumSq, 8);
+  store<f64>(out, lowest, 16);
+  store<f64>(out, highest, 24);
+}
+
+/**
+ * counts[b] (i32) = how many of len floats fall in bin b of `bins` equal bins from lo,
+ * scale = bins / (hi − lo); values outside go to the end bins, NaN to none. Needs 4·bins slots at
+ * counts: four interleaved sub-histograms, so runs of equal bins (all the zeros after a ReLU) do not
+ * chain every increment on the previous one; they are summed into the first `bins` slots.
+ */
+export function histogram(p: usize, len: i32, lo: f64, scale: f64, bins: i32, counts: usize): void {
+  memory.fill(counts, 0, <usize>(4 * bins * 4));
+  const last = <f64>(bins - 1);
+  const stride = <usize>(bins * 4);
+  const lo2 = f64x2.splat(lo), scale2 = f64x2.splat(scale);
+  const zero = f64x2.splat(0), top = f64x2.splat(last);
+  // Bins in double precision, two lanes at a time; pmax sends NaN to bin 0, so NaNs are counted
+  // and taken back out of bin 0 at the end.
+  let nans = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v = v128.load(p + <usize>(i * 4));
+    const a = f64x2.floor(f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), lo2), scale2));
+    const b = f64x2.floor(f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), lo2), scale2));
+    nans += popcnt<i32>(i64x2.bitmask(f64x2.ne(a, a)) | (i64x2.bitmask(f64x2.ne(b, b)) << 2));
+    const ia = i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(top, f64x2.pmax(zero, a)));
+    const ib = i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(top, f64x2.pmax(zero, b)));
+    let at = counts + <usize>(i32x4.extract_lane(ia, 0) * 4);
+    store<i32>(at, load<i32>(at) + 1);
+    at = counts + stride + <usize>(i32x4.extract_lane(ia, 1) * 4);
+    store<i32>(at, load<i32>(at) + 1);
+    at = counts + 2 * stride + <usize>(i32x4.extract_lane(ib, 0) * 4);
+    store<i32>(at, load<i32>(at) + 1);
+    at = counts + 3 * stride + <usize>(i32x4.extract_lane(ib, 1) * 4);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  store<i32>(counts, load<i32>(counts) - nans);
+  for (; i < len; i++) {
+    const f = Math.floor((<f64>load<f32>(p + <usize>(i * 4)) - lo) * scale);
+    if (f != f) continue;
+    const b = f < 0 ? 0 : f > last ? bins - 1 : <i32>f;
+    const at = counts + <usize>(b * 4);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  for (let b = 0; b < bins; b++) {
+    const at = counts + <usize>(b * 4);
+    store<i32>(at, load<i32>(at) + load<i32>(at + stride) + load<i32>(at + 2 * stride) + load<i32>(at + 3 * stride));
   }
 }

@@ -43,7 +43,7 @@ export function nesterovUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr:
 /** adagrad: cache += dw²;  w −= lr·dw / (√cache + ε) */
 export function adagradUpdate(w: FloatArray, dw: FloatArray, cache: FloatArray, lr: number, eps: number): void {
   const k = kernelsFor(w, dw, cache);
-  if (k) return k.scaledUpdate(addr(w), addr(dw), addr(cache), w.length, lr, 1, 1, eps);
+  if (k) return k.scaledUpdate(addr(w), addr(dw), addr(cache), w.length, lr, 0, eps);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];
     cache[i] += g * g;
@@ -56,7 +56,7 @@ export function rmspropUpdate(
   w: FloatArray, dw: FloatArray, cache: FloatArray, lr: number, decay: number, eps: number,
 ): void {
   const k = kernelsFor(w, dw, cache);
-  if (k) return k.scaledUpdate(addr(w), addr(dw), addr(cache), w.length, lr, decay, 1 - decay, eps);
+  if (k) return k.scaledUpdate(addr(w), addr(dw), addr(cache), w.length, lr, 1 - decay, eps);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];
     cache[i] = decay * cache[i] + (1 - decay) * g * g;
@@ -80,7 +80,7 @@ export function adamUpdate(
   const mCorrection = 1 - Math.pow(beta1, t);
   const vCorrection = 1 - Math.pow(beta2, t);
   const k = kernelsFor(w, dw, m, v);
-  if (k) return k.adam(addr(w), addr(dw), addr(m), addr(v), w.length, lr, beta1, beta2, eps, mCorrection, vCorrection, 1 - lr * weightDecay);
+  if (k) return k.adam(addr(w), addr(dw), addr(m), addr(v), w.length, lr, 1 - beta1, 1 - beta2, eps, mCorrection, vCorrection, 1 - lr * weightDecay);
   if (weightDecay !== 0) weightDecayUpdate(w, lr, weightDecay);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];

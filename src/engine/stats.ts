@@ -2,6 +2,7 @@ import type { Network } from './network';
 import { norm, type FloatArray } from './tensor';
 import type { ActivationLayer } from './layers/activation';
 import type { LayerKind } from '../model/spec';
+import { addr, kernels, kernelsFor, RESULT_INTS } from './wasm/kernels';
 
 export interface Histogram {
   /** bins + 1 increasing edges */
@@ -52,18 +53,25 @@ export const HISTOGRAM_BINS = 30;
  */
 export const DEFAULT_STATS_EVERY = 10;
 
-/** Mean, std and a histogram of len values, in double precision. */
+/** Mean, std and a histogram of len values, in double precision (in the kernels for arena buffers). */
 export function summarize(a: FloatArray, len: number, range?: [number, number], bins = HISTOGRAM_BINS): { mean: number; std: number; hist: Histogram } {
+  const k = kernels();
+  const wasm = k && kernelsFor(a) && 4 * bins <= RESULT_INTS ? k : undefined;
   let s = 0;
   let s2 = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < len; i++) {
-    const v = a[i];
-    s += v;
-    s2 += v * v;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  if (wasm) {
+    wasm.exports.moments(addr(a), len, wasm.results.at);
+    [s, s2, min, max] = wasm.results.f64;
+  } else {
+    for (let i = 0; i < len; i++) {
+      const v = a[i];
+      s += v;
+      s2 += v * v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   const mean = len > 0 ? s / len : NaN;
   const std = len > 0 ? Math.sqrt(Math.max(0, s2 / len - mean * mean)) : NaN;
@@ -72,13 +80,18 @@ export function summarize(a: FloatArray, len: number, range?: [number, number], 
     lo = Number.isFinite(min) ? min - 0.5 : -0.5;
     hi = lo + 1;
   }
-  const counts = new Array<number>(bins).fill(0);
   const scale = bins / (hi - lo);
-  for (let i = 0; i < len; i++) {
-    let b = Math.floor((a[i] - lo) * scale);
-    if (b < 0) b = 0;
-    else if (b >= bins) b = bins - 1;
-    counts[b]++;
+  let counts: number[];
+  if (wasm) {
+    wasm.exports.histogram(addr(a), len, lo, scale, bins, wasm.results.at + 64);
+    counts = Array.from(wasm.results.i32.subarray(0, bins));
+  } else {
+    counts = new Array<number>(bins).fill(0);
+    for (let i = 0; i < len; i++) {
+      const b = Math.floor((a[i] - lo) * scale);
+      if (b !== b) continue; // NaN belongs to no bin
+      counts[b < 0 ? 0 : b >= bins ? bins - 1 : b]++;
+    }
   }
   const edges = Array.from({ length: bins + 1 }, (_, k) => lo + (k * (hi - lo)) / bins);
   return { mean, std, hist: { edges, counts } };

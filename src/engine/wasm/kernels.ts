@@ -35,13 +35,15 @@ export interface KernelExports {
   lastCorrect(): number;
   sgd(w: number, dw: number, len: number, lr: number): void;
   momentum(w: number, dw: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
-  scaledUpdate(w: number, dw: number, cache: number, len: number, lr: number, decay: number, scale: number, eps: number): void;
-  adam(w: number, dw: number, m: number, v: number, len: number, lr: number, beta1: number, beta2: number, eps: number, mc: number, vc: number, keep: number): void;
+  scaledUpdate(w: number, dw: number, cache: number, len: number, lr: number, rate: number, eps: number): void;
+  adam(w: number, dw: number, m: number, v: number, len: number, lr: number, rate1: number, rate2: number, eps: number, mc: number, vc: number, keep: number): void;
   im2col(x: number, cols: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number): void;
   col2im(dcols: number, dx: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number): void;
   maxPoolForward(x: number, out: number, arg: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
   maxPoolBackward(dout: number, arg: number, dx: number, planes: number, h: number, w: number, outH: number, outW: number): void;
   gatherRows(dst: number, src: number, idx: number, n: number, f: number): void;
+  moments(p: number, len: number, out: number): void;
+  histogram(p: number, len: number, lo: number, scale: number, bins: number, counts: number): void;
 }
 
 /** Activation codes of assembly/kernels.ts. */
@@ -51,6 +53,9 @@ export const ACTIVATION_CODES = { linear: 0, relu: 1, leaky_relu: 2, sigmoid: 3,
 const RESERVED_PAGES = 16384;
 const PAGE = 65536;
 const ALIGN = 64;
+/** int32 result slots (histogram counts); larger histograms take the TypeScript path. */
+export const RESULT_INTS = 1024;
+const RESULT_BYTES = 64 + RESULT_INTS * 4;
 
 interface Block { start: number; size: number }
 
@@ -119,6 +124,8 @@ export interface Kernels {
   /** memory.buffer (never detached: the memory does not grow). */
   readonly buffer: ArrayBuffer;
   readonly arena: Arena;
+  /** A small fixed block for kernels' results: 8 float64 slots, then 1024 int32 slots. */
+  readonly results: { readonly f64: Float64Array; readonly i32: Int32Array; readonly at: number };
 }
 
 let loaded: Kernels | null | undefined;
@@ -150,7 +157,10 @@ export function instantiate(variant: KernelVariant): Kernels | undefined {
   const scratch = base;
   exports.setScratch(scratch);
   const arenaStart = Math.ceil((scratch + (exports.SCRATCH_BYTES.value as number)) / PAGE) * PAGE;
-  return { variant, exports, memory, buffer: memory.buffer, arena: new Arena(arenaStart, RESERVED_PAGES * PAGE) };
+  const arena = new Arena(arenaStart, RESERVED_PAGES * PAGE);
+  const at = arena.alloc(RESULT_BYTES);
+  const results = { at, f64: new Float64Array(memory.buffer, at, 8), i32: new Int32Array(memory.buffer, at + 64, RESULT_INTS) };
+  return { variant, exports, memory, buffer: memory.buffer, arena, results };
 }
 
 /** The kernels this process uses (loaded on first call), or null for the TypeScript path. */
