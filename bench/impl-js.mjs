@@ -39,7 +39,7 @@ function trainlens() {
   const { gemmNN } = require('../out/src/engine/gemm.js');
   const { allocate } = require('../out/src/engine/tensor.js');
   return {
-    version: require('../package.json').version,
+    version: `${require('../package.json').version}, ${require('../out/src/engine/wasm/kernels.js').kernels()?.variant ?? 'no'} WebAssembly kernels`,
     train(name) {
       const w = WORKLOADS[name];
       const data = randomData(name);
