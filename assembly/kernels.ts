@@ -90,8 +90,21 @@ function packPanelB(b: usize, bRow: i32, bCol: i32, pc: i32, kc: i32, jc: i32, n
         src += step;
         dst += 32;
       }
+    } else if (bRow == 1 && nr == NR) {
+      // Columns of op(B) are contiguous (A·Bᵀ): 4 × 4 blocks transposed in registers, two per
+      // four steps of p (the panel's left and right halves).
+      const ld = <usize>(bCol * 4);
+      const col = b + <usize>((pc + (jc + jr) * bCol) * 4);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const q = col + <usize>(p * 4);
+        transposeStore(q, ld, dst + <usize>(p * NR * 4), NR * 4);
+        transposeStore(q + 4 * ld, ld, dst + <usize>(p * NR * 4 + 16), NR * 4);
+      }
+      for (; p < kc; p++) {
+        for (let j = 0; j < NR; j++) store<f32>(dst + <usize>((p * NR + j) * 4), load<f32>(col + <usize>(j) * ld + <usize>(p * 4)));
+      }
     } else if (bRow == 1) {
-      // Columns of op(B) are contiguous (A·Bᵀ): read each along p, write with stride NR.
       if (nr < NR) memory.fill(dst, 0, <usize>(kc * NR * 4));
       for (let j = 0; j < nr; j++) {
         let src = b + <usize>((pc + (jc + jr + j) * bCol) * 4);
@@ -129,6 +142,15 @@ function packBlockA(a: usize, aRow: i32, aCol: i32, ic: i32, mc: i32, pc: i32, k
         src += step;
         d += 16;
       }
+    } else if (aCol == 1 && mr == MR) {
+      // Rows of A are contiguous (A·B, A·Bᵀ): 4 × 4 blocks transposed in registers.
+      const ld = <usize>(aRow * 4);
+      const row = a + <usize>(((ic + ir) * aRow + pc) * 4);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) transposeStore(row + <usize>(p * 4), ld, dst + <usize>(p * MR * 4), MR * 4);
+      for (; p < kc; p++) {
+        for (let r = 0; r < MR; r++) store<f32>(dst + <usize>((p * MR + r) * 4), load<f32>(row + <usize>(r) * ld + <usize>(p * 4)));
+      }
     } else {
       if (mr < MR) memory.fill(dst, 0, <usize>(kc * MR * 4));
       for (let r = 0; r < mr; r++) {
@@ -143,6 +165,23 @@ function packBlockA(a: usize, aRow: i32, aCol: i32, ic: i32, mc: i32, pc: i32, k
       }
     }
   }
+}
+
+/**
+ * Transposes the 4 × 4 block whose rows start at src, src + ld, src + 2·ld, src + 3·ld into four
+ * rows of 4 at dst, dst + dstStep, …: dst row t = (src[0][t], src[1][t], src[2][t], src[3][t]).
+ */
+// @ts-ignore: decorator
+@inline function transposeStore(src: usize, ld: usize, dst: usize, dstStep: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + ld), r2 = v128.load(src + 2 * ld), r3 = v128.load(src + 3 * ld);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStep, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStep, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStep, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 /** The 4 × 8 register tile: C[0:mr, 0:nr] (+)= packed A · packed B over kc. */
@@ -516,48 +555,72 @@ export function adam(
 
 // ─── convolution and pooling ─────────────────────────────────────────────────────────────────────
 
+// Image rows are short (tens of floats): memory.copy and memory.fill are calls into the engine
+// that cost more than such a row, so rows are moved by these inline loops.
+
+// @ts-ignore: decorator
+@inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  let t = 0;
+  for (; t + 4 <= n; t += 4) v128.store(dst + <usize>(t * 4), v128.load(src + <usize>(t * 4)));
+  for (; t < n; t++) store<f32>(dst + <usize>(t * 4), load<f32>(src + <usize>(t * 4)));
+}
+
+// @ts-ignore: decorator
+@inline function zeroFloats(dst: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let t = 0;
+  for (; t + 4 <= n; t += 4) v128.store(dst + <usize>(t * 4), z);
+  for (; t < n; t++) store<f32>(dst + <usize>(t * 4), 0);
+}
+
 /**
- * im2col of one sample: x (C, H, W) → cols (C·K·K, H'·W'),
+ * im2col of one sample: x (C, H, W) → cols (C·K·K, H'·W') with rows `ld` floats apart (ld ≥ H'·W',
+ * so samples can sit side by side in one matrix),
  * cols[(c·K + i)·K + j, oh·W' + ow] = x[c, oh·S − P + i, ow·S − P + j], 0 in the padding.
  */
-export function im2col(x: usize, cols: usize, c: i32, h: i32, w: i32, k: i32, stride: i32, pad: i32, outH: i32, outW: i32): void {
-  let r = cols;
+export function im2col(x: usize, cols: usize, c: i32, h: i32, w: i32, k: i32, stride: i32, pad: i32, outH: i32, outW: i32, ld: i32): void {
+  let row = cols;
+  const rowStep = <usize>(ld * 4);
   for (let ch = 0; ch < c; ch++) {
     const plane = x + <usize>(ch * h * w * 4);
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
         const owLo = owLow(j, stride, pad, outW);
         const owHi = owHigh(j, stride, pad, outW, w, owLo);
+        let r = row;
         for (let oh = 0; oh < outH; oh++) {
           const ih = oh * stride - pad + i;
           if (ih < 0 || ih >= h) {
-            memory.fill(r, 0, <usize>(outW * 4));
+            zeroFloats(r, outW);
           } else {
-            if (owLo > 0) memory.fill(r, 0, <usize>(owLo * 4));
+            if (owLo > 0) zeroFloats(r, owLo);
             const src = plane + <usize>((ih * w - pad + j) * 4);
             if (stride == 1) {
-              memory.copy(r + <usize>(owLo * 4), src + <usize>(owLo * 4), <usize>((owHi - owLo) * 4));
+              copyFloats(r + <usize>(owLo * 4), src + <usize>(owLo * 4), owHi - owLo);
             } else {
               for (let ow = owLo; ow < owHi; ow++) store<f32>(r + <usize>(ow * 4), load<f32>(src + <usize>(ow * stride * 4)));
             }
-            if (owHi < outW) memory.fill(r + <usize>(owHi * 4), 0, <usize>((outW - owHi) * 4));
+            if (owHi < outW) zeroFloats(r + <usize>(owHi * 4), outW - owHi);
           }
           r += <usize>(outW * 4);
         }
+        row += rowStep;
       }
     }
   }
 }
 
-/** col2im, the adjoint of im2col: adds dcols back onto dx (C, H, W); zero dx first. */
-export function col2im(dcols: usize, dx: usize, c: i32, h: i32, w: i32, k: i32, stride: i32, pad: i32, outH: i32, outW: i32): void {
-  let r = dcols;
+/** col2im, the adjoint of im2col (rows `ld` floats apart): adds dcols back onto dx (C, H, W); zero dx first. */
+export function col2im(dcols: usize, dx: usize, c: i32, h: i32, w: i32, k: i32, stride: i32, pad: i32, outH: i32, outW: i32, ld: i32): void {
+  let row = dcols;
+  const rowStep = <usize>(ld * 4);
   for (let ch = 0; ch < c; ch++) {
     const plane = dx + <usize>(ch * h * w * 4);
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
         const owLo = owLow(j, stride, pad, outW);
         const owHi = owHigh(j, stride, pad, outW, w, owLo);
+        let r = row;
         for (let oh = 0; oh < outH; oh++) {
           const ih = oh * stride - pad + i;
           if (ih >= 0 && ih < h) {
@@ -581,7 +644,31 @@ export function col2im(dcols: usize, dx: usize, c: i32, h: i32, w: i32, k: i32, 
           }
           r += <usize>(outW * 4);
         }
+        row += rowStep;
       }
+    }
+  }
+}
+
+/**
+ * Swaps the two outer axes of (a, b, len) blocks: dst[j, i, :] = src[i, j, :] (+ bias[i] when bias ≠ 0).
+ * Turns a batched convolution's (F, N, H'·W') product into (N, F, H'·W') and its gradient back.
+ */
+export function swapBlocks(dst: usize, src: usize, a: i32, b: i32, len: i32, bias: usize): void {
+  const bytes = <usize>(len * 4);
+  for (let i = 0; i < a; i++) {
+    const add = bias ? f32x4.splat(load<f32>(bias + <usize>(i * 4))) : f32x4.splat(0);
+    const addScalar = bias ? load<f32>(bias + <usize>(i * 4)) : 0;
+    for (let j = 0; j < b; j++) {
+      const s = src + <usize>(i * b + j) * bytes;
+      const d = dst + <usize>(j * a + i) * bytes;
+      if (!bias) {
+        copyFloats(d, s, len);
+        continue;
+      }
+      let t = 0;
+      for (; t + 4 <= len; t += 4) v128.store(d + <usize>(t * 4), f32x4.add(v128.load(s + <usize>(t * 4)), add));
+      for (; t < len; t++) store<f32>(d + <usize>(t * 4), load<f32>(s + <usize>(t * 4)) + addScalar);
     }
   }
 }
@@ -773,5 +860,33 @@ export function histogram(p: usize, len: i32, lo: f64, scale: f64, bins: i32, co
   for (let b = 0; b < bins; b++) {
     const at = counts + <usize>(b * 4);
     store<i32>(at, load<i32>(at) + load<i32>(at + stride) + load<i32>(at + 2 * stride) + load<i32>(at + 3 * stride));
+  }
+}
+
+// ─── dense + activation, fused ───────────────────────────────────────────────────────────────────
+
+/**
+ * A dense layer's bias and the activation after it, in one pass over (rows, cols):
+ * pre[i, j] += bias[j]; out[i, j] = f(pre[i, j]). pre stays (the activation's backward and the
+ * statistics read it).
+ */
+export function biasActivation(pre: usize, out: usize, bias: usize, rows: i32, cols: i32, fn: i32, alpha: f32): void {
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>(i * cols * 4);
+    addBiasRows(pre + row, bias, 1, cols);
+    activationForward(fn, pre + row, out + row, cols, alpha);
+  }
+}
+
+/**
+ * The activation's backward and the dense layer's bias gradient in one pass over (rows, cols):
+ * dpre = dout ⊙ f'(pre) and db[j] = Σ_i dpre[i, j].
+ */
+export function activationBackwardBias(fn: i32, pre: usize, out: usize, dout: usize, dpre: usize, db: usize, rows: i32, cols: i32, alpha: f32): void {
+  memory.fill(db, 0, <usize>(cols * 4));
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>(i * cols * 4);
+    activationBackward(fn, pre + row, out + row, dout + row, dpre + row, cols, alpha);
+    sumRows(db, dpre + row, 1, cols, 1);
   }
 }

@@ -2,6 +2,9 @@ import { Rng } from './rng';
 import { allocate, type Dtype, type FloatArray, type Param } from './tensor';
 import { sizeOf, type Layer, type Shape } from './layers/layer';
 import { buildLayer } from './layers/index';
+import { DenseLayer, addBias } from './layers/dense';
+import { ActivationLayer } from './layers/activation';
+import { kernels } from './wasm/kernels';
 import { LOSS_FUNCTIONS, type LossFunction, type Targets } from './loss';
 import type { InitSpec, LayerSpec, LossName } from '../model/spec';
 
@@ -43,6 +46,8 @@ export class Network {
   /** Each engine layer's output in the last forward pass, for statistics. */
   readonly outputs: FloatArray[];
   private readonly lossFn: LossFunction;
+  /** fusedAfter[i]: the activation that runs fused with dense layer i, if any. */
+  private readonly fusedAfter: readonly (ActivationLayer | undefined)[];
   private dscores: FloatArray;
 
   constructor(o: NetworkOptions) {
@@ -57,6 +62,13 @@ export class Network {
       }
     });
     this.layers = layers;
+    // A dense layer and the activation built with it (`activation:` of the same model-file layer)
+    // run fused when the kernels have that activation.
+    this.fusedAfter = layers.map((l, i) => {
+      const next = layers[i + 1];
+      return l instanceof DenseLayer && next instanceof ActivationLayer && next.sourceIndex === l.sourceIndex && next.fusable && kernels()
+        ? next : undefined;
+    });
     this.params = layers.flatMap((l) => l.params);
     this.inputShape = o.inputShape;
     this.outputSize = sizeOf(shape);
@@ -74,6 +86,23 @@ export class Network {
   forward(x: FloatArray, n: number, training: boolean): FloatArray {
     let h = x;
     for (let i = 0; i < this.layers.length; i++) {
+      const act = this.fusedAfter[i];
+      if (act) {
+        // dense + activation: the product, then bias and activation in one kernel pass.
+        const dense = this.layers[i] as DenseLayer;
+        const pre = dense.forwardLinear(h, n);
+        const out = act.forwardWithBias(pre, dense.bias.value, n);
+        if (out) {
+          this.outputs[i] = pre;
+          this.outputs[i + 1] = h = out;
+          i++;
+          continue;
+        }
+        // An operand outside the arena: finish the dense layer as usual, then the activation.
+        addBias(pre, dense.bias.value, n);
+        this.outputs[i] = h = pre;
+        continue;
+      }
       h = this.layers[i].forward(h, n, training);
       this.outputs[i] = h;
     }
@@ -83,7 +112,19 @@ export class Network {
   /** dscores: (N, outputSize); writes every parameter's gradient. */
   backward(dscores: FloatArray, n: number): void {
     let g = dscores;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, n, i > 0);
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const act = i > 0 ? this.fusedAfter[i - 1] : undefined;
+      if (act) {
+        const dense = this.layers[i - 1] as DenseLayer;
+        const dpre = act.backwardWithBias(g, dense.bias.grad, n);
+        if (dpre) {
+          g = dense.backwardLinear(dpre, n, i - 1 > 0);
+          i--;
+          continue;
+        }
+      }
+      g = this.layers[i].backward(g, n, i > 0);
+    }
   }
 
   /** ½·l2·Σ‖W‖² + l1·Σ‖W‖₁ over the regularized parameters (weights, not biases). */

@@ -59,8 +59,9 @@ function images(): Dataset {
 
 function steps(spec: ModelSpec, count: number, data?: Dataset): { before: Footprint; after: Footprint } {
   const t = data ? new Trainer(spec, 'float32', data) : new Trainer(spec);
-  // Warm-up: first steps allocate (buffers, optimizer state, the statistics recorder), as does JIT.
-  for (let i = 0; i < 50; i++) t.trainStep(i % 10 === 0);
+  // Warm-up: first steps allocate (buffers, optimizer state, the statistics recorder), and the JIT
+  // compiles (optimized code and its feedback live on the heap too) over the first thousands.
+  for (let i = 0; i < 3000; i++) t.trainStep(i % 10 === 0);
   const before = footprint();
   for (let i = 0; i < count; i++) t.trainStep(i % 10 === 0); // statistics at the default interval
   const after = footprint();

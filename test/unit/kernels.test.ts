@@ -5,7 +5,9 @@ import { Rng } from '../../src/engine/rng';
 import { gemmNN, gemmNT, gemmTN } from '../../src/engine/gemm';
 import { affineBackward, affineForward } from '../../src/engine/layers/dense';
 import { ACTIVATION_FUNCTIONS, ActivationLayer, activationAlpha } from '../../src/engine/layers/activation';
-import { col2im, convBackward, convForward, im2col, type ConvGeometry } from '../../src/engine/layers/conv';
+import {
+  chunkSamples, col2im, convBackward, convBackwardBatched, convForward, convForwardBatched, im2col, type BatchedScratch, type ConvGeometry,
+} from '../../src/engine/layers/conv';
 import { maxPoolBackward, maxPoolForward, poolGeometry } from '../../src/engine/layers/pool';
 import type { LayerContext } from '../../src/engine/layers/layer';
 import { softmaxLoss, svmLoss, type LossFunction } from '../../src/engine/loss';
@@ -408,6 +410,75 @@ function kernelTests(): void {
       assertClose(`convBackward ${what} dW`, kdw, rdw, (i) => GEMM_TOL * sdw[i]);
       // db: plane sums in double on both paths, N float32 additions.
       assertClose(`convBackward ${what} db`, kdb, rdb, (i) => n * ULP * sdb[i]);
+    }
+  });
+
+  test('the batched convolution (one wide product per chunk of samples) = TypeScript, one chunk and several', () => {
+    const rng = new Rng(107);
+    // 16×28×28 input, 3×3 pad 1: 144·784 floats of im2col per sample, so 40 samples are 2 chunks.
+    const big: ConvGeometry = { c: 16, h: 28, w: 28, f: 3, k: 3, stride: 1, pad: 1, outH: 28, outW: 28 };
+    const cases: Array<[ConvGeometry, number]> = [...GEOMETRIES.map((g): [ConvGeometry, number] => [g, 3]), [big, 40]];
+    for (const [g, n] of cases) {
+      const what = `${describe(g)}, ${n} samples (${Math.ceil(n / chunkSamples(g, n))} chunk(s))`;
+      const inSize = g.c * g.h * g.w, patch = g.c * g.k * g.k, pixels = g.outH * g.outW;
+      const colsLen = patch * pixels;
+      const x = normals(rng, n * inSize), w = normals(rng, g.f * patch), b = normals(rng, g.f);
+      const ref = new Float32Array(n * g.f * pixels);
+      convForward(plain(x), plain(w), plain(b), ref, new Float32Array(colsLen), n, g);
+      const scratch: BatchedScratch = { cols: allocFloat32(0), dcols: allocFloat32(0), prod: allocFloat32(0) };
+      const kx = arena(x);
+      const out = arena(normals(rng, ref.length, 100));
+      assert.ok(convForwardBatched(kx, arena(w), arena(b), out, scratch, n, g), `${what}: the batched path ran`);
+      const scale = new Float64Array(ref.length);
+      convForward(abs64(x), abs64(w), abs64(b), scale, new Float64Array(colsLen), n, g);
+      assertClose(`batched forward ${what}`, out, ref, (i) => GEMM_TOL * scale[i]);
+      assert.equal(scratch.colsOf !== undefined, chunkSamples(g, n) >= n, `${what}: im2col kept for backward only when one chunk`);
+
+      const dout = normals(rng, ref.length);
+      const [rdx, rdw, rdb] = [new Float32Array(n * inSize), new Float32Array(g.f * patch), new Float32Array(g.f)];
+      convBackward(plain(dout), plain(x), plain(w), rdx, rdw, rdb, new Float32Array(colsLen), new Float32Array(colsLen), n, g);
+      const [sdx, sdw, sdb] = [new Float64Array(rdx.length), new Float64Array(rdw.length), new Float64Array(rdb.length)];
+      convBackward(abs64(dout), abs64(x), abs64(w), sdx, sdw, sdb, new Float64Array(colsLen), new Float64Array(colsLen), n, g);
+      const [kdx, kdw, kdb] = [arena(normals(rng, rdx.length, 100)), arena(normals(rng, rdw.length, 100)), arena(normals(rng, rdb.length, 100))];
+      assert.ok(convBackwardBatched(arena(dout), kx, arena(w), kdx, kdw, kdb, scratch, n, g), `${what}: the batched backward ran`);
+      assertClose(`batched backward ${what} dx`, kdx, rdx, (i) => GEMM_TOL * sdx[i]);
+      assertClose(`batched backward ${what} dW`, kdw, rdw, (i) => GEMM_TOL * sdw[i]);
+      assertClose(`batched backward ${what} db`, kdb, rdb, (i) => n * ULP * sdb[i]);
+      // Without dx (the first layer), dW and db are the same.
+      const [kdw2, kdb2] = [arena(kdw), arena(kdb)];
+      kdw2.fill(7);
+      assert.ok(convBackwardBatched(arena(dout), kx, arena(w), undefined, kdw2, kdb2, scratch, n, g));
+      assertClose(`batched backward without dx ${what} dW`, kdw2, rdw, (i) => GEMM_TOL * sdw[i]);
+    }
+  });
+
+  test('a dense layer and its activation fused (bias + f in one pass, f\' and db in one pass) = run one layer at a time', () => {
+    for (const act of ['relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid'] as const) {
+      const spec = { ...DENSE_SPEC, layers: [
+        { kind: 'dense' as const, units: 37, activation: { type: act } },
+        { kind: 'dense' as const, units: 13, activation: { type: 'tanh' as const } },
+        { kind: 'dense' as const, units: 4, activation: { type: 'linear' as const } },
+      ] };
+      const t = new Trainer(spec);
+      const net = t.network;
+      const rng = new Rng(108);
+      const n = 25;
+      const x = arena(normals(rng, n * 13));
+      const y = arenaInt(Array.from({ length: n }, () => rng.int(4)));
+      // Fused: Network.loss. Separately: each layer's own forward/backward on the same weights.
+      net.loss(x, y, 0, n, { l2: 0, l1: 0 }, true);
+      const fused = net.params.map((p) => Float32Array.from(p.grad));
+      const fusedOut = net.outputs.map((o, i) => Float32Array.from(o.subarray(0, n * net.layers[i].outSize)));
+      let h: FloatArray = x;
+      net.layers.forEach((l, i) => {
+        h = l.forward(h, n, true);
+        assertClose(`${act}: output of layer ${i} (${l.label})`, h, fusedOut[i], (j) => 4 * ULP * (1 + Math.abs(fusedOut[i][j])), 0, n * l.outSize);
+      });
+      const dscores = allocFloat32(n * 4);
+      softmaxLoss(h, y, 0, n, 4, dscores);
+      let g: FloatArray = dscores;
+      for (let i = net.layers.length - 1; i >= 0; i--) g = net.layers[i].backward(g, n, i > 0);
+      net.params.forEach((p, i) => assertClose(`${act}: ${p.name} gradient`, p.grad, fused[i], (j) => 1e-5 * (1e-3 + Math.abs(fused[i][j]))));
     }
   });
 

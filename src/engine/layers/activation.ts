@@ -114,6 +114,35 @@ export class ActivationLayer implements Layer {
     return this.out;
   }
 
+  /** Whether forwardWithBias/backwardWithBias can run (a kernel for this function, float32 buffers). */
+  get fusable(): boolean {
+    return this.code >= 0 && this.dtype === 'float32';
+  }
+
+  /**
+   * The dense layer's bias and this activation in one kernel pass: pre += bias; out = f(pre).
+   * pre is the dense layer's output (x·W), which becomes this layer's input. Undefined when an
+   * operand is outside the arena (the caller then runs the two layers as usual).
+   */
+  forwardWithBias(pre: FloatArray, bias: FloatArray, n: number): FloatArray | undefined {
+    this.out = ensure(this.out, n * this.inSize, this.dtype);
+    const k = this.code >= 0 ? kernelsFor(pre, bias, this.out) : undefined;
+    if (!k) return undefined;
+    this.x = pre;
+    k.biasActivation(addr(pre), addr(this.out), addr(bias), n, this.inSize, this.code, this.alpha);
+    return this.out;
+  }
+
+  /** backward fused with the dense layer's bias gradient: dx = dout ⊙ f'(x), db = Σ_rows dx. */
+  backwardWithBias(dout: FloatArray, db: FloatArray, n: number): FloatArray | undefined {
+    if (!this.x) throw new Error('activation backward before forward');
+    this.dx = ensure(this.dx, n * this.inSize, this.dtype);
+    const k = this.code >= 0 ? kernelsFor(this.x, this.out, dout, this.dx, db) : undefined;
+    if (!k) return undefined;
+    k.activationBackwardBias(this.code, addr(this.x), addr(this.out), addr(dout), addr(this.dx), addr(db), n, this.inSize, this.alpha);
+    return this.dx;
+  }
+
   /** Sign pattern of the input for activations with a kink at 0; constant for smooth ones. */
   decisionChecksum(n: number): number {
     const x = this.x;

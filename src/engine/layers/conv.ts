@@ -3,7 +3,7 @@ import { ensure, formatShape, sizeOf, type Layer, type LayerContext, type Shape 
 import { initWeights } from '../init';
 import { gemmNN, gemmNT, gemmTN } from '../gemm';
 import type { ConvLayerSpec } from '../../model/spec';
-import { addr, kernelsFor } from '../wasm/kernels';
+import { addr, allocFloat32, kernels, kernelsFor } from '../wasm/kernels';
 
 /**
  * Output extent of a sliding window along one axis, (size + 2·pad − kernel)/stride + 1, or
@@ -31,7 +31,7 @@ export interface ConvGeometry {
 export function im2col(x: FloatArray, xOffset: number, g: ConvGeometry, cols: FloatArray): void {
   const { c, h, w, k, stride, pad, outH, outW } = g;
   const kernel = kernelsFor(x, cols);
-  if (kernel) return kernel.im2col(addr(x, xOffset), addr(cols), c, h, w, k, stride, pad, outH, outW);
+  if (kernel) return kernel.im2col(addr(x, xOffset), addr(cols), c, h, w, k, stride, pad, outH, outW, outH * outW);
   let r = 0;
   for (let ch = 0; ch < c; ch++) {
     const plane = xOffset + ch * h * w;
@@ -66,7 +66,7 @@ export function im2col(x: FloatArray, xOffset: number, g: ConvGeometry, cols: Fl
 export function col2im(dcols: FloatArray, g: ConvGeometry, dx: FloatArray, dxOffset: number): void {
   const { c, h, w, k, stride, pad, outH, outW } = g;
   const kernel = kernelsFor(dcols, dx);
-  if (kernel) return kernel.col2im(addr(dcols), addr(dx, dxOffset), c, h, w, k, stride, pad, outH, outW);
+  if (kernel) return kernel.col2im(addr(dcols), addr(dx, dxOffset), c, h, w, k, stride, pad, outH, outW, outH * outW);
   let r = 0;
   for (let ch = 0; ch < c; ch++) {
     const plane = dxOffset + ch * h * w;
@@ -160,6 +160,107 @@ export function convBackward(
   }
 }
 
+// ─── the batched path of the WebAssembly kernels ─────────────────────────────────────────────────
+// Per sample, a convolution is a thin product (F × C·K·K by C·K·K × H'·W', e.g. 16 × 9 by 9 × 784);
+// with the im2col matrices of many samples side by side it is one wide product, which the GEMM
+// kernel runs several times faster, and the weight gradient becomes one product over the whole
+// batch. Samples go in chunks whose im2col matrix stays under CHUNK_FLOATS (16 MB), so evaluating
+// 1,024 images at once does not need a gigabyte; a training batch is usually one chunk, whose im2col
+// the backward pass then reuses.
+
+const CHUNK_FLOATS = 4 * 1024 * 1024;
+
+/** Scratch of the batched path: cols and dcols (C·K·K, S·H'·W'), prod (F, S·H'·W') for S samples. */
+export interface BatchedScratch {
+  cols: Float32Array;
+  dcols: Float32Array;
+  prod: Float32Array;
+  /** cols holds im2col of these samples (the last forward pass was one chunk), else undefined. */
+  colsOf?: { x: FloatArray; n: number };
+}
+
+export function chunkSamples(g: ConvGeometry, n: number): number {
+  return Math.max(1, Math.min(n, Math.floor(CHUNK_FLOATS / (g.c * g.k * g.k * g.outH * g.outW))));
+}
+
+/** Grows the scratch for chunks of `chunk` samples (allocates only when a larger chunk arrives). */
+export function ensureBatched(s: BatchedScratch, g: ConvGeometry, chunk: number): void {
+  const pixels = chunk * g.outH * g.outW;
+  const patch = g.c * g.k * g.k;
+  if (s.cols.length < patch * pixels) {
+    s.cols = allocFloat32(patch * pixels);
+    s.dcols = allocFloat32(0);
+    s.colsOf = undefined;
+  }
+  if (s.prod.length < g.f * pixels) s.prod = allocFloat32(g.f * pixels);
+}
+
+/**
+ * conv_forward in the kernels, chunk by chunk: cols = [im2col(x[s]) …], prod = W·cols,
+ * out[s] = prod[:, s] + b. False (nothing done) when an operand is outside the arena.
+ */
+export function convForwardBatched(
+  x: FloatArray, w: FloatArray, b: FloatArray, out: FloatArray, scratch: BatchedScratch, n: number, g: ConvGeometry,
+): boolean {
+  const chunk = chunkSamples(g, n);
+  ensureBatched(scratch, g, chunk);
+  const { cols, prod } = scratch;
+  const k = kernelsFor(x, w, b, out, cols, prod);
+  if (!k) return false;
+  const { c, h, f, outH, outW } = g;
+  const inSize = c * h * g.w;
+  const pixels = outH * outW;
+  const patch = c * g.k * g.k;
+  for (let s0 = 0; s0 < n; s0 += chunk) {
+    const cs = Math.min(chunk, n - s0);
+    const ld = cs * pixels;
+    for (let s = 0; s < cs; s++) k.im2col(addr(x, (s0 + s) * inSize), addr(cols, s * pixels), c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
+    gemmNN(f, ld, patch, w, 0, cols, 0, prod, 0, false);
+    k.swapBlocks(addr(out, s0 * f * pixels), addr(prod), f, cs, pixels, addr(b));
+  }
+  scratch.colsOf = chunk >= n ? { x, n } : undefined;
+  return true;
+}
+
+/**
+ * conv_backward in the kernels, chunk by chunk (reusing the forward pass's im2col when it was one
+ * chunk of the same input): prod = dout as (F, S·H'·W'), db = row sums of prod, dW = prod·colsᵀ,
+ * dcols = Wᵀ·prod, dx[s] = col2im(dcols[:, s]). Without dx only dW and db.
+ */
+export function convBackwardBatched(
+  dout: FloatArray, x: FloatArray, w: FloatArray, dx: FloatArray | undefined, dw: FloatArray, db: FloatArray,
+  scratch: BatchedScratch, n: number, g: ConvGeometry,
+): boolean {
+  const chunk = chunkSamples(g, n);
+  ensureBatched(scratch, g, chunk);
+  const { c, h, f, outH, outW } = g;
+  const pixels = outH * outW;
+  const patch = c * g.k * g.k;
+  if (dx && scratch.dcols.length < patch * chunk * pixels) scratch.dcols = allocFloat32(patch * chunk * pixels);
+  const { cols, prod, dcols } = scratch;
+  const k = kernelsFor(dout, x, w, dw, db, cols);
+  if (!k || !kernelsFor(prod) || (dx && !kernelsFor(dx, dcols))) return false;
+  const inSize = c * h * g.w;
+  const reuse = scratch.colsOf !== undefined && scratch.colsOf.x === x && scratch.colsOf.n === n;
+  db.fill(0, 0, f);
+  for (let s0 = 0; s0 < n; s0 += chunk) {
+    const cs = Math.min(chunk, n - s0);
+    const ld = cs * pixels;
+    if (!reuse) {
+      for (let s = 0; s < cs; s++) k.im2col(addr(x, (s0 + s) * inSize), addr(cols, s * pixels), c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
+    }
+    k.swapBlocks(addr(prod), addr(dout, s0 * f * pixels), cs, f, pixels, 0);
+    for (let filter = 0; filter < f; filter++) db[filter] += k.sum(addr(prod, filter * ld), ld);
+    gemmNT(f, patch, ld, prod, 0, cols, 0, dw, 0, s0 > 0);
+    if (!dx) continue;
+    gemmTN(patch, ld, f, w, 0, prod, 0, dcols, 0, false);
+    dx.fill(0, s0 * inSize, (s0 + cs) * inSize);
+    for (let s = 0; s < cs; s++) k.col2im(addr(dcols, s * pixels), addr(dx, (s0 + s) * inSize), c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
+  }
+  if (!reuse) scratch.colsOf = undefined; // cols now holds the last chunk
+  return true;
+}
+
 /**
  * conv: F filters of K×K over C channels, stride S, zero padding P.
  * (N, C, H, W) → (N, F, H', W') with H' = (H + 2P − K)/S + 1, W' likewise.
@@ -184,6 +285,8 @@ export class ConvLayer implements Layer {
   private readonly cols: FloatArray;
   private readonly dcols: FloatArray;
   private x: FloatArray | undefined;
+  /** Scratch of the batched kernel path (float32 only; grown on first use). */
+  private readonly batched: BatchedScratch | undefined;
 
   constructor(readonly spec: ConvLayerSpec, readonly inShape: Shape, ctx: LayerContext) {
     const { filters: f, size: k, stride, pad } = spec;
@@ -222,19 +325,25 @@ export class ConvLayer implements Layer {
     const colsLength = isPointwise(this.geometry) ? 0 : patch * outH * outW;
     this.cols = allocate(ctx.dtype, colsLength);
     this.dcols = allocate(ctx.dtype, colsLength);
+    this.batched = ctx.dtype === 'float32' && kernels() ? { cols: allocFloat32(0), dcols: allocFloat32(0), prod: allocFloat32(0) } : undefined;
   }
 
   forward(x: FloatArray, n: number): FloatArray {
     this.out = ensure(this.out, n * this.outSize, this.dtype);
     this.x = x;
-    convForward(x, this.w.value, this.b.value, this.out, this.cols, n, this.geometry);
+    if (!this.batched || !convForwardBatched(x, this.w.value, this.b.value, this.out, this.batched, n, this.geometry)) {
+      convForward(x, this.w.value, this.b.value, this.out, this.cols, n, this.geometry);
+    }
     return this.out;
   }
 
   backward(dout: FloatArray, n: number, needDx = true): FloatArray {
     if (!this.x) throw new Error('conv backward before forward');
     if (needDx) this.dx = ensure(this.dx, n * this.inSize, this.dtype);
-    convBackward(dout, this.x, this.w.value, needDx ? this.dx : undefined, this.w.grad, this.b.grad, this.cols, this.dcols, n, this.geometry);
+    const dx = needDx ? this.dx : undefined;
+    if (!this.batched || !convBackwardBatched(dout, this.x, this.w.value, dx, this.w.grad, this.b.grad, this.batched, n, this.geometry)) {
+      convBackward(dout, this.x, this.w.value, dx, this.w.grad, this.b.grad, this.cols, this.dcols, n, this.geometry);
+    }
     return this.dx;
   }
 }

@@ -13,6 +13,12 @@ export function affineForward(
   x: FloatArray, w: FloatArray, b: FloatArray, out: FloatArray, n: number, d: number, m: number,
 ): void {
   gemmNN(n, m, d, x, 0, w, 0, out, 0, false);
+  addBias(out, b, n);
+}
+
+/** out[i, j] += b[j] for the n rows of out (M = b.length columns). */
+export function addBias(out: FloatArray, b: FloatArray, n: number): void {
+  const m = b.length;
   const k = kernelsFor(out, b);
   if (k) return k.addBiasRows(addr(out), addr(b), n, m);
   for (let i = 0; i < n; i++) {
@@ -79,6 +85,32 @@ export class DenseLayer implements Layer {
     this.x = x;
     affineForward(x, this.w.value, this.b.value, this.out, n, this.inSize, this.outSize);
     return this.out;
+  }
+
+  /**
+   * The product x·W without the bias, for a network that adds the bias together with the
+   * activation that follows (ActivationLayer.forwardWithBias). Returns the buffer out.
+   */
+  forwardLinear(x: FloatArray, n: number): FloatArray {
+    this.out = ensure(this.out, n * this.outSize, this.dtype);
+    this.x = x;
+    gemmNN(n, this.outSize, this.inSize, x, 0, this.w.value, 0, this.out, 0, false);
+    return this.out;
+  }
+
+  get bias(): Param {
+    return this.b;
+  }
+
+  /** backward when the bias gradient is already written (ActivationLayer.backwardWithBias): dW and dx only. */
+  backwardLinear(dout: FloatArray, n: number, needDx = true): FloatArray {
+    if (!this.x) throw new Error('dense backward before forward');
+    if (needDx) {
+      this.dx = ensure(this.dx, n * this.inSize, this.dtype);
+      gemmNT(n, this.inSize, this.outSize, dout, 0, this.w.value, 0, this.dx, 0, false);
+    }
+    gemmTN(this.inSize, this.outSize, n, this.x, 0, dout, 0, this.w.grad, 0, false);
+    return this.dx;
   }
 
   backward(dout: FloatArray, n: number, needDx = true): FloatArray {

@@ -37,11 +37,14 @@ export interface KernelExports {
   momentum(w: number, dw: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
   scaledUpdate(w: number, dw: number, cache: number, len: number, lr: number, rate: number, eps: number): void;
   adam(w: number, dw: number, m: number, v: number, len: number, lr: number, rate1: number, rate2: number, eps: number, mc: number, vc: number, keep: number): void;
-  im2col(x: number, cols: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number): void;
-  col2im(dcols: number, dx: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number): void;
+  im2col(x: number, cols: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number, ld: number): void;
+  col2im(dcols: number, dx: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number, ld: number): void;
+  swapBlocks(dst: number, src: number, a: number, b: number, len: number, bias: number): void;
   maxPoolForward(x: number, out: number, arg: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
   maxPoolBackward(dout: number, arg: number, dx: number, planes: number, h: number, w: number, outH: number, outW: number): void;
   gatherRows(dst: number, src: number, idx: number, n: number, f: number): void;
+  biasActivation(pre: number, out: number, bias: number, rows: number, cols: number, fn: number, alpha: number): void;
+  activationBackwardBias(fn: number, pre: number, out: number, dout: number, dpre: number, db: number, rows: number, cols: number, alpha: number): void;
   moments(p: number, len: number, out: number): void;
   histogram(p: number, len: number, lo: number, scale: number, bins: number, counts: number): void;
 }
