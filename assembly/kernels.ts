@@ -890,3 +890,57 @@ export function activationBackwardBias(fn: i32, pre: usize, out: usize, dout: us
     sumRows(db, dpre + row, 1, cols, 1);
   }
 }
+
+// ─── regularization ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * out[0..1] (f64) = Σw², Σ|w| over len weights, in double precision; with addGrad ≠ 0 also
+ * g += l2·w + l1·sign(w) (sign 0 at 0), the gradient of ½·l2·Σw² + l1·Σ|w|.
+ */
+export function regularize(w: usize, g: usize, len: i32, l2: f32, l1: f32, addGrad: i32, out: usize): void {
+  let sq = f64x2.splat(0), ab = f64x2.splat(0);
+  const a2 = f32x4.splat(l2), a1 = f32x4.splat(l1), zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>(i * 4);
+    const v = v128.load(w + q);
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    sq = f64x2.add(sq, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
+    ab = f64x2.add(ab, f64x2.add(f64x2.abs(lo), f64x2.abs(hi)));
+    if (addGrad) {
+      const sign = f32x4.convert_i32x4_s(i32x4.sub(f32x4.lt(v, zero), f32x4.gt(v, zero)));
+      v128.store(g + q, f32x4.add(v128.load(g + q), f32x4.add(f32x4.mul(a2, v), f32x4.mul(a1, sign))));
+    }
+  }
+  let sumSq = f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1);
+  let sumAbs = f64x2.extract_lane(ab, 0) + f64x2.extract_lane(ab, 1);
+  for (; i < len; i++) {
+    const q = <usize>(i * 4);
+    const v = load<f32>(w + q);
+    sumSq += <f64>v * <f64>v;
+    sumAbs += Math.abs(<f64>v);
+    if (addGrad) store<f32>(g + q, load<f32>(g + q) + (l2 * v + l1 * (v > 0 ? <f32>1 : v < 0 ? <f32>-1 : <f32>0)));
+  }
+  store<f64>(out, sumSq);
+  store<f64>(out, sumAbs, 8);
+}
+
+/** Σ (a − b)² over len floats, in double precision (‖ΔW‖ of an update, for the statistics). */
+export function sumSqDiff(a: usize, b: usize, len: i32): f64 {
+  let s = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const q = <usize>(i * 4);
+    const va = v128.load(a + q), vb = v128.load(b + q);
+    const dlo = f64x2.sub(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
+    const dhi = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(va, va, 2, 3, 0, 1)), f64x2.promote_low_f32x4(v128.shuffle<f32>(vb, vb, 2, 3, 0, 1)));
+    s = f64x2.add(s, f64x2.add(f64x2.mul(dlo, dlo), f64x2.mul(dhi, dhi)));
+  }
+  let sum = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < len; i++) {
+    const d = <f64>load<f32>(a + <usize>(i * 4)) - <f64>load<f32>(b + <usize>(i * 4));
+    sum += d * d;
+  }
+  return sum;
+}

@@ -4,7 +4,7 @@ import { sizeOf, type Layer, type Shape } from './layers/layer';
 import { buildLayer } from './layers/index';
 import { DenseLayer, addBias } from './layers/dense';
 import { ActivationLayer } from './layers/activation';
-import { kernels } from './wasm/kernels';
+import { addr, kernels, kernelsFor } from './wasm/kernels';
 import { LOSS_FUNCTIONS, type LossFunction, type Targets } from './loss';
 import type { InitSpec, LayerSpec, LossName } from '../model/spec';
 
@@ -127,17 +127,29 @@ export class Network {
     }
   }
 
-  /** ½·l2·Σ‖W‖² + l1·Σ‖W‖₁ over the regularized parameters (weights, not biases). */
-  regLoss(reg: Regularization): number {
+  /**
+   * ½·l2·Σ‖W‖² + l1·Σ‖W‖₁ over the regularized parameters (weights, not biases). With
+   * addGradient, also adds its gradient l2·W + l1·sign(W) to the weights' gradients, in the same pass.
+   */
+  regLoss(reg: Regularization, addGradient = false): number {
     if (reg.l2 === 0 && reg.l1 === 0) return 0;
     let sq = 0;
     let abs = 0;
+    const k = kernels();
     for (const p of this.params) {
       if (!p.regularize) continue;
       const w = p.value;
+      const g = p.grad;
+      if (k && kernelsFor(w, g)) {
+        k.exports.regularize(addr(w), addr(g), w.length, reg.l2, reg.l1, addGradient ? 1 : 0, k.results.at);
+        sq += k.results.f64[0];
+        abs += k.results.f64[1];
+        continue;
+      }
       for (let i = 0; i < w.length; i++) {
         sq += w[i] * w[i];
         abs += Math.abs(w[i]);
+        if (addGradient) g[i] += reg.l2 * w[i] + reg.l1 * Math.sign(w[i]);
       }
     }
     return 0.5 * reg.l2 * sq + reg.l1 * abs;
@@ -152,18 +164,8 @@ export class Network {
     const c = this.outputSize;
     if (grad && this.dscores.length < n * c) this.dscores = allocate(this.dtype, n * c);
     const { loss: dataLoss, correct } = this.lossFn(scores, targets, offset, n, c, grad ? this.dscores : undefined);
-    const regLoss = this.regLoss(reg);
-    if (grad) {
-      this.backward(this.dscores, n);
-      if (reg.l2 !== 0 || reg.l1 !== 0) {
-        for (const p of this.params) {
-          if (!p.regularize) continue;
-          const w = p.value;
-          const g = p.grad;
-          for (let i = 0; i < w.length; i++) g[i] += reg.l2 * w[i] + reg.l1 * Math.sign(w[i]);
-        }
-      }
-    }
+    if (grad) this.backward(this.dscores, n);
+    const regLoss = this.regLoss(reg, grad);
     return { loss: dataLoss + regLoss, dataLoss, regLoss, correct };
   }
 

@@ -1,5 +1,5 @@
 import type { Network } from './network';
-import { norm, type FloatArray } from './tensor';
+import { allocate, dtypeOf, norm, type FloatArray } from './tensor';
 import type { ActivationLayer } from './layers/activation';
 import type { LayerKind } from '../model/spec';
 import { addr, kernels, kernelsFor, RESULT_INTS } from './wasm/kernels';
@@ -97,7 +97,10 @@ export function summarize(a: FloatArray, len: number, range?: [number, number], 
   return { mean, std, hist: { edges, counts } };
 }
 
-function normOfDifference(a: FloatArray, b: FloatArray): number {
+/** ‖a − b‖, accumulated in double precision. */
+export function normOfDifference(a: FloatArray, b: FloatArray): number {
+  const k = kernelsFor(a, b);
+  if (k) return Math.sqrt(k.sumSqDiff(addr(a), addr(b), a.length));
   let s = 0;
   for (let i = 0; i < a.length; i++) {
     const d = a[i] - b[i];
@@ -115,7 +118,7 @@ export class StatsRecorder {
   private readonly groups: Array<{ source: number; first: number; last: number }>;
 
   constructor(private readonly net: Network) {
-    this.before = net.params.map((p) => (p.value instanceof Float64Array ? new Float64Array(p.value.length) : new Float32Array(p.value.length)));
+    this.before = net.params.map((p) => allocate(dtypeOf(p.value), p.value.length));
     const groups: Array<{ source: number; first: number; last: number }> = [];
     net.layers.forEach((l, i) => {
       const g = groups[groups.length - 1];

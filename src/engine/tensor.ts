@@ -1,4 +1,4 @@
-import { allocFloat32 } from './wasm/kernels';
+import { addr, allocFloat32, kernels, kernelsFor } from './wasm/kernels';
 
 /** Engine arrays: float32 for training, float64 for gradient checking. */
 export type Dtype = 'float32' | 'float64';
@@ -43,6 +43,11 @@ export function makeParam(layer: number, role: ParamRole, length: number, dtype:
 
 /** Euclidean norm, accumulated in double precision. */
 export function norm(a: FloatArray): number {
+  const k = kernels();
+  if (k && kernelsFor(a)) {
+    k.exports.moments(addr(a), a.length, k.results.at);
+    return Math.sqrt(k.results.f64[1]);
+  }
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * a[i];
   return Math.sqrt(s);

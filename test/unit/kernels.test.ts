@@ -14,10 +14,10 @@ import { softmaxLoss, svmLoss, type LossFunction } from '../../src/engine/loss';
 import {
   adagradUpdate, adamUpdate, momentumUpdate, nesterovUpdate, rmspropUpdate, sgdUpdate,
 } from '../../src/engine/optim';
-import type { FloatArray } from '../../src/engine/tensor';
 import type { Dataset } from '../../src/engine/data/dataset';
 import { Trainer } from '../../src/engine/trainer';
-import { summarize } from '../../src/engine/stats';
+import { normOfDifference, summarize } from '../../src/engine/stats';
+import { norm, type FloatArray } from '../../src/engine/tensor';
 import { allocFloat32, allocInt32, instantiate, kernels, kernelsFor } from '../../src/engine/wasm/kernels';
 import type { ActivationSpec, ModelSpec } from '../../src/model/spec';
 
@@ -653,6 +653,40 @@ function kernelTests(): void {
         }
       }
     }
+  });
+
+  test('norms for the statistics (‖W‖, ‖W − W_before‖) and the regularization pass = TypeScript', () => {
+    const rng = new Rng(92);
+    for (const len of [1, 3, 4, 7, 64, 1001, 65_537]) {
+      const a = normals(rng, len), b = normals(rng, len);
+      const close = (x: number, y: number) => Math.abs(x - y) <= 1e-12 * Math.abs(y);
+      assert.ok(close(norm(arena(a)), norm(plain(a))), `norm, ${len}`);
+      assert.ok(close(normOfDifference(arena(a), arena(b)), normOfDifference(plain(a), plain(b))), `normOfDifference, ${len}`);
+    }
+    // ½·l2·Σw² + l1·Σ|w| and g += l2·w + l1·sign(w), written out here in double precision.
+    const t = new Trainer({ ...DENSE_SPEC, train: { ...DENSE_SPEC.train, l2: 0.01, l1: 0.003 } });
+    const net = t.network;
+    const reg = { l2: 0.01, l1: 0.003 };
+    for (const p of net.params) p.grad.set(normals(rng, p.grad.length));
+    net.params.find((p) => p.regularize)!.value[0] = 0; // sign(0) = 0
+    let expected = 0;
+    const grads = net.params.map((p) => {
+      const g = Float64Array.from(p.grad);
+      if (!p.regularize) return g;
+      for (let i = 0; i < p.value.length; i++) {
+        const w = p.value[i];
+        expected += 0.5 * reg.l2 * w * w + reg.l1 * Math.abs(w);
+        g[i] += reg.l2 * w + reg.l1 * Math.sign(w);
+      }
+      return g;
+    });
+    assert.ok(Math.abs(net.regLoss(reg) - expected) <= 1e-12 * expected, 'regLoss without the gradient');
+    const before = net.params.map((p) => Float32Array.from(p.grad));
+    net.params.forEach((p, i) => assert.deepEqual(p.grad, before[i], `${p.name}: regLoss alone leaves the gradient`));
+    const got = net.regLoss(reg, true);
+    assert.ok(Math.abs(got - expected) <= 1e-12 * expected, `regLoss ${got} vs ${expected}`);
+    // g + l2·w + l1·sign(w) in float32: one rounding of each product and of the sums.
+    net.params.forEach((p, i) => assertClose(`${p.name} gradient`, p.grad, grads[i], (j) => 4 * ULP * (Math.abs(grads[i][j]) + Math.abs(before[i][j]) + reg.l1)));
   });
 
   // ─── the whole engine ──────────────────────────────────────────────────────────────────────────
