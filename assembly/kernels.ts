@@ -944,3 +944,48 @@ export function sumSqDiff(a: usize, b: usize, len: i32): f64 {
   }
   return sum;
 }
+
+/** Average pooling of `planes` planes of H × W, K × K windows every S pixels: out (planes, H', W'). */
+export function avgPoolForward(x: usize, out: usize, planes: i32, h: i32, w: i32, k: i32, stride: i32, outH: i32, outW: i32): void {
+  const scale = <f64>1 / <f64>(k * k);
+  let o: usize = out;
+  for (let p = 0; p < planes; p++) {
+    const base = p * h * w;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const corner = base + oh * stride * w + ow * stride;
+        let sum: f64 = 0;
+        for (let i = 0; i < k; i++) {
+          const row = x + <usize>((corner + i * w) * 4);
+          for (let j = 0; j < k; j++) sum += <f64>load<f32>(row + <usize>(j * 4));
+        }
+        store<f32>(o, <f32>(sum * scale));
+        o += 4;
+      }
+    }
+  }
+}
+
+/** dx (planes, H, W) = each window's gradient spread evenly, dout/(K·K) to each of its pixels. */
+export function avgPoolBackward(dout: usize, dx: usize, planes: i32, h: i32, w: i32, k: i32, stride: i32, outH: i32, outW: i32): void {
+  memory.fill(dx, 0, <usize>(planes * h * w * 4));
+  const scale = <f64>1 / <f64>(k * k);
+  let o: usize = dout;
+  for (let p = 0; p < planes; p++) {
+    const base = p * h * w;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const corner = base + oh * stride * w + ow * stride;
+        const share = <f32>(<f64>load<f32>(o) * scale);
+        for (let i = 0; i < k; i++) {
+          const row = dx + <usize>((corner + i * w) * 4);
+          for (let j = 0; j < k; j++) {
+            const at = row + <usize>(j * 4);
+            store<f32>(at, load<f32>(at) + share);
+          }
+        }
+        o += 4;
+      }
+    }
+  }
+}

@@ -8,7 +8,7 @@ import { ACTIVATION_FUNCTIONS, ActivationLayer, activationAlpha } from '../../sr
 import {
   chunkSamples, col2im, convBackward, convBackwardBatched, convForward, convForwardBatched, im2col, type BatchedScratch, type ConvGeometry,
 } from '../../src/engine/layers/conv';
-import { maxPoolBackward, maxPoolForward, poolGeometry } from '../../src/engine/layers/pool';
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward, poolGeometry } from '../../src/engine/layers/pool';
 import type { LayerContext } from '../../src/engine/layers/layer';
 import { softmaxLoss, svmLoss, type LossFunction } from '../../src/engine/loss';
 import {
@@ -512,6 +512,33 @@ function kernelTests(): void {
       const dx = arena(framed(0, x.length, 3, () => 100));
       maxPoolBackward(arena(dout), arg, dx, n, g);
       assertClose(`${what} dx`, dx, rdx, () => 0, 0, x.length);
+      assertSentinel(`${what} dx`, dx, 0, x.length);
+    }
+  });
+
+  test('avgPoolForward/avgPoolBackward: kernel = TypeScript (overlapping windows included)', () => {
+    const rng = new Rng(109);
+    const n = 2, c = 3;
+    for (const [h, w, k, stride] of [[8, 8, 2, 2], [7, 9, 3, 2], [5, 6, 3, 1], [4, 5, 1, 1], [6, 6, 6, 1]]) {
+      const g = poolGeometry(c, h, w, k, stride, (h - k) / stride + 1, (w - k) / stride + 1);
+      const what = `avg pool ${h}×${w} K=${k} S=${stride}`;
+      const len = n * c * g.outH * g.outW;
+      const x = normals(rng, n * c * h * w);
+      const rout = new Float32Array(len);
+      avgPoolForward(plain(x), rout, n, g);
+      const out = arena(new Float32Array(len).fill(SENTINEL));
+      avgPoolForward(arena(x), out, n, g);
+      // Sums in double on both paths, in the same order: equal.
+      assertClose(`${what} out`, out, rout, () => 0);
+      const dout = normals(rng, len);
+      const rdx = new Float32Array(x.length);
+      avgPoolBackward(plain(dout), rdx, n, g);
+      const dx = arena(framed(0, x.length, 3, () => 100));
+      avgPoolBackward(arena(dout), dx, n, g);
+      // Each pixel collects ≤ K² shares, each share rounded once more in float32 by the kernel.
+      const scale = new Float64Array(x.length);
+      avgPoolBackward(abs64(dout), scale, n, g);
+      assertClose(`${what} dx`, dx, rdx, (i) => 2 * k * k * ULP * scale[i], 0, x.length);
       assertSentinel(`${what} dx`, dx, 0, x.length);
     }
   });

@@ -78,6 +78,8 @@ export function maxPoolBackward(dout: FloatArray, argmax: Int32Array, dx: FloatA
  */
 export function avgPoolForward(x: FloatArray, out: FloatArray, n: number, g: PoolGeometry): void {
   const { c, h, w, k, stride, outH, outW } = g;
+  const kernel = kernelsFor(x, out);
+  if (kernel) return kernel.avgPoolForward(addr(x), addr(out), n * c, h, w, k, stride, outH, outW);
   const scale = 1 / (k * k);
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
@@ -103,6 +105,8 @@ export function avgPoolForward(x: FloatArray, out: FloatArray, n: number, g: Poo
  */
 export function avgPoolBackward(dout: FloatArray, dx: FloatArray, n: number, g: PoolGeometry): void {
   const { c, h, w, k, stride, outH, outW } = g;
+  const kernel = kernelsFor(dout, dx);
+  if (kernel) return kernel.avgPoolBackward(addr(dout), addr(dx), n * c, h, w, k, stride, outH, outW);
   const scale = 1 / (k * k);
   dx.fill(0, 0, n * c * h * w);
   let o = 0;

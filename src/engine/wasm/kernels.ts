@@ -42,6 +42,8 @@ export interface KernelExports {
   swapBlocks(dst: number, src: number, a: number, b: number, len: number, bias: number): void;
   maxPoolForward(x: number, out: number, arg: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
   maxPoolBackward(dout: number, arg: number, dx: number, planes: number, h: number, w: number, outH: number, outW: number): void;
+  avgPoolForward(x: number, out: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
+  avgPoolBackward(dout: number, dx: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
   gatherRows(dst: number, src: number, idx: number, n: number, f: number): void;
   biasActivation(pre: number, out: number, bias: number, rows: number, cols: number, fn: number, alpha: number): void;
   activationBackwardBias(fn: number, pre: number, out: number, dout: number, dpre: number, db: number, rows: number, cols: number, alpha: number): void;
