@@ -221,6 +221,8 @@ export class RunLoop {
         steps: t.step, epochs: t.epoch,
         samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
       },
+      // Copies: the engine's buffers are views of the kernels' memory, which must not be posted.
+      weights: t.network.params.map((p) => ({ name: p.name, values: Float32Array.from(p.value) })),
     };
     this.ended = done;
     this.o.post(done);

@@ -185,11 +185,20 @@ export interface ProgressMessage {
   seconds: number;
 }
 
+/** One parameter's values, copied out of the engine (never a view of its memory). */
+export interface ParamValues {
+  /** e.g. "layers[0].W" */
+  name: string;
+  values: Float32Array;
+}
+
 export interface DoneMessage {
   type: 'done';
   runId: string;
   status: 'finished' | 'stopped';
   final: FinalMetrics;
+  /** The final weights, for kept runs and exports. */
+  weights: ParamValues[];
 }
 
 export interface ErrorMessage {

@@ -3,7 +3,7 @@ import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
 import {
   CONTROL_STOP, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
-  type ModelCheck, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
+  type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
   type StepStats, type WorkerToHost,
 } from './protocol';
 
@@ -53,6 +53,8 @@ export class TrainingSession {
   final: FinalMetrics | null = null;
   error: string | null = null;
   gradcheck: ModelCheck | null = null;
+  /** The weights at the end of the run (after 'done'). */
+  finalWeights: ParamValues[] | null = null;
   readonly previous: PreviousRun | null;
   readonly finished: Promise<TrainingSession>;
 
@@ -180,6 +182,7 @@ export class TrainingSession {
         break;
       case 'done':
         this.final = m.final;
+        this.finalWeights = m.weights;
         this.samplesPerSec = m.final.samplesPerSec;
         this.paused = false;
         this.end(m.status, null);

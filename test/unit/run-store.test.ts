@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RunStore, writeAtomic, type StoredRun } from '../../src/runs/store';
+import { RunRecorder } from '../../src/runs/recorder';
+import { RunManager } from '../../src/training/runs';
+import { SPIRAL } from './fixtures';
+
+const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
+
+function tempRoot(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-runs-'));
+}
+
+function newRun(store: RunStore, runId: string, created: number): StoredRun {
+  return store.create({ runId, source: 'file:///w/spiral.nn.yaml', title: 'spiral.nn.yaml', created, seed: 1, spec: SPIRAL, info: null });
+}
+
+test('a run record is created, updated atomically, listed newest first and read back', () => {
+  const store = new RunStore(tempRoot());
+  newRun(store, 'run-a', 1000);
+  newRun(store, 'run-b', 2000);
+  assert.deepEqual(store.list().map((r) => r.runId), ['run-b', 'run-a']);
+  const a = store.read('run-a')!;
+  assert.equal(a.status, 'running');
+  assert.deepEqual(a.spec, SPIRAL);
+  store.update('run-a', { name: 'baseline', status: 'finished' });
+  assert.equal(store.read('run-a')!.name, 'baseline');
+  assert.equal(store.read('run-a')!.status, 'finished');
+  // Nothing but the run's own files: temp files were renamed into place.
+  assert.deepEqual(fs.readdirSync(path.join(store.root, 'run-a')).sort(), ['run.json']);
+  assert.throws(() => store.update('../escape', { name: 'x' }), /bad run id/);
+});
+
+test('a crash in the middle of writing leaves the previous record readable', () => {
+  const store = new RunStore(tempRoot());
+  newRun(store, 'run-a', 1000);
+  store.update('run-a', { name: 'kept' });
+  const file = path.join(store.root, 'run-a', 'run.json');
+  // What a crash between write and rename leaves behind: a torn temp file next to the record.
+  fs.writeFileSync(`${file}.999.tmp`, '{"version":1,"runId":"run-a","na');
+  assert.equal(store.read('run-a')!.name, 'kept');
+  writeAtomic(file, fs.readFileSync(file));
+  assert.equal(store.read('run-a')!.name, 'kept');
+});
+
+test('history is appended in batches and read back; a torn last line is skipped, the rest kept', async () => {
+  const store = new RunStore(tempRoot(), 30);
+  newRun(store, 'run-a', 1000);
+  store.append('run-a', [{ t: 'losses', first: 1, v: [1.1, 1.0] }]);
+  store.append('run-a', [{ t: 'losses', first: 3, v: [0.9] }, { t: 'epoch', v: { epoch: 1, step: 3, loss: 1, regLoss: 0, trainAcc: 0.5, valLoss: null, valAcc: null, seconds: 1 } }]);
+  const file = path.join(store.root, 'run-a', 'metrics.jsonl');
+  assert.equal(fs.existsSync(file), false, 'not written before the flush interval');
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').length, 3, 'flushed by the timer');
+  fs.appendFileSync(file, '{"t":"losses","first":4,"v":[0.8');
+  const h = store.history('run-a');
+  assert.deepEqual(h.losses, [1.1, 1.0, 0.9]);
+  assert.equal(h.epochs.length, 1);
+  assert.equal(h.skipped, 1);
+});
+
+test('runs left "running" by a reload are marked interrupted, never dropped; live ones stay', () => {
+  const store = new RunStore(tempRoot());
+  newRun(store, 'run-a', 1000);
+  newRun(store, 'run-b', 2000);
+  const changed = store.markInterrupted(new Set(['run-b']));
+  assert.deepEqual(changed.map((r) => r.runId), ['run-a']);
+  assert.equal(store.read('run-a')!.status, 'interrupted');
+  assert.match(store.read('run-a')!.error ?? '', /interrupted/);
+  assert.equal(store.read('run-b')!.status, 'running');
+  assert.equal(store.list().length, 2);
+});
+
+test('weights round-trip exactly', () => {
+  const store = new RunStore(tempRoot());
+  newRun(store, 'run-a', 1000);
+  const w = Float32Array.from({ length: 600 }, (_, i) => Math.sin(i) * 1e-3);
+  const b = Float32Array.from([0.5, -0.25, 3]);
+  store.saveWeights('run-a', [{ name: 'layers[0].W', shape: [200, 3], values: w }, { name: 'layers[0].b', shape: [3], values: b }]);
+  const back = store.loadWeights('run-a');
+  assert.deepEqual(back.map((x) => [x.name, x.shape]), [['layers[0].W', [200, 3]], ['layers[0].b', [3]]]);
+  assert.deepEqual(back[0].values, w);
+  assert.deepEqual(back[1].values, b);
+});
+
+test('the size cap names the oldest finished runs to prune and deletes nothing by itself', () => {
+  const store = new RunStore(tempRoot());
+  for (let i = 0; i < 4; i++) {
+    newRun(store, `run-${i}`, 1000 + i);
+    store.saveWeights(`run-${i}`, [{ name: 'w', shape: [25_000], values: new Float32Array(25_000) }]); // ~100 kB each
+    if (i !== 0) store.update(`run-${i}`, { status: 'finished' });
+  }
+  const each = store.size('run-1');
+  const { total, runs } = store.pruneCandidates(total4() - 1.5 * each);
+  function total4(): number {
+    return [0, 1, 2, 3].reduce((s, i) => s + store.size(`run-${i}`), 0);
+  }
+  assert.equal(total, total4());
+  // run-0 is still running: skipped; the two oldest finished runs bring the total under the cap.
+  assert.deepEqual(runs.map((r) => r.run.runId), ['run-1', 'run-2']);
+  assert.equal(store.list().length, 4, 'nothing deleted');
+  store.delete('run-1');
+  assert.deepEqual(store.list().map((r) => r.runId), ['run-3', 'run-2', 'run-0']);
+});
+
+test('a recorder keeps a worker run: record, full loss history, epochs, statistics, status and weights', async () => {
+  const store = new RunStore(tempRoot(), 20);
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const recorder = new RunRecorder(runs, store);
+  const s = runs.start('file:///w/spiral.nn.yaml', 'spiral.nn.yaml', SPIRAL);
+  assert.equal(store.read(s.runId)!.status, 'running', 'recorded at once');
+  await s.finished;
+  const kept = store.read(s.runId)!;
+  assert.equal(kept.status, 'finished');
+  assert.deepEqual(kept.final, s.final);
+  assert.equal(kept.info!.totalSteps, s.info.totalSteps);
+  const h = store.history(s.runId);
+  assert.deepEqual(h.losses, s.losses);
+  assert.deepEqual(h.epochs, s.epochs);
+  assert.deepEqual(h.stats, s.stats);
+  const weights = store.loadWeights(s.runId);
+  assert.deepEqual(weights.map((w) => w.name), s.finalWeights!.map((w) => w.name));
+  weights.forEach((w, i) => assert.deepEqual(w.values, s.finalWeights![i].values));
+  recorder.dispose();
+});
