@@ -110,8 +110,21 @@ export interface RunShape {
   boundary: BoundaryFrame | null;
 }
 
+/** A run that is one variant of a comparison ("Compare…"). */
+export interface VariantInfo {
+  /** Shared by the variants of one comparison. */
+  comparison: string;
+  /** What was swept, e.g. "optimizer", and this variant's value, e.g. "adam". */
+  dimension: string;
+  label: string;
+  index: number;
+  count: number;
+}
+
 export interface RunInfo extends RunShape {
   runId: string;
+  /** Set when the run is one variant of a comparison. */
+  variant?: VariantInfo;
   /** Model file the run came from (URI, for commands). */
   source: string;
   /** Short name for titles, e.g. "spiral.nn.yaml". */

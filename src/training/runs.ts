@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { TrainingSession, type SessionEvent } from './session';
 import type { ModelSpec } from '../model/spec';
-import type { ModelCheck, WorkerToHost } from './protocol';
+import type { ModelCheck, VariantInfo, WorkerToHost } from './protocol';
 
 export type GradcheckEvent = {
   type: 'gradcheck'; source: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null;
@@ -20,6 +20,8 @@ export interface RunManagerOptions {
  */
 export class RunManager {
   private readonly bySource = new Map<string, TrainingSession>();
+  /** Running variants of comparisons, by run id. */
+  private readonly variants = new Map<string, TrainingSession>();
   private readonly checks = new Map<string, ModelCheck>();
   private readonly listeners = new Set<(e: RunsEvent) => void>();
   private counter = 0;
@@ -53,7 +55,7 @@ export class RunManager {
   }
 
   get anyRunning(): boolean {
-    return [...this.bySource.values()].some((s) => s.running);
+    return [...this.bySource.values()].some((s) => s.running) || this.runningVariants().length > 0;
   }
 
   /** Starts a run; a model file that is already training keeps its run. */
@@ -73,15 +75,37 @@ export class RunManager {
     return this.launch(source, title, spec, current ? current.asPrevious() : null, baseDir);
   }
 
-  private launch(source: string, title: string, spec: ModelSpec, previous: TrainingSession['previous'], baseDir: string | null): TrainingSession {
+  /**
+   * Starts one variant of a comparison. Variants are kept apart from the file's own run (which
+   * get(), Stop and the CodeLens act on), so a comparison and a plain run of the file coexist.
+   */
+  startVariant(source: string, title: string, spec: ModelSpec, variant: VariantInfo, baseDir: string | null = null): TrainingSession {
+    const session = this.launch(source, title, spec, null, baseDir, variant);
+    const done = (): void => void this.variants.delete(session.runId);
+    void session.finished.then(done, done);
+    return session;
+  }
+
+  /** Variants of comparisons that are running now. */
+  runningVariants(): TrainingSession[] {
+    return [...this.variants.values()].filter((s) => s.running);
+  }
+
+  private launch(
+    source: string, title: string, spec: ModelSpec, previous: TrainingSession['previous'], baseDir: string | null, variant?: VariantInfo,
+  ): TrainingSession {
     const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
     const session = new TrainingSession(spec, {
-      workerPath: this.workerPath, runId, source, title, previous, baseDir,
+      workerPath: this.workerPath, runId, source, title, previous, baseDir, variant,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
     });
     session.gradcheck = this.checks.get(source) ?? null;
-    this.bySource.set(source, session);
-    this.latest = session;
+    if (variant) {
+      this.variants.set(runId, session);
+    } else {
+      this.bySource.set(source, session);
+      this.latest = session;
+    }
     session.onEvent((e) => this.emit(e));
     this.emit({ type: 'created', session });
     return session;
@@ -96,6 +120,7 @@ export class RunManager {
 
   stopAll(): void {
     for (const s of this.bySource.values()) s.stop();
+    for (const s of this.variants.values()) s.stop();
   }
 
   /** Gradient-checks a model in a worker of its own, so neither the host nor a run waits for it. */

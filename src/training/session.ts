@@ -4,7 +4,7 @@ import { DEFAULT_STATS_EVERY } from '../engine/stats';
 import {
   CONTROL_STOP, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
   type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
-  type StepStats, type WorkerToHost,
+  type StepStats, type VariantInfo, type WorkerToHost,
 } from './protocol';
 
 export interface SessionOptions {
@@ -22,6 +22,8 @@ export interface SessionOptions {
   previous?: PreviousRun | null;
   /** The model file's folder, for data paths. */
   baseDir?: string | null;
+  /** Set for a variant of a comparison. */
+  variant?: VariantInfo;
 }
 
 export type SessionEvent =
@@ -69,6 +71,7 @@ export class TrainingSession {
       runId: options.runId, source: options.source, title: options.title,
       parameters: 0, trainSize: 0, validationSize: 0, batchSize: 0, stepsPerEpoch: 0, totalSteps: 0, layers: [], boundary: null,
       epochs: spec.train.epochs, optimizer: spec.optimizer.type, init: describeInit(spec),
+      ...(options.variant ? { variant: options.variant } : {}),
     };
     this.previous = options.previous ?? null;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunStore, writeAtomic, type StoredRun } from '../../src/runs/store';
 import { RunRecorder } from '../../src/runs/recorder';
+import { metricsCsv } from '../../src/runs/csv';
 import { RunManager } from '../../src/training/runs';
 import { SPIRAL } from './fixtures';
 
@@ -125,4 +126,19 @@ test('a recorder keeps a worker run: record, full loss history, epochs, statisti
   assert.deepEqual(weights.map((w) => w.name), s.finalWeights!.map((w) => w.name));
   weights.forEach((w, i) => assert.deepEqual(w.values, s.finalWeights![i].values));
   recorder.dispose();
+});
+
+test('metrics CSV: a row per step, epoch figures on the step that ended the epoch', () => {
+  const csv = metricsCsv({
+    losses: [1.5, 1.25, 1],
+    epochs: [{ epoch: 1, step: 2, loss: 1.375, regLoss: 0, trainAcc: 0.5, valLoss: 1.4, valAcc: 0.25, seconds: 0.5 }],
+    stats: [], markers: [], skipped: 0,
+  });
+  assert.equal(csv, [
+    'step,loss,epoch,epoch_loss,train_acc,val_loss,val_acc,seconds',
+    '1,1.5,,,,,,',
+    '2,1.25,1,1.375,0.5,1.4,0.25,0.5',
+    '3,1,,,,,,',
+    '',
+  ].join('\n'));
 });

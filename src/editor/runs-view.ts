@@ -1,0 +1,175 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { RunManager } from '../training/runs';
+import type { RunStore, StoredRun, StoredStatus } from '../runs/store';
+import { metricsCsv } from '../runs/csv';
+
+/** A model file in the Runs view, or one of its runs. */
+export type RunsNode = { kind: 'source'; source: string; runs: StoredRun[] } | { kind: 'run'; run: StoredRun };
+
+const STATUS_ICON: Record<StoredStatus, string> = {
+  running: 'sync~spin', finished: 'pass', stopped: 'debug-stop', failed: 'error', interrupted: 'warning',
+};
+
+function statusLabel(s: StoredStatus): string {
+  switch (s) {
+    case 'running': return vscode.l10n.t('running');
+    case 'finished': return vscode.l10n.t('finished');
+    case 'stopped': return vscode.l10n.t('stopped');
+    case 'failed': return vscode.l10n.t('failed');
+    case 'interrupted': return vscode.l10n.t('interrupted');
+  }
+}
+
+function percent(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`;
+}
+
+function sourceLabel(source: string): { name: string; folder: string } {
+  const p = source.startsWith('file:') ? vscode.Uri.parse(source).fsPath : source;
+  return { name: path.basename(p), folder: vscode.workspace.asRelativePath(path.dirname(p)) };
+}
+
+/** "finished · val 93.3 % · loss 0.214" */
+export function runDescription(r: StoredRun): string {
+  const parts = [statusLabel(r.status)];
+  if (r.final) {
+    parts.push(r.final.valAcc !== null ? vscode.l10n.t('val {0}', percent(r.final.valAcc)) : vscode.l10n.t('train {0}', percent(r.final.trainAcc)));
+    parts.push(vscode.l10n.t('loss {0}', r.final.loss.toPrecision(3)));
+  }
+  return parts.join(' · ');
+}
+
+export function runLabel(r: StoredRun): string {
+  return r.name || new Date(r.created).toLocaleString();
+}
+
+/** The kept runs, by model file, newest first. */
+export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly store: RunStore) {}
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: RunsNode): RunsNode[] {
+    if (node?.kind === 'run') return [];
+    if (node?.kind === 'source') return node.runs.map((run) => ({ kind: 'run', run }));
+    const bySource = new Map<string, StoredRun[]>();
+    for (const r of this.store.list()) {
+      const list = bySource.get(r.source) ?? [];
+      list.push(r);
+      bySource.set(r.source, list);
+    }
+    return [...bySource.entries()].map(([source, runs]) => ({ kind: 'source', source, runs }));
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    if (node.kind === 'source') {
+      const { name, folder } = sourceLabel(node.source);
+      const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = folder === '.' ? undefined : folder;
+      item.iconPath = vscode.ThemeIcon.File;
+      item.resourceUri = node.source.startsWith('file:') ? vscode.Uri.parse(node.source) : undefined;
+      item.contextValue = 'trainlens.runSource';
+      item.id = `source:${node.source}`;
+      return item;
+    }
+    const r = node.run;
+    const item = new vscode.TreeItem(runLabel(r), vscode.TreeItemCollapsibleState.None);
+    item.id = r.runId;
+    item.description = runDescription(r);
+    item.iconPath = new vscode.ThemeIcon(STATUS_ICON[r.status]);
+    item.contextValue = `trainlens.run.${r.status}`;
+    item.tooltip = runTooltip(r);
+    item.command = { command: 'trainlens.runs.show', title: vscode.l10n.t('Show in Panel'), arguments: [node] };
+    return item;
+  }
+}
+
+function runTooltip(r: StoredRun): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  const s = r.spec;
+  md.appendMarkdown(`**${runLabel(r)}** — ${statusLabel(r.status)}\n\n`);
+  md.appendMarkdown(`${vscode.l10n.t('optimizer')}: \`${s.optimizer.type}\`, lr ${s.optimizer.lr} · init: \`${s.init.type}\` · loss: \`${s.loss}\` · seed ${r.seed}\n\n`);
+  if (r.final) {
+    md.appendMarkdown(`${vscode.l10n.t('{0} steps, {1} epochs in {2} s', r.final.steps, r.final.epochs, r.final.seconds.toFixed(1))} · `);
+    md.appendMarkdown(`${vscode.l10n.t('train accuracy {0}', percent(r.final.trainAcc))}`);
+    if (r.final.valAcc !== null) md.appendMarkdown(` · ${vscode.l10n.t('validation accuracy {0}', percent(r.final.valAcc))}`);
+    md.appendMarkdown('\n\n');
+  }
+  if (r.error) md.appendText(r.error);
+  return md;
+}
+
+/** The runs a command applies to: the selection when the clicked run is part of it, else the clicked one. */
+export function targetRuns(node: RunsNode | undefined, selection: readonly RunsNode[] | undefined, view: vscode.TreeView<RunsNode>): StoredRun[] {
+  const picked = selection && selection.length > 0 ? selection : node ? [node] : view.selection;
+  return picked.flatMap((n) => (n.kind === 'run' ? [n.run] : n.runs));
+}
+
+export interface RunsViewDeps {
+  store: RunStore;
+  runs: RunManager;
+  /** Shows stored runs in a model file's panel, overlaid. */
+  show(runs: StoredRun[]): void;
+}
+
+/** The Runs view and its commands. */
+export function registerRunsView(deps: RunsViewDeps): { tree: RunsTree; disposables: vscode.Disposable[] } {
+  const { store, runs } = deps;
+  const tree = new RunsTree(store);
+  const view = vscode.window.createTreeView('trainlens.runs', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const disposables: vscode.Disposable[] = [view];
+  const command = (id: string, fn: (node?: RunsNode, selection?: RunsNode[]) => unknown): void => {
+    disposables.push(vscode.commands.registerCommand(id, fn));
+  };
+
+  command('trainlens.runs.refresh', () => tree.refresh());
+  command('trainlens.runs.show', (node, selection) => {
+    const picked = targetRuns(node, selection, view);
+    if (picked.length > 0) deps.show(picked);
+  });
+  command('trainlens.runs.rename', async (node, selection) => {
+    const [run] = targetRuns(node, selection, view);
+    if (!run) return;
+    const name = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Rename Run'), value: run.name || runLabel(run), prompt: vscode.l10n.t('A name for this run in the Runs view'),
+    });
+    if (name === undefined) return;
+    store.update(run.runId, { name: name.trim() });
+    tree.refresh();
+  });
+  command('trainlens.runs.delete', async (node, selection) => {
+    const picked = targetRuns(node, selection, view).filter((r) => r.status !== 'running');
+    if (picked.length === 0) return;
+    const message = picked.length === 1
+      ? vscode.l10n.t('Delete the run "{0}"? Its metrics and weights are removed from disk.', runLabel(picked[0]))
+      : vscode.l10n.t('Delete {0} runs? Their metrics and weights are removed from disk.', picked.length);
+    const yes = vscode.l10n.t('Delete');
+    if (await vscode.window.showWarningMessage(message, { modal: true }, yes) !== yes) return;
+    for (const r of picked) store.delete(r.runId);
+    tree.refresh();
+  });
+  command('trainlens.runs.rerun', async (node, selection) => {
+    const [run] = targetRuns(node, selection, view);
+    if (!run) return;
+    const baseDir = run.source.startsWith('file:') ? path.dirname(vscode.Uri.parse(run.source).fsPath) : null;
+    // The stored spec, seed included: the same data, init, batch order and dropout masks.
+    runs.start(run.source, run.title, run.spec, baseDir);
+  });
+  command('trainlens.runs.exportCsv', async (node, selection) => {
+    const [run] = targetRuns(node, selection, view);
+    if (!run) return;
+    const defaultUri = vscode.workspace.workspaceFolders?.[0]
+      ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `${(run.name || run.runId).replace(/[^\w.-]+/g, '_')}.csv`)
+      : undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri, filters: { CSV: ['csv'] }, title: vscode.l10n.t('Export Metrics as CSV') });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(metricsCsv(store.history(run.runId))));
+  });
+  return { tree, disposables };
+}
