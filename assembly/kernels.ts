@@ -989,3 +989,21 @@ export function avgPoolBackward(dout: usize, dx: usize, planes: i32, h: i32, w: 
     }
   }
 }
+
+/** Index of the first NaN or ±Infinity among len floats, or −1 (divergence checks, every step). */
+export function firstNonFinite(p: usize, len: i32): i32 {
+  let i = 0;
+  for (; i + 16 <= len; i += 16) {
+    // v − v is 0 for a finite v and NaN otherwise; NaN ≠ NaN.
+    const q = p + <usize>(i * 4);
+    const a = v128.load(q), b = v128.load(q, 16), c = v128.load(q, 32), d = v128.load(q, 48);
+    const da = f32x4.sub(a, a), db = f32x4.sub(b, b), dc = f32x4.sub(c, c), dd = f32x4.sub(d, d);
+    const bad = v128.or(v128.or(f32x4.ne(da, da), f32x4.ne(db, db)), v128.or(f32x4.ne(dc, dc), f32x4.ne(dd, dd)));
+    if (v128.any_true(bad)) break;
+  }
+  for (; i < len; i++) {
+    const v = load<f32>(p + <usize>(i * 4));
+    if (v - v != 0) return i;
+  }
+  return -1;
+}

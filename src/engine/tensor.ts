@@ -52,3 +52,11 @@ export function norm(a: FloatArray): number {
   for (let i = 0; i < a.length; i++) s += a[i] * a[i];
   return Math.sqrt(s);
 }
+
+/** Index of the first NaN or ±Infinity among the first len values, or −1. */
+export function firstNonFinite(a: FloatArray, len = a.length): number {
+  const k = kernelsFor(a);
+  if (k) return k.firstNonFinite(addr(a), len);
+  for (let i = 0; i < len; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}

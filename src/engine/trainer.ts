@@ -2,7 +2,7 @@ import { Rng } from './rng';
 import { Network, type Regularization } from './network';
 import { createOptimizer, type Optimizer } from './optim';
 import { learningRate } from './schedule';
-import { allocate, type Dtype, type FloatArray } from './tensor';
+import { allocate, firstNonFinite, type Dtype, type FloatArray } from './tensor';
 import { splitValidation, withRows, type Dataset } from './data/dataset';
 import { makeGaussian, makeSpiral } from './data/spiral';
 import { makeBlobs, makeCircles, makeMoons, makeXor } from './data/plane';
@@ -11,6 +11,21 @@ import { StatsRecorder, type StepStats } from './stats';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { modelMismatch } from '../model/fit';
 import { addr, allocFloat32, allocInt32, kernelsFor } from './wasm/kernels';
+
+/**
+ * Where a step first went non-finite: the loss was NaN or ±Infinity because a layer's output was
+ * (forward, the first such layer), or the loss itself was (loss), or a gradient was (gradient, the
+ * first parameter the backward pass reached). The step's update was not applied.
+ */
+export interface Divergence {
+  /** The step that diverged (0-based: updates applied before it). */
+  step: number;
+  where: 'forward' | 'loss' | 'gradient';
+  /** The layer, e.g. "layers[2] dense 100", or the parameter, e.g. "layers[0].W"; null for the loss. */
+  at: string | null;
+  /** The loss of the step (may be finite when a gradient was not). */
+  loss: number;
+}
 
 export interface StepResult {
   /** data loss + regularization, the quantity being minimized */
@@ -25,6 +40,8 @@ export interface StepResult {
   epochEnded: boolean;
   /** Present when the step was asked for statistics. */
   stats?: StepStats;
+  /** Present when the step went non-finite: nothing was updated, the step did not count. */
+  divergence?: Divergence;
 }
 
 export interface Evaluation {
@@ -166,6 +183,10 @@ export class Trainer {
     }
     const lr = this.learningRate;
     const r = this.network.loss(this.xBatch, this.yBatch, 0, n, this.reg, true);
+    const divergence = this.checkFinite(r.loss, n);
+    if (divergence) {
+      return { loss: r.loss, dataLoss: r.dataLoss, regLoss: r.regLoss, correct: r.correct, batchSize: n, lr, epochEnded: false, divergence };
+    }
     let stats: StepStats | undefined;
     if (withStats) {
       this.recorder ??= new StatsRecorder(this.network);
@@ -183,6 +204,26 @@ export class Trainer {
       this.orderRng.shuffle(this.order);
     }
     return { loss: r.loss, dataLoss: r.dataLoss, regLoss: r.regLoss, correct: r.correct, batchSize: n, lr, epochEnded, stats };
+  }
+
+  /** After forward and backward: where the step first went non-finite, if it did. */
+  private checkFinite(loss: number, n: number): Divergence | undefined {
+    const net = this.network;
+    if (!Number.isFinite(loss)) {
+      for (let i = 0; i < net.layers.length; i++) {
+        const l = net.layers[i];
+        if (firstNonFinite(net.outputs[i], n * l.outSize) >= 0) {
+          return { step: this.step, where: 'forward', at: `layers[${l.sourceIndex}] ${l.label}`, loss };
+        }
+      }
+      return { step: this.step, where: 'loss', at: null, loss };
+    }
+    // The backward pass meets the last layer first: report the first parameter it reached.
+    for (let i = net.params.length - 1; i >= 0; i--) {
+      const p = net.params[i];
+      if (firstNonFinite(p.grad) >= 0) return { step: this.step, where: 'gradient', at: p.name, loss };
+    }
+    return undefined;
   }
 
   /** Loss (data + regularization) and accuracy over a whole set, in evaluation mode. */

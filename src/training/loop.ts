@@ -1,4 +1,4 @@
-import { Trainer } from '../engine/trainer';
+import { Trainer, type Divergence } from '../engine/trainer';
 import { gradcheckModel } from '../engine/check';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { Dataset } from '../engine/data/dataset';
@@ -133,11 +133,15 @@ export class RunLoop {
       if (withStats) this.lastStats = now;
       const r = t.trainStep(withStats);
       if (r.stats) this.stats.push(r.stats);
-      if (!Number.isFinite(r.loss)) {
+      if (r.divergence) {
+        this.flush();
+        const d = r.divergence;
+        this.markers.push({ step: t.step, kind: 'divergence', label: divergenceLabel(d) });
         this.flush();
         const m: ErrorMessage = {
-          type: 'error', runId: this.runId, step: t.step,
-          message: `Loss became ${r.loss} at step ${t.step}. Lower the learning rate or change the init scheme.`,
+          type: 'error', runId: this.runId, step: t.step, message: divergenceMessage(d, r.lr), divergence: d,
+          // The weights before the step that diverged (its update was not applied), to inspect.
+          weights: t.network.params.map((p) => ({ name: p.name, values: Float32Array.from(p.value) })),
         };
         this.ended = m;
         this.o.post(m);
@@ -308,4 +312,19 @@ function gridPoints(f: BoundaryFrame): Float32Array {
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** A short label for the chart marker, e.g. "NaN in layers[1] relu". */
+export function divergenceLabel(d: Divergence): string {
+  const value = Number.isNaN(d.loss) || d.where === 'gradient' ? 'NaN/Inf' : String(d.loss);
+  return d.at ? `${value} in ${d.at}` : `loss ${value}`;
+}
+
+/** What the user reads when training diverges: the step, where, and what to try. */
+export function divergenceMessage(d: Divergence, lr: number): string {
+  const where = d.where === 'forward' ? `the output of ${d.at} became NaN or infinite (loss ${d.loss})`
+    : d.where === 'gradient' ? `the gradient of ${d.at} became NaN or infinite`
+      : `the loss became ${d.loss}`;
+  return `Training diverged at step ${d.step}: ${where}. The weights from before this step are kept. `
+    + `Lower the learning rate (now ${lr}) or change the init scheme.`;
 }

@@ -2,6 +2,7 @@
  * Every message between the extension host, the training worker and the webview panel.
  * All three sides import this module; nothing else is shared between them.
  */
+import type { Divergence } from '../engine/trainer';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { LayerStats, StepStats } from '../engine/stats';
 import type { ModelCheck } from '../engine/check';
@@ -79,7 +80,8 @@ export interface BoundaryGrid {
 /** Something that happened at a step and is marked on every step-based chart. */
 export interface Marker {
   step: number;
-  kind: 'optimizer' | 'init' | 'pause';
+  /** divergence: the step where training went non-finite (and stopped) */
+  kind: 'optimizer' | 'init' | 'pause' | 'divergence';
   /** e.g. "adam → sgd" */
   label: string;
 }
@@ -219,6 +221,10 @@ export interface ErrorMessage {
   runId: string;
   message: string;
   step?: number;
+  /** When training diverged: where it first went non-finite. */
+  divergence?: Divergence;
+  /** When training diverged: the weights from before that step. */
+  weights?: ParamValues[];
 }
 
 export interface GradcheckMessage {

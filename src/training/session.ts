@@ -191,6 +191,8 @@ export class TrainingSession {
         this.end(m.status, null);
         break;
       case 'error':
+        // A divergence keeps the weights from before the step that went non-finite.
+        if (m.weights) this.finalWeights = m.weights;
         this.end('failed', m.message);
         break;
       case 'gradcheck':

@@ -17,7 +17,7 @@ import {
 import type { Dataset } from '../../src/engine/data/dataset';
 import { Trainer } from '../../src/engine/trainer';
 import { normOfDifference, summarize } from '../../src/engine/stats';
-import { norm, type FloatArray } from '../../src/engine/tensor';
+import { firstNonFinite, norm, type FloatArray } from '../../src/engine/tensor';
 import { allocFloat32, allocInt32, instantiate, kernels, kernelsFor } from '../../src/engine/wasm/kernels';
 import type { ActivationSpec, ModelSpec } from '../../src/model/spec';
 
@@ -714,6 +714,24 @@ function kernelTests(): void {
     assert.ok(Math.abs(got - expected) <= 1e-12 * expected, `regLoss ${got} vs ${expected}`);
     // g + l2·w + l1·sign(w) in float32: one rounding of each product and of the sums.
     net.params.forEach((p, i) => assertClose(`${p.name} gradient`, p.grad, grads[i], (j) => 4 * ULP * (Math.abs(grads[i][j]) + Math.abs(before[i][j]) + reg.l1)));
+  });
+
+  test('firstNonFinite: the index of the first NaN or ±Infinity (or −1), as the TypeScript scan', () => {
+    const rng = new Rng(93);
+    for (const len of [0, 1, 5, 16, 17, 33, 1000]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        for (const at of [0, Math.floor(len / 2), len - 1, -1]) {
+          const a = normals(rng, len, 1e30);
+          if (at >= 0 && at < len) a[at] = bad;
+          if (at >= 0 && at + 3 < len) a[at + 3] = NaN; // a later one does not count
+          assert.equal(firstNonFinite(arena(a)), firstNonFinite(plain(a)), `len ${len}, ${bad} at ${at}`);
+          assert.equal(firstNonFinite(plain(a)), at >= 0 && at < len ? at : -1);
+        }
+      }
+    }
+    const a = arena(normals(rng, 40));
+    a[30] = NaN;
+    assert.equal(firstNonFinite(a, 30), -1, 'only the first len values');
   });
 
   // ─── the whole engine ──────────────────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { RunManager } from '../../src/training/runs';
 import { SPIRAL } from './fixtures';
+import { Trainer } from '../../src/engine/trainer';
 import type { ProgressMessage } from '../../src/training/protocol';
 import { runTraining, type LoopMessage } from '../../src/training/loop';
 
@@ -69,15 +70,29 @@ test('progress messages are bounded by the interval, not by the step rate', () =
   assert.equal(posted.at(-1)!.type, 'done');
 });
 
-test('a diverging run stops at the first non-finite loss and names the step', () => {
+test('a diverging run stops at the first non-finite step, names the step and the layer, keeps the weights from before it and marks it', () => {
   const posted: LoopMessage[] = [];
   // lr·l2 = 100 multiplies the weights by −99 each step: float32 overflows within a few dozen steps.
-  const r = runTraining({ ...SPIRAL, optimizer: { type: 'sgd', lr: 100 }, train: { ...SPIRAL.train, l2: 1 } }, {
-    runId: 'r', progressIntervalMs: 0, post: (m) => posted.push(m),
-  });
+  const spec = { ...SPIRAL, optimizer: { type: 'sgd' as const, lr: 100 }, train: { ...SPIRAL.train, l2: 1 } };
+  const r = runTraining(spec, { runId: 'r', progressIntervalMs: 0, post: (m) => posted.push(m) });
   assert.equal(r.type, 'error');
-  assert.ok(r.type === 'error' && r.step !== undefined && r.step >= 1);
-  assert.match(r.type === 'error' ? r.message : '', /at step \d+\. Lower the learning rate/);
+  if (r.type !== 'error') return;
+  const d = r.divergence!;
+  assert.ok(d && r.step === d.step && d.step >= 1, `step ${r.step}`);
+  assert.ok(d.where === 'forward' || d.where === 'gradient', d.where);
+  assert.match(d.at ?? '', /^layers\[\d\]/);
+  assert.match(r.message, new RegExp(`^Training diverged at step ${d.step}: .*layers\\[\\d\\].*became NaN or infinite.* The weights from before this step are kept\\. Lower the learning rate \\(now 100\\) or change the init scheme\\.$`));
+  // The kept weights are the engine's after exactly d.step updates, all finite.
+  const t = new Trainer(spec);
+  for (let i = 0; i < d.step; i++) assert.equal(t.trainStep().divergence, undefined);
+  assert.deepEqual(r.weights!.map((w) => w.name), t.network.params.map((p) => p.name));
+  r.weights!.forEach((w, i) => {
+    assert.deepEqual(w.values, Float32Array.from(t.network.params[i].value), w.name);
+    assert.ok(w.values.every(Number.isFinite), `${w.name} finite`);
+  });
+  assert.ok(t.trainStep().divergence, 'the next step diverges in the engine too');
+  const markers = posted.flatMap((m) => (m.type === 'progress' ? m.markers : []));
+  assert.deepEqual(markers.map((m) => [m.step, m.kind]), [[d.step, 'divergence']]);
 });
 
 test('pause, step and resume: a paused run trains exactly the steps asked for', async () => {
