@@ -1,5 +1,5 @@
 /** trainlens: the engine without VS Code, for terminals, scripts and CI. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseModel } from '../model/parse';
 import { lineColumn, type ModelDiagnostic } from '../model/diagnostics';
@@ -9,11 +9,16 @@ import { ProgressBar } from './progress';
 import { gradcheckModel } from '../engine/check';
 import { pathChecker } from '../node/files';
 import { DataError, loadDataset } from '../data/load';
+import { exportModel } from '../export/model-export';
+import { ExportError, type ExportFile } from '../export/pytorch';
+import { writeExportFiles } from '../export/write';
+import { weightsJson } from '../export/weights-json';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
   trainlens gradcheck FILE [--json] [--batch N] [--entries N]
   trainlens check FILE...
+  trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
 
   train      trains the model in FILE and prints the final metrics
              --json           one JSON object per line: {"type":"epoch",...} per epoch, then {"type":"done",...}
@@ -29,7 +34,15 @@ const USAGE = `Usage:
              ≤1e-7 good, ≤1e-4 acceptable only at kinks, ≤1e-2 uncomfortable, above: wrong.
              Exits 1 if any parameter is above 1e-4.
   check      prints the problems in each model file as file:line:col: severity: message
-             and exits 1 if any has errors`;
+             and exits 1 if any has errors
+  export     --pytorch DIR     writes DIR/NAME.py (the model as an nn.Sequential with TrainLens's
+                               loss, optimizer, schedule, batch order and training loop),
+                               DIR/NAME.weights.npz and DIR/NAME.data.npz; DIR is created if missing.
+                               Run: python3 DIR/NAME.py (NAME: the model file's name without .nn.yaml)
+             --json-weights OUT  the weights as JSON: {"layers[0].W": {"shape": [...], "values": [...]}, ...}
+             --weights W       initial (default): as initialized from the seed; trained: after
+                               training with TrainLens as the file says
+             --epochs N, --seed S  override train.epochs and train.seed`;
 
 /** A usage or input problem: printed as one line, never with a stack trace. */
 class CliError extends Error {}
@@ -41,6 +54,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       case 'train': return await train(rest, out, err);
       case 'gradcheck': return await gradcheck(rest, out, err);
       case 'check': return check(rest, out);
+      case 'export': return await exportCommand(rest, out, err);
       case undefined: case '-h': case '--help': case 'help':
         out.write(USAGE + '\n');
         return command === undefined ? 2 : 0;
@@ -198,6 +212,87 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
       ` · ${f.steps} steps in ${f.seconds.toFixed(2)} s · ${Math.round(f.samplesPerSec).toLocaleString('en-US')} samples/s\n`,
     );
   }
+  return 0;
+}
+
+interface ExportArgs { file: string; pytorch?: string; jsonWeights?: string; weights: 'initial' | 'trained'; epochs?: number; seed?: number }
+
+function parseExportArgs(args: string[]): ExportArgs {
+  const files: string[] = [];
+  const a: Partial<ExportArgs> = { weights: 'initial' };
+  for (let i = 0; i < args.length; i++) {
+    if (!args[i].startsWith('-')) {
+      files.push(args[i]);
+      continue;
+    }
+    const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
+    if (!['--pytorch', '--json-weights', '--weights', '--epochs', '--seed'].includes(flag)) throw new CliError(`export does not take '${args[i]}'.\n${USAGE}`);
+    const v = inline ?? args[++i];
+    if (v === undefined || v === '') throw new CliError(`${flag} needs a value.`);
+    switch (flag) {
+      case '--pytorch': a.pytorch = v; break;
+      case '--json-weights': a.jsonWeights = v; break;
+      case '--weights':
+        if (v !== 'initial' && v !== 'trained') throw new CliError(`--weights is 'initial' or 'trained', got '${v}'.`);
+        a.weights = v;
+        break;
+      case '--epochs': a.epochs = wholeNumber(flag, v, 1); break;
+      case '--seed': a.seed = wholeNumber(flag, v, 0); break;
+    }
+  }
+  if (files.length !== 1) throw new CliError(`export takes one model file.\n${USAGE}`);
+  if (a.pytorch === undefined && a.jsonWeights === undefined) throw new CliError('export needs --pytorch DIR, --json-weights OUT, or both.');
+  return { ...a, file: files[0] } as ExportArgs;
+}
+
+/** A file-system failure while writing, as one line naming the path. */
+function writeError(what: string, e: unknown): CliError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of the folder'
+    : code === 'EISDIR' ? 'it is a folder'
+      : code === 'ENOENT' ? 'its folder does not exist'
+        : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
+  return new CliError(`cannot write ${what}: ${reason}.`);
+}
+
+async function exportCommand(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
+  const a = parseExportArgs(args);
+  const loaded = loadSpec(a.file, err, 'exported');
+  if (!loaded) return 1;
+  const spec: ModelSpec = {
+    ...loaded,
+    train: { ...loaded.train, epochs: a.epochs ?? loaded.train.epochs, seed: a.seed ?? loaded.train.seed },
+  };
+  const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  let exported: ReturnType<typeof exportModel>;
+  let files: ExportFile[] = [];
+  try {
+    exported = exportModel(spec, data, { weights: a.weights, source: a.file, pytorch: a.pytorch !== undefined });
+    if (a.pytorch !== undefined) files = exported.files();
+  } catch (e) {
+    if (!(e instanceof ExportError)) throw e;
+    err.write(`trainlens: ${a.file}: cannot export${a.pytorch !== undefined ? ' to PyTorch' : ''}: ${e.message}\n`);
+    return 1;
+  }
+  const written: string[] = [];
+  if (a.pytorch !== undefined) {
+    try {
+      written.push(...writeExportFiles(a.pytorch, files));
+    } catch (e) {
+      throw writeError(a.pytorch, e);
+    }
+  }
+  if (a.jsonWeights !== undefined) {
+    try {
+      writeFileSync(a.jsonWeights, weightsJson(exported.weights));
+    } catch (e) {
+      throw writeError(a.jsonWeights, e);
+    }
+    written.push(a.jsonWeights);
+  }
+  const origin = exported.origin.kind === 'initial' ? 'initial weights' : `weights after ${exported.origin.steps} steps`;
+  out.write(`${path.basename(a.file)}: ${origin} exported to ${written.join(', ')}\n`);
+  if (a.pytorch !== undefined) out.write(`run: python3 ${written[0]}\n`);
   return 0;
 }
 
