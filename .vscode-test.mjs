@@ -13,12 +13,23 @@ const workspace = path.join(root, '.vscode-test', 'workspace', 'examples');
 fs.rmSync(workspace, { recursive: true, force: true });
 fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
 
-export default defineConfig({
-  files: 'out/test/integration/**/*.test.js',
+const common = {
   version: '1.100.3',
   workspaceFolder: workspace,
   mocha: {
     ui: 'bdd',
     timeout: 60000,
   },
-});
+};
+
+export default defineConfig([
+  { ...common, label: 'en', files: 'out/test/integration/*.test.js' },
+  // The Korean suite (`npx vscode-test --label ko`): VS Code in Korean needs its language pack.
+  {
+    ...common,
+    label: 'ko',
+    files: 'out/test/integration/ko/*.test.js',
+    launchArgs: ['--locale', 'ko'],
+    installExtensions: ['ms-ceintl.vscode-language-pack-ko'],
+  },
+]);

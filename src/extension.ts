@@ -12,6 +12,7 @@ import { registerCompletion } from './editor/completion';
 import { registerQuickFixes } from './editor/quickfix';
 import { registerTemplates } from './editor/templates';
 import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
+import { configureModelL10n } from './editor/l10n';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {
@@ -21,6 +22,8 @@ export interface TrainLensApi {
 }
 
 export function activate(context: vscode.ExtensionContext): TrainLensApi {
+  // Before anything reads a model file: its problems are reported in the display language.
+  configureModelL10n();
   // dist/extension.js and dist/worker.js sit side by side.
   const runs = new RunManager(path.join(__dirname, 'worker.js'));
   const models = new ModelDocuments();
@@ -58,14 +61,15 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     ...registerCommands({ models, runs, charts }),
     registerHover(),
     registerCompletion(),
-    registerQuickFixes(),
+    registerQuickFixes(models),
     ...registerTemplates(context.extensionUri),
   );
   updateContext();
   const autoTrainFile = process.env.TRAINLENS_AUTOTRAIN;
   if (autoTrainFile) {
     delete process.env.TRAINLENS_AUTOTRAIN;
-    autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(`TrainLens: could not train ${autoTrainFile}: ${e instanceof Error ? e.message : String(e)}`));
+    autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(
+      vscode.l10n.t('TrainLens: could not train {0}: {1}', autoTrainFile, e instanceof Error ? e.message : String(e))));
   }
   return { runs, charts, models };
 }

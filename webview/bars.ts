@@ -5,6 +5,7 @@ import { shortLayerName, short } from './format';
 import type { RunStore } from './store';
 import { paletteColor, readTheme, withAlpha, type ChartTheme } from './theme';
 import { emptyPlugin } from './plugins';
+import * as l10n from '@vscode/l10n';
 
 interface Bar {
   layer: number;
@@ -26,7 +27,7 @@ function valuesPlugin(bars: () => Bar[], theme: () => ChartTheme): Plugin<'bar'>
       bars().forEach((b, i) => {
         const el = meta.data[i] as unknown as { x: number; y: number } | undefined;
         if (!el) return;
-        const text = b.value > 0 ? short(b.value) : '0 (no gradient)';
+        const text = b.value > 0 ? short(b.value) : l10n.t('0 (no gradient)');
         const w = ctx.measureText(text).width;
         const inside = b.value > 0 && el.x + w + 6 > a.right;
         ctx.fillStyle = inside ? t.background : t.foreground;
@@ -77,7 +78,7 @@ export class GradBars {
         tooltip: { ...tooltipColors(t), callbacks: { label: (i) => ` ‖∂L/∂W‖ ${short(this.bars[i.dataIndex]?.value)}` } },
       },
       scales: {
-        x: logScale(t, '‖∂L/∂W‖ at the latest statistics step (log)', { min, max }) as never,
+        x: logScale(t, l10n.t('‖∂L/∂W‖ at the latest statistics step (log)'), { min, max }) as never,
         y: {
           type: 'category',
           ticks: { color: t.foreground, font: tickFont(t), autoSkip: false },
@@ -104,11 +105,11 @@ export class GradBars {
     const data = this.bars.map((b) => (b.value > 0 ? b.value : NaN));
     const colors = this.bars.map((b) => paletteColor(t, b.layer));
     const dataset = {
-      label: 'gradient norm', data, backgroundColor: colors.map((c) => withAlpha(c, 0.75)), borderColor: colors,
+      label: l10n.t('gradient norm'), data, backgroundColor: colors.map((c) => withAlpha(c, 0.75)), borderColor: colors,
       borderWidth: 1, barPercentage: 0.8, categoryPercentage: 0.9, maxBarThickness: 22,
     };
     if (!this.chart) {
-      const plugins = [valuesPlugin(() => this.bars, () => this.theme), emptyPlugin(() => (this.store.run ? 'waiting for statistics…' : 'no run yet'), () => this.theme) as Plugin<'bar'>];
+      const plugins = [valuesPlugin(() => this.bars, () => this.theme), emptyPlugin(() => (this.store.run ? l10n.t('waiting for statistics…') : l10n.t('no run yet')), () => this.theme) as Plugin<'bar'>];
       this.chart = new Chart(this.canvas, { type: 'bar', data: { labels, datasets: [dataset] }, options: this.options(t), plugins });
     } else {
       this.chart.data.labels = labels;

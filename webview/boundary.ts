@@ -7,6 +7,7 @@ import { short } from './format';
 import type { RunStore } from './store';
 import { mix, paletteColor, parseColor, readTheme, type ChartTheme } from './theme';
 import { CanvasView } from './canvas-view';
+import * as l10n from '@vscode/l10n';
 
 const MAX_SIDE = 460;
 const LEFT = 44;
@@ -98,7 +99,7 @@ export class BoundaryView extends CanvasView {
     ctx.textAlign = 'left';
     let x = x0;
     colors.forEach((c, i) => {
-      const label = names?.[i] ?? `class ${i}`;
+      const label = names?.[i] ?? l10n.t('class {0}', i);
       const lw = ctx.measureText(label).width;
       if (x + lw + 18 > x0 + w - 150) return;
       ctx.beginPath();
@@ -113,7 +114,7 @@ export class BoundaryView extends CanvasView {
     });
     ctx.textAlign = 'right';
     ctx.fillStyle = t.muted;
-    ctx.fillText(grid ? `step ${grid.step}` : 'no prediction grid yet', x0 + w, y);
+    ctx.fillText(grid ? l10n.t('step {0}', grid.step) : l10n.t('no prediction grid yet'), x0 + w, y);
   }
 
   /** One opaque pixel per grid cell: the class colour laid faintly over the background. */

@@ -1,4 +1,5 @@
 /** Number formats shared by the header, the tables and the charts. */
+import * as l10n from '@vscode/l10n';
 
 export const pct = (x: number | null | undefined, digits = 1): string =>
   (x === null || x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(digits)}%`);
@@ -27,12 +28,12 @@ export const exp = (x: number, digits = 2): string => (Number.isFinite(x) ? x.to
 
 export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
-export const rate = (x: number): string => `${int(x)} samples/s`;
+export const rate = (x: number): string => l10n.t('{0} samples/s', int(x));
 
 export function seconds(s: number): string {
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
+  if (s < 60) return l10n.t('{0} s', s.toFixed(s < 10 ? 2 : 1));
   const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - m * 60)} s`;
+  return l10n.t('{0} min {1} s', m, Math.round(s - m * 60));
 }
 
 /** Log-axis tick labels: only the decades, as 1e-3; nothing in between. */

@@ -2,6 +2,7 @@
 import type { ModelCheck } from '../src/training/protocol';
 import { exp, int } from './format';
 import type { GradcheckState } from './store';
+import * as l10n from '@vscode/l10n';
 
 type Verdict = ModelCheck['params'][number]['verdict'];
 
@@ -26,14 +27,24 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
 
 function verdictCell(v: Verdict): HTMLTableCellElement {
   const td = el('td', undefined, `verdict ${VERDICT_CLASS[v]}`);
-  td.append(el('span', undefined, 'dot'), document.createTextNode(v));
+  td.append(el('span', undefined, 'dot'), document.createTextNode(verdictText(v)));
   return td;
+}
+
+/** cs231n's verdict in the user's words (its English name stays the CSS class). */
+function verdictText(v: Verdict): string {
+  switch (v) {
+    case 'good': return l10n.t('good');
+    case 'kinks only': return l10n.t('kinks only');
+    case 'uncomfortable': return l10n.t('uncomfortable');
+    case 'wrong': return l10n.t('wrong');
+  }
 }
 
 function table(r: ModelCheck): HTMLTableElement {
   const t = el('table');
   const head = el('tr');
-  for (const h of ['parameter', 'relative error', 'verdict', 'checked / size', 'kinks']) head.append(el('th', h));
+  for (const h of [l10n.t('parameter'), l10n.t('relative error'), l10n.t('verdict'), l10n.t('checked / size'), l10n.t('kinks')]) head.append(el('th', h));
   t.append(el('thead'));
   t.tHead!.append(head);
   const body = el('tbody');
@@ -46,9 +57,9 @@ function table(r: ModelCheck): HTMLTableElement {
   t.append(body);
   const foot = el('tfoot');
   const tr = el('tr');
-  const label = el('td', 'max');
+  const label = el('td', l10n.t('max'));
   tr.append(label, el('td', exp(r.maxRelError), 'num'), verdictCell(overall(r.maxRelError)),
-    el('td', `batch of ${r.batch}`, 'num muted'), el('td', int(r.params.reduce((s, p) => s + p.kinks, 0)), 'num'));
+    el('td', l10n.t('batch of {0}', r.batch), 'num muted'), el('td', int(r.params.reduce((s, p) => s + p.kinks, 0)), 'num'));
   foot.append(tr);
   t.append(foot);
   return t;
@@ -67,13 +78,13 @@ export function renderGradcheck(g: GradcheckState | null): void {
   note.textContent = '';
   if (!g) return;
   if (g.state === 'running') {
-    note.textContent = 'running…';
-    body.append(el('p', 'Checking every parameter\'s gradient against centered differences in float64…', 'muted'));
+    note.textContent = l10n.t('running…');
+    body.append(el('p', l10n.t('Checking every parameter\'s gradient against centered differences in float64…'), 'muted'));
     if (!g.result) return;
   }
-  if (g.state === 'failed') body.append(el('p', g.error ?? 'The gradient check failed.', 'run-error'));
+  if (g.state === 'failed') body.append(el('p', g.error ?? l10n.t('The gradient check failed.'), 'run-error'));
   if (g.result) {
-    if (g.state === 'running') note.textContent = 'running… (previous result below)';
+    if (g.state === 'running') note.textContent = l10n.t('running… (previous result below)');
     body.append(table(g.result));
   }
 }

@@ -1,5 +1,6 @@
 /** The header: title, status badge, summary lines, error, and which toolbar buttons make sense. */
-import type { PanelAction, RunInfo } from '../src/training/protocol';
+import type { PanelAction, RunInfo, RunStatus } from '../src/training/protocol';
+import * as l10n from '@vscode/l10n';
 import { int, num, pct, rate, seconds } from './format';
 import type { RunStore } from './store';
 
@@ -14,13 +15,13 @@ function details(info: RunInfo, store: RunStore): string {
   // After a swap the rule in use is the marker's "from → to".
   const optimizer = last ? last.label.split('→').pop()!.trim() : info.optimizer;
   const parts = [
-    `${int(info.parameters)} parameters`,
-    `${int(info.trainSize)} training / ${int(info.validationSize)} held-out samples`,
-    `batch ${info.batchSize}`,
-    `optimizer ${optimizer}`,
-    `init ${info.init}`,
+    l10n.t('{0} parameters', int(info.parameters)),
+    l10n.t('{0} training / {1} held-out samples', int(info.trainSize), int(info.validationSize)),
+    l10n.t('batch {0}', info.batchSize),
+    l10n.t('optimizer {0}', optimizer),
+    l10n.t('init {0}', info.init),
   ];
-  if (last) parts.push(`swapped ${last.label} at step ${last.step}`);
+  if (last) parts.push(l10n.t('swapped {0} at step {1}', last.label, last.step));
   return parts.join(' · ');
 }
 
@@ -28,26 +29,41 @@ function summary(store: RunStore): string {
   const run = store.run!;
   const info = run.info;
   const last = run.epochs[run.epochs.length - 1];
-  const acc = last ? ` · train acc ${pct(last.trainAcc)}${last.valAcc !== null ? ` · val acc ${pct(last.valAcc)}` : ''}` : '';
+  const acc = last ? ` · ${l10n.t('train acc {0}', pct(last.trainAcc))}${last.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(last.valAcc))}` : ''}` : '';
   if (run.status === 'running' || !run.final) {
     const epoch = info.stepsPerEpoch > 0 ? Math.min(info.epochs, Math.ceil(run.step / info.stepsPerEpoch)) : last?.epoch ?? 0;
     const loss = store.lastSmoothed;
-    return `epoch ${epoch}/${info.epochs} · step ${int(run.step)}/${int(info.totalSteps)}` +
-      (loss !== undefined ? ` · smoothed loss ${num(loss)}` : '') + acc +
+    return l10n.t('epoch {0}/{1} · step {2}/{3}', epoch, info.epochs, int(run.step), int(info.totalSteps)) +
+      (loss !== undefined ? ` · ${l10n.t('smoothed loss {0}', num(loss))}` : '') + acc +
       (run.status === 'running' && !run.paused && run.samplesPerSec > 0 ? ` · ${rate(run.samplesPerSec)}` : '');
   }
   const f = run.final;
-  return `final: loss ${num(f.loss)}${f.regLoss > 0 ? ` (reg ${num(f.regLoss)})` : ''} · train acc ${pct(f.trainAcc)}` +
-    (f.valAcc !== null ? ` · val acc ${pct(f.valAcc)} · val loss ${num(f.valLoss)}` : '') +
-    ` · ${int(f.steps)} steps, ${f.epochs} epochs in ${seconds(f.seconds)} · ${rate(f.samplesPerSec)}`;
+  const loss = f.regLoss > 0 ? l10n.t('final: loss {0} (reg {1})', num(f.loss), num(f.regLoss)) : l10n.t('final: loss {0}', num(f.loss));
+  return `${loss} · ${l10n.t('train acc {0}', pct(f.trainAcc))}` +
+    (f.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(f.valAcc))} · ${l10n.t('val loss {0}', num(f.valLoss))}` : '') +
+    ` · ${l10n.t('{0} steps, {1} epochs in {2}', int(f.steps), f.epochs, seconds(f.seconds))} · ${rate(f.samplesPerSec)}`;
 }
 
 /** What the badge says: the status, "paused" while paused, "interrupted" for a stale running run. */
-export function badge(store: RunStore): string {
+export function badge(store: RunStore): Badge | '' {
   const run = store.run;
   if (!run) return '';
   if (run.status === 'running') return store.stale ? 'interrupted' : run.paused ? 'paused' : 'running';
   return run.status;
+}
+
+type Badge = RunStatus | 'interrupted' | 'paused';
+
+/** The badge in the user's words (its English name stays its CSS class). */
+function badgeText(b: Badge): string {
+  switch (b) {
+    case 'running': return l10n.t('running');
+    case 'paused': return l10n.t('paused');
+    case 'interrupted': return l10n.t('interrupted');
+    case 'finished': return l10n.t('finished');
+    case 'stopped': return l10n.t('stopped');
+    case 'failed': return l10n.t('failed');
+  }
 }
 
 export function renderHeader(store: RunStore): void {
@@ -63,7 +79,7 @@ export function renderHeader(store: RunStore): void {
     $('run-title').textContent = run.info.title;
     const b = badge(store);
     status.hidden = false;
-    status.textContent = b;
+    status.textContent = b ? badgeText(b) : '';
     status.className = `badge ${b}`;
     $('run-summary').textContent = summary(store);
     $('run-details').textContent = details(run.info, store);

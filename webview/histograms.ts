@@ -8,6 +8,7 @@ import { pct, short, shortLayerName } from './format';
 import type { RunStore } from './store';
 import { paletteColor, readTheme, withAlpha, type ChartTheme } from './theme';
 import { CanvasView } from './canvas-view';
+import * as l10n from '@vscode/l10n';
 
 const CELL_MIN_WIDTH = 150;
 const CELL_HEIGHT = 120;
@@ -49,7 +50,7 @@ export class Histograms extends CanvasView {
       ctx.fillStyle = t.muted;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      ctx.fillText(this.store.run ? 'waiting for statistics…' : 'no run yet', width / 2, height / 2);
+      ctx.fillText(this.store.run ? l10n.t('waiting for statistics…') : l10n.t('no run yet'), width / 2, height / 2);
     }
     const cw = width / cols;
     layers.forEach((l, i) => {
@@ -73,7 +74,7 @@ export class Histograms extends CanvasView {
     ctx.fillText(ellipsize(ctx, shortLayerName(name), right - left), left, y0 + t.fontSize + 1);
     ctx.font = `${small}px ${t.font}`;
     ctx.fillStyle = t.muted;
-    const extra = l.dead !== null ? ` · dead ${pct(l.dead, 0)}` : l.saturated !== null ? ` · sat ${pct(l.saturated, 0)}` : '';
+    const extra = l.dead !== null ? ` · ${l10n.t('dead {0}', pct(l.dead, 0))}` : l.saturated !== null ? ` · ${l10n.t('sat {0}', pct(l.saturated, 0))}` : '';
     ctx.fillText(ellipsize(ctx, `μ ${short(l.mean)}  σ ${short(l.std)}${extra}`, right - left), left, y0 + t.fontSize + small + 4);
 
     const top = y0 + t.fontSize + small + 10;

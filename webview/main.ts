@@ -1,4 +1,6 @@
 /** The chart panel: draws what the host sends; owns no truth of its own. */
+import './l10n'; // first: the panel's strings are configured before any other module runs
+import * as l10n from '@vscode/l10n';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import {
   CHART_IDS, PANEL_ACTIONS, type ChartId, type HostToWebview, type PanelAction, type RunSnapshot, type WebviewToHost,
@@ -83,11 +85,12 @@ function drawAll(): void {
   if (hasBoundary) boundary.draw(force);
   renderHeader(store);
   renderGradcheck(store.gradcheck);
-  const statsStep = run?.latestStats ? `step ${run.latestStats.step}` : '';
+  const statsStep = run?.latestStats ? l10n.t('step {0}', run.latestStats.step) : '';
   $('note-grad-bars').textContent = statsStep;
   $('note-histograms').textContent = statsStep;
-  $('note-boundary').textContent = run?.boundary ? `step ${run.boundary.step}` : '';
-  $('note-loss').textContent = run && run.markers.length > 0 ? `${run.markers.length} marker${run.markers.length > 1 ? 's' : ''}` : '';
+  $('note-boundary').textContent = run?.boundary ? l10n.t('step {0}', run.boundary.step) : '';
+  const markers = run?.markers.length ?? 0;
+  $('note-loss').textContent = markers === 0 ? '' : markers === 1 ? l10n.t('1 marker') : l10n.t('{0} markers', markers);
   lossCanvas.dataset.points = String(store.raw.length);
   lossCanvas.dataset.state = run ? run.status : 'idle';
   lossCanvas.dataset.markers = String(run?.markers.length ?? 0);

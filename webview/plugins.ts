@@ -3,6 +3,7 @@ import { Chart, layouts, type LegendItem, type Plugin } from 'chart.js';
 import type { Marker } from '../src/training/protocol';
 import type { ChartTheme } from './theme';
 import { withAlpha } from './theme';
+import * as l10n from '@vscode/l10n';
 
 type AnyChart = Chart<'line' | 'bar'>;
 
@@ -113,7 +114,7 @@ export function bandPlugin(theme: () => ChartTheme, lo = 1e-4, at = 1e-3, hi = 1
       const { ctx, chartArea: a } = chart;
       if (!(py >= a.top + 12 && py <= a.bottom)) return;
       const t = theme();
-      const text = '1e-3 rule of thumb';
+      const text = l10n.t('1e-3 rule of thumb');
       ctx.save();
       ctx.font = font(t);
       const w = ctx.measureText(text).width + 8;

@@ -8,6 +8,7 @@ import {
   type RunSnapshot, type RunStatus, type StatsPoint,
 } from '../src/training/protocol';
 import { Ema } from './smoothing';
+import * as l10n from '@vscode/l10n';
 
 export const SMOOTHING = 0.9;
 
@@ -56,7 +57,10 @@ function smoothed(losses: number[], firstStep = 1): Point[] {
 }
 
 export function previousLabel(p: PreviousRun): string {
-  return /^previous\b/i.test(p.label) ? p.label : `previous (${p.label})`;
+  // The host names it "previous (xavier)": the part in brackets is the init, as the file writes it.
+  const m = /^previous \((.*)\)$/i.exec(p.label);
+  if (m) return l10n.t('previous ({0})', m[1]);
+  return /^previous\b/i.test(p.label) ? p.label : l10n.t('previous ({0})', p.label);
 }
 
 export class RunStore {

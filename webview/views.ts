@@ -5,6 +5,7 @@ import { LineChart, type Series } from './charts';
 import { linearScale, logScale, tickFont } from './scales';
 import { shortLayerName } from './format';
 import { SMOOTHING, type LayerSeries, type RunStore } from './store';
+import * as l10n from '@vscode/l10n';
 import { paletteColor, withAlpha, type ChartTheme } from './theme';
 
 const PREVIOUS_ALPHA = 0.45;
@@ -22,8 +23,14 @@ function stepRange(store: RunStore): { min: number; max: number } {
   return { min: 0, max: Math.max(1, run?.step ?? 0, lastStats, run?.losses.length ?? 0) };
 }
 
-function waiting(store: RunStore, what = 'statistics'): () => string | null {
-  return () => (store.run ? `waiting for ${what}…` : 'no run yet');
+/** What an empty chart says: no run yet, or what it waits for. */
+function waiting(store: RunStore, what: 'statistics' | 'steps' | 'epoch' = 'statistics'): () => string | null {
+  return () => {
+    if (!store.run) return l10n.t('no run yet');
+    if (what === 'steps') return l10n.t('waiting for the first steps…');
+    if (what === 'epoch') return l10n.t('waiting for the first epoch…');
+    return l10n.t('waiting for statistics…');
+  };
 }
 
 /** One series per layer of a figure: the layer's colour, its short name. */
@@ -59,15 +66,15 @@ export function createViews(store: RunStore): Views {
   const statsStamp = (): string => `${store.run?.stats.length ?? 0}/${marks()}`;
 
   const loss = new LineChart({
-    canvas: $canvas('loss-chart'), xTitle: 'step', yTitle: 'loss', y: 'linear', version, markers, xRange,
+    canvas: $canvas('loss-chart'), xTitle: l10n.t('step'), yTitle: l10n.t('loss'), y: 'linear', version, markers, xRange,
     stamp: () => `${store.raw.length}/${store.valLoss.length}/${marks()}/${store.run?.step ?? 0}`,
-    empty: waiting(store, 'the first steps'),
+    empty: waiting(store, 'steps'),
     series: (t) => {
       const [blue, orange] = t.series;
       const s: Series[] = [
-        { label: `train (smoothed ${SMOOTHING})`, data: () => store.smooth, color: blue, width: 2, own: false },
-        { label: 'validation (per epoch)', data: () => store.valLoss, color: orange, width: 2, dots: (store.run?.info.epochs ?? 0) <= 40, own: false },
-        { label: 'train (per step)', data: () => store.raw, color: withAlpha(blue, t.highContrast ? 0.6 : 0.3), width: 1 },
+        { label: l10n.t('train (smoothed {0})', SMOOTHING), data: () => store.smooth, color: blue, width: 2, own: false },
+        { label: l10n.t('validation (per epoch)'), data: () => store.valLoss, color: orange, width: 2, dots: (store.run?.info.epochs ?? 0) <= 40, own: false },
+        { label: l10n.t('train (per step)'), data: () => store.raw, color: withAlpha(blue, t.highContrast ? 0.6 : 0.3), width: 1 },
       ];
       const p = store.previous;
       if (p) s.push({ label: p.label, data: () => p.loss, color: withAlpha(blue, PREVIOUS_ALPHA), dash: PREVIOUS_DASH, own: false });
@@ -76,15 +83,15 @@ export function createViews(store: RunStore): Views {
   });
 
   const accuracy = new LineChart({
-    canvas: $canvas('chart-accuracy'), xTitle: 'epoch', yTitle: 'accuracy', version, stamp: () => String(store.trainAcc.length),
-    empty: waiting(store, 'the first epoch'),
-    y: (t) => ({ y: linearScale(t, 'accuracy', { min: 0, max: 1, ticks: { color: t.muted, font: tickFont(t), callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } }) }),
+    canvas: $canvas('chart-accuracy'), xTitle: l10n.t('epoch'), yTitle: l10n.t('accuracy'), version, stamp: () => String(store.trainAcc.length),
+    empty: waiting(store, 'epoch'),
+    y: (t) => ({ y: linearScale(t, l10n.t('accuracy'), { min: 0, max: 1, ticks: { color: t.muted, font: tickFont(t), callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } }) }),
     series: (t) => {
       const [blue, orange] = t.series;
       const few = (store.run?.info.epochs ?? 0) <= 40;
       const s: Series[] = [
-        { label: 'train', data: () => store.trainAcc, color: blue, width: 2, dots: few },
-        { label: 'validation', data: () => store.valAcc, color: orange, width: 2, dots: few, own: false },
+        { label: l10n.t('train'), data: () => store.trainAcc, color: blue, width: 2, dots: few },
+        { label: l10n.t('validation'), data: () => store.valAcc, color: orange, width: 2, dots: few, own: false },
       ];
       const p = store.previous;
       if (p) {
@@ -96,18 +103,18 @@ export function createViews(store: RunStore): Views {
   });
 
   const gradFlow = new LineChart({
-    canvas: $canvas('chart-grad-flow'), stamp: statsStamp, xTitle: 'step', yTitle: '‖∂L/∂W‖', y: 'log', version, markers, xRange,
+    canvas: $canvas('chart-grad-flow'), stamp: statsStamp, xTitle: l10n.t('step'), yTitle: '‖∂L/∂W‖', y: 'log', version, markers, xRange,
     empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.gradNorm),
   });
 
   const actStd = new LineChart({
     // Its legend stays on top: two stacked axes on the left leave a right legend too little room.
-    canvas: $canvas('chart-act-std'), stamp: statsStamp, xTitle: 'step', yTitle: 'σ', version, markers, xRange, tooltip: 'nearest',
+    canvas: $canvas('chart-act-std'), stamp: statsStamp, xTitle: l10n.t('step'), yTitle: 'σ', version, markers, xRange, tooltip: 'nearest',
     empty: waiting(store),
     // Stacked panes: Chart.js lays the first scale of a stack at the bottom.
     y: (t) => ({
-      mean: linearScale(t, 'mean μ', { stack: 'act', stackWeight: 1, position: 'left', offset: true }),
-      y: logScale(t, 'std σ (log)', { stack: 'act', stackWeight: 2, position: 'left' }),
+      mean: linearScale(t, l10n.t('mean μ'), { stack: 'act', stackWeight: 1, position: 'left', offset: true }),
+      y: logScale(t, l10n.t('std σ (log)'), { stack: 'act', stackWeight: 2, position: 'left' }),
     }),
     series: (t) => {
       const s = [
@@ -122,11 +129,10 @@ export function createViews(store: RunStore): Views {
   });
 
   const actHealth = new LineChart({
-    canvas: $canvas('chart-act-health'), stamp: statsStamp, xTitle: 'step', yTitle: 'dead ReLU / saturated units', y: 'percent', version, markers, xRange,
+    canvas: $canvas('chart-act-health'), stamp: statsStamp, xTitle: l10n.t('step'), yTitle: l10n.t('dead ReLU / saturated units'), y: 'percent', version, markers, xRange,
     empty: () => {
-      if (!store.run) return 'no run yet';
-      if (store.run.stats.length === 0) return 'waiting for statistics…';
-      return 'no ReLU, tanh or sigmoid layer';
+      if (!store.run || store.run.stats.length === 0) return waiting(store)();
+      return l10n.t('no ReLU, tanh or sigmoid layer');
     },
     series: (t) => [
       // A layer has one or the other (its activation is in its name): one legend entry per layer.
@@ -136,7 +142,7 @@ export function createViews(store: RunStore): Views {
   });
 
   const updates = new LineChart({
-    canvas: $canvas('chart-updates'), stamp: statsStamp, xTitle: 'step', yTitle: '‖ΔW‖ / ‖W‖', y: 'log', version, markers, xRange,
+    canvas: $canvas('chart-updates'), stamp: statsStamp, xTitle: l10n.t('step'), yTitle: '‖ΔW‖ / ‖W‖', y: 'log', version, markers, xRange,
     band: true, suggested: { min: 1e-4, max: 1e-2 },
     empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.updateRatio),
   });

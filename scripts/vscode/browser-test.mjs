@@ -16,18 +16,24 @@
 //           init "small" from the lens, train, screenshot the activation histograms collapsing
 //           toward 0; swap back to xavier from the panel's toolbar while it trains, wait for the
 //           restarted run's histograms, screenshot them (spread kept), stop.
+//   korean  in a VS Code started with the Korean display language (--locale ko): spiral.nn.yaml's
+//           CodeLens in Korean, Train run from the Command Palette by its Korean title
+//           ("TrainLens: 모델 학습"), the panel's headings, badge, summary and toolbar in Korean once
+//           the run finishes; screenshot of the workbench (korean-<theme>.png).
 //
 //   node scripts/vscode/browser-test.mjs                       # every scenario, themes dark and light
 //   node scripts/vscode/browser-test.mjs --theme hc --scenario spiral
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
+//   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init
-//   (repeatable; default all, or spiral with --out), --out FILE (one theme, one scenario: its main
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|korean
+//   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
+//   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
 //   (TRAINLENS_EXAMPLES_DIR, default examples/), --file NAME (the spiral scenario's model file,
 //   default spiral.nn.yaml), --timeout MS (per scenario, default 120000).
 // Screenshots go to test-results/screenshots/: spiral-<theme>.png, spiral-panel-lower-<theme>.png,
-// swap-<theme>.png, init-small-<theme>.png, init-xavier-<theme>.png, and
+// swap-<theme>.png, init-small-<theme>.png, init-xavier-<theme>.png, korean-<theme>.png, and
 // failure-<scenario>-<theme>.png when a step fails. TRAINLENS_VSCODE_VERBOSE=1 prints server
 // output and the page console too.
 
@@ -75,6 +81,7 @@ let fatal = null;
 // The lens titles, with or without their leading glyph (or an icon, which has no text).
 const LENS = {
   train: /^\s*(▶\s*)?Train\s*$/,
+  trainKo: /^\s*(▶\s*)?학습\s*$/,
   stop: /^\s*(⏹\s*)?Stop\s*$/,
   optimizer: (name) => new RegExp(`^\\s*optimizer: ${name} · Swap…\\s*$`),
   init: (name) => new RegExp(`^\\s*init: ${name} · Swap…\\s*$`),
@@ -286,7 +293,7 @@ async function runCommand(page, title) {
   await poll(`the Command Palette to close after "${title}"`, 5000, async () => !(await page.locator('.quick-input-widget').isVisible()));
 }
 
-async function openModelFile(page, ctx, file) {
+async function openModelFile(page, ctx, file, trainLens = LENS.train) {
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
   if (await row.waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false)) {
     await row.click();
@@ -303,7 +310,7 @@ async function openModelFile(page, ctx, file) {
     page.locator('.tabs-container .tab.active', { hasText: file }).first().isVisible());
   await poll(`the text of ${file} in the editor`, 20_000, () =>
     page.locator('.editor-instance .monaco-editor .view-lines').first().isVisible());
-  await poll(`the CodeLens "▶ Train" over ${file}`, 60_000, () => lensLocator(page, LENS.train).isVisible())
+  await poll(`the CodeLens "▶ Train" over ${file}`, 60_000, () => lensLocator(page, trainLens).isVisible())
     .catch(async (e) => {
       throw new StepError(`${e.message}; the lenses are: ${JSON.stringify(await codeLensTexts(page).catch(() => []))}`);
     });
@@ -596,7 +603,70 @@ async function initScenario(page, ctx) {
   await stopTraining(page, ctx);
 }
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario };
+/** What the panel's header, headings and toolbar say (their text, as a person reads them). */
+async function panelTexts(frame) {
+  return frame.evaluate(() => {
+    const text = (sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent.trim()).filter(Boolean);
+    return {
+      lang: document.documentElement.lang,
+      headings: text('h2, h3'),
+      buttons: text('vscode-button, button.save'),
+      badge: document.getElementById('run-status')?.textContent.trim() ?? '',
+      summary: document.getElementById('run-summary')?.textContent.trim() ?? '',
+      details: document.getElementById('run-details')?.textContent.trim() ?? '',
+      notes: text('.note'),
+    };
+  });
+}
+
+/** The same workbench in Korean: lenses, the Command Palette's title and the panel, then a screenshot. */
+async function koreanScenario(page, ctx) {
+  const file = 'spiral.nn.yaml';
+  await openModelFile(page, ctx, file, LENS.trainKo);
+  await expectLens(page, ctx, /^\s*기울기 검사\s*$/, '기울기 검사');
+  await expectLens(page, ctx, /^optimizer: adam · 바꾸기…$/, 'optimizer: adam · 바꾸기…');
+  await expectLens(page, ctx, /^init: he · 바꾸기…$/, 'init: he · 바꾸기…');
+
+  // Train from the Command Palette, found by its Korean title (package.nls.ko.json).
+  const clickedAt = Date.now();
+  await runCommand(page, 'TrainLens: 모델 학습');
+  ctx.check('ran "TrainLens: 모델 학습" from the Command Palette');
+  let panel = await waitPanel(page, 'the run to finish (data-state="finished")', 90_000,
+    (p) => num(p.loss.points) > 0 && p.loss.state === 'finished');
+  ctx.check(`training done: data-points=${panel.loss.points} (${secsSince(clickedAt)} s after the command)`);
+  panel = await waitPanel(page, 'every chart of the panel to report data-points > 0', 10_000,
+    (p) => CHART_IDS.every((id) => num(p.charts[id]) > 0));
+
+  let texts = null;
+  await poll('the panel in Korean', 10_000, async () => {
+    texts = await panelTexts(panel.frame);
+    return texts.badge === '완료' && texts.summary.startsWith('최종: 손실');
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the panel shows ${JSON.stringify(texts)}`);
+  });
+  const want = {
+    lang: 'ko',
+    headings: ['손실', '정확도', '기울기 흐름', '활성화', '업데이트', '결정 경계'],
+    buttons: ['▶ 학습', '일시 정지', '옵티마이저 바꾸기…', '초기화 바꾸기…', '∇ 기울기 검사', 'PNG 저장'],
+  };
+  if (texts.lang !== want.lang) throw new StepError(`the panel's document is lang=${JSON.stringify(texts.lang)}, expected "ko"`);
+  for (const h of want.headings) if (!texts.headings.includes(h)) throw new StepError(`no heading ${JSON.stringify(h)} in the panel: ${JSON.stringify(texts.headings)}`);
+  for (const b of want.buttons) if (!texts.buttons.includes(b)) throw new StepError(`no button ${JSON.stringify(b)} in the panel: ${JSON.stringify(texts.buttons)}`);
+  if (!/파라미터 [\d,]+개 · 학습 샘플 \d+개 \/ 검증 샘플 \d+개 · 배치 32/.test(texts.details)) {
+    throw new StepError(`the run's details are not in Korean: ${JSON.stringify(texts.details)}`);
+  }
+  if (!texts.notes.some((n) => /^스텝 \d+$/.test(n))) throw new StepError(`no "스텝 N" note on the cards: ${JSON.stringify(texts.notes)}`);
+  ctx.check(`panel in Korean: badge ${JSON.stringify(texts.badge)}, ${JSON.stringify(texts.summary)}`);
+  ctx.check(`headings ${texts.headings.slice(0, 6).join(', ')}…; buttons ${texts.buttons.slice(0, 5).join(', ')}…`);
+  await expectLens(page, ctx, /^완료 · 손실 [\d.]+ · 학습 [\d.]+% · 검증 [\d.]+% · /, '완료 · 손실 …');
+
+  await sleep(1000); // the last frame of the charts and the editor settle
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `korean-${ctx.theme}.png`));
+}
+
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, korean: koreanScenario };
+/** Scenarios that run in a workbench with another display language. */
+const SCENARIO_LOCALE = { korean: 'ko' };
 
 // ---------------------------------------------------------------------------------------------
 // Sessions: one workbench per theme, shared by its scenarios
@@ -618,11 +688,11 @@ function prepareWorkspace(examples) {
   return workspace;
 }
 
-async function openSession(theme, { extension, examples }) {
+async function openSession(theme, { extension, examples, locale }) {
   fatal = null;
   const errors = [];
   const workspace = prepareWorkspace(examples);
-  const server = await startServer({ theme });
+  const server = await startServer({ theme, locale });
   const { page } = await launchBrowser({ viewport: VIEWPORT });
   await openWorkbench(page, server, {
     folder: workspace,
@@ -651,7 +721,7 @@ async function closeAll(page) {
   }
 }
 
-async function runTheme(theme, scenarios, { extension, examples, timeoutMs }) {
+async function runTheme(theme, scenarios, { extension, examples, timeoutMs, locale }) {
   const results = [];
   for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) {
     if (f === `failure-${theme}.png` || (f.startsWith('failure-') && f.endsWith(`-${theme}.png`))) fs.rmSync(path.join(SHOTS, f), { force: true });
@@ -673,7 +743,7 @@ async function runTheme(theme, scenarios, { extension, examples, timeoutMs }) {
       let result;
       try {
         if (!session) {
-          session = await withTimeout(openSession(theme, { extension, examples }), 90_000, 'starting VS Code');
+          session = await withTimeout(openSession(theme, { extension, examples, locale }), 90_000, 'starting VS Code');
           ctx.check(`workbench loaded (${ctx.sec()} s)`);
         } else {
           await withTimeout(closeAll(session.page), 30_000, 'closing the previous scenario\'s editors');
@@ -735,7 +805,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, korean: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }
@@ -743,12 +813,20 @@ async function main() {
   await ensureCodeServer();
   const t0 = Date.now();
   const all = [];
-  for (const theme of themes) {
-    say(`--- theme ${theme} (${THEMES[theme]}): ${scenarios.join(', ')} ---`);
-    const t = Date.now();
-    const results = await runTheme(theme, scenarios, { extension, examples, timeoutMs: Number(opt.timeout) });
-    all.push(...results.map((r) => ({ ...r, theme })));
-    say(`theme ${theme}: ${results.filter((r) => r.ok).length}/${results.length} scenarios passed in ${secsSince(t)} s`);
+  for (const [i, theme] of themes.entries()) {
+    // One workbench per theme and display language; unasked, the Korean one runs in the first theme only.
+    const groups = [
+      { locale: undefined, list: scenarios.filter((s) => !SCENARIO_LOCALE[s]) },
+      { locale: 'ko', list: scenarios.filter((s) => SCENARIO_LOCALE[s] === 'ko' && (opt.scenario?.length || i === 0)) },
+    ];
+    for (const { locale, list } of groups) {
+      if (list.length === 0) continue;
+      say(`--- theme ${theme} (${THEMES[theme]})${locale ? `, locale ${locale}` : ''}: ${list.join(', ')} ---`);
+      const t = Date.now();
+      const results = await runTheme(theme, list, { extension, examples, timeoutMs: Number(opt.timeout), locale });
+      all.push(...results.map((r) => ({ ...r, theme })));
+      say(`theme ${theme}${locale ? ` (${locale})` : ''}: ${results.filter((r) => r.ok).length}/${results.length} scenarios passed in ${secsSince(t)} s`);
+    }
   }
   const failed = all.filter((r) => !r.ok);
   console.log(`\nbrowser: ${all.length - failed.length} passed, ${failed.length} failed (${secsSince(t0)} s)`);

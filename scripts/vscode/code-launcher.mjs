@@ -6,10 +6,11 @@
 //   scripts/vscode/code --extensionDevelopmentPath=/repo --extensionTestsPath=/repo/out/test/x/index.js /ws
 //
 // @vscode/test-electron's runTests({ vscodeExecutablePath: 'scripts/vscode/code', ... }) uses it.
-// Understood: --extensionDevelopmentPath (repeatable), --extensionTestsPath, one folder.
+// Understood: --extensionDevelopmentPath (repeatable), --extensionTestsPath, --locale (the display
+// language, e.g. ko), one folder.
 // Ignored: every other flag (--no-sandbox, --disable-extensions, --user-data-dir=..., ...), since
 // each run gets a fresh profile anyway.
-// Environment: TRAINLENS_VSCODE_THEME (dark|light|hc, default dark),
+// Environment: TRAINLENS_VSCODE_THEME (dark|light|hc, default dark), TRAINLENS_VSCODE_LOCALE (as --locale),
 //   TRAINLENS_VSCODE_TIMEOUT_MS (default 600000: the whole run is killed after it),
 //   TRAINLENS_VSCODE_VERBOSE=1 (server output and browser console too).
 // Without --extensionTestsPath it serves the workbench until interrupted (Ctrl+C).
@@ -31,7 +32,7 @@ const BOOLEAN_LOOKING = new Set([
 ]);
 
 export function parseCodeArgs(argv) {
-  const out = { extensionDevelopmentPath: [], extensionTestsPath: undefined, folder: undefined, ignored: [] };
+  const out = { extensionDevelopmentPath: [], extensionTestsPath: undefined, folder: undefined, locale: undefined, ignored: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg.startsWith('--')) {
@@ -44,6 +45,7 @@ export function parseCodeArgs(argv) {
       }
       if (name === 'extensionDevelopmentPath') out.extensionDevelopmentPath.push(path.resolve(value));
       else if (name === 'extensionTestsPath') out.extensionTestsPath = path.resolve(value);
+      else if (name === 'locale' && value) out.locale = value;
       else out.ignored.push(value === undefined ? arg : `--${name}=${value}`);
     } else if (arg.startsWith('-')) {
       out.ignored.push(arg);
@@ -83,7 +85,7 @@ export async function runLauncher(argv) {
   }, timeoutMs);
 
   const started = Date.now();
-  const server = await startServer({ theme });
+  const server = await startServer({ theme, locale: args.locale ?? process.env.TRAINLENS_VSCODE_LOCALE });
   const { page } = await launchBrowser();
   let resolveExit;
   const exited = new Promise((r) => (resolveExit = r));

@@ -13,6 +13,8 @@
 //   --examples DIR    folder copied as the workspace  TRAINLENS_EXAMPLES_DIR    (default: examples/)
 //   --timeout MS      whole-run limit                 TRAINLENS_VSCODE_TIMEOUT_MS (default: 300000)
 //   --theme NAME      dark | light | hc               TRAINLENS_VSCODE_THEME    (default: dark)
+//   --locale LANG     display language, e.g. ko       TRAINLENS_VSCODE_LOCALE   (default: English; with ko and no
+//                     --tests, the Korean suite out/test/integration/ko/index.js)
 // TRAINLENS_VSCODE_VERBOSE=1 also prints the server's output and the page console.
 
 import fs from 'node:fs';
@@ -33,12 +35,15 @@ const fail = (msg) => {
 const { values: opt } = parseArgs({
   options: {
     extension: { type: 'string', default: process.env.TRAINLENS_EXTENSION_PATH || repoRoot },
-    tests: { type: 'string', default: process.env.TRAINLENS_TESTS_PATH || path.join(repoRoot, 'out/test/integration/index.js') },
+    tests: { type: 'string', default: process.env.TRAINLENS_TESTS_PATH },
     examples: { type: 'string', default: process.env.TRAINLENS_EXAMPLES_DIR || path.join(repoRoot, 'examples') },
     timeout: { type: 'string', default: process.env.TRAINLENS_VSCODE_TIMEOUT_MS || '300000' },
     theme: { type: 'string', default: process.env.TRAINLENS_VSCODE_THEME || 'dark' },
+    locale: { type: 'string', default: process.env.TRAINLENS_VSCODE_LOCALE || '' },
   },
 });
+const korean = /^ko\b/i.test(opt.locale);
+opt.tests ||= path.join(repoRoot, korean ? 'out/test/integration/ko/index.js' : 'out/test/integration/index.js');
 
 /** Pids of processes whose parent is `ppid`. */
 function childPids(ppid) {
@@ -138,6 +143,7 @@ async function main() {
   say(`extension: ${extension}`);
   say(`tests:     ${tests}`);
   say(`workspace: ${workspace} (copy of ${examples})`);
+  if (opt.locale) say(`locale:    ${opt.locale}`);
   const counts = watchMochaSummary();
   const { runTests } = require('@vscode/test-electron');
   let code;
@@ -146,7 +152,7 @@ async function main() {
       vscodeExecutablePath: path.join(here, 'code'),
       extensionDevelopmentPath: extension,
       extensionTestsPath: tests,
-      launchArgs: [workspace],
+      launchArgs: [workspace, ...(opt.locale ? [`--locale=${opt.locale}`] : [])],
       reuseMachineInstall: true, // the launcher makes a fresh profile for each run
       extensionTestsEnv: {
         TRAINLENS_VSCODE_TIMEOUT_MS: String(timeoutMs),

@@ -191,13 +191,37 @@ function httpGet(url, timeoutMs = 2000) {
 }
 
 /**
+ * A display language for the workbench (VS Code's `--locale`). VS Code switches language only when a
+ * language pack for it is installed: without one it stays in English, and so do `vscode.env.language`
+ * and the extensions' `package.nls.<lang>.json` and `l10n/bundle.l10n.<lang>.json`. The server
+ * finds its language packs in `<user-data>/languagepacks.json`; an entry whose translation of VS
+ * Code itself is empty is a language pack that leaves VS Code's own UI in English but makes the
+ * workbench, the extension host and every extension run in that language.
+ */
+function writeLanguagePack(root, userData, locale) {
+  const translations = path.join(root, 'language-pack', `${locale}.i18n.json`);
+  fs.mkdirSync(path.dirname(translations), { recursive: true });
+  fs.writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const packs = {
+    [locale]: {
+      hash: `trainlens-test-${locale}`,
+      label: locale,
+      extensions: [{ extensionIdentifier: { id: `trainlens-test.language-pack-${locale}` }, version: '0.0.0' }],
+      translations: { vscode: translations },
+    },
+  };
+  fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify(packs, null, 2) + '\n');
+}
+
+/**
  * Starts VS Code's server in a fresh profile.
- * @param {{theme?: string, settings?: object, startTimeoutMs?: number}} [opts]
+ * @param {{theme?: string, settings?: object, startTimeoutMs?: number, locale?: string}} [opts]
+ *   locale: the display language (e.g. 'ko'); English when not given.
  * @returns {Promise<{host: string, port: number, url: string, authority: string, root: string,
  *   dataDir: string, pgid: number, version: string, logFile: string, stop: () => Promise<void>,
  *   logTail: (n?: number) => string}>}
  */
-export async function startServer({ theme = 'dark', settings = {}, startTimeoutMs = 60_000 } = {}) {
+export async function startServer({ theme = 'dark', settings = {}, startTimeoutMs = 60_000, locale } = {}) {
   const cs = await ensureCodeServer({ quiet: true });
   const root = makeTempDir('trainlens-vscode-');
   const tmp = path.join(root, 'tmp');
@@ -209,6 +233,8 @@ export async function startServer({ theme = 'dark', settings = {}, startTimeoutM
     path.join(userData, 'User', 'settings.json'),
     JSON.stringify(userSettings(theme, settings), null, 2) + '\n',
   );
+  const translated = locale && !/^en(-|$)/i.test(locale) ? locale.toLowerCase() : undefined;
+  if (translated) writeLanguagePack(root, userData, translated);
   const logFile = path.join(root, 'server.log');
   // VS Code applies the themes of a development extension automatically, and counts as such every
   // extension lying under an --extensionDevelopmentPath. Installed inside the repository (itself the
@@ -234,6 +260,7 @@ export async function startServer({ theme = 'dark', settings = {}, startTimeoutM
       '--server-data-dir', serverData,
       '--user-data-dir', userData,
       '--extensions-dir', extDir,
+      ...(translated ? ['--locale', translated] : []),
     ];
     const log = fs.openSync(logFile, 'a');
     // detached: the server calls setsid() and leads its own process group, killed whole at stop.
@@ -290,7 +317,7 @@ export async function startServer({ theme = 'dark', settings = {}, startTimeoutM
       if (process.env.TRAINLENS_RUN_DIR) {
         try { fs.appendFileSync(path.join(process.env.TRAINLENS_RUN_DIR, 'pgids'), `${pgid}\n`); } catch {}
       }
-      say(`server ${cs.version} (commit ${version.slice(0, 10)}) on ${url}, theme ${theme}, pgid ${pgid}`);
+      say(`server ${cs.version} (commit ${version.slice(0, 10)}) on ${url}, theme ${theme}${translated ? `, locale ${translated}` : ''}, pgid ${pgid}`);
       return {
         host: HOST, port, url, authority: `${HOST}:${port}`, root, dataDir: serverData, pgid, version,
         logFile, stop, logTail,

@@ -46,27 +46,32 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
     const lenses: vscode.CodeLens[] = [];
     if (run?.running) {
       if (run.paused) {
-        lenses.push(lens(top, '$(debug-continue) Resume', 'trainlens.resume', 'Go on training'));
-        lenses.push(lens(top, '$(debug-step-over) Step', 'trainlens.step', 'Train one batch, then pause again'));
+        lenses.push(lens(top, `$(debug-continue) ${vscode.l10n.t('Resume')}`, 'trainlens.resume', vscode.l10n.t('Go on training')));
+        lenses.push(lens(top, `$(debug-step-over) ${vscode.l10n.t('Step')}`, 'trainlens.step', vscode.l10n.t('Train one batch, then pause again')));
       } else {
-        lenses.push(lens(top, '$(debug-pause) Pause', 'trainlens.pause', 'Pause after the current step'));
+        lenses.push(lens(top, `$(debug-pause) ${vscode.l10n.t('Pause')}`, 'trainlens.pause', vscode.l10n.t('Pause after the current step')));
       }
-      lenses.push(lens(top, '$(debug-stop) Stop', 'trainlens.stop', 'Stop training after the current step'));
+      lenses.push(lens(top, `$(debug-stop) ${vscode.l10n.t('Stop')}`, 'trainlens.stop', vscode.l10n.t('Stop training after the current step')));
     } else {
-      lenses.push(lens(top, '$(play) Train', 'trainlens.train', 'Train this model in the background and chart it live'));
+      lenses.push(lens(top, `$(play) ${vscode.l10n.t('Train')}`, 'trainlens.train', vscode.l10n.t('Train this model in the background and chart it live')));
     }
-    lenses.push(lens(top, '$(beaker) Gradient check', 'trainlens.gradcheck', 'Check every parameter\'s gradient against centered differences, in float64'));
-    lenses.push(lens(top, '$(graph-line) Charts', 'trainlens.showPanel', 'Show the loss, gradient-flow, activation and update charts'));
+    lenses.push(lens(top, `$(beaker) ${vscode.l10n.t('Gradient check')}`, 'trainlens.gradcheck', vscode.l10n.t('Check every parameter\'s gradient against centered differences, in float64')));
+    lenses.push(lens(top, `$(graph-line) ${vscode.l10n.t('Charts')}`, 'trainlens.showPanel', vscode.l10n.t('Show the loss, gradient-flow, activation and update charts')));
     if (run) lenses.push(lens(top, describeRun(run), 'trainlens.showPanel'));
 
     const spec = source.spec;
-    const optimizerName = spec?.optimizer.type;
-    const initName = spec ? describeInit(spec) : undefined;
+    const optimizerName = spec?.optimizer.type ?? '?';
+    const initName = spec ? describeInit(spec) : '?';
     const optimizerRange = source.ranges.optimizer ? at(source.ranges.optimizer[0]) : top;
     const initRange = source.ranges.init ? at(source.ranges.init[0]) : top;
-    const running = run?.running ? ' (training goes on from the same weights)' : '';
-    lenses.push(lens(optimizerRange, `optimizer: ${optimizerName ?? '?'}${source.ranges.optimizer ? '' : ' (default)'} · Swap…`, 'trainlens.swapOptimizer', `Pick another update rule${running}`));
-    lenses.push(lens(initRange, `init: ${initName ?? '?'}${source.ranges.init ? '' : ' (default)'} · Swap…`, 'trainlens.swapInit', run?.running ? 'Pick another init scheme; training restarts from new weights' : 'Pick another init scheme'));
+    lenses.push(lens(optimizerRange,
+      source.ranges.optimizer ? vscode.l10n.t('optimizer: {0} · Swap…', optimizerName) : vscode.l10n.t('optimizer: {0} (default) · Swap…', optimizerName),
+      'trainlens.swapOptimizer',
+      run?.running ? vscode.l10n.t('Pick another update rule (training goes on from the same weights)') : vscode.l10n.t('Pick another update rule')));
+    lenses.push(lens(initRange,
+      source.ranges.init ? vscode.l10n.t('init: {0} · Swap…', initName) : vscode.l10n.t('init: {0} (default) · Swap…', initName),
+      'trainlens.swapInit',
+      run?.running ? vscode.l10n.t('Pick another init scheme; training restarts from new weights') : vscode.l10n.t('Pick another init scheme')));
     return lenses;
   }
 

@@ -17,21 +17,21 @@ export interface CommandDeps {
 
 /** What each update rule fixes, in cs231n's words (lecture 7). */
 export const OPTIMIZER_NOTES: Record<OptimizerName, string> = {
-  sgd: 'the plain gradient step: crawls along shallow directions, jitters along steep ones',
-  momentum: 'builds up velocity, so it rolls through noise, saddle points and shallow valleys',
-  nesterov: 'momentum that looks ahead before it steps, so it corrects an overshoot sooner',
-  adagrad: 'per-parameter steps scaled by all past squared gradients; the steps shrink over time',
-  rmsprop: 'AdaGrad with a leaky average of squared gradients, so the steps do not die out',
-  adam: 'momentum + RMSProp with bias correction: the usual first choice',
-  adamw: 'Adam with weight decay taken out of the gradient step (decoupled)',
+  sgd: vscode.l10n.t('the plain gradient step: crawls along shallow directions, jitters along steep ones'),
+  momentum: vscode.l10n.t('builds up velocity, so it rolls through noise, saddle points and shallow valleys'),
+  nesterov: vscode.l10n.t('momentum that looks ahead before it steps, so it corrects an overshoot sooner'),
+  adagrad: vscode.l10n.t('per-parameter steps scaled by all past squared gradients; the steps shrink over time'),
+  rmsprop: vscode.l10n.t('AdaGrad with a leaky average of squared gradients, so the steps do not die out'),
+  adam: vscode.l10n.t('momentum + RMSProp with bias correction: the usual first choice'),
+  adamw: vscode.l10n.t('Adam with weight decay taken out of the gradient step (decoupled)'),
 };
 
 /** What each init scheme does to a deep net (lecture 6). */
 export const INIT_NOTES: Record<InitScheme, string> = {
-  zeros: 'every unit computes the same thing: symmetry is never broken',
-  small: '0.01·N(0,1): in a deep net the activations shrink toward 0 layer by layer',
-  xavier: 'N(0,1)/√fan_in: keeps the variance through tanh layers',
-  he: 'N(0,1)·√(2/fan_in): keeps the variance through ReLU layers',
+  zeros: vscode.l10n.t('every unit computes the same thing: symmetry is never broken'),
+  small: vscode.l10n.t('0.01·N(0,1): in a deep net the activations shrink toward 0 layer by layer'),
+  xavier: vscode.l10n.t('N(0,1)/√fan_in: keeps the variance through tanh layers'),
+  he: vscode.l10n.t('N(0,1)·√(2/fan_in): keeps the variance through ReLU layers'),
 };
 
 /** The folder data paths are relative to: the model file's (none for an unsaved file). */
@@ -46,23 +46,31 @@ async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undef
   }
   const active = vscode.window.activeTextEditor?.document;
   if (active && isModelDocument(active)) return active;
-  void vscode.window.showWarningMessage('TrainLens: open a model file (*.nn.yaml) first.');
+  void vscode.window.showWarningMessage(vscode.l10n.t('TrainLens: open a model file (*.nn.yaml) first.'));
   return undefined;
 }
 
-/** The spec of a document, or undefined after pointing the user at its problems. */
-async function specOf(deps: CommandDeps, doc: vscode.TextDocument, what: string): Promise<ModelSpec | undefined> {
+/**
+ * The spec of a document, or undefined after pointing the user at its problems. `purpose` is what
+ * the command was for: training, or checking the gradients.
+ */
+async function specOf(deps: CommandDeps, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck'): Promise<ModelSpec | undefined> {
   const source = deps.models.get(doc);
   if (source.spec) return source.spec;
   const errors = source.diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0];
-  const where = first ? ` Line ${doc.positionAt(first.start).line + 1}: ${first.message}` : '';
-  const s = errors.length === 1 ? '' : 's';
-  void vscode.window.showErrorMessage(
-    `TrainLens: ${modelTitle(doc.uri)} has ${errors.length} problem${s}; fix ${s ? 'them' : 'it'} to ${what}.${where}`,
-    'Show Problems',
-  ).then((choice) => {
-    if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+  const where = first ? vscode.l10n.t(' Line {0}: {1}', doc.positionAt(first.start).line + 1, first.message) : '';
+  const name = modelTitle(doc.uri);
+  const message = purpose === 'train'
+    ? errors.length === 1
+      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to train.', name)
+      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to train.', name, errors.length)
+    : errors.length === 1
+      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to check its gradients.', name)
+      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to check its gradients.', name, errors.length);
+  const showProblems = vscode.l10n.t('Show Problems');
+  void vscode.window.showErrorMessage(message + where, showProblems).then((choice) => {
+    if (choice === showProblems) void vscode.commands.executeCommand('workbench.actions.view.problems');
   });
   return undefined;
 }
@@ -103,15 +111,19 @@ export async function swapOptimizerCommand(deps: CommandDeps, uri?: unknown, cho
   let name: OptimizerName | undefined = typeof choice === 'string' && (OPTIMIZERS as readonly string[]).includes(choice) ? choice as OptimizerName : undefined;
   if (!name) {
     const picked = await vscode.window.showQuickPick(
-      OPTIMIZERS.map((o) => ({ label: o === current ? `$(check) ${o}` : o, name: o, description: o === current ? 'current' : undefined, detail: OPTIMIZER_NOTES[o] })),
-      { title: `Swap optimizer — ${modelTitle(doc.uri)}`, placeHolder: deps.runs.isRunning(doc.uri.toString()) ? 'Training goes on from the same weights with the new rule' : 'The model file is edited (undoable)', matchOnDetail: true },
+      OPTIMIZERS.map((o) => ({ label: o === current ? `$(check) ${o}` : o, name: o, description: o === current ? vscode.l10n.t('current') : undefined, detail: OPTIMIZER_NOTES[o] })),
+      {
+        title: vscode.l10n.t('Swap optimizer — {0}', modelTitle(doc.uri)),
+        placeHolder: deps.runs.isRunning(doc.uri.toString()) ? vscode.l10n.t('Training goes on from the same weights with the new rule') : vscode.l10n.t('The model file is edited (undoable)'),
+        matchOnDetail: true,
+      },
     );
     name = picked?.name;
   }
   if (!name) return undefined;
   const edits = swapOptimizerEdits(doc.getText(), name);
   if (!edits) {
-    void vscode.window.showErrorMessage(`TrainLens: the optimizer of ${modelTitle(doc.uri)} cannot be changed automatically (the file has YAML errors, several documents, or an alias shares the value); edit it by hand.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('TrainLens: the optimizer of {0} cannot be changed automatically (the file has YAML errors, several documents, or an alias shares the value); edit it by hand.', modelTitle(doc.uri)));
     return undefined;
   }
   if (edits.length > 0 && !(await applyEdits(doc, edits))) return undefined;
@@ -132,15 +144,21 @@ export async function swapInitCommand(deps: CommandDeps, uri?: unknown, choice?:
   let scheme: InitScheme | undefined = typeof choice === 'string' && (INIT_SCHEMES as readonly string[]).includes(choice) ? choice as InitScheme : undefined;
   if (!scheme) {
     const picked = await vscode.window.showQuickPick(
-      INIT_SCHEMES.map((s) => ({ label: s === currentInit ? `$(check) ${s}` : s, scheme: s, description: s === currentInit ? 'current' : undefined, detail: INIT_NOTES[s] })),
-      { title: `Swap init scheme — ${modelTitle(doc.uri)}`, placeHolder: deps.runs.isRunning(doc.uri.toString()) ? 'Training restarts from new weights; the current run stays on the charts, faded' : 'The model file is edited (undoable)', matchOnDetail: true },
+      INIT_SCHEMES.map((s) => ({ label: s === currentInit ? `$(check) ${s}` : s, scheme: s, description: s === currentInit ? vscode.l10n.t('current') : undefined, detail: INIT_NOTES[s] })),
+      {
+        title: vscode.l10n.t('Swap init scheme — {0}', modelTitle(doc.uri)),
+        placeHolder: deps.runs.isRunning(doc.uri.toString())
+          ? vscode.l10n.t('Training restarts from new weights; the current run stays on the charts, faded')
+          : vscode.l10n.t('The model file is edited (undoable)'),
+        matchOnDetail: true,
+      },
     );
     scheme = picked?.scheme;
   }
   if (!scheme) return undefined;
   const edits = swapInitEdits(doc.getText(), scheme);
   if (!edits) {
-    void vscode.window.showErrorMessage(`TrainLens: the init scheme of ${modelTitle(doc.uri)} cannot be changed automatically (the file has YAML errors, several documents, or an alias shares the value); edit it by hand.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('TrainLens: the init scheme of {0} cannot be changed automatically (the file has YAML errors, several documents, or an alias shares the value); edit it by hand.', modelTitle(doc.uri)));
     return undefined;
   }
   if (edits.length > 0 && !(await applyEdits(doc, edits))) return undefined;
@@ -159,23 +177,36 @@ export async function swapInitCommand(deps: CommandDeps, uri?: unknown, choice?:
 export async function gradcheckCommand(deps: CommandDeps, uri?: unknown): Promise<ModelCheck | undefined> {
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
-  const spec = await specOf(deps, doc, 'check its gradients');
+  const spec = await specOf(deps, doc, 'gradcheck');
   if (!spec) return undefined;
   const source = doc.uri.toString();
   deps.charts.show(source);
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `TrainLens: checking the gradients of ${modelTitle(doc.uri)}` },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('TrainLens: checking the gradients of {0}', modelTitle(doc.uri)) },
       () => deps.runs.gradcheck(source, spec, baseDir(doc)),
     );
     const worst = result.params.reduce((a, b) => (b.relError > a.relError ? b : a), result.params[0]);
-    const message = `TrainLens: gradient check of ${modelTitle(doc.uri)}: max relative error ${result.maxRelError.toExponential(2)} (${worst?.verdict ?? 'good'}${worst ? `, ${worst.name}` : ''}).`;
+    const verdict = verdictText(worst?.verdict ?? 'good');
+    const message = worst
+      ? vscode.l10n.t('TrainLens: gradient check of {0}: max relative error {1} ({2}, {3}).', modelTitle(doc.uri), result.maxRelError.toExponential(2), verdict, worst.name)
+      : vscode.l10n.t('TrainLens: gradient check of {0}: max relative error {1} ({2}).', modelTitle(doc.uri), result.maxRelError.toExponential(2), verdict);
     if (result.maxRelError > 1e-4) void vscode.window.showWarningMessage(message);
     else void vscode.window.showInformationMessage(message);
     return result;
   } catch (e) {
-    void vscode.window.showErrorMessage(`TrainLens: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('TrainLens: {0}', e instanceof Error ? e.message : String(e)));
     return undefined;
+  }
+}
+
+/** cs231n's verdict on a relative error, in the user's words. */
+export function verdictText(verdict: ModelCheck['params'][number]['verdict']): string {
+  switch (verdict) {
+    case 'good': return vscode.l10n.t('good');
+    case 'kinks only': return vscode.l10n.t('kinks only');
+    case 'uncomfortable': return vscode.l10n.t('uncomfortable');
+    case 'wrong': return vscode.l10n.t('wrong');
   }
 }
 
@@ -199,7 +230,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           ? vscode.window.activeTextEditor.document.uri.toString()
           : deps.runs.latest?.info.source;
       if (source) deps.charts.show(source);
-      else void vscode.window.showWarningMessage('TrainLens: open a model file (*.nn.yaml) to see its charts.');
+      else void vscode.window.showWarningMessage(vscode.l10n.t('TrainLens: open a model file (*.nn.yaml) to see its charts.'));
     }),
   ];
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, type OptimizerName } from '../model/spec';
 import { OPTIMIZER_KEYS } from '../model/parse';
-import { ACTIVATION_DOCS, DATASET_DOCS, LAYER_DOCS, LOSS_DOCS, NORMALIZE_DOCS, keyDoc, optimizerDoc } from './docs';
+import { ACTIVATION_DOCS, DATASET_DOCS, LAYER_DOCS, LOSS_DOCS, NORMALIZE_DOCS, keyDoc, layerDoc, optimizerDoc } from './docs';
 import { sectionOf, yamlContext, type YamlContext } from './yaml-context';
 import { INIT_NOTES } from './commands';
 import { MODEL_SELECTOR } from './models';
@@ -103,10 +103,16 @@ function valuesOf(section: string, key: string): [string, string | undefined][] 
   if (section === 'top' && key === 'loss') return list(LOSSES, (n) => LOSS_DOCS[n]);
   if (section === 'data' && key === 'dataset') return list(DATASETS, (n) => DATASET_DOCS[n]);
   if (section === 'data' && key === 'normalize') return list(NORMALIZE, (n) => NORMALIZE_DOCS[n]);
-  if (section === 'schedule' && key === 'type') return [['step', 'lr·gamma every `every` epochs'], ['exp', 'lr·gamma after each epoch'], ['cosine', 'from lr down to `min` along a half cosine']];
-  if (section === 'init' && key === 'type') return [['normal', 'N(0, std²)'], ['uniform', 'U(−a, a) with a = std·√3, which has that standard deviation']];
-  if (section === 'pool' && key === 'type') return [['max', 'the largest value of each window (the usual)'], ['avg', 'the mean of each window']];
-  if (section === 'train' && key === 'batch') return [['full', 'the whole training set at each step (full-batch gradient descent)']];
+  if (section === 'schedule' && key === 'type') {
+    return [
+      ['step', vscode.l10n.t('lr·gamma every `every` epochs')],
+      ['exp', vscode.l10n.t('lr·gamma after each epoch')],
+      ['cosine', vscode.l10n.t('from lr down to `min` along a half cosine')],
+    ];
+  }
+  if (section === 'init' && key === 'type') return [['normal', 'N(0, std²)'], ['uniform', vscode.l10n.t('U(−a, a) with a = std·√3, which has that standard deviation')]];
+  if (section === 'pool' && key === 'type') return [['max', vscode.l10n.t('the largest value of each window (the usual)')], ['avg', vscode.l10n.t('the mean of each window')]];
+  if (section === 'train' && key === 'batch') return [['full', vscode.l10n.t('the whole training set at each step (full-batch gradient descent)')]];
   return [];
 }
 
@@ -119,7 +125,7 @@ export function suggestions(ctx: YamlContext): Suggestion[] {
   const hasKind = [...ctx.siblings.keys()].some((k) => k in LAYER_DOCS);
   if (section === 'layers' || (section === 'layer' && !hasKind)) {
     const dash = section === 'layers' ? '- ' : '';
-    return LAYER_SNIPPETS.map(([label, snippet]) => ({ label, kind: 'layer', insert: dash + snippet, doc: `**${label}** layer: ${LAYER_DOCS[label as keyof typeof LAYER_DOCS]}.`, detail: snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1') }));
+    return LAYER_SNIPPETS.map(([label, snippet]) => ({ label, kind: 'layer', insert: dash + snippet, doc: layerDoc(label), detail: snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1') }));
   }
   return keysOf(section, ctx.siblings)
     .filter(([key]) => !ctx.siblings.has(key))
@@ -162,7 +168,7 @@ export class ModelCompletionProvider implements vscode.CompletionItemProvider {
       item.sortText = String(i).padStart(3, '0');
       if (s.detail) item.detail = s.detail;
       if (s.doc) item.documentation = new vscode.MarkdownString(s.doc);
-      if (s.retrigger) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+      if (s.retrigger) item.command = { title: vscode.l10n.t('Suggest'), command: 'editor.action.triggerSuggest' };
       return item;
     });
   }

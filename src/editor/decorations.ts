@@ -80,7 +80,7 @@ export class LayerHealthDecorations implements vscode.Disposable, vscode.HoverPr
     if (!l) return undefined;
     const step = this.runs.get(doc.uri.toString())?.latestStats?.step ?? 0;
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${l.name}** — at step ${step}\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('**{0}** — at step {1}', l.name, step)}\n\n`);
     md.appendCodeblock(`${sparkline(l.hist.counts)}\n${fmt(l.hist.edges[0])}${' '.repeat(Math.max(1, l.hist.counts.length - fmt(l.hist.edges[0]).length - fmt(l.hist.edges[l.hist.edges.length - 1]).length))}${fmt(l.hist.edges[l.hist.edges.length - 1])}`, 'text');
     md.appendMarkdown(`${healthNote(l)}\n\n`);
     for (const a of healthAdvice(l)) md.appendMarkdown(`- ${a}\n`);

@@ -1,3 +1,5 @@
+import * as vscode from 'vscode';
+import type { RunStatus } from '../training/protocol';
 import type { TrainingSession } from '../training/session';
 
 /** Compact figures for the status bar and CodeLens: 0.5321, 98.3%, 244k samples/s. */
@@ -11,20 +13,32 @@ export function formatPercent(x: number | null | undefined): string {
 }
 
 export function formatRate(samplesPerSec: number): string {
-  if (samplesPerSec >= 1e6) return `${(samplesPerSec / 1e6).toFixed(2)}M samples/s`;
-  if (samplesPerSec >= 1e4) return `${Math.round(samplesPerSec / 1e3)}k samples/s`;
-  return `${Math.round(samplesPerSec)} samples/s`;
+  const n = samplesPerSec >= 1e6 ? `${(samplesPerSec / 1e6).toFixed(2)}M`
+    : samplesPerSec >= 1e4 ? `${Math.round(samplesPerSec / 1e3)}k`
+      : String(Math.round(samplesPerSec));
+  return vscode.l10n.t('{0} samples/s', n);
+}
+
+/** A run's status in the user's words ("finished", "stopped", …). */
+export function statusText(status: RunStatus): string {
+  switch (status) {
+    case 'running': return vscode.l10n.t('running');
+    case 'finished': return vscode.l10n.t('finished');
+    case 'stopped': return vscode.l10n.t('stopped');
+    case 'failed': return vscode.l10n.t('failed');
+  }
 }
 
 /** "epoch 12/300 · loss 0.5321 · 244k samples/s" while running; final figures after. */
 export function describeRun(s: TrainingSession): string {
   if (s.status === 'running') {
-    const loss = s.losses.length > 0 ? ` · loss ${formatLoss(s.losses[s.losses.length - 1])}` : '';
-    return `epoch ${s.epoch}/${s.info.epochs}${loss} · ${formatRate(s.samplesPerSec)}`;
+    const epoch = vscode.l10n.t('epoch {0}/{1}', s.epoch, s.info.epochs);
+    const loss = s.losses.length > 0 ? ` · ${vscode.l10n.t('loss {0}', formatLoss(s.losses[s.losses.length - 1]))}` : '';
+    return `${epoch}${loss} · ${formatRate(s.samplesPerSec)}`;
   }
-  if (s.status === 'failed') return `failed: ${s.error ?? 'unknown error'}`;
+  if (s.status === 'failed') return vscode.l10n.t('failed: {0}', s.error ?? vscode.l10n.t('unknown error'));
   const f = s.final;
-  if (!f) return s.status;
-  const val = f.valAcc === null ? '' : ` · val ${formatPercent(f.valAcc)}`;
-  return `${s.status} · loss ${formatLoss(f.loss)} · train ${formatPercent(f.trainAcc)}${val} · ${formatRate(f.samplesPerSec)}`;
+  if (!f) return statusText(s.status);
+  const val = f.valAcc === null ? '' : ` · ${vscode.l10n.t('val {0}', formatPercent(f.valAcc))}`;
+  return `${statusText(s.status)} · ${vscode.l10n.t('loss {0}', formatLoss(f.loss))} · ${vscode.l10n.t('train {0}', formatPercent(f.trainAcc))}${val} · ${formatRate(f.samplesPerSec)}`;
 }

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { LayerStats } from '../training/protocol';
 
 /** cs231n's rules of thumb, as a traffic light. */
@@ -48,8 +49,8 @@ const pct = (f: number): string => `${Math.round(f * 100)}%`;
 /** The one-line note at the end of a layer's line. */
 export function healthNote(l: LayerStats): string {
   const parts = [`μ ${fmt(l.mean)} σ ${fmt(l.std)}`];
-  if (l.dead !== null) parts.push(`dead ${pct(l.dead)}`);
-  if (l.saturated !== null) parts.push(`saturated ${pct(l.saturated)}`);
+  if (l.dead !== null) parts.push(vscode.l10n.t('dead {0}', pct(l.dead)));
+  if (l.saturated !== null) parts.push(vscode.l10n.t('saturated {0}', pct(l.saturated)));
   if (l.gradNorm !== null) parts.push(`‖∇W‖ ${fmt(l.gradNorm)}`);
   if (l.updateRatio !== null) parts.push(`ΔW/W ${fmt(l.updateRatio)}`);
   return parts.join(' · ');
@@ -66,13 +67,15 @@ export function sparkline(counts: readonly number[]): string {
 /** What each part of the note means, and what is off, for the hover. */
 export function healthAdvice(l: LayerStats): string[] {
   const advice: string[] = [];
-  if (spreadHealth(l.std) !== 'good') advice.push('Activations have collapsed toward 0: the init is too small for this depth (try xavier for tanh, he for ReLU).');
-  if (fractionHealth(l.dead) !== 'good') advice.push(`${pct(l.dead ?? 0)} of the ReLUs never fire on this batch: they pass no gradient (lower the learning rate, or try he init / leaky_relu).`);
-  if (fractionHealth(l.saturated) !== 'good') advice.push(`${pct(l.saturated ?? 0)} of the outputs are saturated: their gradient is ~0 (the init is too large).`);
-  if (gradientHealth(l.gradNorm) !== 'good') advice.push('The weight gradient has vanished (or exploded).');
+  if (spreadHealth(l.std) !== 'good') advice.push(vscode.l10n.t('Activations have collapsed toward 0: the init is too small for this depth (try xavier for tanh, he for ReLU).'));
+  if (fractionHealth(l.dead) !== 'good') advice.push(vscode.l10n.t('{0} of the ReLUs never fire on this batch: they pass no gradient (lower the learning rate, or try he init / leaky_relu).', pct(l.dead ?? 0)));
+  if (fractionHealth(l.saturated) !== 'good') advice.push(vscode.l10n.t('{0} of the outputs are saturated: their gradient is ~0 (the init is too large).', pct(l.saturated ?? 0)));
+  if (gradientHealth(l.gradNorm) !== 'good') advice.push(vscode.l10n.t('The weight gradient has vanished (or exploded).'));
   const u = updateRatioHealth(l.updateRatio);
   if (u !== 'good' && l.updateRatio !== null) {
-    advice.push(l.updateRatio < 1e-4 ? 'Updates are tiny next to the weights: the learning rate may be too low.' : 'Updates are large next to the weights: the learning rate may be too high.');
+    advice.push(l.updateRatio < 1e-4
+      ? vscode.l10n.t('Updates are tiny next to the weights: the learning rate may be too low.')
+      : vscode.l10n.t('Updates are large next to the weights: the learning rate may be too high.'));
   }
   return advice;
 }

@@ -11,31 +11,44 @@ import { isModelDocument, MODEL_SELECTOR } from './models';
 
 // ─── the hover ────────────────────────────────────────────────────────────────
 
-const plural = (n: number, one: string): string => `${grouped(n)} ${one}${n === 1 ? '' : 's'}`;
+/** "300 parameters", "1 parameter", "? parameters". */
+function parameters(n: number | undefined): string {
+  if (n === undefined) return vscode.l10n.t('? parameters');
+  return n === 1 ? vscode.l10n.t('1 parameter') : vscode.l10n.t('{0} parameters', grouped(n));
+}
+
+function flopsPerSample(n: number | undefined): string {
+  return n === undefined ? vscode.l10n.t('? FLOPs/sample') : vscode.l10n.t('{0} FLOPs/sample', grouped(n));
+}
 
 /** "dense 100 · relu — 2 → 100, 300 parameters, 400 FLOPs/sample" */
 export function layerLine(l: LayerSummary): string {
   const shapes = `${shapeText(l.input)} → ${shapeText(l.output)}`;
-  const params = l.params === undefined ? '? parameters' : plural(l.params, 'parameter');
-  const flops = l.flops === undefined ? '? FLOPs/sample' : `${grouped(l.flops)} FLOPs/sample`;
-  return `${l.title} — ${shapes}, ${params}, ${flops}`;
+  return `${l.title} — ${shapes}, ${parameters(l.params)}, ${flopsPerSample(l.flops)}`;
 }
 
 export function totalsLines(s: ModelSummary): string[] {
   const lines: string[] = [];
-  const input = s.data.input ? `input ${shapeText(s.data.input)} (${s.data.dataset})` : `input shape known once the ${s.data.dataset} data is loaded`;
-  lines.push(`${input} → ${shapeText(s.output)} scores${s.data.classes ? `, ${s.data.classes} classes` : ''}`);
-  lines.push(s.params === undefined ? 'parameters: ? (some layers cannot be sized yet)' : `${plural(s.params, 'parameter')} (${bytes(s.paramBytes!)} in float32)`);
-  if (s.flops !== undefined) lines.push(`${compact(s.flops)} FLOPs per sample forward (${grouped(s.flops)}; ≈3× that to train)`);
+  const input = s.data.input
+    ? vscode.l10n.t('input {0} ({1})', shapeText(s.data.input), s.data.dataset)
+    : vscode.l10n.t('input shape known once the {0} data is loaded', s.data.dataset);
+  const scores = s.data.classes
+    ? vscode.l10n.t('{0} scores, {1} classes', shapeText(s.output), s.data.classes)
+    : vscode.l10n.t('{0} scores', shapeText(s.output));
+  lines.push(`${input} → ${scores}`);
+  lines.push(s.params === undefined
+    ? vscode.l10n.t('parameters: ? (some layers cannot be sized yet)')
+    : vscode.l10n.t('{0} ({1} in float32)', parameters(s.params), bytes(s.paramBytes!)));
+  if (s.flops !== undefined) lines.push(vscode.l10n.t('{0} FLOPs per sample forward ({1}; ≈3× that to train)', compact(s.flops), grouped(s.flops)));
   return lines;
 }
 
-const FLOPS_NOTE = 'FLOPs = 2 × multiply-adds of the forward pass; biases and activations not counted.';
+const FLOPS_NOTE = vscode.l10n.t('FLOPs = 2 × multiply-adds of the forward pass; biases and activations not counted.');
 
 function layerHover(l: LayerSummary): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${escape(l.title)}** — ${escape(`${shapeText(l.input)} → ${shapeText(l.output)}`)}, `);
-  md.appendMarkdown(`${l.params === undefined ? '? parameters' : plural(l.params, 'parameter')}, ${l.flops === undefined ? '? FLOPs/sample' : `${grouped(l.flops)} FLOPs/sample`}\n\n`);
+  md.appendMarkdown(`${parameters(l.params)}, ${flopsPerSample(l.flops)}\n\n`);
   if (l.kind) md.appendMarkdown(`${LAYER_DOCS[l.kind]}.\n\n`);
   if (l.paramLayout.length > 0) md.appendMarkdown(`${l.paramLayout.map(([n, size]) => `${n}: ${grouped(size)}`).join(' · ')}\n\n`);
   if (l.problem) md.appendMarkdown(`*${escape(l.problem)}*\n\n`);
@@ -46,7 +59,7 @@ function layerHover(l: LayerSummary): vscode.MarkdownString {
 
 function totalsHover(s: ModelSummary): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**The model** — ${s.layers.length} layer${s.layers.length === 1 ? '' : 's'}\n\n`);
+  md.appendMarkdown(`${s.layers.length === 1 ? vscode.l10n.t('**The model** — 1 layer') : vscode.l10n.t('**The model** — {0} layers', s.layers.length)}\n\n`);
   for (const line of totalsLines(s)) md.appendMarkdown(`- ${escape(line)}\n`);
   md.appendMarkdown('\n');
   md.appendCodeblock(s.layers.map((l) => `${String(l.index + 1).padStart(2)}  ${layerLine(l)}`).join('\n'), 'text');

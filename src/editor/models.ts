@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { parseModel, type ModelSource } from '../model/parse';
 import { pathChecker } from '../node/files';
+import type { ModelDiagnostic } from '../model/diagnostics';
+import { inEnglish } from './l10n';
 
 /** Model files: `*.nn.yaml` / `*.nn.yml` edited as YAML, `*.nn.json` as JSON (the same format). */
 export const MODEL_SELECTOR: vscode.DocumentSelector = [
@@ -22,7 +24,7 @@ export function modelTitle(uri: vscode.Uri): string {
 
 /** Parses each document version once, for diagnostics, CodeLens and commands alike. */
 export class ModelDocuments {
-  private readonly cache = new Map<string, { version: number; source: ModelSource }>();
+  private readonly cache = new Map<string, { version: number; source: ModelSource; english?: ModelDiagnostic[] }>();
 
   get(doc: vscode.TextDocument): ModelSource {
     const key = doc.uri.toString();
@@ -31,6 +33,24 @@ export class ModelDocuments {
     const source = parseModel(doc.getText(), { checkPath: dataPathChecker(doc) });
     this.cache.set(key, { version: doc.version, source });
     return source;
+  }
+
+  /**
+   * The English message of one of a document's diagnostics (as `get` gives them, in the display
+   * language), found by its text and offsets; the message itself when there is none to find.
+   */
+  englishMessage(doc: vscode.TextDocument, message: string, start: number, end: number): string {
+    if (!vscode.l10n.bundle) return message; // English already
+    const source = this.get(doc);
+    const entry = this.cache.get(doc.uri.toString());
+    if (!entry) return message;
+    entry.english ??= inEnglish(() => parseModel(doc.getText(), { checkPath: dataPathChecker(doc) }).diagnostics);
+    const english = entry.english;
+    if (english.length !== source.diagnostics.length) return message;
+    const same = (d: ModelDiagnostic): boolean => d.message === message;
+    let i = source.diagnostics.findIndex((d) => same(d) && d.start === start && Math.max(d.start, d.end) === end);
+    if (i < 0) i = source.diagnostics.findIndex(same);
+    return i < 0 ? message : english[i].message;
   }
 
   forget(doc: vscode.TextDocument): void {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isMap, isScalar } from 'yaml';
 import { closest } from '../model/diagnostics';
 import { readPartialModel } from '../model/summary';
-import { MODEL_SELECTOR } from './models';
+import { MODEL_SELECTOR, ModelDocuments } from './models';
 import { addItemAfter, Doc, pairOf, removeItem, removePair, setKey, span, type TextEdit } from './yaml-edits';
 
 export type { TextEdit } from './yaml-edits';
@@ -30,7 +30,7 @@ function didYouMeanFix(doc: Doc, p: Problem): Fix[] {
     const at = new RegExp(`(^|[^\\w.-])(${wrong.replace(/[.-]/g, '\\$&')})(?![\\w.-])`).exec(inRange);
     if (at) {
       const start = p.start + at.index + at[1].length;
-      return [{ title: `Change '${wrong}' to '${right}'`, edits: [{ start, end: start + wrong.length, text: right }], preferred: true }];
+      return [{ title: vscode.l10n.t("Change '{0}' to '{1}'", wrong, right), edits: [{ start, end: start + wrong.length, text: right }], preferred: true }];
     }
   }
   const word = /^\s*["']?([\w.-]+)["']?\s*$/.exec(inRange);
@@ -38,7 +38,7 @@ function didYouMeanFix(doc: Doc, p: Problem): Fix[] {
     const start = p.start + inRange.indexOf(word[1]);
     // `- desne` is a layer kind without its value: write the whole layer.
     const text = /^A layer is a mapping/.test(p.message) ? LAYER_EXAMPLES[right] ?? right : right;
-    return [{ title: `Change '${word[1]}' to '${text}'`, edits: [{ start, end: start + word[1].length, text }], preferred: true }];
+    return [{ title: vscode.l10n.t("Change '{0}' to '{1}'", word[1], text), edits: [{ start, end: start + word[1].length, text }], preferred: true }];
   }
   // 'data' needs a source … Did you mean 'dataset'?: the misspelt key is inside the mapping under the range.
   const at = doc.pairAt(p.start);
@@ -48,7 +48,7 @@ function didYouMeanFix(doc: Doc, p: Problem): Fix[] {
       if (k && isScalar(pair.key) && typeof pair.key.value === 'string' && pair.key.value !== right && closest(pair.key.value, [right]) === right) {
         const inner = doc.text.slice(k[0], k[1]).indexOf(pair.key.value);
         const start = k[0] + Math.max(0, inner);
-        return [{ title: `Change '${pair.key.value}' to '${right}'`, edits: [{ start, end: start + pair.key.value.length, text: right }], preferred: true }];
+        return [{ title: vscode.l10n.t("Change '{0}' to '{1}'", pair.key.value, right), edits: [{ start, end: start + pair.key.value.length, text: right }], preferred: true }];
       }
     }
   }
@@ -80,15 +80,20 @@ function convFix(doc: Doc, p: Problem): Fix[] {
   const nearest = pads.sort((a, b) => Math.abs(a - pad) - Math.abs(b - pad) || b - a).slice(0, 1);
   for (const q of [...new Set([...same, ...nearest])]) {
     const e = setKey(doc, conv, 'pad', String(q));
-    const keeps = same.includes(q) ? ', keeps the size' : '';
-    if (e) fixes.push({ title: `Set pad to ${q} (output ${out(stride, q)}${keeps})`, edits: [e], preferred: fixes.length === 0 });
+    const title = same.includes(q)
+      ? vscode.l10n.t('Set pad to {0} (output {1}, keeps the size)', q, out(stride, q))
+      : vscode.l10n.t('Set pad to {0} (output {1})', q, out(stride, q));
+    if (e) fixes.push({ title, edits: [e], preferred: fixes.length === 0 });
   }
   const padFixed = fixes.length > 0;
   if (stride !== 1) {
     const q = fits(1, pad) ? pad : Array.from({ length: k + 1 }, (_, i) => i).find((i) => fits(1, i));
     const edits = [setKey(doc, conv, 'stride', '1'), ...(q !== undefined && q !== pad ? [setKey(doc, conv, 'pad', String(q))] : [])];
     if (q !== undefined && edits.every((e) => e)) {
-      fixes.push({ title: `Set stride to 1${q !== pad ? ` and pad to ${q}` : ''} (output ${out(1, q)})`, edits: edits as TextEdit[], preferred: !padFixed });
+      const title = q !== pad
+        ? vscode.l10n.t('Set stride to 1 and pad to {0} (output {1})', q, out(1, q))
+        : vscode.l10n.t('Set stride to 1 (output {0})', out(1, q));
+      fixes.push({ title, edits: edits as TextEdit[], preferred: !padFixed });
     }
   }
   return fixes;
@@ -106,7 +111,9 @@ function poolFix(doc: Doc, p: Problem): Fix[] {
   const pair = pairOf(at.item, 'pool');
   if (size === undefined || !pair) return [];
   const out = hw.map((x) => (x - size) / stride + 1).join('×');
-  const title = `Set the pool size to ${size}, stride ${stride} (${size > stride ? 'overlapping windows, ' : ''}output ${out})`;
+  const title = size > stride
+    ? vscode.l10n.t('Set the pool size to {0}, stride {1} (overlapping windows, output {2})', size, stride, out)
+    : vscode.l10n.t('Set the pool size to {0}, stride {1} (output {2})', size, stride, out);
   if (isMap(pair.value)) {
     const edits = [setKey(doc, pair.value, 'size', String(size)), setKey(doc, pair.value, 'stride', String(stride))];
     return edits.every((e) => e) ? [{ title, edits: edits as TextEdit[], preferred: true }] : [];
@@ -138,18 +145,21 @@ function outputsFix(doc: Doc, p: Problem): Fix[] {
     if (!pair) continue;
     const target = kind === 'dense' ? pair.value : isMap(pair.value) ? pairOf(pair.value, 'units')?.value : undefined;
     const v = span(target);
-    if (v) return [{ title: `Set ${kind === 'dense' ? 'dense' : 'maxout units'} to ${classes}, one score per class`, edits: [{ start: v[0], end: v[1], text: classes }], preferred: true }];
+    const title = kind === 'dense'
+      ? vscode.l10n.t('Set dense to {0}, one score per class', classes)
+      : vscode.l10n.t('Set maxout units to {0}, one score per class', classes);
+    if (v) return [{ title, edits: [{ start: v[0], end: v[1], text: classes }], preferred: true }];
   }
   const e = addItemAfter(doc, at.seq, at.index, `dense: ${classes}`);
-  return e ? [{ title: `Add 'dense: ${classes}' at the end, one score per class`, edits: [e], preferred: true }] : [];
+  return e ? [{ title: vscode.l10n.t("Add 'dense: {0}' at the end, one score per class", classes), edits: [e], preferred: true }] : [];
 }
 
 /** mse on class labels: switch the loss. */
 function mseFix(p: Problem): Fix[] {
   if (!/^'mse' compares outputs with target values/.test(p.message)) return [];
   return [
-    { title: "Use 'softmax' (cross-entropy)", edits: [{ start: p.start, end: p.end, text: 'softmax' }], preferred: true },
-    { title: "Use 'svm' (hinge loss)", edits: [{ start: p.start, end: p.end, text: 'svm' }] },
+    { title: vscode.l10n.t("Use 'softmax' (cross-entropy)"), edits: [{ start: p.start, end: p.end, text: 'softmax' }], preferred: true },
+    { title: vscode.l10n.t("Use 'svm' (hinge loss)"), edits: [{ start: p.start, end: p.end, text: 'svm' }] },
   ];
 }
 
@@ -172,27 +182,27 @@ function lastActivationFix(doc: Doc, p: Problem): Fix[] {
     }
     if (weighted) break;
   }
-  return edits.length > 0 ? [{ title: 'Remove the activation after the last layer', edits, preferred: true }] : [];
+  return edits.length > 0 ? [{ title: vscode.l10n.t('Remove the activation after the last layer'), edits, preferred: true }] : [];
 }
 
 /** Small, certain fixes: the sample count the message names; a key that does not apply; a layer kind without its value. */
 function otherFixes(doc: Doc, p: Problem): Fix[] {
   const samples = /^'samples' must give each of the \d+ classes at least 2 points; use at least (\d+)\./.exec(p.message);
-  if (samples) return [{ title: `Set samples to ${samples[1]}`, edits: [{ start: p.start, end: p.end, text: samples[1] }], preferred: true }];
+  if (samples) return [{ title: vscode.l10n.t('Set samples to {0}', samples[1]), edits: [{ start: p.start, end: p.end, text: samples[1] }], preferred: true }];
   const drop = /remove '([\w.-]+)'\.$/.exec(p.message) ?? /^'([\w.-]+)' applies to /.exec(p.message);
   if (drop) {
     const at = doc.pairAt(p.start);
     const e = at ? removePair(doc, at.map, at.index) : undefined;
-    return e ? [{ title: `Remove '${drop[1]}'`, edits: [e], preferred: true }] : [];
+    return e ? [{ title: vscode.l10n.t("Remove '{0}'", drop[1]), edits: [e], preferred: true }] : [];
   }
   const needs = /'(\w+)' needs a value, e\.g\. '([^']+)'\./.exec(p.message);
   if (needs && doc.text.slice(p.start, p.end) === needs[1]) {
-    return [{ title: `Write '${needs[2]}'`, edits: [{ start: p.start, end: p.end, text: needs[2] }], preferred: true }];
+    return [{ title: vscode.l10n.t("Write '{0}'", needs[2]), edits: [{ start: p.start, end: p.end, text: needs[2] }], preferred: true }];
   }
   if (/^'flatten' takes no settings/.test(p.message)) {
     const at = doc.valueAt(p.start);
     const s = span(at?.map);
-    if (at && s && at.map.items.length === 1) return [{ title: "Write '- flatten'", edits: [{ start: s[0], end: s[1], text: 'flatten' }], preferred: true }];
+    if (at && s && at.map.items.length === 1) return [{ title: vscode.l10n.t("Write '- flatten'"), edits: [{ start: s[0], end: s[1], text: 'flatten' }], preferred: true }];
   }
   return [];
 }
@@ -210,9 +220,14 @@ export function fixesFor(text: string, p: Problem): Fix[] {
 
 // ─── the provider ─────────────────────────────────────────────────────────────
 
-/** Quick fixes for TrainLens's own diagnostics, each a WorkspaceEdit of the smallest span. */
+/**
+ * Quick fixes for TrainLens's own diagnostics, each a WorkspaceEdit of the smallest span. The fixes
+ * read the numbers and names a message quotes from its English words, whatever language it is shown in.
+ */
 export class ModelQuickFixProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly models = new ModelDocuments()) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
@@ -220,7 +235,9 @@ export class ModelQuickFixProvider implements vscode.CodeActionProvider {
     const text = doc.getText();
     for (const d of context.diagnostics) {
       if (d.source !== 'TrainLens') continue;
-      for (const fix of fixesFor(text, { message: d.message, start: doc.offsetAt(d.range.start), end: doc.offsetAt(d.range.end) })) {
+      const start = doc.offsetAt(d.range.start);
+      const end = doc.offsetAt(d.range.end);
+      for (const fix of fixesFor(text, { message: this.models.englishMessage(doc, d.message, start, end), start, end })) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = fix.preferred ?? false;
@@ -233,6 +250,6 @@ export class ModelQuickFixProvider implements vscode.CodeActionProvider {
   }
 }
 
-export function registerQuickFixes(): vscode.Disposable {
-  return vscode.languages.registerCodeActionsProvider(MODEL_SELECTOR, new ModelQuickFixProvider(), ModelQuickFixProvider.metadata);
+export function registerQuickFixes(models: ModelDocuments): vscode.Disposable {
+  return vscode.languages.registerCodeActionsProvider(MODEL_SELECTOR, new ModelQuickFixProvider(models), ModelQuickFixProvider.metadata);
 }

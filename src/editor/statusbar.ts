@@ -48,10 +48,11 @@ export class TrainingStatusBar implements vscode.Disposable {
         this.items.set(source, item);
       }
       const name = run.info.title.replace(/\.nn\.(ya?ml|json)$/i, '');
-      item.text = `${run.paused ? '$(debug-pause)' : ICON[run.status]} ${name}: ${run.paused ? 'paused · ' : ''}${describeRun(run)}`;
-      item.tooltip = `TrainLens — ${run.info.title}\n${run.info.parameters.toLocaleString('en-US')} parameters · ` +
-        `${run.info.trainSize} training / ${run.info.validationSize} held-out samples · batch ${run.info.batchSize}\nClick to show the charts.`;
-      item.command = { title: 'Show Charts', command: 'trainlens.showPanel', arguments: [vscode.Uri.parse(source)] };
+      item.text = `${run.paused ? '$(debug-pause)' : ICON[run.status]} ${name}: ${run.paused ? `${vscode.l10n.t('paused')} · ` : ''}${describeRun(run)}`;
+      item.tooltip = `TrainLens — ${run.info.title}\n` + vscode.l10n.t('{0} parameters · {1} training / {2} held-out samples · batch {3}',
+        run.info.parameters.toLocaleString('en-US'), run.info.trainSize, run.info.validationSize, run.info.batchSize) +
+        `\n${vscode.l10n.t('Click to show the charts.')}`;
+      item.command = { title: vscode.l10n.t('Show Charts'), command: 'trainlens.showPanel', arguments: [vscode.Uri.parse(source)] };
       item.backgroundColor = run.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
       item.show();
     }

@@ -11,12 +11,12 @@ export interface Template {
 }
 
 export const TEMPLATES: readonly Template[] = [
-  { id: 'spiral-mlp', label: 'Spiral MLP', description: 'spiral · dense 100 relu → 3', detail: 'cs231n\'s spiral: one hidden ReLU layer separates three interleaved arms' },
-  { id: 'mnist-mlp', label: 'MNIST MLP', description: 'mnist · dense 100 relu → 10', detail: 'A two-layer net on the 10,000 digits that ship with TrainLens' },
-  { id: 'mnist-cnn', label: 'MNIST CNN', description: 'mnist · [conv 3×3 → relu → pool 2]×2 → dense 10', detail: 'A small convolutional net: few parameters, most of the FLOPs in the convolutions' },
-  { id: 'init-experiment', label: 'Weight-init experiment', description: 'gaussian · 10 × dense 500 tanh', detail: 'cs231n lecture 6: watch the activations shrink (small), keep their spread (xavier) or saturate (he)' },
-  { id: 'optimizer-comparison', label: 'Optimizer comparison', description: 'spiral · starts with sgd', detail: 'Swap the optimizer mid-run (sgd → momentum → adam) and see the loss curve change' },
-  { id: 'csv-classification', label: 'CSV classification', description: 'flowers.csv · dense 16 relu → 3', detail: 'Rows of a CSV file with string labels (writes a small made-up flowers.csv beside the model)', data: ['flowers.csv'] },
+  { id: 'spiral-mlp', label: vscode.l10n.t('Spiral MLP'), description: 'spiral · dense 100 relu → 3', detail: vscode.l10n.t('cs231n\'s spiral: one hidden ReLU layer separates three interleaved arms') },
+  { id: 'mnist-mlp', label: 'MNIST MLP', description: 'mnist · dense 100 relu → 10', detail: vscode.l10n.t('A two-layer net on the 10,000 digits that ship with TrainLens') },
+  { id: 'mnist-cnn', label: 'MNIST CNN', description: 'mnist · [conv 3×3 → relu → pool 2]×2 → dense 10', detail: vscode.l10n.t('A small convolutional net: few parameters, most of the FLOPs in the convolutions') },
+  { id: 'init-experiment', label: vscode.l10n.t('Weight-init experiment'), description: 'gaussian · 10 × dense 500 tanh', detail: vscode.l10n.t('cs231n lecture 6: watch the activations shrink (small), keep their spread (xavier) or saturate (he)') },
+  { id: 'optimizer-comparison', label: vscode.l10n.t('Optimizer comparison'), description: vscode.l10n.t('spiral · starts with sgd'), detail: vscode.l10n.t('Swap the optimizer mid-run (sgd → momentum → adam) and see the loss curve change') },
+  { id: 'csv-classification', label: vscode.l10n.t('CSV classification'), description: 'flowers.csv · dense 16 relu → 3', detail: vscode.l10n.t('Rows of a CSV file with string labels (writes a small made-up flowers.csv beside the model)'), data: ['flowers.csv'] },
 ];
 
 const MODEL_NAME = /\.nn\.ya?ml$/i;
@@ -39,7 +39,7 @@ async function exists(uri: vscode.Uri): Promise<vscode.FileType | undefined> {
 async function pickTemplate(): Promise<Template | undefined> {
   const picked = await vscode.window.showQuickPick(
     TEMPLATES.map((t) => ({ label: t.label, description: t.description, detail: t.detail, template: t })),
-    { title: 'TrainLens: New Model File', placeHolder: 'Start from a template', matchOnDescription: true, matchOnDetail: true },
+    { title: vscode.l10n.t('TrainLens: New Model File'), placeHolder: vscode.l10n.t('Start from a template'), matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.template;
 }
@@ -48,18 +48,20 @@ async function pickTemplate(): Promise<Template | undefined> {
 async function askTarget(template: Template, folder: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
   const fileName = `${template.id}.nn.yaml`;
   if (!folder) {
-    return vscode.window.showSaveDialog({ title: 'TrainLens: New Model File', saveLabel: 'Create', filters: { 'Model files': ['nn.yaml', 'yaml'] } });
+    return vscode.window.showSaveDialog({
+      title: vscode.l10n.t('TrainLens: New Model File'), saveLabel: vscode.l10n.t('Create'), filters: { [vscode.l10n.t('Model files')]: ['nn.yaml', 'yaml'] },
+    });
   }
   const name = await vscode.window.showInputBox({
-    title: 'TrainLens: New Model File',
-    prompt: `File name, in ${vscode.workspace.asRelativePath(folder, true) || folder.fsPath}`,
+    title: vscode.l10n.t('TrainLens: New Model File'),
+    prompt: vscode.l10n.t('File name, in {0}', vscode.workspace.asRelativePath(folder, true) || folder.fsPath),
     value: fileName,
     valueSelection: [0, template.id.length],
     validateInput: (v) => {
       const s = v.trim();
-      if (s === '') return 'Give the file a name.';
-      if (!MODEL_NAME.test(s)) return 'Model files end in .nn.yaml.';
-      if (s.split(/[\\/]/).includes('..') || /^([a-zA-Z]:)?[\\/]/.test(s)) return 'A name inside this folder, please.';
+      if (s === '') return vscode.l10n.t('Give the file a name.');
+      if (!MODEL_NAME.test(s)) return vscode.l10n.t('Model files end in .nn.yaml.');
+      if (s.split(/[\\/]/).includes('..') || /^([a-zA-Z]:)?[\\/]/.test(s)) return vscode.l10n.t('A name inside this folder, please.');
       return undefined;
     },
   });
@@ -71,13 +73,14 @@ async function mayWrite(uri: vscode.Uri, content: Uint8Array): Promise<boolean> 
   const type = await exists(uri);
   if (type === undefined) return true;
   if (type !== vscode.FileType.File) {
-    void vscode.window.showErrorMessage(`TrainLens: ${vscode.workspace.asRelativePath(uri)} is a folder.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('TrainLens: {0} is a folder.', vscode.workspace.asRelativePath(uri)));
     return false;
   }
   const current = await vscode.workspace.fs.readFile(uri);
   if (Buffer.from(current).equals(Buffer.from(content))) return true;
-  const choice = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(uri)} already exists. Overwrite it?`, { modal: true }, 'Overwrite');
-  return choice === 'Overwrite';
+  const overwrite = vscode.l10n.t('Overwrite');
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists. Overwrite it?', vscode.workspace.asRelativePath(uri)), { modal: true }, overwrite);
+  return choice === overwrite;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function newModelCommand(extensionUri: vscode.Uri, first?: unknown,
   if (templateId !== undefined) {
     template = TEMPLATES.find((t) => t.id === templateId);
     if (!template) {
-      void vscode.window.showErrorMessage(`TrainLens: there is no template '${templateId}' (templates: ${TEMPLATES.map((t) => t.id).join(', ')}).`);
+      void vscode.window.showErrorMessage(vscode.l10n.t("TrainLens: there is no template '{0}' (templates: {1}).", templateId, TEMPLATES.map((t) => t.id).join(', ')));
       return undefined;
     }
   } else {
@@ -113,7 +116,7 @@ export async function newModelCommand(extensionUri: vscode.Uri, first?: unknown,
   try {
     text = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${template.id}.nn.yaml`));
   } catch (e) {
-    void vscode.window.showErrorMessage(`TrainLens: the template '${template.id}' is missing from the extension (${e instanceof Error ? e.message : String(e)}).`);
+    void vscode.window.showErrorMessage(vscode.l10n.t("TrainLens: the template '{0}' is missing from the extension ({1}).", template.id, e instanceof Error ? e.message : String(e)));
     return undefined;
   }
   if (!(await mayWrite(target, text))) return undefined;
@@ -126,7 +129,7 @@ export async function newModelCommand(extensionUri: vscode.Uri, first?: unknown,
       if (await mayWrite(dataTarget, content)) await vscode.workspace.fs.writeFile(dataTarget, content);
     }
   } catch (e) {
-    void vscode.window.showErrorMessage(`TrainLens: could not write ${vscode.workspace.asRelativePath(target)}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('TrainLens: could not write {0}: {1}', vscode.workspace.asRelativePath(target), e instanceof Error ? e.message : String(e)));
     return undefined;
   }
   const doc = await vscode.workspace.openTextDocument(target);

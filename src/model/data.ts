@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { isMap, isScalar } from 'yaml';
 import { DATASETS, NORMALIZE, type BuiltinDataset, type DataSpec } from './spec';
 import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from './reader';
@@ -37,23 +38,23 @@ const COMMON = ['validation', 'seed'];
 /** The `data:` section: a generated set (`dataset: spiral`) or files (`csv:`, `idx:`, `cifar10:`). */
 export function readData(r: Reporter, top: MapReader, checkPath?: PathCheck): DataSpec | undefined {
   if (!top.has('data')) {
-    r.error(r.whole, `The model needs a 'data:' section, e.g. 'data: { dataset: spiral }' or 'data: { csv: data/iris.csv, label: species }'.`);
+    r.error(r.whole, l10n.t("The model needs a 'data:' section, e.g. 'data: { dataset: spiral }' or 'data: { csv: data/iris.csv, label: species }'."));
     return undefined;
   }
   const node = top.node('data');
   if (!isMap(node)) {
-    r.error(top.valueRange('data'), `'data' must be a mapping such as '{ dataset: spiral, samples: 300 }', not ${describe(node)}.`);
+    r.error(top.valueRange('data'), l10n.t("'data' must be a mapping such as '{ dataset: spiral, samples: 300 }', not {0}.", describe(node)));
     return undefined;
   }
   const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
   const sources = keys.filter((k) => k === 'dataset' || (FILE_KINDS as readonly string[]).includes(k));
   if (sources.length === 0) {
     const near = keys.map((k) => didYouMean(k, ['dataset', ...FILE_KINDS])).find((s) => s) ?? '';
-    r.error(top.keyRange('data'), `'data' needs a source: 'dataset:' (${DATASETS.join(', ')}), 'csv:', 'idx:' or 'cifar10:'.${near}`);
+    r.error(top.keyRange('data'), l10n.t("'data' needs a source: 'dataset:' ({0}), 'csv:', 'idx:' or 'cifar10:'.", DATASETS.join(', ')) + near);
     return undefined;
   }
   if (sources.length > 1) {
-    r.error(top.keyRange('data'), `'data' has two sources, '${sources[0]}' and '${sources[1]}'; keep one.`);
+    r.error(top.keyRange('data'), l10n.t("'data' has two sources, '{0}' and '{1}'; keep one.", sources[0], sources[1]));
     return undefined;
   }
   const source = sources[0];
@@ -68,7 +69,7 @@ function common(d: MapReader, samples: number): { validation: number; seed?: num
   const out: { validation: number; seed?: number } = { validation };
   if (d.has('seed')) out.seed = d.number('seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 });
   if (samples > 0 && validation > 0 && Math.round(samples * validation) >= samples) {
-    d.reporter.error(d.valueRange('validation'), `'validation: ${validation}' leaves no samples to train on.`);
+    d.reporter.error(d.valueRange('validation'), l10n.t("'validation: {0}' leaves no samples to train on.", validation));
   }
   return out;
 }
@@ -83,16 +84,20 @@ function readBuiltin(r: Reporter, top: MapReader, node: import('yaml').YAMLMap):
   if (b.noise !== undefined) keys.push('noise');
   if (b.features !== undefined) keys.push('features');
   const explain: Record<string, string> = {};
-  if (b.fixedClasses !== undefined) explain.classes = `'${dataset}' always has ${b.fixedClasses} classes; remove 'classes'.`;
-  if (b.noise === undefined) explain.noise = `'noise' applies to the generated 2-D sets, not to '${dataset}'.`;
-  if (b.features === undefined) explain.features = `'features' applies to 'gaussian'; '${dataset}' has ${dataset === 'mnist' ? '28×28 pixels' : '2 features (x, y)'}.`;
+  if (b.fixedClasses !== undefined) explain.classes = l10n.t("'{0}' always has {1} classes; remove 'classes'.", dataset, b.fixedClasses);
+  if (b.noise === undefined) explain.noise = l10n.t("'noise' applies to the generated 2-D sets, not to '{0}'.", dataset);
+  if (b.features === undefined) {
+    explain.features = dataset === 'mnist'
+      ? l10n.t("'features' applies to 'gaussian'; '{0}' has 28×28 pixels.", dataset)
+      : l10n.t("'features' applies to 'gaussian'; '{0}' has 2 features (x, y).", dataset);
+  }
   const d = new MapReader(r, node, `'data' (${dataset})`, keys, [], explain);
   const classes = b.fixedClasses ?? d.number('classes', b.classes!, { integer: true, min: 2, max: 1000 });
   const samples = d.number('samples', b.samples, { integer: true, min: 1, max: b.maxSamples ?? 1_000_000 });
   const features = dataset === 'mnist' ? 784 : dataset === 'gaussian' ? d.number('features', b.features!, { integer: true, min: 1, max: 100_000 }) : 2;
   const noise = b.noise !== undefined ? d.number('noise', b.noise, { min: 0, max: 10 }) : 0;
   if (dataset !== 'gaussian' && dataset !== 'mnist' && samples < classes * 2) {
-    r.error(d.valueRange('samples'), `'samples' must give each of the ${classes} classes at least 2 points; use at least ${classes * 2}.`);
+    r.error(d.valueRange('samples'), l10n.t("'samples' must give each of the {0} classes at least 2 points; use at least {1}.", classes, classes * 2));
   }
   const c = common(d, samples);
   // The init experiment's gaussian data is about activations; hold nothing out unless asked.
@@ -104,7 +109,7 @@ function readBuiltin(r: Reporter, top: MapReader, node: import('yaml').YAMLMap):
 function readPath(r: Reporter, value: unknown, range: Range, what: string, kind: 'file' | 'directory' | 'any', checkPath?: PathCheck): string | undefined {
   const v = isScalar(value) ? value.value : undefined;
   if (typeof v !== 'string' || v.trim() === '') {
-    r.error(range, `'${what}' must be a path relative to the model file, not ${describe(value)}.`);
+    r.error(range, l10n.t("'{0}' must be a path relative to the model file, not {1}.", what, describe(value)));
     return undefined;
   }
   const problem = checkPath?.(v, kind);
@@ -123,7 +128,7 @@ function readCsv(r: Reporter, node: import('yaml').YAMLMap, checkPath?: PathChec
     const v = isScalar(d.node('label')) ? (d.node('label') as import('yaml').Scalar).value : undefined;
     if (typeof v === 'string' && v.trim() !== '') label = v;
     else if (typeof v === 'number' && Number.isInteger(v)) label = v;
-    else r.error(d.valueRange('label'), `'label' is the label column: its header name, or its 0-based index (−1 for the last column).`);
+    else r.error(d.valueRange('label'), l10n.t("'label' is the label column: its header name, or its 0-based index (−1 for the last column)."));
   }
   const normalize = d.choice('normalize', NORMALIZE, [], 'standard') ?? 'standard';
   const samples = d.number('samples', 0, { integer: true, min: 0, max: 100_000_000 });
@@ -135,11 +140,11 @@ function readIdx(r: Reporter, node: import('yaml').YAMLMap, checkPath?: PathChec
   const d = new MapReader(r, node, "'data' (idx)", ['idx', 'samples', ...COMMON]);
   const idx = d.node('idx');
   if (!isMap(idx)) {
-    r.error(d.valueRange('idx'), `'idx' takes the two files, e.g. '{ images: train-images-idx3-ubyte.gz, labels: train-labels-idx1-ubyte.gz }'.`);
+    r.error(d.valueRange('idx'), l10n.t("'idx' takes the two files, e.g. '{ images: train-images-idx3-ubyte.gz, labels: train-labels-idx1-ubyte.gz }'."));
     return undefined;
   }
   const f = new MapReader(r, idx, "'idx'", ['images', 'labels']);
-  for (const k of ['images', 'labels']) if (!f.has(k)) r.error(d.valueRange('idx'), `'idx' needs '${k}:'.`);
+  for (const k of ['images', 'labels']) if (!f.has(k)) r.error(d.valueRange('idx'), l10n.t("'idx' needs '{0}:'.", k));
   const images = f.has('images') ? readPath(r, f.node('images'), f.valueRange('images'), 'images', 'file', checkPath) : undefined;
   const labels = f.has('labels') ? readPath(r, f.node('labels'), f.valueRange('labels'), 'labels', 'file', checkPath) : undefined;
   const samples = d.number('samples', 0, { integer: true, min: 0, max: 100_000_000 });

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** A problem in a model file, located by character offsets into its text. */
 export interface ModelDiagnostic {
   severity: 'error' | 'warning' | 'info';
@@ -40,7 +42,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
 
 export function didYouMean(word: string, candidates: readonly string[]): string {
   const c = closest(word, candidates);
-  return c ? ` Did you mean '${c}'?` : '';
+  return c ? l10n.t(" Did you mean '{0}'?", c) : '';
 }
 
 /** 1-based line and column of an offset, as compilers print them. */

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { ACTIVATION_ALPHA, ACTIVATIONS, INIT_SCHEMES, type ActivationSpec, type InitSpec, type LayerSpec } from './spec';
 import { MapReader, Reporter, describe, readChoice, readNumber, type Range } from './reader';
@@ -19,13 +20,13 @@ export function readActivation(r: Reporter, node: unknown, range: Range): Activa
   if (isMap(node)) {
     const m = new MapReader(r, node, "'activation'", ['type', 'alpha']);
     if (!m.has('type')) {
-      r.error(range, `An activation mapping needs a 'type', e.g. '{ type: leaky_relu, alpha: 0.1 }'.`);
+      r.error(range, l10n.t("An activation mapping needs a 'type', e.g. '{ type: leaky_relu, alpha: 0.1 }'."));
       return undefined;
     }
     const type = m.choice('type', ACTIVATIONS, [], undefined);
     if (!type) return undefined;
     if (m.has('alpha') && ACTIVATION_ALPHA[type] === undefined) {
-      r.error(m.keyRange('alpha'), `'alpha' applies to leaky_relu and elu, not to ${type}.`);
+      r.error(m.keyRange('alpha'), l10n.t("'alpha' applies to leaky_relu and elu, not to {0}.", type));
       return undefined;
     }
     const alpha = m.number('alpha', ACTIVATION_ALPHA[type] ?? 0, { min: 0, max: 100 });
@@ -39,14 +40,14 @@ export function readInit(r: Reporter, node: unknown, range: Range): InitSpec | u
   if (isMap(node)) {
     const m = new MapReader(r, node, "'init'", ['type', 'std']);
     if (!m.has('type') || !m.has('std')) {
-      r.error(range, `A custom init needs a 'type' (normal or uniform) and a 'std', e.g. '{ type: normal, std: 0.05 }'.`);
+      r.error(range, l10n.t("A custom init needs a 'type' (normal or uniform) and a 'std', e.g. '{ type: normal, std: 0.05 }'."));
       return undefined;
     }
     const type = m.choice('type', ['normal', 'uniform'] as const, [], undefined);
     const std = m.number('std', NaN, { min: 0, max: 1e3 });
     return type && !Number.isNaN(std) ? { type, std } : undefined;
   }
-  const scheme = readChoice(r, node, range, 'init scheme', INIT_SCHEMES, []);
+  const scheme = readChoice(r, node, range, l10n.t('init scheme'), INIT_SCHEMES, []);
   return scheme ? { type: scheme } : undefined;
 }
 
@@ -57,16 +58,16 @@ export function readInit(r: Reporter, node: unknown, range: Range): InitSpec | u
  * `- maxout: { units: 100, pieces: 2 }`, `- activation: relu`.
  */
 export function readLayer(r: Reporter, item: Node, range: Range, i: number): LayerSpec | undefined {
-  const where = `layer ${i + 1}`;
+  const where = l10n.t('layer {0}', i + 1);
   if (isScalar(item) && typeof item.value === 'string') {
     if (item.value === 'flatten') return { kind: 'flatten' };
     if (item.value === 'batchnorm') return { kind: 'batchnorm', momentum: 0.9, eps: 1e-5 };
-    const hint = KINDS.includes(item.value) ? ` '${item.value}' needs a value, e.g. '${example(item.value)}'.` : unknownKind(item.value);
-    r.error(range, `A layer is a mapping such as '- dense: 100'.${hint}`);
+    const hint = KINDS.includes(item.value) ? l10n.t(" '{0}' needs a value, e.g. '{1}'.", item.value, example(item.value)) : unknownKind(item.value);
+    r.error(range, l10n.t("A layer is a mapping such as '- dense: 100'.") + hint);
     return undefined;
   }
   if (!isMap(item)) {
-    r.error(range, `A layer is a mapping such as '- dense: 100', not ${describe(item)}.`);
+    r.error(range, l10n.t("A layer is a mapping such as '- dense: 100', not {0}.", describe(item)));
     return undefined;
   }
   const keys = item.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
@@ -74,14 +75,14 @@ export function readLayer(r: Reporter, item: Node, range: Range, i: number): Lay
   if (!kind) {
     const first = item.items[0];
     const name = first && isScalar(first.key) ? String(first.key.value) : '';
-    r.error(range, item.items.length === 0 ? `${where} is empty; write e.g. 'dense: 100'.` : `Unknown layer kind '${name}'.${unknownKind(name)}`);
+    r.error(range, item.items.length === 0 ? l10n.t("{0} is empty; write e.g. 'dense: 100'.", where) : l10n.t("Unknown layer kind '{0}'.", name) + unknownKind(name));
     return undefined;
   }
   const extra = kind === 'activation' ? [] : LAYER_KEYS[kind];
   const others = keys.filter((k) => k !== kind && k in LAYER_KEYS);
   const m = new MapReader(r, item, `${where} (${kind})`, [kind, ...extra, ...others]);
   if (others.length > 0) {
-    r.error(m.keyRange(others[0]), `${where} has two kinds, '${kind}' and '${others[0]}'; put each layer in its own '- ' item.`);
+    r.error(m.keyRange(others[0]), l10n.t("{0} has two kinds, '{1}' and '{2}'; put each layer in its own '- ' item.", where, kind, others[0]));
     return undefined;
   }
   const activation = m.has('activation') && kind !== 'activation' ? readActivation(r, m.node('activation'), m.valueRange('activation')) : { type: 'linear' as const };
@@ -106,7 +107,7 @@ export function readLayer(r: Reporter, item: Node, range: Range, i: number): Lay
     }
     case 'flatten':
       if (value !== undefined && !(isScalar(value) && value.value === null) && !(isMap(value) && value.items.length === 0)) {
-        r.error(valueRange, `'flatten' takes no settings; write '- flatten'.`);
+        r.error(valueRange, l10n.t("'flatten' takes no settings; write '- flatten'."));
         return undefined;
       }
       return { kind: 'flatten' };
@@ -157,14 +158,14 @@ export function readLayer(r: Reporter, item: Node, range: Range, i: number): Lay
 
 function settings(r: Reporter, value: unknown, range: Range, kind: string, keys: string[], sample: string): MapReader | undefined {
   if (!isMap(value)) {
-    r.error(range, `'${kind}' takes settings such as '${sample}', not ${describe(value)}.`);
+    r.error(range, l10n.t("'{0}' takes settings such as '{1}', not {2}.", kind, sample, describe(value)));
     return undefined;
   }
   return new MapReader(r, value as YAMLMap, `'${kind}'`, keys);
 }
 
 function missing(r: Reporter, range: Range, kind: string, key: string): undefined {
-  r.error(range, `'${kind}' needs '${key}'.`);
+  r.error(range, l10n.t("'{0}' needs '{1}'.", kind, key));
   return undefined;
 }
 
@@ -173,5 +174,5 @@ function example(kind: string): string {
 }
 
 function unknownKind(name: string): string {
-  return didYouMean(name, KINDS) || ` Layer kinds: ${KINDS.join(', ')}.`;
+  return didYouMean(name, KINDS) || l10n.t(' Layer kinds: {0}.', KINDS.join(', '));
 }

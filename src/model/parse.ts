@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import {
   ACTIVATIONS, COMPARE_DIMENSIONS, INIT_SCHEMES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, type CompareSpec,
@@ -38,7 +39,7 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
   try {
     doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   } catch (e) {
-    r.error(r.whole, `Could not read the file as YAML: ${e instanceof Error ? e.message : String(e)}`);
+    r.error(r.whole, l10n.t('Could not read the file as YAML: {0}', e instanceof Error ? e.message : String(e)));
     return { spec: undefined, diagnostics: r.diagnostics, ranges };
   }
   for (const e of doc.errors) r.error(clampRange(e.pos, whole), e.message.split('\n')[0]);
@@ -47,10 +48,10 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
 
   const root = doc.contents;
   if (!isMap(root)) {
-    r.error(rangeOf(root, r.whole), `A model file is a mapping with keys ${TOP_KEYS.join(', ')}; this file holds ${describe(root)}.`);
+    r.error(rangeOf(root, r.whole), l10n.t('A model file is a mapping with keys {0}; this file holds {1}.', TOP_KEYS.join(', '), describe(root)));
     return { spec: undefined, diagnostics: r.diagnostics, ranges };
   }
-  const top = new MapReader(r, root, 'the model', TOP_KEYS);
+  const top = new MapReader(r, root, l10n.t('the model'), TOP_KEYS);
   if (root.items.length > 0) ranges.firstKey = rangeOf(root.items[0].key, r.whole);
 
   const data = readData(r, top, options.checkPath);
@@ -77,12 +78,12 @@ function clampRange(pos: [number, number], whole: Range): Range {
 
 function readLayers(r: Reporter, top: MapReader, ranges: ModelSource['ranges']): LayerSpec[] | undefined {
   if (!top.has('layers')) {
-    r.error(r.whole, `The model needs a 'layers:' list, e.g. '- dense: 100'.`);
+    r.error(r.whole, l10n.t("The model needs a 'layers:' list, e.g. '- dense: 100'."));
     return undefined;
   }
   const node = top.node('layers');
   if (!isSeq(node) || node.items.length === 0) {
-    r.error(top.valueRange('layers'), `'layers' must be a list of layers such as '- dense: 100', not ${describe(node)}.`);
+    r.error(top.valueRange('layers'), l10n.t("'layers' must be a list of layers such as '- dense: 100', not {0}.", describe(node)));
     return undefined;
   }
   const out: LayerSpec[] = [];
@@ -114,12 +115,12 @@ function readOptimizer(r: Reporter, top: MapReader): OptimizerSpec | undefined {
     return name ? { ...OPTIMIZER_DEFAULTS[name] } : undefined;
   }
   if (!isMap(node)) {
-    r.error(top.valueRange('optimizer'), `'optimizer' must be a name such as 'adam' or a mapping such as '{ type: adam, lr: 0.001 }'.`);
+    r.error(top.valueRange('optimizer'), l10n.t("'optimizer' must be a name such as 'adam' or a mapping such as '{ type: adam, lr: 0.001 }'."));
     return undefined;
   }
   const typePair = node.items.find((p) => isScalar(p.key) && p.key.value === 'type');
   if (!typePair) {
-    r.error(top.keyRange('optimizer'), `'optimizer' needs a 'type' (one of ${OPTIMIZERS.join(', ')}).`);
+    r.error(top.keyRange('optimizer'), l10n.t("'optimizer' needs a 'type' (one of {0}).", OPTIMIZERS.join(', ')));
     return undefined;
   }
   const type = readChoice(r, typePair.value, rangeOf(typePair.value, top.valueRange('optimizer')), 'optimizer', OPTIMIZERS, []);
@@ -141,13 +142,13 @@ function readOptimizer(r: Reporter, top: MapReader): OptimizerSpec | undefined {
 function readSchedule(r: Reporter, m: MapReader): ScheduleSpec | undefined {
   const node = m.node('schedule');
   if (!isMap(node)) {
-    r.error(m.valueRange('schedule'), `'schedule' must be a mapping such as '{ type: step, every: 30, gamma: 0.5 }', not ${describe(node)}.`);
+    r.error(m.valueRange('schedule'), l10n.t("'schedule' must be a mapping such as '{ type: step, every: 30, gamma: 0.5 }', not {0}.", describe(node)));
     return undefined;
   }
   const typePair = node.items.find((p) => isScalar(p.key) && p.key.value === 'type');
   const type = typePair
     ? readChoice(r, typePair.value, rangeOf(typePair.value, m.valueRange('schedule')), 'schedule', ['step', 'exp', 'cosine'] as const, [])
-    : (r.error(m.keyRange('schedule'), `'schedule' needs a 'type': step, exp or cosine.`), undefined);
+    : (r.error(m.keyRange('schedule'), l10n.t("'schedule' needs a 'type': step, exp or cosine.")), undefined);
   if (!type) return undefined;
   const keys = { step: ['type', 'every', 'gamma'], exp: ['type', 'gamma'], cosine: ['type', 'min'] }[type];
   const s = new MapReader(r, node, `'schedule' (${type})`, keys);
@@ -163,7 +164,7 @@ function readTrain(r: Reporter, top: MapReader): TrainSpec | undefined {
   if (!top.has('train')) return defaults;
   const node = top.node('train');
   if (!isMap(node)) {
-    r.error(top.valueRange('train'), `'train' must be a mapping such as '{ epochs: 100, batch: 64 }', not ${describe(node)}.`);
+    r.error(top.valueRange('train'), l10n.t("'train' must be a mapping such as '{ epochs: 100, batch: 64 }', not {0}.", describe(node)));
     return undefined;
   }
   const m = new MapReader(r, node, "'train'", ['epochs', 'batch', 'l2', 'l1', 'seed', 'schedule']);
@@ -193,7 +194,7 @@ function checkShapes(
   r: Reporter, data: DataSpec, layers: LayerSpec[], loss: ModelSpec['loss'], train: TrainSpec, layerRanges: Range[], top: MapReader,
 ): void {
   if (loss === 'mse') {
-    r.error(top.valueRange('loss'), `'mse' compares outputs with target values, but dataset '${data.dataset}' has class labels; use 'softmax' or 'svm'.`);
+    r.error(top.valueRange('loss'), l10n.t("'mse' compares outputs with target values, but dataset '{0}' has class labels; use 'softmax' or 'svm'.", data.dataset));
     return;
   }
   const input = inputShape(data);
@@ -209,17 +210,20 @@ function checkShapes(
   let last = layers.length - 1;
   while (last > 0 && ['activation', 'dropout', 'batchnorm', 'flatten'].includes(layers[last].kind)) last--;
   if (outputs !== data.classes) {
-    r.error(layerRanges[last], `The model ends with ${formatShape(out)} = ${outputs} outputs, but ${loss} needs one score per class: the data has ${data.classes} classes. End with 'dense: ${data.classes}'.`);
+    r.error(layerRanges[last], l10n.t("The model ends with {0} = {1} outputs, but {2} needs one score per class: the data has {3} classes. End with 'dense: {3}'.", formatShape(out), outputs, loss, data.classes));
     return;
   }
   const memory = estimateMemory({ data, layers, loss, train } as ModelSpec, summarizeLayers(dataShape(data), layers));
   if (memory && memory.total > MEMORY_LIMIT_BYTES) {
-    r.error(top.keyRange('layers'), `This model needs about ${bytes(memory.total)} to train (parameters with gradients and optimizer state ${bytes(memory.parameters)}, activations at batch ${train.batch} ${bytes(memory.activations)}, data ${bytes(memory.data)}); TrainLens trains models up to ${bytes(MEMORY_LIMIT_BYTES)}. Use a smaller batch, fewer units or fewer samples.`);
+    r.error(top.keyRange('layers'), l10n.t('This model needs about {0} to train (parameters with gradients and optimizer state {1}, activations at batch {2} {3}, data {4}); TrainLens trains models up to {5}. Use a smaller batch, fewer units or fewer samples.',
+      bytes(memory.total), bytes(memory.parameters), train.batch, bytes(memory.activations), bytes(memory.data), bytes(MEMORY_LIMIT_BYTES)));
     return;
   }
   const squashed = layers.slice(last).some((l) => ('activation' in l && l.activation.type !== 'linear'));
   if (squashed) {
-    r.warning(layerRanges[layers.length - 1], `${loss === 'softmax' ? 'Softmax' : 'The SVM loss'} expects raw class scores; an activation after the last layer limits them (cs231n leaves the last layer linear).`);
+    r.warning(layerRanges[layers.length - 1], loss === 'softmax'
+      ? l10n.t('Softmax expects raw class scores; an activation after the last layer limits them (cs231n leaves the last layer linear).')
+      : l10n.t('The SVM loss expects raw class scores; an activation after the last layer limits them (cs231n leaves the last layer linear).'));
   }
 }
 
@@ -227,21 +231,22 @@ function checkShapes(
 function readCompare(r: Reporter, top: MapReader): CompareSpec | undefined {
   const node = top.node('compare');
   if (!isMap(node)) {
-    r.error(top.valueRange('compare'), `'compare' names what to sweep, e.g. '{ optimizer: [sgd, momentum, adam] }', not ${describe(node)}.`);
+    r.error(top.valueRange('compare'), l10n.t("'compare' names what to sweep, e.g. '{ optimizer: [sgd, momentum, adam] }', not {0}.", describe(node)));
     return undefined;
   }
   const m = new MapReader(r, node, "'compare'", COMPARE_DIMENSIONS);
   const dims = COMPARE_DIMENSIONS.filter((d) => m.has(d));
   if (dims.length !== 1) {
     r.error(top.keyRange('compare'), dims.length === 0
-      ? `'compare' needs one of ${COMPARE_DIMENSIONS.join(', ')} with a list of values.`
-      : `'compare' sweeps one dimension at a time; it has ${dims.join(' and ')}.`);
+      ? l10n.t("'compare' needs one of {0} with a list of values.", COMPARE_DIMENSIONS.join(', '))
+      : l10n.t("'compare' sweeps one dimension at a time; it has {0}.", dims.join(l10n.t(' and '))));
     return undefined;
   }
   const dim = dims[0];
   const list = m.node(dim);
   if (!isSeq(list) || list.items.length < 2) {
-    r.error(m.valueRange(dim), `'${dim}' takes a list of at least two values to compare, e.g. [${dim === 'lr' ? '0.1, 0.01, 0.001' : dim === 'optimizer' ? 'sgd, adam' : dim === 'init' ? 'small, xavier, he' : dim === 'loss' ? 'softmax, svm' : 'relu, tanh'}].`);
+    const sample = dim === 'lr' ? '0.1, 0.01, 0.001' : dim === 'optimizer' ? 'sgd, adam' : dim === 'init' ? 'small, xavier, he' : dim === 'loss' ? 'softmax, svm' : 'relu, tanh';
+    r.error(m.valueRange(dim), l10n.t("'{0}' takes a list of at least two values to compare, e.g. [{1}].", dim, sample));
     return undefined;
   }
   const values: Array<string | number> = [];
@@ -249,7 +254,7 @@ function readCompare(r: Reporter, top: MapReader): CompareSpec | undefined {
     const range = rangeOf(item, m.valueRange(dim));
     if (dim === 'lr') {
       const v = isScalar(item) ? item.value : undefined;
-      if (typeof v !== 'number' || !(v > 0) || v > 100) r.error(range, `Each learning rate must be a number above 0, not ${describe(item)}.`);
+      if (typeof v !== 'number' || !(v > 0) || v > 100) r.error(range, l10n.t('Each learning rate must be a number above 0, not {0}.', describe(item)));
       else values.push(v);
       continue;
     }

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import * as l10n from '@vscode/l10n';
 import { didYouMean, type ModelDiagnostic } from './diagnostics';
 
 export type Range = [start: number, end: number];
@@ -10,16 +11,16 @@ export function rangeOf(node: unknown, fallback: Range): Range {
 }
 
 export function describe(node: unknown): string {
-  if (node === null || node === undefined) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
+  if (node === null || node === undefined) return l10n.t('nothing');
+  if (isMap(node)) return l10n.t('a mapping');
+  if (isSeq(node)) return l10n.t('a list');
   if (isScalar(node)) {
     const v = node.value;
-    if (v === null) return 'nothing';
+    if (v === null) return l10n.t('nothing');
     if (typeof v === 'string') return `'${v}'`;
     return String(v);
   }
-  return 'an unexpected value';
+  return l10n.t('an unexpected value');
 }
 
 interface NumberRule {
@@ -69,13 +70,13 @@ export class MapReader {
       const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
       const keyRange = rangeOf(keyNode, rangeOf(map, r.whole));
       if (key === undefined) {
-        r.error(keyRange, `Keys in ${where} must be plain names.`);
+        r.error(keyRange, l10n.t('Keys in {0} must be plain names.', where));
       } else if (explain[key] !== undefined) {
         r.error(keyRange, explain[key]);
       } else if (notYet.includes(key)) {
-        r.error(keyRange, `'${key}' in ${where} is part of the model format but not available in this version of TrainLens.`);
+        r.error(keyRange, l10n.t("'{0}' in {1} is part of the model format but not available in this version of TrainLens.", key, where));
       } else if (!known.includes(key)) {
-        r.error(keyRange, `Unknown key '${key}' in ${where}.${didYouMean(key, known)}`);
+        r.error(keyRange, l10n.t("Unknown key '{0}' in {1}.", key, where) + didYouMean(key, known));
       } else {
         this.pairs.set(key, pair);
       }
@@ -125,23 +126,25 @@ export class MapReader {
 export function readNumber(r: Reporter, node: unknown, range: Range, what: string, rule: NumberRule = {}): number | undefined {
   const v = isScalar(node) ? node.value : undefined;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    r.error(range, `'${what}' must be a ${rule.integer ? 'whole ' : ''}number, not ${describe(node)}.`);
+    r.error(range, rule.integer
+      ? l10n.t("'{0}' must be a whole number, not {1}.", what, describe(node))
+      : l10n.t("'{0}' must be a number, not {1}.", what, describe(node)));
     return undefined;
   }
   const problem = checkNumber(v, rule);
   if (problem) {
-    r.error(range, `'${what}' ${problem}, got ${v}.`);
+    r.error(range, l10n.t("'{0}' {1}, got {2}.", what, problem, v));
     return undefined;
   }
   return v;
 }
 
 export function checkNumber(v: number, rule: NumberRule): string | undefined {
-  if (rule.integer && !Number.isInteger(v)) return 'must be a whole number';
-  if (rule.min !== undefined && v < rule.min) return `must be at least ${rule.min}`;
-  if (rule.above !== undefined && v <= rule.above) return `must be greater than ${rule.above}`;
-  if (rule.max !== undefined && v > rule.max) return `must be at most ${rule.max}`;
-  if (rule.below !== undefined && v >= rule.below) return `must be less than ${rule.below}`;
+  if (rule.integer && !Number.isInteger(v)) return l10n.t('must be a whole number');
+  if (rule.min !== undefined && v < rule.min) return l10n.t('must be at least {0}', rule.min);
+  if (rule.above !== undefined && v <= rule.above) return l10n.t('must be greater than {0}', rule.above);
+  if (rule.max !== undefined && v > rule.max) return l10n.t('must be at most {0}', rule.max);
+  if (rule.below !== undefined && v >= rule.below) return l10n.t('must be less than {0}', rule.below);
   return undefined;
 }
 
@@ -150,14 +153,14 @@ export function readChoice<T extends string>(
 ): T | undefined {
   const v = isScalar(node) ? node.value : undefined;
   if (typeof v !== 'string') {
-    r.error(range, `'${what}' must be one of ${values.join(', ')}; got ${describe(node)}.`);
+    r.error(range, l10n.t("'{0}' must be one of {1}; got {2}.", what, values.join(', '), describe(node)));
     return undefined;
   }
   if ((values as readonly string[]).includes(v)) return v as T;
   if (notYet.includes(v)) {
-    r.error(range, `${what} '${v}' is part of the model format but not available in this version of TrainLens (available: ${values.join(', ')}).`);
+    r.error(range, l10n.t("{0} '{1}' is part of the model format but not available in this version of TrainLens (available: {2}).", what, v, values.join(', ')));
   } else {
-    r.error(range, `Unknown ${what} '${v}'.${didYouMean(v, [...values, ...notYet])} Expected one of: ${values.join(', ')}.`);
+    r.error(range, l10n.t("Unknown {0} '{1}'.", what, v) + didYouMean(v, [...values, ...notYet]) + l10n.t(' Expected one of: {0}.', values.join(', ')));
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { LayerSpec } from './spec';
 
 export type Shape = readonly number[];
@@ -22,17 +23,21 @@ const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 /** (in + 2·pad − size)/stride + 1, which must be a whole number ≥ 1. */
 function windowOutput(kind: string, input: Shape, k: number, stride: number, pad: number): Shape | string {
   if (input.length !== 3) {
-    return `${kind} needs image input (channels×height×width), but it gets ${formatShape(input)} values per sample.`;
+    return l10n.t('{0} needs image input (channels×height×width), but it gets {1} values per sample.', kind, formatShape(input));
   }
   const [c, h, w] = input;
   if (k > h + 2 * pad || k > w + 2 * pad) {
-    return `${kind} size ${k} is larger than its ${h}×${w} input${pad ? ` with pad ${pad}` : ''}.`;
+    return pad
+      ? l10n.t('{0} size {1} is larger than its {2}×{3} input with pad {4}.', kind, k, h, w, pad)
+      : l10n.t('{0} size {1} is larger than its {2}×{3} input.', kind, k, h, w);
   }
   const oh = (h + 2 * pad - k) / stride + 1;
   const ow = (w + 2 * pad - k) / stride + 1;
   if (!Number.isInteger(oh) || !Number.isInteger(ow)) {
     const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(2).replace(/0+$/, ''));
-    return `${kind} output ${fmt(oh)}×${fmt(ow)} is not whole: size ${k}, stride ${stride}${pad ? `, pad ${pad}` : ''} on ${h}×${w}.`;
+    return pad
+      ? l10n.t('{0} output {1}×{2} is not whole: size {3}, stride {4}, pad {5} on {6}×{7}.', kind, fmt(oh), fmt(ow), k, stride, pad, h, w)
+      : l10n.t('{0} output {1}×{2} is not whole: size {3}, stride {4} on {5}×{6}.', kind, fmt(oh), fmt(ow), k, stride, h, w);
   }
   return [c, oh, ow];
 }

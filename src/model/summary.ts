@@ -10,6 +10,7 @@
  *
  * Also reads a model file as typed, errors and all, so hovers work while the file is being written.
  */
+import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { PLANE_DATASETS, type BuiltinDataset, type DataSpec, type DatasetName, type LayerSpec, type ModelSpec } from './spec';
 import { formatShape, inferShapes, type Shape } from './shapes';
@@ -112,15 +113,15 @@ export function summarizeLayers(data: DataShape, layers: readonly (LayerSpec | u
   const out: LayerSummary[] = layers.map((layer, index) => {
     const input = shape;
     const row: LayerSummary = {
-      index, title: layer ? layerTitle(layer) : '(cannot be read yet)', kind: layer?.kind,
+      index, title: layer ? layerTitle(layer) : l10n.t('(cannot be read yet)'), kind: layer?.kind,
       input, output: undefined, params: undefined, paramLayout: [], macs: undefined, flops: undefined,
     };
     if (!layer) {
-      row.problem = 'this layer has errors';
+      row.problem = l10n.t('this layer has errors');
     } else if (!input) {
       // dense and maxout fix their output shape whatever comes in; their parameters do depend on it.
       if (layer.kind === 'dense' || layer.kind === 'maxout') row.output = [layer.units];
-      row.problem = data.input ? 'the layers before it have errors' : `the input shape is known once the ${data.dataset} data is loaded`;
+      row.problem = data.input ? l10n.t('the layers before it have errors') : l10n.t('the input shape is known once the {0} data is loaded', data.dataset);
     } else {
       const r = inferShapes(input, [layer]);
       if (r.error) {

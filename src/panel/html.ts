@@ -3,6 +3,7 @@
  * markup lives here; webview/main.ts fills it in. The CSP allows only the nonce'd bundle and the
  * extension's own style sheets and fonts: no inline script or style.
  */
+import * as vscode from 'vscode';
 import type { ChartId, PanelAction } from '../training/protocol';
 
 export interface PanelHtmlOptions {
@@ -16,6 +17,10 @@ export interface PanelHtmlOptions {
   styleUri: string;
   /** codicon.css (from @vscode/codicons); when given, the toolbar buttons carry codicons. */
   codiconsUri?: string;
+  /** The display language (vscode.env.language), for the document's lang. */
+  language?: string;
+  /** The extension's l10n bundle in that language (vscode.l10n.bundle), for the strings webview/ writes; none in English. */
+  l10n?: Record<string, unknown>;
 }
 
 const escape = (s: string): string =>
@@ -36,72 +41,72 @@ const canvas = (chart: ChartId, label: string, box = 'chart-box'): string =>
 
 const GROUPS: Array<{ title: string; cards: Card[] }> = [
   {
-    title: 'Loss',
+    title: vscode.l10n.t('Loss'),
     cards: [
       {
-        chart: 'loss', title: 'Loss',
-        why: 'Is it learning? Too high a learning rate plateaus early or blows up; too low decays slowly, almost linearly.',
-        body: '<div class="chart-box"><canvas id="loss-chart" data-points="0" data-state="idle" data-markers="0" role="img" aria-label="Training loss per step, raw and smoothed, and validation loss per epoch"></canvas></div>',
+        chart: 'loss', title: vscode.l10n.t('Loss'),
+        why: vscode.l10n.t('Is it learning? Too high a learning rate plateaus early or blows up; too low decays slowly, almost linearly.'),
+        body: `<div class="chart-box"><canvas id="loss-chart" data-points="0" data-state="idle" data-markers="0" role="img" aria-label="${escape(vscode.l10n.t('Training loss per step, raw and smoothed, and validation loss per epoch'))}"></canvas></div>`,
       },
       {
-        chart: 'accuracy', title: 'Accuracy',
-        why: 'The gap between the training and validation accuracy indicates the amount of overfitting.',
-        body: canvas('accuracy', 'Training and validation accuracy per epoch', 'chart-box short'),
+        chart: 'accuracy', title: vscode.l10n.t('Accuracy'),
+        why: vscode.l10n.t('The gap between the training and validation accuracy indicates the amount of overfitting.'),
+        body: canvas('accuracy', vscode.l10n.t('Training and validation accuracy per epoch'), 'chart-box short'),
       },
     ],
   },
   {
-    title: 'Gradient flow',
+    title: vscode.l10n.t('Gradient flow'),
     cards: [
       {
-        chart: 'grad-flow', title: 'Gradient norm per layer',
-        why: 'Vanishing or exploding gradients: a layer whose ‖∂L/∂W‖ sits orders of magnitude below the rest barely learns.',
-        body: canvas('grad-flow', 'Gradient norm of each layer over the steps, log scale'),
+        chart: 'grad-flow', title: vscode.l10n.t('Gradient norm per layer'),
+        why: vscode.l10n.t('Vanishing or exploding gradients: a layer whose ‖∂L/∂W‖ sits orders of magnitude below the rest barely learns.'),
+        body: canvas('grad-flow', vscode.l10n.t('Gradient norm of each layer over the steps, log scale')),
       },
       {
-        chart: 'grad-bars', title: 'Gradient norm now',
-        why: 'The same, layer by layer at the latest statistics: bars decades apart show where the signal dies or explodes.',
-        body: canvas('grad-bars', 'Gradient norm of each layer at the latest statistics step, log scale', 'chart-box bars'),
+        chart: 'grad-bars', title: vscode.l10n.t('Gradient norm now'),
+        why: vscode.l10n.t('The same, layer by layer at the latest statistics: bars decades apart show where the signal dies or explodes.'),
+        body: canvas('grad-bars', vscode.l10n.t('Gradient norm of each layer at the latest statistics step, log scale'), 'chart-box bars'),
       },
     ],
   },
   {
-    title: 'Activations',
+    title: vscode.l10n.t('Activations'),
     cards: [
       {
-        chart: 'histograms', title: 'Activation histograms now',
-        why: 'The weight-init experiment: too small an init and deeper layers collapse to zero; too large and tanh saturates at ±1.',
-        body: canvas('histograms', 'Histogram of each layer\'s activations at the latest statistics step', 'hist-box'),
+        chart: 'histograms', title: vscode.l10n.t('Activation histograms now'),
+        why: vscode.l10n.t('The weight-init experiment: too small an init and deeper layers collapse to zero; too large and tanh saturates at ±1.'),
+        body: canvas('histograms', vscode.l10n.t('Histogram of each layer\'s activations at the latest statistics step'), 'hist-box'),
       },
       {
-        chart: 'act-std', title: 'Activation std and mean',
-        why: 'With a good init the std of the activations stays about the same from layer to layer instead of shrinking or growing.',
-        body: canvas('act-std', 'Standard deviation (log scale, top) and mean (bottom) of each layer\'s activations over the steps', 'chart-box tall'),
+        chart: 'act-std', title: vscode.l10n.t('Activation std and mean'),
+        why: vscode.l10n.t('With a good init the std of the activations stays about the same from layer to layer instead of shrinking or growing.'),
+        body: canvas('act-std', vscode.l10n.t('Standard deviation (log scale, top) and mean (bottom) of each layer\'s activations over the steps'), 'chart-box tall'),
       },
       {
-        chart: 'act-health', title: 'Dead and saturated units',
-        why: 'A dead ReLU never fires, a saturated tanh or sigmoid sits at its limit: either way no gradient flows through it.',
-        body: canvas('act-health', 'Percentage of dead ReLU units and saturated tanh or sigmoid outputs per layer over the steps'),
+        chart: 'act-health', title: vscode.l10n.t('Dead and saturated units'),
+        why: vscode.l10n.t('A dead ReLU never fires, a saturated tanh or sigmoid sits at its limit: either way no gradient flows through it.'),
+        body: canvas('act-health', vscode.l10n.t('Percentage of dead ReLU units and saturated tanh or sigmoid outputs per layer over the steps')),
       },
     ],
   },
   {
-    title: 'Updates',
+    title: vscode.l10n.t('Updates'),
     cards: [
       {
-        chart: 'updates', title: 'Update / weight ratio',
-        why: 'The ratio of the update magnitudes to the weight magnitudes should be around 1e-3: far lower, the learning rate is too low; higher, too high.',
-        body: canvas('updates', 'Ratio of update norm to weight norm per layer over the steps, log scale, with the 1e-3 band'),
+        chart: 'updates', title: vscode.l10n.t('Update / weight ratio'),
+        why: vscode.l10n.t('The ratio of the update magnitudes to the weight magnitudes should be around 1e-3: far lower, the learning rate is too low; higher, too high.'),
+        body: canvas('updates', vscode.l10n.t('Ratio of update norm to weight norm per layer over the steps, log scale, with the 1e-3 band')),
       },
     ],
   },
   {
-    title: 'Decision boundary',
+    title: vscode.l10n.t('Decision boundary'),
     cards: [
       {
-        chart: 'boundary', title: 'Decision boundary', hidden: true,
-        why: 'What the network learned: the class it predicts at every point of the plane, with the training points on top.',
-        body: canvas('boundary', 'Predicted class over the input plane, with the training points coloured by label', 'boundary-box'),
+        chart: 'boundary', title: vscode.l10n.t('Decision boundary'), hidden: true,
+        why: vscode.l10n.t('What the network learned: the class it predicts at every point of the plane, with the training points on top.'),
+        body: canvas('boundary', vscode.l10n.t('Predicted class over the input plane, with the training points coloured by label'), 'boundary-box'),
       },
     ],
   },
@@ -113,7 +118,7 @@ function card(c: Card): string {
       <div class="card-head">
         <h3 id="title-${c.chart}">${escape(c.title)}</h3>
         <span class="note" id="note-${c.chart}"></span>
-        <button type="button" class="save" id="save-${c.chart}" data-chart="${c.chart}" title="Save this chart as a PNG image" disabled>Save PNG</button>
+        <button type="button" class="save" id="save-${c.chart}" data-chart="${c.chart}" title="${escape(vscode.l10n.t('Save this chart as a PNG image'))}" disabled>${escape(vscode.l10n.t('Save PNG'))}</button>
       </div>
       <p class="why">${escape(c.why)}</p>
       ${c.body}
@@ -121,14 +126,14 @@ function card(c: Card): string {
 }
 
 const ACTIONS: Array<{ action: PanelAction; label: string; icon: string; title: string; primary?: boolean; hidden?: boolean }> = [
-  { action: 'train', label: '▶ Train', icon: 'play', title: 'Train the model file again from the start', primary: true },
-  { action: 'pause', label: 'Pause', icon: 'debug-pause', title: 'Pause after the current step' },
-  { action: 'resume', label: '▶ Resume', icon: 'debug-continue', title: 'Go on training', hidden: true },
-  { action: 'step', label: 'Step', icon: 'debug-step-over', title: 'Train one batch (while paused)' },
-  { action: 'stop', label: '■ Stop', icon: 'debug-stop', title: 'Stop after the current step' },
-  { action: 'swapOptimizer', label: 'Swap optimizer…', icon: 'arrow-swap', title: 'Change the update rule; a running run goes on from the same weights' },
-  { action: 'swapInit', label: 'Swap init…', icon: 'symbol-variable', title: 'Change the weight-init scheme and train again, the current run kept faded for comparison' },
-  { action: 'gradcheck', label: '∇ Gradient check', icon: 'check-all', title: 'Check every parameter\'s backward pass against centered differences' },
+  { action: 'train', label: vscode.l10n.t('▶ Train'), icon: 'play', title: vscode.l10n.t('Train the model file again from the start'), primary: true },
+  { action: 'pause', label: vscode.l10n.t('Pause'), icon: 'debug-pause', title: vscode.l10n.t('Pause after the current step') },
+  { action: 'resume', label: vscode.l10n.t('▶ Resume'), icon: 'debug-continue', title: vscode.l10n.t('Go on training'), hidden: true },
+  { action: 'step', label: vscode.l10n.t('Step'), icon: 'debug-step-over', title: vscode.l10n.t('Train one batch (while paused)') },
+  { action: 'stop', label: vscode.l10n.t('■ Stop'), icon: 'debug-stop', title: vscode.l10n.t('Stop after the current step') },
+  { action: 'swapOptimizer', label: vscode.l10n.t('Swap optimizer…'), icon: 'arrow-swap', title: vscode.l10n.t('Change the update rule; a running run goes on from the same weights') },
+  { action: 'swapInit', label: vscode.l10n.t('Swap init…'), icon: 'symbol-variable', title: vscode.l10n.t('Change the weight-init scheme and train again, the current run kept faded for comparison') },
+  { action: 'gradcheck', label: vscode.l10n.t('∇ Gradient check'), icon: 'check-all', title: vscode.l10n.t('Check every parameter\'s backward pass against centered differences') },
 ];
 
 function toolbar(icons: boolean): string {
@@ -152,9 +157,11 @@ export function panelHtml(opts: PanelHtmlOptions): string {
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   const icons = Boolean(opts.codiconsUri);
+  // The strings webview/ writes at run time come from this bundle (none in English).
+  const l10nData = opts.l10n ? ` data-l10n="${escape(JSON.stringify(opts.l10n))}"` : '';
   const codicons = opts.codiconsUri ? `\n  <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escape(opts.codiconsUri)}">` : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escape(opts.language ?? 'en')}">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -162,18 +169,18 @@ export function panelHtml(opts: PanelHtmlOptions): string {
   <link rel="stylesheet" href="${escape(opts.styleUri)}">${codicons}
   <title>TrainLens</title>
 </head>
-<body>
+<body${l10nData}>
   <header class="run-header">
     <div class="title-row">
       <h1 id="run-title">TrainLens</h1>
       <span id="run-status" class="badge" hidden></span>
-      <span id="run-stale" class="badge stale" title="The host no longer has this run: these are the charts the panel saved before the window reloaded" hidden>from before the reload</span>
+      <span id="run-stale" class="badge stale" title="${escape(vscode.l10n.t('The host no longer has this run: these are the charts the panel saved before the window reloaded'))}" hidden>${escape(vscode.l10n.t('from before the reload'))}</span>
     </div>
-    <div id="run-summary" class="summary">No run of this model file yet: choose <strong>▶ Train</strong> to start one.</div>
+    <div id="run-summary" class="summary">${vscode.l10n.t('No run of this model file yet: choose {0} to start one.', `<strong>${escape(vscode.l10n.t('▶ Train'))}</strong>`)}</div>
     <div id="run-details" class="details"></div>
     <div id="run-error" class="run-error" role="alert" hidden></div>
   </header>
-  <div class="toolbar" role="toolbar" aria-label="Training">
+  <div class="toolbar" role="toolbar" aria-label="${escape(vscode.l10n.t('Training'))}">
       ${toolbar(icons)}
   </div>
   <main>${GROUPS.map((g) => `
@@ -181,10 +188,10 @@ export function panelHtml(opts: PanelHtmlOptions): string {
     <h2>${escape(g.title)}</h2>${g.cards.map(card).join('')}
     </div>`).join('')}
     <div class="group" id="group-gradcheck" hidden>
-    <h2>Gradient check</h2>
+    <h2>${escape(vscode.l10n.t('Gradient check'))}</h2>
     <section class="card" id="card-gradcheck" aria-labelledby="title-gradcheck">
-      <div class="card-head"><h3 id="title-gradcheck">Analytic vs numeric gradient</h3><span class="note" id="note-gradcheck"></span></div>
-      <p class="why">Relative error: above 1e-2 the gradient is probably wrong; 1e-4 is okay only with kinks (ReLU, max); 1e-7 and less, be happy.</p>
+      <div class="card-head"><h3 id="title-gradcheck">${escape(vscode.l10n.t('Analytic vs numeric gradient'))}</h3><span class="note" id="note-gradcheck"></span></div>
+      <p class="why">${escape(vscode.l10n.t('Relative error: above 1e-2 the gradient is probably wrong; 1e-4 is okay only with kinks (ReLU, max); 1e-7 and less, be happy.'))}</p>
       <div id="gradcheck-body" class="gradcheck"></div>
     </section>
     </div>

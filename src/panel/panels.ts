@@ -78,6 +78,8 @@ export class ChartsPanels implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
+      language: vscode.env.language,
+      l10n: vscode.l10n.bundle,
     });
     const open: OpenPanel = { panel, subscriptions: [] };
     open.subscriptions.push(
@@ -122,13 +124,13 @@ export class ChartsPanels implements vscode.Disposable {
     const base = (model.path.split('/').pop() ?? 'model').replace(/\.nn\.(ya?ml|json)$/i, '');
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(model, '..', `${base}-${chart}.png`),
-      filters: { 'PNG image': ['png'] },
-      saveLabel: 'Save Chart',
+      filters: { [vscode.l10n.t('PNG image')]: ['png'] },
+      saveLabel: vscode.l10n.t('Save Chart'),
     });
     if (!target) return;
     const bytes = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
     await vscode.workspace.fs.writeFile(target, bytes);
-    void vscode.window.showInformationMessage(`TrainLens: saved ${target.path.split('/').pop()}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('TrainLens: saved {0}.', target.path.split('/').pop() ?? ''));
   }
 
   private forward(e: RunsEvent): void {

@@ -266,8 +266,32 @@ export interface RunSnapshot {
   gradcheck: ModelCheck | null;
 }
 
+/**
+ * A run drawn over the panel's charts in a colour of its own: a variant of a comparison or a kept
+ * run. The whole history, re-sent as it grows (a few thousand numbers per run).
+ */
+export interface OverlayRun {
+  id: string;
+  label: string;
+  /** running, finished, stopped, failed or interrupted */
+  status: string;
+  losses: number[];
+  epochs: EpochMetrics[];
+  stats: StatsPoint[];
+  markers: Marker[];
+  final: FinalMetrics | null;
+  error: string | null;
+}
+
+/** What the overlays are, e.g. "optimizer: 6 variants from identical weights". */
+export interface OverlaySet {
+  title: string;
+  runs: OverlayRun[];
+}
+
 export type HostToWebview =
   | { type: 'snapshot'; run: RunSnapshot | null }
+  | { type: 'overlays'; overlays: OverlaySet | null }
   | {
     type: 'progress'; runId: string; firstStep: number; losses: number[]; epochs: EpochMetrics[];
     stats: StepStats[]; markers: Marker[]; boundary: BoundaryGrid | null;

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TrainLensApi } from '../../src/extension';
 import type { TrainingSession } from '../../src/training/session';
-import { activateExtension, until, workspaceFile, writeModel } from './util';
+import { useExtension, until, workspaceFile, writeModel } from './util';
 
 const CSV_MODEL = `data:
   csv: data/points.csv
@@ -27,14 +26,7 @@ function pointsCsv(rows: number, broken?: number): string {
 }
 
 describe('Data files: diagnostics follow the disk, the worker reads them', () => {
-  let api: TrainLensApi;
-  before(async () => {
-    api = await activateExtension();
-  });
-  afterEach(async () => {
-    api.runs.stopAll();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  useExtension();
 
   it('a missing data file is a diagnostic on its path, cleared when the file appears', async () => {
     const doc = await writeModel('csv-model.nn.yaml', CSV_MODEL);

@@ -7,9 +7,14 @@ import * as path from 'node:path';
 import { readdirSync } from 'node:fs';
 
 export function run(): Promise<void> {
+  return runTestsIn(__dirname);
+}
+
+/** Runs every *.test.js of one folder (not its subfolders: ko/ is a suite of its own, in Korean). */
+export function runTestsIn(dir: string): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js'));
-  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.test.js'));
+  for (const f of files) mocha.addFile(path.join(dir, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));

@@ -3,12 +3,11 @@ import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { TrainLensApi } from '../../src/extension';
 import type { TrainingSession } from '../../src/training/session';
 import type { ModelCheck, StepStats } from '../../src/training/protocol';
 import { Trainer } from '../../src/engine/trainer';
 import { parseModel } from '../../src/model/parse';
-import { activateExtension, readWorkspaceFile, until, writeModel } from './util';
+import { useExtension, readWorkspaceFile, until, writeModel } from './util';
 
 const LONG_SPIRAL = (extra = ''): string => `# a spiral that trains until stopped
 data: { dataset: spiral, samples: 300, classes: 3 }
@@ -25,16 +24,7 @@ train:
 ${extra}`;
 
 describe('The lab: swaps, pause, gradient check, health, several runs', () => {
-  let api: TrainLensApi;
-
-  before(async () => {
-    api = await activateExtension();
-  });
-
-  afterEach(async () => {
-    api.runs.stopAll();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  const extension = useExtension();
 
   it('Swap Optimizer mid-run edits the file (comments kept, undoable) and switches the worker\'s rule', async () => {
     const doc = await writeModel('swap-opt.nn.yaml', LONG_SPIRAL());
@@ -48,7 +38,7 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
     assert.equal(run.markers[0].label, 'adam → sgd');
     assert.equal(run.info.optimizer, 'sgd');
     assert.equal(run.status, 'running', 'training went on');
-    assert.equal(api.runs.get(doc.uri.toString()), run, 'the same run, same weights');
+    assert.equal(extension().runs.get(doc.uri.toString()), run, 'the same run, same weights');
     await vscode.commands.executeCommand('undo');
     await until('the undo', () => /type: adam/.test(doc.getText()));
   });
@@ -60,7 +50,7 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
     await vscode.commands.executeCommand('trainlens.swapInit', doc.uri, 'xavier');
     await first.finished;
     assert.equal(first.status, 'stopped');
-    const second = api.runs.get(doc.uri.toString())!;
+    const second = extension().runs.get(doc.uri.toString())!;
     assert.notEqual(second, first);
     assert.equal(second.info.init, 'xavier');
     assert.equal(second.previous?.label, 'previous (he)');
@@ -104,7 +94,7 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
       const solo: number[] = [];
       while (!t.done) solo.push(t.trainStep().loss);
       assert.deepEqual(run.losses, solo, doc.uri.path);
-      assert.ok(api.charts.has(doc.uri.toString()), `a panel of its own for ${doc.uri.path}`);
+      assert.ok(extension().charts.has(doc.uri.toString()), `a panel of its own for ${doc.uri.path}`);
     }
   });
 

@@ -43,4 +43,23 @@ export async function activateExtension(): Promise<TrainLensApi> {
   return ext.activate();
 }
 
+/**
+ * In a describe block: activates the extension before its tests and, after each, stops every run
+ * and closes the editors. Returns the extension's API.
+ */
+export function useExtension(): () => TrainLensApi {
+  let api: TrainLensApi | undefined;
+  before(async () => {
+    api = await activateExtension();
+  });
+  afterEach(async () => {
+    api?.runs.stopAll();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  return () => {
+    assert.ok(api, 'the extension is active');
+    return api;
+  };
+}
+
 export const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
