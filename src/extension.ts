@@ -13,12 +13,56 @@ import { registerQuickFixes } from './editor/quickfix';
 import { registerTemplates } from './editor/templates';
 import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
 import { configureModelL10n } from './editor/l10n';
+import { RunStore } from './runs/store';
+import { RunRecorder } from './runs/recorder';
+import { registerRunsView, runLabel, type RunsTree } from './editor/runs-view';
+import { overlayOfStored } from './panel/overlays';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {
   runs: RunManager;
   charts: ChartsPanels;
   models: ModelDocuments;
+  /** Kept runs, and the Runs view over them. */
+  store: RunStore;
+  runsTree: RunsTree;
+}
+
+/** Where kept runs live: the workspace's storage, or a folder of the workspace (a setting). */
+function runsFolder(context: vscode.ExtensionContext): string {
+  const config = vscode.workspace.getConfiguration('trainlens.runs');
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (config.get<string>('location') === 'workspaceFolder' && folder?.uri.scheme === 'file') {
+    return path.join(folder.uri.fsPath, config.get<string>('folder') || '.trainlens/runs');
+  }
+  const storage = context.storageUri ?? context.globalStorageUri;
+  return path.join(storage.fsPath, 'runs');
+}
+
+/**
+ * After a run ends: when kept runs exceed the size limit, offer to delete the oldest — never
+ * without asking, and at most once per session unless the user asks again.
+ */
+async function offerPrune(store: RunStore, tree: RunsTree, asked: { done: boolean }): Promise<void> {
+  if (asked.done) return;
+  const capMB = vscode.workspace.getConfiguration('trainlens.runs').get<number>('maxStorageMB') ?? 500;
+  const { total, runs } = store.pruneCandidates(capMB * 1024 * 1024);
+  if (runs.length === 0) return;
+  asked.done = true;
+  const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
+  const remove = vscode.l10n.t('Delete {0} Oldest', runs.length);
+  const settings = vscode.l10n.t('Change the Limit');
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('TrainLens keeps {0} MB of runs, over the {1} MB limit. Delete the {2} oldest ({3} MB)?', mb(total), capMB, runs.length, mb(runs.reduce((s, r) => s + r.bytes, 0))),
+    remove, settings,
+  );
+  if (answer === remove) {
+    for (const r of runs) store.delete(r.run.runId);
+    tree.refresh();
+    asked.done = false;
+  } else if (answer === settings) {
+    void vscode.commands.executeCommand('workbench.action.openSettings', 'trainlens.runs.maxStorageMB');
+  }
 }
 
 export function activate(context: vscode.ExtensionContext): TrainLensApi {
@@ -29,6 +73,25 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
   const codeLens = new ModelCodeLens(models, runs);
+  // Kept runs: whatever was recorded as running when VS Code last stopped was interrupted.
+  const store = new RunStore(runsFolder(context));
+  store.markInterrupted(new Set());
+  const asked = { done: false };
+  const runsView = registerRunsView({
+    store, runs,
+    show: (picked) => {
+      const source = picked[0].source;
+      charts.show(source);
+      charts.setOverlays(source, {
+        title: picked.length === 1 ? runLabel(picked[0]) : vscode.l10n.t('{0} kept runs', picked.length),
+        runs: picked.map((r) => overlayOfStored(store, r, runLabel(r))),
+      });
+    },
+  });
+  const recorder = new RunRecorder(runs, store, () => {
+    runsView.tree.refresh();
+    void offerPrune(store, runsView.tree, asked);
+  });
 
   const updateContext = (): void => {
     const doc = vscode.window.activeTextEditor?.document;
@@ -57,12 +120,15 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, new ChartsPanelSerializer(charts)),
     vscode.window.onDidChangeActiveTextEditor(updateContext),
     { dispose: () => runEvents.dispose() },
+    // Before the runs stop: what is still training is kept as interrupted, not as stopped.
+    recorder,
     { dispose: () => runs.stopAll() },
     ...registerCommands({ models, runs, charts }),
     registerHover(),
     registerCompletion(),
     registerQuickFixes(models),
     ...registerTemplates(context.extensionUri),
+    ...runsView.disposables,
   );
   updateContext();
   const autoTrainFile = process.env.TRAINLENS_AUTOTRAIN;
@@ -71,7 +137,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(
       vscode.l10n.t('TrainLens: could not train {0}: {1}', autoTrainFile, e instanceof Error ? e.message : String(e))));
   }
-  return { runs, charts, models };
+  return { runs, charts, models, store, runsTree: runsView.tree };
 }
 
 export function deactivate(): void {

@@ -3,6 +3,7 @@ import type { PanelAction, RunInfo, RunStatus } from '../src/training/protocol';
 import * as l10n from '@vscode/l10n';
 import { int, num, pct, rate, seconds } from './format';
 import type { RunStore } from './store';
+import { paletteColor, readTheme } from './theme';
 
 const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;
 
@@ -66,8 +67,46 @@ function badgeText(b: Badge): string {
   }
 }
 
+/** The overlaid runs under the header: title, then per run its colour, label, status and result. */
+function renderOverlays(store: RunStore): void {
+  const bar = $('overlay-bar');
+  const on = store.overlays.length > 0;
+  document.body.classList.toggle('overlaid', on);
+  bar.hidden = !on;
+  if (!on) return;
+  $('overlay-title').textContent = store.overlayTitle ?? '';
+  const theme = readTheme();
+  const list = $('overlay-list');
+  list.replaceChildren(...store.overlays.map((o, k) => {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = paletteColor(theme, k);
+    const result = o.final
+      ? `${l10n.t('final: loss {0}', num(o.final.loss))}${o.final.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(o.final.valAcc))}` : ` · ${l10n.t('train acc {0}', pct(o.final.trainAcc))}`}`
+      : o.loss.length > 0 ? l10n.t('smoothed loss {0}', num(o.loss[o.loss.length - 1].y)) : '';
+    const muted = document.createElement('span');
+    muted.className = 'muted';
+    muted.textContent = `${statusText(o.status)}${result ? ` · ${result}` : ''}`;
+    li.append(swatch, document.createTextNode(o.label), muted);
+    if (o.error) li.title = o.error;
+    return li;
+  }));
+}
+
+/** A run's status in the user's words. */
+function statusText(status: string): string {
+  switch (status) {
+    case 'running': case 'finished': case 'stopped': case 'failed': case 'interrupted': case 'paused': return badgeText(status);
+    default: return status;
+  }
+}
+
 export function renderHeader(store: RunStore): void {
+  renderOverlays(store);
   const run = store.run;
+  // Overlaid runs stand in for the file's own run: no "no run yet" under them.
+  $('run-summary').hidden = !run && store.overlays.length > 0;
   const status = $('run-status');
   const error = $('run-error');
   $('run-stale').hidden = !(run && store.stale);

@@ -94,6 +94,9 @@ function drawAll(): void {
   lossCanvas.dataset.points = String(store.raw.length);
   lossCanvas.dataset.state = run ? run.status : 'idle';
   lossCanvas.dataset.markers = String(run?.markers.length ?? 0);
+  // Overlaid runs, and how many of them have ended (for tests and screenshots).
+  lossCanvas.dataset.overlays = String(store.overlays.length);
+  lossCanvas.dataset.overlaysDone = String(store.overlays.filter((o) => o.status !== 'running' && o.loss.length > 0).length);
   for (const id of CHART_IDS) {
     const save = document.getElementById(`save-${id}`) as HTMLButtonElement | null;
     if (save) save.disabled = surfaces[id].points === 0;
@@ -103,17 +106,19 @@ function drawAll(): void {
 function postRendered(): void {
   window.clearTimeout(trailing);
   trailing = 0;
+  lastRenderedPost = Date.now();
+  // Overlaid runs: how many smoothed loss points of each the loss chart drew.
+  for (const o of store.overlays) vscode.postMessage({ type: 'rendered', runId: o.id, points: o.loss.length });
   const run = store.run;
   if (!run || store.stale) return;
   vscode.postMessage({ type: 'rendered', runId: run.info.runId, points: store.raw.length });
-  lastRenderedPost = Date.now();
 }
 
 function afterDraw(urgent: boolean): void {
   const run = store.run;
   const now = Date.now();
   const ended = run !== null && run.status !== 'running';
-  if (run && !store.stale) {
+  if ((run && !store.stale) || store.overlays.length > 0) {
     if (ended || urgent || now - lastRenderedPost > 250) postRendered();
     else trailing ||= window.setTimeout(postRendered, 250 - (now - lastRenderedPost));
   }
@@ -165,8 +170,14 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       store.setGradcheck({ state: m.state, result: m.result, error: m.error });
       scheduleDraw(true);
       break;
+    case 'overlays':
+      store.setOverlays(m.overlays);
+      scheduleDraw(true);
+      break;
   }
 });
+
+document.getElementById('overlay-clear')?.addEventListener('click', () => vscode.postMessage({ type: 'clearOverlays' }));
 
 for (const action of PANEL_ACTIONS) {
   const b = document.getElementById(`btn-${action}`) as (HTMLElement & { disabled: boolean }) | null;

@@ -4,7 +4,7 @@
  */
 import type { Point } from 'chart.js';
 import {
-  toStatsPoint, type EpochMetrics, type FinalMetrics, type HostToWebview, type ModelCheck, type PreviousRun,
+  toStatsPoint, type EpochMetrics, type FinalMetrics, type HostToWebview, type ModelCheck, type OverlaySet, type PreviousRun,
   type RunSnapshot, type RunStatus, type StatsPoint,
 } from '../src/training/protocol';
 import { Ema } from './smoothing';
@@ -27,6 +27,21 @@ export interface PreviousSeries {
   trainAcc: Point[];
   valAcc: Point[];
   layers: LayerSeries;
+}
+
+/** A run overlaid in a colour of its own (a comparison's variant, a kept run). */
+export interface OverlaySeries {
+  id: string;
+  label: string;
+  status: string;
+  loss: Point[];
+  trainAcc: Point[];
+  valAcc: Point[];
+  layers: LayerSeries;
+  /** The last step it has reached. */
+  lastStep: number;
+  final: FinalMetrics | null;
+  error: string | null;
 }
 
 export interface GradcheckState {
@@ -56,6 +71,16 @@ function smoothed(losses: number[], firstStep = 1): Point[] {
   return losses.map((y, i) => ({ x: firstStep + i, y: ema.push(y) }));
 }
 
+/** The smoothed loss of a kept run, skipping steps whose loss is missing (a torn history line). */
+function smoothedFinite(losses: number[]): Point[] {
+  const ema = new Ema(SMOOTHING);
+  const out: Point[] = [];
+  losses.forEach((y, i) => {
+    if (Number.isFinite(y)) out.push({ x: i + 1, y: ema.push(y) });
+  });
+  return out;
+}
+
 export function previousLabel(p: PreviousRun): string {
   // The host names it "previous (xavier)": the part in brackets is the init, as the file writes it.
   const m = /^previous \((.*)\)$/i.exec(p.label);
@@ -78,7 +103,33 @@ export class RunStore {
   readonly valAcc: Point[] = [];
   layers: LayerSeries = emptyLayers();
   previous: PreviousSeries | null = null;
+  /** Runs overlaid instead of the file's own run; empty when there are none. */
+  overlays: OverlaySeries[] = [];
+  overlayTitle: string | null = null;
   private ema = new Ema(SMOOTHING);
+
+  /** Replaces the overlays (the host re-sends them whole as they grow). */
+  setOverlays(set: OverlaySet | null): void {
+    this.overlayTitle = set?.title ?? null;
+    this.overlays = (set?.runs ?? []).map((r) => {
+      const layers = emptyLayers();
+      addStats(layers, r.stats);
+      return {
+        id: r.id, label: r.label, status: r.status, final: r.final, error: r.error,
+        loss: smoothedFinite(r.losses),
+        trainAcc: r.epochs.map((e) => ({ x: e.epoch, y: e.trainAcc })),
+        valAcc: r.epochs.filter((e) => e.valAcc !== null).map((e) => ({ x: e.epoch, y: e.valAcc as number })),
+        layers,
+        lastStep: Math.max(r.losses.length, r.stats[r.stats.length - 1]?.step ?? 0),
+      };
+    });
+    this.version++;
+  }
+
+  /** Layer names of the overlays (the first one's statistics), for their legends. */
+  overlayLayers(): number {
+    return Math.max(0, ...this.overlays.map((o) => Math.max(...Object.values(o.layers).map((f: Point[][]) => f.length))));
+  }
 
   load(snapshot: RunSnapshot, stale = false): void {
     this.run = {

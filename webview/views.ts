@@ -18,14 +18,31 @@ function $canvas(id: string): HTMLCanvasElement {
 
 /** The x range every step-based chart shares, so markers and curves line up down the panel. */
 function stepRange(store: RunStore): { min: number; max: number } {
+  if (store.overlays.length > 0) return { min: 0, max: Math.max(1, ...store.overlays.map((o) => o.lastStep)) };
   const run = store.run;
   const lastStats = run?.stats[run.stats.length - 1]?.step ?? 0;
   return { min: 0, max: Math.max(1, run?.step ?? 0, lastStats, run?.losses.length ?? 0) };
 }
 
+/** Layers of an overlay are told apart by their dash; the overlay by its colour. */
+const LAYER_DASHES: Array<number[] | undefined> = [undefined, [6, 3], [2, 3], [8, 3, 2, 3], [12, 4]];
+
+/**
+ * With overlays, a layer figure is drawn per overlay and per layer: the overlay's colour, the
+ * layer's dash, one legend entry per overlay (clicking it hides all its lines).
+ */
+function perOverlay(store: RunStore, theme: ChartTheme, pick: (l: LayerSeries) => Point[][], o: Partial<Series> = {}): Series[] {
+  const layers = store.overlayLayers();
+  return store.overlays.flatMap((ov, k) => Array.from({ length: layers }, (_, i): Series => ({
+    label: ov.label, data: () => pick(ov.layers)[i] ?? none, color: paletteColor(theme, k),
+    width: 1.5, dash: LAYER_DASHES[i % LAYER_DASHES.length], own: true, yAxisID: o.yAxisID,
+  })));
+}
+
 /** What an empty chart says: no run yet, or what it waits for. */
 function waiting(store: RunStore, what: 'statistics' | 'steps' | 'epoch' = 'statistics'): () => string | null {
   return () => {
+    if (store.overlays.length > 0) return what === 'epoch' ? l10n.t('waiting for the first epoch…') : l10n.t('waiting for the first steps…');
     if (!store.run) return l10n.t('no run yet');
     if (what === 'steps') return l10n.t('waiting for the first steps…');
     if (what === 'epoch') return l10n.t('waiting for the first epoch…');
@@ -35,6 +52,7 @@ function waiting(store: RunStore, what: 'statistics' | 'steps' | 'epoch' = 'stat
 
 /** One series per layer of a figure: the layer's colour, its short name. */
 function perLayer(store: RunStore, theme: ChartTheme, pick: (l: LayerSeries) => Point[][], o: Partial<Series> & { previous?: boolean } = {}): Series[] {
+  if (store.overlays.length > 0) return o.previous ? [] : perOverlay(store, theme, pick, o);
   const names = store.layerNames();
   const prev = store.previous;
   return names.map((name, i) => ({
@@ -59,17 +77,20 @@ export interface Views {
 
 export function createViews(store: RunStore): Views {
   const version = (): number => store.version;
-  const markers = (): readonly Marker[] => store.run?.markers ?? [];
+  const markers = (): readonly Marker[] => (store.overlays.length > 0 ? [] : store.run?.markers ?? []);
   const xRange = (): { min: number; max: number } => stepRange(store);
   // What each chart depends on: the layer charts change only when statistics (or markers) arrive.
   const marks = (): number => store.run?.markers.length ?? 0;
-  const statsStamp = (): string => `${store.run?.stats.length ?? 0}/${marks()}`;
+  const statsStamp = (): string => `${store.run?.stats.length ?? 0}/${marks()}/${store.version}`;
 
   const loss = new LineChart({
     canvas: $canvas('loss-chart'), xTitle: l10n.t('step'), yTitle: l10n.t('loss'), y: 'linear', version, markers, xRange,
-    stamp: () => `${store.raw.length}/${store.valLoss.length}/${marks()}/${store.run?.step ?? 0}`,
+    stamp: () => `${store.raw.length}/${store.valLoss.length}/${marks()}/${store.run?.step ?? 0}/${store.version}`,
     empty: waiting(store, 'steps'),
     series: (t) => {
+      if (store.overlays.length > 0) {
+        return store.overlays.map((o, k): Series => ({ label: o.label, data: () => o.loss, color: paletteColor(t, k), width: 2, own: true }));
+      }
       const [blue, orange] = t.series;
       const s: Series[] = [
         { label: l10n.t('train (smoothed {0})', SMOOTHING), data: () => store.smooth, color: blue, width: 2, own: false },
@@ -83,10 +104,17 @@ export function createViews(store: RunStore): Views {
   });
 
   const accuracy = new LineChart({
-    canvas: $canvas('chart-accuracy'), xTitle: l10n.t('epoch'), yTitle: l10n.t('accuracy'), version, stamp: () => String(store.trainAcc.length),
+    canvas: $canvas('chart-accuracy'), xTitle: l10n.t('epoch'), yTitle: l10n.t('accuracy'), version, stamp: () => `${store.trainAcc.length}/${store.version}`,
     empty: waiting(store, 'epoch'),
     y: (t) => ({ y: linearScale(t, l10n.t('accuracy'), { min: 0, max: 1, ticks: { color: t.muted, font: tickFont(t), callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } }) }),
     series: (t) => {
+      if (store.overlays.length > 0) {
+        // Validation accuracy where there is a held-out set, else training accuracy.
+        return store.overlays.map((o, k): Series => ({
+          label: o.label, data: () => (o.valAcc.length > 0 ? o.valAcc : o.trainAcc), color: paletteColor(t, k), width: 2,
+          dots: Math.max(o.valAcc.length, o.trainAcc.length) <= 40, own: true,
+        }));
+      }
       const [blue, orange] = t.series;
       const few = (store.run?.info.epochs ?? 0) <= 40;
       const s: Series[] = [

@@ -26,7 +26,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|korean
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|korean
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -71,6 +71,7 @@ const CHART_IDS = ['accuracy', 'grad-flow', 'grad-bars', 'histograms', 'act-std'
 const SPIRAL_LONG = 'spiral-long.nn.yaml';
 const SPIRAL_LONG_EPOCHS = 100_000;
 const INIT_FILE = 'init-experiment.nn.yaml';
+const COMPARE_FILE = 'optimizer-compare.nn.yaml';
 // The example trains 20 steps (a few seconds); the scenario needs the run still going when it
 // swaps the init from the panel, so its copy trains for longer.
 const INIT_EPOCHS = 500;
@@ -85,6 +86,7 @@ const LENS = {
   stop: /^\s*(⏹\s*)?Stop\s*$/,
   optimizer: (name) => new RegExp(`^\\s*optimizer: ${name} · Swap…\\s*$`),
   init: (name) => new RegExp(`^\\s*init: ${name} · Swap…\\s*$`),
+  compare: /^\s*Compare…\s*$/,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -664,7 +666,46 @@ async function koreanScenario(page, ctx) {
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `korean-${ctx.theme}.png`));
 }
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, korean: koreanScenario };
+/**
+ * Compare…: the CodeLens, the file's compare: section in the QuickPick, six optimizers trained two
+ * at a time from identical weights, overlaid in the panel (one colour each, a legend of them).
+ */
+async function compareScenario(page, ctx) {
+  await openModelFile(page, ctx, COMPARE_FILE);
+  const widget = page.locator('.quick-input-widget');
+  await clickLens(page, ctx, LENS.compare, 'Compare…', () => widget.isVisible(), { effectMs: 4000 });
+  const first = 'optimizer: sgd, momentum, nesterov, adagrad, rmsprop, adam';
+  await pickInQuickPick(page, ctx, { title: /^Compare\b.*optimizer-compare\.nn\.yaml/, filter: 'optimizer: sgd', expect: first });
+  const pickedAt = Date.now();
+  const overlays = async () => {
+    for (const frame of page.frames()) {
+      if (frame.isDetached()) continue;
+      const v = await frame.evaluate(() => {
+        const c = document.querySelector('canvas#loss-chart');
+        return c ? { n: Number(c.getAttribute('data-overlays')), done: Number(c.getAttribute('data-overlays-done')) } : null;
+      }).catch(() => null);
+      if (v) return { frame, ...v };
+    }
+    return null;
+  };
+  let seen = null;
+  await poll('six overlaid runs, all ended (canvas#loss-chart data-overlays=6, data-overlays-done=6)', 120_000, async () => {
+    seen = await overlays();
+    return seen && seen.n === 6 && seen.done === 6;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the panel shows ${JSON.stringify(seen && { n: seen.n, done: seen.done })}`);
+  });
+  ctx.check(`six optimizers trained and overlaid (${secsSince(pickedAt)} s after the pick)`);
+  const items = await seen.frame.$$eval('#overlay-list li', (els) => els.map((e) => e.textContent.trim()));
+  if (items.length !== 6) throw new StepError(`the overlay legend lists ${items.length} runs: ${JSON.stringify(items)}`);
+  ctx.check(`overlay legend: ${items.join(' | ')}`);
+  await scrollPanelTo(seen.frame, 'accuracy');
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `compare-${ctx.theme}.png`));
+  await scrollPanelTo(seen.frame, 'grad-flow');
+  await screenshot(page, ctx, path.join(SHOTS, `compare-gradients-${ctx.theme}.png`));
+}
+
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, korean: koreanScenario };
 /** Scenarios that run in a workbench with another display language. */
 const SCENARIO_LOCALE = { korean: 'ko' };
 
@@ -805,7 +846,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, korean: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, korean: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

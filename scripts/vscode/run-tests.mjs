@@ -11,6 +11,8 @@
 //   --extension DIR   extension under test            TRAINLENS_EXTENSION_PATH  (default: repo root)
 //   --tests FILE      test module exporting run()     TRAINLENS_TESTS_PATH      (default: out/test/integration/index.js)
 //   --examples DIR    folder copied as the workspace  TRAINLENS_EXAMPLES_DIR    (default: examples/)
+//   --workspace DIR   open this folder as it is (no copy, kept afterwards): for suites that span two
+//                     VS Code sessions (scripts/vscode/reload-test.mjs)
 //   --timeout MS      whole-run limit                 TRAINLENS_VSCODE_TIMEOUT_MS (default: 300000)
 //   --theme NAME      dark | light | hc               TRAINLENS_VSCODE_THEME    (default: dark)
 //   --locale LANG     display language, e.g. ko       TRAINLENS_VSCODE_LOCALE   (default: English; with ko and no
@@ -40,6 +42,7 @@ const { values: opt } = parseArgs({
     timeout: { type: 'string', default: process.env.TRAINLENS_VSCODE_TIMEOUT_MS || '300000' },
     theme: { type: 'string', default: process.env.TRAINLENS_VSCODE_THEME || 'dark' },
     locale: { type: 'string', default: process.env.TRAINLENS_VSCODE_LOCALE || '' },
+    workspace: { type: 'string', default: '' },
   },
 });
 const korean = /^ko\b/i.test(opt.locale);
@@ -117,10 +120,10 @@ async function main() {
   await ensureCodeServer();
 
   const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-test-vscode-'));
-  const workspace = path.join(tmpRoot, path.basename(examples));
+  const workspace = opt.workspace ? path.resolve(opt.workspace) : path.join(tmpRoot, path.basename(examples));
   const runDir = path.join(tmpRoot, 'run');
   fs.mkdirSync(runDir);
-  fs.cpSync(examples, workspace, { recursive: true });
+  if (!opt.workspace) fs.cpSync(examples, workspace, { recursive: true });
   const cleanup = () => {
     // Should the launcher have died without cleaning up, its server and browser groups go here.
     try {

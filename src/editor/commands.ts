@@ -8,6 +8,8 @@ import { swapInitEdits, swapOptimizerEdits, type TextEdit } from '../model/edits
 import { INIT_SCHEMES, OPTIMIZERS, type InitScheme, type ModelSpec, type OptimizerName } from '../model/spec';
 import { parseModel } from '../model/parse';
 import type { ModelCheck } from '../training/protocol';
+import { compareCommand, type CompareChoice } from './compare-command';
+import { exportPyTorchCommand, type ExportChoice } from './export-command';
 
 export interface CommandDeps {
   models: ModelDocuments;
@@ -35,12 +37,12 @@ export const INIT_NOTES: Record<InitScheme, string> = {
 };
 
 /** The folder data paths are relative to: the model file's (none for an unsaved file). */
-function baseDir(doc: vscode.TextDocument): string | null {
+export function baseDir(doc: vscode.TextDocument): string | null {
   return doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : null;
 }
 
 /** The model document a command is about: the one it was invoked on, else the active editor's. */
-async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
+export async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
   if (uri instanceof vscode.Uri) {
     return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? vscode.workspace.openTextDocument(uri);
   }
@@ -54,7 +56,7 @@ async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undef
  * The spec of a document, or undefined after pointing the user at its problems. `purpose` is what
  * the command was for: training, or checking the gradients.
  */
-async function specOf(deps: CommandDeps, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck'): Promise<ModelSpec | undefined> {
+export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck'): Promise<ModelSpec | undefined> {
   const source = deps.models.get(doc);
   if (source.spec) return source.spec;
   const errors = source.diagnostics.filter((d) => d.severity === 'error');
@@ -224,6 +226,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('trainlens.swapOptimizer', (uri?: unknown, choice?: unknown) => swapOptimizerCommand(deps, uri, choice)),
     vscode.commands.registerCommand('trainlens.swapInit', (uri?: unknown, choice?: unknown) => swapInitCommand(deps, uri, choice)),
     vscode.commands.registerCommand('trainlens.gradcheck', (uri?: unknown) => gradcheckCommand(deps, uri)),
+    vscode.commands.registerCommand('trainlens.compare', (uri?: unknown, choice?: CompareChoice) => compareCommand(deps, uri, choice)),
+    vscode.commands.registerCommand('trainlens.exportPyTorch', (uri?: unknown, choice?: ExportChoice) => exportPyTorchCommand(deps, uri, choice)),
     vscode.commands.registerCommand('trainlens.showPanel', async (uri?: unknown) => {
       const source = uri instanceof vscode.Uri ? uri.toString()
         : vscode.window.activeTextEditor && isModelDocument(vscode.window.activeTextEditor.document)

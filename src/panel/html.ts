@@ -179,6 +179,11 @@ export function panelHtml(opts: PanelHtmlOptions): string {
     <div id="run-summary" class="summary">${vscode.l10n.t('No run of this model file yet: choose {0} to start one.', `<strong>${escape(vscode.l10n.t('▶ Train'))}</strong>`)}</div>
     <div id="run-details" class="details"></div>
     <div id="run-error" class="run-error" role="alert" hidden></div>
+    <div id="overlay-bar" class="overlay-bar" hidden>
+      <div class="overlay-head"><strong id="overlay-title"></strong>
+        <button type="button" id="overlay-clear" class="link" title="${escape(vscode.l10n.t('Show this model file\'s own run again'))}">${escape(vscode.l10n.t('Back to this file\'s run'))}</button></div>
+      <ul id="overlay-list" class="overlay-list"></ul>
+    </div>
   </header>
   <div class="toolbar" role="toolbar" aria-label="${escape(vscode.l10n.t('Training'))}">
       ${toolbar(icons)}

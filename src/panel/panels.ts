@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { RunManager, RunsEvent } from '../training/runs';
-import { isWebviewToHost, type HostToWebview, type PanelAction, type RunSnapshot, type WebviewToHost } from '../training/protocol';
+import { isWebviewToHost, type HostToWebview, type OverlaySet, type PanelAction, type RunSnapshot, type WebviewToHost } from '../training/protocol';
+import type { Comparison } from '../training/compare';
+import { overlayOfSession } from './overlays';
 import { panelHtml } from './html';
 
 export const PANEL_VIEW_TYPE = 'trainlens.panel';
@@ -25,6 +27,8 @@ export class ChartsPanels implements vscode.Disposable {
   private readonly runsSubscription: { dispose(): void };
   /** What each webview last reported drawing, per run (for tests and diagnostics). */
   readonly rendered = new Map<string, number>();
+  /** Runs overlaid on each model file's panel (a comparison, or kept runs), re-sent on reload. */
+  readonly overlays = new Map<string, OverlaySet>();
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly runs: RunManager) {
     this.runsSubscription = runs.onEvent((e) => this.forward(e));
@@ -48,6 +52,42 @@ export class ChartsPanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(source), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
     this.adopt(source, panel);
+  }
+
+  /** Overlays runs on a model file's panel (opening it), or clears them (null). */
+  setOverlays(source: string, set: OverlaySet | null): void {
+    if (set) this.overlays.set(source, set);
+    else this.overlays.delete(source);
+    this.post(source, { type: 'overlays', overlays: set });
+  }
+
+  /**
+   * Opens a model file's panel on a comparison: its variants overlaid, live (at most 4 updates a
+   * second), until the comparison has ended.
+   */
+  showComparison(source: string, c: Comparison, title: string): void {
+    this.show(source);
+    const send = (): void => this.setOverlays(source, {
+      title, runs: c.sessions.flatMap((s, i) => (s ? [overlayOfSession(s, c.variants[i].label)] : [])),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const soon = (): void => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        send();
+      }, 250);
+    };
+    const sub = this.runs.onEvent((e) => {
+      if (e.type !== 'gradcheck' && e.session.info.variant?.comparison === c.id) soon();
+    });
+    send();
+    void c.finished.then(async () => {
+      // The last variants' status arrives with their end: send once more when all are done.
+      await Promise.all(c.sessions.map((s) => s?.finished));
+      sub.dispose();
+      if (timer) clearTimeout(timer);
+      send();
+    });
   }
 
   /** Takes over a panel VS Code restored after a reload; its saved state names its model file. */
@@ -104,6 +144,8 @@ export class ChartsPanels implements vscode.Disposable {
         this.post(source, { type: 'snapshot', run: run ? run.snapshot() : null });
         const check = this.runs.lastCheck(source);
         if (!run && check) this.post(source, { type: 'gradcheck', runId: '', state: 'done', result: check, error: null });
+        const overlays = this.overlays.get(source);
+        if (overlays) this.post(source, { type: 'overlays', overlays });
         break;
       }
       case 'action':
@@ -114,6 +156,9 @@ export class ChartsPanels implements vscode.Disposable {
         break;
       case 'savePng':
         void this.savePng(source, message.chart, message.dataUrl);
+        break;
+      case 'clearOverlays':
+        this.setOverlays(source, null);
         break;
     }
   }

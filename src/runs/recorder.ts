@@ -9,6 +9,8 @@ import type { HistoryLine, RunStore } from './store';
  */
 export class RunRecorder {
   private readonly subscription: { dispose(): void };
+  /** Runs being recorded that have not ended. */
+  private readonly live = new Set<string>();
 
   constructor(manager: RunManager, private readonly store: RunStore, private readonly onChange: () => void = () => {}) {
     this.subscription = manager.onEvent((e) => {
@@ -28,6 +30,7 @@ export class RunRecorder {
           runId: s.runId, source: s.info.source, title: s.info.title, created: Date.now(),
           seed: s.spec.train.seed, spec: s.spec, info: null,
         });
+        this.live.add(s.runId);
         this.onChange();
         break;
       }
@@ -46,10 +49,11 @@ export class RunRecorder {
       case 'status': {
         const s = e.session;
         if (s.running) break;
+        this.live.delete(s.runId);
         this.store.flush();
         this.store.update(s.runId, { status: s.status, final: s.final, error: s.error, info: { ...s.info } });
         if (s.finalWeights) {
-          this.store.saveWeights(s.runId, s.finalWeights.map((w) => ({ name: w.name, shape: [w.values.length], values: w.values })));
+          this.store.saveWeights(s.runId, s.finalWeights);
         }
         this.onChange();
         break;
@@ -59,8 +63,16 @@ export class RunRecorder {
     }
   }
 
+  /**
+   * Stops recording. Runs still training (VS Code is closing or reloading) are kept as
+   * interrupted, with their history up to now.
+   */
   dispose(): void {
     this.subscription.dispose();
     this.store.flush();
+    for (const runId of this.live) {
+      this.store.update(runId, { status: 'interrupted', error: 'Training was interrupted: VS Code closed or reloaded while it ran.' });
+    }
+    this.live.clear();
   }
 }

@@ -1,9 +1,10 @@
 import { Trainer, type Divergence } from '../engine/trainer';
+import { networkArrays } from '../export/arrays';
 import { gradcheckModel } from '../engine/check';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { Dataset } from '../engine/data/dataset';
 import {
-  CONTROL_STOP, type BoundaryFrame, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
+  CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
   type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats,
 } from './protocol';
 
@@ -141,7 +142,7 @@ export class RunLoop {
         const m: ErrorMessage = {
           type: 'error', runId: this.runId, step: t.step, message: divergenceMessage(d, r.lr), divergence: d,
           // The weights before the step that diverged (its update was not applied), to inspect.
-          weights: t.network.params.map((p) => ({ name: p.name, values: Float32Array.from(p.value) })),
+          weights: weightsOf(t),
         };
         this.ended = m;
         this.o.post(m);
@@ -226,7 +227,7 @@ export class RunLoop {
         samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
       },
       // Copies: the engine's buffers are views of the kernels' memory, which must not be posted.
-      weights: t.network.params.map((p) => ({ name: p.name, values: Float32Array.from(p.value) })),
+      weights: weightsOf(t),
     };
     this.ended = done;
     this.o.post(done);
@@ -327,4 +328,14 @@ export function divergenceMessage(d: Divergence, lr: number): string {
       : `the loss became ${d.loss}`;
   return `Training diverged at step ${d.step}: ${where}. The weights from before this step are kept. `
     + `Lower the learning rate (now ${lr}) or change the init scheme.`;
+}
+
+/** Copies of a trainer's weights and batchnorm statistics, named and shaped as exports write them. */
+function weightsOf(t: Trainer): ParamValues[] {
+  try {
+    return networkArrays(t.network, t.spec.layers).map((a) => ({ name: a.name, shape: [...a.shape], values: Float32Array.from(a.data) }));
+  } catch {
+    // A spec whose shapes do not infer (cannot train either): the parameters, flat.
+    return t.network.params.map((p) => ({ name: p.name, shape: [p.value.length], values: Float32Array.from(p.value) }));
+  }
 }

@@ -170,7 +170,15 @@ export type HostToWorker =
   /** From the next step on: the weights stay, the new rule starts with fresh state. */
   | { type: 'setOptimizer'; spec: OptimizerSpec }
   /** A gradient check instead of training; the worker answers with GradcheckMessage and ends. */
-  | { type: 'gradcheck'; runId: string; spec: ModelSpec; baseDir: string | null };
+  | { type: 'gradcheck'; runId: string; spec: ModelSpec; baseDir: string | null }
+  /**
+   * A PyTorch export instead of training: the worker reads the data, writes the files into `dir`
+   * and answers with ExportedMessage (or an error) and ends. With `run`, that run's weights.
+   */
+  | {
+    type: 'export'; runId: string; spec: ModelSpec; baseDir: string | null; source: string; dir: string;
+    run: { weights: ParamValues[]; steps: number; epochs: number } | null;
+  };
 
 // ─── worker → host ─────────────────────────────────────────────────────────────
 
@@ -200,10 +208,14 @@ export interface ProgressMessage {
   seconds: number;
 }
 
-/** One parameter's values, copied out of the engine (never a view of its memory). */
+/**
+ * One array of a network — a parameter or batchnorm's running statistics — copied out of the
+ * engine (never a view of its memory), named and shaped as the exports name them.
+ */
 export interface ParamValues {
-  /** e.g. "layers[0].W" */
+  /** e.g. "layers[0].W", "layers[2].running_mean" */
   name: string;
+  shape: number[];
   values: Float32Array;
 }
 
@@ -233,7 +245,14 @@ export interface GradcheckMessage {
   result: ModelCheck;
 }
 
-export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage;
+export interface ExportedMessage {
+  type: 'exported';
+  runId: string;
+  /** The files written. */
+  paths: string[];
+}
+
+export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | ExportedMessage;
 
 // ─── host → webview ────────────────────────────────────────────────────────────
 
@@ -316,7 +335,9 @@ export type WebviewToHost =
   /** The chart has drawn this many loss points of the run (sent after drawing, throttled). */
   | { type: 'rendered'; runId: string; points: number }
   /** A chart as a PNG data URL; the host asks the user where to save it. */
-  | { type: 'savePng'; chart: ChartId; dataUrl: string };
+  | { type: 'savePng'; chart: ChartId; dataUrl: string }
+  /** Back from overlaid runs to the model file's own run. */
+  | { type: 'clearOverlays' };
 
 /** Largest PNG the panel may send (a chart canvas at 2× is far below this). */
 export const MAX_PNG_DATA_URL = 16 * 1024 * 1024;
@@ -328,6 +349,7 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
   const keys = Object.keys(o).sort().join(',');
   switch (o.type) {
     case 'ready':
+    case 'clearOverlays':
       return keys === 'type';
     case 'action':
       return keys === 'action,type' && (PANEL_ACTIONS as readonly unknown[]).includes(o.action);

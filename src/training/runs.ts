@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { TrainingSession, type SessionEvent } from './session';
 import type { ModelSpec } from '../model/spec';
-import type { ModelCheck, VariantInfo, WorkerToHost } from './protocol';
+import type { ModelCheck, ParamValues, VariantInfo, WorkerToHost } from './protocol';
 
 export type GradcheckEvent = {
   type: 'gradcheck'; source: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null;
@@ -153,6 +153,35 @@ export class RunManager {
       worker.on('error', (e) => fail(`The gradient-check worker crashed: ${e.message}`));
       worker.on('exit', (code) => fail(`The gradient-check worker exited unexpectedly (code ${code}).`));
       worker.postMessage({ type: 'gradcheck', runId, spec, baseDir });
+    });
+  }
+
+  /**
+   * Exports a model to PyTorch in a worker of its own (the data is read there, never in the
+   * host): the script, weights and data files in `dir`. With `run`, that run's weights.
+   * Resolves to the paths written; rejects with the export's one-line reason.
+   */
+  exportPyTorch(
+    spec: ModelSpec, source: string, dir: string, baseDir: string | null,
+    run: { weights: ParamValues[]; steps: number; epochs: number } | null,
+  ): Promise<string[]> {
+    const runId = `export-${++this.counter}`;
+    return new Promise<string[]>((resolve, reject) => {
+      const worker = new Worker(this.workerPath);
+      let settled = false;
+      const settle = (f: () => void): void => {
+        if (settled) return;
+        settled = true;
+        void worker.terminate();
+        f();
+      };
+      worker.on('message', (m: WorkerToHost) => {
+        if (m.type === 'exported') settle(() => resolve(m.paths));
+        else if (m.type === 'error') settle(() => reject(new Error(m.message)));
+      });
+      worker.on('error', (e) => settle(() => reject(e)));
+      worker.on('exit', (code) => settle(() => reject(new Error(`The export worker exited unexpectedly (code ${code}).`))));
+      worker.postMessage({ type: 'export', runId, spec, baseDir, source, dir, run });
     });
   }
 

@@ -4,6 +4,8 @@ import { RunLoop, errorText, runGradcheck } from './loop';
 import { loadDataset } from '../data/load';
 import type { Dataset } from '../engine/data/dataset';
 import type { HostToWorker, WorkerToHost } from './protocol';
+import { exportModel } from '../export/model-export';
+import { writeExportFiles } from '../export/write';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
@@ -24,6 +26,16 @@ port.on('message', (m: HostToWorker) => {
       void loadDataset(m.spec, m.baseDir)
         .then((data) => post(runGradcheck(m.spec, m.runId, data)))
         .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: `The gradient check failed: ${errorText(e)}` }))
+        .finally(() => port.close());
+      break;
+    case 'export':
+      void loadDataset(m.spec, m.baseDir)
+        .then((data) => {
+          const run = m.run && { ...m.run, weights: m.run.weights.map((w) => ({ name: w.name, shape: w.shape, data: w.values })) };
+          const files = exportModel(m.spec, data, { source: m.source, run: run ?? undefined }).files();
+          post({ type: 'exported', runId: m.runId, paths: writeExportFiles(m.dir, files) });
+        })
+        .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: errorText(e) }))
         .finally(() => port.close());
       break;
     case 'pause': loop?.pause(); break;

@@ -142,3 +142,19 @@ test('metrics CSV: a row per step, epoch figures on the step that ended the epoc
     '',
   ].join('\n'));
 });
+
+test('a recorder disposed while a run trains (VS Code closing) keeps that run as interrupted', async () => {
+  const store = new RunStore(tempRoot(), 20);
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const recorder = new RunRecorder(runs, store);
+  const s = runs.start('a', 'a', { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } });
+  await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress' && s.losses.length > 50) resolve(); }));
+  recorder.dispose();
+  runs.stopAll();
+  await s.finished;
+  assert.equal(s.status, 'stopped');
+  const kept = store.read(s.runId)!;
+  assert.equal(kept.status, 'interrupted', 'not "stopped": the user did not stop it');
+  assert.match(kept.error ?? '', /interrupted/);
+  assert.ok(store.history(s.runId).losses.length > 0, 'its history so far');
+});

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { baseDir, specOf, targetDocument, type CommandDeps } from './commands';
+import { modelTitle } from './models';
+import { exportName } from '../export/pytorch';
+
+export interface ExportChoice {
+  /** Folder to write into. */
+  folder: vscode.Uri;
+  weights: 'initial' | 'trained';
+}
+
+/**
+ * Export as PyTorch…: the model as a script, its weights (initial, or the file's last run's) and
+ * its data, into a folder the user picks. The export runs in a worker: the host never reads data.
+ */
+export async function exportPyTorchCommand(deps: CommandDeps, uri?: unknown, choice?: ExportChoice): Promise<string[] | undefined> {
+  const doc = await targetDocument(uri);
+  if (!doc) return undefined;
+  const spec = await specOf(deps, doc, 'train');
+  if (!spec) return undefined;
+  const source = doc.uri.toString();
+  const run = deps.runs.get(source);
+  const trained = run && run.finalWeights && run.step > 0 ? run : undefined;
+  let weights = choice?.weights ?? 'initial';
+  if (!choice && trained) {
+    const picked = await vscode.window.showQuickPick([
+      { label: vscode.l10n.t('Initial weights'), description: vscode.l10n.t('seed {0}', spec.train.seed), weights: 'initial' as const },
+      { label: vscode.l10n.t('Trained weights'), description: vscode.l10n.t('the last run: {0} steps, {1} epochs', trained.step, trained.epoch), weights: 'trained' as const },
+    ], { title: vscode.l10n.t('Export as PyTorch — {0}', modelTitle(doc.uri)) });
+    if (!picked) return undefined;
+    weights = picked.weights;
+  }
+  let folder = choice?.folder;
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
+      defaultUri: doc.uri.scheme === 'file' ? vscode.Uri.file(path.dirname(doc.uri.fsPath)) : vscode.workspace.workspaceFolders?.[0]?.uri,
+      openLabel: vscode.l10n.t('Export Here'), title: vscode.l10n.t('Export as PyTorch — {0}', modelTitle(doc.uri)),
+    });
+    if (!picked?.[0]) return undefined;
+    folder = picked[0];
+    const name = exportName(doc.uri.fsPath);
+    const existing = [`${name}.py`, `${name}.weights.npz`, `${name}.data.npz`].filter((f) => fs.existsSync(path.join(folder!.fsPath, f)));
+    if (existing.length > 0) {
+      const replace = vscode.l10n.t('Replace');
+      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exist in that folder. Replace them?', existing.join(', ')), { modal: true }, replace);
+      if (answer !== replace) return undefined;
+    }
+  }
+  // With trained weights: the spec the run trained, not newer editor text — except its update rule
+  // after a swap, which the swap also wrote into the file (so the file's rule is the run's).
+  const runOptimizer = trained && spec.optimizer.type === trained.info.optimizer ? spec.optimizer : trained?.spec.optimizer;
+  const exportSpec = weights === 'trained' && trained && runOptimizer ? { ...trained.spec, optimizer: runOptimizer } : spec;
+  try {
+    const paths = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('TrainLens: exporting {0} to PyTorch…', modelTitle(doc.uri)) },
+      () => deps.runs.exportPyTorch(exportSpec, doc.uri.fsPath, folder!.fsPath, baseDir(doc),
+        weights === 'trained' && trained?.finalWeights ? { weights: trained.finalWeights, steps: trained.step, epochs: trained.epoch } : null),
+    );
+    const script = paths.find((p) => p.endsWith('.py'));
+    const open = vscode.l10n.t('Open Script');
+    const copy = vscode.l10n.t('Copy Run Command');
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('TrainLens: exported {0} to {1}.', paths.map((p) => path.basename(p)).join(', '), vscode.workspace.asRelativePath(folder.fsPath)),
+      ...(script ? [open, copy] : []),
+    ).then((answer) => {
+      if (answer === open && script) void vscode.window.showTextDocument(vscode.Uri.file(script));
+      if (answer === copy && script) void vscode.env.clipboard.writeText(`python3 "${script}"`);
+    });
+    return paths;
+  } catch (e) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('TrainLens: cannot export {0} to PyTorch: {1}', modelTitle(doc.uri), e instanceof Error ? e.message : String(e)));
+    return undefined;
+  }
+}

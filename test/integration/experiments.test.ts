@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { lensTitles, until, useExtension, workspaceFile } from './util';
+import { Trainer } from '../../src/engine/trainer';
+import { parseModel } from '../../src/model/parse';
+import { compareVariants } from '../../src/model/variants';
+import type { Comparison } from '../../src/training/compare';
+
+describe('Experiments: compare, kept runs, export', () => {
+  const extension = useExtension();
+
+  it('Compare… (the file\'s compare: section) trains six optimizers from identical weights, overlaid in the panel, and keeps them', async () => {
+    const uri = workspaceFile('optimizer-compare.nn.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    assert.ok((await lensTitles(uri)).includes('$(split-horizontal) Compare…'));
+    const spec = parseModel(doc.getText()).spec!;
+    const short = { dimension: 'optimizer' as const, values: ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] };
+    // Shorter than the file's 150 epochs: same variants, same seed.
+    const edited = doc.getText().replace('epochs: 150', 'epochs: 20');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), edited);
+    await vscode.workspace.applyEdit(edit);
+    await until('the edited spec', () => extension().models.get(doc).spec?.train.epochs === 20);
+
+    const c = await vscode.commands.executeCommand<Comparison>('trainlens.compare', uri, short);
+    assert.equal(c.concurrency, 2);
+    await c.finished;
+    await Promise.all(c.sessions.map((s) => s!.finished));
+    assert.deepEqual(c.sessions.map((s) => s!.status), Array(6).fill('finished'));
+    // Each variant trained exactly its spec from the shared seed: the engine gives the same losses.
+    const variants = compareVariants({ ...spec, train: { ...spec.train, epochs: 20 } }, 'optimizer', short.values);
+    c.sessions.forEach((s, i) => {
+      const t = new Trainer(variants[i].spec);
+      assert.deepEqual(s!.losses.slice(0, 5), [0, 1, 2, 3, 4].map(() => t.trainStep().loss), `${variants[i].label}: first losses`);
+    });
+    const overlays = extension().charts.overlays.get(uri.toString())!;
+    assert.deepEqual(overlays.runs.map((r) => r.label), short.values);
+    await until('the panel to draw all six', () => c.sessions.every((s) => (extension().charts.rendered.get(s!.runId) ?? 0) > 50));
+    // Kept: six runs of this file in the Runs view.
+    const kept = extension().store.list().filter((r) => c.sessions.some((s) => s!.runId === r.runId));
+    assert.equal(kept.length, 6);
+    assert.ok(kept.every((r) => r.status === 'finished' && r.final !== null));
+  });
+
+  it('Run again with the same seed gives the same losses; Export as PyTorch writes the script, weights and data', async () => {
+    const uri = workspaceFile('spiral.nn.yaml');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const first = await vscode.commands.executeCommand<{ finished: Promise<unknown>; runId: string; losses: number[] }>('trainlens.train', uri);
+    await first.finished;
+    const stored = extension().store.read(first.runId)!;
+    await vscode.commands.executeCommand('trainlens.runs.rerun', { kind: 'run', run: stored });
+    const again = extension().runs.get(uri.toString())!;
+    assert.notEqual(again.runId, first.runId);
+    await again.finished;
+    assert.deepEqual(again.losses, first.losses);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-export-'));
+    const paths = await vscode.commands.executeCommand<string[]>('trainlens.exportPyTorch', uri, { folder: vscode.Uri.file(dir), weights: 'trained' });
+    assert.deepEqual(paths.map((p) => path.basename(p)).sort(), ['spiral.data.npz', 'spiral.py', 'spiral.weights.npz']);
+    assert.match(fs.readFileSync(path.join(dir, 'spiral.py'), 'utf8'), /nn\.Sequential/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,13 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+/** What session 1 leaves for session 2 to find (in the workspace, next to the runs). */
+export interface ReloadExpected {
+  finished: Array<{ runId: string; losses: number[]; final: unknown; weights: string[] }>;
+  comparison: string[];
+  interrupted: { runId: string; losses: number };
+}
+
+export function expectedFile(): string {
+  return path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reload-expected.json');
+}

@@ -1,0 +1,5 @@
+import { runTestsIn } from '../../index';
+
+export function run(): Promise<void> {
+  return runTestsIn(__dirname);
+}

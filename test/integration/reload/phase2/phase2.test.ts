@@ -1,0 +1,40 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { activateExtension, until } from '../../util';
+import type { RunsNode } from '../../../../src/editor/runs-view';
+import { expectedFile, type ReloadExpected } from '../expected';
+
+// Session 2 of the reload test: a fresh window finds what session 1 left.
+describe('Kept runs, session 2: after the reload', () => {
+  it('lists every run intact, the unfinished one as interrupted, and overlays kept runs in the panel', async () => {
+    const api = await activateExtension();
+    const expected = JSON.parse(fs.readFileSync(expectedFile(), 'utf8')) as ReloadExpected;
+    for (const e of expected.finished) {
+      const r = api.store.read(e.runId);
+      assert.ok(r, `${e.runId} is kept`);
+      assert.equal(r.status, 'finished');
+      assert.deepEqual(r.final, e.final);
+      assert.deepEqual(api.store.history(e.runId).losses, e.losses, `${e.runId}: every loss`);
+      assert.deepEqual(api.store.loadWeights(e.runId).map((w) => w.name), e.weights, `${e.runId}: weights`);
+    }
+    const cut = api.store.read(expected.interrupted.runId)!;
+    assert.equal(cut.status, 'interrupted');
+    assert.ok(api.store.history(cut.runId).losses.length >= expected.interrupted.losses, 'its history up to the last flush');
+
+    // The Runs view: model files, then their runs with status and results.
+    const roots = api.runsTree.getChildren();
+    const runs = roots.flatMap((n) => api.runsTree.getChildren(n));
+    const ids = runs.map((n) => (n.kind === 'run' ? n.run.runId : ''));
+    for (const e of [...expected.finished.map((f) => f.runId), cut.runId]) assert.ok(ids.includes(e), `${e} listed`);
+    const item = api.runsTree.getTreeItem(runs.find((n) => n.kind === 'run' && n.run.runId === cut.runId)!);
+    assert.match(String(item.description), /^interrupted/);
+    const done = api.runsTree.getTreeItem(runs.find((n) => n.kind === 'run' && n.run.runId === expected.finished[0].runId)!);
+    assert.match(String(done.description), /^finished · val [\d.]+ % · loss [\d.]+/);
+
+    // Two kept runs of the comparison, overlaid in the panel: the webview draws both.
+    const picked = runs.filter((n): n is Extract<RunsNode, { kind: 'run' }> => n.kind === 'run' && expected.comparison.includes(n.run.runId));
+    await vscode.commands.executeCommand('trainlens.runs.show', picked[0], picked);
+    await until('the panel to draw both kept runs', () => expected.comparison.every((id) => (api.charts.rendered.get(id) ?? 0) > 10));
+  });
+});
