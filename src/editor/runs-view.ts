@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { RunManager } from '../training/runs';
 import type { RunStore, StoredRun, StoredStatus } from '../runs/store';
 import { metricsCsv } from '../runs/csv';
+import { weightsJson } from '../export/weights-json';
 
 /** A model file in the Runs view, or one of its runs. */
 export type RunsNode = { kind: 'source'; source: string; runs: StoredRun[] } | { kind: 'run'; run: StoredRun };
@@ -161,15 +162,20 @@ export function registerRunsView(deps: RunsViewDeps): { tree: RunsTree; disposab
     // The stored spec, seed included: the same data, init, batch order and dropout masks.
     runs.start(run.source, run.title, run.spec, baseDir);
   });
-  command('trainlens.runs.exportCsv', async (node, selection) => {
+  /** Asks where to save a file about a run (next to the workspace by default); the text is made only then. */
+  const saveRunFile = async (node: RunsNode | undefined, selection: RunsNode[] | undefined, ext: string, title: string, text: (run: StoredRun) => string): Promise<void> => {
     const [run] = targetRuns(node, selection, view);
     if (!run) return;
-    const defaultUri = vscode.workspace.workspaceFolders?.[0]
-      ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `${(run.name || run.runId).replace(/[^\w.-]+/g, '_')}.csv`)
-      : undefined;
-    const target = await vscode.window.showSaveDialog({ defaultUri, filters: { CSV: ['csv'] }, title: vscode.l10n.t('Export Metrics as CSV') });
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const defaultUri = folder ? vscode.Uri.joinPath(folder.uri, `${(run.name || run.runId).replace(/[^\w.-]+/g, '_')}.${ext}`) : undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri, filters: { [ext.toUpperCase()]: [ext] }, title });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(metricsCsv(store.history(run.runId))));
-  });
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text(run)));
+  };
+  command('trainlens.runs.exportCsv', (node, selection) =>
+    saveRunFile(node, selection, 'csv', vscode.l10n.t('Export Metrics as CSV'), (run) => metricsCsv(store.history(run.runId))));
+  command('trainlens.runs.exportWeights', (node, selection) =>
+    saveRunFile(node, selection, 'json', vscode.l10n.t('Export Weights as JSON'),
+      (run) => weightsJson(store.loadWeights(run.runId).map((w) => ({ name: w.name, shape: w.shape, data: w.values })))));
   return { tree, disposables };
 }
