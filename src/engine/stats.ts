@@ -47,7 +47,7 @@ export interface StepStats {
 export const HISTOGRAM_BINS = 30;
 
 /**
- * Statistics every this many steps by default: measured at under 4 % of training throughput
+ * Statistics every this many steps by default: measured at under 8 % of training throughput
  * (bench/stats-overhead.mjs: spiral, a 784-256-256-10 MLP, the 10×500 tanh net), against up to
  * ~20 % at every step.
  */
