@@ -57,32 +57,45 @@ function images(): Dataset {
   return { x, y, n, shape: [2, 8, 8], features: 128, classes: 3 };
 }
 
-function steps(spec: ModelSpec, count: number, data?: Dataset): { before: Footprint; after: Footprint } {
+/**
+ * Footprints around `windows` consecutive windows of `count` steps each, after a warm-up.
+ */
+function steps(spec: ModelSpec, count: number, windows: number, data?: Dataset): Footprint[] {
   const t = data ? new Trainer(spec, 'float32', data) : new Trainer(spec);
   // Warm-up: first steps allocate (buffers, optimizer state, the statistics recorder), and the JIT
   // compiles (optimized code and its feedback live on the heap too) over the first thousands.
   for (let i = 0; i < 3000; i++) t.trainStep(i % 10 === 0);
-  const before = footprint();
-  for (let i = 0; i < count; i++) t.trainStep(i % 10 === 0); // statistics at the default interval
-  const after = footprint();
+  const marks = [footprint()];
+  for (let w = 0; w < windows; w++) {
+    for (let i = 0; i < count; i++) t.trainStep(i % 10 === 0); // statistics at the default interval
+    marks.push(footprint());
+  }
   assert.ok(Number.isFinite(t.trainStep().loss));
-  return { before, after };
+  return marks;
 }
 
-const CASES: Array<[string, ModelSpec, number, Dataset | undefined]> = [
-  ['spiral 2-100-3, Adam, full batch', SPIRAL, 10_000, undefined],
-  ['conv + max pool, momentum, a short last batch', CONV, 10_000, images()],
+const CASES: Array<[string, ModelSpec, Dataset | undefined]> = [
+  ['spiral 2-100-3, Adam, full batch', SPIRAL, undefined],
+  ['conv + max pool, momentum, a short last batch', CONV, images()],
 ];
 
-for (const [name, spec, count, data] of CASES) {
-  test(`${name}: ${count.toLocaleString('en')} steps allocate no buffer and leave the heap flat`, (t) => {
+const STEPS = 10_000;
+const WINDOWS = 3;
+
+for (const [name, spec, data] of CASES) {
+  test(`${name}: ${STEPS.toLocaleString('en')} steps allocate no buffer and leave the heap flat`, (t) => {
     assert.ok(kernels(), 'kernels loaded');
-    const { before, after } = steps(spec, count, data);
-    const heapGrowth = after.heap - before.heap;
-    t.diagnostic(`arena allocations ${before.arenaAllocations} → ${after.arenaAllocations}, ArrayBuffer bytes ${before.arrayBuffers} → ${after.arrayBuffers}, heap after GC ${(before.heap / 1024).toFixed(0)} → ${(after.heap / 1024).toFixed(0)} KiB`);
-    assert.equal(after.arenaAllocations, before.arenaAllocations, 'no arena buffer was allocated during the steps');
-    assert.equal(after.arrayBuffers, before.arrayBuffers, 'no ArrayBuffer memory was allocated during the steps');
-    // A leak of one small object per step would be ≥ 160 KB over 10,000 steps.
-    assert.ok(heapGrowth < 128 * 1024, `heap grew by ${heapGrowth} bytes over ${count} steps`);
+    const marks = steps(spec, STEPS, WINDOWS, data);
+    const first = marks[0];
+    const last = marks[marks.length - 1];
+    const growth = marks.slice(1).map((m, i) => m.heap - marks[i].heap);
+    t.diagnostic(`arena allocations ${first.arenaAllocations} → ${last.arenaAllocations}, ArrayBuffer bytes ${first.arrayBuffers} → ${last.arrayBuffers}, ` +
+      `heap after GC per ${STEPS.toLocaleString('en')} steps: ${growth.map((g) => `${g >= 0 ? '+' : ''}${(g / 1024).toFixed(0)} KiB`).join(', ')}`);
+    assert.equal(last.arenaAllocations, first.arenaAllocations, 'no arena buffer was allocated during the steps');
+    assert.equal(last.arrayBuffers, first.arrayBuffers, 'no ArrayBuffer memory was allocated during the steps');
+    // A leak of one small object per step is ≥ 160 KB in every window; GC and JIT noise is not in
+    // all of them (it once reached ~200 KB in one window on a busy machine).
+    const least = Math.min(...growth);
+    assert.ok(least < 96 * 1024, `the heap grew in every window of ${STEPS} steps: ${growth.join(', ')} bytes`);
   });
 }
