@@ -526,7 +526,9 @@ async function swapScenario(page, ctx) {
   ctx.check(`canvas#loss-chart data-markers=${panel.loss.markers} (${secsSince(pickedAt)} s after the pick), data-state=${JSON.stringify(panel.loss.state)}`);
   if (panel.loss.state !== 'running') throw new StepError(`the run is not going on after the optimizer swap: ${describePanel(panel)}`);
   await expectEditorLine(page, ctx, /\btype: sgd\b/);
-  await expectLens(page, ctx, LENS.optimizer('sgd'), 'optimizer: sgd · Swap…');
+  // The spiral trains at ~10,000 steps/s here: on 2 cores the workbench is busy, and the lens can
+  // take several seconds to be asked for again (a known load issue, see issue 8).
+  await expectLens(page, ctx, LENS.optimizer('sgd'), 'optimizer: sgd · Swap…', 20_000);
 
   await stopTraining(page, ctx);
   await sleep(800);
