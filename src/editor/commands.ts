@@ -9,6 +9,7 @@ import { INIT_SCHEMES, OPTIMIZERS, type InitScheme, type ModelSpec, type Optimiz
 import { parseModel } from '../model/parse';
 import type { ModelCheck } from '../training/protocol';
 import { compareCommand, type CompareChoice } from './compare-command';
+import { requireTrust } from './trust';
 import { exportPyTorchCommand, type ExportChoice } from './export-command';
 
 export interface CommandDeps {
@@ -79,6 +80,7 @@ export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.Text
 
 /** Trains what the editor shows, saved or not; a file with errors points to its problems instead. */
 export async function trainCommand(deps: CommandDeps, uri?: unknown): Promise<TrainingSession | undefined> {
+  if (!requireTrust(vscode.l10n.t('Training'))) return undefined;
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
   const spec = await specOf(deps, doc, 'train');
@@ -177,6 +179,7 @@ export async function swapInitCommand(deps: CommandDeps, uri?: unknown, choice?:
 
 /** Gradient Check: the engine's float64 check of every parameter, in a worker; results in the panel. */
 export async function gradcheckCommand(deps: CommandDeps, uri?: unknown): Promise<ModelCheck | undefined> {
+  if (!requireTrust(vscode.l10n.t('The gradient check'))) return undefined;
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
   const spec = await specOf(deps, doc, 'gradcheck');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { baseDir, INIT_NOTES, OPTIMIZER_NOTES, specOf, targetDocument, type CommandDeps } from './commands';
 import { modelTitle } from './models';
+import { requireTrust } from './trust';
 import { Comparison } from '../training/compare';
 import { compareOf, compareVariants, type CompareDimension } from '../model/variants';
 import { ACTIVATIONS, INIT_SCHEMES, OPTIMIZERS, type ModelSpec } from '../model/spec';
@@ -64,6 +65,7 @@ async function pickComparison(spec: ModelSpec, title: string): Promise<CompareCh
  * progress and cancels.
  */
 export async function compareCommand(deps: CommandDeps, uri?: unknown, choice?: CompareChoice): Promise<Comparison | undefined> {
+  if (!requireTrust(vscode.l10n.t('Compare'))) return undefined;
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
   const spec = await specOf(deps, doc, 'train');

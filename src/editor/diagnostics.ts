@@ -34,6 +34,10 @@ export class ModelDiagnostics implements vscode.Disposable {
       }, 300);
     };
     this.subscriptions.push(watcher, watcher.onDidCreate(dataChanged), watcher.onDidDelete(dataChanged), watcher.onDidChange(dataChanged));
+    // So does the memory limit.
+    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('trainlens.memoryLimitMB')) dataChanged();
+    }));
     for (const d of vscode.workspace.textDocuments) this.refresh(d);
   }
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { baseDir, specOf, targetDocument, type CommandDeps } from './commands';
 import { modelTitle } from './models';
+import { requireTrust } from './trust';
 import { exportName } from '../export/pytorch';
 
 export interface ExportChoice {
@@ -16,6 +17,7 @@ export interface ExportChoice {
  * its data, into a folder the user picks. The export runs in a worker: the host never reads data.
  */
 export async function exportPyTorchCommand(deps: CommandDeps, uri?: unknown, choice?: ExportChoice): Promise<string[] | undefined> {
+  if (!requireTrust(vscode.l10n.t('Export as PyTorch'))) return undefined;
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
   const spec = await specOf(deps, doc, 'train');

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { parseModel, type ModelSource } from '../model/parse';
+import { parseModel, type ModelSource, type ParseOptions } from '../model/parse';
 import { pathChecker } from '../node/files';
 import type { ModelDiagnostic } from '../model/diagnostics';
 import { inEnglish } from './l10n';
@@ -22,6 +22,16 @@ export function modelTitle(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.toString();
 }
 
+/** The limit on a model's estimated training memory: the `trainlens.memoryLimitMB` setting. */
+export function memoryLimitBytes(): number {
+  const mb = vscode.workspace.getConfiguration('trainlens').get<number>('memoryLimitMB') ?? 2048;
+  return Math.max(1, mb) * 1024 * 1024;
+}
+
+function parseOptions(doc: vscode.TextDocument): ParseOptions {
+  return { checkPath: dataPathChecker(doc), memoryLimit: memoryLimitBytes() };
+}
+
 /** Parses each document version once, for diagnostics, CodeLens and commands alike. */
 export class ModelDocuments {
   private readonly cache = new Map<string, { version: number; source: ModelSource; english?: ModelDiagnostic[] }>();
@@ -30,7 +40,7 @@ export class ModelDocuments {
     const key = doc.uri.toString();
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version) return hit.source;
-    const source = parseModel(doc.getText(), { checkPath: dataPathChecker(doc) });
+    const source = parseModel(doc.getText(), parseOptions(doc));
     this.cache.set(key, { version: doc.version, source });
     return source;
   }
@@ -44,7 +54,7 @@ export class ModelDocuments {
     const source = this.get(doc);
     const entry = this.cache.get(doc.uri.toString());
     if (!entry) return message;
-    entry.english ??= inEnglish(() => parseModel(doc.getText(), { checkPath: dataPathChecker(doc) }).diagnostics);
+    entry.english ??= inEnglish(() => parseModel(doc.getText(), parseOptions(doc)).diagnostics);
     const english = entry.english;
     if (english.length !== source.diagnostics.length) return message;
     const same = (d: ModelDiagnostic): boolean => d.message === message;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { RunManager } from '../training/runs';
 import type { RunStore, StoredRun, StoredStatus } from '../runs/store';
 import { metricsCsv } from '../runs/csv';
+import { requireTrust } from './trust';
 import { weightsJson } from '../export/weights-json';
 
 /** A model file in the Runs view, or one of its runs. */
@@ -157,7 +158,7 @@ export function registerRunsView(deps: RunsViewDeps): { tree: RunsTree; disposab
   });
   command('trainlens.runs.rerun', async (node, selection) => {
     const [run] = targetRuns(node, selection, view);
-    if (!run) return;
+    if (!run || !requireTrust(vscode.l10n.t('Training'))) return;
     const baseDir = run.source.startsWith('file:') ? path.dirname(vscode.Uri.parse(run.source).fsPath) : null;
     // The stored spec, seed included: the same data, init, batch order and dropout masks.
     runs.start(run.source, run.title, run.spec, baseDir);

@@ -28,6 +28,8 @@ const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compa
 /** Options of parseModel: a checker of data paths (the host and the CLI give one). */
 export interface ParseOptions {
   checkPath?: PathCheck;
+  /** Models whose estimated training memory exceeds this are refused (default MEMORY_LIMIT_BYTES, 2 GiB). */
+  memoryLimit?: number;
 }
 
 export function parseModel(text: string, options: ParseOptions = {}): ModelSource {
@@ -63,7 +65,7 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
   if (top.has('optimizer')) ranges.optimizer = top.keyRange('optimizer');
   const train = readTrain(r, top);
 
-  if (data && layers && train) checkShapes(r, data, layers, loss, train, ranges.layers, top);
+  if (data && layers && train) checkShapes(r, data, layers, loss, train, ranges.layers, top, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
   const compare = top.has('compare') ? readCompare(r, top) : undefined;
   const spec: ModelSpec | undefined = r.hasErrors || !data || !layers || !init || !optimizer || !train
     ? undefined
@@ -192,6 +194,7 @@ function readTrain(r: Reporter, top: MapReader): TrainSpec | undefined {
 /** Shapes through the layers; the last layer must give one score per class. */
 function checkShapes(
   r: Reporter, data: DataSpec, layers: LayerSpec[], loss: ModelSpec['loss'], train: TrainSpec, layerRanges: Range[], top: MapReader,
+  memoryLimit: number,
 ): void {
   if (loss === 'mse') {
     r.error(top.valueRange('loss'), l10n.t("'mse' compares outputs with target values, but dataset '{0}' has class labels; use 'softmax' or 'svm'.", data.dataset));
@@ -214,9 +217,9 @@ function checkShapes(
     return;
   }
   const memory = estimateMemory({ data, layers, loss, train } as ModelSpec, summarizeLayers(dataShape(data), layers));
-  if (memory && memory.total > MEMORY_LIMIT_BYTES) {
+  if (memory && memory.total > memoryLimit) {
     r.error(top.keyRange('layers'), l10n.t('This model needs about {0} to train (parameters with gradients and optimizer state {1}, activations at batch {2} {3}, data {4}); TrainLens trains models up to {5}. Use a smaller batch, fewer units or fewer samples.',
-      bytes(memory.total), bytes(memory.parameters), train.batch, bytes(memory.activations), bytes(memory.data), bytes(MEMORY_LIMIT_BYTES)));
+      bytes(memory.total), bytes(memory.parameters), train.batch, bytes(memory.activations), bytes(memory.data), bytes(memoryLimit)));
     return;
   }
   const squashed = layers.slice(last).some((l) => ('activation' in l && l.activation.type !== 'linear'));

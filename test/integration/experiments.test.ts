@@ -8,6 +8,7 @@ import { Trainer } from '../../src/engine/trainer';
 import { parseModel } from '../../src/model/parse';
 import { compareVariants } from '../../src/model/variants';
 import type { Comparison } from '../../src/training/compare';
+import { requireTrust } from '../../src/editor/trust';
 
 describe('Experiments: compare, kept runs, export', () => {
   const extension = useExtension();
@@ -63,5 +64,12 @@ describe('Experiments: compare, kept runs, export', () => {
     assert.deepEqual(paths.map((p) => path.basename(p)).sort(), ['spiral.data.npz', 'spiral.py', 'spiral.weights.npz']);
     assert.match(fs.readFileSync(path.join(dir, 'spiral.py'), 'utf8'), /nn\.Sequential/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('in an untrusted workspace the trust gate refuses (and says why); the manifest declares limited support', () => {
+    assert.equal(requireTrust('Training', false), false);
+    assert.equal(requireTrust('Training', true), true);
+    const manifest = JSON.parse(fs.readFileSync(path.join(vscode.extensions.getExtension('trainlens.trainlens')!.extensionPath, 'package.json'), 'utf8'));
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   });
 });
