@@ -170,3 +170,22 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test('a worker that dies (a crash, out of memory) fails its run with the reason; the host and the other runs go on', async () => {
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
+  const a = runs.start('a', 'a', long);
+  const b = runs.start('b', 'b', long);
+  await Promise.all([a, b].map((s) => new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress') resolve(); }))));
+  // What an out-of-memory kill or a native crash looks like from the host: the thread is gone.
+  await (a as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  await a.finished;
+  assert.equal(a.status, 'failed');
+  assert.match(a.error ?? '', /The training worker exited unexpectedly \(code \d+\)\./);
+  const before = b.step;
+  await new Promise<void>((resolve) => b.onEvent((e) => { if (e.type === 'progress' && b.step > before + 100) resolve(); }));
+  assert.equal(b.running, true, 'the other run trains on');
+  b.stop();
+  await b.finished;
+  assert.equal(b.status, 'stopped');
+});
