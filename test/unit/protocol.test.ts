@@ -6,12 +6,12 @@ import { parseColor, withAlpha } from '../../webview/theme';
 
 test('only well-formed webview messages are accepted', () => {
   for (const ok of [{ type: 'ready' }, { type: 'action', action: 'stop' }, { type: 'action', action: 'swapInit' }, { type: 'rendered', runId: 'run-1', points: 12 },
-    { type: 'savePng', chart: 'loss', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' }]) {
+    { type: 'savePng', chart: 'loss', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' }, { type: 'clearOverlays' }]) {
     assert.equal(isWebviewToHost(ok), true, JSON.stringify(ok));
   }
   for (const bad of [null, 1, 'ready', [], {}, { type: 'exec', command: 'rm' }, { type: 'ready', path: '/etc/passwd' },
     { type: 'rendered', runId: 1, points: 2 }, { type: 'rendered', runId: 'r', points: -1 }, { type: 'rendered', runId: 'r', points: 1.5 },
-    { type: 'rendered', runId: 'r' }, { type: 'stop' }, { type: 'action', action: 'exec' }, { type: 'action', action: 'train', path: '/x' },
+    { type: 'rendered', runId: 'r' }, { type: 'stop' }, { type: 'clearOverlays', source: 'file:///x' }, { type: 'action', action: 'exec' }, { type: 'action', action: 'train', path: '/x' },
     { type: 'savePng', chart: 'loss', dataUrl: 'data:text/html;base64,PGgxPg==' }, { type: 'savePng', chart: '../../etc', dataUrl: 'data:image/png;base64,AA==' },
     { type: 'savePng', chart: 'loss', dataUrl: 'data:image/png;base64,' + 'A'.repeat(17 * 1024 * 1024) }]) {
     assert.equal(isWebviewToHost(bad), false, JSON.stringify(bad));
