@@ -3,6 +3,8 @@
 // the host measures its event-loop delay (perf_hooks.monitorEventLoopDelay), the message rate it
 // receives, and how long Stop takes to end each run.
 //   node bench/load.mjs [--seconds 10] [--json]      (after `npm run build` and `npm run compile-tests`)
+//   node bench/load.mjs --cifar                       the host's memory while a CIFAR-sized data set
+//                                                     (50,000 × 3×32×32, five 30 MB batch files) loads
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -26,6 +28,10 @@ const workerPath = path.join(root, 'dist', 'worker.js');
 if (!fs.existsSync(workerPath)) {
   console.error('bench/load: dist/worker.js is missing; run `npm run build` first');
   process.exit(2);
+}
+if (args.includes('--cifar')) {
+  await cifarMemory();
+  process.exit(0);
 }
 
 // Four different models, each training "forever" until stopped: the fast spiral (10k+ steps/s,
@@ -121,3 +127,65 @@ for (const r of result.runs) {
   console.log(`  ${r.model.padEnd(16)} ${f(r.stepsPerSec, 0).padStart(7)} steps/s, ${f(r.messagesPerSec, 1)} messages/s to the host, stop took ${f(r.stopMs, 0)} ms (${r.status})`);
 }
 if (json) console.log(JSON.stringify(result));
+
+/**
+ * The extension host's memory while a worker loads 50,000 CIFAR-sized images (150 MB of batch
+ * files) and starts training: the host's own heap and buffers (its isolate), and the process's
+ * RSS (which includes the worker threads' memory: they live in the same process).
+ */
+async function cifarMemory() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-cifar-'));
+  const record = 1 + 3 * 32 * 32;
+  for (let b = 1; b <= 5; b++) {
+    const bytes = Buffer.alloc(10_000 * record);
+    for (let i = 0; i < 10_000; i++) {
+      bytes[i * record] = i % 10;
+      for (let k = 1; k < record; k += 7) bytes[i * record + k] = (i * 31 + k) & 0xff;
+    }
+    fs.writeFileSync(path.join(dir, `data_batch_${b}.bin`), bytes);
+  }
+  const spec = {
+    data: { dataset: 'cifar10', cifar10: { path: 'batches' }, samples: 50_000, classes: 10, validation: 0.1 },
+    layers: [
+      { kind: 'conv', filters: 8, size: 3, stride: 1, pad: 1, activation: { type: 'relu' } },
+      { kind: 'pool', size: 2, stride: 2, type: 'max' },
+      { kind: 'dense', units: 10, activation: { type: 'linear' } },
+    ],
+    loss: 'softmax', init: { type: 'he' }, optimizer: { type: 'sgd', lr: 0.01 },
+    train: { epochs: 1, batch: 32, l2: 0, l1: 0, seed: 1 },
+  };
+  fs.renameSync(dir, `${dir}-x`);
+  const base = `${dir}-x`;
+  fs.mkdirSync(path.join(base, 'batches'));
+  for (let b = 1; b <= 5; b++) fs.renameSync(path.join(base, `data_batch_${b}.bin`), path.join(base, 'batches', `data_batch_${b}.bin`));
+  const mb = (x) => x / 1024 / 1024;
+  const start = process.memoryUsage();
+  const peak = { heapUsed: start.heapUsed, arrayBuffers: start.arrayBuffers, rss: start.rss };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+    peak.arrayBuffers = Math.max(peak.arrayBuffers, m.arrayBuffers);
+    peak.rss = Math.max(peak.rss, m.rss);
+  };
+  const timer = setInterval(sample, 20);
+  const runs = new RunManager(workerPath);
+  const t0 = performance.now();
+  const s = runs.start('file:///bench/cifar.nn.yaml', 'cifar', spec, base);
+  let firstProgress = 0;
+  await new Promise((resolve) => s.onEvent((e) => {
+    if (e.type === 'progress' && !firstProgress) {
+      firstProgress = performance.now() - t0;
+      resolve();
+    }
+    if (e.type === 'status') resolve();
+  }));
+  await new Promise((r) => setTimeout(r, 1000));
+  s.stop();
+  await s.finished;
+  clearInterval(timer);
+  sample();
+  fs.rmSync(base, { recursive: true, force: true });
+  console.log(`CIFAR-sized data (5 × 10,000 records, ${mb(5 * 10_000 * record).toFixed(0)} MB of files) loaded by a worker and trained ${s.step} steps (${s.error ?? s.status}); first step after ${(firstProgress / 1000).toFixed(1)} s`);
+  console.log(`  extension host (main isolate): heap ${mb(start.heapUsed).toFixed(1)} → peak ${mb(peak.heapUsed).toFixed(1)} MB, ArrayBuffers ${mb(start.arrayBuffers).toFixed(1)} → peak ${mb(peak.arrayBuffers).toFixed(1)} MB`);
+  console.log(`  process RSS (host + worker threads): ${mb(start.rss).toFixed(0)} → peak ${mb(peak.rss).toFixed(0)} MB`);
+}

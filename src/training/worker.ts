@@ -48,7 +48,7 @@ port.on('message', (m: HostToWorker) => {
 
 async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
   const control = new Int32Array(m.control);
-  let data: Dataset;
+  let data: Dataset | undefined;
   try {
     // The data is read here, in the worker: the extension host never holds a data set.
     data = await loadDataset(m.spec, m.baseDir);
@@ -62,6 +62,8 @@ async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void>
       runId: m.runId, control, post,
       progressIntervalMs: m.progressIntervalMs, statsEvery: m.statsEvery, statsMinMs: m.statsMinMs, boundaryMs: 250,
     }, m.paused ?? false, data);
+    // The trainer keeps its own training and validation rows: let the loaded set go.
+    data = undefined;
     for (;;) {
       if (loop.runnable || Atomics.load(control, 0) !== 0) {
         if (loop.runSlice(SLICE_MS)) break;
