@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ChartId, PanelAction } from '../training/protocol';
+import { panelCsp } from './csp';
 
 export interface PanelHtmlOptions {
   /** webview.cspSource */
@@ -149,13 +150,7 @@ function toolbar(icons: boolean): string {
 
 export function panelHtml(opts: PanelHtmlOptions): string {
   const { cspSource, nonce } = opts;
-  const csp = [
-    `default-src 'none'`,
-    `img-src ${cspSource} data:`,
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  const csp = panelCsp(cspSource, nonce);
   const icons = Boolean(opts.codiconsUri);
   // The strings webview/ writes at run time come from this bundle (none in English).
   const l10nData = opts.l10n ? ` data-l10n="${escape(JSON.stringify(opts.l10n))}"` : '';
