@@ -9,7 +9,7 @@
 //   spiral  open spiral.nn.yaml, click "▶ Train", wait until the panel's canvas#loss-chart has
 //           drawn loss points and data-state="finished", check that every chart of the panel drew
 //           something, screenshot the workbench and the panel scrolled to its lower cards.
-//   swap    spiral-long.nn.yaml (the spiral for 100,000 epochs): train, swap the optimizer from
+//   swap    spiral-long.nn.yaml (the spiral for 1,000,000 epochs): train, swap the optimizer from
 //           the "optimizer: adam · Swap…" lens to sgd while it trains, wait for the swap marker on
 //           the loss chart and "type: sgd" in the editor, stop from the "⏹ Stop" lens.
 //   init    cs231n's weight-init experiment (init-experiment.nn.yaml, trained for longer): swap to
@@ -70,8 +70,9 @@ const CHART_IDS = ['accuracy', 'grad-flow', 'grad-bars', 'histograms', 'act-std'
 /** The two files the scenarios write into the workspace copy, from the examples. */
 const SPIRAL_LONG = 'spiral-long.nn.yaml';
 // Never ends within a scenario: with the WebAssembly kernels the spiral trains ~30,000 steps/s
-// here, and 100,000 epochs (800,000 steps) could end before the swap lands on a busy machine.
-const SPIRAL_LONG_EPOCHS = 100_000_000;
+// here, and 100,000 epochs (800,000 steps) could end before the swap lands on a busy machine;
+// 1,000,000 (the format's largest) take minutes.
+const SPIRAL_LONG_EPOCHS = 1_000_000;
 const INIT_FILE = 'init-experiment.nn.yaml';
 const COMPARE_FILE = 'optimizer-compare.nn.yaml';
 // The example trains 20 steps (a few seconds); the scenario needs the run still going when it
