@@ -11,6 +11,13 @@ import { Ema } from './smoothing';
 import * as l10n from '@vscode/l10n';
 
 export const SMOOTHING = 0.9;
+/**
+ * The per-step loss series keep at most this many points: a run at ~30,000 steps/s makes
+ * millions, which the panel (and the workbench beside it) cannot redraw live. Past it every other
+ * point is dropped and the stride doubles, so a long run is drawn from evenly spaced steps (the
+ * smoothed curve still averages every step).
+ */
+export const MAX_LOSS_POINTS = 100_000;
 
 type ProgressMessage = Extract<HostToWebview, { type: 'progress' }>;
 type LayerFigure = 'gradNorm' | 'updateRatio' | 'mean' | 'std' | 'dead' | 'saturated';
@@ -107,6 +114,8 @@ export class RunStore {
   overlays: OverlaySeries[] = [];
   overlayTitle: string | null = null;
   private ema = new Ema(SMOOTHING);
+  /** Every how many steps the per-step loss series keep a point (1 until a run gets very long). */
+  private stride = 1;
 
   /** Replaces the overlays (the host re-sends them whole as they grow). */
   setOverlays(set: OverlaySet | null): void {
@@ -142,6 +151,7 @@ export class RunStore {
     if (snapshot.gradcheck) this.gradcheck = { state: 'done', result: snapshot.gradcheck, error: null };
     else if (this.gradcheck?.state !== 'running') this.gradcheck = null;
     this.raw.length = this.smooth.length = this.valLoss.length = this.trainAcc.length = this.valAcc.length = 0;
+    this.stride = 1;
     this.ema = new Ema(SMOOTHING);
     this.layers = emptyLayers();
     this.pushLosses(1, snapshot.losses);
@@ -214,9 +224,23 @@ export class RunStore {
   private pushLosses(firstStep: number, losses: number[]): void {
     losses.forEach((y, i) => {
       const x = firstStep + i;
+      // The smoothing sees every step; the series keep every `stride`-th (see MAX_LOSS_POINTS).
+      const smoothed = this.ema.push(y);
+      if ((x - 1) % this.stride !== 0) return;
       this.raw.push({ x, y });
-      this.smooth.push({ x, y: this.ema.push(y) });
+      this.smooth.push({ x, y: smoothed });
+      if (this.raw.length >= MAX_LOSS_POINTS) this.thin();
     });
+  }
+
+  /** Halves the per-step series (every other kept point) and doubles the stride from now on. */
+  private thin(): void {
+    this.stride *= 2;
+    for (const series of [this.raw, this.smooth]) {
+      let k = 0;
+      for (const p of series) if (((p.x as number) - 1) % this.stride === 0) series[k++] = p;
+      series.length = k;
+    }
   }
 
   private pushEpochs(epochs: EpochMetrics[]): void {
