@@ -9,7 +9,7 @@
 //   spiral  open spiral.nn.yaml, click "▶ Train", wait until the panel's canvas#loss-chart has
 //           drawn loss points and data-state="finished", check that every chart of the panel drew
 //           something, screenshot the workbench and the panel scrolled to its lower cards.
-//   swap    spiral-long.nn.yaml (the spiral for 1,000,000 epochs): train, swap the optimizer from
+//   swap    spiral-long.nn.yaml (the spiral, 400 units, full batches, 1,000,000 epochs): train, swap the optimizer from
 //           the "optimizer: adam · Swap…" lens to sgd while it trains, wait for the swap marker on
 //           the loss chart and "type: sgd" in the editor, stop from the "⏹ Stop" lens.
 //   init    cs231n's weight-init experiment (init-experiment.nn.yaml, trained for longer): swap to
@@ -721,8 +721,13 @@ const SCENARIO_LOCALE = { korean: 'ko' };
 function prepareWorkspace(examples) {
   const workspace = copyToTempWorkspace(examples, path.basename(examples));
   const spiral = fs.readFileSync(path.join(examples, 'spiral.nn.yaml'), 'utf8');
-  const longSpiral = spiral.replace(/^(\s*epochs:\s*)\d+/m, `$1${SPIRAL_LONG_EPOCHS}`);
-  if (longSpiral === spiral) throw new Error('examples/spiral.nn.yaml has no "epochs: N" line to lengthen');
+  // Full batches through 400 units: a few thousand steps a second rather than ~30,000, so the
+  // panel and the workbench (on the same 2 cores as the worker) stay responsive while it trains.
+  const longSpiral = spiral.replace(/^(\s*epochs:\s*)\d+/m, `$1${SPIRAL_LONG_EPOCHS}`)
+    .replace(/^(\s*batch:\s*)\d+/m, '$1full').replace(/^(\s*- dense:\s*)100\b/m, '$1400');
+  if (!/epochs: 1000000/.test(longSpiral) || !/batch: full/.test(longSpiral) || !/dense: 400/.test(longSpiral)) {
+    throw new Error('examples/spiral.nn.yaml has no "epochs: N", "batch: N" or "- dense: 100" line to change');
+  }
   fs.writeFileSync(path.join(workspace, SPIRAL_LONG), longSpiral);
   const initFile = path.join(workspace, INIT_FILE);
   if (fs.existsSync(initFile)) {
