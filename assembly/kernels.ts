@@ -383,6 +383,18 @@ export function lastCorrect(): i32 {
   return correctCount;
 }
 
+/** The index of a row's largest score (the first on ties, as the TypeScript path). */
+// @ts-ignore: decorator
+@inline function rowArgmax(s: usize, c: i32): i32 {
+  let best = 0;
+  let max = load<f32>(s);
+  for (let j = 1; j < c; j++) {
+    const v = load<f32>(s + <usize>(j * 4));
+    if (v > max) { max = v; best = j; }
+  }
+  return best;
+}
+
 /** Softmax cross-entropy: Σ_i −log softmax(s_i)[y_i]. Labels are i32 at y. */
 export function softmaxLoss(scores: usize, y: usize, n: i32, c: i32, dscores: usize): f64 {
   let loss: f64 = 0;
@@ -391,13 +403,9 @@ export function softmaxLoss(scores: usize, y: usize, n: i32, c: i32, dscores: us
   for (let i = 0; i < n; i++) {
     const s = scores + <usize>(i * c * 4);
     const label = load<i32>(y + <usize>(i * 4));
-    let best = 0;
-    let max = load<f32>(s);
-    for (let j = 1; j < c; j++) {
-      const v = load<f32>(s + <usize>(j * 4));
-      if (v > max) { max = v; best = j; }
-    }
+    const best = rowArgmax(s, c);
     if (best == label) correct++;
+    const max = load<f32>(s + <usize>(best * 4));
     let z: f64 = 0;
     for (let j = 0; j < c; j++) z += Math.exp(<f64>(load<f32>(s + <usize>(j * 4)) - max));
     loss += Math.log(z) - <f64>(load<f32>(s + <usize>(label * 4)) - max);
@@ -422,13 +430,7 @@ export function svmLoss(scores: usize, y: usize, n: i32, c: i32, dscores: usize)
   for (let i = 0; i < n; i++) {
     const s = scores + <usize>(i * c * 4);
     const label = load<i32>(y + <usize>(i * 4));
-    let best = 0;
-    let max = load<f32>(s);
-    for (let j = 1; j < c; j++) {
-      const v = load<f32>(s + <usize>(j * 4));
-      if (v > max) { max = v; best = j; }
-    }
-    if (best == label) correct++;
+    if (rowArgmax(s, c) == label) correct++;
     const sy = load<f32>(s + <usize>(label * 4));
     let positive = 0;
     for (let j = 0; j < c; j++) {
