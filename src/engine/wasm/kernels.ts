@@ -199,24 +199,24 @@ function arenaBlock(bytes: number): { k: Kernels; start: number } | undefined {
   return { k, start };
 }
 
-/** A zeroed float32 buffer in the arena (or on the JS heap when the arena is full or absent). */
-export function allocFloat32(length: number): Float32Array {
+/** A zeroed 4-byte-element view of `length` in the arena, freed when collected; or a heap array. */
+function arenaView<T extends Float32Array | Int32Array>(type: { new (length: number): T; new (buffer: ArrayBuffer, offset: number, length: number): T }, length: number): T {
   const bytes = Math.max(1, length) * 4;
   const b = arenaBlock(bytes);
-  if (!b) return new Float32Array(length);
-  const view = new Float32Array(b.k.buffer, b.start, length);
+  if (!b) return new type(length);
+  const view = new type(b.k.buffer, b.start, length);
   release!.register(view, { k: b.k, start: b.start, bytes });
   return view;
 }
 
+/** A zeroed float32 buffer in the arena (or on the JS heap when the arena is full or absent). */
+export function allocFloat32(length: number): Float32Array {
+  return arenaView(Float32Array, length);
+}
+
 /** A zeroed int32 buffer in the arena (labels, arg-max indices), or on the JS heap. */
 export function allocInt32(length: number): Int32Array {
-  const bytes = Math.max(1, length) * 4;
-  const b = arenaBlock(bytes);
-  if (!b) return new Int32Array(length);
-  const view = new Int32Array(b.k.buffer, b.start, length);
-  release!.register(view, { k: b.k, start: b.start, bytes });
-  return view;
+  return arenaView(Int32Array, length);
 }
 
 /** Whether a kernel may take this array: float32/int32 and inside the kernels' memory. */
