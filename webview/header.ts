@@ -29,7 +29,7 @@ function details(info: RunInfo, store: RunStore): string {
 function summary(store: RunStore): string {
   const run = store.run!;
   const info = run.info;
-  const last = run.epochs[run.epochs.length - 1];
+  const last = store.lastEpoch;
   const acc = last ? ` · ${l10n.t('train acc {0}', pct(last.trainAcc))}${last.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(last.valAcc))}` : ''}` : '';
   if (run.status === 'running' || !run.final) {
     const epoch = info.stepsPerEpoch > 0 ? Math.min(info.epochs, Math.ceil(run.step / info.stepsPerEpoch)) : last?.epoch ?? 0;
@@ -84,7 +84,7 @@ function renderOverlays(store: RunStore): void {
     swatch.style.background = paletteColor(theme, k);
     const result = o.final
       ? `${l10n.t('final: loss {0}', num(o.final.loss))}${o.final.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(o.final.valAcc))}` : ` · ${l10n.t('train acc {0}', pct(o.final.trainAcc))}`}`
-      : o.loss.length > 0 ? l10n.t('smoothed loss {0}', num(o.loss[o.loss.length - 1].y)) : '';
+      : o.smooth.length > 0 ? l10n.t('smoothed loss {0}', num(o.smooth[o.smooth.length - 1].y as number)) : '';
     const muted = document.createElement('span');
     muted.className = 'muted';
     muted.textContent = `${statusText(o.status)}${result ? ` · ${result}` : ''}`;

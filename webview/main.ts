@@ -11,7 +11,7 @@ import { renderGradcheck } from './gradcheck';
 import { renderHeader } from './header';
 import { Histograms } from './histograms';
 import { chartPng } from './png';
-import { RunStore, type GradcheckState } from './store';
+import { isRunSnapshot, RunStore, type GradcheckState } from './store';
 import { onThemeChange } from './theme';
 import { createViews } from './views';
 
@@ -96,7 +96,7 @@ function drawAll(): void {
   lossCanvas.dataset.markers = String(run?.markers.length ?? 0);
   // Overlaid runs, and how many of them have ended (for tests and screenshots).
   lossCanvas.dataset.overlays = String(store.overlays.length);
-  lossCanvas.dataset.overlaysDone = String(store.overlays.filter((o) => o.status !== 'running' && o.loss.length > 0).length);
+  lossCanvas.dataset.overlaysDone = String(store.overlays.filter((o) => o.status !== 'running' && o.smooth.length > 0).length);
   for (const id of CHART_IDS) {
     const save = document.getElementById(`save-${id}`) as HTMLButtonElement | null;
     if (save) save.disabled = surfaces[id].points === 0;
@@ -108,7 +108,7 @@ function postRendered(): void {
   trailing = 0;
   lastRenderedPost = Date.now();
   // Overlaid runs: how many smoothed loss points of each the loss chart drew.
-  for (const o of store.overlays) vscode.postMessage({ type: 'rendered', runId: o.id, points: o.loss.length });
+  for (const o of store.overlays) vscode.postMessage({ type: 'rendered', runId: o.id, points: o.smooth.length });
   const run = store.run;
   if (!run || store.stale) return;
   vscode.postMessage({ type: 'rendered', runId: run.info.runId, points: store.raw.length });
@@ -123,11 +123,11 @@ function afterDraw(urgent: boolean): void {
     else trailing ||= window.setTimeout(postRendered, 250 - (now - lastRenderedPost));
   }
   // The saved state is the whole history: save it at most every second, less often as it grows.
-  const size = run ? run.losses.length + run.stats.length * Math.max(1, run.stats[0]?.layers.length ?? 1) * 6 : 0;
+  const size = run ? store.raw.length + store.statsCount * Math.max(1, store.layerNames().length) * 6 : 0;
   if (ended || urgent || now - lastStateSave > 1000 + size / 50) {
     lastStateSave = now;
     try {
-      const state: SavedState = { run, gradcheck: store.gradcheck };
+      const state: SavedState = { run: store.saved(), gradcheck: store.gradcheck };
       vscode.setState(state);
     } catch (e) {
       console.warn('TrainLens: could not save the panel state', e);
@@ -203,7 +203,8 @@ onThemeChange(() => {
 });
 
 const saved = vscode.getState() as SavedState | undefined;
-if (saved?.run) store.load(saved.run);
+// A state saved by an older version of the panel (another history format) is left for the host to refill.
+if (saved?.run && isRunSnapshot(saved.run)) store.load(saved.run);
 // A check that was running when the webview went away reports to the host, not to us: show its last result.
 if (saved?.gradcheck?.result) store.gradcheck = { state: 'done', result: saved.gradcheck.result, error: null };
 scheduleDraw();

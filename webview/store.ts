@@ -4,20 +4,15 @@
  */
 import type { Point } from 'chart.js';
 import {
-  toStatsPoint, type EpochMetrics, type FinalMetrics, type HostToWebview, type ModelCheck, type OverlaySet, type PreviousRun,
-  type RunSnapshot, type RunStatus, type StatsPoint,
+  type EpochMetrics, type FinalMetrics, type HostToWebview, type ModelCheck, type OverlaySet, type PreviousRun,
+  type RunHistory, type RunSnapshot, type RunStatus, type StatsPoint,
 } from '../src/training/protocol';
-import { Ema } from './smoothing';
+import {
+  Decimated, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, type LossPoint, type SeriesState,
+} from '../src/training/history';
 import * as l10n from '@vscode/l10n';
 
-export const SMOOTHING = 0.9;
-/**
- * The per-step loss series keep at most this many points: a run at ~30,000 steps/s makes
- * millions, which the panel (and the workbench beside it) cannot redraw live. Past it every other
- * point is dropped and the stride doubles, so a long run is drawn from evenly spaced steps (the
- * smoothed curve still averages every step).
- */
-export const MAX_LOSS_POINTS = 100_000;
+export { MAX_LOSS_POINTS };
 
 type ProgressMessage = Extract<HostToWebview, { type: 'progress' }>;
 type LayerFigure = 'gradNorm' | 'updateRatio' | 'mean' | 'std' | 'dead' | 'saturated';
@@ -28,23 +23,28 @@ const LOG_FIGURES = new Set<LayerFigure>(['gradNorm', 'updateRatio', 'std']);
 /** Per layer, one series per figure over the stats steps. */
 export type LayerSeries = Record<LayerFigure, Point[][]>;
 
-export interface PreviousSeries {
-  label: string;
-  loss: Point[];
+/** The chart series of a run's history. */
+export interface HistorySeries {
+  /** The loss of each kept step. */
+  raw: Point[];
+  /** The smoothed loss (averaged over every step) at the kept steps. */
+  smooth: Point[];
+  /** Validation loss at the steps where epochs ended. */
+  valLoss: Point[];
   trainAcc: Point[];
   valAcc: Point[];
   layers: LayerSeries;
 }
 
+export interface PreviousSeries extends HistorySeries {
+  label: string;
+}
+
 /** A run overlaid in a colour of its own (a comparison's variant, a kept run). */
-export interface OverlaySeries {
+export interface OverlaySeries extends HistorySeries {
   id: string;
   label: string;
   status: string;
-  loss: Point[];
-  trainAcc: Point[];
-  valAcc: Point[];
-  layers: LayerSeries;
   /** The last step it has reached. */
   lastStep: number;
   final: FinalMetrics | null;
@@ -73,18 +73,34 @@ function addStats(series: LayerSeries, points: StatsPoint[]): void {
   }
 }
 
-function smoothed(losses: number[], firstStep = 1): Point[] {
-  const ema = new Ema(SMOOTHING);
-  return losses.map((y, i) => ({ x: firstStep + i, y: ema.push(y) }));
+/** Appends the loss points kept at arrival numbers first, first+stride, … (step = number + 1). */
+function addLoss(h: HistorySeries, items: LossPoint[], steps: (i: number) => number): void {
+  items.forEach(([y, smoothed], i) => {
+    const x = steps(i);
+    // A step whose loss is missing (a torn line of a kept run's history) is not drawn.
+    if (Number.isFinite(y)) h.raw.push({ x, y });
+    if (Number.isFinite(smoothed)) h.smooth.push({ x, y: smoothed });
+  });
 }
 
-/** The smoothed loss of a kept run, skipping steps whose loss is missing (a torn history line). */
-function smoothedFinite(losses: number[]): Point[] {
-  const ema = new Ema(SMOOTHING);
-  const out: Point[] = [];
-  losses.forEach((y, i) => {
-    if (Number.isFinite(y)) out.push({ x: i + 1, y: ema.push(y) });
-  });
+function addEpochs(h: HistorySeries, epochs: EpochMetrics[]): void {
+  for (const e of epochs) {
+    if (e.valLoss !== null) h.valLoss.push({ x: e.step, y: e.valLoss });
+    h.trainAcc.push({ x: e.epoch, y: e.trainAcc });
+    if (e.valAcc !== null) h.valAcc.push({ x: e.epoch, y: e.valAcc });
+  }
+}
+
+function emptySeries(): HistorySeries {
+  return { raw: [], smooth: [], valLoss: [], trainAcc: [], valAcc: [], layers: emptyLayers() };
+}
+
+/** The chart series of a whole (bounded) history. */
+export function seriesOf(h: RunHistory): HistorySeries {
+  const out = emptySeries();
+  addLoss(out, h.loss.items, (i) => 1 + i * h.loss.stride);
+  addEpochs(out, h.epochs.items);
+  addStats(out.layers, h.stats.items);
   return out;
 }
 
@@ -95,43 +111,52 @@ export function previousLabel(p: PreviousRun): string {
   return /^previous\b/i.test(p.label) ? p.label : l10n.t('previous ({0})', p.label);
 }
 
+/** The host's bounded history, mirrored: the same caps, so it thins at the same moments. */
+class HistoryMirror {
+  readonly loss: Decimated<LossPoint>;
+  readonly epochs: Decimated<EpochMetrics>;
+  readonly stats: Decimated<StatsPoint>;
+
+  constructor(h?: RunHistory) {
+    this.loss = new Decimated(MAX_LOSS_POINTS, h?.loss);
+    this.epochs = new Decimated(MAX_EPOCH_POINTS, h?.epochs);
+    this.stats = new Decimated(MAX_STATS_POINTS, h?.stats);
+  }
+
+  state(): RunHistory {
+    return { loss: this.loss.state(), epochs: this.epochs.state(), stats: this.stats.state() };
+  }
+}
+
 export class RunStore {
   run: RunSnapshot | null = null;
   /** Shown from the webview's saved state: the host no longer knows this run. */
   stale = false;
   gradcheck: GradcheckState | null = null;
-  /** Bumped when the set of series changes (new run): charts rebuild their datasets. */
+  /** Bumped when the set of series changes (new run, thinned history): charts rebuild their datasets. */
   version = 0;
 
-  readonly raw: Point[] = [];
-  readonly smooth: Point[] = [];
-  readonly valLoss: Point[] = [];
-  readonly trainAcc: Point[] = [];
-  readonly valAcc: Point[] = [];
+  /** The run's own series, derived from the mirrored history and appended to as steps arrive. */
+  raw: Point[] = [];
+  smooth: Point[] = [];
+  valLoss: Point[] = [];
+  trainAcc: Point[] = [];
+  valAcc: Point[] = [];
   layers: LayerSeries = emptyLayers();
   previous: PreviousSeries | null = null;
   /** Runs overlaid instead of the file's own run; empty when there are none. */
   overlays: OverlaySeries[] = [];
   overlayTitle: string | null = null;
-  private ema = new Ema(SMOOTHING);
-  /** Every how many steps the per-step loss series keep a point (1 until a run gets very long). */
-  private stride = 1;
+  private history = new HistoryMirror();
 
   /** Replaces the overlays (the host re-sends them whole as they grow). */
   setOverlays(set: OverlaySet | null): void {
     this.overlayTitle = set?.title ?? null;
-    this.overlays = (set?.runs ?? []).map((r) => {
-      const layers = emptyLayers();
-      addStats(layers, r.stats);
-      return {
-        id: r.id, label: r.label, status: r.status, final: r.final, error: r.error,
-        loss: smoothedFinite(r.losses),
-        trainAcc: r.epochs.map((e) => ({ x: e.epoch, y: e.trainAcc })),
-        valAcc: r.epochs.filter((e) => e.valAcc !== null).map((e) => ({ x: e.epoch, y: e.valAcc as number })),
-        layers,
-        lastStep: Math.max(r.losses.length, r.stats[r.stats.length - 1]?.step ?? 0),
-      };
-    });
+    this.overlays = (set?.runs ?? []).map((r) => ({
+      ...seriesOf(r),
+      id: r.id, label: r.label, status: r.status, final: r.final, error: r.error,
+      lastStep: Math.max(r.loss.count, r.stats.items[r.stats.items.length - 1]?.step ?? 0),
+    }));
     this.version++;
   }
 
@@ -140,57 +165,65 @@ export class RunStore {
     return Math.max(0, ...this.overlays.map((o) => Math.max(...Object.values(o.layers).map((f: Point[][]) => f.length))));
   }
 
+  /** Steps of the run the history covers. */
+  get steps(): number {
+    return this.history.loss.count;
+  }
+
+  /** Statistics points received so far. */
+  get statsCount(): number {
+    return this.history.stats.count;
+  }
+
+  /** The newest epoch's metrics. */
+  get lastEpoch(): EpochMetrics | undefined {
+    const items = this.history.epochs.items;
+    return items[items.length - 1];
+  }
+
+  /** The run as it stands, with its whole (bounded) history: what the webview saves. */
+  saved(): RunSnapshot | null {
+    return this.run ? { ...this.run, ...this.history.state() } : null;
+  }
+
   load(snapshot: RunSnapshot, stale = false): void {
-    this.run = {
-      ...snapshot,
-      losses: snapshot.losses.slice(), epochs: snapshot.epochs.slice(), stats: snapshot.stats.slice(),
-      markers: snapshot.markers.slice(),
-    };
+    const { loss, epochs, stats, ...rest } = snapshot;
+    this.run = { ...rest, markers: snapshot.markers.slice(), loss: emptyState(), epochs: emptyState(), stats: emptyState() };
     this.stale = stale;
     // A check still running keeps its card; otherwise the snapshot's last result (if any) is shown.
     if (snapshot.gradcheck) this.gradcheck = { state: 'done', result: snapshot.gradcheck, error: null };
     else if (this.gradcheck?.state !== 'running') this.gradcheck = null;
-    this.raw.length = this.smooth.length = this.valLoss.length = this.trainAcc.length = this.valAcc.length = 0;
-    this.stride = 1;
-    this.ema = new Ema(SMOOTHING);
-    this.layers = emptyLayers();
-    this.pushLosses(1, snapshot.losses);
-    this.pushEpochs(snapshot.epochs);
-    addStats(this.layers, snapshot.stats);
+    this.history = new HistoryMirror({ loss, epochs, stats });
+    this.rebuild();
     const p = snapshot.previous;
-    if (p) {
-      const prevLayers = emptyLayers();
-      addStats(prevLayers, p.stats);
-      this.previous = {
-        label: previousLabel(p), loss: smoothed(p.losses),
-        trainAcc: p.epochs.map((e) => ({ x: e.epoch, y: e.trainAcc })),
-        valAcc: p.epochs.filter((e) => e.valAcc !== null).map((e) => ({ x: e.epoch, y: e.valAcc as number })),
-        layers: prevLayers,
-      };
-    } else {
-      this.previous = null;
-    }
-    this.version++;
+    this.previous = p ? { ...seriesOf(p), label: previousLabel(p) } : null;
   }
 
   /** Appends a progress message; false when it is not for this run or does not follow on (ask again). */
   addProgress(m: ProgressMessage): boolean {
     const run = this.run;
+    const h = this.history;
     if (!run || m.runId !== run.info.runId) return false;
-    if (m.firstStep !== run.losses.length + 1 && m.losses.length > 0) return false;
-    for (const l of m.losses) run.losses.push(l);
-    for (const e of m.epochs) run.epochs.push(e);
-    const points = m.stats.map(toStatsPoint);
-    for (const p of points) run.stats.push(p);
-    if (m.stats.length > 0) run.latestStats = m.stats[m.stats.length - 1];
+    if (m.loss.from !== h.loss.count || m.epochs.from !== h.epochs.count || m.stats.from !== h.stats.count) return false;
+    const lossFrom = h.loss.items.length;
+    const epochsFrom = h.epochs.items.length;
+    const statsFrom = h.stats.items.length;
+    const thinned = [h.loss.apply(m.loss), h.epochs.apply(m.epochs), h.stats.apply(m.stats)].some((t) => t === true);
+    if (m.latestStats) run.latestStats = m.latestStats;
+    if (m.lastLoss !== null) run.lastLoss = m.lastLoss;
     for (const k of m.markers) run.markers.push(k);
     if (m.boundary) run.boundary = m.boundary;
     run.step = m.step;
     run.paused = m.paused;
     run.samplesPerSec = m.samplesPerSec;
-    this.pushLosses(m.firstStep, m.losses);
-    this.pushEpochs(m.epochs);
-    addStats(this.layers, points);
+    if (thinned) {
+      this.rebuild();
+    } else {
+      const series = this.ownSeries();
+      addLoss(series, h.loss.items.slice(lossFrom), (i) => 1 + h.loss.numberAt(lossFrom + i));
+      addEpochs(series, h.epochs.items.slice(epochsFrom));
+      addStats(series.layers, h.stats.items.slice(statsFrom));
+    }
     return true;
   }
 
@@ -212,7 +245,7 @@ export class RunStore {
     const run = this.run;
     if (!run) return [];
     const fromStats = run.latestStats?.layers.map((l) => l.name) ?? [];
-    const n = Math.max(run.info.layers?.length ?? 0, fromStats.length, run.stats[0]?.layers.length ?? 0);
+    const n = Math.max(run.info.layers?.length ?? 0, fromStats.length, this.history.stats.items[0]?.layers.length ?? 0);
     return Array.from({ length: n }, (_, i) => run.info.layers?.[i]?.name ?? fromStats[i] ?? `layers[${i}]`);
   }
 
@@ -221,33 +254,40 @@ export class RunStore {
     return this.smooth[this.smooth.length - 1]?.y ?? undefined;
   }
 
-  private pushLosses(firstStep: number, losses: number[]): void {
-    losses.forEach((y, i) => {
-      const x = firstStep + i;
-      // The smoothing sees every step; the series keep every `stride`-th (see MAX_LOSS_POINTS).
-      const smoothed = this.ema.push(y);
-      if ((x - 1) % this.stride !== 0) return;
-      this.raw.push({ x, y });
-      this.smooth.push({ x, y: smoothed });
-      if (this.raw.length >= MAX_LOSS_POINTS) this.thin();
-    });
+  /** The series the run's own charts draw, as one object (their arrays are shared). */
+  private ownSeries(): HistorySeries {
+    return { raw: this.raw, smooth: this.smooth, valLoss: this.valLoss, trainAcc: this.trainAcc, valAcc: this.valAcc, layers: this.layers };
   }
 
-  /** Halves the per-step series (every other kept point) and doubles the stride from now on. */
-  private thin(): void {
-    this.stride *= 2;
-    for (const series of [this.raw, this.smooth]) {
-      let k = 0;
-      for (const p of series) if (((p.x as number) - 1) % this.stride === 0) series[k++] = p;
-      series.length = k;
-    }
+  /** Derives the run's series anew from the history (a new run, or after the history thinned). */
+  private rebuild(): void {
+    const s = seriesOf(this.history.state());
+    this.raw = s.raw;
+    this.smooth = s.smooth;
+    this.valLoss = s.valLoss;
+    this.trainAcc = s.trainAcc;
+    this.valAcc = s.valAcc;
+    this.layers = s.layers;
+    this.version++;
   }
+}
 
-  private pushEpochs(epochs: EpochMetrics[]): void {
-    for (const e of epochs) {
-      if (e.valLoss !== null) this.valLoss.push({ x: e.step, y: e.valLoss });
-      this.trainAcc.push({ x: e.epoch, y: e.trainAcc });
-      if (e.valAcc !== null) this.valAcc.push({ x: e.epoch, y: e.valAcc });
-    }
-  }
+function isSeries(s: unknown): boolean {
+  const o = s as SeriesState<unknown> | null;
+  return typeof o === 'object' && o !== null && Number.isInteger(o.count) && Number.isInteger(o.stride) && o.stride >= 1 && Array.isArray(o.items);
+}
+
+/** Whether saved state holds a run in the current history format. */
+export function isRunSnapshot(r: unknown): r is RunSnapshot {
+  const o = r as RunSnapshot | null;
+  if (typeof o !== 'object' || o === null || typeof o.info !== 'object' || o.info === null || !Array.isArray(o.markers)) return false;
+  const histories: unknown[] = o.previous ? [o, o.previous] : [o];
+  return histories.every((h) => {
+    const x = h as RunHistory;
+    return isSeries(x.loss) && isSeries(x.epochs) && isSeries(x.stats);
+  });
+}
+
+function emptyState<T>(): SeriesState<T> {
+  return { count: 0, stride: 1, items: [] };
 }

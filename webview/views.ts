@@ -4,7 +4,8 @@ import type { Marker } from '../src/training/protocol';
 import { LineChart, type Series } from './charts';
 import { linearScale, logScale, tickFont } from './scales';
 import { shortLayerName } from './format';
-import { SMOOTHING, type LayerSeries, type RunStore } from './store';
+import { type LayerSeries, type RunStore } from './store';
+import { SMOOTHING } from '../src/training/history';
 import * as l10n from '@vscode/l10n';
 import { paletteColor, withAlpha, type ChartTheme } from './theme';
 
@@ -20,8 +21,8 @@ function $canvas(id: string): HTMLCanvasElement {
 function stepRange(store: RunStore): { min: number; max: number } {
   if (store.overlays.length > 0) return { min: 0, max: Math.max(1, ...store.overlays.map((o) => o.lastStep)) };
   const run = store.run;
-  const lastStats = run?.stats[run.stats.length - 1]?.step ?? 0;
-  return { min: 0, max: Math.max(1, run?.step ?? 0, lastStats, run?.losses.length ?? 0) };
+  const lastStats = store.layers.gradNorm[0]?.at(-1)?.x ?? 0;
+  return { min: 0, max: Math.max(1, run?.step ?? 0, lastStats as number, store.steps) };
 }
 
 /** Layers of an overlay are told apart by their dash; the overlay by its colour. */
@@ -81,7 +82,7 @@ export function createViews(store: RunStore): Views {
   const xRange = (): { min: number; max: number } => stepRange(store);
   // What each chart depends on: the layer charts change only when statistics (or markers) arrive.
   const marks = (): number => store.run?.markers.length ?? 0;
-  const statsStamp = (): string => `${store.run?.stats.length ?? 0}/${marks()}/${store.version}`;
+  const statsStamp = (): string => `${store.statsCount}/${marks()}/${store.version}`;
 
   const loss = new LineChart({
     canvas: $canvas('loss-chart'), xTitle: l10n.t('step'), yTitle: l10n.t('loss'), y: 'linear', version, markers, xRange,
@@ -89,7 +90,7 @@ export function createViews(store: RunStore): Views {
     empty: waiting(store, 'steps'),
     series: (t) => {
       if (store.overlays.length > 0) {
-        return store.overlays.map((o, k): Series => ({ label: o.label, data: () => o.loss, color: paletteColor(t, k), width: 2, own: true }));
+        return store.overlays.map((o, k): Series => ({ label: o.label, data: () => o.smooth, color: paletteColor(t, k), width: 2, own: true }));
       }
       const [blue, orange] = t.series;
       const s: Series[] = [
@@ -98,7 +99,7 @@ export function createViews(store: RunStore): Views {
         { label: l10n.t('train (per step)'), data: () => store.raw, color: withAlpha(blue, t.highContrast ? 0.6 : 0.3), width: 1 },
       ];
       const p = store.previous;
-      if (p) s.push({ label: p.label, data: () => p.loss, color: withAlpha(blue, PREVIOUS_ALPHA), dash: PREVIOUS_DASH, own: false });
+      if (p) s.push({ label: p.label, data: () => p.smooth, color: withAlpha(blue, PREVIOUS_ALPHA), dash: PREVIOUS_DASH, own: false });
       return s;
     },
   });
@@ -159,7 +160,7 @@ export function createViews(store: RunStore): Views {
   const actHealth = new LineChart({
     canvas: $canvas('chart-act-health'), stamp: statsStamp, xTitle: l10n.t('step'), yTitle: l10n.t('dead ReLU / saturated units'), y: 'percent', version, markers, xRange,
     empty: () => {
-      if (!store.run || store.run.stats.length === 0) return waiting(store)();
+      if (!store.run || store.statsCount === 0) return waiting(store)();
       return l10n.t('no ReLU, tanh or sigmoid layer');
     },
     series: (t) => [

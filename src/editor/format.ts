@@ -33,7 +33,7 @@ export function statusText(status: RunStatus): string {
 export function describeRun(s: TrainingSession): string {
   if (s.status === 'running') {
     const epoch = vscode.l10n.t('epoch {0}/{1}', s.epoch, s.info.epochs);
-    const loss = s.losses.length > 0 ? ` · ${vscode.l10n.t('loss {0}', formatLoss(s.losses[s.losses.length - 1]))}` : '';
+    const loss = s.loss.last !== undefined ? ` · ${vscode.l10n.t('loss {0}', formatLoss(s.loss.last))}` : '';
     return `${epoch}${loss} · ${formatRate(s.samplesPerSec)}`;
   }
   if (s.status === 'failed') return vscode.l10n.t('failed: {0}', s.error ?? vscode.l10n.t('unknown error'));

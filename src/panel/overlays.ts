@@ -1,4 +1,5 @@
 import type { OverlayRun } from '../training/protocol';
+import { lossState, OVERLAY_CAPS, thinnedTo } from '../training/history';
 import type { TrainingSession } from '../training/session';
 import type { RunStore, StoredRun } from '../runs/store';
 
@@ -6,7 +7,8 @@ import type { RunStore, StoredRun } from '../runs/store';
 export function overlayOfSession(s: TrainingSession, label: string): OverlayRun {
   return {
     id: s.runId, label, status: s.status,
-    losses: s.losses.slice(), epochs: s.epochs.slice(), stats: s.stats.slice(), markers: s.markers.slice(),
+    loss: thinnedTo(s.loss.series.state(), OVERLAY_CAPS.loss), epochs: thinnedTo(s.epochs.state(), OVERLAY_CAPS.epochs),
+    stats: thinnedTo(s.stats.state(), OVERLAY_CAPS.stats), markers: s.markers.slice(),
     final: s.final, error: s.error,
   };
 }
@@ -16,5 +18,11 @@ export function overlayOfStored(store: RunStore, run: StoredRun, label: string):
   const h = store.history(run.runId);
   // A history with holes (a torn line lost a batch) draws what is there.
   const losses = Array.from(h.losses, (v) => (v === undefined ? NaN : v));
-  return { id: run.runId, label, status: run.status, losses, epochs: h.epochs, stats: h.stats, markers: h.markers, final: run.final, error: run.error };
+  return {
+    id: run.runId, label, status: run.status,
+    loss: lossState(losses, OVERLAY_CAPS.loss),
+    epochs: thinnedTo({ count: h.epochs.length, stride: 1, items: h.epochs }, OVERLAY_CAPS.epochs),
+    stats: thinnedTo({ count: h.stats.length, stride: 1, items: h.stats }, OVERLAY_CAPS.stats),
+    markers: h.markers, final: run.final, error: run.error,
+  };
 }

@@ -194,8 +194,9 @@ export class ChartsPanels implements vscode.Disposable {
         break;
       case 'progress':
         this.post(source, {
-          type: 'progress', runId: s.runId, firstStep: e.firstStep, losses: e.losses, epochs: e.epochs,
-          stats: e.stats, markers: e.markers, boundary: s.boundary, step: s.step, paused: s.paused, samplesPerSec: s.samplesPerSec,
+          type: 'progress', runId: s.runId, loss: e.kept.loss, epochs: e.kept.epochs, stats: e.kept.stats,
+          latestStats: e.stats.length > 0 ? s.latestStats : null, lastLoss: s.loss.last ?? null,
+          markers: e.markers, boundary: e.boundary, step: s.step, paused: s.paused, samplesPerSec: s.samplesPerSec,
         });
         break;
       case 'status':

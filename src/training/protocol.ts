@@ -6,8 +6,9 @@ import type { Divergence } from '../engine/trainer';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { LayerStats, StepStats } from '../engine/stats';
 import type { ModelCheck } from '../engine/check';
+import type { LossPoint, SeriesDelta, SeriesState } from './history';
 
-export type { LayerStats, StepStats, ModelCheck };
+export type { LayerStats, StepStats, ModelCheck, LossPoint, SeriesDelta, SeriesState };
 
 // ─── shared payloads ───────────────────────────────────────────────────────────
 
@@ -256,23 +257,28 @@ export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | Erro
 
 // ─── host → webview ────────────────────────────────────────────────────────────
 
-/** What a run looked like, kept faded on the charts after an init swap restarts it. */
-export interface PreviousRun {
-  label: string;
-  losses: number[];
-  epochs: EpochMetrics[];
-  stats: StatsPoint[];
+/**
+ * A run's history as the panel draws it, bounded however long the run (see history.ts): the loss
+ * of evenly spaced steps with the smoothed curve there, the epochs and the statistics.
+ */
+export interface RunHistory {
+  loss: SeriesState<LossPoint>;
+  epochs: SeriesState<EpochMetrics>;
+  stats: SeriesState<StatsPoint>;
 }
 
-/** The whole history of a run: sent when the panel (re)opens or a run starts. */
-export interface RunSnapshot {
+/** What a run looked like, kept faded on the charts after an init swap restarts it. */
+export interface PreviousRun extends RunHistory {
+  label: string;
+}
+
+/** The whole (bounded) history of a run: sent when the panel (re)opens or a run starts. */
+export interface RunSnapshot extends RunHistory {
   info: RunInfo;
   status: RunStatus;
   paused: boolean;
-  losses: number[];
-  epochs: EpochMetrics[];
-  /** Every stats step so far, compact. */
-  stats: StatsPoint[];
+  /** The newest step's loss. */
+  lastLoss: number | null;
   /** The newest full statistics (histograms). */
   latestStats: StepStats | null;
   markers: Marker[];
@@ -287,16 +293,13 @@ export interface RunSnapshot {
 
 /**
  * A run drawn over the panel's charts in a colour of its own: a variant of a comparison or a kept
- * run. The whole history, re-sent as it grows (a few thousand numbers per run).
+ * run. Re-sent whole as it grows, so thinned to a few thousand points (OVERLAY_CAPS).
  */
-export interface OverlayRun {
+export interface OverlayRun extends RunHistory {
   id: string;
   label: string;
   /** running, finished, stopped, failed or interrupted */
   status: string;
-  losses: number[];
-  epochs: EpochMetrics[];
-  stats: StatsPoint[];
   markers: Marker[];
   final: FinalMetrics | null;
   error: string | null;
@@ -308,14 +311,27 @@ export interface OverlaySet {
   runs: OverlayRun[];
 }
 
+/** What training added since the last progress message: only what the host's history kept. */
+export interface PanelProgress {
+  type: 'progress';
+  runId: string;
+  loss: SeriesDelta<LossPoint>;
+  epochs: SeriesDelta<EpochMetrics>;
+  stats: SeriesDelta<StatsPoint>;
+  /** The newest full statistics (histograms), when new ones came. */
+  latestStats: StepStats | null;
+  lastLoss: number | null;
+  markers: Marker[];
+  boundary: BoundaryGrid | null;
+  step: number;
+  paused: boolean;
+  samplesPerSec: number;
+}
+
 export type HostToWebview =
   | { type: 'snapshot'; run: RunSnapshot | null }
   | { type: 'overlays'; overlays: OverlaySet | null }
-  | {
-    type: 'progress'; runId: string; firstStep: number; losses: number[]; epochs: EpochMetrics[];
-    stats: StepStats[]; markers: Marker[]; boundary: BoundaryGrid | null;
-    step: number; paused: boolean; samplesPerSec: number;
-  }
+  | PanelProgress
   | { type: 'status'; runId: string; status: RunStatus; final: FinalMetrics | null; error: string | null }
   | { type: 'gradcheck'; runId: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null };
 

@@ -2,6 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
 import {
+  Decimated, LossHistory, MAX_EPOCH_POINTS, MAX_STATS_POINTS, pushAll, type LossPoint, type SeriesDelta,
+} from './history';
+import {
   CONTROL_STOP, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
   type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
   type StepStats, type VariantInfo, type WorkerToHost,
@@ -28,7 +31,15 @@ export interface SessionOptions {
 
 export type SessionEvent =
   | { type: 'started'; session: TrainingSession }
-  | { type: 'progress'; session: TrainingSession; firstStep: number; losses: number[]; epochs: EpochMetrics[]; stats: StepStats[]; markers: Marker[] }
+  | {
+    type: 'progress'; session: TrainingSession;
+    /** Everything the worker sent (for the run store, which keeps every step). */
+    firstStep: number; losses: number[]; epochs: EpochMetrics[]; stats: StepStats[]; markers: Marker[];
+    /** A new decision-boundary grid, when this message brought one. */
+    boundary: BoundaryGrid | null;
+    /** What the session's bounded history kept of it (for the panel, which mirrors that history). */
+    kept: { loss: SeriesDelta<LossPoint>; epochs: SeriesDelta<EpochMetrics>; stats: SeriesDelta<StatsPoint> };
+  }
   | { type: 'status'; session: TrainingSession };
 
 export function describeInit(spec: ModelSpec): string {
@@ -37,15 +48,16 @@ export function describeInit(spec: ModelSpec): string {
 
 /**
  * One training run, seen from the extension host: owns the worker thread and keeps the history it
- * has received, so a panel that opens late is refilled at once.
+ * has received, bounded (history.ts), so a panel that opens late is refilled at once however long
+ * the run. The run store keeps every step on disk.
  */
 export class TrainingSession {
   readonly info: RunInfo;
   status: RunStatus = 'running';
   paused = false;
-  readonly losses: number[] = [];
-  readonly epochs: EpochMetrics[] = [];
-  readonly stats: StatsPoint[] = [];
+  readonly loss = new LossHistory();
+  readonly epochs = new Decimated<EpochMetrics>(MAX_EPOCH_POINTS);
+  readonly stats = new Decimated<StatsPoint>(MAX_STATS_POINTS);
   latestStats: StepStats | null = null;
   readonly markers: Marker[] = [];
   boundary: BoundaryGrid | null = null;
@@ -140,13 +152,14 @@ export class TrainingSession {
 
   /** What to keep of this run, faded, when a new one replaces it. */
   asPrevious(): PreviousRun {
-    return { label: `previous (${this.info.init})`, losses: this.losses.slice(), epochs: this.epochs.slice(), stats: this.stats.slice() };
+    return { label: `previous (${this.info.init})`, loss: this.loss.series.state(), epochs: this.epochs.state(), stats: this.stats.state() };
   }
 
   snapshot(): RunSnapshot {
     return {
       info: { ...this.info }, status: this.status, paused: this.paused,
-      losses: this.losses.slice(), epochs: this.epochs.slice(), stats: this.stats.slice(), latestStats: this.latestStats,
+      loss: this.loss.series.state(), lastLoss: this.loss.last ?? null, epochs: this.epochs.state(), stats: this.stats.state(),
+      latestStats: this.latestStats,
       markers: this.markers.slice(), boundary: this.boundary,
       step: this.step, samplesPerSec: this.samplesPerSec, final: this.final, error: this.error,
       previous: this.previous, gradcheck: this.gradcheck,
@@ -170,10 +183,8 @@ export class TrainingSession {
         this.emit({ type: 'started', session: this });
         break;
       }
-      case 'progress':
-        for (const l of m.losses) this.losses.push(l);
-        for (const e of m.epochs) this.epochs.push(e);
-        for (const s of m.stats) this.stats.push(toStatsPoint(s));
+      case 'progress': {
+        const kept = { loss: this.loss.pushAll(m.losses), epochs: pushAll(this.epochs, m.epochs), stats: pushAll(this.stats, m.stats.map(toStatsPoint)) };
         if (m.stats.length > 0) this.latestStats = m.stats[m.stats.length - 1];
         for (const k of m.markers) this.markers.push(k);
         if (m.boundary) this.boundary = m.boundary;
@@ -181,8 +192,9 @@ export class TrainingSession {
         this.epoch = m.epoch;
         this.paused = m.paused;
         this.samplesPerSec = m.samplesPerSec;
-        this.emit({ type: 'progress', session: this, firstStep: m.firstStep, losses: m.losses, epochs: m.epochs, stats: m.stats, markers: m.markers });
+        this.emit({ type: 'progress', session: this, firstStep: m.firstStep, losses: m.losses, epochs: m.epochs, stats: m.stats, markers: m.markers, boundary: m.boundary, kept });
         break;
+      }
       case 'done':
         this.final = m.final;
         this.finalWeights = m.weights;

@@ -8,6 +8,7 @@ import { Trainer } from '../../src/engine/trainer';
 import { parseModel } from '../../src/model/parse';
 import { compareVariants } from '../../src/model/variants';
 import type { Comparison } from '../../src/training/compare';
+import type { TrainingSession } from '../../src/training/session';
 import { requireTrust } from '../../src/editor/trust';
 
 describe('Experiments: compare, kept runs, export', () => {
@@ -36,7 +37,7 @@ describe('Experiments: compare, kept runs, export', () => {
     const variants = compareVariants({ ...spec, train: { ...spec.train, epochs: 20 } }, 'optimizer', short.values);
     c.sessions.forEach((s, i) => {
       const t = new Trainer(variants[i].spec);
-      assert.deepEqual(s!.losses.slice(0, 5), [0, 1, 2, 3, 4].map(() => t.trainStep().loss), `${variants[i].label}: first losses`);
+      assert.deepEqual(s!.loss.values().slice(0, 5), [0, 1, 2, 3, 4].map(() => t.trainStep().loss), `${variants[i].label}: first losses`);
     });
     const overlays = extension().charts.overlays.get(uri.toString())!;
     assert.deepEqual(overlays.runs.map((r) => r.label), short.values);
@@ -50,14 +51,14 @@ describe('Experiments: compare, kept runs, export', () => {
   it('Run again with the same seed gives the same losses; Export as PyTorch writes the script, weights and data', async () => {
     const uri = workspaceFile('spiral.nn.yaml');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const first = await vscode.commands.executeCommand<{ finished: Promise<unknown>; runId: string; losses: number[] }>('trainlens.train', uri);
+    const first = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', uri);
     await first.finished;
     const stored = extension().store.read(first.runId)!;
     await vscode.commands.executeCommand('trainlens.runs.rerun', { kind: 'run', run: stored });
     const again = extension().runs.get(uri.toString())!;
     assert.notEqual(again.runId, first.runId);
     await again.finished;
-    assert.deepEqual(again.losses, first.losses);
+    assert.deepEqual(again.loss.values(), first.loss.values());
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-export-'));
     const paths = await vscode.commands.executeCommand<string[]>('trainlens.exportPyTorch', uri, { folder: vscode.Uri.file(dir), weights: 'trained' });

@@ -46,7 +46,7 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
   it('Swap Init restarts the run from new weights and keeps the previous one for the charts', async () => {
     const doc = await writeModel('swap-init.nn.yaml', LONG_SPIRAL());
     const first = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', doc.uri);
-    await until('steps', () => first.losses.length > 20);
+    await until('steps', () => first.loss.steps > 20);
     await vscode.commands.executeCommand('trainlens.swapInit', doc.uri, 'xavier');
     await first.finished;
     assert.equal(first.status, 'stopped');
@@ -55,7 +55,7 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
     assert.equal(second.info.init, 'xavier');
     assert.equal(second.previous?.label, 'previous (he)');
     assert.match(doc.getText(), /^init: xavier +# made for ReLU$/m);
-    await until('the new run to train', () => second.losses.length > 5);
+    await until('the new run to train', () => second.loss.steps > 5);
   });
 
   it('pause, step, resume and stop respond at once', async () => {
@@ -93,7 +93,7 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
       const t = new Trainer(parseModel(doc.getText()).spec!);
       const solo: number[] = [];
       while (!t.done) solo.push(t.trainStep().loss);
-      assert.deepEqual(run.losses, solo, doc.uri.path);
+      assert.deepEqual(run.loss.values(), solo, doc.uri.path);
       assert.ok(extension().charts.has(doc.uri.toString()), `a panel of its own for ${doc.uri.path}`);
     }
   });
@@ -140,16 +140,16 @@ describe('The lab: swaps, pause, gradient check, health, several runs', () => {
       const m = JSON.parse(line) as { type: string } & StepStats;
       if (m.type === 'stats') cli.set(m.step, m);
     }
-    assert.ok(run.stats.length >= 1);
-    assert.equal(run.stats[0].step, 0);
-    for (const p of run.stats) {
+    assert.ok(run.stats.count >= 1);
+    assert.equal(run.stats.items[0].step, 0);
+    for (const p of run.stats.items) {
       const c = cli.get(p.step)!;
       assert.ok(c, `the CLI has step ${p.step}`);
       assert.deepEqual(p.layers.map((l) => l.std), c.layers.map((l) => l.std), `std at step ${p.step}`);
       assert.deepEqual(p.layers.map((l) => l.gradNorm), c.layers.map((l) => l.gradNorm), `gradNorm at step ${p.step}`);
     }
     // The weight-init experiment itself: with small init the tanh activations collapse layer by layer.
-    const std = run.stats[0].layers.slice(0, 10).map((l) => l.std);
+    const std = run.stats.items[0].layers.slice(0, 10).map((l) => l.std);
     assert.ok(std[9] < std[0] / 1000, std.join(', '));
   });
 });

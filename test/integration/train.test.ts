@@ -24,12 +24,12 @@ describe('TrainLens in VS Code', () => {
     assert.equal(api.runs.latest, session);
     await session.finished;
     assert.equal(session.status, 'finished', session.error ?? '');
-    assert.equal(session.losses.length, session.info.totalSteps);
-    assert.ok(mean(session.losses.slice(-20)) < mean(session.losses.slice(0, 20)) / 3, 'the loss fell');
+    assert.equal(session.loss.steps, session.info.totalSteps);
+    assert.ok(mean(session.loss.values().slice(-20)) < mean(session.loss.values().slice(0, 20)) / 3, 'the loss fell');
     assert.ok(session.final!.trainAcc >= 0.95, `train accuracy ${session.final!.trainAcc}`);
 
     // The webview reports back what it drew: every step's loss.
-    await until('the panel to draw every loss point', () => api.charts.rendered.get(session.runId) === session.losses.length);
+    await until('the panel to draw every loss point', () => api.charts.rendered.get(session.runId) === session.loss.series.items.length);
     assert.ok(api.charts.isVisible(uri.toString()), 'the panel is open');
 
     const titles = await lensTitles(uri);
@@ -41,7 +41,7 @@ describe('TrainLens in VS Code', () => {
     const base = (await vscode.workspace.fs.readFile(workspaceFile('spiral.nn.yaml'))).toString();
     const doc = await writeModel('long.nn.yaml', base.replace(/epochs: \d+/, 'epochs: 1000000'));
     const session = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', doc.uri);
-    await until('progress', () => session.losses.length > 0);
+    await until('progress', () => session.loss.steps > 0);
     assert.ok((await lensTitles(doc.uri)).includes('$(debug-stop) Stop'));
 
     // Close the panel mid-run and open it again: it is refilled from the host's history.

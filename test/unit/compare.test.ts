@@ -32,8 +32,8 @@ test('a comparison trains every variant, at most `concurrency` at a time, and ea
     assert.deepEqual(s!.info.variant, { comparison: c.id, dimension: 'optimizer', label: variants[i].label, index: i, count: 3 });
     // The worker's losses are the engine's for that variant's spec: same data, init and batches.
     const t = new Trainer(variants[i].spec);
-    const expected = Array.from({ length: s!.losses.length }, () => t.trainStep().loss);
-    assert.deepEqual(s!.losses, expected, `${variants[i].label}: losses`);
+    const expected = Array.from({ length: s!.loss.steps }, () => t.trainStep().loss);
+    assert.deepEqual(s!.loss.values(), expected, `${variants[i].label}: losses`);
   });
   assert.equal(runs.anyRunning, false);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isWebviewToHost } from '../../src/training/protocol';
-import { Ema } from '../../webview/smoothing';
+import { Ema } from '../../src/training/history';
 import { parseColor, withAlpha } from '../../webview/theme';
 
 test('only well-formed webview messages are accepted', () => {

@@ -119,9 +119,9 @@ test('a recorder keeps a worker run: record, full loss history, epochs, statisti
   assert.deepEqual(kept.final, s.final);
   assert.equal(kept.info!.totalSteps, s.info.totalSteps);
   const h = store.history(s.runId);
-  assert.deepEqual(h.losses, s.losses);
-  assert.deepEqual(h.epochs, s.epochs);
-  assert.deepEqual(h.stats, s.stats);
+  assert.deepEqual(h.losses, s.loss.values());
+  assert.deepEqual(h.epochs, s.epochs.items);
+  assert.deepEqual(h.stats, s.stats.items);
   const weights = store.loadWeights(s.runId);
   assert.deepEqual(weights.map((w) => w.name), s.finalWeights!.map((w) => w.name));
   weights.forEach((w, i) => assert.deepEqual(w.values, s.finalWeights![i].values));
@@ -148,7 +148,7 @@ test('a recorder disposed while a run trains (VS Code closing) keeps that run as
   const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
   const recorder = new RunRecorder(runs, store);
   const s = runs.start('a', 'a', { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } });
-  await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress' && s.losses.length > 50) resolve(); }));
+  await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress' && s.loss.steps > 50) resolve(); }));
   recorder.dispose();
   runs.stopAll();
   await s.finished;

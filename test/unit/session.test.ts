@@ -17,11 +17,12 @@ test('a run in a worker thread trains the spiral and reports every step once, in
   assert.equal(runs.isRunning('file:///spiral.nn.yaml'), true);
   await s.finished;
   assert.equal(s.status, 'finished');
-  assert.equal(s.losses.length, s.info.totalSteps);
+  assert.equal(s.loss.steps, s.info.totalSteps);
+  assert.equal(s.loss.values().length, s.info.totalSteps, 'a short run keeps every step');
   assert.equal(s.info.totalSteps, 20 * 8);
-  assert.equal(s.epochs.length, 20);
-  assert.deepEqual(s.epochs.map((e) => e.epoch), Array.from({ length: 20 }, (_, i) => i + 1));
-  assert.ok(s.final && s.final.loss < s.losses[0], 'loss fell');
+  assert.equal(s.epochs.count, 20);
+  assert.deepEqual(s.epochs.items.map((e) => e.epoch), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.ok(s.final && s.final.loss < s.loss.values()[0], 'loss fell');
   assert.equal(events[0], 'created');
   assert.equal(events.at(-1), 'status');
   assert.equal(runs.isRunning('file:///spiral.nn.yaml'), false);
@@ -37,7 +38,7 @@ test('stop ends a long run after the current step, and reports final metrics', a
   assert.equal(s.status, 'stopped');
   assert.ok(s.final, 'final metrics');
   assert.ok(s.step < s.info.totalSteps);
-  assert.equal(s.losses.length, s.final!.steps);
+  assert.equal(s.loss.steps, s.final!.steps);
 });
 
 test('a model file that is training keeps its run; another file trains alongside', async () => {
@@ -48,7 +49,7 @@ test('a model file that is training keeps its run; another file trains alongside
   assert.notEqual(a, b);
   await Promise.all([a.finished, b.finished]);
   // Same spec, same seed: the two runs agree bit for bit.
-  assert.deepEqual(a.losses, b.losses);
+  assert.deepEqual(a.loss.values(), b.loss.values());
 });
 
 test('progress messages are bounded by the interval, not by the step rate', () => {
@@ -110,7 +111,7 @@ test('pause, step and resume: a paused run trains exactly the steps asked for', 
   await until(() => s.step === at + 2);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(s.step, at + 2, 'exactly two steps');
-  assert.equal(s.losses.length, at + 2);
+  assert.equal(s.loss.steps, at + 2);
   s.resume();
   await until(() => s.step > at + 20 && !s.paused);
   s.stop();
@@ -139,14 +140,14 @@ test('an init restart keeps the previous run to draw beside the new one', async 
   const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
   const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
   const a = runs.start('i', 'i.nn.yaml', long);
-  await until(() => a.losses.length > 10);
+  await until(() => a.loss.steps > 10);
   const b = runs.restart('i', 'i.nn.yaml', { ...long, init: { type: 'xavier' } });
   await a.finished;
   assert.equal(a.status, 'stopped');
   assert.notEqual(a, b);
   assert.equal(runs.get('i'), b);
   assert.equal(b.previous?.label, 'previous (he)');
-  assert.ok((b.previous?.losses.length ?? 0) >= 10);
+  assert.ok((b.previous?.loss.count ?? 0) >= 10);
   assert.equal(b.info.init, 'xavier');
   b.stop();
   await b.finished;

@@ -66,7 +66,7 @@ describe('TrainLens in Korean (VS Code with --locale ko)', () => {
     await session.finished;
     assert.equal(session.status, 'finished', session.error ?? '');
     // The panel's script runs with the Korean bundle too, and reports what it drew.
-    await until('the panel to draw every loss point', () => extension().charts.rendered.get(session.runId) === session.losses.length);
+    await until('the panel to draw every loss point', () => extension().charts.rendered.get(session.runId) === session.loss.series.items.length);
     const after = await lensTitles(uri);
     assert.ok(after.some((t) => /^완료 · 손실 [\d.]+ · 학습 [\d.]+% · 검증 [\d.]+% · [\d.]+k? 샘플\/초$/.test(t)), after.join(' | '));
   });

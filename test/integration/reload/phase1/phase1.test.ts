@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { activateExtension, until, workspaceFile, writeModel } from '../../util';
 import type { Comparison } from '../../../../src/training/compare';
+import type { TrainingSession } from '../../../../src/training/session';
 import { expectedFile, type ReloadExpected } from '../expected';
 
 // Session 1 of the reload test (scripts/vscode/reload-test.mjs): leaves kept runs behind.
@@ -24,8 +25,8 @@ describe('Kept runs, session 1: train, compare, and leave one run training', () 
       'layers:', '  - dense: 50', '    activation: relu', '  - dense: 3',
       'loss: softmax', 'optimizer: { type: sgd, lr: 0.1 }', 'train: { epochs: 1000000, batch: 32, seed: 3 }', '',
     ].join('\n'));
-    const live = await vscode.commands.executeCommand<{ losses: number[]; runId: string; running: boolean }>('trainlens.train', long.uri);
-    await until('the long run to have trained a while', () => live.losses.length > 200);
+    const live = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', long.uri);
+    await until('the long run to have trained a while', () => live.loss.steps > 200);
     // History reaches the disk within a second.
     await new Promise((r) => setTimeout(r, 1500));
     const kept = api.store.read(live.runId)!;
@@ -34,7 +35,7 @@ describe('Kept runs, session 1: train, compare, and leave one run training', () 
     const all = [session, ...c.sessions.map((s) => s!)];
     for (const s of all) assert.equal(api.store.read(s.runId)?.status, 'finished', `${s.runId} kept as finished`);
     const expected: ReloadExpected = {
-      finished: all.map((s) => ({ runId: s.runId, losses: s.losses.slice(), final: s.final, weights: (s.finalWeights ?? []).map((w) => w.name) })),
+      finished: all.map((s) => ({ runId: s.runId, losses: s.loss.values(), final: s.final, weights: (s.finalWeights ?? []).map((w) => w.name) })),
       comparison: c.sessions.map((s) => s!.runId),
       interrupted: { runId: live.runId, losses: api.store.history(live.runId).losses.length },
     };

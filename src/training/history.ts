@@ -1,0 +1,183 @@
+/**
+ * A run's history, kept bounded however fast it trains. The extension host keeps it, sends it
+ * whole to a panel that opens, and forwards only what it kept as training goes on; the panel
+ * mirrors it with the same rule, so both always hold the same points.
+ *
+ * The rule: of the items pushed (numbered 0, 1, 2, … as they arrive), those whose number is a
+ * multiple of `stride` are kept. When `cap` are kept, every other one is dropped and the stride
+ * doubles. A long run is therefore drawn from evenly spaced items, at most `cap` of them.
+ */
+
+/** A decimated series, as it travels in messages. */
+export interface SeriesState<T> {
+  /** Items pushed so far (kept or not). */
+  count: number;
+  /** Items number 0, stride, 2·stride, … are the ones kept. */
+  stride: number;
+  items: T[];
+}
+
+/** What a batch of pushes kept, with each kept item's arrival number, to mirror elsewhere. */
+export interface SeriesDelta<T> {
+  /** Items pushed before the batch: a mirror that has seen a different number has missed one. */
+  from: number;
+  /** The arrival number of each kept item. */
+  at: number[];
+  items: T[];
+  /** Items pushed in all, after the batch. */
+  count: number;
+}
+
+export class Decimated<T> {
+  count = 0;
+  stride = 1;
+  items: T[] = [];
+
+  constructor(readonly cap: number, state?: SeriesState<T>) {
+    if (!(cap >= 2)) throw new Error(`a decimated series needs a cap of at least 2 (got ${cap})`);
+    if (state) {
+      this.count = state.count;
+      this.stride = state.stride;
+      this.items = state.items.slice();
+      while (this.items.length >= cap) this.thin();
+    }
+  }
+
+  /**
+   * Adds the next item; true when it entered the series (a mirror must replay exactly those, in
+   * order, to thin at the same moments), even if the thinning it caused dropped it at once.
+   */
+  push(item: T): boolean {
+    const n = this.count++;
+    if (n % this.stride !== 0) return false;
+    this.items.push(item);
+    if (this.items.length >= this.cap) this.thin();
+    return true;
+  }
+
+  /**
+   * Replays what another series with the same cap kept (see SeriesDelta). Returns whether it
+   * thinned, or null when the delta does not follow on from what is here (nothing is changed:
+   * ask for the whole series again).
+   */
+  apply(delta: SeriesDelta<T>): boolean | null {
+    if (delta.from !== this.count) return null;
+    const stride = this.stride;
+    delta.at.forEach((n, i) => {
+      this.count = n;
+      this.push(delta.items[i]);
+    });
+    this.count = Math.max(this.count, delta.count);
+    return this.stride !== stride;
+  }
+
+  /** The arrival number of the item kept at index i. */
+  numberAt(i: number): number {
+    return i * this.stride;
+  }
+
+  state(): SeriesState<T> {
+    return { count: this.count, stride: this.stride, items: this.items.slice() };
+  }
+
+  private thin(): void {
+    this.stride *= 2;
+    let k = 0;
+    for (let i = 0; i < this.items.length; i += 2) this.items[k++] = this.items[i];
+    this.items.length = k;
+  }
+}
+
+/** The same series with fewer items: every 2^k-th, so that fewer than `cap` remain. */
+export function thinnedTo<T>(s: SeriesState<T>, cap: number): SeriesState<T> {
+  return new Decimated(cap, s).state();
+}
+
+/**
+ * Exponential moving average as TensorBoard draws it: debiased, so the first points are not
+ * pulled toward zero. weight 0 is no smoothing. A non-finite value passes through and is not
+ * averaged in.
+ */
+export class Ema {
+  private last = 0;
+  private n = 0;
+  constructor(private readonly weight: number) {}
+
+  push(y: number): number {
+    if (!Number.isFinite(y)) return y;
+    this.last = this.last * this.weight + (1 - this.weight) * y;
+    this.n++;
+    return this.last / (1 - Math.pow(this.weight, this.n));
+  }
+}
+
+/** How strongly the loss curve is smoothed (TensorBoard's default). */
+export const SMOOTHING = 0.9;
+/**
+ * The per-step loss keeps at most this many points: a run at ~30,000 steps/s makes millions,
+ * which no panel can redraw live, and a late-opened panel would wait for all of them.
+ */
+export const MAX_LOSS_POINTS = 100_000;
+/** Epoch metrics: a full-batch run ends an epoch every step. */
+export const MAX_EPOCH_POINTS = 20_000;
+/** Statistics points (per layer, six figures each). */
+export const MAX_STATS_POINTS = 10_000;
+/** Overlaid runs are re-sent whole while they train, so they carry fewer points. */
+export const OVERLAY_CAPS = { loss: 4_000, epochs: 2_000, stats: 2_000 } as const;
+
+/** One kept step of the loss: the batch's loss and the smoothed curve there (over every step). */
+export type LossPoint = [loss: number, smoothed: number];
+
+/** The training loss of every step, kept bounded, with a smoothed curve that averages every step. */
+export class LossHistory {
+  readonly series: Decimated<LossPoint>;
+  private readonly ema = new Ema(SMOOTHING);
+  /** The newest loss, kept or not. */
+  last: number | undefined;
+
+  constructor(cap = MAX_LOSS_POINTS) {
+    this.series = new Decimated<LossPoint>(cap);
+  }
+
+  /** Steps seen. */
+  get steps(): number {
+    return this.series.count;
+  }
+
+  push(loss: number): boolean {
+    this.last = loss;
+    return this.series.push([loss, this.ema.push(loss)]);
+  }
+
+  /** The kept losses: every step's while the stride is 1. */
+  values(): number[] {
+    return this.series.items.map((p) => p[0]);
+  }
+
+  /** Pushes a batch and returns what entered the series, for mirroring. */
+  pushAll(losses: readonly number[]): SeriesDelta<LossPoint> {
+    for (const l of losses) this.last = l;
+    return pushAll(this.series, losses.map((l): LossPoint => [l, this.ema.push(l)]));
+  }
+}
+
+/** Pushes a batch into a series and returns what entered it, for mirroring. */
+export function pushAll<T>(series: Decimated<T>, items: readonly T[]): SeriesDelta<T> {
+  const delta: SeriesDelta<T> = { from: series.count, at: [], items: [], count: 0 };
+  for (const item of items) {
+    const n = series.count;
+    if (series.push(item)) {
+      delta.at.push(n);
+      delta.items.push(item);
+    }
+  }
+  delta.count = series.count;
+  return delta;
+}
+
+/** The loss of a step-by-step list (holes as NaN), as a bounded series with its smoothed curve. */
+export function lossState(losses: ArrayLike<number>, cap = MAX_LOSS_POINTS): SeriesState<LossPoint> {
+  const h = new LossHistory(cap);
+  for (let i = 0; i < losses.length; i++) h.push(losses[i] ?? NaN);
+  return h.series.state();
+}
