@@ -97,7 +97,8 @@ const stops = await Promise.all(sessions.map(async (s) => {
   const a = performance.now();
   s.stop();
   await s.finished;
-  return { status: s.status, ms: performance.now() - a };
+  // Steps taken after the request: the worker's own counter when stop() was called, against its last step.
+  return { status: s.status, ms: performance.now() - a, steps: (s.final?.steps ?? s.step) - (s.stepAtStop ?? s.step) };
 }));
 recorder.dispose();
 fs.rmSync(storeDir, { recursive: true, force: true });
@@ -110,7 +111,9 @@ const result = {
   runs: sessions.map((s, i) => ({
     model: models[i][0], stepsPerSec: (s.step - stepsAt0[i]) / elapsed,
     messagesPerSec: (messages.get(s.runId) ?? 0) / elapsed,
-    stopMs: stops[i].ms, status: stops[i].status,
+    stopMs: stops[i].ms, stopSteps: stops[i].steps, status: stops[i].status,
+    // What the host keeps of the run (bounded however fast it trains), and what a panel opened now would be sent.
+    steps: s.loss.steps, keptLosses: s.loss.series.items.length, snapshotKB: JSON.stringify(s.snapshot()).length / 1024,
   })),
 };
 
@@ -124,7 +127,8 @@ console.log(`Extension host under load: 4 runs at once for ${f(elapsed)} s on ${
 console.log(`  event-loop delay: p50 ${f(result.eventLoopDelayMs.p50, 2)} ms, p99 ${f(result.eventLoopDelayMs.p99, 2)} ms, max ${f(result.eventLoopDelayMs.max, 2)} ms`);
 console.log(`  a keystroke's re-parse (mnist-cnn template): p50 ${f(result.typingParseMs.p50, 2)} ms, p99 ${f(result.typingParseMs.p99, 2)} ms`);
 for (const r of result.runs) {
-  console.log(`  ${r.model.padEnd(16)} ${f(r.stepsPerSec, 0).padStart(7)} steps/s, ${f(r.messagesPerSec, 1)} messages/s to the host, stop took ${f(r.stopMs, 0)} ms (${r.status})`);
+  console.log(`  ${r.model.padEnd(16)} ${f(r.stepsPerSec, 0).padStart(7)} steps/s, ${f(r.messagesPerSec, 1)} messages/s to the host, stop: ${r.stopSteps} step(s) after the request, ended in ${f(r.stopMs, 0)} ms (${r.status})`);
+  console.log(`  ${''.padEnd(16)} host keeps ${r.keptLosses} of ${r.steps} losses; a panel opened now gets ${f(r.snapshotKB, 0)} KB`);
 }
 if (json) console.log(JSON.stringify(result));
 

@@ -17,6 +17,7 @@ import { RunStore } from './runs/store';
 import { RunRecorder } from './runs/recorder';
 import { registerRunsView, runLabel, type RunsTree } from './editor/runs-view';
 import { overlayOfStored } from './panel/overlays';
+import { registerRunNotices } from './editor/run-notices';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {
@@ -115,6 +116,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     codeLens,
     vscode.languages.registerCodeLensProvider(MODEL_SELECTOR, codeLens),
     new TrainingStatusBar(runs),
+    registerRunNotices(runs),
     new LayerHealthDecorations(models, runs),
     charts,
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, new ChartsPanelSerializer(charts)),

@@ -36,6 +36,23 @@ export function seconds(s: number): string {
   return l10n.t('{0} min {1} s', m, Math.round(s - m * 60));
 }
 
+/**
+ * A linear-axis tick label with just the digits that tell it from its neighbours `step` apart:
+ * 0.25, 1,500, or 1.2e37 (Chart.js's own labels read "1E37" for 1.0e37, 1.2e37 and 1.4e37 alike).
+ */
+export function linearTick(v: number, step: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const s = Math.abs(step) > 0 && Number.isFinite(step) ? Math.abs(step) : Math.abs(v);
+  const a = Math.max(Math.abs(v), s);
+  if (a >= 1e5 || a < 1e-3) {
+    const digits = Math.min(6, Math.max(0, Math.floor(Math.log10(a)) - Math.floor(Math.log10(s) + 1e-9)));
+    return v.toExponential(digits).replace('e+', 'e');
+  }
+  const decimals = Math.min(6, Math.max(0, -Math.floor(Math.log10(s) + 1e-9)));
+  return v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
 /** Log-axis tick labels: only the decades, as 1e-3; nothing in between. */
 export function decadeTick(v: number | string): string {
   const x = Number(v);

@@ -49,10 +49,11 @@ export function markersPlugin(markers: () => readonly Marker[], theme: () => Cha
       for (const m of list) {
         const px = x.getPixelForValue(m.step);
         if (!(px >= a.left - 0.5 && px <= a.right + 0.5)) continue;
-        const faint = m.kind === 'pause';
-        ctx.strokeStyle = faint ? withAlpha(t.foreground, 0.4) : t.accent;
-        ctx.lineWidth = 1;
-        ctx.setLineDash(faint ? [2, 3] : [5, 4]);
+        // Where training went non-finite is drawn in the error colour, solid; swaps dashed.
+        const diverged = m.kind === 'divergence';
+        ctx.strokeStyle = diverged ? t.error : t.accent;
+        ctx.lineWidth = diverged ? 1.5 : 1;
+        ctx.setLineDash(diverged ? [] : [5, 4]);
         ctx.beginPath();
         ctx.moveTo(Math.round(px) + 0.5, a.top - (strip.height > 0 ? 2 : 0));
         ctx.lineTo(Math.round(px) + 0.5, a.bottom);
@@ -68,7 +69,7 @@ export function markersPlugin(markers: () => readonly Marker[], theme: () => Cha
           ctx.fillStyle = withAlpha(t.background, 0.85);
           ctx.fillRect(left, y - 1, w, t.fontSize);
         }
-        ctx.fillStyle = faint ? t.muted : t.foreground;
+        ctx.fillStyle = diverged ? t.error : t.foreground;
         ctx.textAlign = 'left';
         ctx.fillText(m.label, left + 3, y);
       }

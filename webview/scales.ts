@@ -1,6 +1,6 @@
 /** Axis, legend and tooltip options in the theme's colours, shared by every chart. */
 import type { Chart, Tick } from 'chart.js';
-import { decadeTick, short } from './format';
+import { decadeTick, linearTick, short } from './format';
 import { toggleByLabel, uniqueLegendItems } from './plugins';
 import { withAlpha, type ChartTheme } from './theme';
 
@@ -90,7 +90,11 @@ export function linearScale(theme: ChartTheme, title: string, extra: Record<stri
   return {
     type: 'linear',
     title: { display: Boolean(title), text: title, color: theme.muted, font: tickFont(theme) },
-    ticks: { color: theme.muted, font: tickFont(theme), maxTicksLimit: 8 },
+    ticks: {
+      color: theme.muted, font: tickFont(theme), maxTicksLimit: 8,
+      // Linear ticks are evenly spaced: the first gap is every gap.
+      callback: (v: number | string, _i: number, ticks: Tick[]) => linearTick(Number(v), ticks.length > 1 ? ticks[1].value - ticks[0].value : 0),
+    },
     grid: { color: theme.grid },
     border: { color: theme.grid },
     ...extra,

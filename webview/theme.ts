@@ -63,6 +63,62 @@ export function luminance(c: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
+/** Hue in degrees [0, 360), saturation and lightness in [0, 1] (HSL). */
+export function toHsl(c: string): [number, number, number] | undefined {
+  const rgb = parseColor(c);
+  if (!rgb) return undefined;
+  const [r, g, b] = rgb.map((v) => v / 255);
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  const l = (max + min) / 2;
+  if (max === min) return [0, 0, l];
+  const d = max - min;
+  const sat = d / (1 - Math.abs(2 * l - 1));
+  const h = max === r ? ((g - b) / d + 6) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return [h * 60, sat, l];
+}
+
+/** #rrggbb of an HSL colour. */
+export function fromHsl(h: number, sat: number, l: number): string {
+  const c = (1 - Math.abs(2 * l - 1)) * sat;
+  const x = c * (1 - Math.abs(((h / 60) % 2) - 1));
+  const m = l - c / 2;
+  const [r, g, b] = h < 60 ? [c, x, 0] : h < 120 ? [x, c, 0] : h < 180 ? [0, c, x] : h < 240 ? [0, x, c] : h < 300 ? [x, 0, c] : [c, 0, x];
+  return '#' + [r, g, b].map((v) => Math.round((v + m) * 255).toString(16).padStart(2, '0')).join('');
+}
+
+/** Hues closer than this are hard to tell apart as thin lines (VS Code's orange and yellow are 6–13° apart). */
+export const MIN_HUE_GAP = 20;
+
+function hueGap(a: number, b: number): number {
+  const d = Math.abs(a - b) % 360;
+  return Math.min(d, 360 - d);
+}
+
+/**
+ * The theme's chart colours, with any colour whose hue is too close to an earlier one's turned to
+ * the middle of the widest empty arc of the colour wheel (its saturation and lightness kept), so
+ * six overlaid runs stay six distinguishable lines. Colours already apart are left as the theme has them.
+ */
+export function separateHues(colors: string[]): string[] {
+  const hsl = colors.map(toHsl);
+  const hues = (skip: number): number[] => hsl.flatMap((x, j) => (x && x[1] > 0.15 && j !== skip ? [x[0]] : []));
+  return colors.map((c, i) => {
+    const x = hsl[i];
+    if (!x || x[1] <= 0.15) return c; // a grey has no hue to clash
+    const earlier = hsl.slice(0, i).some((y) => y && y[1] > 0.15 && hueGap(y[0], x[0]) < MIN_HUE_GAP);
+    if (!earlier) return c;
+    const others = hues(i).sort((a, b) => a - b);
+    let best = { gap: -1, at: x[0] };
+    others.forEach((h, k) => {
+      const next = k + 1 < others.length ? others[k + 1] : others[0] + 360;
+      if (next - h > best.gap) best = { gap: next - h, at: (h + (next - h) / 2) % 360 };
+    });
+    hsl[i] = [best.at, x[1], x[2]];
+    return fromHsl(best.at, x[1], x[2]);
+  });
+}
+
 export function readTheme(): ChartTheme {
   const cl = document.body.classList;
   const highContrast = cl.contains('vscode-high-contrast') || cl.contains('vscode-high-contrast-light');
@@ -79,14 +135,14 @@ export function readTheme(): ChartTheme {
     accent: highContrast ? foreground : withAlpha(foreground, 0.75),
     font: cssVar('--vscode-font-family', 'system-ui, sans-serif'),
     fontSize: parseFloat(cssVar('--vscode-font-size', '13')) || 13,
-    series: [
+    series: separateHues([
       cssVar('--vscode-charts-blue', '#3794ff'),
       cssVar('--vscode-charts-orange', '#d18616'),
       cssVar('--vscode-charts-green', '#89d185'),
       cssVar('--vscode-charts-purple', '#b180d7'),
       cssVar('--vscode-charts-red', '#f14c4c'),
       cssVar('--vscode-charts-yellow', '#cca700'),
-    ],
+    ]),
     error: cssVar('--vscode-errorForeground', '#f14c4c'),
     hoverBackground: cssVar('--vscode-editorHoverWidget-background', background),
     hoverBorder: cssVar('--vscode-editorHoverWidget-border', withAlpha(foreground, 0.3)),

@@ -26,7 +26,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|korean
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|korean
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -75,6 +75,8 @@ const SPIRAL_LONG = 'spiral-long.nn.yaml';
 const SPIRAL_LONG_EPOCHS = 1_000_000;
 const INIT_FILE = 'init-experiment.nn.yaml';
 const COMPARE_FILE = 'optimizer-compare.nn.yaml';
+/** The spiral at lr 100 with l2 0.05: every step multiplies the weights by about −4, so it diverges in a few dozen steps. */
+const DIVERGE_FILE = 'diverge.nn.yaml';
 // The example trains 20 steps (a few seconds); the scenario needs the run still going when it
 // swaps the init from the panel, so its copy trains for longer.
 const INIT_EPOCHS = 500;
@@ -710,7 +712,57 @@ async function compareScenario(page, ctx) {
   await screenshot(page, ctx, path.join(SHOTS, `compare-gradients-${ctx.theme}.png`));
 }
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, korean: koreanScenario };
+/**
+ * A learning rate that explodes: training stops at the first non-finite step; the panel says where
+ * (step and layer) and marks it; a notification offers to train again at a tenth of the rate, and
+ * that button edits the file (undoably) and trains again.
+ */
+async function divergeScenario(page, ctx) {
+  await openModelFile(page, ctx, DIVERGE_FILE);
+  await clickLens(page, ctx, LENS.train, '▶ Train', async () => {
+    const p = await readPanel(page);
+    return p && ['running', 'failed'].includes(p.loss.state) ? p : null;
+  }, { effectMs: 15_000, tries: 2 });
+  let panel = null;
+  await poll('the run to fail (canvas#loss-chart data-state="failed")', 60_000, async () => {
+    panel = await readPanel(page);
+    if (panel && ['finished', 'stopped'].includes(panel.loss.state)) throw new StepError(`the run ${panel.loss.state} instead of diverging`);
+    return panel?.loss.state === 'failed';
+  }).catch(async (e) => {
+    throw new StepError(`${e.message}; ${describePanel(panel)}`);
+  });
+  const error = await panel.frame.$eval('#run-error', (e) => (e.hidden ? '' : e.textContent.trim()));
+  if (!/^Training diverged at step \d+: the (output|gradient) of layers\[\d\].* became NaN or infinite.*The weights from before this step are kept\. Lower the learning rate \(now 100\) or change the init scheme\.$/.test(error)) {
+    throw new StepError(`the panel's error reads ${JSON.stringify(error)}`);
+  }
+  ctx.check(`panel: ${JSON.stringify(error)}`);
+  const markers = await poll('the divergence marker on the loss chart (data-markers=1)', 10_000, async () => {
+    const p = await readPanel(page);
+    return p?.loss.markers === '1' ? p : null;
+  });
+  ctx.check(`loss chart marks it: data-markers=${markers.loss.markers}`);
+  const toast = page.locator('.notification-toast', { hasText: /diverged at step/ }).first();
+  await poll('the error notification', 15_000, () => toast.isVisible());
+  const toastText = (await toast.locator('.notification-list-item-message').first().textContent()).trim();
+  const retry = toast.locator('a.monaco-button, .monaco-button', { hasText: 'Train Again with lr 10' }).first();
+  if (!(await retry.isVisible())) throw new StepError(`the notification has no "Train Again with lr 10" button: ${JSON.stringify(toastText)}`);
+  ctx.check(`notification: ${JSON.stringify(toastText)} with "Train Again with lr 10" and "Show Charts"`);
+  await sleep(800); // the charts' last frame
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `diverge-${ctx.theme}.png`));
+  await retry.click();
+  await expectEditorLine(page, ctx, /optimizer: \{ type: sgd, lr: 10 \}/, 10_000);
+  await poll('a new run (the panel running or ended again with step > 0)', 30_000, async () => {
+    const p = await readPanel(page);
+    return p && p.loss.markers === '0' && num(p.loss.points) > 0;
+  });
+  ctx.check('trained again from the edited file');
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Z');
+  await expectEditorLine(page, ctx, /optimizer: \{ type: sgd, lr: 100 \}/, 10_000);
+  ctx.check('Undo brings lr 100 back');
+}
+
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, korean: koreanScenario };
 /** Scenarios that run in a workbench with another display language. */
 const SCENARIO_LOCALE = { korean: 'ko' };
 
@@ -729,6 +781,12 @@ function prepareWorkspace(examples) {
     throw new Error('examples/spiral.nn.yaml has no "epochs: N", "batch: N" or "- dense: 100" line to change');
   }
   fs.writeFileSync(path.join(workspace, SPIRAL_LONG), longSpiral);
+  fs.writeFileSync(path.join(workspace, DIVERGE_FILE), [
+    '# lr·l2 = 5: each step multiplies the weights by about −4',
+    'data: { dataset: spiral, samples: 300, classes: 3, validation: 0.2 }',
+    'layers:', '  - dense: 100', '    activation: relu', '  - dense: 3',
+    'loss: softmax', 'optimizer: { type: sgd, lr: 100 }', 'train: { epochs: 2000, batch: 32, l2: 0.05, seed: 1 }', '',
+  ].join('\n'));
   const initFile = path.join(workspace, INIT_FILE);
   if (fs.existsSync(initFile)) {
     const text = fs.readFileSync(initFile, 'utf8');
@@ -856,7 +914,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, korean: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', korean: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

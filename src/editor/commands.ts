@@ -11,6 +11,8 @@ import type { ModelCheck } from '../training/protocol';
 import { compareCommand, type CompareChoice } from './compare-command';
 import { requireTrust } from './trust';
 import { exportPyTorchCommand, type ExportChoice } from './export-command';
+import { learningRateEdits } from './lr-edit';
+import { lowerLearningRate } from '../training/divergence';
 
 export interface CommandDeps {
   models: ModelDocuments;
@@ -88,6 +90,25 @@ export async function trainCommand(deps: CommandDeps, uri?: unknown): Promise<Tr
   const session = deps.runs.start(doc.uri.toString(), modelTitle(doc.uri), spec, baseDir(doc));
   deps.charts.show(doc.uri.toString());
   return session;
+}
+
+/**
+ * After a divergence: sets the model file's learning rate (given, or a tenth of the file's) with
+ * an undoable edit, and trains again.
+ */
+export async function lowerLearningRateCommand(deps: CommandDeps, uri?: unknown, lr?: unknown): Promise<TrainingSession | undefined> {
+  const doc = await targetDocument(uri);
+  if (!doc) return undefined;
+  const spec = parseModel(doc.getText()).spec;
+  if (!spec) return undefined;
+  const target = typeof lr === 'number' && Number.isFinite(lr) && lr > 0 ? lr : lowerLearningRate(spec.optimizer.lr);
+  const edits = spec.optimizer.lr === target ? [] : learningRateEdits(doc.getText(), target, spec.optimizer.type);
+  if (!edits) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('TrainLens: the learning rate of {0} cannot be changed automatically; edit it by hand.', modelTitle(doc.uri)));
+    return undefined;
+  }
+  if (edits.length > 0 && !(await applyEdits(doc, edits))) return undefined;
+  return trainCommand(deps, doc.uri);
 }
 
 /** The run of the target model file, or the latest running one. */
@@ -229,6 +250,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('trainlens.swapOptimizer', (uri?: unknown, choice?: unknown) => swapOptimizerCommand(deps, uri, choice)),
     vscode.commands.registerCommand('trainlens.swapInit', (uri?: unknown, choice?: unknown) => swapInitCommand(deps, uri, choice)),
     vscode.commands.registerCommand('trainlens.gradcheck', (uri?: unknown) => gradcheckCommand(deps, uri)),
+    vscode.commands.registerCommand('trainlens.lowerLearningRate', (uri?: unknown, lr?: unknown) => lowerLearningRateCommand(deps, uri, lr)),
     vscode.commands.registerCommand('trainlens.compare', (uri?: unknown, choice?: CompareChoice) => compareCommand(deps, uri, choice)),
     vscode.commands.registerCommand('trainlens.exportPyTorch', (uri?: unknown, choice?: ExportChoice) => exportPyTorchCommand(deps, uri, choice)),
     vscode.commands.registerCommand('trainlens.showPanel', async (uri?: unknown) => {

@@ -1,3 +1,4 @@
+import { divergenceMessage } from '../training/divergence';
 import { Trainer } from '../engine/trainer';
 import type { Dataset } from '../engine/data/dataset';
 import type { ModelSpec } from '../model/spec';
@@ -62,9 +63,8 @@ export function exportModel(spec: ModelSpec, data: Dataset, o: ModelExportOption
   if (o.weights !== 'trained') return trainerExport(trainer, o.source, { kind: 'initial' });
   while (!trainer.done) {
     const r = trainer.trainStep();
-    if (!Number.isFinite(r.loss)) {
-      throw new ExportError(`the loss became ${r.loss} at step ${trainer.step} while training; lower the learning rate or change the init scheme.`);
-    }
+    // The same check and words as a run's: the step and the first layer or parameter that went non-finite.
+    if (r.divergence) throw new ExportError(divergenceMessage(r.divergence, r.lr, false));
   }
   return trainerExport(trainer, o.source, { kind: 'trained', steps: trainer.step, epochs: trainer.epoch });
 }

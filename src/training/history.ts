@@ -115,13 +115,14 @@ export class Ema {
 export const SMOOTHING = 0.9;
 /**
  * The per-step loss keeps at most this many points: a run at ~30,000 steps/s makes millions,
- * which no panel can redraw live, and a late-opened panel would wait for all of them.
+ * which no panel can redraw live, and a late-opened panel would wait for all of them. A chart is
+ * about a thousand pixels wide, so this is still some twenty points per pixel (~1.3 MB as JSON).
  */
-export const MAX_LOSS_POINTS = 100_000;
+export const MAX_LOSS_POINTS = 20_000;
 /** Epoch metrics: a full-batch run ends an epoch every step. */
-export const MAX_EPOCH_POINTS = 20_000;
+export const MAX_EPOCH_POINTS = 5_000;
 /** Statistics points (per layer, six figures each). */
-export const MAX_STATS_POINTS = 10_000;
+export const MAX_STATS_POINTS = 4_000;
 /** Overlaid runs are re-sent whole while they train, so they carry fewer points. */
 export const OVERLAY_CAPS = { loss: 4_000, epochs: 2_000, stats: 2_000 } as const;
 

@@ -1,10 +1,11 @@
-import { Trainer, type Divergence } from '../engine/trainer';
+import { Trainer } from '../engine/trainer';
+import { divergenceLabel, divergenceMessage } from './divergence';
 import { networkArrays } from '../export/arrays';
 import { gradcheckModel } from '../engine/check';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { Dataset } from '../engine/data/dataset';
 import {
-  CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
+  CONTROL_STEP, CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
   type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats,
 } from './protocol';
 
@@ -23,6 +24,8 @@ export interface LoopOptions {
   boundaryMs?: number;
   post: (m: LoopMessage) => void;
   now?: () => number;
+  /** The data handed over is the run's to reorder in place (see TrainerOptions.ownData): the caller lets it go. */
+  ownData?: boolean;
 }
 
 const BOUNDARY_RESOLUTION = 64;
@@ -63,7 +66,7 @@ export class RunLoop {
   constructor(spec: ModelSpec, private readonly o: LoopOptions, startPaused = false, data?: Dataset) {
     this.runId = o.runId;
     this.now = o.now ?? (() => performance.now());
-    this.trainer = new Trainer(spec, 'float32', data);
+    this.trainer = new Trainer(spec, 'float32', data, { ownData: o.ownData });
     this.paused = startPaused;
     this.frame = o.boundaryMs !== undefined && this.trainer.trainSet.features === 2 ? boundaryFrame(this.trainer.trainSet) : null;
     if (this.frame) this.grid = gridPoints(this.frame);
@@ -133,6 +136,7 @@ export class RunLoop {
       const withStats = statsEvery > 0 && ((t.step % statsEvery === 0 && now - this.lastStats >= (this.o.statsMinMs ?? 0)) || t.step === t.totalSteps - 1);
       if (withStats) this.lastStats = now;
       const r = t.trainStep(withStats);
+      if (this.o.control && this.o.control.length > CONTROL_STEP) Atomics.store(this.o.control, CONTROL_STEP, t.step);
       if (r.stats) this.stats.push(r.stats);
       if (r.divergence) {
         this.flush();
@@ -140,7 +144,7 @@ export class RunLoop {
         this.markers.push({ step: t.step, kind: 'divergence', label: divergenceLabel(d) });
         this.flush();
         const m: ErrorMessage = {
-          type: 'error', runId: this.runId, step: t.step, message: divergenceMessage(d, r.lr), divergence: d,
+          type: 'error', runId: this.runId, step: t.step, message: divergenceMessage(d, r.lr), divergence: d, lr: r.lr,
           // The weights before the step that diverged (its update was not applied), to inspect.
           weights: weightsOf(t),
         };
@@ -313,21 +317,6 @@ function gridPoints(f: BoundaryFrame): Float32Array {
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** A short label for the chart marker, e.g. "NaN in layers[1] relu". */
-export function divergenceLabel(d: Divergence): string {
-  const value = Number.isNaN(d.loss) || d.where === 'gradient' ? 'NaN/Inf' : String(d.loss);
-  return d.at ? `${value} in ${d.at}` : `loss ${value}`;
-}
-
-/** What the user reads when training diverges: the step, where, and what to try. */
-export function divergenceMessage(d: Divergence, lr: number): string {
-  const where = d.where === 'forward' ? `the output of ${d.at} became NaN or infinite (loss ${d.loss})`
-    : d.where === 'gradient' ? `the gradient of ${d.at} became NaN or infinite`
-      : `the loss became ${d.loss}`;
-  return `Training diverged at step ${d.step}: ${where}. The weights from before this step are kept. `
-    + `Lower the learning rate (now ${lr}) or change the init scheme.`;
 }
 
 /** Copies of a trainer's weights and batchnorm statistics, named and shaped as exports write them. */

@@ -82,7 +82,7 @@ export interface BoundaryGrid {
 export interface Marker {
   step: number;
   /** divergence: the step where training went non-finite (and stopped) */
-  kind: 'optimizer' | 'init' | 'pause' | 'divergence';
+  kind: 'optimizer' | 'init' | 'divergence';
   /** e.g. "adam → sgd" */
   label: string;
 }
@@ -144,6 +144,12 @@ export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed';
 /** Control words the host writes into the shared control array; the worker reads them every step. */
 export const CONTROL_RUN = 0;
 export const CONTROL_STOP = 1;
+/**
+ * The shared control array: word 0 is written by the host (CONTROL_RUN or CONTROL_STOP); word 1
+ * by the worker, the steps taken so far, so the host knows exactly where a stop request landed.
+ */
+export const CONTROL_WORDS = 2;
+export const CONTROL_STEP = 1;
 
 export interface StartMessage {
   type: 'start';
@@ -151,7 +157,7 @@ export interface StartMessage {
   spec: ModelSpec;
   /** The model file's folder: data paths are relative to it (null for an unsaved file). */
   baseDir: string | null;
-  /** Int32Array(1) over it: CONTROL_RUN or CONTROL_STOP. */
+  /** Int32Array(CONTROL_WORDS) over it (see CONTROL_WORDS). */
   control: SharedArrayBuffer;
   /** Minimum milliseconds between progress messages. */
   progressIntervalMs: number;
@@ -238,6 +244,8 @@ export interface ErrorMessage {
   divergence?: Divergence;
   /** When training diverged: the weights from before that step. */
   weights?: ParamValues[];
+  /** When training diverged: the learning rate of that step (for the message and the fix offered). */
+  lr?: number;
 }
 
 export interface GradcheckMessage {

@@ -1,11 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
+import type { Divergence } from '../engine/trainer';
+import { divergenceMessage } from './divergence';
 import {
   Decimated, LossHistory, MAX_EPOCH_POINTS, MAX_STATS_POINTS, pushAll, type LossPoint, type SeriesDelta,
 } from './history';
 import {
-  CONTROL_STOP, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
+  CONTROL_STEP, CONTROL_STOP, CONTROL_WORDS, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
   type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
   type StepStats, type VariantInfo, type WorkerToHost,
 } from './protocol';
@@ -67,6 +69,8 @@ export class TrainingSession {
   final: FinalMetrics | null = null;
   error: string | null = null;
   gradcheck: ModelCheck | null = null;
+  /** Where and at which learning rate training went non-finite, when it did. */
+  divergence: (Divergence & { lr: number }) | null = null;
   /** The weights at the end of the run (after 'done'). */
   finalWeights: ParamValues[] | null = null;
   readonly previous: PreviousRun | null;
@@ -87,7 +91,7 @@ export class TrainingSession {
     };
     this.previous = options.previous ?? null;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    const shared = new SharedArrayBuffer(4);
+    const shared = new SharedArrayBuffer(4 * CONTROL_WORDS);
     this.control = new Int32Array(shared);
     this.worker = new Worker(options.workerPath);
     this.worker.on('message', (m: WorkerToHost) => this.receive(m));
@@ -117,9 +121,16 @@ export class TrainingSession {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
+  /**
+   * Steps the worker had taken when stop() was called (read from the worker's own counter, not
+   * from progress, which lags); null before a stop.
+   */
+  stepAtStop: number | null = null;
+
   /** Asks the worker to stop after its current step; terminates it if it does not answer in time. */
   stop(): void {
     if (!this.running) return;
+    this.stepAtStop ??= Atomics.load(this.control, CONTROL_STEP);
     Atomics.store(this.control, 0, CONTROL_STOP);
     this.send({ type: 'resume' }); // wakes a paused worker so it sees the stop at once
     this.stopTimer ??= setTimeout(() => {
@@ -205,7 +216,13 @@ export class TrainingSession {
       case 'error':
         // A divergence keeps the weights from before the step that went non-finite.
         if (m.weights) this.finalWeights = m.weights;
-        this.end('failed', m.message);
+        if (m.divergence && m.lr !== undefined) {
+          this.divergence = { ...m.divergence, lr: m.lr };
+          // The same words as the worker's, in the display language.
+          this.end('failed', divergenceMessage(m.divergence, m.lr));
+        } else {
+          this.end('failed', m.message);
+        }
         break;
       case 'gradcheck':
         break; // gradient checks run in workers of their own (see runGradcheck in runs.ts)

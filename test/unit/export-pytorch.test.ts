@@ -357,3 +357,18 @@ test('export errors: one line naming the file, no stack trace, nothing written',
   assert.equal(f.stderr, `trainlens: cannot write ${file}: a file is in the way of the folder.\n`);
   assert.deepEqual(readdirSync(dir).sort(), ['a-file', 'bad.nn.yaml', 'bn.nn.yaml']);
 });
+
+test('an export that trains and diverges: the run\'s own message: the step, the layer, what to try', async () => {
+  // lr·l2 = 100 multiplies the weights by −99 each step: float32 overflows within a few dozen steps.
+  const spec: ModelSpec = { ...SPIRAL, optimizer: { type: 'sgd', lr: 100 }, train: { ...SPIRAL.train, l2: 1 } };
+  const data = await loadDataset(spec, null);
+  const t = new Trainer(spec, 'float32', data);
+  let step = 0;
+  while (!t.trainStep().divergence) step++;
+  assert.throws(() => exportModel(spec, data, { source: 'boom.nn.yaml', weights: 'trained' }), (e: unknown) => {
+    assert.ok(e instanceof ExportError);
+    assert.match(e.message, new RegExp(`^Training diverged at step ${step}: the (output|gradient) of layers\\[\\d\\].* became NaN or infinite.*\\. Lower the learning rate \\(now 100\\) or change the init scheme\\.$`));
+    assert.doesNotMatch(e.message, /weights from before this step are kept/);
+    return true;
+  });
+});

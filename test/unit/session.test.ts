@@ -41,6 +41,34 @@ test('stop ends a long run after the current step, and reports final metrics', a
   assert.equal(s.loss.steps, s.final!.steps);
 });
 
+test('stop takes effect within one step: the worker takes at most the step it is in, for fast and slow models', async () => {
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const fast = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
+  // ~100× slower per step: a wide tanh stack on a big batch.
+  const slow = {
+    ...fast,
+    layers: [...Array.from({ length: 4 }, () => ({ kind: 'dense' as const, units: 500, activation: { type: 'tanh' as const } })), SPIRAL.layers[1]],
+    train: { ...fast.train, batch: 240 },
+  };
+  const latencies: number[] = [];
+  for (const [name, spec] of [['fast', fast], ['slow', slow]] as const) {
+    for (let k = 0; k < 4; k++) {
+      const s = runs.start(`${name}${k}`, name, spec);
+      await until(() => s.step > 3 + k * 7);
+      await new Promise((r) => setTimeout(r, 13 * k)); // a stop at an arbitrary moment within a step
+      s.stop();
+      await s.finished;
+      assert.equal(s.status, 'stopped');
+      assert.ok(s.stepAtStop !== null && s.stepAtStop > 0, `${name}: the worker's step counter at the stop`);
+      const after = s.final!.steps - s.stepAtStop!;
+      latencies.push(after);
+      assert.ok(after === 0 || after === 1, `${name}: ${after} steps after the stop request`);
+      assert.equal(s.loss.steps, s.final!.steps, 'every step taken was reported');
+    }
+  }
+  console.log(`steps taken after a stop request: ${latencies.join(', ')}`);
+});
+
 test('a model file that is training keeps its run; another file trains alongside', async () => {
   const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
   const a = runs.start('a', 'a', SPIRAL);
