@@ -12,7 +12,9 @@
 // each run gets a fresh profile anyway.
 // Environment: TRAINLENS_VSCODE_THEME (dark|light|hc, default dark), TRAINLENS_VSCODE_LOCALE (as --locale),
 //   TRAINLENS_VSCODE_TIMEOUT_MS (default 600000: the whole run is killed after it),
-//   TRAINLENS_VSCODE_VERBOSE=1 (server output and browser console too).
+//   TRAINLENS_VSCODE_VERBOSE=1 (server output and browser console too),
+//   TRAINLENS_VSCODE_UNTRUSTED=1 (workspace trust on, so the folder opens in restricted mode: the
+//   server enables trust, the fresh browser profile has trusted nothing, and no prompt is shown).
 // Without --extensionTestsPath it serves the workbench until interrupted (Ctrl+C).
 
 import fs from 'node:fs';
@@ -85,7 +87,11 @@ export async function runLauncher(argv) {
   }, timeoutMs);
 
   const started = Date.now();
-  const server = await startServer({ theme, locale: args.locale ?? process.env.TRAINLENS_VSCODE_LOCALE });
+  const untrusted = process.env.TRAINLENS_VSCODE_UNTRUSTED === '1';
+  const server = await startServer({
+    theme, locale: args.locale ?? process.env.TRAINLENS_VSCODE_LOCALE,
+    settings: untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {},
+  });
   const { page } = await launchBrowser();
   let resolveExit;
   const exited = new Promise((r) => (resolveExit = r));

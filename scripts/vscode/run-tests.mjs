@@ -17,6 +17,10 @@
 //   --theme NAME      dark | light | hc               TRAINLENS_VSCODE_THEME    (default: dark)
 //   --locale LANG     display language, e.g. ko       TRAINLENS_VSCODE_LOCALE   (default: English; with ko and no
 //                     --tests, the Korean suite out/test/integration/ko/index.js)
+//   --untrusted       workspace trust on and the       TRAINLENS_VSCODE_UNTRUSTED=1 (default: trust off, as every
+//                     workspace not trusted (restricted  other suite runs; with --untrusted and no --tests, the
+//                     mode; a fresh profile trusts       suite out/test/integration/untrusted/index.js)
+//                     nothing)
 // TRAINLENS_VSCODE_VERBOSE=1 also prints the server's output and the page console.
 
 import fs from 'node:fs';
@@ -43,10 +47,12 @@ const { values: opt } = parseArgs({
     theme: { type: 'string', default: process.env.TRAINLENS_VSCODE_THEME || 'dark' },
     locale: { type: 'string', default: process.env.TRAINLENS_VSCODE_LOCALE || '' },
     workspace: { type: 'string', default: '' },
+    untrusted: { type: 'boolean', default: process.env.TRAINLENS_VSCODE_UNTRUSTED === '1' },
   },
 });
 const korean = /^ko\b/i.test(opt.locale);
-opt.tests ||= path.join(repoRoot, korean ? 'out/test/integration/ko/index.js' : 'out/test/integration/index.js');
+opt.tests ||= path.join(repoRoot, opt.untrusted ? 'out/test/integration/untrusted/index.js'
+  : korean ? 'out/test/integration/ko/index.js' : 'out/test/integration/index.js');
 
 /** Pids of processes whose parent is `ppid`. */
 function childPids(ppid) {
@@ -147,6 +153,7 @@ async function main() {
   say(`tests:     ${tests}`);
   say(`workspace: ${workspace} (copy of ${examples})`);
   if (opt.locale) say(`locale:    ${opt.locale}`);
+  if (opt.untrusted) say('trust:     workspace trust on, the workspace not trusted (restricted mode)');
   const counts = watchMochaSummary();
   const { runTests } = require('@vscode/test-electron');
   let code;
@@ -161,6 +168,7 @@ async function main() {
         TRAINLENS_VSCODE_TIMEOUT_MS: String(timeoutMs),
         TRAINLENS_VSCODE_THEME: opt.theme,
         TRAINLENS_RUN_DIR: runDir,
+        TRAINLENS_VSCODE_UNTRUSTED: opt.untrusted ? '1' : '',
       },
     });
   } catch (e) {
