@@ -1,5 +1,5 @@
 import type { OverlayRun } from '../training/protocol';
-import { lossState, OVERLAY_CAPS, thinnedTo } from '../training/history';
+import { OVERLAY_CAPS, thinnedTo } from '../training/history';
 import type { TrainingSession } from '../training/session';
 import type { RunStore, StoredRun } from '../runs/store';
 
@@ -17,12 +17,9 @@ export function overlayOfSession(s: TrainingSession, label: string): OverlayRun 
 export function overlayOfStored(store: RunStore, run: StoredRun, label: string): OverlayRun {
   const h = store.history(run.runId);
   // A history with holes (a torn line lost a batch) draws what is there.
-  const losses = Array.from(h.losses, (v) => (v === undefined ? NaN : v));
   return {
     id: run.runId, label, status: run.status,
-    loss: lossState(losses, OVERLAY_CAPS.loss),
-    epochs: thinnedTo({ count: h.epochs.length, stride: 1, items: h.epochs }, OVERLAY_CAPS.epochs),
-    stats: thinnedTo({ count: h.stats.length, stride: 1, items: h.stats }, OVERLAY_CAPS.stats),
+    loss: thinnedTo(h.loss, OVERLAY_CAPS.loss), epochs: thinnedTo(h.epochs, OVERLAY_CAPS.epochs), stats: thinnedTo(h.stats, OVERLAY_CAPS.stats),
     markers: h.markers, final: run.final, error: run.error,
   };
 }

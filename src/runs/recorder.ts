@@ -1,5 +1,5 @@
-import { toStatsPoint } from '../training/protocol';
 import type { RunManager, RunsEvent } from '../training/runs';
+import type { TrainingSession } from '../training/session';
 import type { HistoryLine, RunStore } from './store';
 
 /**
@@ -11,6 +11,8 @@ export class RunRecorder {
   private readonly subscription: { dispose(): void };
   /** Runs being recorded that have not ended. */
   private readonly live = new Set<string>();
+  /** Per live run, the strides its history had at the last write: a change means it thinned. */
+  private readonly strides = new Map<string, string>();
 
   constructor(manager: RunManager, private readonly store: RunStore, private readonly onChange: () => void = () => {}) {
     this.subscription = manager.onEvent((e) => {
@@ -38,18 +40,24 @@ export class RunRecorder {
         this.store.update(e.session.runId, { info: { ...e.session.info } });
         break;
       case 'progress': {
-        const lines: HistoryLine[] = [];
-        if (e.losses.length > 0) lines.push({ t: 'losses', first: e.firstStep, v: e.losses });
-        for (const v of e.epochs) lines.push({ t: 'epoch', v });
-        for (const s of e.stats) lines.push({ t: 'stats', v: toStatsPoint(s) });
-        for (const v of e.markers) lines.push({ t: 'marker', v });
-        this.store.append(e.session.runId, lines);
+        // What the session's bounded history kept; when it thinned, the file is rewritten whole.
+        const s = e.session;
+        const strides = stridesOf(s);
+        if (strides !== (this.strides.get(s.runId) ?? '1,1,1')) {
+          this.store.replaceHistory(s.runId, { t: 'state', loss: s.loss.series.state(), epochs: s.epochs.state(), stats: s.stats.state(), markers: s.markers.slice() });
+        } else {
+          const lines: HistoryLine[] = [{ t: 'delta', ...e.kept }];
+          for (const v of e.markers) lines.push({ t: 'marker', v });
+          this.store.append(s.runId, lines);
+        }
+        this.strides.set(s.runId, strides);
         break;
       }
       case 'status': {
         const s = e.session;
         if (s.running) break;
         this.live.delete(s.runId);
+        this.strides.delete(s.runId);
         this.store.flush();
         this.store.update(s.runId, { status: s.status, final: s.final, error: s.error, info: { ...s.info } });
         if (s.finalWeights) {
@@ -75,4 +83,8 @@ export class RunRecorder {
     }
     this.live.clear();
   }
+}
+
+function stridesOf(s: TrainingSession): string {
+  return `${s.loss.series.stride},${s.epochs.stride},${s.stats.stride}`;
 }

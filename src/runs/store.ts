@@ -1,12 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ModelSpec } from '../model/spec';
-import type { EpochMetrics, FinalMetrics, Marker, RunInfo, RunStatus, StatsPoint } from '../training/protocol';
+import type { EpochMetrics, FinalMetrics, Marker, RunHistory as SeriesHistory, RunInfo, RunStatus, StatsPoint } from '../training/protocol';
+import {
+  Decimated, Ema, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, SMOOTHING, type LossPoint, type SeriesDelta, type SeriesState,
+} from '../training/history';
 
 /**
  * Kept runs on disk, one folder per run:
  *   run.json      what the run was and how it ended (rewritten atomically: temp file, then rename)
- *   metrics.jsonl its history, appended as it arrives (losses, epochs, statistics, markers)
+ *   metrics.jsonl its history as the extension host keeps it (history.ts: bounded however long
+ *                 the run, every step of a short one): what each progress message kept, appended;
+ *                 rewritten atomically as one 'state' line when the history thins, so the file stays
+ *                 a few MB however long the run trains
  *   weights.bin   final weights, float32 little-endian, in the order of `weights` in run.json
  * A crash or reload loses at most the history not yet flushed (flushed at least every second);
  * a run found as 'running' with nothing training it is marked 'interrupted', never dropped.
@@ -43,21 +49,30 @@ export interface StoredRun {
   weights: StoredWeights[];
 }
 
+/** What a progress message added to a run's bounded history (see SeriesDelta). */
+export interface HistoryDelta {
+  t: 'delta';
+  loss: SeriesDelta<LossPoint>;
+  epochs: SeriesDelta<EpochMetrics>;
+  stats: SeriesDelta<StatsPoint>;
+}
+
 /** One line of metrics.jsonl. */
 export type HistoryLine =
-  /** first: the 1-based step of v[0], as in progress messages */
+  | HistoryDelta
+  /** The whole history: the first line of a file rewritten when the history thinned. */
+  | { t: 'state'; loss: SeriesState<LossPoint>; epochs: SeriesState<EpochMetrics>; stats: SeriesState<StatsPoint>; markers: Marker[] }
+  | { t: 'marker'; v: Marker }
+  // Lines of runs kept before the history was bounded: still read.
+  /** first: the 1-based step of v[0] */
   | { t: 'losses'; first: number; v: number[] }
   | { t: 'epoch'; v: EpochMetrics }
-  | { t: 'stats'; v: StatsPoint }
-  | { t: 'marker'; v: Marker };
+  | { t: 'stats'; v: StatsPoint };
 
-export interface RunHistory {
-  /** losses[i]: the training loss of step i + 1 */
-  losses: number[];
-  epochs: EpochMetrics[];
-  stats: StatsPoint[];
+/** A kept run's history: as the panel draws it, with its markers. */
+export interface RunHistory extends SeriesHistory {
   markers: Marker[];
-  /** Lines that could not be read (a torn last line after a crash). */
+  /** Lines that could not be read (a torn last line after a crash), or that did not follow on. */
   skipped: number;
 }
 
@@ -82,7 +97,7 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
 
 export class RunStore {
   /** History lines waiting to be appended, per run. */
-  private readonly pending = new Map<string, string[]>();
+  private readonly pending = new Map<string, HistoryLine[]>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(readonly root: string, private readonly flushMs = 1000) {}
@@ -103,13 +118,30 @@ export class RunStore {
     return stored;
   }
 
-  /** Queues history lines; they reach the disk within flushMs (or at flush()). */
+  /**
+   * Queues history lines; they reach the disk within flushMs (or at flush()). Deltas that follow
+   * on from one another are merged into one line.
+   */
   append(runId: string, lines: readonly HistoryLine[]): void {
     if (lines.length === 0) return;
     const queue = this.pending.get(runId) ?? [];
-    for (const l of lines) queue.push(JSON.stringify(l));
+    for (const l of lines) {
+      const last = queue[queue.length - 1];
+      if (l.t === 'delta' && last?.t === 'delta' && follows(last, l)) mergeDelta(last, l);
+      else queue.push(l.t === 'delta' ? copyDelta(l) : l);
+    }
     this.pending.set(runId, queue);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  /** Replaces a run's history with one 'state' line, atomically; what was queued for it is dropped (the state holds it). */
+  replaceHistory(runId: string, state: Extract<HistoryLine, { t: 'state' }>): void {
+    this.pending.delete(runId);
+    try {
+      writeAtomic(path.join(this.dir(runId), HISTORY), JSON.stringify(state) + '\n');
+    } catch (e) {
+      console.error(`TrainLens: could not save the history of ${runId}:`, e);
+    }
   }
 
   /** Appends every queued line now. */
@@ -118,7 +150,7 @@ export class RunStore {
     this.timer = undefined;
     for (const [runId, lines] of this.pending) {
       try {
-        fs.appendFileSync(path.join(this.dir(runId), HISTORY), lines.join('\n') + '\n');
+        fs.appendFileSync(path.join(this.dir(runId), HISTORY), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
       } catch (e) {
         console.error(`TrainLens: could not save the history of ${runId}:`, e);
       }
@@ -189,33 +221,61 @@ export class RunStore {
   /** A run's history; a torn last line (a crash mid-append) is skipped and counted. */
   history(runId: string): RunHistory {
     this.flushRun(runId);
-    const h: RunHistory = { losses: [], epochs: [], stats: [], markers: [], skipped: 0 };
+    let loss = new Decimated<LossPoint>(MAX_LOSS_POINTS);
+    let epochs = new Decimated<EpochMetrics>(MAX_EPOCH_POINTS);
+    let stats = new Decimated<StatsPoint>(MAX_STATS_POINTS);
+    let markers: Marker[] = [];
+    let skipped = 0;
+    const ema = new Ema(SMOOTHING); // for losses kept before the history was bounded
+    const result = (): RunHistory => ({ loss: loss.state(), epochs: epochs.state(), stats: stats.state(), markers, skipped });
     let text = '';
     try {
       text = fs.readFileSync(path.join(this.dir(runId), HISTORY), 'utf8');
     } catch {
-      return h;
+      return result();
     }
+    // A delta that does not follow on (a line lost before it) is taken from where it starts.
+    const apply = <T>(series: Decimated<T>, d: SeriesDelta<T>): void => {
+      if (series.apply(d) !== null) return;
+      skipped++;
+      if (d.from > series.count) {
+        series.count = d.from;
+        series.apply(d);
+      }
+    };
     for (const line of text.split('\n')) {
       if (!line) continue;
       let l: HistoryLine;
       try {
         l = JSON.parse(line) as HistoryLine;
       } catch {
-        h.skipped++;
+        skipped++;
         continue;
       }
       switch (l.t) {
-        case 'losses':
-          for (let i = 0; i < l.v.length; i++) h.losses[l.first - 1 + i] = l.v[i];
+        case 'state':
+          loss = new Decimated(MAX_LOSS_POINTS, l.loss);
+          epochs = new Decimated(MAX_EPOCH_POINTS, l.epochs);
+          stats = new Decimated(MAX_STATS_POINTS, l.stats);
+          markers = l.markers.slice();
           break;
-        case 'epoch': h.epochs.push(l.v); break;
-        case 'stats': h.stats.push(l.v); break;
-        case 'marker': h.markers.push(l.v); break;
-        default: h.skipped++;
+        case 'delta':
+          apply(loss, l.loss);
+          apply(epochs, l.epochs);
+          apply(stats, l.stats);
+          break;
+        case 'marker': markers.push(l.v); break;
+        case 'losses':
+          // A hole (a torn line of the old format) is a step without a loss.
+          while (loss.count < l.first - 1) loss.push([NaN, NaN]);
+          for (const v of l.v) loss.push([v, ema.push(v)]);
+          break;
+        case 'epoch': epochs.push(l.v); break;
+        case 'stats': stats.push(l.v); break;
+        default: skipped++;
       }
     }
-    return h;
+    return result();
   }
 
   /** Marks runs recorded as running that nothing is training now (a reload or crash) as interrupted. */
@@ -274,4 +334,25 @@ export class RunStore {
   private writeMeta(run: StoredRun): void {
     writeAtomic(path.join(this.dir(run.runId), META), JSON.stringify(run, null, 1));
   }
+}
+
+function follows(a: HistoryDelta, b: HistoryDelta): boolean {
+  return b.loss.from === a.loss.count && b.epochs.from === a.epochs.count && b.stats.from === a.stats.count;
+}
+
+function copyDelta(d: HistoryDelta): HistoryDelta {
+  const c = <T>(x: SeriesDelta<T>): SeriesDelta<T> => ({ from: x.from, at: x.at.slice(), items: x.items.slice(), count: x.count });
+  return { t: 'delta', loss: c(d.loss), epochs: c(d.epochs), stats: c(d.stats) };
+}
+
+/** Appends delta b (which follows on from a) to a. */
+function mergeDelta(a: HistoryDelta, b: HistoryDelta): void {
+  const m = <T>(x: SeriesDelta<T>, y: SeriesDelta<T>): void => {
+    x.at.push(...y.at);
+    x.items.push(...y.items);
+    x.count = y.count;
+  };
+  m(a.loss, b.loss);
+  m(a.epochs, b.epochs);
+  m(a.stats, b.stats);
 }

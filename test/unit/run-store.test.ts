@@ -7,6 +7,8 @@ import { RunStore, writeAtomic, type StoredRun } from '../../src/runs/store';
 import { RunRecorder } from '../../src/runs/recorder';
 import { metricsCsv } from '../../src/runs/csv';
 import { RunManager } from '../../src/training/runs';
+import { Decimated, Ema, LossHistory, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, SMOOTHING, pushAll, type SeriesDelta } from '../../src/training/history';
+import type { EpochMetrics } from '../../src/training/protocol';
 import { SPIRAL } from './fixtures';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
@@ -47,20 +49,72 @@ test('a crash in the middle of writing leaves the previous record readable', () 
   assert.equal(store.read('run-a')!.name, 'kept');
 });
 
-test('history is appended in batches and read back; a torn last line is skipped, the rest kept', async () => {
+const EPOCH: EpochMetrics = { epoch: 1, step: 3, loss: 1, regLoss: 0, trainAcc: 0.5, valLoss: null, valAcc: null, seconds: 1 };
+const none = <T>(n: number): SeriesDelta<T> => ({ from: n, at: [], items: [], count: n });
+
+test('history is appended in batches, deltas that follow on merged into one line, and read back; a torn last line is skipped, the rest kept', async () => {
   const store = new RunStore(tempRoot(), 30);
   newRun(store, 'run-a', 1000);
-  store.append('run-a', [{ t: 'losses', first: 1, v: [1.1, 1.0] }]);
-  store.append('run-a', [{ t: 'losses', first: 3, v: [0.9] }, { t: 'epoch', v: { epoch: 1, step: 3, loss: 1, regLoss: 0, trainAcc: 0.5, valLoss: null, valAcc: null, seconds: 1 } }]);
+  const h1 = new LossHistory();
+  store.append('run-a', [{ t: 'delta', loss: h1.pushAll([1.1, 1.0]), epochs: none(0), stats: none(0) }]);
+  store.append('run-a', [{ t: 'delta', loss: h1.pushAll([0.9]), epochs: { from: 0, at: [0], items: [EPOCH], count: 1 }, stats: none(0) }, { t: 'marker', v: { step: 2, kind: 'optimizer', label: 'adam → sgd' } }]);
   const file = path.join(store.root, 'run-a', 'metrics.jsonl');
   assert.equal(fs.existsSync(file), false, 'not written before the flush interval');
   await new Promise((r) => setTimeout(r, 80));
-  assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').length, 3, 'flushed by the timer');
-  fs.appendFileSync(file, '{"t":"losses","first":4,"v":[0.8');
+  assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').length, 2, 'flushed by the timer: one merged delta and the marker');
+  fs.appendFileSync(file, '{"t":"delta","loss":{"from":3,"at":[3');
   const h = store.history('run-a');
-  assert.deepEqual(h.losses, [1.1, 1.0, 0.9]);
-  assert.equal(h.epochs.length, 1);
+  assert.deepEqual(h.loss, h1.series.state());
+  assert.deepEqual(h.loss.items.map((p) => p[0]), [1.1, 1.0, 0.9]);
+  assert.deepEqual(h.epochs.items, [EPOCH]);
+  assert.equal(h.markers.length, 1);
   assert.equal(h.skipped, 1);
+});
+
+test('a history written by an earlier TrainLens (every step, line by line) still reads, smoothed as the panel smooths', () => {
+  const store = new RunStore(tempRoot());
+  newRun(store, 'run-old', 1000);
+  store.append('run-old', [{ t: 'losses', first: 1, v: [1.1, 1.0] }, { t: 'losses', first: 4, v: [0.8] }, { t: 'epoch', v: EPOCH }]);
+  const h = store.history('run-old');
+  const ema = new Ema(SMOOTHING);
+  const expected = [1.1, 1.0].map((v) => [v, ema.push(v)]);
+  assert.deepEqual(h.loss.items.slice(0, 2), expected);
+  assert.ok(Number.isNaN(h.loss.items[2][0]), 'step 3 was torn off: no loss');
+  assert.equal(h.loss.items[3][0], 0.8);
+  assert.equal(h.loss.count, 4);
+  assert.deepEqual(h.epochs.items, [EPOCH]);
+});
+
+test('a long run\'s file stays bounded: rewritten whole (atomically) each time the history thins, and read back equal', async () => {
+  const store = new RunStore(tempRoot(), 5);
+  newRun(store, 'run-long', 1000);
+  const host = new LossHistory();
+  const epochs = new Decimated<EpochMetrics>(MAX_EPOCH_POINTS);
+  let i = 0;
+  let rewrites = 0;
+  let largest = 0;
+  const file = path.join(store.root, 'run-long', 'metrics.jsonl');
+  while (i < 8 * MAX_LOSS_POINTS) {
+    const stride = host.series.stride;
+    const loss = host.pushAll(Array.from({ length: 1000 }, () => Math.exp(-(i++) / 50_000)));
+    const ep = pushAll(epochs, [{ ...EPOCH, epoch: i / 1000, step: i }]);
+    if (host.series.stride !== stride) {
+      store.replaceHistory('run-long', { t: 'state', loss: host.series.state(), epochs: epochs.state(), stats: { count: 0, stride: 1, items: [] }, markers: [] });
+      rewrites++;
+    } else {
+      store.append('run-long', [{ t: 'delta', loss, epochs: ep, stats: none(0) }]);
+    }
+    if (i % 50_000 === 0) {
+      store.flush();
+      largest = Math.max(largest, fs.statSync(file).size);
+    }
+  }
+  const h = store.history('run-long');
+  assert.deepEqual(h.loss, host.series.state());
+  assert.deepEqual(h.epochs, epochs.state());
+  assert.equal(h.skipped, 0);
+  assert.equal(rewrites, 4, 'at 20k, 40k, 80k and 160k steps');
+  assert.ok(largest < 3 * 1024 * 1024, `the file peaked at ${largest} bytes for ${i} steps`);
 });
 
 test('runs left "running" by a reload are marked interrupted, never dropped; live ones stay', () => {
@@ -119,20 +173,21 @@ test('a recorder keeps a worker run: record, full loss history, epochs, statisti
   assert.deepEqual(kept.final, s.final);
   assert.equal(kept.info!.totalSteps, s.info.totalSteps);
   const h = store.history(s.runId);
-  assert.deepEqual(h.losses, s.loss.values());
-  assert.deepEqual(h.epochs, s.epochs.items);
-  assert.deepEqual(h.stats, s.stats.items);
+  assert.deepEqual(h.loss, s.loss.series.state());
+  assert.equal(h.loss.items.length, s.info.totalSteps, 'every step of a short run');
+  assert.deepEqual(h.epochs, s.epochs.state());
+  assert.deepEqual(h.stats, s.stats.state());
   const weights = store.loadWeights(s.runId);
   assert.deepEqual(weights.map((w) => w.name), s.finalWeights!.map((w) => w.name));
   weights.forEach((w, i) => assert.deepEqual(w.values, s.finalWeights![i].values));
   recorder.dispose();
 });
 
-test('metrics CSV: a row per step, epoch figures on the step that ended the epoch', () => {
+test('metrics CSV: a row per kept step, epoch figures on the step that ended the epoch', () => {
   const csv = metricsCsv({
-    losses: [1.5, 1.25, 1],
-    epochs: [{ epoch: 1, step: 2, loss: 1.375, regLoss: 0, trainAcc: 0.5, valLoss: 1.4, valAcc: 0.25, seconds: 0.5 }],
-    stats: [], markers: [], skipped: 0,
+    loss: { count: 3, stride: 1, items: [[1.5, 1.5], [1.25, 1.4], [1, 1.2]] },
+    epochs: { count: 1, stride: 1, items: [{ epoch: 1, step: 2, loss: 1.375, regLoss: 0, trainAcc: 0.5, valLoss: 1.4, valAcc: 0.25, seconds: 0.5 }] },
+    stats: { count: 0, stride: 1, items: [] }, markers: [], skipped: 0,
   });
   assert.equal(csv, [
     'step,loss,epoch,epoch_loss,train_acc,val_loss,val_acc,seconds',
@@ -141,6 +196,13 @@ test('metrics CSV: a row per step, epoch figures on the step that ended the epoc
     '3,1,,,,,,',
     '',
   ].join('\n'));
+  // A long run: the kept steps (every 4th), and the epochs' own steps between them.
+  const long = metricsCsv({
+    loss: { count: 12, stride: 4, items: [[3, 3], [2, 2.5], [1, 2]] },
+    epochs: { count: 2, stride: 1, items: [{ epoch: 1, step: 6, loss: 2.5, regLoss: 0, trainAcc: 0.5, valLoss: null, valAcc: null, seconds: 1 }, { epoch: 2, step: 12, loss: 1, regLoss: 0, trainAcc: 0.9, valLoss: null, valAcc: null, seconds: 2 }] },
+    stats: { count: 0, stride: 1, items: [] }, markers: [], skipped: 0,
+  });
+  assert.deepEqual(long.trim().split('\n').slice(1).map((r) => r.split(',').slice(0, 3).join(',')), ['1,3,', '5,2,', '6,,1', '9,1,', '12,,2']);
 });
 
 test('a recorder disposed while a run trains (VS Code closing) keeps that run as interrupted', async () => {
@@ -156,5 +218,5 @@ test('a recorder disposed while a run trains (VS Code closing) keeps that run as
   const kept = store.read(s.runId)!;
   assert.equal(kept.status, 'interrupted', 'not "stopped": the user did not stop it');
   assert.match(kept.error ?? '', /interrupted/);
-  assert.ok(store.history(s.runId).losses.length > 0, 'its history so far');
+  assert.ok(store.history(s.runId).loss.count > 0, 'its history so far');
 });

@@ -37,7 +37,7 @@ describe('Kept runs, session 1: train, compare, and leave one run training', () 
     const expected: ReloadExpected = {
       finished: all.map((s) => ({ runId: s.runId, losses: s.loss.values(), final: s.final, weights: (s.finalWeights ?? []).map((w) => w.name) })),
       comparison: c.sessions.map((s) => s!.runId),
-      interrupted: { runId: live.runId, losses: api.store.history(live.runId).losses.length },
+      interrupted: { runId: live.runId, losses: api.store.history(live.runId).loss.count },
     };
     assert.ok(expected.interrupted.losses > 0, 'the running run has history on disk');
     fs.writeFileSync(expectedFile(), JSON.stringify(expected));

@@ -15,12 +15,12 @@ describe('Kept runs, session 2: after the reload', () => {
       assert.ok(r, `${e.runId} is kept`);
       assert.equal(r.status, 'finished');
       assert.deepEqual(r.final, e.final);
-      assert.deepEqual(api.store.history(e.runId).losses, e.losses, `${e.runId}: every loss`);
+      assert.deepEqual(api.store.history(e.runId).loss.items.map((p) => p[0]), e.losses, `${e.runId}: every loss`);
       assert.deepEqual(api.store.loadWeights(e.runId).map((w) => w.name), e.weights, `${e.runId}: weights`);
     }
     const cut = api.store.read(expected.interrupted.runId)!;
     assert.equal(cut.status, 'interrupted');
-    assert.ok(api.store.history(cut.runId).losses.length >= expected.interrupted.losses, 'its history up to the last flush');
+    assert.ok(api.store.history(cut.runId).loss.count >= expected.interrupted.losses, 'its history up to the last flush');
 
     // The Runs view: model files, then their runs with status and results.
     const roots = api.runsTree.getChildren();
