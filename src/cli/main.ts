@@ -193,7 +193,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
     }
   };
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
-  const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post }, data);
+  const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post, ownData: true }, data);
   bar?.finish();
   if (result.type === 'error') {
     err.write(`trainlens: ${a.file}: ${result.message}\n`);

@@ -3,7 +3,7 @@ import { Network, type Regularization } from './network';
 import { createOptimizer, type Optimizer } from './optim';
 import { learningRate } from './schedule';
 import { allocate, firstNonFinite, type Dtype, type FloatArray } from './tensor';
-import { splitValidation, withRows, type Dataset } from './data/dataset';
+import { splitValidation, splitValidationInPlace, withRows, type Dataset } from './data/dataset';
 import { makeGaussian, makeSpiral } from './data/spiral';
 import { makeBlobs, makeCircles, makeMoons, makeXor } from './data/plane';
 import { normalize } from './data/normalize';
@@ -86,12 +86,24 @@ export function buildNetwork(spec: ModelSpec, inputShape: readonly number[], dty
 
 const EVAL_CHUNK = 1024;
 /** Training sets up to this size are copied into the kernels' arena (a quarter of it). */
-const ARENA_DATA_BYTES = 256 * 1024 * 1024;
+export const ARENA_DATA_BYTES = 256 * 1024 * 1024;
 
 function copyToArena(x: Float32Array): Float32Array {
   const copy = allocFloat32(x.length);
   copy.set(x);
   return copy;
+}
+
+export interface TrainerOptions {
+  /**
+   * The data set is the Trainer's (the caller lets it go, as the worker does): the split reorders
+   * its rows in place and CSV normalization rewrites them, so the training and held-out sets are
+   * views of it rather than copies, and training holds one copy of the data, not two. Default:
+   * true for the generated set the Trainer makes itself, false for a set handed to it.
+   */
+  ownData?: boolean;
+  /** Float32 training sets up to this many bytes are copied into the kernels' arena (default ARENA_DATA_BYTES). */
+  arenaDataBytes?: number;
 }
 
 /**
@@ -120,17 +132,25 @@ export class Trainer {
   private evalChunk: FloatArray | undefined;
   private recorder: StatsRecorder | undefined;
 
-  constructor(readonly spec: ModelSpec, dtype: Dtype = 'float32', data: Dataset = makeDataset(spec)) {
+  constructor(readonly spec: ModelSpec, dtype: Dtype = 'float32', data?: Dataset, options: TrainerOptions = {}) {
+    const owned = options.ownData ?? data === undefined;
+    data ??= makeDataset(spec);
     // File data is only known now: its shape and classes must fit the model the parser checked.
     const mismatch = modelMismatch(spec, data.shape, data.classes, data.labelNames);
     if (mismatch) throw new Error(mismatch);
-    const split = splitValidation(data, spec.data.validation, new Rng(streamSeed(spec.data.seed ?? spec.train.seed, 'split')));
+    const splitRng = new Rng(streamSeed(spec.data.seed ?? spec.train.seed, 'split'));
+    // The same rows on each side, in the same order, either way: copied, or reordered in place.
+    const split = owned ? splitValidationInPlace(data, spec.data.validation, splitRng) : splitValidation(data, spec.data.validation, splitRng);
     // CSV features are normalized with the training side's statistics; images are already in [0, 1].
-    const { train, validation } = spec.data.dataset === 'csv' ? normalize(split.train, split.validation, spec.data.csv?.normalize ?? 'standard') : split;
+    const { train, validation } = spec.data.dataset === 'csv' ? normalize(split.train, split.validation, spec.data.csv?.normalize ?? 'standard', owned) : split;
     // Training rows in the kernels' arena when they take a modest part of it, so a mini-batch is
-    // gathered by one kernel call of row copies.
-    this.trainSet = dtype === 'float32' && train.x.length * 4 <= ARENA_DATA_BYTES ? withRows(train, copyToArena(train.x), train.y, train.n) : train;
-    this.validationSet = validation;
+    // gathered by one kernel call of row copies. Past that they stay where they are (a view of
+    // an owned set: no second copy of a large set).
+    const toArena = dtype === 'float32' && train.x.length * 4 <= (options.arenaDataBytes ?? ARENA_DATA_BYTES);
+    this.trainSet = toArena ? withRows(train, copyToArena(train.x), owned ? train.y.slice() : train.y, train.n) : train;
+    // Views of an owned set whose training rows went to the arena are copied out (the held-out
+    // rows are the smaller part), so the set itself can be let go.
+    this.validationSet = toArena && owned ? withRows(validation, validation.x.slice(), validation.y.slice(), validation.n) : validation;
     this.network = buildNetwork(spec, train.shape, dtype);
     this.optimizerRule = createOptimizer(spec.optimizer);
     this.reg = { l2: spec.train.l2, l1: spec.train.l1 };

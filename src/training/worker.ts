@@ -61,8 +61,10 @@ async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void>
     loop = new RunLoop(m.spec, {
       runId: m.runId, control, post,
       progressIntervalMs: m.progressIntervalMs, statsEvery: m.statsEvery, statsMinMs: m.statsMinMs, boundaryMs: 250,
+      // The loaded set is the run's: split in place, not copied (one copy of the data, not two).
+      ownData: true,
     }, m.paused ?? false, data);
-    // The trainer keeps its own training and validation rows: let the loaded set go.
+    // The trainer holds the rows it needs (views of the set, or its own copies): let it go here.
     data = undefined;
     for (;;) {
       if (loop.runnable || Atomics.load(control, 0) !== 0) {

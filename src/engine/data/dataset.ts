@@ -72,9 +72,35 @@ export function validationQuota(counts: ArrayLike<number>, fraction: number): In
  * Splits off a held-out fraction, stratified and seeded: class c contributes its
  * `validationQuota` share, the samples chosen at random; both sides come out in a seeded random
  * order. Every sample lands on exactly one side. Returns copies, so the training rows are
- * contiguous and a batch can be gathered cheaply.
+ * contiguous and a batch can be gathered cheaply (splitValidationInPlace: the same without them).
  */
 export function splitValidation(data: Dataset, fraction: number, rng: Rng): { train: Dataset; validation: Dataset } {
+  const rows = splitRows(data, fraction, rng);
+  return { train: pickRows(data, rows.train), validation: pickRows(data, rows.validation) };
+}
+
+/**
+ * The split of splitValidation — the same rows on each side, in the same order — without a copy
+ * of the data: `data`'s rows are reordered in place, the training rows first, then the held-out
+ * rows, and the two sides are views of those parts. `data` belongs to the split afterwards (its
+ * rows are no longer in their first order; split it again and the result differs).
+ */
+export function splitValidationInPlace(data: Dataset, fraction: number, rng: Rng): { train: Dataset; validation: Dataset } {
+  const rows = splitRows(data, fraction, rng);
+  const nTrain = rows.train.length;
+  const order = new Int32Array(data.n);
+  order.set(rows.train);
+  order.set(rows.validation, nTrain);
+  permuteRows(data, order);
+  const f = data.features;
+  return {
+    train: withRows(data, data.x.subarray(0, nTrain * f), data.y.subarray(0, nTrain), nTrain),
+    validation: withRows(data, data.x.subarray(nTrain * f, data.n * f), data.y.subarray(nTrain, data.n), data.n - nTrain),
+  };
+}
+
+/** The rows of each side of the split of splitValidation, in their order there. */
+function splitRows(data: Dataset, fraction: number, rng: Rng): { train: Int32Array; validation: Int32Array } {
   let classes = data.classes;
   for (let i = 0; i < data.n; i++) if (data.y[i] >= classes) classes = data.y[i] + 1;
   const counts = new Int32Array(classes);
@@ -101,5 +127,36 @@ export function splitValidation(data: Dataset, fraction: number, rng: Rng): { tr
       train[t++] = s;
     }
   }
-  return { train: pickRows(data, train), validation: pickRows(data, val) };
+  return { train, validation: val };
+}
+
+/**
+ * Reorders the rows of `data` in place so that row i becomes the former row order[i] (`order` a
+ * permutation of 0…n−1): each cycle of the permutation is followed once, holding one row aside,
+ * so the extra memory is a row and a byte per sample.
+ */
+export function permuteRows(data: Dataset, order: ArrayLike<number>): void {
+  const { x, y, n, features: f } = data;
+  const done = new Uint8Array(n);
+  const row = new Float32Array(f);
+  for (let start = 0; start < n; start++) {
+    if (done[start]) continue;
+    done[start] = 1;
+    if (order[start] === start) continue;
+    row.set(x.subarray(start * f, (start + 1) * f));
+    const label = y[start];
+    let to = start;
+    for (;;) {
+      const from = order[to];
+      if (from === start) {
+        x.set(row, to * f);
+        y[to] = label;
+        break;
+      }
+      x.copyWithin(to * f, from * f, (from + 1) * f);
+      y[to] = y[from];
+      done[from] = 1;
+      to = from;
+    }
+  }
 }

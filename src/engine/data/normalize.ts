@@ -52,23 +52,23 @@ export function normalizationOf(train: Dataset, mode: Normalize): Normalization 
   return { mode, offset, scale };
 }
 
-/** A copy of `data` normalized with `norm`. */
-export function applyNormalization(data: Dataset, norm: Normalization): Dataset {
+/** A copy of `data` normalized with `norm`; `inPlace`: `data` itself, its values rewritten. */
+export function applyNormalization(data: Dataset, norm: Normalization, inPlace = false): Dataset {
   if (norm.mode === 'none') return data;
   const f = data.features;
-  const x = new Float32Array(data.n * f);
+  const x = inPlace ? data.x : new Float32Array(data.n * f);
   for (let i = 0; i < data.n; i++) {
     for (let k = 0; k < f; k++) x[i * f + k] = (data.x[i * f + k] - norm.offset[k]) / norm.scale[k];
   }
-  return withRows(data, x, data.y, data.n);
+  return inPlace ? data : withRows(data, x, data.y, data.n);
 }
 
 /**
  * Normalizes both sides of a split with the training side's statistics (see normalizationOf);
- * returns new sets (the inputs are left as they are) and the statistics, which a model trained
- * on them needs again at inference.
+ * returns new sets (the inputs are left as they are; `inPlace`: the inputs, their values
+ * rewritten) and the statistics, which a model trained on them needs again at inference.
  */
-export function normalize(train: Dataset, validation: Dataset, mode: Normalize): { train: Dataset; validation: Dataset; normalization: Normalization } {
+export function normalize(train: Dataset, validation: Dataset, mode: Normalize, inPlace = false): { train: Dataset; validation: Dataset; normalization: Normalization } {
   const normalization = normalizationOf(train, mode);
-  return { train: applyNormalization(train, normalization), validation: applyNormalization(validation, normalization), normalization };
+  return { train: applyNormalization(train, normalization, inPlace), validation: applyNormalization(validation, normalization, inPlace), normalization };
 }
