@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { pipeline } from 'node:stream';
 import { promisify } from 'node:util';
-import { DataError, formatBytes } from '../engine/data/errors';
+import { DataError, formatBytes, memoryProblem } from '../engine/data/errors';
 
 const gunzip = promisify(zlib.gunzip);
 
@@ -28,11 +29,12 @@ export function joinWritten(dir: string, name: string): string {
   return `${dir.replace(/[\\/]+$/, '')}/${name}`;
 }
 
-/** An fs error as a DataError naming the file. */
-export function fsError(e: unknown, written: string, abs: string): DataError {
+/** An fs error as a DataError naming the file (`what` it was to be: a file, a folder, either). */
+export function fsError(e: unknown, written: string, abs: string, what: 'file' | 'directory' | 'either' = 'file'): DataError {
   if (e instanceof DataError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
-  const message = code === 'ENOENT' || code === 'ENOTDIR' ? `no such file (looked for ${abs})`
+  const noun = what === 'file' ? 'file' : what === 'directory' ? 'folder' : 'file or folder';
+  const message = code === 'ENOENT' || code === 'ENOTDIR' ? `no such ${noun} (looked for ${abs})`
     : code === 'EISDIR' ? 'a folder, not a file'
       : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
         : `cannot be read (${code ?? (e as Error)?.message ?? String(e)})`;
@@ -45,7 +47,7 @@ export async function statData(abs: string, written: string, kind: 'file' | 'dir
   try {
     st = await fs.promises.stat(abs);
   } catch (e) {
-    throw fsError(e, written, abs);
+    throw fsError(e, written, abs, kind);
   }
   if (kind === 'file' && st.isDirectory()) throw new DataError(`${written}: a folder, not a file`, written);
   if (kind === 'directory' && !st.isDirectory()) throw new DataError(`${written}: a file, not a folder`, written);
@@ -60,6 +62,83 @@ export function checkSize(bytes: number, maxBytes: number, written: string, unpa
     const what = unpacked ? 'unpacks to more than' : `${formatBytes(bytes)}, more than`;
     throw new DataError(`${written}: ${what} the ${formatBytes(maxBytes)} TrainLens reads`, written);
   }
+}
+
+/** Refuses data whose samples would take more than `memoryLimit` bytes as float32 (see memoryProblem). */
+export function checkMemory(samples: number, features: number, memoryLimit: number, written: string, what: string): void {
+  if (samples * features * 4 > memoryLimit) throw new DataError(`${written}: ${memoryProblem(samples, features, memoryLimit, what)}`, written);
+}
+
+/** The first `n` bytes of a file (fewer when it is shorter). */
+export async function readHead(abs: string, written: string, n: number): Promise<Uint8Array> {
+  try {
+    const fh = await fs.promises.open(abs, 'r');
+    try {
+      const buf = Buffer.alloc(n);
+      const { bytesRead } = await fh.read(buf, 0, n, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw fsError(e, written, abs);
+  }
+}
+
+/**
+ * The first `n` bytes of a gzip file once unpacked, unpacking no more than it takes; `complete`
+ * when that is the whole content (it is shorter than `n`, or exactly `n`).
+ */
+export async function gunzipHead(abs: string, written: string, n: number, maxBytes: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
+  const file = fs.createReadStream(abs, { highWaterMark: 16 * 1024 });
+  const gunzip = pipeline(file, zlib.createGunzip({ chunkSize: Math.max(64, n) }), () => {});
+  const parts: Buffer[] = [];
+  let have = 0;
+  let complete = true;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      have += chunk.length;
+      if (have > n) {
+        complete = false;
+        break;
+      }
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code ?? '';
+    throw code.startsWith('Z_') ? gzipError(e, written, maxBytes) : fsError(e, written, abs);
+  } finally {
+    file.destroy();
+    gunzip.destroy();
+  }
+  return { bytes: Buffer.concat(parts).subarray(0, n), complete };
+}
+
+/**
+ * Reads a plain file of `length` bytes into the start of `into` (reused from file to file, so a
+ * loader that decodes file after file holds one buffer, not one per file). A file whose length
+ * is no longer `length` changed since it was looked at: an error.
+ */
+export async function readInto(abs: string, written: string, into: Uint8Array, length: number): Promise<Uint8Array> {
+  let got = 0;
+  try {
+    const fh = await fs.promises.open(abs, 'r');
+    try {
+      while (got < length) {
+        const { bytesRead } = await fh.read(into, got, length - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      const { bytesRead: more } = await fh.read(Buffer.alloc(1), 0, 1, length);
+      if (more > 0) got = -1;
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw fsError(e, written, abs);
+  }
+  if (got !== length) throw new DataError(`${written}: changed while it was read (${length} bytes when it was looked at, now ${got < 0 ? 'more' : got})`, written);
+  return into.subarray(0, length);
 }
 
 /** A whole binary file, gunzipped when it is gzip data. */

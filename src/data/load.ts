@@ -5,12 +5,16 @@ import { pipeline, type Readable } from 'node:stream';
 import type { ModelSpec } from '../model/spec';
 import type { Dataset } from '../engine/data/dataset';
 import { makeDataset } from '../engine/trainer';
-import { DataError, formatBytes } from '../engine/data/errors';
+import { csvError, DataError, formatBytes } from '../engine/data/errors';
 import { CsvDatasetReader } from '../engine/data/csv-dataset';
-import { parseIdx } from '../engine/data/idx';
-import { cifarRecords, parseCifar10 } from '../engine/data/cifar';
+import { checkIdxLength, checkIdxPair, IDX_IMAGES, IDX_LABELS, idxHeaderBytes, parseIdx, readIdxHeader, type IdxHeader } from '../engine/data/idx';
+import { CIFAR_PIXELS, cifarDataset, cifarRecords, decodeCifarBatch } from '../engine/data/cifar';
 import { decodeMnistBundle, MNIST_BUNDLE } from '../engine/data/mnist';
-import { checkSize, DEFAULT_MAX_BYTES, fsError, gzipError, isGzip, joinWritten, readBytes, resolveDataPath, statData } from './files';
+import { Utf8Check } from '../engine/data/utf8';
+import { MEMORY_LIMIT_BYTES } from '../model/memory';
+import {
+  checkMemory, checkSize, DEFAULT_MAX_BYTES, fsError, gunzipHead, gzipError, isGzip, joinWritten, readBytes, readHead, readInto, resolveDataPath, statData,
+} from './files';
 
 export { DataError } from '../engine/data/errors';
 export { DEFAULT_MAX_BYTES } from './files';
@@ -20,6 +24,12 @@ export interface LoadOptions {
   mnistPath?: string;
   /** The largest file read, in bytes after gunzip (default DEFAULT_MAX_BYTES, 1 GiB). */
   maxBytes?: number;
+  /**
+   * The most the samples may take as float32, in bytes (default MEMORY_LIMIT_BYTES, 2 GiB): idx
+   * and cifar10 data past it is refused from the files' headers and sizes before it is read; a
+   * csv file when its rows pass it.
+   */
+  memoryLimit?: number;
 }
 
 /**
@@ -33,6 +43,8 @@ export interface LoadOptions {
  *   data is unpacked on the fly. idx files may be gzipped (told by the bytes 1f 8b, not the name).
  *   cifar10 is a folder holding data_batch_1.bin … data_batch_5.bin (those present, in order;
  *   test_batch.bin is not used: the validation split is the held-out set), or one batch file.
+ * - Data whose samples would take more than `memoryLimit` as float32 is refused: idx and cifar10
+ *   before any of it is read (the sizes are known from the headers and the file sizes).
  * - Every failure is a DataError naming the file as written (and for CSV the line and column).
  */
 export async function loadDataset(spec: ModelSpec, baseDir: string | null, options: LoadOptions = {}): Promise<Dataset> {
@@ -53,24 +65,61 @@ export async function loadDataset(spec: ModelSpec, baseDir: string | null, optio
 async function loadFiles(spec: ModelSpec, baseDir: string | null, options: LoadOptions): Promise<Dataset> {
   const d = spec.data;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const memoryLimit = options.memoryLimit ?? MEMORY_LIMIT_BYTES;
   switch (d.dataset) {
     case 'mnist':
       return loadMnist(options.mnistPath ?? path.join(__dirname, MNIST_BUNDLE), d.samples);
     case 'csv': {
       const csv = d.csv!;
-      return (await readCsvFile(resolveDataPath(csv.path, baseDir), csv.path, { label: csv.label, maxRows: d.samples, maxBytes })).data;
+      return (await readCsvFile(resolveDataPath(csv.path, baseDir), csv.path, { label: csv.label, maxRows: d.samples, maxBytes, memoryLimit })).data;
     }
-    case 'idx': {
-      const { images, labels } = d.idx!;
-      const imageBytes = await readBytes(resolveDataPath(images, baseDir), images, maxBytes);
-      const labelBytes = await readBytes(resolveDataPath(labels, baseDir), labels, maxBytes);
-      return parseIdx(imageBytes, labelBytes, { images, labels }, d.samples);
-    }
+    case 'idx':
+      return loadIdx(d.idx!, baseDir, d.samples, maxBytes, memoryLimit);
     case 'cifar10':
-      return loadCifar10(d.cifar10!.path, baseDir, d.samples, maxBytes);
+      return loadCifar10(d.cifar10!.path, baseDir, d.samples, maxBytes, memoryLimit);
     default:
       return makeDataset(spec);
   }
+}
+
+/**
+ * IDX images and labels. Both headers are checked first (a plain file's length against its
+ * header too; a gzip file's header is unpacked alone), and the images' float32 size against the
+ * memory limit, before either file is read whole.
+ */
+async function loadIdx(names: { images: string; labels: string }, baseDir: string | null, samples: number, maxBytes: number, memoryLimit: number): Promise<Dataset> {
+  const absImages = resolveDataPath(names.images, baseDir);
+  const absLabels = resolveDataPath(names.labels, baseDir);
+  const images = await idxHeader(absImages, names.images, IDX_IMAGES, 'images', maxBytes);
+  const labels = await idxHeader(absLabels, names.labels, IDX_LABELS, 'labels', maxBytes);
+  if (images && labels) {
+    checkIdxPair(images, labels, names);
+    const [n, rows, cols] = images.dims;
+    const keep = samples > 0 ? Math.min(samples, n) : n;
+    checkMemory(keep, rows * cols, memoryLimit, names.images, `${keep} images of ${rows}×${cols}`);
+  }
+  const imageBytes = await readBytes(absImages, names.images, maxBytes);
+  const labelBytes = await readBytes(absLabels, names.labels, maxBytes);
+  return parseIdx(imageBytes, labelBytes, names, samples);
+}
+
+/**
+ * The header of an IDX file, from its first bytes (unpacked alone for gzip data), checked; a plain
+ * file's length is checked against it too. Undefined for gzip data too short to hold a header:
+ * parseIdx says what is wrong once it is read.
+ */
+async function idxHeader(abs: string, written: string, magic: number, what: string, maxBytes: number): Promise<IdxHeader | undefined> {
+  const st = await statData(abs, written, 'file');
+  const n = idxHeaderBytes(magic);
+  const head = await readHead(abs, written, n);
+  if (isGzip(head)) {
+    const unpacked = await gunzipHead(abs, written, n, maxBytes);
+    if (unpacked.bytes.length < n && unpacked.complete) return undefined;
+    return readIdxHeader(unpacked.bytes, written, magic, what, unpacked.complete ? unpacked.bytes.length : Infinity);
+  }
+  const h = readIdxHeader(head, written, magic, what, st.size);
+  checkIdxLength(h, st.size, written, what);
+  return h;
 }
 
 /** The bundled digits: the first `samples` of 10,000 (0: all). */
@@ -98,23 +147,28 @@ export interface CsvFileOptions {
   /** Keep the first this many data rows (0: all); the rest of the file is not read. */
   maxRows?: number;
   maxBytes?: number;
+  /** The most the features may take as float32, in bytes (absent: no limit). */
+  memoryLimit?: number;
   /** Bytes per read (default 64 KiB). */
   chunkBytes?: number;
 }
 
 /**
  * Streams a CSV file (gzipped or not) through CsvDatasetReader: the file is never held whole.
- * Also returns how many text chunks the reader was fed and the bytes read (after gunzip).
+ * The text must be UTF-8 (a byte that is not is an error at its line, once the rows before it are
+ * read). Also returns how many text chunks the reader was fed and the bytes read (after gunzip).
  */
 export async function readCsvFile(abs: string, written: string, o: CsvFileOptions): Promise<{ data: Dataset; chunks: number; bytes: number }> {
   const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
   const st = await statData(abs, written, 'file');
-  const gz = isGzip(await head(abs, written, 2));
+  const gz = isGzip(await readHead(abs, written, 2));
   if (!gz) checkSize(st.size, maxBytes, written);
-  const reader = new CsvDatasetReader({ file: written, label: o.label, maxRows: o.maxRows });
+  const reader = new CsvDatasetReader({ file: written, label: o.label, maxRows: o.maxRows, memoryLimit: o.memoryLimit });
   const file = fs.createReadStream(abs, { highWaterMark: o.chunkBytes ?? 64 * 1024 });
   const source: Readable = gz ? pipeline(file, zlib.createGunzip(), () => {}) : file;
   const decoder = new TextDecoder('utf-8');
+  const utf8 = new Utf8Check();
+  let first: Uint8Array | undefined;
   let bytes = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
@@ -122,10 +176,21 @@ export async function readCsvFile(abs: string, written: string, o: CsvFileOption
       if (bytes > maxBytes) {
         throw new DataError(`${written}: ${gz ? 'unpacks to ' : ''}more than the ${formatBytes(maxBytes)} TrainLens reads`, written);
       }
+      first ??= chunk.subarray(0, 2);
+      const chunkStart = utf8.offset;
+      const bad = utf8.push(chunk);
+      if (bad >= 0) {
+        notUtf8(reader, decoder.decode(chunk.subarray(0, Math.max(0, bad - chunkStart)), { stream: true }), chunk, { written, at: bad, byte: utf8.startByte, first });
+        break;
+      }
       reader.push(decoder.decode(chunk, { stream: true }));
       if (reader.full) break;
     }
-    if (!reader.full) reader.push(decoder.decode());
+    if (!reader.full) {
+      const cut = utf8.end();
+      if (cut >= 0) throw csvError(written, reader.line, `not UTF-8 text: the file ends inside a character (the bytes from byte ${cut} on); it is cut short, or not UTF-8`);
+      reader.push(decoder.decode());
+    }
   } catch (e) {
     if (e instanceof DataError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? '';
@@ -137,26 +202,32 @@ export async function readCsvFile(abs: string, written: string, o: CsvFileOption
   return { data: reader.end(), chunks: reader.chunks, bytes };
 }
 
-/** The first bytes of a file. */
-async function head(abs: string, written: string, n: number): Promise<Uint8Array> {
-  try {
-    const fh = await fs.promises.open(abs, 'r');
-    try {
-      const buf = Buffer.alloc(n);
-      const { bytesRead } = await fh.read(buf, 0, n, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
-  } catch (e) {
-    throw fsError(e, written, abs);
-  }
+/**
+ * At byte `at` of a CSV file, which does not start a UTF-8 character: the text before it is read
+ * (`before`: its rows' own errors come first, and `samples` may end the reading there, the one
+ * case this returns), then it is the error, at its line. UTF-16 is named; binary data (control
+ * bytes in the chunk) is left to the tokenizer, which says so at the first of them.
+ */
+function notUtf8(reader: CsvDatasetReader, before: string, chunk: Uint8Array, bad: { written: string; at: number; byte: number; first: Uint8Array }): void {
+  const { written, at, byte, first } = bad;
+  const utf16 = at === 0 && first.length >= 2 && ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff));
+  if (utf16) throw csvError(written, 1, 'not UTF-8 text: the file starts with a UTF-16 byte-order mark; save it as UTF-8');
+  let control = false;
+  for (let i = 0; i < chunk.length && !control; i++) control = chunk[i] < 0x20 && chunk[i] !== 9 && chunk[i] !== 10 && chunk[i] !== 13;
+  reader.push(control ? new TextDecoder('utf-8').decode(chunk) : before);
+  if (reader.full) return;
+  throw csvError(written, reader.line, `not UTF-8 text: byte ${at} (0x${byte.toString(16).padStart(2, '0')}) does not begin a valid UTF-8 character (Latin-1 or another encoding?); save the file as UTF-8`);
 }
 
 const CIFAR_BATCHES = [1, 2, 3, 4, 5].map((k) => `data_batch_${k}.bin`);
 
-/** A CIFAR-10 binary folder (data_batch_1.bin … 5, those present) or one batch file. */
-export async function loadCifar10(written: string, baseDir: string | null, samples: number, maxBytes: number): Promise<Dataset> {
+/**
+ * A CIFAR-10 binary folder (data_batch_1.bin … 5, those present) or one batch file. The batches'
+ * sizes are checked first (whole records; the float32 size of the records kept against the memory
+ * limit), then each batch is read and decoded into the one float32 array in turn, so no more than
+ * a batch's bytes are held beside it.
+ */
+export async function loadCifar10(written: string, baseDir: string | null, samples: number, maxBytes: number, memoryLimit = MEMORY_LIMIT_BYTES): Promise<Dataset> {
   const abs = resolveDataPath(written, baseDir);
   const st = await statData(abs, written, 'either');
   const files: { abs: string; written: string }[] = [];
@@ -172,19 +243,34 @@ export async function loadCifar10(written: string, baseDir: string | null, sampl
   } else {
     files.push({ abs, written });
   }
-  const batches: { file: string; bytes: Uint8Array }[] = [];
+  const batches: { abs: string; written: string; bytes: number; records: number }[] = [];
   let records = 0;
   for (const f of files) {
     if (samples > 0 && records >= samples) break;
-    await statData(f.abs, f.written, 'file');
-    if (isGzip(await head(f.abs, f.written, 2))) {
+    const size = (await statData(f.abs, f.written, 'file')).size;
+    if (isGzip(await readHead(f.abs, f.written, 2))) {
       throw new DataError(`${f.written}: a gzip archive, not a CIFAR-10 batch; extract cifar-10-binary.tar.gz and give the cifar-10-batches-bin folder`, f.written);
     }
-    const bytes = await readBytes(f.abs, f.written, maxBytes);
-    records += cifarRecords(bytes.length, f.written);
-    batches.push({ file: f.written, bytes });
+    const n = cifarRecords(size, f.written);
+    records += n;
+    batches.push({ ...f, bytes: size, records: n });
+    const keep = samples > 0 ? Math.min(samples, records) : records;
+    checkMemory(keep, CIFAR_PIXELS, memoryLimit, f.written, batches.length === 1 ? `${keep} records of 3×32×32` : `with the batches before it, ${keep} records of 3×32×32`);
   }
-  return parseCifar10(batches, samples);
+  for (const b of batches) checkSize(b.bytes, maxBytes, b.written);
+  const n = samples > 0 ? Math.min(samples, records) : records;
+  const x = new Float32Array(n * CIFAR_PIXELS);
+  const y = new Int32Array(n);
+  // One buffer for the batch being decoded, reused for the next.
+  const buffer = Buffer.allocUnsafe(Math.max(...batches.map((b) => b.bytes)));
+  let at = 0;
+  for (const b of batches) {
+    const bytes = await readInto(b.abs, b.written, buffer, b.bytes);
+    const take = Math.min(b.records, n - at);
+    decodeCifarBatch(bytes, b.written, x, y, at, take);
+    at += take;
+  }
+  return cifarDataset(x, y, n);
 }
 
 function cifarHint(names: string[], written: string): string {

@@ -9,7 +9,7 @@ import { parseIdx } from '../../src/engine/data/idx';
 import { CIFAR_LABELS, parseCifar10 } from '../../src/engine/data/cifar';
 import type { Dataset } from '../../src/engine/data/dataset';
 import type { DataSpec, ModelSpec } from '../../src/model/spec';
-import { SPIRAL } from './fixtures';
+import { idxFile, SPIRAL } from './fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-bin-'));
 function file(name: string, content: Uint8Array): string {
@@ -32,15 +32,6 @@ async function failure(p: Promise<unknown>): Promise<string> {
   assert.fail('expected a DataError');
 }
 
-/** An IDX file: big-endian magic and dimensions, then the bytes. */
-function idxFile(magic: number, dims: number[], data: number[]): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, magic);
-  dims.forEach((d, k) => view.setUint32(4 + 4 * k, d));
-  out.set(data, 4 + 4 * dims.length);
-  return out;
-}
 // 3 images of 2×3 pixels: image i, pixel k holds 10·i + k; labels 4, 0, 7.
 const PIXELS = Array.from({ length: 18 }, (_, j) => 10 * Math.floor(j / 6) + (j % 6));
 const IMAGES = idxFile(0x803, [3, 2, 3], PIXELS);
@@ -95,7 +86,8 @@ test('idx: wrong magic, truncated data, count mismatch, empty and broken files',
   assert.equal(await failure(idx('adir', 'labels.idx')), 'adir: a folder, not a file');
   // The limit holds for the unpacked bytes too (a gzip bomb is refused).
   file('zeros.gz', gzipSync(idxFile(0x803, [100, 28, 28], new Array<number>(78_400).fill(0))));
-  assert.equal(await failure(loadDataset(spec({ dataset: 'idx', idx: { images: 'zeros.gz', labels: 'labels.idx' } }), dir, { maxBytes: 1000 })),
+  file('labels-100.idx', idxFile(0x801, [100], new Array<number>(100).fill(0)));
+  assert.equal(await failure(loadDataset(spec({ dataset: 'idx', idx: { images: 'zeros.gz', labels: 'labels-100.idx' } }), dir, { maxBytes: 1000 })),
     'zeros.gz: unpacks to more than the 1000 bytes TrainLens reads');
 });
 
@@ -142,12 +134,12 @@ test('cifar10: truncated records, bad labels, empty and wrong folders', async ()
   file('trunc/data_batch_1.bin', batch([0], 0));
   file('trunc/data_batch_2.bin', full.subarray(0, 2 * 3073 + 100));
   assert.equal(await failure(cifar('trunc')),
-    'trunc/data_batch_2.bin: record 3 is truncated: 100 of 3073 bytes (a CIFAR-10 binary record is 1 label byte + 3072 pixel bytes)');
+    'trunc/data_batch_2.bin: 6246 bytes, not a whole number of 3073-byte records: record 3 is truncated, 100 of 3073 bytes (a CIFAR-10 binary record is 1 label byte + 3072 pixel bytes)');
   // Batches past `samples` are not read.
   assert.equal((await cifar('trunc', 1)).n, 1);
   file('bad/data_batch_1.bin', batch([0, 12], 0));
   assert.equal(await failure(cifar('bad')),
-    'bad/data_batch_1.bin: record 2 has label 12, not a CIFAR-10 class (0–9): is this CIFAR-100, or not a CIFAR-10 binary batch?');
+    'bad/data_batch_1.bin: record 2 (byte 3073) has label 12, not a CIFAR-10 class (0–9): is this CIFAR-100, or not a CIFAR-10 binary batch?');
   mkdirSync(path.join(dir, 'nothing'), { recursive: true });
   assert.equal(await failure(cifar('nothing')), 'nothing: no CIFAR-10 batches (data_batch_1.bin … data_batch_5.bin) in this folder');
   file('py/data_batch_1', new Uint8Array([0x80, 2]));
@@ -164,5 +156,5 @@ test('cifar10: truncated records, bad labels, empty and wrong folders', async ()
     'cifar-10-binary.tar.gz: a gzip archive, not a CIFAR-10 batch; extract cifar-10-binary.tar.gz and give the cifar-10-batches-bin folder');
   file('empty/data_batch_1.bin', new Uint8Array(0));
   assert.equal(await failure(cifar('empty')), 'empty/data_batch_1.bin: the file is empty');
-  assert.equal(await failure(cifar('nowhere')), `nowhere: no such file (looked for ${path.join(dir, 'nowhere')})`);
+  assert.equal(await failure(cifar('nowhere')), `nowhere: no such file or folder (looked for ${path.join(dir, 'nowhere')})`);
 });

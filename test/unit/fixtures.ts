@@ -9,3 +9,13 @@ export const SPIRAL: ModelSpec = {
   optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
   train: { epochs: 20, batch: 32, l2: 0.001, l1: 0, seed: 1 },
 };
+
+/** An IDX file: big-endian magic and dimensions, then the bytes. */
+export function idxFile(magic: number, dims: number[], data: ArrayLike<number> = []): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, magic);
+  dims.forEach((d, k) => view.setUint32(4 + 4 * k, d));
+  out.set(data, 4 + 4 * dims.length);
+  return out;
+}

@@ -18,7 +18,7 @@ export function cifarRecords(bytes: number, file: string): number {
   const n = Math.floor(bytes / CIFAR_RECORD);
   const rest = bytes - n * CIFAR_RECORD;
   if (rest !== 0) {
-    throw new DataError(`${file}: record ${n + 1} is truncated: ${rest} of ${CIFAR_RECORD} bytes (a CIFAR-10 binary record is 1 label byte + 3072 pixel bytes)`, file);
+    throw new DataError(`${file}: ${bytes} bytes, not a whole number of ${CIFAR_RECORD}-byte records: record ${n + 1} is truncated, ${rest} of ${CIFAR_RECORD} bytes (a CIFAR-10 binary record is 1 label byte + 3072 pixel bytes)`, file);
   }
   return n;
 }
@@ -34,7 +34,7 @@ export function decodeCifarBatch(bytes: Uint8Array, file: string, x: Float32Arra
     const at = r * CIFAR_RECORD;
     const label = bytes[at];
     if (label > 9) {
-      throw new DataError(`${file}: record ${r + 1} has label ${label}, not a CIFAR-10 class (0–9): is this CIFAR-100, or not a CIFAR-10 binary batch?`, file);
+      throw new DataError(`${file}: record ${r + 1} (byte ${at}) has label ${label}, not a CIFAR-10 class (0–9): is this CIFAR-100, or not a CIFAR-10 binary batch?`, file);
     }
     y[offset + r] = label;
     const out = (offset + r) * CIFAR_PIXELS;

@@ -1,5 +1,5 @@
 import { CsvTokenizer } from './csv';
-import { csvError, DataError } from './errors';
+import { csvError, DataError, memoryProblem } from './errors';
 import type { Dataset } from './dataset';
 
 /** More classes than this is taken for a wrong label column. */
@@ -12,6 +12,8 @@ export interface CsvOptions {
   label: string | number;
   /** Keep only the first this many data rows (0 or absent: all). */
   maxRows?: number;
+  /** The most the features may take as float32, in bytes (absent: no limit); a row past it is an error. */
+  memoryLimit?: number;
 }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -38,7 +40,7 @@ export function parseNumber(text: string): number | undefined {
  *   lists them.
  * - Errors name the file, the line (1-based, where the row starts) and the column (header name,
  *   else its 1-based index): ragged rows, empty cells, non-numbers, NaN/Infinity, values past
- *   the float32 range, more than MAX_CLASSES labels.
+ *   the float32 range, more than MAX_CLASSES labels, the first row past the memory limit.
  */
 export class CsvDatasetReader {
   /** Chunks pushed so far. */
@@ -58,6 +60,11 @@ export class CsvDatasetReader {
   constructor(private readonly o: CsvOptions) {
     this.maxRows = o.maxRows && o.maxRows > 0 ? o.maxRows : Infinity;
     this.tokenizer = new CsvTokenizer(o.file, (cells, line) => this.record(cells, line));
+  }
+
+  /** The line the text pushed so far ends on (1-based). */
+  get line(): number {
+    return this.tokenizer.currentLine;
   }
 
   /** True once maxRows data rows are in: the rest of the file need not be read. */
@@ -143,7 +150,11 @@ export class CsvDatasetReader {
       throw csvError(this.o.file, line, `${cellCount(cells.length)}, expected ${k}${missing}`);
     }
     const f = k - 1;
-    if ((this.rows + 1) * f > this.x.length) this.x = grow(this.x, (this.rows + 1) * f);
+    const limit = this.o.memoryLimit;
+    if (limit !== undefined && (this.rows + 1) * f * 4 > limit) {
+      throw csvError(this.o.file, line, memoryProblem(this.rows + 1, f, limit, `${this.rows + 1} rows of ${f} features`));
+    }
+    if ((this.rows + 1) * f > this.x.length) this.x = grow(this.x, (this.rows + 1) * f, limit === undefined ? Infinity : Math.floor(limit / 4));
     if (this.rows + 1 > this.ids.length) this.ids = grow(this.ids, this.rows + 1);
     let at = this.rows * f;
     for (let j = 0; j < k; j++) {
@@ -230,9 +241,11 @@ function quote(t: string): string {
   return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
 }
 
-function grow<T extends Float32Array | Int32Array>(a: T, need: number): T {
+/** A longer copy of `a`: double the length (or more, to hold `need`), capped at `cap` when `need` fits under it. */
+function grow<T extends Float32Array | Int32Array>(a: T, need: number, cap = Infinity): T {
   let size = a.length * 2;
   while (size < need) size *= 2;
+  size = Math.max(need, Math.min(size, cap));
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;

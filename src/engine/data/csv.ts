@@ -32,6 +32,11 @@ export class CsvTokenizer {
 
   constructor(private readonly file: string, private readonly sink: CsvRecordSink) {}
 
+  /** The line the text pushed so far ends on (1-based). */
+  get currentLine(): number {
+    return this.line;
+  }
+
   push(chunk: string): void {
     let s = chunk;
     if (!this.begun && s.length > 0) {

@@ -28,6 +28,15 @@ export function csvError(file: string, line: number, problem: string, column?: n
   return new DataError(`${where}: ${problem}`, file, line, column, columnName);
 }
 
+/**
+ * Data past the memory limit: "<what> take 14.6 GB as float32, more than the memory limit of
+ * 2.0 GB; keep fewer with 'samples:' (at most 684784 fit)", `what` naming the samples.
+ */
+export function memoryProblem(samples: number, features: number, limit: number, what: string): string {
+  const fit = Math.floor(limit / (features * 4));
+  return `${what} take ${formatBytes(samples * features * 4)} as float32, more than the memory limit of ${formatBytes(limit)}; keep fewer with 'samples:' (at most ${fit} fit)`;
+}
+
 /** "1.2 MB" */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;

@@ -11,17 +11,33 @@ import type { Dataset } from './dataset';
 export const IDX_IMAGES = 0x0803;
 export const IDX_LABELS = 0x0801;
 
-interface Idx {
-  dims: number[];
+interface Idx extends IdxHeader {
   /** The values, a view into the input. */
   data: Uint8Array;
 }
 
-function readIdx(bytes: Uint8Array, file: string, magic: number, what: string): Idx {
+/** An IDX file's header: its dimensions, its length in bytes, and how many value bytes it promises. */
+export interface IdxHeader {
+  dims: number[];
+  headerBytes: number;
+  size: number;
+}
+
+/** The header length of an IDX file of this magic: 4 bytes, then 4 per dimension. */
+export function idxHeaderBytes(magic: number): number {
+  return 4 + 4 * (magic & 0xff);
+}
+
+/**
+ * Reads and checks the header of an IDX file from its first bytes (at least idxHeaderBytes(magic)
+ * of them when the file has that many). `fileBytes` is the whole file's length when it is known
+ * (a plain file's size; unknown, Infinity, for a gzip file not yet unpacked).
+ */
+export function readIdxHeader(bytes: Uint8Array, file: string, magic: number, what: string, fileBytes: number = bytes.length): IdxHeader {
   const ndim = magic & 0xff;
-  const headerBytes = 4 + 4 * ndim;
-  if (bytes.length === 0) throw new DataError(`${file}: the file is empty`, file);
-  if (bytes.length < 4) throw new DataError(`${file}: truncated: ${bytes.length} bytes, shorter than an IDX header`, file);
+  const headerBytes = idxHeaderBytes(magic);
+  if (fileBytes === 0) throw new DataError(`${file}: the file is empty`, file);
+  if (fileBytes < 4) throw new DataError(`${file}: truncated: ${fileBytes} bytes, shorter than an IDX header`, file);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = view.getUint32(0);
   if (found !== magic) {
@@ -32,30 +48,35 @@ function readIdx(bytes: Uint8Array, file: string, magic: number, what: string): 
             : ': not an IDX file';
     throw new DataError(`${file}: expected IDX ${what} (magic 0x${hex(magic)}), found 0x${hex(found)}${hint}`, file);
   }
-  if (bytes.length < headerBytes) throw new DataError(`${file}: truncated: ${bytes.length} bytes, shorter than the ${headerBytes}-byte header`, file);
+  if (fileBytes < headerBytes) throw new DataError(`${file}: truncated: ${fileBytes} bytes, shorter than the ${headerBytes}-byte header`, file);
   const dims: number[] = [];
   for (let k = 0; k < ndim; k++) dims.push(view.getUint32(4 + 4 * k));
-  const size = dims.reduce((a, b) => a * b, 1);
-  const have = bytes.length - headerBytes;
-  if (have < size) {
-    const itemBytes = size / Math.max(1, dims[0]);
-    const whole = itemBytes > 0 ? Math.floor(have / itemBytes) : 0;
-    throw new DataError(`${file}: truncated: the header promises ${dims[0]} ${what} (${formatBytes(size + headerBytes)}), the file has ${formatBytes(bytes.length)}: only ${whole} of them complete`, file);
+  return { dims, headerBytes, size: dims.reduce((a, b) => a * b, 1) };
+}
+
+/** Refuses a file shorter than its header promises, saying how many items are whole. */
+export function checkIdxLength(h: IdxHeader, fileBytes: number, file: string, what: string): void {
+  const have = fileBytes - h.headerBytes;
+  if (have >= h.size) return;
+  const itemBytes = h.size / Math.max(1, h.dims[0]);
+  const whole = itemBytes > 0 ? Math.floor(have / itemBytes) : 0;
+  throw new DataError(`${file}: truncated: the header promises ${h.dims[0]} ${what} (${formatBytes(h.size + h.headerBytes)}), the file has ${formatBytes(fileBytes)}: only ${whole} of them complete`, file);
+}
+
+/** Images and labels must be as many, and at least one; the images at least a pixel each. */
+export function checkIdxPair(images: IdxHeader, labels: IdxHeader, names: { images: string; labels: string }): void {
+  const [n, rows, cols] = images.dims;
+  if (rows === 0 || cols === 0) throw new DataError(`${names.images}: the header gives images of ${rows}×${cols} pixels: no pixels to read`, names.images);
+  if (n !== labels.dims[0]) {
+    throw new DataError(`${names.images} has ${n} images but ${names.labels} has ${labels.dims[0]} labels`, names.labels);
   }
-  return { dims, data: bytes.subarray(headerBytes, headerBytes + size) };
+  if (n === 0) throw new DataError(`${names.images}: no images (the header says 0)`, names.images);
 }
 
-/** An IDX images file: (n, rows, cols) unsigned bytes. */
-export function parseIdxImages(bytes: Uint8Array, file: string): { n: number; rows: number; cols: number; pixels: Uint8Array } {
-  const { dims, data } = readIdx(bytes, file, IDX_IMAGES, 'images');
-  const [n, rows, cols] = dims;
-  if (rows === 0 || cols === 0) throw new DataError(`${file}: images of ${rows}×${cols} pixels`, file);
-  return { n, rows, cols, pixels: data };
-}
-
-/** An IDX labels file: n unsigned bytes. */
-export function parseIdxLabels(bytes: Uint8Array, file: string): Uint8Array {
-  return readIdx(bytes, file, IDX_LABELS, 'labels').data;
+function readIdx(bytes: Uint8Array, file: string, magic: number, what: string): Idx {
+  const h = readIdxHeader(bytes, file, magic, what);
+  checkIdxLength(h, bytes.length, file, what);
+  return { ...h, data: bytes.subarray(h.headerBytes, h.headerBytes + h.size) };
 }
 
 /**
@@ -64,22 +85,21 @@ export function parseIdxLabels(bytes: Uint8Array, file: string): Uint8Array {
  * `limit` images. The two files must hold as many items.
  */
 export function parseIdx(images: Uint8Array, labels: Uint8Array, names: { images: string; labels: string }, limit = 0): Dataset {
-  const img = parseIdxImages(images, names.images);
-  const lab = parseIdxLabels(labels, names.labels);
-  if (img.n !== lab.length) {
-    throw new DataError(`${names.images} has ${img.n} images but ${names.labels} has ${lab.length} labels`, names.labels);
-  }
-  if (img.n === 0) throw new DataError(`${names.images}: no images (the header says 0)`, names.images);
+  const img = readIdx(images, names.images, IDX_IMAGES, 'images');
+  const lab = readIdx(labels, names.labels, IDX_LABELS, 'labels');
+  checkIdxPair(img, lab, names);
+  const [total, rows, cols] = img.dims;
+  const labelBytes = lab.data;
   let classes = 0;
-  for (let i = 0; i < lab.length; i++) if (lab[i] >= classes) classes = lab[i] + 1;
-  const n = limit > 0 ? Math.min(limit, img.n) : img.n;
-  const f = img.rows * img.cols;
+  for (let i = 0; i < labelBytes.length; i++) if (labelBytes[i] >= classes) classes = labelBytes[i] + 1;
+  const n = limit > 0 ? Math.min(limit, total) : total;
+  const f = rows * cols;
   const x = new Float32Array(n * f);
-  const src = img.pixels;
+  const src = img.data;
   for (let i = 0; i < n * f; i++) x[i] = src[i] / 255;
   const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) y[i] = lab[i];
-  return { x, y, n, shape: [1, img.rows, img.cols], features: f, classes };
+  for (let i = 0; i < n; i++) y[i] = labelBytes[i];
+  return { x, y, n, shape: [1, rows, cols], features: f, classes };
 }
 
 function hex(v: number): string {
