@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { RunManager } from './training/runs';
-import { ModelDocuments, MODEL_SELECTOR, isModelDocument } from './editor/models';
+import { ModelDocuments, MODEL_SELECTOR, isModelDocument, memoryLimitBytes } from './editor/models';
 import { ModelDiagnostics } from './editor/diagnostics';
 import { ModelCodeLens } from './editor/codelens';
 import { TrainingStatusBar } from './editor/statusbar';
@@ -70,7 +70,8 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   // Before anything reads a model file: its problems are reported in the display language.
   configureModelL10n();
   // dist/extension.js and dist/worker.js sit side by side.
-  const runs = new RunManager(path.join(__dirname, 'worker.js'));
+  // Each worker refuses data over the memory limit setting as it reads the headers.
+  const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes });
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
   const codeLens = new ModelCodeLens(models, runs);

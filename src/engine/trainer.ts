@@ -1,4 +1,5 @@
 import { Rng } from './rng';
+import { ARENA_DATA_BYTES } from '../model/memory';
 import { Network, type Regularization } from './network';
 import { createOptimizer, type Optimizer } from './optim';
 import { learningRate } from './schedule';
@@ -85,8 +86,7 @@ export function buildNetwork(spec: ModelSpec, inputShape: readonly number[], dty
 }
 
 const EVAL_CHUNK = 1024;
-/** Training sets up to this size are copied into the kernels' arena (a quarter of it). */
-export const ARENA_DATA_BYTES = 256 * 1024 * 1024;
+export { ARENA_DATA_BYTES };
 
 function copyToArena(x: Float32Array): Float32Array {
   const copy = allocFloat32(x.length);

@@ -3,6 +3,8 @@ import type { ModelSummary } from './summary';
 
 /** Models whose estimated training memory is above this are refused before anything is allocated. */
 export const MEMORY_LIMIT_BYTES = 2 * 1024 ** 3;
+/** Training sets up to this size are copied into the kernels' arena (a quarter of it). */
+export const ARENA_DATA_BYTES = 256 * 1024 * 1024;
 
 export interface MemoryEstimate {
   total: number;
@@ -10,7 +12,10 @@ export interface MemoryEstimate {
   parameters: number;
   /** Every layer's output and input gradient for one batch, float32, with the activation layers. */
   activations: number;
-  /** The samples, float32, and the training/held-out copies made by the split. */
+  /**
+   * The samples, float32 (the split reorders them in place), and the copy of the training rows the
+   * kernels' arena takes when they fit in ARENA_DATA_BYTES.
+   */
   data: number;
 }
 
@@ -27,6 +32,7 @@ export function estimateMemory(spec: ModelSpec, summary: ModelSummary): MemoryEs
   // Output and input-gradient buffers per layer, doubled for the separate activation layers.
   const activations = batch * perSample * 4 * 2 * 2;
   const features = size(summary.data.input);
-  const data = spec.data.samples * features * 4 * 2;
+  const samples = spec.data.samples * features * 4;
+  const data = samples + Math.min(samples, ARENA_DATA_BYTES);
   return { total: parameters + activations + data, parameters, activations, data };
 }

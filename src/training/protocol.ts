@@ -157,6 +157,8 @@ export interface StartMessage {
   spec: ModelSpec;
   /** The model file's folder: data paths are relative to it (null for an unsaved file). */
   baseDir: string | null;
+  /** The most the loaded samples may take as float32 (the trainlens.memoryLimitMB setting); default 2 GiB. */
+  memoryLimit?: number;
   /** Int32Array(CONTROL_WORDS) over it (see CONTROL_WORDS). */
   control: SharedArrayBuffer;
   /** Minimum milliseconds between progress messages. */
@@ -177,13 +179,13 @@ export type HostToWorker =
   /** From the next step on: the weights stay, the new rule starts with fresh state. */
   | { type: 'setOptimizer'; spec: OptimizerSpec }
   /** A gradient check instead of training; the worker answers with GradcheckMessage and ends. */
-  | { type: 'gradcheck'; runId: string; spec: ModelSpec; baseDir: string | null }
+  | { type: 'gradcheck'; runId: string; spec: ModelSpec; baseDir: string | null; memoryLimit?: number }
   /**
    * A PyTorch export instead of training: the worker reads the data, writes the files into `dir`
    * and answers with ExportedMessage (or an error) and ends. With `run`, that run's weights.
    */
   | {
-    type: 'export'; runId: string; spec: ModelSpec; baseDir: string | null; source: string; dir: string;
+    type: 'export'; runId: string; spec: ModelSpec; baseDir: string | null; source: string; dir: string; memoryLimit?: number;
     run: { weights: ParamValues[]; steps: number; epochs: number } | null;
   };
 

@@ -12,6 +12,8 @@ export interface RunManagerOptions {
   progressIntervalMs?: number;
   statsEvery?: number;
   statsMinMs?: number;
+  /** The most a run's loaded samples may take as float32, read when each worker starts (a setting). */
+  memoryLimit?: () => number;
 }
 
 /**
@@ -98,6 +100,7 @@ export class RunManager {
     const session = new TrainingSession(spec, {
       workerPath: this.workerPath, runId, source, title, previous, baseDir, variant,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
+      memoryLimit: this.options.memoryLimit?.(),
     });
     session.gradcheck = this.checks.get(source) ?? null;
     if (variant) {
@@ -152,7 +155,7 @@ export class RunManager {
       });
       worker.on('error', (e) => fail(`The gradient-check worker crashed: ${e.message}`));
       worker.on('exit', (code) => fail(`The gradient-check worker exited unexpectedly (code ${code}).`));
-      worker.postMessage({ type: 'gradcheck', runId, spec, baseDir });
+      worker.postMessage({ type: 'gradcheck', runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.() });
     });
   }
 
@@ -181,7 +184,7 @@ export class RunManager {
       });
       worker.on('error', (e) => settle(() => reject(e)));
       worker.on('exit', (code) => settle(() => reject(new Error(`The export worker exited unexpectedly (code ${code}).`))));
-      worker.postMessage({ type: 'export', runId, spec, baseDir, source, dir, run });
+      worker.postMessage({ type: 'export', runId, spec, baseDir, source, dir, run, memoryLimit: this.options.memoryLimit?.() });
     });
   }
 

@@ -29,6 +29,8 @@ export interface SessionOptions {
   baseDir?: string | null;
   /** Set for a variant of a comparison. */
   variant?: VariantInfo;
+  /** The most the loaded samples may take as float32 (default 2 GiB). */
+  memoryLimit?: number;
 }
 
 export type SessionEvent =
@@ -100,7 +102,7 @@ export class TrainingSession {
       if (this.status === 'running') this.end('failed', `The training worker exited unexpectedly (code ${code}).`);
     });
     const start: StartMessage = {
-      type: 'start', runId: options.runId, spec, control: shared, baseDir: options.baseDir ?? null,
+      type: 'start', runId: options.runId, spec, control: shared, baseDir: options.baseDir ?? null, memoryLimit: options.memoryLimit,
       progressIntervalMs: options.progressIntervalMs ?? 100,
       statsEvery: options.statsEvery ?? DEFAULT_STATS_EVERY,
       statsMinMs: options.statsMinMs ?? 50,

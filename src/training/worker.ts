@@ -23,13 +23,13 @@ port.on('message', (m: HostToWorker) => {
       void train(m);
       break;
     case 'gradcheck':
-      void loadDataset(m.spec, m.baseDir)
+      void loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
         .then((data) => post(runGradcheck(m.spec, m.runId, data)))
         .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: `The gradient check failed: ${errorText(e)}` }))
         .finally(() => port.close());
       break;
     case 'export':
-      void loadDataset(m.spec, m.baseDir)
+      void loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
         .then((data) => {
           const run = m.run && { ...m.run, weights: m.run.weights.map((w) => ({ name: w.name, shape: w.shape, data: w.values })) };
           const files = exportModel(m.spec, data, { source: m.source, run: run ?? undefined }).files();
@@ -51,7 +51,7 @@ async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void>
   let data: Dataset | undefined;
   try {
     // The data is read here, in the worker: the extension host never holds a data set.
-    data = await loadDataset(m.spec, m.baseDir);
+    data = await loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
   } catch (e) {
     post({ type: 'error', runId: m.runId, message: errorText(e) });
     port.close();
