@@ -7,7 +7,7 @@ import type { Range } from '../model/reader';
 import { bytes, compact, grouped, readPartialModel, shapeText, summarizeLayers, type LayerSummary, type ModelSummary, type PartialModel } from '../model/summary';
 import { LAYER_DOCS, keyDoc, valueDoc } from './docs';
 import { sectionOf } from './yaml-context';
-import { isModelDocument, MODEL_SELECTOR } from './models';
+import { dataPathChecker, isModelDocument, MODEL_SELECTOR } from './models';
 
 // ─── the hover ────────────────────────────────────────────────────────────────
 
@@ -88,9 +88,10 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     // A CSV's columns are known from its first row: every column but the label is a feature.
     const csv = model.summary.data.csv;
     const file = csv && doc.uri.scheme === 'file' && !path.isAbsolute(csv.path) ? path.resolve(path.dirname(doc.uri.fsPath), csv.path) : undefined;
-    // Only files the model may read: inside the model's workspace folder (or its own folder outside one).
-    const root = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
-    if (file && !path.relative(root, file).startsWith('..')) {
+    // Only files the model may read (inside the workspace, symlinks followed: the parser's own
+    // check), and only in a trusted workspace: an untrusted one reads no data at all.
+    const check = file && vscode.workspace.isTrusted ? dataPathChecker(doc) : undefined;
+    if (file && csv && check && check(csv.path, 'file') === undefined) {
       const columns = await this.columnsOf(file);
       if (columns !== undefined && columns > 1) {
         const data = { ...model.summary.data, input: [columns - 1] };

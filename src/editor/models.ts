@@ -74,7 +74,7 @@ export class ModelDocuments {
 }
 
 /** Data paths must exist and stay inside the workspace folders (or the model's folder outside one). */
-function dataPathChecker(doc: vscode.TextDocument): ReturnType<typeof pathChecker> | undefined {
+export function dataPathChecker(doc: vscode.TextDocument): ReturnType<typeof pathChecker> | undefined {
   if (doc.uri.scheme !== 'file') return undefined;
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   return pathChecker(doc.uri.fsPath, folders.length > 0 ? folders : [path.dirname(doc.uri.fsPath)]);

@@ -6,9 +6,11 @@ import type { Dataset } from '../engine/data/dataset';
 import type { HostToWorker, WorkerToHost } from './protocol';
 import { exportModel } from '../export/model-export';
 import { writeExportFiles } from '../export/write';
+import { lowerThreadPriority } from './priority';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
+lowerThreadPriority();
 
 /** Milliseconds of training between looks at the message queue (pause, step, swaps). */
 const SLICE_MS = 15;

@@ -152,6 +152,12 @@ describe('An untrusted workspace: model files are checked, nothing trains or rea
     for (const doc of [csv, spiral]) {
       await until(`${path.basename(doc.uri.path)} to have no problems`, () => problems(doc.uri).length === 0, 10_000);
     }
+    // The hover reads no data file here: the input width a CSV's header gives (2 features) is not known.
+    const layerHover = await until('a hover on the CSV model\'s first layer', async () => {
+      const text = await hoverText(csv, 'dense: 16');
+      return /dense/.test(text) ? text : undefined;
+    });
+    assert.doesNotMatch(layerHover, /\b2 → 16\b/, 'no width read from points.csv');
     const exportDir = workspaceFile('export-untrusted');
     const before = { events: events.length, warnings: warnings.length };
     const commands: Array<[string, string, unknown[]]> = [];
