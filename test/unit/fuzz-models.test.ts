@@ -8,11 +8,13 @@ import { parseModel } from '../../src/model/parse';
 import { Rng } from '../../src/engine/rng';
 import { Trainer } from '../../src/engine/trainer';
 import { main } from '../../src/cli/main';
-import { PLANE_DATASETS } from '../../src/model/spec';
+import { DataError, loadDataset } from '../../src/data/load';
+import type { Dataset } from '../../src/engine/data/dataset';
 
 // Bad model files never crash anything: 10,000 mutated or random model files (YAML and JSON),
 // reproducible from the seed, go through the parser and validator; those that come out valid
-// start training (a few steps), and a sample goes through `trainlens check`. Nothing may throw
+// start training (a few steps: their data loaded as the worker loads it, or refused with a
+// DataError), and every one goes through `trainlens check`. Nothing may throw
 // out of our code, every problem is a diagnostic inside the text with a one-line message, and
 // the CLI prints one line per problem, never a stack trace.
 
@@ -110,8 +112,11 @@ class Collect extends Writable {
 test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}): no throw, every problem a diagnostic in the text, valid ones train, the CLI prints one line per problem`, async (t) => {
   const rng = new Rng(SEED);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-fuzz-'));
+  // The templates' data beside the cases, so that mutated CSV models read a real file.
+  for (const f of fs.readdirSync(path.join(root, 'templates')).filter((f) => f.endsWith('.csv'))) fs.copyFileSync(path.join(root, 'templates', f), path.join(dir, f));
   let valid = 0;
   let trained = 0;
+  let refused = 0;
   let cliRuns = 0;
   let diagnostics = 0;
   try {
@@ -134,9 +139,18 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
       if (spec) {
         valid++;
         assert.ok(!source.diagnostics.some((d) => d.severity === 'error'), `${where}: a spec despite an error`);
-        if ((PLANE_DATASETS as readonly string[]).includes(spec.data.dataset) || spec.data.dataset === 'gaussian') {
+        // The data as the worker loads it (beside the case's file): a data file that is missing or
+        // bad is a DataError with a message, never anything else.
+        let data: Dataset | undefined;
+        try {
+          data = await loadDataset(spec, dir, { memoryLimit: 16 * 1024 * 1024 });
+        } catch (e) {
+          assert.ok(e instanceof DataError && e.message.length > 0 && !e.message.includes('\n    at '), `${where}: loading the data threw ${e instanceof Error ? e.stack : String(e)}\n--- text ---\n${text}`);
+          refused++;
+        }
+        if (data) {
           try {
-            const trainer = new Trainer({ ...spec, train: { ...spec.train, epochs: 1 } });
+            const trainer = new Trainer({ ...spec, train: { ...spec.train, epochs: 1 } }, 'float32', data, { ownData: true });
             for (let s = 0; s < 3 && !trainer.done; s++) {
               const r = trainer.trainStep();
               if (r.divergence) break;
@@ -147,7 +161,8 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
           }
         }
       }
-      if (i % 25 === 0) {
+      {
+        // Every case through the CLI, which also checks data paths beside the file.
         const file = path.join(dir, `case-${i}.nn.${json ? 'json' : 'yaml'}`);
         fs.writeFileSync(file, text);
         const out = new Collect();
@@ -156,6 +171,9 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
         cliRuns++;
         assert.ok(code === 0 || code === 1, `${where}: check exited ${code}: ${err.text}`);
         assert.equal(err.text, '', `${where}: check wrote to stderr: ${err.text}`);
+        // (The CLI checks against the default memory limit, not the small one above.)
+        if (parseModel(text).diagnostics.some((d) => d.severity === 'error')) assert.equal(code, 1, `${where}: errors, yet check exited 0`);
+        fs.rmSync(file);
         for (const line of out.text.split('\n').filter(Boolean)) {
           assert.match(line, /^.+:\d+:\d+: (error|warning|info): .+$/, `${where}: not a one-line located message`);
         }
@@ -164,6 +182,6 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  t.diagnostic(`${CASES} files: ${valid} valid (${trained} trained 3 steps), ${diagnostics} diagnostics, ${cliRuns} through trainlens check`);
+  t.diagnostic(`${CASES} files: ${valid} valid (${trained} trained 3 steps, ${refused} refused by the data loader with a message), ${diagnostics} diagnostics, ${cliRuns} through trainlens check`);
   assert.ok(valid > 100 && valid < CASES, `a mix of valid (${valid}) and invalid files`);
 });
