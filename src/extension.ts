@@ -70,8 +70,9 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   // Before anything reads a model file: its problems are reported in the display language.
   configureModelL10n();
   // dist/extension.js and dist/worker.js sit side by side.
-  // Each worker refuses data over the memory limit setting as it reads the headers.
-  const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes });
+  // Each worker refuses data over the memory limit setting as it reads the headers, and says
+  // what goes wrong in the display language.
+  const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle });
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
   const codeLens = new ModelCodeLens(models, runs);

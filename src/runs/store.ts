@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ModelSpec } from '../model/spec';
@@ -283,7 +284,7 @@ export class RunStore {
     const changed: StoredRun[] = [];
     for (const r of this.list()) {
       if (r.status !== 'running' || live.has(r.runId)) continue;
-      const next = this.update(r.runId, { status: 'interrupted', error: r.error ?? 'Training was interrupted (VS Code closed or reloaded while it ran).' });
+      const next = this.update(r.runId, { status: 'interrupted', error: r.error ?? l10n.t('Training was interrupted (VS Code closed or reloaded while it ran).') });
       if (next) changed.push(next);
     }
     return changed;

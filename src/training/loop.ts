@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Trainer } from '../engine/trainer';
 import { divergenceLabel, divergenceMessage } from './divergence';
 import { networkArrays } from '../export/arrays';
@@ -248,7 +249,7 @@ export function runTraining(spec: ModelSpec, o: LoopOptions, data?: Dataset): Do
   try {
     loop = new RunLoop(spec, o, false, data);
   } catch (e) {
-    const m: ErrorMessage = { type: 'error', runId: o.runId, message: `Could not build the model: ${errorText(e)}` };
+    const m: ErrorMessage = { type: 'error', runId: o.runId, message: l10n.t('Could not build the model: {0}', errorText(e)) };
     o.post(m);
     return m;
   }

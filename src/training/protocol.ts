@@ -141,6 +141,9 @@ export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed';
 
 // ─── host → worker ─────────────────────────────────────────────────────────────
 
+/** Translated strings by their English text, as vscode.l10n.bundle holds them. */
+export type L10nBundle = Record<string, string>;
+
 /** Control words the host writes into the shared control array; the worker reads them every step. */
 export const CONTROL_RUN = 0;
 export const CONTROL_STOP = 1;
@@ -159,6 +162,8 @@ export interface StartMessage {
   baseDir: string | null;
   /** The most the loaded samples may take as float32 (the trainlens.memoryLimitMB setting); default 2 GiB. */
   memoryLimit?: number;
+  /** The extension's strings in the display language: the worker says its errors in it (absent: English). */
+  l10n?: L10nBundle;
   /** Int32Array(CONTROL_WORDS) over it (see CONTROL_WORDS). */
   control: SharedArrayBuffer;
   /** Minimum milliseconds between progress messages. */
@@ -179,13 +184,13 @@ export type HostToWorker =
   /** From the next step on: the weights stay, the new rule starts with fresh state. */
   | { type: 'setOptimizer'; spec: OptimizerSpec }
   /** A gradient check instead of training; the worker answers with GradcheckMessage and ends. */
-  | { type: 'gradcheck'; runId: string; spec: ModelSpec; baseDir: string | null; memoryLimit?: number }
+  | { type: 'gradcheck'; runId: string; spec: ModelSpec; baseDir: string | null; memoryLimit?: number; l10n?: L10nBundle }
   /**
    * A PyTorch export instead of training: the worker reads the data, writes the files into `dir`
    * and answers with ExportedMessage (or an error) and ends. With `run`, that run's weights.
    */
   | {
-    type: 'export'; runId: string; spec: ModelSpec; baseDir: string | null; source: string; dir: string; memoryLimit?: number;
+    type: 'export'; runId: string; spec: ModelSpec; baseDir: string | null; source: string; dir: string; memoryLimit?: number; l10n?: L10nBundle;
     run: { weights: ParamValues[]; steps: number; epochs: number } | null;
   };
 

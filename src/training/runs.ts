@@ -1,7 +1,8 @@
+import * as l10n from '@vscode/l10n';
 import { Worker } from 'node:worker_threads';
 import { TrainingSession, type SessionEvent } from './session';
 import type { ModelSpec } from '../model/spec';
-import type { ModelCheck, ParamValues, VariantInfo, WorkerToHost } from './protocol';
+import type { L10nBundle, ModelCheck, ParamValues, VariantInfo, WorkerToHost } from './protocol';
 
 export type GradcheckEvent = {
   type: 'gradcheck'; source: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null;
@@ -14,6 +15,8 @@ export interface RunManagerOptions {
   statsMinMs?: number;
   /** The most a run's loaded samples may take as float32, read when each worker starts (a setting). */
   memoryLimit?: () => number;
+  /** The strings of the display language, for what workers say (absent: English). */
+  l10n?: () => L10nBundle | undefined;
 }
 
 /**
@@ -100,7 +103,7 @@ export class RunManager {
     const session = new TrainingSession(spec, {
       workerPath: this.workerPath, runId, source, title, previous, baseDir, variant,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
-      memoryLimit: this.options.memoryLimit?.(),
+      memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(),
     });
     session.gradcheck = this.checks.get(source) ?? null;
     if (variant) {
@@ -153,9 +156,9 @@ export class RunManager {
           fail(m.message);
         }
       });
-      worker.on('error', (e) => fail(`The gradient-check worker crashed: ${e.message}`));
-      worker.on('exit', (code) => fail(`The gradient-check worker exited unexpectedly (code ${code}).`));
-      worker.postMessage({ type: 'gradcheck', runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.() });
+      worker.on('error', (e) => fail(l10n.t('The gradient-check worker crashed: {0}', e.message)));
+      worker.on('exit', (code) => fail(l10n.t('The gradient-check worker exited unexpectedly (code {0}).', String(code))));
+      worker.postMessage({ type: 'gradcheck', runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() });
     });
   }
 
@@ -183,8 +186,8 @@ export class RunManager {
         else if (m.type === 'error') settle(() => reject(new Error(m.message)));
       });
       worker.on('error', (e) => settle(() => reject(e)));
-      worker.on('exit', (code) => settle(() => reject(new Error(`The export worker exited unexpectedly (code ${code}).`))));
-      worker.postMessage({ type: 'export', runId, spec, baseDir, source, dir, run, memoryLimit: this.options.memoryLimit?.() });
+      worker.on('exit', (code) => settle(() => reject(new Error(l10n.t('The export worker exited unexpectedly (code {0}).', String(code))))));
+      worker.postMessage({ type: 'export', runId, spec, baseDir, source, dir, run, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() });
     });
   }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Worker } from 'node:worker_threads';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
@@ -8,7 +9,7 @@ import {
 } from './history';
 import {
   CONTROL_STEP, CONTROL_STOP, CONTROL_WORDS, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
-  type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
+  type L10nBundle, type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
   type StepStats, type VariantInfo, type WorkerToHost,
 } from './protocol';
 
@@ -31,6 +32,8 @@ export interface SessionOptions {
   variant?: VariantInfo;
   /** The most the loaded samples may take as float32 (default 2 GiB). */
   memoryLimit?: number;
+  /** The strings of the display language, for what the worker says (absent: English). */
+  l10n?: L10nBundle;
 }
 
 export type SessionEvent =
@@ -97,12 +100,12 @@ export class TrainingSession {
     this.control = new Int32Array(shared);
     this.worker = new Worker(options.workerPath);
     this.worker.on('message', (m: WorkerToHost) => this.receive(m));
-    this.worker.on('error', (e) => this.end('failed', `The training worker crashed: ${e.message}`));
+    this.worker.on('error', (e) => this.end('failed', l10n.t('The training worker crashed: {0}', e.message)));
     this.worker.on('exit', (code) => {
-      if (this.status === 'running') this.end('failed', `The training worker exited unexpectedly (code ${code}).`);
+      if (this.status === 'running') this.end('failed', l10n.t('The training worker exited unexpectedly (code {0}).', String(code)));
     });
     const start: StartMessage = {
-      type: 'start', runId: options.runId, spec, control: shared, baseDir: options.baseDir ?? null, memoryLimit: options.memoryLimit,
+      type: 'start', runId: options.runId, spec, control: shared, baseDir: options.baseDir ?? null, memoryLimit: options.memoryLimit, l10n: options.l10n,
       progressIntervalMs: options.progressIntervalMs ?? 100,
       statsEvery: options.statsEvery ?? DEFAULT_STATS_EVERY,
       statsMinMs: options.statsMinMs ?? 50,

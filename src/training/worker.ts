@@ -1,4 +1,5 @@
 /** Worker-thread entry: trains one run (or gradient-checks a model) and reports to the host. */
+import * as l10n from '@vscode/l10n';
 import { parentPort } from 'node:worker_threads';
 import { RunLoop, errorText, runGradcheck } from './loop';
 import { loadDataset } from '../data/load';
@@ -20,6 +21,8 @@ let wake: (() => void) | undefined;
 const post = (msg: WorkerToHost): void => port.postMessage(msg);
 
 port.on('message', (m: HostToWorker) => {
+  // What the worker says (data errors, failures) in the display language the host sends.
+  if ((m.type === 'start' || m.type === 'gradcheck' || m.type === 'export') && m.l10n) l10n.config({ contents: m.l10n });
   switch (m.type) {
     case 'start':
       void train(m);
@@ -27,7 +30,7 @@ port.on('message', (m: HostToWorker) => {
     case 'gradcheck':
       void loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
         .then((data) => post(runGradcheck(m.spec, m.runId, data)))
-        .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: `The gradient check failed: ${errorText(e)}` }))
+        .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: l10n.t('The gradient check failed: {0}', errorText(e)) }))
         .finally(() => port.close());
       break;
     case 'export':
@@ -83,7 +86,7 @@ async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void>
       }
     }
   } catch (e) {
-    post({ type: 'error', runId: m.runId, message: `Training failed: ${errorText(e)}` });
+    post({ type: 'error', runId: m.runId, message: l10n.t('Training failed: {0}', errorText(e)) });
   }
   port.close();
 }
