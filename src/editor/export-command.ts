@@ -51,10 +51,9 @@ export async function exportPyTorchCommand(deps: CommandDeps, uri?: unknown, cho
       if (answer !== replace) return undefined;
     }
   }
-  // With trained weights: the spec the run trained, not newer editor text — except its update rule
-  // after a swap, which the swap also wrote into the file (so the file's rule is the run's).
-  const runOptimizer = trained && spec.optimizer.type === trained.info.optimizer ? spec.optimizer : trained?.spec.optimizer;
-  const exportSpec = weights === 'trained' && trained && runOptimizer ? { ...trained.spec, optimizer: runOptimizer } : spec;
+  // With trained weights: the spec the run trained (not newer editor text), with the update rule it
+  // ended with after any swap.
+  const exportSpec = weights === 'trained' && trained ? { ...trained.spec, optimizer: trained.optimizer } : spec;
   try {
     const paths = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('TrainLens: exporting {0} to PyTorch…', modelTitle(doc.uri)) },

@@ -86,6 +86,7 @@ export class TrainingSession {
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private resolveFinished!: (s: TrainingSession) => void;
   private stopTimer: NodeJS.Timeout | undefined;
+  private swappedOptimizer: OptimizerSpec | undefined;
 
   constructor(readonly spec: ModelSpec, private readonly options: SessionOptions) {
     this.info = {
@@ -159,9 +160,15 @@ export class TrainingSession {
     if (this.running) this.send({ type: 'step' });
   }
 
+  /** The update rule training uses now: the spec's, or the last one swapped in. */
+  get optimizer(): OptimizerSpec {
+    return this.swappedOptimizer ?? this.spec.optimizer;
+  }
+
   /** Switches the update rule from the next step on; the weights stay. */
   setOptimizer(spec: OptimizerSpec): void {
     if (!this.running) return;
+    this.swappedOptimizer = spec;
     this.info.optimizer = spec.type;
     this.send({ type: 'setOptimizer', spec });
   }

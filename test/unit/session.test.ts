@@ -155,7 +155,9 @@ test('an optimizer swap mid-run takes effect at the next step and is marked', as
   s.pause();
   await until(() => s.paused);
   const at = s.step;
+  assert.equal(s.optimizer, long.optimizer, 'the spec\'s rule until a swap');
   s.setOptimizer({ type: 'sgd', lr: 0 });
+  assert.deepEqual(s.optimizer, { type: 'sgd', lr: 0 }, 'the rule training uses now (what an export of its weights trains on with)');
   s.stepOnce();
   await until(() => s.markers.length === 1 && s.step === at + 1);
   assert.deepEqual(s.markers[0], { step: at, kind: 'optimizer', label: 'adam → sgd' });
