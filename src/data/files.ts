@@ -3,6 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline } from 'node:stream';
 import { promisify } from 'node:util';
+import * as l10n from '@vscode/l10n';
 import { DataError, formatBytes, memoryProblem } from '../engine/data/errors';
 
 const gunzip = promisify(zlib.gunzip);
@@ -19,7 +20,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function resolveDataPath(written: string, baseDir: string | null): string {
   if (path.isAbsolute(written)) return written;
   if (baseDir === null) {
-    throw new DataError(`${written}: a relative path, but the model file is not saved in a folder to be relative to; save it first, or give an absolute path`, written);
+    throw new DataError(l10n.t('{0}: a relative path, but the model file is not saved in a folder to be relative to; save it first, or give an absolute path', written), written);
   }
   return path.resolve(baseDir, written);
 }
@@ -33,11 +34,11 @@ export function joinWritten(dir: string, name: string): string {
 export function fsError(e: unknown, written: string, abs: string, what: 'file' | 'directory' | 'either' = 'file'): DataError {
   if (e instanceof DataError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
-  const noun = what === 'file' ? 'file' : what === 'directory' ? 'folder' : 'file or folder';
-  const message = code === 'ENOENT' || code === 'ENOTDIR' ? `no such ${noun} (looked for ${abs})`
-    : code === 'EISDIR' ? 'a folder, not a file'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-        : `cannot be read (${code ?? (e as Error)?.message ?? String(e)})`;
+  const message = code === 'ENOENT' || code === 'ENOTDIR'
+    ? (what === 'file' ? l10n.t('no such file (looked for {0})', abs) : what === 'directory' ? l10n.t('no such folder (looked for {0})', abs) : l10n.t('no such file or folder (looked for {0})', abs))
+    : code === 'EISDIR' ? l10n.t('a folder, not a file')
+      : code === 'EACCES' || code === 'EPERM' ? l10n.t('permission denied')
+        : l10n.t('cannot be read ({0})', code ?? (e as Error)?.message ?? String(e));
   return new DataError(`${written}: ${message}`, written);
 }
 
@@ -49,18 +50,17 @@ export async function statData(abs: string, written: string, kind: 'file' | 'dir
   } catch (e) {
     throw fsError(e, written, abs, kind);
   }
-  if (kind === 'file' && st.isDirectory()) throw new DataError(`${written}: a folder, not a file`, written);
-  if (kind === 'directory' && !st.isDirectory()) throw new DataError(`${written}: a file, not a folder`, written);
-  if (!st.isDirectory() && !st.isFile()) throw new DataError(`${written}: not a regular file`, written);
-  if (st.isFile() && st.size === 0) throw new DataError(`${written}: the file is empty`, written);
+  if (kind === 'file' && st.isDirectory()) throw new DataError(`${written}: ${l10n.t('a folder, not a file')}`, written);
+  if (kind === 'directory' && !st.isDirectory()) throw new DataError(`${written}: ${l10n.t('a file, not a folder')}`, written);
+  if (!st.isDirectory() && !st.isFile()) throw new DataError(`${written}: ${l10n.t('not a regular file')}`, written);
+  if (st.isFile() && st.size === 0) throw new DataError(l10n.t('{0}: the file is empty', written), written);
   return st;
 }
 
 /** Refuses sizes past the limit. */
 export function checkSize(bytes: number, maxBytes: number, written: string, unpacked = false): void {
   if (bytes > maxBytes) {
-    const what = unpacked ? 'unpacks to more than' : `${formatBytes(bytes)}, more than`;
-    throw new DataError(`${written}: ${what} the ${formatBytes(maxBytes)} TrainLens reads`, written);
+    throw new DataError(unpacked ? unpacksPast(written, maxBytes) : l10n.t('{0}: {1}, more than the {2} TrainLens reads', written, formatBytes(bytes), formatBytes(maxBytes)), written);
   }
 }
 
@@ -137,7 +137,11 @@ export async function readInto(abs: string, written: string, into: Uint8Array, l
   } catch (e) {
     throw fsError(e, written, abs);
   }
-  if (got !== length) throw new DataError(`${written}: changed while it was read (${length} bytes when it was looked at, now ${got < 0 ? 'more' : got})`, written);
+  if (got !== length) {
+    throw new DataError(got < 0
+      ? l10n.t('{0}: changed while it was read ({1} bytes when it was looked at, now more)', written, length)
+      : l10n.t('{0}: changed while it was read ({1} bytes when it was looked at, now {2})', written, length, got), written);
+  }
   return into.subarray(0, length);
 }
 
@@ -158,7 +162,7 @@ export async function readBytes(abs: string, written: string, maxBytes: number):
   } catch (e) {
     throw gzipError(e, written, maxBytes);
   }
-  if (out.length === 0) throw new DataError(`${written}: the file is empty (once gunzipped)`, written);
+  if (out.length === 0) throw new DataError(l10n.t('{0}: the file is empty (once gunzipped)', written), written);
   return out;
 }
 
@@ -166,6 +170,11 @@ export async function readBytes(abs: string, written: string, maxBytes: number):
 export function gzipError(e: unknown, written: string, maxBytes: number): DataError {
   if (e instanceof DataError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ERR_BUFFER_TOO_LARGE') return new DataError(`${written}: unpacks to more than the ${formatBytes(maxBytes)} TrainLens reads`, written);
-  return new DataError(`${written}: broken gzip data (${(e as Error)?.message ?? String(e)})`, written);
+  if (code === 'ERR_BUFFER_TOO_LARGE') return new DataError(unpacksPast(written, maxBytes), written);
+  return new DataError(l10n.t('{0}: broken gzip data ({1})', written, (e as Error)?.message ?? String(e)), written);
+}
+
+/** "data/x.csv.gz: unpacks to more than the 1.0 GB TrainLens reads" */
+export function unpacksPast(written: string, maxBytes: number): string {
+  return l10n.t('{0}: unpacks to more than the {1} TrainLens reads', written, formatBytes(maxBytes));
 }

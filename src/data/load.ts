@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline, type Readable } from 'node:stream';
@@ -7,13 +8,13 @@ import type { Dataset } from '../engine/data/dataset';
 import { makeDataset } from '../engine/trainer';
 import { csvError, DataError, formatBytes } from '../engine/data/errors';
 import { CsvDatasetReader } from '../engine/data/csv-dataset';
-import { checkIdxLength, checkIdxPair, IDX_IMAGES, IDX_LABELS, idxHeaderBytes, parseIdx, readIdxHeader, type IdxHeader } from '../engine/data/idx';
+import { checkIdxLength, checkIdxPair, IDX_IMAGES, IDX_LABELS, idxHeaderBytes, parseIdx, readIdxHeader, type IdxHeader, type IdxKind } from '../engine/data/idx';
 import { CIFAR_PIXELS, cifarDataset, cifarRecords, decodeCifarBatch } from '../engine/data/cifar';
-import { decodeMnistBundle, MNIST_BUNDLE } from '../engine/data/mnist';
+import { decodeMnistBundle, MNIST_BUILD_COMMAND, MNIST_BUNDLE } from '../engine/data/mnist';
 import { Utf8Check } from '../engine/data/utf8';
 import { MEMORY_LIMIT_BYTES } from '../model/memory';
 import {
-  checkMemory, checkSize, DEFAULT_MAX_BYTES, fsError, gunzipHead, gzipError, isGzip, joinWritten, readBytes, readHead, readInto, resolveDataPath, statData,
+  checkMemory, checkSize, DEFAULT_MAX_BYTES, fsError, gunzipHead, gzipError, isGzip, joinWritten, readBytes, readHead, readInto, resolveDataPath, statData, unpacksPast,
 } from './files';
 
 export { DataError } from '../engine/data/errors';
@@ -52,7 +53,7 @@ export async function loadDataset(spec: ModelSpec, baseDir: string | null, optio
   const sources: Record<string, string | undefined> = { mnist: MNIST_BUNDLE, csv: d.csv?.path, idx: d.idx?.images, cifar10: d.cifar10?.path };
   if (!(d.dataset in sources)) return makeDataset(spec);
   const source = sources[d.dataset];
-  if (source === undefined) throw new DataError(`data: '${d.dataset}' without its path`, '');
+  if (source === undefined) throw new DataError(l10n.t("data: '{0}' without its path", d.dataset), '');
   try {
     return await loadFiles(spec, baseDir, options);
   } catch (e) {
@@ -96,7 +97,7 @@ async function loadIdx(names: { images: string; labels: string }, baseDir: strin
     checkIdxPair(images, labels, names);
     const [n, rows, cols] = images.dims;
     const keep = samples > 0 ? Math.min(samples, n) : n;
-    checkMemory(keep, rows * cols, memoryLimit, names.images, `${keep} images of ${rows}×${cols}`);
+    checkMemory(keep, rows * cols, memoryLimit, names.images, l10n.t('{0} images of {1}×{2}', keep, rows, cols));
   }
   const imageBytes = await readBytes(absImages, names.images, maxBytes);
   const labelBytes = await readBytes(absLabels, names.labels, maxBytes);
@@ -108,7 +109,7 @@ async function loadIdx(names: { images: string; labels: string }, baseDir: strin
  * file's length is checked against it too. Undefined for gzip data too short to hold a header:
  * parseIdx says what is wrong once it is read.
  */
-async function idxHeader(abs: string, written: string, magic: number, what: string, maxBytes: number): Promise<IdxHeader | undefined> {
+async function idxHeader(abs: string, written: string, magic: number, what: IdxKind, maxBytes: number): Promise<IdxHeader | undefined> {
   const st = await statData(abs, written, 'file');
   const n = idxHeaderBytes(magic);
   const head = await readHead(abs, written, n);
@@ -130,7 +131,7 @@ export async function loadMnist(bundle: string, samples: number): Promise<Datase
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     throw new DataError(missing
-      ? `${MNIST_BUNDLE}: the bundled MNIST digits are missing (${bundle}); build them with node scripts/build.mjs`
+      ? l10n.t('{0}: the bundled MNIST digits are missing ({1}); build them with {2}', MNIST_BUNDLE, bundle, MNIST_BUILD_COMMAND)
       : fsError(e, MNIST_BUNDLE, bundle).message, MNIST_BUNDLE);
   }
   let bytes: Uint8Array;
@@ -174,7 +175,7 @@ export async function readCsvFile(abs: string, written: string, o: CsvFileOption
     for await (const chunk of source as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       if (bytes > maxBytes) {
-        throw new DataError(`${written}: ${gz ? 'unpacks to ' : ''}more than the ${formatBytes(maxBytes)} TrainLens reads`, written);
+        throw new DataError(gz ? unpacksPast(written, maxBytes) : l10n.t('{0}: more than the {1} TrainLens reads', written, formatBytes(maxBytes)), written);
       }
       first ??= chunk.subarray(0, 2);
       const chunkStart = utf8.offset;
@@ -188,7 +189,7 @@ export async function readCsvFile(abs: string, written: string, o: CsvFileOption
     }
     if (!reader.full) {
       const cut = utf8.end();
-      if (cut >= 0) throw csvError(written, reader.line, `not UTF-8 text: the file ends inside a character (the bytes from byte ${cut} on); it is cut short, or not UTF-8`);
+      if (cut >= 0) throw csvError(written, reader.line, l10n.t('not UTF-8 text: the file ends inside a character (the bytes from byte {0} on); it is cut short, or not UTF-8', cut));
       reader.push(decoder.decode());
     }
   } catch (e) {
@@ -211,12 +212,12 @@ export async function readCsvFile(abs: string, written: string, o: CsvFileOption
 function notUtf8(reader: CsvDatasetReader, before: string, chunk: Uint8Array, bad: { written: string; at: number; byte: number; first: Uint8Array }): void {
   const { written, at, byte, first } = bad;
   const utf16 = at === 0 && first.length >= 2 && ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff));
-  if (utf16) throw csvError(written, 1, 'not UTF-8 text: the file starts with a UTF-16 byte-order mark; save it as UTF-8');
+  if (utf16) throw csvError(written, 1, l10n.t('not UTF-8 text: the file starts with a UTF-16 byte-order mark; save it as UTF-8'));
   let control = false;
   for (let i = 0; i < chunk.length && !control; i++) control = chunk[i] < 0x20 && chunk[i] !== 9 && chunk[i] !== 10 && chunk[i] !== 13;
   reader.push(control ? new TextDecoder('utf-8').decode(chunk) : before);
   if (reader.full) return;
-  throw csvError(written, reader.line, `not UTF-8 text: byte ${at} (0x${byte.toString(16).padStart(2, '0')}) does not begin a valid UTF-8 character (Latin-1 or another encoding?); save the file as UTF-8`);
+  throw csvError(written, reader.line, l10n.t('not UTF-8 text: byte {0} ({1}) does not begin a valid UTF-8 character (Latin-1 or another encoding?); save the file as UTF-8', at, `0x${byte.toString(16).padStart(2, '0')}`));
 }
 
 const CIFAR_BATCHES = [1, 2, 3, 4, 5].map((k) => `data_batch_${k}.bin`);
@@ -239,7 +240,7 @@ export async function loadCifar10(written: string, baseDir: string | null, sampl
       throw fsError(e, written, abs);
     }
     for (const b of CIFAR_BATCHES) if (names.includes(b)) files.push({ abs: path.join(abs, b), written: joinWritten(written, b) });
-    if (files.length === 0) throw new DataError(`${written}: no CIFAR-10 batches (data_batch_1.bin … data_batch_5.bin) in this folder${cifarHint(names, written)}`, written);
+    if (files.length === 0) throw new DataError(l10n.t('{0}: no CIFAR-10 batches (data_batch_1.bin … data_batch_5.bin) in this folder{1}', written, cifarHint(names, written)), written);
   } else {
     files.push({ abs, written });
   }
@@ -249,13 +250,13 @@ export async function loadCifar10(written: string, baseDir: string | null, sampl
     if (samples > 0 && records >= samples) break;
     const size = (await statData(f.abs, f.written, 'file')).size;
     if (isGzip(await readHead(f.abs, f.written, 2))) {
-      throw new DataError(`${f.written}: a gzip archive, not a CIFAR-10 batch; extract cifar-10-binary.tar.gz and give the cifar-10-batches-bin folder`, f.written);
+      throw new DataError(l10n.t('{0}: a gzip archive, not a CIFAR-10 batch; extract cifar-10-binary.tar.gz and give the cifar-10-batches-bin folder', f.written), f.written);
     }
     const n = cifarRecords(size, f.written);
     records += n;
     batches.push({ ...f, bytes: size, records: n });
     const keep = samples > 0 ? Math.min(samples, records) : records;
-    checkMemory(keep, CIFAR_PIXELS, memoryLimit, f.written, batches.length === 1 ? `${keep} records of 3×32×32` : `with the batches before it, ${keep} records of 3×32×32`);
+    checkMemory(keep, CIFAR_PIXELS, memoryLimit, f.written, batches.length === 1 ? l10n.t('{0} records of 3×32×32', keep) : l10n.t('with the batches before it, {0} records of 3×32×32', keep));
   }
   for (const b of batches) checkSize(b.bytes, maxBytes, b.written);
   const n = samples > 0 ? Math.min(samples, records) : records;
@@ -274,8 +275,8 @@ export async function loadCifar10(written: string, baseDir: string | null, sampl
 }
 
 function cifarHint(names: string[], written: string): string {
-  if (names.includes('cifar-10-batches-bin')) return `; did you mean ${joinWritten(written, 'cifar-10-batches-bin')}?`;
-  if (names.includes('data_batch_1')) return ': this is the Python version (pickles); TrainLens reads the binary version (cifar-10-binary.tar.gz)';
-  if (names.includes('test_batch.bin')) return ' (test_batch.bin alone is not used: the validation split is the held-out set)';
+  if (names.includes('cifar-10-batches-bin')) return l10n.t('; did you mean {0}?', joinWritten(written, 'cifar-10-batches-bin'));
+  if (names.includes('data_batch_1')) return l10n.t(': this is the Python version (pickles); TrainLens reads the binary version (cifar-10-binary.tar.gz)');
+  if (names.includes('test_batch.bin')) return l10n.t(' (test_batch.bin alone is not used: the validation split is the held-out set)');
   return '';
 }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { PathCheck } from '../model/data';
 
@@ -24,24 +25,26 @@ export function pathChecker(modelFile: string, roots: readonly string[]): PathCh
   const realRoots = roots.map(realpath);
   return (written, kind) => {
     if (path.isAbsolute(written) || /^[a-zA-Z]:[\\/]/.test(written)) {
-      return `'${written}' must be a path relative to the model file, not an absolute one.`;
+      return l10n.t("'{0}' must be a path relative to the model file, not an absolute one.", written);
     }
     const target = path.resolve(dir, written);
     if (!realRoots.some((root) => isInside(path.resolve(target), root))) {
-      return `'${written}' leaves the workspace; data must stay inside it.`;
+      return l10n.t("'{0}' leaves the workspace; data must stay inside it.", written);
     }
     let stat: fs.Stats;
     try {
       stat = fs.statSync(target);
     } catch {
-      return `No such ${kind === 'any' ? 'file or folder' : kind}: '${written}' (looked for ${target}).`;
+      return kind === 'file' ? l10n.t("No such file: '{0}' (looked for {1}).", written, target)
+        : kind === 'directory' ? l10n.t("No such directory: '{0}' (looked for {1}).", written, target)
+          : l10n.t("No such file or folder: '{0}' (looked for {1}).", written, target);
     }
     // After following symlinks too, the data must still be inside a root.
     if (!realRoots.some((root) => isInside(realpath(target), root))) {
-      return `'${written}' is a link that leads out of the workspace; data must stay inside it.`;
+      return l10n.t("'{0}' is a link that leads out of the workspace; data must stay inside it.", written);
     }
-    if (kind === 'file' && stat.isDirectory()) return `'${written}' is a folder; a file is expected here.`;
-    if (kind === 'directory' && !stat.isDirectory()) return `'${written}' is a file; a folder is expected here.`;
+    if (kind === 'file' && stat.isDirectory()) return l10n.t("'{0}' is a folder; a file is expected here.", written);
+    if (kind === 'directory' && !stat.isDirectory()) return l10n.t("'{0}' is a file; a folder is expected here.", written);
     return undefined;
   };
 }

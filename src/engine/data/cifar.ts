@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { DataError } from './errors';
 import type { Dataset } from './dataset';
 
@@ -14,11 +15,11 @@ export const CIFAR_LABELS = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'd
 
 /** The number of records in a batch of `bytes` bytes; a partial last record is an error. */
 export function cifarRecords(bytes: number, file: string): number {
-  if (bytes === 0) throw new DataError(`${file}: the file is empty`, file);
+  if (bytes === 0) throw new DataError(l10n.t('{0}: the file is empty', file), file);
   const n = Math.floor(bytes / CIFAR_RECORD);
   const rest = bytes - n * CIFAR_RECORD;
   if (rest !== 0) {
-    throw new DataError(`${file}: ${bytes} bytes, not a whole number of ${CIFAR_RECORD}-byte records: record ${n + 1} is truncated, ${rest} of ${CIFAR_RECORD} bytes (a CIFAR-10 binary record is 1 label byte + 3072 pixel bytes)`, file);
+    throw new DataError(l10n.t('{0}: {1} bytes, not a whole number of {2}-byte records: record {3} is truncated, {4} of {2} bytes (a CIFAR-10 binary record is 1 label byte + 3072 pixel bytes)', file, bytes, CIFAR_RECORD, n + 1, rest), file);
   }
   return n;
 }
@@ -34,7 +35,7 @@ export function decodeCifarBatch(bytes: Uint8Array, file: string, x: Float32Arra
     const at = r * CIFAR_RECORD;
     const label = bytes[at];
     if (label > 9) {
-      throw new DataError(`${file}: record ${r + 1} (byte ${at}) has label ${label}, not a CIFAR-10 class (0–9): is this CIFAR-100, or not a CIFAR-10 binary batch?`, file);
+      throw new DataError(l10n.t('{0}: record {1} (byte {2}) has label {3}, not a CIFAR-10 class (0–9): is this CIFAR-100, or not a CIFAR-10 binary batch?', file, r + 1, at, label), file);
     }
     y[offset + r] = label;
     const out = (offset + r) * CIFAR_PIXELS;

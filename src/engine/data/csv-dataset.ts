@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { CsvTokenizer } from './csv';
 import { csvError, DataError, memoryProblem } from './errors';
 import type { Dataset } from './dataset';
@@ -81,12 +82,12 @@ export class CsvDatasetReader {
     if (!this.full) this.tokenizer.end();
     if (this.columns === 0) {
       if (!this.first) {
-        throw new DataError(`${this.o.file}: ${this.tokenizer.chars === 0 ? 'the file is empty' : 'no rows, only blank lines'}`, this.o.file);
+        throw new DataError(this.tokenizer.chars === 0 ? l10n.t('{0}: the file is empty', this.o.file) : l10n.t('{0}: no rows, only blank lines', this.o.file), this.o.file);
       }
       const { cells, line } = this.first;
       const lone = typeof this.o.label === 'string' || cells.every((c) => parseNumber(c) === undefined);
       this.setColumns(cells, line, lone);
-      if (lone) throw new DataError(`${this.o.file}: only a header row (line ${line}), no data rows`, this.o.file, line);
+      if (lone) throw new DataError(l10n.t('{0}: only a header row (line {1}), no data rows', this.o.file, line), this.o.file, line);
       this.addRow(cells, line);
     }
     return this.finish();
@@ -101,7 +102,7 @@ export class CsvDatasetReader {
       }
       const first = this.first;
       if (cells.length !== first.cells.length) {
-        throw csvError(this.o.file, line, `${cellCount(cells.length)}, but line ${first.line} has ${first.cells.length}`);
+        throw csvError(this.o.file, line, l10n.t('{0}, but line {1} has {2}', cellCount(cells.length), first.line, first.cells.length));
       }
       const header = first.cells.some((c, j) => parseNumber(c) === undefined && parseNumber(cells[j]) !== undefined);
       this.setColumns(first.cells, first.line, header);
@@ -115,23 +116,23 @@ export class CsvDatasetReader {
     const { file, label } = this.o;
     const k = cells.length;
     if (header) this.names = cells.map((c) => c.trim());
-    if (k < 2) throw csvError(file, line, 'a single column: the file needs feature columns and a label column');
+    if (k < 2) throw csvError(file, line, l10n.t('a single column: the file needs feature columns and a label column'));
     if (typeof label === 'string') {
       if (!this.names) {
-        throw new DataError(`${file}: the label column is given by name ("${label}"), but the file has no header row (line ${line} is data); give its 0-based index instead (−1 for the last column)`, file, line);
+        throw new DataError(l10n.t('{0}: the label column is given by name ("{1}"), but the file has no header row (line {2} is data); give its 0-based index instead (−1 for the last column)', file, label, line), file, line);
       }
       const at = this.names.indexOf(label.trim());
       const loose = at >= 0 ? at : this.names.findIndex((n) => n.toLowerCase() === label.trim().toLowerCase());
       if (loose < 0) {
-        throw new DataError(`${file}: no column named "${label}" in the header (line ${line}): ${this.names.map((n) => JSON.stringify(n)).join(', ')}`, file, line);
+        throw new DataError(l10n.t('{0}: no column named "{1}" in the header (line {2}): {3}', file, label, line, this.names.map((n) => JSON.stringify(n)).join(', ')), file, line);
       }
       if (at < 0) {
-        throw new DataError(`${file}: no column named "${label}" in the header (line ${line}); did you mean "${this.names[loose]}"?`, file, line);
+        throw new DataError(l10n.t('{0}: no column named "{1}" in the header (line {2}); did you mean "{3}"?', file, label, line, this.names[loose]), file, line);
       }
       this.labelColumn = at;
     } else {
       if (!Number.isInteger(label) || label >= k || label < -k) {
-        throw new DataError(`${file}: label column ${label} is out of range: the file has ${k} columns (0 to ${k - 1}, or −1 to −${k} from the end)`, file, line);
+        throw new DataError(l10n.t('{0}: label column {1} is out of range: the file has {2} columns (0 to {3}, or −1 to −{2} from the end)', file, label, k, k - 1), file, line);
       }
       this.labelColumn = label < 0 ? k + label : label;
     }
@@ -146,13 +147,13 @@ export class CsvDatasetReader {
   private addRow(cells: string[], line: number): void {
     const k = this.columns;
     if (cells.length !== k) {
-      const missing = cells.length < k ? ` (column ${this.columnLabel(cells.length)} is missing)` : '';
-      throw csvError(this.o.file, line, `${cellCount(cells.length)}, expected ${k}${missing}`);
+      const missing = cells.length < k ? l10n.t(' (column {0} is missing)', this.columnLabel(cells.length)) : '';
+      throw csvError(this.o.file, line, l10n.t('{0}, expected {1}{2}', cellCount(cells.length), k, missing));
     }
     const f = k - 1;
     const limit = this.o.memoryLimit;
     if (limit !== undefined && (this.rows + 1) * f * 4 > limit) {
-      throw csvError(this.o.file, line, memoryProblem(this.rows + 1, f, limit, `${this.rows + 1} rows of ${f} features`));
+      throw csvError(this.o.file, line, memoryProblem(this.rows + 1, f, limit, l10n.t('{0} rows of {1} features', this.rows + 1, f)));
     }
     if ((this.rows + 1) * f > this.x.length) this.x = grow(this.x, (this.rows + 1) * f, limit === undefined ? Infinity : Math.floor(limit / 4));
     if (this.rows + 1 > this.ids.length) this.ids = grow(this.ids, this.rows + 1);
@@ -173,9 +174,9 @@ export class CsvDatasetReader {
   private labelId(text: string, line: number, j: number): number {
     const id = this.labelIds.get(text);
     if (id !== undefined) return id;
-    if (text === '') throw this.columnError(line, j, 'empty label');
+    if (text === '') throw this.columnError(line, j, l10n.t('empty label'));
     if (this.labelTexts.length >= MAX_CLASSES) {
-      throw this.columnError(line, j, `more than ${MAX_CLASSES} different labels: is column ${this.columnLabel(j)} really the label column?`);
+      throw this.columnError(line, j, l10n.t('more than {0} different labels: is column {1} really the label column?', MAX_CLASSES, this.columnLabel(j)));
     }
     this.labelIds.set(text, this.labelTexts.length);
     this.labelTexts.push(text);
@@ -199,7 +200,8 @@ export class CsvDatasetReader {
       let max = 0;
       values.forEach((v, i) => { classOf[i] = v!; max = Math.max(max, v!); });
       if (max >= MAX_CLASSES) {
-        throw new DataError(`${this.o.file}: column ${this.columnLabel(this.labelColumn)}: label ${max} is too large for a class index (0 to ${MAX_CLASSES - 1}): is it really the label column?`, this.o.file, undefined, this.labelColumn + 1, this.names?.[this.labelColumn]);
+        const message = l10n.t('{0}: column {1}: label {2} is too large for a class index (0 to {3}): is it really the label column?', this.o.file, this.columnLabel(this.labelColumn), max, MAX_CLASSES - 1);
+        throw new DataError(message, this.o.file, undefined, this.labelColumn + 1, this.names?.[this.labelColumn]);
       }
       classes = max + 1;
     } else {
@@ -227,14 +229,14 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
 
 function cellProblem(text: string, v: number | undefined): string {
   const t = text.trim();
-  if (t === '') return 'empty cell (features must be numbers)';
-  if (NON_FINITE.test(t)) return `${quote(t)} is not a finite number`;
-  if (v !== undefined) return `${quote(t)} is too large for a 32-bit float`;
-  return `${quote(t)} is not a number`;
+  if (t === '') return l10n.t('empty cell (features must be numbers)');
+  if (NON_FINITE.test(t)) return l10n.t('{0} is not a finite number', quote(t));
+  if (v !== undefined) return l10n.t('{0} is too large for a 32-bit float', quote(t));
+  return l10n.t('{0} is not a number', quote(t));
 }
 
 function cellCount(n: number): string {
-  return n === 1 ? '1 cell' : `${n} cells`;
+  return n === 1 ? l10n.t('1 cell') : l10n.t('{0} cells', n);
 }
 
 function quote(t: string): string {

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { csvError, DataError } from './errors';
 
 /** One record: its cells (quotes removed, `""` unescaped, not trimmed) and the line it starts on. */
@@ -127,7 +128,7 @@ export class CsvTokenizer {
             this.endRecord();
             this.state = State.Start;
           } else if (c !== SPACE && c !== TAB) {
-            throw csvError(this.file, this.line, `text after the closing quote of a quoted cell (a quote inside a quoted cell is written "")`, this.cells.length + 1);
+            throw csvError(this.file, this.line, l10n.t('text after the closing quote of a quoted cell (a quote inside a quoted cell is written "")'), this.cells.length + 1);
           }
           i++;
           break;
@@ -139,7 +140,7 @@ export class CsvTokenizer {
   /** The end of the input: emits the last record; an unclosed quote is an error. */
   end(): void {
     if (this.state === State.Quoted) {
-      throw csvError(this.file, this.quoteLine, 'the quoted cell that starts here is never closed (a missing ")', this.cells.length + 1);
+      throw csvError(this.file, this.quoteLine, l10n.t('the quoted cell that starts here is never closed (a missing ")'), this.cells.length + 1);
     }
     if (this.state !== State.Start || this.cells.length > 0 || this.cell !== '') {
       this.finishCell();
@@ -168,6 +169,6 @@ export class CsvTokenizer {
   }
 
   private binary(c: number): DataError {
-    return csvError(this.file, this.line, `binary data (a byte 0x${c.toString(16).padStart(2, '0')}): this is not a CSV text file`);
+    return csvError(this.file, this.line, l10n.t('binary data (a byte {0}): this is not a CSV text file', `0x${c.toString(16).padStart(2, '0')}`));
   }
 }

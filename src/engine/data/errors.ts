@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * A problem with a data file: its message names the file (as written in the model file) and,
  * for CSV, the line and column, e.g.
@@ -23,8 +25,8 @@ export class DataError extends Error {
 
 /** "data/iris.csv: line 7, column "petal_width": <problem>" */
 export function csvError(file: string, line: number, problem: string, column?: number, columnName?: string): DataError {
-  let where = `${file}: line ${line}`;
-  if (column !== undefined) where += `, column ${columnName ? JSON.stringify(columnName) : String(column)}`;
+  let where = l10n.t('{0}: line {1}', file, line);
+  if (column !== undefined) where += l10n.t(', column {0}', columnName ? JSON.stringify(columnName) : String(column));
   return new DataError(`${where}: ${problem}`, file, line, column, columnName);
 }
 
@@ -34,12 +36,12 @@ export function csvError(file: string, line: number, problem: string, column?: n
  */
 export function memoryProblem(samples: number, features: number, limit: number, what: string): string {
   const fit = Math.floor(limit / (features * 4));
-  return `${what} take ${formatBytes(samples * features * 4)} as float32, more than the memory limit of ${formatBytes(limit)}; keep fewer with 'samples:' (at most ${fit} fit)`;
+  return l10n.t("{0} take {1} as float32, more than the memory limit of {2}; keep fewer with 'samples:' (at most {3} fit)", what, formatBytes(samples * features * 4), formatBytes(limit), fit);
 }
 
 /** "1.2 MB" */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024) return l10n.t('{0} bytes', bytes);
   const units = ['KB', 'MB', 'GB', 'TB'];
   let v = bytes / 1024;
   let u = 0;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { DataError } from './errors';
 import type { Dataset } from './dataset';
 
@@ -17,12 +18,14 @@ import type { Dataset } from './dataset';
 export const MNIST_MAGIC = 'TLMN';
 export const MNIST_HEADER = 16;
 export const MNIST_BUNDLE = 'mnist-10k.bin.gz';
+/** The command that builds the bundle (not translated: it is typed as it is). */
+export const MNIST_BUILD_COMMAND = 'node scripts/build.mjs';
 
 /** Decodes a (gunzipped) bundle: shape [1, rows, cols], pixels / 255, 10 classes; limit > 0 keeps the first `limit` digits. */
 export function decodeMnistBundle(bytes: Uint8Array, limit = 0, file = MNIST_BUNDLE): Dataset {
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (bytes.length < MNIST_HEADER || magic !== MNIST_MAGIC) {
-    throw new DataError(`${file}: not a TrainLens MNIST bundle (no "${MNIST_MAGIC}" header); rebuild it with node scripts/build.mjs`, file);
+    throw new DataError(l10n.t('{0}: not a TrainLens MNIST bundle (no "{1}" header); rebuild it with {2}', file, MNIST_MAGIC, MNIST_BUILD_COMMAND), file);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(4);
@@ -31,9 +34,9 @@ export function decodeMnistBundle(bytes: Uint8Array, limit = 0, file = MNIST_BUN
   const f = rows * cols;
   const expected = MNIST_HEADER + count * (f + 1);
   if (bytes.length !== expected) {
-    throw new DataError(`${file}: ${bytes.length} bytes, but its header (${count} digits of ${rows}×${cols}) needs ${expected}; rebuild it with node scripts/build.mjs`, file);
+    throw new DataError(l10n.t('{0}: {1} bytes, but its header ({2} digits of {3}×{4}) needs {5}; rebuild it with {6}', file, bytes.length, count, rows, cols, expected, MNIST_BUILD_COMMAND), file);
   }
-  if (limit > count) throw new DataError(`${file}: ${limit} digits asked for, the bundle has ${count}`, file);
+  if (limit > count) throw new DataError(l10n.t('{0}: {1} digits asked for, the bundle has {2}', file, limit, count), file);
   const n = limit > 0 ? limit : count;
   const x = new Float32Array(n * f);
   for (let i = 0; i < n * f; i++) x[i] = bytes[MNIST_HEADER + i] / 255;
