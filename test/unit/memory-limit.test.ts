@@ -52,3 +52,22 @@ test('the memory limit setting reaches the worker: a data file whose samples pas
   await ok.finished;
   assert.equal(ok.status, 'finished', ok.error ?? '');
 });
+
+test('a worker says what goes wrong in the display language the host sends it; without one, in English', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-l10n-'));
+  writeFileSync(path.join(dir, 'ragged.csv'), 'a,b,label\n1,2,0\n3,1\n');
+  const spec = parseModel(['data: { csv: ragged.csv, label: label }', 'layers:', '  - dense: 2', 'train: { epochs: 1 }', ''].join('\n'), { checkPath: () => undefined }).spec!;
+  assert.ok(spec, 'the file parses');
+  const korean = JSON.parse(readFileSync(path.resolve(__dirname, '../../../l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+  const hangul = /[\uac00-\ud7a3]/;
+  const ko = new RunManager(workerPath, { l10n: () => korean }).start('ko', 'ko', spec, dir);
+  const en = new RunManager(workerPath).start('en', 'en', spec, dir);
+  await Promise.all([ko.finished, en.finished]);
+  assert.equal(ko.status, 'failed');
+  assert.equal(en.status, 'failed');
+  assert.match(en.error ?? '', /^ragged\.csv: line 3\b/);
+  assert.doesNotMatch(en.error ?? '', hangul);
+  assert.match(ko.error ?? '', /^ragged\.csv\b/);
+  assert.match(ko.error ?? '', hangul, `in Korean: ${ko.error}`);
+  assert.match(ko.error ?? '', /\b3\b/, 'the line is still named');
+});
