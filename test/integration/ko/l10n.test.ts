@@ -93,6 +93,24 @@ describe('TrainLens in Korean (VS Code with --locale ko)', () => {
     await until('no problems left', () => problems(doc).length === 0);
   });
 
+  it('what the training worker says is Korean: a bad data row, and a run that diverges', async () => {
+    await vscode.workspace.fs.writeFile(workspaceFile('ko-ragged.csv'), Buffer.from('a,b,label\n1,2,0\n3,1\n'));
+    const csv = await writeModel('ko-data.nn.yaml', 'data: { csv: ko-ragged.csv, label: label }\nlayers:\n  - dense: 2\ntrain: { epochs: 1 }\n');
+    await until('the CSV model to have no problems', () => problems(csv).length === 0);
+    const bad = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', csv.uri);
+    await bad.finished;
+    assert.equal(bad.status, 'failed');
+    assert.match(bad.error ?? '', /^ko-ragged\.csv\b/, bad.error ?? '');
+    assert.match(bad.error ?? '', HANGUL, `in Korean: ${bad.error}`);
+    const text = (await vscode.workspace.fs.readFile(workspaceFile('spiral.nn.yaml'))).toString();
+    const hot = await writeModel('ko-diverge.nn.yaml', text.replace(/^optimizer:.*$/m, 'optimizer: { type: sgd, lr: 100 }').replace(/^(\s*)l2:.*$/m, '$1l2: 1'));
+    await until('the diverging model to have no problems', () => problems(hot).length === 0);
+    const run = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', hot.uri);
+    await run.finished;
+    assert.equal(run.status, 'failed');
+    assert.match(run.error ?? '', /^\d+ 스텝에서 학습이 발산했습니다: .*layers\[\d\].* 학습률\(현재 100\)을 낮추거나 초기화 방식을 바꾸세요\.$/, run.error ?? '');
+  });
+
   it('hovers are Korean', async () => {
     const doc = await vscode.workspace.openTextDocument(workspaceFile('spiral.nn.yaml'));
     await vscode.window.showTextDocument(doc);
