@@ -6,6 +6,7 @@ import {
   CHART_IDS, PANEL_ACTIONS, type ChartId, type HostToWebview, type PanelAction, type RunSnapshot, type WebviewToHost,
 } from '../src/training/protocol';
 import { BoundaryView } from './boundary';
+import { WeightsView } from './weights';
 import { GradBars } from './bars';
 import { renderGradcheck } from './gradcheck';
 import { renderHeader } from './header';
@@ -36,6 +37,7 @@ const lines = [views.loss, views.accuracy, views.gradFlow, views.actStd, views.a
 const bars = new GradBars($('chart-grad-bars'), store);
 const histograms = new Histograms($('chart-histograms'), store);
 const boundary = new BoundaryView($('chart-boundary'), store);
+const weights = new WeightsView($('chart-weights'), store);
 const lossCanvas = $<HTMLCanvasElement>('loss-chart');
 
 /** What each chart draws into, for the PNG and the data-points count. */
@@ -49,6 +51,7 @@ const surfaces: Record<ChartId, { canvas: HTMLCanvasElement; readonly points: nu
   'act-health': views.actHealth,
   updates: views.updates,
   boundary,
+  weights,
 };
 
 let frame = 0;
@@ -83,6 +86,11 @@ function drawAll(): void {
   bars.draw(force);
   histograms.draw(force);
   if (hasBoundary) boundary.draw(force);
+  const hasWeights = Boolean(run?.filters);
+  $('group-weights').hidden = !hasWeights;
+  $('card-weights').hidden = !hasWeights;
+  if (hasWeights) weights.draw(force);
+  $('note-weights').textContent = run?.filters ? l10n.t('step {0}', run.filters.step) : '';
   renderHeader(store);
   renderGradcheck(store.gradcheck);
   const statsStep = run?.latestStats ? l10n.t('step {0}', run.latestStats.step) : '';

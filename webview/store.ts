@@ -213,6 +213,7 @@ export class RunStore {
     if (m.lastLoss !== null) run.lastLoss = m.lastLoss;
     for (const k of m.markers) run.markers.push(k);
     if (m.boundary) run.boundary = m.boundary;
+    if (m.filters) run.filters = m.filters;
     run.step = m.step;
     run.paused = m.paused;
     run.samplesPerSec = m.samplesPerSec;

@@ -26,7 +26,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|korean
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|korean
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -75,6 +75,8 @@ const SPIRAL_LONG = 'spiral-long.nn.yaml';
 const SPIRAL_LONG_EPOCHS = 1_000_000;
 const INIT_FILE = 'init-experiment.nn.yaml';
 const COMPARE_FILE = 'optimizer-compare.nn.yaml';
+/** An MLP on the built-in MNIST sample: its first layer's weights are drawn as images. */
+const WEIGHTS_FILE = 'digits.nn.yaml';
 /** The spiral at lr 100 with l2 0.05: every step multiplies the weights by about −4, so it diverges in a few dozen steps. */
 const DIVERGE_FILE = 'diverge.nn.yaml';
 // The example trains 20 steps (a few seconds); the scenario needs the run still going when it
@@ -762,7 +764,31 @@ async function divergeScenario(page, ctx) {
   ctx.check('Undo brings lr 100 back');
 }
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, korean: koreanScenario };
+/**
+ * Image data: an MLP on MNIST trains, and the panel shows its first layer's 64 first units as
+ * 28×28 images (stroke templates by the end), beside the usual charts.
+ */
+async function weightsScenario(page, ctx) {
+  await openModelFile(page, ctx, WEIGHTS_FILE);
+  await startTraining(page, ctx, WEIGHTS_FILE);
+  const panel = await waitPanel(page, 'the run to finish (data-state="finished")', 90_000, (p) => p.loss.state === 'finished');
+  ctx.check(`trained: data-points=${panel.loss.points}`);
+  const weights = await poll('the first-layer weights drawn (#chart-weights data-points=64)', 15_000, async () => {
+    const v = await panel.frame.$eval('#chart-weights', (e) => ({ points: e.getAttribute('data-points'), step: e.getAttribute('data-step'), hidden: e.closest('section').hidden }));
+    return v.points === '64' && !v.hidden ? v : null;
+  });
+  const note = await panel.frame.$eval('#note-weights', (e) => e.textContent.trim());
+  ctx.check(`#chart-weights drew ${weights.points} images of the final weights (data-step=${weights.step}, note ${JSON.stringify(note)})`);
+  if (panel.charts.boundary !== null) {
+    const hidden = await panel.frame.$eval('#chart-boundary', (e) => e.closest('section').hidden);
+    if (!hidden) throw new StepError('the decision boundary card shows for image data');
+  }
+  await scrollPanelTo(panel.frame, 'weights');
+  await sleep(600);
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `weights-${ctx.theme}.png`));
+}
+
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, korean: koreanScenario };
 /** Scenarios that run in a workbench with another display language. */
 const SCENARIO_LOCALE = { korean: 'ko' };
 
@@ -781,6 +807,12 @@ function prepareWorkspace(examples) {
     throw new Error('examples/spiral.nn.yaml has no "epochs: N", "batch: N" or "- dense: 100" line to change');
   }
   fs.writeFileSync(path.join(workspace, SPIRAL_LONG), longSpiral);
+  fs.writeFileSync(path.join(workspace, WEIGHTS_FILE), [
+    '# An MLP on 3,000 MNIST digits: with some L2, the first layer\'s units become stroke templates',
+    'data: { dataset: mnist, samples: 3000, validation: 0.1 }',
+    'layers:', '  - dense: 100', '    activation: relu', '  - dense: 10',
+    'loss: softmax', 'optimizer: { type: adam, lr: 0.001 }', 'train: { epochs: 10, batch: 64, l2: 0.01, seed: 1 }', '',
+  ].join('\n'));
   fs.writeFileSync(path.join(workspace, DIVERGE_FILE), [
     '# lr·l2 = 5: each step multiplies the weights by about −4',
     'data: { dataset: spiral, samples: 300, classes: 3, validation: 0.2 }',
@@ -914,7 +946,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', korean: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', korean: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

@@ -102,6 +102,16 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
     ],
   },
   {
+    title: vscode.l10n.t('Weights'),
+    cards: [
+      {
+        chart: 'weights', title: vscode.l10n.t('First-layer weights'), hidden: true,
+        why: vscode.l10n.t('What the first layer looks for: each unit\'s (or filter\'s) weights laid out as an image of its input. Trained, they show strokes and edges; at initialization, noise.'),
+        body: canvas('weights', vscode.l10n.t('The first layer\'s weights as images, one per unit or filter'), 'weights-box'),
+      },
+    ],
+  },
+  {
     title: vscode.l10n.t('Decision boundary'),
     cards: [
       {

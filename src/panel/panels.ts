@@ -196,7 +196,7 @@ export class ChartsPanels implements vscode.Disposable {
         this.post(source, {
           type: 'progress', runId: s.runId, loss: e.kept.loss, epochs: e.kept.epochs, stats: e.kept.stats,
           latestStats: e.stats.length > 0 ? s.latestStats : null, lastLoss: s.loss.last ?? null,
-          markers: e.markers, boundary: e.boundary, step: s.step, paused: s.paused, samplesPerSec: s.samplesPerSec,
+          markers: e.markers, boundary: e.boundary, filters: e.filters, step: s.step, paused: s.paused, samplesPerSec: s.samplesPerSec,
         });
         break;
       case 'status':

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { Trainer } from '../engine/trainer';
 import { divergenceLabel, divergenceMessage } from './divergence';
+import { filterImages, filterLayout, type FilterImages, type FilterLayout } from '../engine/filters';
 import { networkArrays } from '../export/arrays';
 import { gradcheckModel } from '../engine/check';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
@@ -23,6 +24,8 @@ export interface LoopOptions {
   statsMinMs?: number;
   /** Decision-boundary grids for 2-D data, no more often than this (absent: none). */
   boundaryMs?: number;
+  /** For image data, the first layer's weights as images, no more often than this (absent: none). */
+  filtersMs?: number;
   post: (m: LoopMessage) => void;
   now?: () => number;
   /** The data handed over is the run's to reorder in place (see TrainerOptions.ownData): the caller lets it go. */
@@ -55,6 +58,9 @@ export class RunLoop {
   private stats: StepStats[] = [];
   private markers: Marker[] = [];
   private boundary: BoundaryGrid | null = null;
+  private filters: FilterImages | null = null;
+  private lastFilters = -Infinity;
+  private readonly filterLayout: FilterLayout | null;
   private firstStep = 1;
   private epochLoss = 0;
   private epochCorrect = 0;
@@ -71,6 +77,7 @@ export class RunLoop {
     this.paused = startPaused;
     this.frame = o.boundaryMs !== undefined && this.trainer.trainSet.features === 2 ? boundaryFrame(this.trainer.trainSet) : null;
     if (this.frame) this.grid = gridPoints(this.frame);
+    this.filterLayout = o.filtersMs !== undefined ? filterLayout(this.trainer.network, this.trainer.trainSet.shape) : null;
     const t = this.trainer;
     o.post({
       type: 'started', runId: this.runId,
@@ -80,6 +87,15 @@ export class RunLoop {
     });
     this.t0 = this.now();
     this.lastPost = this.t0;
+    // The weights as initialized: what the init scheme alone gives.
+    this.takeFilters();
+  }
+
+  /** The first layer's weights as images, now (image data only). */
+  private takeFilters(): void {
+    if (!this.filterLayout) return;
+    this.filters = filterImages(this.trainer.network, this.filterLayout, this.trainer.step);
+    this.lastFilters = this.now();
   }
 
   get done(): boolean {
@@ -161,6 +177,7 @@ export class RunLoop {
       this.epochSteps++;
       if (r.epochEnded) this.endEpoch(r.regLoss);
       if (this.frame && this.now() - this.lastBoundary >= (this.o.boundaryMs ?? Infinity)) this.computeBoundary();
+      if (this.filterLayout && this.now() - this.lastFilters >= (this.o.filtersMs ?? Infinity)) this.takeFilters();
       if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();
       if (this.now() >= sliceEnd) break;
     }
@@ -203,7 +220,7 @@ export class RunLoop {
     const seconds = (now - this.t0) / 1000;
     this.o.post({
       type: 'progress', runId: this.runId, firstStep: this.firstStep, losses: this.losses, epochs: this.epochs,
-      stats: this.stats, markers: this.markers, boundary: this.boundary,
+      stats: this.stats, markers: this.markers, boundary: this.boundary, filters: this.filters,
       step: t.step, epoch: t.epoch, paused: this.paused,
       samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
     });
@@ -213,6 +230,7 @@ export class RunLoop {
     this.stats = [];
     this.markers = [];
     this.boundary = null;
+    this.filters = null;
     this.lastPost = now;
   }
 
@@ -220,6 +238,7 @@ export class RunLoop {
     const t = this.trainer;
     const seconds = (this.now() - this.t0) / 1000;
     if (this.frame) this.computeBoundary();
+    this.takeFilters();
     this.flush();
     const train = t.evaluate(t.trainSet);
     const val = t.validationSet.n > 0 ? t.evaluate(t.validationSet) : null;

@@ -6,9 +6,10 @@ import type { Divergence } from '../engine/trainer';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { LayerStats, StepStats } from '../engine/stats';
 import type { ModelCheck } from '../engine/check';
+import type { FilterImages } from '../engine/filters';
 import type { LossPoint, SeriesDelta, SeriesState } from './history';
 
-export type { LayerStats, StepStats, ModelCheck, LossPoint, SeriesDelta, SeriesState };
+export type { LayerStats, StepStats, ModelCheck, LossPoint, SeriesDelta, SeriesState, FilterImages };
 
 // ─── shared payloads ───────────────────────────────────────────────────────────
 
@@ -215,6 +216,8 @@ export interface ProgressMessage {
   markers: Marker[];
   /** The newest decision-boundary grid, for 2-D data. */
   boundary: BoundaryGrid | null;
+  /** For image data, the newest first-layer weights as images. */
+  filters: FilterImages | null;
   step: number;
   epoch: number;
   paused: boolean;
@@ -298,6 +301,8 @@ export interface RunSnapshot extends RunHistory {
   latestStats: StepStats | null;
   markers: Marker[];
   boundary: BoundaryGrid | null;
+  /** For image data, the first layer's weights as images, newest. */
+  filters: FilterImages | null;
   step: number;
   samplesPerSec: number;
   final: FinalMetrics | null;
@@ -338,6 +343,8 @@ export interface PanelProgress {
   lastLoss: number | null;
   markers: Marker[];
   boundary: BoundaryGrid | null;
+  /** New first-layer weight images, when this message brought some. */
+  filters: FilterImages | null;
   step: number;
   paused: boolean;
   samplesPerSec: number;
@@ -353,7 +360,7 @@ export type HostToWebview =
 // ─── webview → host ────────────────────────────────────────────────────────────
 
 /** Charts the panel can save as PNG. */
-export const CHART_IDS = ['loss', 'accuracy', 'grad-flow', 'grad-bars', 'histograms', 'act-std', 'act-health', 'updates', 'boundary'] as const;
+export const CHART_IDS = ['loss', 'accuracy', 'grad-flow', 'grad-bars', 'histograms', 'act-std', 'act-health', 'updates', 'boundary', 'weights'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** Toolbar actions; the host runs the matching command on the panel's model file. */

@@ -9,7 +9,7 @@ import {
 } from './history';
 import {
   CONTROL_STEP, CONTROL_STOP, CONTROL_WORDS, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
-  type L10nBundle, type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
+  type FilterImages, type L10nBundle, type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
   type StepStats, type VariantInfo, type WorkerToHost,
 } from './protocol';
 
@@ -44,6 +44,8 @@ export type SessionEvent =
     firstStep: number; losses: number[]; epochs: EpochMetrics[]; stats: StepStats[]; markers: Marker[];
     /** A new decision-boundary grid, when this message brought one. */
     boundary: BoundaryGrid | null;
+    /** New first-layer weight images, when this message brought some. */
+    filters: FilterImages | null;
     /** What the session's bounded history kept of it (for the panel, which mirrors that history). */
     kept: { loss: SeriesDelta<LossPoint>; epochs: SeriesDelta<EpochMetrics>; stats: SeriesDelta<StatsPoint> };
   }
@@ -68,6 +70,7 @@ export class TrainingSession {
   latestStats: StepStats | null = null;
   readonly markers: Marker[] = [];
   boundary: BoundaryGrid | null = null;
+  filters: FilterImages | null = null;
   step = 0;
   epoch = 0;
   samplesPerSec = 0;
@@ -183,7 +186,7 @@ export class TrainingSession {
       info: { ...this.info }, status: this.status, paused: this.paused,
       loss: this.loss.series.state(), lastLoss: this.loss.last ?? null, epochs: this.epochs.state(), stats: this.stats.state(),
       latestStats: this.latestStats,
-      markers: this.markers.slice(), boundary: this.boundary,
+      markers: this.markers.slice(), boundary: this.boundary, filters: this.filters,
       step: this.step, samplesPerSec: this.samplesPerSec, final: this.final, error: this.error,
       previous: this.previous, gradcheck: this.gradcheck,
     };
@@ -211,11 +214,12 @@ export class TrainingSession {
         if (m.stats.length > 0) this.latestStats = m.stats[m.stats.length - 1];
         for (const k of m.markers) this.markers.push(k);
         if (m.boundary) this.boundary = m.boundary;
+        if (m.filters) this.filters = m.filters;
         this.step = m.step;
         this.epoch = m.epoch;
         this.paused = m.paused;
         this.samplesPerSec = m.samplesPerSec;
-        this.emit({ type: 'progress', session: this, firstStep: m.firstStep, losses: m.losses, epochs: m.epochs, stats: m.stats, markers: m.markers, boundary: m.boundary, kept });
+        this.emit({ type: 'progress', session: this, firstStep: m.firstStep, losses: m.losses, epochs: m.epochs, stats: m.stats, markers: m.markers, boundary: m.boundary, filters: m.filters, kept });
         break;
       }
       case 'done':

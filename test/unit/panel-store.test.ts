@@ -23,7 +23,7 @@ function snapshotOf(h: LossHistory, epochs = new Decimated<EpochMetrics>(MAX_EPO
       totalSteps: h.steps, layers: [], boundary: null, epochs: 1, optimizer: 'sgd', init: 'he',
     },
     status: 'running', paused: false, loss: h.series.state(), lastLoss: h.last ?? null, epochs: epochs.state(),
-    stats: { count: 0, stride: 1, items: [] }, latestStats: null, markers: [], boundary: null,
+    stats: { count: 0, stride: 1, items: [] }, latestStats: null, markers: [], boundary: null, filters: null,
     step: h.steps, samplesPerSec: 0, final: null, error: null, previous: null, gradcheck: null,
   };
 }
@@ -130,7 +130,7 @@ test('the panel draws a long run from the host\'s bounded history and keeps mirr
     const epoch = pushAll(epochs, []);
     const m: PanelProgress = {
       type: 'progress', runId: 'r', loss, epochs: epoch, stats: { from: 0, at: [], items: [], count: 0 },
-      latestStats: null, lastLoss: host.last ?? null, markers: [], boundary: null, step: i, paused: false, samplesPerSec: 1,
+      latestStats: null, lastLoss: host.last ?? null, markers: [], boundary: null, filters: null, step: i, paused: false, samplesPerSec: 1,
     };
     assert.ok(loss.items.length <= 3000 / 4 + 1, 'a message carries only what the host kept');
     assert.equal(store.addProgress(m), true);
