@@ -6,6 +6,7 @@ import { lineColumn, type ModelDiagnostic } from '../model/diagnostics';
 import { runTraining, type LoopMessage } from '../training/loop';
 import type { ModelSpec } from '../model/spec';
 import { ProgressBar } from './progress';
+import { benchModel } from './bench';
 import { gradcheckModel } from '../engine/check';
 import { pathChecker } from '../node/files';
 import { DataError, loadDataset } from '../data/load';
@@ -18,6 +19,7 @@ const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
   trainlens gradcheck FILE [--json] [--batch N] [--entries N]
   trainlens check FILE...
+  trainlens bench FILE [--json] [--seconds S]
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
 
   train      trains the model in FILE and prints the final metrics
@@ -35,6 +37,9 @@ const USAGE = `Usage:
              Exits 1 if any parameter is above 1e-4.
   check      prints the problems in each model file as file:line:col: severity: message
              and exits 1 if any has errors
+  bench      times the model's training steps as a run takes them (its data, batch and update
+             rule; no statistics): a warm-up, then 5 rounds over S seconds (default 5); prints
+             samples/s (median, min–max), steps/s, ms per step and GFLOP/s, and the kernels used
   export     --pytorch DIR     writes DIR/NAME.py (the model as an nn.Sequential with TrainLens's
                                loss, optimizer, schedule, batch order and training loop),
                                DIR/NAME.weights.npz and DIR/NAME.data.npz; DIR is created if missing.
@@ -54,6 +59,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       case 'train': return await train(rest, out, err);
       case 'gradcheck': return await gradcheck(rest, out, err);
       case 'check': return check(rest, out);
+      case 'bench': return await bench(rest, out, err);
       case 'export': return await exportCommand(rest, out, err);
       case undefined: case '-h': case '--help': case 'help':
         out.write(USAGE + '\n');
@@ -72,7 +78,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
   }
 }
 
-interface Args { file: string; json: boolean; epochs?: number; seed?: number; statsEvery?: number; batch?: number; entries?: number }
+interface Args { file: string; json: boolean; epochs?: number; seed?: number; statsEvery?: number; batch?: number; entries?: number; seconds?: number }
 
 const NUMBER_FLAGS: Record<string, { key: keyof Args; min: number }> = {
   '--epochs': { key: 'epochs', min: 1 },
@@ -80,6 +86,7 @@ const NUMBER_FLAGS: Record<string, { key: keyof Args; min: number }> = {
   '--stats-every': { key: 'statsEvery', min: 1 },
   '--batch': { key: 'batch', min: 1 },
   '--entries': { key: 'entries', min: 1 },
+  '--seconds': { key: 'seconds', min: 1 },
 };
 
 /** One model file and the flags a command accepts. */
@@ -169,6 +176,24 @@ async function gradcheck(args: string[], out: NodeJS.WriteStream, err: NodeJS.Wr
     out.write(`${path.basename(a.file)}: max relative error ${r.maxRelError.toExponential(2)} over a batch of ${r.batch} (float64)\n`);
   }
   return r.maxRelError > 1e-4 ? 1 : 0;
+}
+
+async function bench(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
+  const a = parseArgs('bench', args, ['--json', '--seconds']);
+  const spec = loadSpec(a.file, err, 'timed');
+  if (!spec) return 1;
+  const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  const r = benchModel(spec, data, a.seconds ?? 5);
+  if (a.json) {
+    out.write(JSON.stringify(r) + '\n');
+  } else {
+    const n = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+    out.write(`${path.basename(a.file)}: ${n(r.parameters)} parameters, batch ${r.batch}, ${r.kernels} kernels\n`);
+    out.write(`  ${n(r.samplesPerSec)} samples/s (${n(Math.min(...r.rounds))}–${n(Math.max(...r.rounds))} over ${r.rounds.length} rounds)`
+      + ` · ${n(r.stepsPerSec)} steps/s · ${n(r.msPerStep, 3)} ms/step · ${n(r.gflops, 2)} GFLOP/s\n`);
+    if (r.divergedAtStep !== undefined) out.write(`  training diverged at step ${r.divergedAtStep}; the rounds cover the steps before it\n`);
+  }
+  return 0;
 }
 
 async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {

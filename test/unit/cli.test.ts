@@ -129,3 +129,32 @@ test('train --stats-every: stats lines from step 0, one entry per layer, with th
   }
   assert.ok(run('train', example, '--stats-every', '5').stderr.includes('use it with --json'));
 });
+
+test('bench: times the model\'s training steps; JSON with the rounds, their median, the FLOPs per sample and the kernels', () => {
+  const r = run('bench', example, '--json', '--seconds', '1');
+  assert.equal(r.code, 0, r.stderr);
+  const [b] = jsonLines(r.stdout);
+  assert.equal(b.type, 'bench');
+  assert.ok(['relaxed', 'simd'].includes(b.kernels as string), String(b.kernels));
+  assert.equal(b.batch, 32);
+  assert.equal(b.parameters, 603);
+  // 2-100-3: forward 200 + 300 multiply-adds, backward to the weights of both, to the input of the second only.
+  assert.equal(b.flopsPerSample, 2 * (200 * 2 + 300 * 3));
+  const rounds = b.rounds as number[];
+  assert.equal(rounds.length, 5);
+  assert.ok(rounds.every((x) => x > 0));
+  assert.equal(b.samplesPerSec, [...rounds].sort((x, y) => x - y)[2], 'the median round');
+  assert.ok(Math.abs((b.gflops as number) - (b.samplesPerSec as number) * 2600 / 1e9) < 1e-9);
+  assert.ok(Math.abs((b.msPerStep as number) * (b.stepsPerSec as number) - 1000) < 1e-6);
+  // The TypeScript path when asked for, and a readable line without --json.
+  const ts = spawnSync(process.execPath, [cli, 'bench', example, '--seconds', '1'], { encoding: 'utf8', env: { ...process.env, TRAINLENS_KERNELS: 'ts' } });
+  assert.equal(ts.status, 0, ts.stderr);
+  assert.match(ts.stdout, /^spiral\.nn\.yaml: 603 parameters, batch 32, typescript kernels\n {2}[\d,]+ samples\/s \([\d,]+–[\d,]+ over 5 rounds\) · [\d,]+ steps\/s · [\d.]+ ms\/step · [\d.]+ GFLOP\/s\n$/);
+  // A model with errors is not timed.
+  const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-bench-'));
+  const bad = path.join(dir, 'bad.nn.yaml');
+  writeFileSync(bad, 'layers:\n  - dense: 3\n    activation: rellu\n');
+  const e = run('bench', bad);
+  assert.equal(e.code, 1);
+  assert.match(e.stderr, /has errors; nothing was timed\.\n$/);
+});
