@@ -17,6 +17,8 @@ export interface RunManagerOptions {
   memoryLimit?: () => number;
   /** The strings of the display language, for what workers say (absent: English). */
   l10n?: () => L10nBundle | undefined;
+  /** Training workers' JavaScript heap limit in MB (absent: Node's default). */
+  workerHeapMB?: number;
 }
 
 /**
@@ -103,7 +105,7 @@ export class RunManager {
     const session = new TrainingSession(spec, {
       workerPath: this.workerPath, runId, source, title, previous, baseDir, variant,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
-      memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(),
+      memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(), heapLimitMB: this.options.workerHeapMB,
     });
     session.gradcheck = this.checks.get(source) ?? null;
     if (variant) {

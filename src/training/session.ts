@@ -34,6 +34,8 @@ export interface SessionOptions {
   memoryLimit?: number;
   /** The strings of the display language, for what the worker says (absent: English). */
   l10n?: L10nBundle;
+  /** The worker's JavaScript heap limit in MB (absent: Node's default for the machine). */
+  heapLimitMB?: number;
 }
 
 export type SessionEvent =
@@ -102,9 +104,12 @@ export class TrainingSession {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     const shared = new SharedArrayBuffer(4 * CONTROL_WORDS);
     this.control = new Int32Array(shared);
-    this.worker = new Worker(options.workerPath);
+    this.worker = new Worker(options.workerPath, options.heapLimitMB ? { resourceLimits: { maxOldGenerationSizeMb: options.heapLimitMB } } : undefined);
     this.worker.on('message', (m: WorkerToHost) => this.receive(m));
-    this.worker.on('error', (e) => this.end('failed', l10n.t('The training worker crashed: {0}', e.message)));
+    this.worker.on('error', (e) => this.end('failed', (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      // Node ends only the worker whose heap is full; the extension host and other runs go on.
+      ? l10n.t('The training worker ran out of memory (its JavaScript heap is full). Train on fewer samples or a smaller model.')
+      : l10n.t('The training worker crashed: {0}', e.message)));
     this.worker.on('exit', (code) => {
       if (this.status === 'running') this.end('failed', l10n.t('The training worker exited unexpectedly (code {0}).', String(code)));
     });

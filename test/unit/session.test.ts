@@ -213,6 +213,11 @@ test('a worker that dies (a crash, out of memory) fails its run with the reason;
   await a.finished;
   assert.equal(a.status, 'failed');
   assert.match(a.error ?? '', /The training worker exited unexpectedly \(code \d+\)\./);
+  // A worker whose JavaScript heap fills up is ended by Node alone: its run says so.
+  const starved = new RunManager(workerPath, { workerHeapMB: 2 }).start('c', 'c', long);
+  await starved.finished;
+  assert.equal(starved.status, 'failed');
+  assert.equal(starved.error, 'The training worker ran out of memory (its JavaScript heap is full). Train on fewer samples or a smaller model.');
   const before = b.step;
   await new Promise<void>((resolve) => b.onEvent((e) => { if (e.type === 'progress' && b.step > before + 100) resolve(); }));
   assert.equal(b.running, true, 'the other run trains on');
