@@ -145,11 +145,6 @@ export class LossHistory {
     return this.series.count;
   }
 
-  push(loss: number): boolean {
-    this.last = loss;
-    return this.series.push([loss, this.ema.push(loss)]);
-  }
-
   /** The kept losses: every step's while the stride is 1. */
   values(): number[] {
     return this.series.items.map((p) => p[0]);
@@ -157,7 +152,7 @@ export class LossHistory {
 
   /** Pushes a batch and returns what entered the series, for mirroring. */
   pushAll(losses: readonly number[]): SeriesDelta<LossPoint> {
-    for (const l of losses) this.last = l;
+    if (losses.length > 0) this.last = losses[losses.length - 1];
     return pushAll(this.series, losses.map((l): LossPoint => [l, this.ema.push(l)]));
   }
 }
@@ -174,11 +169,4 @@ export function pushAll<T>(series: Decimated<T>, items: readonly T[]): SeriesDel
   }
   delta.count = series.count;
   return delta;
-}
-
-/** The loss of a step-by-step list (holes as NaN), as a bounded series with its smoothed curve. */
-export function lossState(losses: ArrayLike<number>, cap = MAX_LOSS_POINTS): SeriesState<LossPoint> {
-  const h = new LossHistory(cap);
-  for (let i = 0; i < losses.length; i++) h.push(losses[i] ?? NaN);
-  return h.series.state();
 }
