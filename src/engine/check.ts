@@ -32,6 +32,8 @@ export interface CheckOptions {
   h?: number;
   /** The data, when it comes from files (loaded by the caller). */
   data?: Dataset;
+  /** The data is the check's to reorder in place (the caller lets it go): no copy is made. */
+  ownData?: boolean;
 }
 
 /** A hash of every piecewise choice the network and its loss made in the last forward pass. */
@@ -49,7 +51,7 @@ function decisions(net: Network, n: number): number {
  * points.
  */
 export function gradcheckModel(spec: ModelSpec, o: CheckOptions = {}): ModelCheck {
-  const trainer = new Trainer(spec, 'float64', o.data);
+  const trainer = new Trainer(spec, 'float64', o.data, { ownData: o.ownData });
   const net = trainer.network;
   const data = trainer.trainSet;
   const n = Math.min(o.batch ?? 8, data.n);

@@ -44,6 +44,8 @@ export interface ModelExportOptions {
   source: string;
   /** Whether PyTorch files will be made (default true): checks first that the model can be. */
   pytorch?: boolean;
+  /** The data is the export's to reorder in place (the caller lets it go): no copy is made. */
+  ownData?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface ModelExportOptions {
  * before any training.
  */
 export function exportModel(spec: ModelSpec, data: Dataset, o: ModelExportOptions): ModelExport {
-  const trainer = new Trainer(spec, 'float32', data);
+  const trainer = new Trainer(spec, 'float32', data, { ownData: o.ownData });
   if (o.pytorch !== false) checkExportable(spec, trainer.trainSet.shape, trainer.trainSet.n);
   if (o.run) {
     setNetworkArrays(trainer.network, spec.layers, o.run.weights);

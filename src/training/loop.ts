@@ -278,8 +278,8 @@ export function runTraining(spec: ModelSpec, o: LoopOptions, data?: Dataset): Do
 }
 
 /** A gradient check of the spec, as the worker reports it. */
-export function runGradcheck(spec: ModelSpec, runId: string, data?: Dataset): GradcheckMessage {
-  return { type: 'gradcheck', runId, result: gradcheckModel(spec, { data }) };
+export function runGradcheck(spec: ModelSpec, runId: string, data?: Dataset, ownData = false): GradcheckMessage {
+  return { type: 'gradcheck', runId, result: gradcheckModel(spec, { data, ownData }) };
 }
 
 function layerInfo(t: Trainer): LayerInfo[] {

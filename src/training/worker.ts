@@ -29,7 +29,8 @@ port.on('message', (m: HostToWorker) => {
       break;
     case 'gradcheck':
       void loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
-        .then((data) => post(runGradcheck(m.spec, m.runId, data)))
+        // The loaded set is this check's alone: split in place, not copied.
+        .then((data) => post(runGradcheck(m.spec, m.runId, data, true)))
         .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: l10n.t('The gradient check failed: {0}', errorText(e)) }))
         .finally(() => port.close());
       break;
@@ -37,7 +38,7 @@ port.on('message', (m: HostToWorker) => {
       void loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
         .then((data) => {
           const run = m.run && { ...m.run, weights: m.run.weights.map((w) => ({ name: w.name, shape: w.shape, data: w.values })) };
-          const files = exportModel(m.spec, data, { source: m.source, run: run ?? undefined }).files();
+          const files = exportModel(m.spec, data, { source: m.source, run: run ?? undefined, ownData: true }).files();
           post({ type: 'exported', runId: m.runId, paths: writeExportFiles(m.dir, files) });
         })
         .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: errorText(e) }))

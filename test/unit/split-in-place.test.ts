@@ -142,3 +142,23 @@ test('the generated set a Trainer makes itself is split in place; its results ar
   assert.deepEqual(rowsOf(made.validationSet), rowsOf(copied.validationSet));
   assert.deepEqual(run(made, 30), run(copied, 30));
 });
+
+test('a gradient check and an export given their data to own give what they give with a copy', async () => {
+  const { loadDataset } = await import('../../src/data/load');
+  const { parseModel } = await import('../../src/model/parse');
+  const { gradcheckModel } = await import('../../src/engine/check');
+  const { exportModel } = await import('../../src/export/model-export');
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.resolve(__dirname, '../../../templates');
+  const spec = parseModel(readFileSync(path.join(dir, 'csv-classification.nn.yaml'), 'utf8'), { checkPath: () => undefined }).spec!;
+  assert.ok(spec);
+  const copied = await loadDataset(spec, dir);
+  const owned = await loadDataset(spec, dir);
+  assert.deepEqual(gradcheckModel(spec, { data: owned, ownData: true }), gradcheckModel(spec, { data: copied }));
+  assert.notDeepEqual(Array.from(owned.y), Array.from(copied.y), 'the owned set was reordered in place (so it was not copied)');
+  const a = exportModel(spec, await loadDataset(spec, dir), { source: 'm.nn.yaml', ownData: true }).files();
+  const b = exportModel(spec, copied, { source: 'm.nn.yaml' }).files();
+  assert.deepEqual(a.map((f) => f.name), b.map((f) => f.name));
+  a.forEach((f, i) => assert.deepEqual(f.contents, b[i].contents, f.name));
+});
