@@ -128,8 +128,12 @@ class HistoryMirror {
   }
 }
 
+/** A run as the store keeps it apart from its history. */
+export type RunView = Omit<RunSnapshot, keyof RunHistory>;
+
 export class RunStore {
-  run: RunSnapshot | null = null;
+  /** The run but its history, which the mirror below holds (see saved()). */
+  run: RunView | null = null;
   /** Shown from the webview's saved state: the host no longer knows this run. */
   stale = false;
   gradcheck: GradcheckState | null = null;
@@ -175,6 +179,11 @@ export class RunStore {
     return this.history.stats.count;
   }
 
+  /** The step of the newest statistics (0 before any). */
+  get lastStatsStep(): number {
+    return this.history.stats.items.at(-1)?.step ?? 0;
+  }
+
   /** The newest epoch's metrics. */
   get lastEpoch(): EpochMetrics | undefined {
     const items = this.history.epochs.items;
@@ -188,7 +197,7 @@ export class RunStore {
 
   load(snapshot: RunSnapshot, stale = false): void {
     const { loss, epochs, stats, ...rest } = snapshot;
-    this.run = { ...rest, markers: snapshot.markers.slice(), loss: emptyState(), epochs: emptyState(), stats: emptyState() };
+    this.run = { ...rest, markers: snapshot.markers.slice() };
     this.stale = stale;
     // A check still running keeps its card; otherwise the snapshot's last result (if any) is shown.
     if (snapshot.gradcheck) this.gradcheck = { state: 'done', result: snapshot.gradcheck, error: null };
@@ -287,8 +296,4 @@ export function isRunSnapshot(r: unknown): r is RunSnapshot {
     const x = h as RunHistory;
     return isSeries(x.loss) && isSeries(x.epochs) && isSeries(x.stats);
   });
-}
-
-function emptyState<T>(): SeriesState<T> {
-  return { count: 0, stride: 1, items: [] };
 }

@@ -21,8 +21,7 @@ function $canvas(id: string): HTMLCanvasElement {
 function stepRange(store: RunStore): { min: number; max: number } {
   if (store.overlays.length > 0) return { min: 0, max: Math.max(1, ...store.overlays.map((o) => o.lastStep)) };
   const run = store.run;
-  const lastStats = store.layers.gradNorm[0]?.at(-1)?.x ?? 0;
-  return { min: 0, max: Math.max(1, run?.step ?? 0, lastStats as number, store.steps) };
+  return { min: 0, max: Math.max(1, run?.step ?? 0, store.lastStatsStep, store.steps) };
 }
 
 /** Layers of an overlay are told apart by their dash; the overlay by its colour. */

@@ -342,14 +342,13 @@ function follows(a: HistoryDelta, b: HistoryDelta): boolean {
 }
 
 function copyDelta(d: HistoryDelta): HistoryDelta {
-  const c = <T>(x: SeriesDelta<T>): SeriesDelta<T> => ({ from: x.from, at: x.at.slice(), items: x.items.slice(), count: x.count });
+  const c = <T>(x: SeriesDelta<T>): SeriesDelta<T> => ({ from: x.from, items: x.items.slice(), count: x.count });
   return { t: 'delta', loss: c(d.loss), epochs: c(d.epochs), stats: c(d.stats) };
 }
 
 /** Appends delta b (which follows on from a) to a. */
 function mergeDelta(a: HistoryDelta, b: HistoryDelta): void {
   const m = <T>(x: SeriesDelta<T>, y: SeriesDelta<T>): void => {
-    x.at.push(...y.at);
     x.items.push(...y.items);
     x.count = y.count;
   };

@@ -17,12 +17,14 @@ export interface SeriesState<T> {
   items: T[];
 }
 
-/** What a batch of pushes kept, with each kept item's arrival number, to mirror elsewhere. */
+/**
+ * What a batch of pushes kept, to mirror elsewhere. Which arrival number each kept item had
+ * follows from the rule: the first multiple of the stride at or after the count so far.
+ */
 export interface SeriesDelta<T> {
   /** Items pushed before the batch: a mirror that has seen a different number has missed one. */
   from: number;
-  /** The arrival number of each kept item. */
-  at: number[];
+  /** The items that entered the series, in order. */
   items: T[];
   /** Items pushed in all, after the batch. */
   count: number;
@@ -63,10 +65,11 @@ export class Decimated<T> {
   apply(delta: SeriesDelta<T>): boolean | null {
     if (delta.from !== this.count) return null;
     const stride = this.stride;
-    delta.at.forEach((n, i) => {
-      this.count = n;
-      this.push(delta.items[i]);
-    });
+    for (const item of delta.items) {
+      // Skipped pushes up to the next number the rule keeps, then that one.
+      this.count = Math.ceil(this.count / this.stride) * this.stride;
+      this.push(item);
+    }
     this.count = Math.max(this.count, delta.count);
     return this.stride !== stride;
   }
@@ -159,14 +162,8 @@ export class LossHistory {
 
 /** Pushes a batch into a series and returns what entered it, for mirroring. */
 export function pushAll<T>(series: Decimated<T>, items: readonly T[]): SeriesDelta<T> {
-  const delta: SeriesDelta<T> = { from: series.count, at: [], items: [], count: 0 };
-  for (const item of items) {
-    const n = series.count;
-    if (series.push(item)) {
-      delta.at.push(n);
-      delta.items.push(item);
-    }
-  }
+  const delta: SeriesDelta<T> = { from: series.count, items: [], count: 0 };
+  for (const item of items) if (series.push(item)) delta.items.push(item);
   delta.count = series.count;
   return delta;
 }

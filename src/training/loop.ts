@@ -156,8 +156,8 @@ export class RunLoop {
       if (this.o.control && this.o.control.length > CONTROL_STEP) Atomics.store(this.o.control, CONTROL_STEP, t.step);
       if (r.stats) this.stats.push(r.stats);
       if (r.divergence) {
-        this.flush();
         const d = r.divergence;
+        // The steps before it and its marker reach the host before the error does.
         this.markers.push({ step: t.step, kind: 'divergence', label: divergenceLabel(d) });
         this.flush();
         const m: ErrorMessage = {

@@ -42,13 +42,13 @@ export type SessionEvent =
   | { type: 'started'; session: TrainingSession }
   | {
     type: 'progress'; session: TrainingSession;
-    /** Everything the worker sent (for the run store, which keeps every step). */
-    firstStep: number; losses: number[]; epochs: EpochMetrics[]; stats: StepStats[]; markers: Marker[];
+    /** The full statistics and the markers this message brought. */
+    stats: StepStats[]; markers: Marker[];
     /** A new decision-boundary grid, when this message brought one. */
     boundary: BoundaryGrid | null;
     /** New first-layer weight images, when this message brought some. */
     filters: FilterImages | null;
-    /** What the session's bounded history kept of it (for the panel, which mirrors that history). */
+    /** What the session's bounded history kept of it (for the panel and the run store, which mirror that history). */
     kept: { loss: SeriesDelta<LossPoint>; epochs: SeriesDelta<EpochMetrics>; stats: SeriesDelta<StatsPoint> };
   }
   | { type: 'status'; session: TrainingSession };
@@ -60,7 +60,7 @@ export function describeInit(spec: ModelSpec): string {
 /**
  * One training run, seen from the extension host: owns the worker thread and keeps the history it
  * has received, bounded (history.ts), so a panel that opens late is refilled at once however long
- * the run. The run store keeps every step on disk.
+ * the run. The run store keeps the same history on disk.
  */
 export class TrainingSession {
   readonly info: RunInfo;
@@ -79,6 +79,11 @@ export class TrainingSession {
   final: FinalMetrics | null = null;
   error: string | null = null;
   gradcheck: ModelCheck | null = null;
+  /**
+   * Steps the worker had taken when stop() was called (read from the worker's own counter, not
+   * from progress, which lags); null before a stop.
+   */
+  stepAtStop: number | null = null;
   /** Where and at which learning rate training went non-finite, when it did. */
   divergence: (Divergence & { lr: number }) | null = null;
   /** The weights at the end of the run (after 'done'). */
@@ -134,12 +139,6 @@ export class TrainingSession {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
-
-  /**
-   * Steps the worker had taken when stop() was called (read from the worker's own counter, not
-   * from progress, which lags); null before a stop.
-   */
-  stepAtStop: number | null = null;
 
   /** Asks the worker to stop after its current step; terminates it if it does not answer in time. */
   stop(): void {
@@ -224,7 +223,7 @@ export class TrainingSession {
         this.epoch = m.epoch;
         this.paused = m.paused;
         this.samplesPerSec = m.samplesPerSec;
-        this.emit({ type: 'progress', session: this, firstStep: m.firstStep, losses: m.losses, epochs: m.epochs, stats: m.stats, markers: m.markers, boundary: m.boundary, filters: m.filters, kept });
+        this.emit({ type: 'progress', session: this, stats: m.stats, markers: m.markers, boundary: m.boundary, filters: m.filters, kept });
         break;
       }
       case 'done':

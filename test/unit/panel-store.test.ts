@@ -129,7 +129,7 @@ test('the panel draws a long run from the host\'s bounded history and keeps mirr
     const loss = host.pushAll(Array.from({ length: 3000 }, () => lossAt(i++)));
     const epoch = pushAll(epochs, []);
     const m: PanelProgress = {
-      type: 'progress', runId: 'r', loss, epochs: epoch, stats: { from: 0, at: [], items: [], count: 0 },
+      type: 'progress', runId: 'r', loss, epochs: epoch, stats: { from: 0, items: [], count: 0 },
       latestStats: null, lastLoss: host.last ?? null, markers: [], boundary: null, filters: null, step: i, paused: false, samplesPerSec: 1,
     };
     assert.ok(loss.items.length <= 3000 / 4 + 1, 'a message carries only what the host kept');

@@ -50,14 +50,14 @@ test('a crash in the middle of writing leaves the previous record readable', () 
 });
 
 const EPOCH: EpochMetrics = { epoch: 1, step: 3, loss: 1, regLoss: 0, trainAcc: 0.5, valLoss: null, valAcc: null, seconds: 1 };
-const none = <T>(n: number): SeriesDelta<T> => ({ from: n, at: [], items: [], count: n });
+const none = <T>(n: number): SeriesDelta<T> => ({ from: n, items: [], count: n });
 
 test('history is appended in batches, deltas that follow on merged into one line, and read back; a torn last line is skipped, the rest kept', async () => {
   const store = new RunStore(tempRoot(), 30);
   newRun(store, 'run-a', 1000);
   const h1 = new LossHistory();
   store.append('run-a', [{ t: 'delta', loss: h1.pushAll([1.1, 1.0]), epochs: none(0), stats: none(0) }]);
-  store.append('run-a', [{ t: 'delta', loss: h1.pushAll([0.9]), epochs: { from: 0, at: [0], items: [EPOCH], count: 1 }, stats: none(0) }, { t: 'marker', v: { step: 2, kind: 'optimizer', label: 'adam → sgd' } }]);
+  store.append('run-a', [{ t: 'delta', loss: h1.pushAll([0.9]), epochs: { from: 0, items: [EPOCH], count: 1 }, stats: none(0) }, { t: 'marker', v: { step: 2, kind: 'optimizer', label: 'adam → sgd' } }]);
   const file = path.join(store.root, 'run-a', 'metrics.jsonl');
   assert.equal(fs.existsSync(file), false, 'not written before the flush interval');
   await new Promise((r) => setTimeout(r, 80));
