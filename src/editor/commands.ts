@@ -99,7 +99,7 @@ export async function trainCommand(deps: CommandDeps, uri?: unknown): Promise<Tr
 export async function lowerLearningRateCommand(deps: CommandDeps, uri?: unknown, lr?: unknown): Promise<TrainingSession | undefined> {
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
-  const spec = parseModel(doc.getText()).spec;
+  const spec = deps.models.get(doc).spec;
   if (!spec) return undefined;
   const target = typeof lr === 'number' && Number.isFinite(lr) && lr > 0 ? lr : lowerLearningRate(spec.optimizer.lr);
   const edits = spec.optimizer.lr === target ? [] : learningRateEdits(doc.getText(), target, spec.optimizer.type);

@@ -1,6 +1,5 @@
 import type { RunManager, RunsEvent } from '../training/runs';
-import type { TrainingSession } from '../training/session';
-import type { HistoryLine, RunStore } from './store';
+import { interruptedMessage, type HistoryLine, type RunStore } from './store';
 
 /**
  * Keeps every run of a RunManager in a RunStore as it happens: the record when it is created, the
@@ -11,8 +10,6 @@ export class RunRecorder {
   private readonly subscription: { dispose(): void };
   /** Runs being recorded that have not ended. */
   private readonly live = new Set<string>();
-  /** Per live run, the strides its history had at the last write: a change means it thinned. */
-  private readonly strides = new Map<string, string>();
 
   constructor(manager: RunManager, private readonly store: RunStore, private readonly onChange: () => void = () => {}) {
     this.subscription = manager.onEvent((e) => {
@@ -42,22 +39,19 @@ export class RunRecorder {
       case 'progress': {
         // What the session's bounded history kept; when it thinned, the file is rewritten whole.
         const s = e.session;
-        const strides = stridesOf(s);
-        if (strides !== (this.strides.get(s.runId) ?? '1,1,1')) {
+        if (e.thinned) {
           this.store.replaceHistory(s.runId, { t: 'state', loss: s.loss.series.state(), epochs: s.epochs.state(), stats: s.stats.state(), markers: s.markers.slice() });
         } else {
           const lines: HistoryLine[] = [{ t: 'delta', ...e.kept }];
           for (const v of e.markers) lines.push({ t: 'marker', v });
           this.store.append(s.runId, lines);
         }
-        this.strides.set(s.runId, strides);
         break;
       }
       case 'status': {
         const s = e.session;
         if (s.running) break;
         this.live.delete(s.runId);
-        this.strides.delete(s.runId);
         this.store.flush();
         this.store.update(s.runId, { status: s.status, final: s.final, error: s.error, info: { ...s.info } });
         if (s.finalWeights) {
@@ -79,12 +73,8 @@ export class RunRecorder {
     this.subscription.dispose();
     this.store.flush();
     for (const runId of this.live) {
-      this.store.update(runId, { status: 'interrupted', error: 'Training was interrupted: VS Code closed or reloaded while it ran.' });
+      this.store.update(runId, { status: 'interrupted', error: interruptedMessage() });
     }
     this.live.clear();
   }
-}
-
-function stridesOf(s: TrainingSession): string {
-  return `${s.loss.series.stride},${s.epochs.stride},${s.stats.stride}`;
 }

@@ -284,7 +284,7 @@ export class RunStore {
     const changed: StoredRun[] = [];
     for (const r of this.list()) {
       if (r.status !== 'running' || live.has(r.runId)) continue;
-      const next = this.update(r.runId, { status: 'interrupted', error: r.error ?? l10n.t('Training was interrupted (VS Code closed or reloaded while it ran).') });
+      const next = this.update(r.runId, { status: 'interrupted', error: r.error ?? interruptedMessage() });
       if (next) changed.push(next);
     }
     return changed;
@@ -355,4 +355,9 @@ function mergeDelta(a: HistoryDelta, b: HistoryDelta): void {
   m(a.loss, b.loss);
   m(a.epochs, b.epochs);
   m(a.stats, b.stats);
+}
+
+/** Why a run is kept as interrupted. */
+export function interruptedMessage(): string {
+  return l10n.t('Training was interrupted (VS Code closed or reloaded while it ran).');
 }

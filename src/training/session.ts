@@ -50,6 +50,8 @@ export type SessionEvent =
     filters: FilterImages | null;
     /** What the session's bounded history kept of it (for the panel and the run store, which mirror that history). */
     kept: { loss: SeriesDelta<LossPoint>; epochs: SeriesDelta<EpochMetrics>; stats: SeriesDelta<StatsPoint> };
+    /** Whether keeping it thinned the history (a mirror written whole, the run store's file, is rewritten). */
+    thinned: boolean;
   }
   | { type: 'status'; session: TrainingSession };
 
@@ -214,6 +216,7 @@ export class TrainingSession {
         break;
       }
       case 'progress': {
+        const strides = [this.loss.series.stride, this.epochs.stride, this.stats.stride];
         const kept = { loss: this.loss.pushAll(m.losses), epochs: pushAll(this.epochs, m.epochs), stats: pushAll(this.stats, m.stats.map(toStatsPoint)) };
         if (m.stats.length > 0) this.latestStats = m.stats[m.stats.length - 1];
         for (const k of m.markers) this.markers.push(k);
@@ -223,7 +226,8 @@ export class TrainingSession {
         this.epoch = m.epoch;
         this.paused = m.paused;
         this.samplesPerSec = m.samplesPerSec;
-        this.emit({ type: 'progress', session: this, stats: m.stats, markers: m.markers, boundary: m.boundary, filters: m.filters, kept });
+        const thinned = [this.loss.series.stride, this.epochs.stride, this.stats.stride].some((s, i) => s !== strides[i]);
+        this.emit({ type: 'progress', session: this, stats: m.stats, markers: m.markers, boundary: m.boundary, filters: m.filters, kept, thinned });
         break;
       }
       case 'done':

@@ -220,3 +220,29 @@ test('a recorder disposed while a run trains (VS Code closing) keeps that run as
   assert.match(kept.error ?? '', /interrupted/);
   assert.ok(store.history(s.runId).loss.count > 0, 'its history so far');
 });
+
+test('a recorder keeps a run past its history\'s caps: the file, rewritten as it thins, reads back as the session\'s history', async () => {
+  const store = new RunStore(tempRoot(), 20);
+  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const recorder = new RunRecorder(runs, store);
+  const tiny = {
+    ...SPIRAL,
+    data: { ...SPIRAL.data, samples: 30, validation: 0 },
+    layers: [{ kind: 'dense' as const, units: 3, activation: { type: 'linear' as const } }],
+    optimizer: { type: 'sgd' as const, lr: 0.01 },
+    train: { ...SPIRAL.train, epochs: 1_000_000, batch: 30 },
+  };
+  const s = runs.start('fast', 'fast', tiny);
+  const t0 = Date.now();
+  while (s.loss.steps < 3 * MAX_LOSS_POINTS && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+  s.stop();
+  await s.finished;
+  recorder.dispose();
+  assert.ok(s.loss.series.stride >= 2, `the history thinned (${s.loss.steps} steps)`);
+  const h = store.history(s.runId);
+  assert.deepEqual(h.loss, s.loss.series.state());
+  assert.deepEqual(h.epochs, s.epochs.state());
+  assert.equal(h.skipped, 0);
+  const size = fs.statSync(path.join(store.root, s.runId, 'metrics.jsonl')).size;
+  assert.ok(size < 4 * 1024 * 1024, `${size} bytes on disk`);
+});
