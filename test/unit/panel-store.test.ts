@@ -7,7 +7,7 @@ import {
 } from '../../src/training/history';
 import type { EpochMetrics, PanelProgress, RunSnapshot } from '../../src/training/protocol';
 import { RunManager } from '../../src/training/runs';
-import { SPIRAL } from './fixtures';
+import { FAST_SPIRAL } from './fixtures';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
@@ -164,16 +164,8 @@ test('the panel saves its history in the current format and refuses state saved 
 });
 
 test('a run far faster than the panel can draw: the host keeps a bounded history and a late panel gets a bounded snapshot', async () => {
-  // The smallest model the format allows on a full batch: tens of thousands of steps a second.
-  const tiny = {
-    ...SPIRAL,
-    data: { ...SPIRAL.data, samples: 30, validation: 0 },
-    layers: [{ kind: 'dense' as const, units: 3, activation: { type: 'linear' as const } }],
-    optimizer: { type: 'sgd' as const, lr: 0.01 },
-    train: { ...SPIRAL.train, epochs: 1_000_000, batch: 30 },
-  };
   const runs = new RunManager(workerPath, { progressIntervalMs: 100 });
-  const s = runs.start('fast', 'fast', tiny);
+  const s = runs.start('fast', 'fast', FAST_SPIRAL);
   let messages = 0;
   let sentLoss = 0;
   let sentEpochs = 0;

@@ -9,7 +9,7 @@ import { metricsCsv } from '../../src/runs/csv';
 import { RunManager } from '../../src/training/runs';
 import { Decimated, Ema, LossHistory, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, SMOOTHING, pushAll, type SeriesDelta } from '../../src/training/history';
 import type { EpochMetrics } from '../../src/training/protocol';
-import { SPIRAL } from './fixtures';
+import { FAST_SPIRAL, SPIRAL } from './fixtures';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
@@ -225,14 +225,7 @@ test('a recorder keeps a run past its history\'s caps: the file, rewritten as it
   const store = new RunStore(tempRoot(), 20);
   const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
   const recorder = new RunRecorder(runs, store);
-  const tiny = {
-    ...SPIRAL,
-    data: { ...SPIRAL.data, samples: 30, validation: 0 },
-    layers: [{ kind: 'dense' as const, units: 3, activation: { type: 'linear' as const } }],
-    optimizer: { type: 'sgd' as const, lr: 0.01 },
-    train: { ...SPIRAL.train, epochs: 1_000_000, batch: 30 },
-  };
-  const s = runs.start('fast', 'fast', tiny);
+  const s = runs.start('fast', 'fast', FAST_SPIRAL);
   const t0 = Date.now();
   while (s.loss.steps < 3 * MAX_LOSS_POINTS && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
   s.stop();
