@@ -2,9 +2,8 @@ import * as l10n from '@vscode/l10n';
 import type { Divergence } from '../engine/trainer';
 
 /**
- * What training says when it goes non-finite. In the worker and the CLI nothing configures
- * @vscode/l10n, so these are English; the extension host formats the same words in the display
- * language from the structured Divergence the worker sends.
+ * What training says when it goes non-finite: in the display language in a worker the extension
+ * started (it sends its strings), in English in the CLI.
  */
 
 /** A short label for the chart marker, e.g. "NaN in layers[1] relu". */

@@ -3,7 +3,6 @@ import { Worker } from 'node:worker_threads';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
 import type { Divergence } from '../engine/trainer';
-import { divergenceMessage } from './divergence';
 import {
   Decimated, LossHistory, MAX_EPOCH_POINTS, MAX_STATS_POINTS, pushAll, type LossPoint, type SeriesDelta,
 } from './history';
@@ -240,13 +239,9 @@ export class TrainingSession {
       case 'error':
         // A divergence keeps the weights from before the step that went non-finite.
         if (m.weights) this.finalWeights = m.weights;
-        if (m.divergence && m.lr !== undefined) {
-          this.divergence = { ...m.divergence, lr: m.lr };
-          // The same words as the worker's, in the display language.
-          this.end('failed', divergenceMessage(m.divergence, m.lr));
-        } else {
-          this.end('failed', m.message);
-        }
+        // (The worker says it in the display language: it has the host's strings.)
+        if (m.divergence && m.lr !== undefined) this.divergence = { ...m.divergence, lr: m.lr };
+        this.end('failed', m.message);
         break;
       case 'gradcheck':
         break; // gradient checks run in workers of their own (see runGradcheck in runs.ts)
