@@ -2,22 +2,22 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { RunManager } from './training/runs';
 import { ModelDocuments, MODEL_SELECTOR, isModelDocument, memoryLimitBytes } from './editor/models';
-import { ModelDiagnostics } from './editor/diagnostics';
-import { ModelCodeLens } from './editor/codelens';
-import { TrainingStatusBar } from './editor/statusbar';
-import { LayerHealthDecorations } from './editor/decorations';
-import { registerCommands } from './editor/commands';
-import { registerHover } from './editor/hover';
-import { registerCompletion } from './editor/completion';
-import { registerQuickFixes } from './editor/quickfix';
-import { registerTemplates } from './editor/templates';
+import { ModelDiagnostics } from './editor/language/diagnostics';
+import { ModelCodeLens } from './editor/views/codelens';
+import { TrainingStatusBar } from './editor/views/statusbar';
+import { LayerHealthDecorations } from './editor/views/decorations';
+import { registerCommands } from './editor/commands/commands';
+import { registerHover } from './editor/language/hover';
+import { registerCompletion } from './editor/language/completion';
+import { registerQuickFixes } from './editor/language/quickfix';
+import { registerTemplates } from './editor/commands/templates';
 import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
 import { configureModelL10n } from './editor/l10n';
 import { RunStore } from './runs/store';
 import { RunRecorder } from './runs/recorder';
-import { registerRunsView, runLabel, type RunsTree } from './editor/runs-view';
+import { registerRunsView, runLabel, type RunsTree } from './editor/views/runs-view';
 import { overlayOfStored } from './panel/overlays';
-import { registerRunNotices } from './editor/run-notices';
+import { registerRunNotices } from './editor/views/run-notices';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {

@@ -1,4 +1,4 @@
-import { divergenceMessage } from '../training/divergence';
+import { divergenceMessage } from '../engine/divergence';
 import { Trainer } from '../engine/trainer';
 import type { Dataset } from '../engine/data/dataset';
 import type { ModelSpec } from '../model/spec';

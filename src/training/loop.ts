@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { Trainer } from '../engine/trainer';
-import { divergenceLabel, divergenceMessage } from './divergence';
+import { divergenceLabel, divergenceMessage } from '../engine/divergence';
 import { filterImages, filterLayout, type FilterImages, type FilterLayout } from '../engine/filters';
 import { networkArrays } from '../export/arrays';
 import { gradcheckModel } from '../engine/check';

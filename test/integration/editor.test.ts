@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TrainLensApi } from '../../src/extension';
 import { OPTIMIZERS } from '../../src/model/spec';
-import { suggestions, yamlContext } from '../../src/editor/completion';
-import { ModelQuickFixProvider } from '../../src/editor/quickfix';
+import { suggestions, yamlContext } from '../../src/editor/language/completion';
+import { ModelQuickFixProvider } from '../../src/editor/language/quickfix';
 import { activateExtension, readWorkspaceFile, until, workspaceFile, writeModel } from './util';
 
 const SPIRAL = `# a spiral

@@ -9,7 +9,7 @@ import { parseModel } from '../../src/model/parse';
 import { compareVariants } from '../../src/model/variants';
 import type { Comparison } from '../../src/training/compare';
 import type { TrainingSession } from '../../src/training/session';
-import { requireTrust } from '../../src/editor/trust';
+import { requireTrust } from '../../src/editor/commands/trust';
 
 describe('Experiments: compare, kept runs, export', () => {
   const extension = useExtension();

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { learningRateEdits } from '../../src/editor/lr-edit';
+import { learningRateEdits } from '../../src/editor/commands/lr-edit';
 import { applyEdits } from '../../src/model/edits';
 import { parseModel } from '../../src/model/parse';
-import { lowerLearningRate } from '../../src/training/divergence';
+import { lowerLearningRate } from '../../src/engine/divergence';
 
 const HEAD = 'data: { dataset: spiral, samples: 300 }\nlayers:\n  - dense: 10\n    activation: relu\n  - dense: 3\n';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sectionOf, yamlContext } from '../../src/editor/yaml-context';
+import { sectionOf, yamlContext } from '../../src/editor/language/yaml-context';
 
 /** The context at the '|' in marked text. */
 const at = (marked: string): ReturnType<typeof yamlContext> => yamlContext(marked.replace('|', ''), marked.indexOf('|'));

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { activateExtension, until } from '../../util';
-import type { RunsNode } from '../../../../src/editor/runs-view';
+import type { RunsNode } from '../../../../src/editor/views/runs-view';
 import { expectedFile, type ReloadExpected } from '../expected';
 
 // Session 2 of the reload test: a fresh window finds what session 1 left.

@@ -1,8 +1,8 @@
 import { isMap, isScalar } from 'yaml';
-import { applyEdits, type TextEdit } from '../model/edits';
-import { parseModel } from '../model/parse';
-import type { OptimizerName } from '../model/spec';
-import { Doc, pairOf, setKey, span } from './yaml-edits';
+import { applyEdits, type TextEdit } from '../../model/edits';
+import { parseModel } from '../../model/parse';
+import type { OptimizerName } from '../../model/spec';
+import { Doc, pairOf, setKey, span } from '../language/yaml-edits';
 
 /**
  * Edits that set the model file's learning rate, and nothing else: `lr:` in the `optimizer:`

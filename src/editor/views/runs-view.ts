@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { RunManager } from '../training/runs';
-import type { RunStore, StoredRun, StoredStatus } from '../runs/store';
-import { metricsCsv } from '../runs/csv';
-import { requireTrust } from './trust';
-import { weightsJson } from '../export/weights-json';
+import type { RunManager } from '../../training/runs';
+import type { RunStore, StoredRun, StoredStatus } from '../../runs/store';
+import { metricsCsv } from '../../runs/csv';
+import { requireTrust } from '../commands/trust';
+import { weightsJson } from '../../export/weights-json';
 
 /** A model file in the Runs view, or one of its runs. */
 export type RunsNode = { kind: 'source'; source: string; runs: StoredRun[] } | { kind: 'run'; run: StoredRun };

@@ -1,6 +1,24 @@
 import * as vscode from 'vscode';
-import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, OPTIMIZER_DEFAULTS, type ActivationName, type LayerKind, type LossName, type OptimizerName } from '../model/spec';
-import { INIT_NOTES, OPTIMIZER_NOTES } from './commands';
+import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, OPTIMIZER_DEFAULTS, type ActivationName, type LayerKind, type InitScheme, type LossName, type OptimizerName } from '../../model/spec';
+
+/** What each update rule fixes, in cs231n's words (lecture 7). */
+export const OPTIMIZER_NOTES: Record<OptimizerName, string> = {
+  sgd: vscode.l10n.t('the plain gradient step: crawls along shallow directions, jitters along steep ones'),
+  momentum: vscode.l10n.t('builds up velocity, so it rolls through noise, saddle points and shallow valleys'),
+  nesterov: vscode.l10n.t('momentum that looks ahead before it steps, so it corrects an overshoot sooner'),
+  adagrad: vscode.l10n.t('per-parameter steps scaled by all past squared gradients; the steps shrink over time'),
+  rmsprop: vscode.l10n.t('AdaGrad with a leaky average of squared gradients, so the steps do not die out'),
+  adam: vscode.l10n.t('momentum + RMSProp with bias correction: the usual first choice'),
+  adamw: vscode.l10n.t('Adam with weight decay taken out of the gradient step (decoupled)'),
+};
+
+/** What each init scheme does to a deep net (lecture 6). */
+export const INIT_NOTES: Record<InitScheme, string> = {
+  zeros: vscode.l10n.t('every unit computes the same thing: symmetry is never broken'),
+  small: vscode.l10n.t('0.01·N(0,1): in a deep net the activations shrink toward 0 layer by layer'),
+  xavier: vscode.l10n.t('N(0,1)/√fan_in: keeps the variance through tanh layers'),
+  he: vscode.l10n.t('N(0,1)·√(2/fan_in): keeps the variance through ReLU layers'),
+};
 
 // ─── what things are, in cs231n's words ───────────────────────────────────────
 

@@ -1,6 +1,6 @@
 import { isScalar, parseDocument, visit, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 
-import type { TextEdit } from '../model/edits';
+import type { TextEdit } from '../../model/edits';
 
 /** One replacement in a model file's text, by offsets (the model's own edit type). */
 export type { TextEdit };

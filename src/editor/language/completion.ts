@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, type OptimizerName } from '../model/spec';
-import { OPTIMIZER_KEYS } from '../model/parse';
-import { ACTIVATION_DOCS, DATASET_DOCS, LAYER_DOCS, LOSS_DOCS, NORMALIZE_DOCS, keyDoc, layerDoc, optimizerDoc } from './docs';
+import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, type OptimizerName } from '../../model/spec';
+import { OPTIMIZER_KEYS } from '../../model/parse';
+import { ACTIVATION_DOCS, DATASET_DOCS, INIT_NOTES, LAYER_DOCS, LOSS_DOCS, NORMALIZE_DOCS, keyDoc, layerDoc, optimizerDoc } from './docs';
 import { sectionOf, yamlContext, type YamlContext } from './yaml-context';
-import { INIT_NOTES } from './commands';
-import { MODEL_SELECTOR } from './models';
+import { MODEL_SELECTOR } from '../models';
 
 // The cursor's YAML position is read in yaml-context.ts; exported here too, as before.
 export { yamlContext, type YamlContext } from './yaml-context';

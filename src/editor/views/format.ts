@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { RunStatus } from '../training/protocol';
-import type { TrainingSession } from '../training/session';
+import type { RunStatus } from '../../training/protocol';
+import type { TrainingSession } from '../../training/session';
 
 /** Compact figures for the status bar and CodeLens: 0.5321, 98.3%, 244k samples/s. */
 export function formatLoss(x: number): string {

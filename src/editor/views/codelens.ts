@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { RunManager } from '../training/runs';
+import type { RunManager } from '../../training/runs';
 import { describeRun } from './format';
-import { describeInit } from '../training/session';
-import type { ModelDocuments } from './models';
+import { describeInit } from '../../training/session';
+import type { ModelDocuments } from '../models';
 
 /**
  * Over the model: Train (or Pause / Resume, Step, Stop while training), Gradient check, Charts and

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { Divergence } from '../engine/trainer';
+import type { Divergence } from './trainer';
 
 /**
  * What training says when it goes non-finite: in the display language in a worker the extension

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { isMap, isScalar } from 'yaml';
-import { closest } from '../model/diagnostics';
-import { readPartialModel } from '../model/summary';
-import { MODEL_SELECTOR, ModelDocuments } from './models';
+import { closest } from '../../model/diagnostics';
+import { readPartialModel } from '../../model/summary';
+import { MODEL_SELECTOR, ModelDocuments } from '../models';
 import { addItemAfter, Doc, pairOf, removeItem, removePair, setKey, span, type TextEdit } from './yaml-edits';
 
 export type { TextEdit } from './yaml-edits';

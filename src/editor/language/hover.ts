@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { CsvTokenizer } from '../engine/data/csv';
-import type { Range } from '../model/reader';
-import { bytes, compact, grouped, readPartialModel, shapeText, summarizeLayers, type LayerSummary, type ModelSummary, type PartialModel } from '../model/summary';
+import { CsvTokenizer } from '../../engine/data/csv';
+import type { Range } from '../../model/reader';
+import { bytes, compact, grouped, readPartialModel, shapeText, summarizeLayers, type LayerSummary, type ModelSummary, type PartialModel } from '../../model/summary';
 import { LAYER_DOCS, keyDoc, valueDoc } from './docs';
 import { sectionOf } from './yaml-context';
-import { dataPathChecker, isModelDocument, MODEL_SELECTOR } from './models';
+import { dataPathChecker, isModelDocument, MODEL_SELECTOR } from '../models';
 
 // ─── the hover ────────────────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ModelDiagnostic } from '../model/diagnostics';
-import { isModelDocument, type ModelDocuments } from './models';
+import type { ModelDiagnostic } from '../../model/diagnostics';
+import { isModelDocument, type ModelDocuments } from '../models';
 
 const SEVERITY: Record<ModelDiagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

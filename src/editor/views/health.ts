@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LayerStats } from '../training/protocol';
+import type { LayerStats } from '../../training/protocol';
 
 /** cs231n's rules of thumb, as a traffic light. */
 export type Health = 'good' | 'warn' | 'bad';

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { baseDir, INIT_NOTES, OPTIMIZER_NOTES, specOf, targetDocument, type CommandDeps } from './commands';
-import { modelTitle } from './models';
+import { baseDir, specOf, targetDocument, type CommandDeps } from './context';
+import { INIT_NOTES, OPTIMIZER_NOTES } from '../language/docs';
+import { modelTitle } from '../models';
 import { requireTrust } from './trust';
-import { Comparison } from '../training/compare';
-import { compareOf, compareVariants, type CompareDimension } from '../model/variants';
-import { ACTIVATIONS, INIT_SCHEMES, OPTIMIZERS, type ModelSpec } from '../model/spec';
+import { Comparison } from '../../training/compare';
+import { compareOf, compareVariants, type CompareDimension } from '../../model/variants';
+import { ACTIVATIONS, INIT_SCHEMES, OPTIMIZERS, type ModelSpec } from '../../model/spec';
 
 export interface CompareChoice {
   dimension: CompareDimension;

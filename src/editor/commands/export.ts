@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { baseDir, specOf, targetDocument, type CommandDeps } from './commands';
-import { modelTitle } from './models';
+import { baseDir, specOf, targetDocument, type CommandDeps } from './context';
+import { modelTitle } from '../models';
 import { requireTrust } from './trust';
-import { exportName } from '../export/pytorch';
+import { exportName } from '../../export/pytorch';
 
 export interface ExportChoice {
   /** Folder to write into. */

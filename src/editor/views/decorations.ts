@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { RunManager } from '../training/runs';
-import type { LayerStats } from '../training/protocol';
+import type { RunManager } from '../../training/runs';
+import type { LayerStats } from '../../training/protocol';
 import { healthAdvice, healthNote, layerHealth, sparkline, fmt, type Health } from './health';
-import { isModelDocument, MODEL_SELECTOR, type ModelDocuments } from './models';
+import { isModelDocument, MODEL_SELECTOR, type ModelDocuments } from '../models';
 
 const COLORS: Record<Health, string> = { good: 'charts.green', warn: 'charts.yellow', bad: 'charts.red' };
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { RunManager } from '../training/runs';
-import type { TrainingSession } from '../training/session';
-import { lowerLearningRate } from '../training/divergence';
+import type { RunManager } from '../../training/runs';
+import type { TrainingSession } from '../../training/session';
+import { lowerLearningRate } from '../../engine/divergence';
 
 /**
  * A run that fails tells the user where they are, whatever they are looking at: its reason (a

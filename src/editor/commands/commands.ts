@@ -1,84 +1,17 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
-import type { RunManager } from '../training/runs';
-import type { ChartsPanels } from '../panel/panels';
-import { isModelDocument, modelTitle, type ModelDocuments } from './models';
-import type { TrainingSession } from '../training/session';
-import { swapInitEdits, swapOptimizerEdits, type TextEdit } from '../model/edits';
-import { INIT_SCHEMES, OPTIMIZERS, type InitScheme, type ModelSpec, type OptimizerName } from '../model/spec';
-import { parseModel } from '../model/parse';
-import type { ModelCheck } from '../training/protocol';
-import { compareCommand, type CompareChoice } from './compare-command';
+import { isModelDocument, modelTitle } from '../models';
+import { baseDir, specOf, targetDocument, type CommandDeps } from './context';
+import { INIT_NOTES, OPTIMIZER_NOTES } from '../language/docs';
+import type { TrainingSession } from '../../training/session';
+import { swapInitEdits, swapOptimizerEdits, type TextEdit } from '../../model/edits';
+import { INIT_SCHEMES, OPTIMIZERS, type InitScheme, type OptimizerName } from '../../model/spec';
+import { parseModel } from '../../model/parse';
+import type { ModelCheck } from '../../training/protocol';
+import { compareCommand, type CompareChoice } from './compare';
 import { requireTrust } from './trust';
-import { exportPyTorchCommand, type ExportChoice } from './export-command';
+import { exportPyTorchCommand, type ExportChoice } from './export';
 import { learningRateEdits } from './lr-edit';
-import { lowerLearningRate } from '../training/divergence';
-
-export interface CommandDeps {
-  models: ModelDocuments;
-  runs: RunManager;
-  charts: ChartsPanels;
-}
-
-/** What each update rule fixes, in cs231n's words (lecture 7). */
-export const OPTIMIZER_NOTES: Record<OptimizerName, string> = {
-  sgd: vscode.l10n.t('the plain gradient step: crawls along shallow directions, jitters along steep ones'),
-  momentum: vscode.l10n.t('builds up velocity, so it rolls through noise, saddle points and shallow valleys'),
-  nesterov: vscode.l10n.t('momentum that looks ahead before it steps, so it corrects an overshoot sooner'),
-  adagrad: vscode.l10n.t('per-parameter steps scaled by all past squared gradients; the steps shrink over time'),
-  rmsprop: vscode.l10n.t('AdaGrad with a leaky average of squared gradients, so the steps do not die out'),
-  adam: vscode.l10n.t('momentum + RMSProp with bias correction: the usual first choice'),
-  adamw: vscode.l10n.t('Adam with weight decay taken out of the gradient step (decoupled)'),
-};
-
-/** What each init scheme does to a deep net (lecture 6). */
-export const INIT_NOTES: Record<InitScheme, string> = {
-  zeros: vscode.l10n.t('every unit computes the same thing: symmetry is never broken'),
-  small: vscode.l10n.t('0.01·N(0,1): in a deep net the activations shrink toward 0 layer by layer'),
-  xavier: vscode.l10n.t('N(0,1)/√fan_in: keeps the variance through tanh layers'),
-  he: vscode.l10n.t('N(0,1)·√(2/fan_in): keeps the variance through ReLU layers'),
-};
-
-/** The folder data paths are relative to: the model file's (none for an unsaved file). */
-export function baseDir(doc: vscode.TextDocument): string | null {
-  return doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : null;
-}
-
-/** The model document a command is about: the one it was invoked on, else the active editor's. */
-export async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
-  if (uri instanceof vscode.Uri) {
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? vscode.workspace.openTextDocument(uri);
-  }
-  const active = vscode.window.activeTextEditor?.document;
-  if (active && isModelDocument(active)) return active;
-  void vscode.window.showWarningMessage(vscode.l10n.t('TrainLens: open a model file (*.nn.yaml) first.'));
-  return undefined;
-}
-
-/**
- * The spec of a document, or undefined after pointing the user at its problems. `purpose` is what
- * the command was for: training, or checking the gradients.
- */
-export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck'): Promise<ModelSpec | undefined> {
-  const source = deps.models.get(doc);
-  if (source.spec) return source.spec;
-  const errors = source.diagnostics.filter((d) => d.severity === 'error');
-  const first = errors[0];
-  const where = first ? vscode.l10n.t(' Line {0}: {1}', doc.positionAt(first.start).line + 1, first.message) : '';
-  const name = modelTitle(doc.uri);
-  const message = purpose === 'train'
-    ? errors.length === 1
-      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to train.', name)
-      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to train.', name, errors.length)
-    : errors.length === 1
-      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to check its gradients.', name)
-      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to check its gradients.', name, errors.length);
-  const showProblems = vscode.l10n.t('Show Problems');
-  void vscode.window.showErrorMessage(message + where, showProblems).then((choice) => {
-    if (choice === showProblems) void vscode.commands.executeCommand('workbench.actions.view.problems');
-  });
-  return undefined;
-}
+import { lowerLearningRate } from '../../engine/divergence';
 
 /** Trains what the editor shows, saved or not; a file with errors points to its problems instead. */
 export async function trainCommand(deps: CommandDeps, uri?: unknown): Promise<TrainingSession | undefined> {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { RunManager } from '../training/runs';
-import type { TrainingSession } from '../training/session';
+import type { RunManager } from '../../training/runs';
+import type { TrainingSession } from '../../training/session';
 import { describeRun } from './format';
 
 const ICON: Record<TrainingSession['status'], string> = {

@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { RunManager } from '../../training/runs';
+import type { ChartsPanels } from '../../panel/panels';
+import { isModelDocument, modelTitle, type ModelDocuments } from '../models';
+import type { ModelSpec } from '../../model/spec';
+
+/** What every command reaches: the parsed documents, the runs, the panels; and how a command finds its document. */
+
+export interface CommandDeps {
+  models: ModelDocuments;
+  runs: RunManager;
+  charts: ChartsPanels;
+}
+
+/** The folder data paths are relative to: the model file's (none for an unsaved file). */
+export function baseDir(doc: vscode.TextDocument): string | null {
+  return doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : null;
+}
+
+/** The model document a command is about: the one it was invoked on, else the active editor's. */
+export async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
+  if (uri instanceof vscode.Uri) {
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? vscode.workspace.openTextDocument(uri);
+  }
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && isModelDocument(active)) return active;
+  void vscode.window.showWarningMessage(vscode.l10n.t('TrainLens: open a model file (*.nn.yaml) first.'));
+  return undefined;
+}
+
+/**
+ * The spec of a document, or undefined after pointing the user at its problems. `purpose` is what
+ * the command was for: training, or checking the gradients.
+ */
+export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck'): Promise<ModelSpec | undefined> {
+  const source = deps.models.get(doc);
+  if (source.spec) return source.spec;
+  const errors = source.diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0];
+  const where = first ? vscode.l10n.t(' Line {0}: {1}', doc.positionAt(first.start).line + 1, first.message) : '';
+  const name = modelTitle(doc.uri);
+  const message = purpose === 'train'
+    ? errors.length === 1
+      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to train.', name)
+      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to train.', name, errors.length)
+    : errors.length === 1
+      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to check its gradients.', name)
+      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to check its gradients.', name, errors.length);
+  const showProblems = vscode.l10n.t('Show Problems');
+  void vscode.window.showErrorMessage(message + where, showProblems).then((choice) => {
+    if (choice === showProblems) void vscode.commands.executeCommand('workbench.actions.view.problems');
+  });
+  return undefined;
+}
