@@ -75,15 +75,26 @@ export interface Views {
   updates: LineChart;
 }
 
-export function createViews(store: RunStore): Views {
-  const version = (): number => store.version;
-  const markers = (): readonly Marker[] => (store.overlays.length > 0 ? [] : store.run?.markers ?? []);
-  const xRange = (): { min: number; max: number } => stepRange(store);
-  // What each chart depends on: the layer charts change only when statistics (or markers) arrive.
-  const marks = (): number => store.run?.markers.length ?? 0;
-  const statsStamp = (): string => `${store.statsCount}/${marks()}/${store.version}`;
+/** What the step-axis charts share: the store's version, the run's markers and the step range. */
+interface StepAxis {
+  version: () => number;
+  markers: () => readonly Marker[];
+  xRange: () => { min: number; max: number };
+  marks: () => number;
+}
 
-  const loss = new LineChart({
+export function createViews(store: RunStore): Views {
+  const axis: StepAxis = {
+    version: () => store.version,
+    markers: () => (store.overlays.length > 0 ? [] : store.run?.markers ?? []),
+    xRange: () => stepRange(store),
+    marks: () => store.run?.markers.length ?? 0,
+  };
+  return { loss: lossChart(store, axis), accuracy: accuracyChart(store), ...layerCharts(store, axis) };
+}
+
+function lossChart(store: RunStore, { version, markers, xRange, marks }: StepAxis): LineChart {
+  return new LineChart({
     canvas: $canvas('loss-chart'), xTitle: l10n.t('step'), yTitle: l10n.t('loss'), y: 'linear', version, markers, xRange,
     stamp: () => `${store.raw.length}/${store.valLoss.length}/${marks()}/${store.run?.step ?? 0}/${store.version}`,
     empty: waiting(store, 'steps'),
@@ -102,8 +113,11 @@ export function createViews(store: RunStore): Views {
       return s;
     },
   });
+}
 
-  const accuracy = new LineChart({
+function accuracyChart(store: RunStore): LineChart {
+  const version = (): number => store.version;
+  return new LineChart({
     canvas: $canvas('chart-accuracy'), xTitle: l10n.t('epoch'), yTitle: l10n.t('accuracy'), version, stamp: () => `${store.trainAcc.length}/${store.version}`,
     empty: waiting(store, 'epoch'),
     y: (t) => ({ y: linearScale(t, l10n.t('accuracy'), { min: 0, max: 1, ticks: { color: t.muted, font: tickFont(t), callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } }) }),
@@ -129,7 +143,11 @@ export function createViews(store: RunStore): Views {
       return s;
     },
   });
+}
 
+/** The per-layer charts over steps; they change only when statistics (or markers) arrive. */
+function layerCharts(store: RunStore, { version, markers, xRange, marks }: StepAxis): Pick<Views, 'gradFlow' | 'actStd' | 'actHealth' | 'updates'> {
+  const statsStamp = (): string => `${store.statsCount}/${marks()}/${store.version}`;
   const gradFlow = new LineChart({
     canvas: $canvas('chart-grad-flow'), stamp: statsStamp, xTitle: l10n.t('step'), yTitle: '‖∂L/∂W‖', y: 'log', version, markers, xRange,
     empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.gradNorm),
@@ -175,5 +193,5 @@ export function createViews(store: RunStore): Views {
     empty: waiting(store), series: (t) => perLayer(store, t, (l) => l.updateRatio),
   });
 
-  return { loss, accuracy, gradFlow, actStd, actHealth, updates };
+  return { gradFlow, actStd, actHealth, updates };
 }
