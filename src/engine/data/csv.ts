@@ -49,92 +49,96 @@ export class CsvTokenizer {
     let i = 0;
     while (i < n) {
       switch (this.state) {
-        case State.Start: {
-          const c = s.charCodeAt(i);
-          if (c === CR || c === LF) {
-            this.newline(c);
-            if (this.cells.length > 0) this.finishCell(); // "a,⏎": the empty last cell
-            this.endRecord();
-            i++;
-            break;
-          }
-          this.lastCR = false;
-          if (this.cells.length === 0 && this.cell === '') this.recordLine = this.line;
-          if (c === COMMA) {
-            this.finishCell();
-            i++;
-          } else if (c === QUOTE) {
-            this.state = State.Quoted;
-            this.hadQuote = true;
-            this.quoteLine = this.line;
-            i++;
-          } else {
-            this.state = State.Unquoted;
-          }
-          break;
-        }
-        case State.Unquoted: {
-          let j = i;
-          for (; j < n; j++) {
-            const c = s.charCodeAt(j);
-            if (c === COMMA || c === CR || c === LF) break;
-            if (c < SPACE && c !== TAB) throw this.binary(c);
-          }
-          if (j > i) this.cell += s.slice(i, j);
-          i = j;
-          if (j < n) {
-            const c = s.charCodeAt(j);
-            this.finishCell();
-            this.state = State.Start;
-            if (c !== COMMA) {
-              this.newline(c);
-              this.endRecord();
-            }
-            i++;
-          }
-          break;
-        }
-        case State.Quoted: {
-          let j = i;
-          for (; j < n; j++) {
-            const c = s.charCodeAt(j);
-            if (c === QUOTE) break;
-            if (c === CR || c === LF) this.newline(c);
-            else {
-              this.lastCR = false;
-              if (c < SPACE && c !== TAB) throw this.binary(c);
-            }
-          }
-          if (j > i) this.cell += s.slice(i, j);
-          i = j;
-          if (j < n) {
-            this.lastCR = false;
-            this.state = State.QuoteSeen;
-            i++;
-          }
-          break;
-        }
-        case State.QuoteSeen: {
-          const c = s.charCodeAt(i);
-          if (c === QUOTE) {
-            this.cell += '"';
-            this.state = State.Quoted;
-          } else if (c === COMMA) {
-            this.finishCell();
-            this.state = State.Start;
-          } else if (c === CR || c === LF) {
-            this.newline(c);
-            this.finishCell();
-            this.endRecord();
-            this.state = State.Start;
-          } else if (c !== SPACE && c !== TAB) {
-            throw csvError(this.file, this.line, l10n.t('text after the closing quote of a quoted cell (a quote inside a quoted cell is written "")'), this.cells.length + 1);
-          }
-          i++;
-          break;
-        }
+        case State.Start: i = this.atStart(s, i); break;
+        case State.Unquoted: i = this.inUnquoted(s, i, n); break;
+        case State.Quoted: i = this.inQuoted(s, i, n); break;
+        case State.QuoteSeen: i = this.afterQuote(s, i); break;
       }
     }
+  }
+
+  /** At the start of a cell: a line end, an empty cell, an opening quote, or the first character. Returns where to go on. */
+  private atStart(s: string, i: number): number {
+    const c = s.charCodeAt(i);
+    if (c === CR || c === LF) {
+      this.newline(c);
+      if (this.cells.length > 0) this.finishCell(); // "a,⏎": the empty last cell
+      this.endRecord();
+      return i + 1;
+    }
+    this.lastCR = false;
+    if (this.cells.length === 0 && this.cell === '') this.recordLine = this.line;
+    if (c === COMMA) {
+      this.finishCell();
+      return i + 1;
+    }
+    if (c === QUOTE) {
+      this.state = State.Quoted;
+      this.hadQuote = true;
+      this.quoteLine = this.line;
+      return i + 1;
+    }
+    this.state = State.Unquoted;
+    return i;
+  }
+
+  /** Inside an unquoted cell: up to the next comma or line end. */
+  private inUnquoted(s: string, i: number, n: number): number {
+    let j = i;
+    for (; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c === COMMA || c === CR || c === LF) break;
+      if (c < SPACE && c !== TAB) throw this.binary(c);
+    }
+    if (j > i) this.cell += s.slice(i, j);
+    if (j === n) return j;
+    const c = s.charCodeAt(j);
+    this.finishCell();
+    this.state = State.Start;
+    if (c !== COMMA) {
+      this.newline(c);
+      this.endRecord();
+    }
+    return j + 1;
+  }
+
+  /** Inside a quoted cell: up to the next quote (line ends are part of the cell). */
+  private inQuoted(s: string, i: number, n: number): number {
+    let j = i;
+    for (; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c === QUOTE) break;
+      if (c === CR || c === LF) this.newline(c);
+      else {
+        this.lastCR = false;
+        if (c < SPACE && c !== TAB) throw this.binary(c);
+      }
+    }
+    if (j > i) this.cell += s.slice(i, j);
+    if (j === n) return j;
+    this.lastCR = false;
+    this.state = State.QuoteSeen;
+    return j + 1;
+  }
+
+  /** After a quote inside a quoted cell: a doubled quote, or the cell's end. */
+  private afterQuote(s: string, i: number): number {
+    const c = s.charCodeAt(i);
+    if (c === QUOTE) {
+      this.cell += '"';
+      this.state = State.Quoted;
+    } else if (c === COMMA) {
+      this.finishCell();
+      this.state = State.Start;
+    } else if (c === CR || c === LF) {
+      this.newline(c);
+      this.finishCell();
+      this.endRecord();
+      this.state = State.Start;
+    } else if (c !== SPACE && c !== TAB) {
+      throw csvError(this.file, this.line, l10n.t('text after the closing quote of a quoted cell (a quote inside a quoted cell is written "")'), this.cells.length + 1);
+    }
+    return i + 1;
   }
 
   /** The end of the input: emits the last record; an unclosed quote is an error. */
