@@ -91,7 +91,13 @@ export function readLayer(r: Reporter, item: Node, range: Range, i: number): Lay
   const value = m.node(kind);
   const valueRange = m.valueRange(kind);
   const withInit = <T extends LayerSpec>(spec: T): T => (init ? { ...spec, init } : spec);
+  return readKind(r, kind, value, valueRange, activation, withInit);
+}
 
+type WithInit = <T extends LayerSpec>(spec: T) => T;
+
+/** The value of a layer's kind key (`dense: 100`, `conv: {…}`, …), its activation and init already read. */
+function readKind(r: Reporter, kind: string, value: unknown, valueRange: Range, activation: ActivationSpec, withInit: WithInit): LayerSpec | undefined {
   switch (kind) {
     case 'activation': {
       const a = readActivation(r, value, valueRange);
@@ -111,49 +117,57 @@ export function readLayer(r: Reporter, item: Node, range: Range, i: number): Lay
         return undefined;
       }
       return { kind: 'flatten' };
-    case 'pool': {
-      if (isScalar(value)) {
-        const size = readNumber(r, value, valueRange, 'pool', { integer: true, min: 1, max: 1024 });
-        return size === undefined ? undefined : { kind: 'pool', size, stride: size, type: 'max' };
-      }
-      const p = settings(r, value, valueRange, 'pool', ['size', 'stride', 'type'], '{ size: 2, stride: 2, type: max }');
-      if (!p) return undefined;
-      if (!p.has('size')) return missing(r, valueRange, 'pool', 'size');
-      const size = p.number('size', 2, { integer: true, min: 1, max: 1024 });
-      const type = p.choice('type', ['max', 'avg'] as const, [], 'max');
-      return type ? { kind: 'pool', size, stride: p.number('stride', size, { integer: true, min: 1, max: 1024 }), type } : undefined;
-    }
-    case 'conv': {
-      const c = settings(r, value, valueRange, 'conv', ['filters', 'size', 'stride', 'pad'], '{ filters: 16, size: 3, stride: 1, pad: 1 }');
-      if (!c) return undefined;
-      for (const k of ['filters', 'size']) if (!c.has(k)) return missing(r, valueRange, 'conv', k);
-      return withInit({
-        kind: 'conv' as const,
-        filters: c.number('filters', 1, { integer: true, min: 1, max: 65_536 }),
-        size: c.number('size', 3, { integer: true, min: 1, max: 1024 }),
-        stride: c.number('stride', 1, { integer: true, min: 1, max: 1024 }),
-        pad: c.number('pad', 0, { integer: true, min: 0, max: 1024 }),
-        activation,
-      });
-    }
-    case 'batchnorm': {
-      if (value === undefined || (isScalar(value) && value.value === null)) return { kind: 'batchnorm', momentum: 0.9, eps: 1e-5 };
-      const b = settings(r, value, valueRange, 'batchnorm', ['momentum', 'eps'], '{ momentum: 0.9, eps: 1e-5 }');
-      if (!b) return undefined;
-      return { kind: 'batchnorm', momentum: b.number('momentum', 0.9, { min: 0, below: 1 }), eps: b.number('eps', 1e-5, { above: 0, max: 1 }) };
-    }
-    case 'maxout': {
-      const mo = settings(r, value, valueRange, 'maxout', ['units', 'pieces'], '{ units: 100, pieces: 2 }');
-      if (!mo) return undefined;
-      for (const k of ['units', 'pieces']) if (!mo.has(k)) return missing(r, valueRange, 'maxout', k);
-      return withInit({
-        kind: 'maxout' as const,
-        units: mo.number('units', 1, { integer: true, min: 1, max: 1_000_000 }),
-        pieces: mo.number('pieces', 2, { integer: true, min: 1, max: 64 }),
-      });
-    }
+    case 'pool': return readPool(r, value, valueRange);
+    case 'conv': return readConv(r, value, valueRange, activation, withInit);
+    case 'batchnorm': return readBatchnorm(r, value, valueRange);
+    case 'maxout': return readMaxout(r, value, valueRange, withInit);
   }
   return undefined;
+}
+
+function readPool(r: Reporter, value: unknown, valueRange: Range): LayerSpec | undefined {
+  if (isScalar(value)) {
+    const size = readNumber(r, value, valueRange, 'pool', { integer: true, min: 1, max: 1024 });
+    return size === undefined ? undefined : { kind: 'pool', size, stride: size, type: 'max' };
+  }
+  const p = settings(r, value, valueRange, 'pool', ['size', 'stride', 'type'], '{ size: 2, stride: 2, type: max }');
+  if (!p) return undefined;
+  if (!p.has('size')) return missing(r, valueRange, 'pool', 'size');
+  const size = p.number('size', 2, { integer: true, min: 1, max: 1024 });
+  const type = p.choice('type', ['max', 'avg'] as const, [], 'max');
+  return type ? { kind: 'pool', size, stride: p.number('stride', size, { integer: true, min: 1, max: 1024 }), type } : undefined;
+}
+
+function readConv(r: Reporter, value: unknown, valueRange: Range, activation: ActivationSpec, withInit: WithInit): LayerSpec | undefined {
+  const c = settings(r, value, valueRange, 'conv', ['filters', 'size', 'stride', 'pad'], '{ filters: 16, size: 3, stride: 1, pad: 1 }');
+  if (!c) return undefined;
+  for (const k of ['filters', 'size']) if (!c.has(k)) return missing(r, valueRange, 'conv', k);
+  return withInit({
+    kind: 'conv' as const,
+    filters: c.number('filters', 1, { integer: true, min: 1, max: 65_536 }),
+    size: c.number('size', 3, { integer: true, min: 1, max: 1024 }),
+    stride: c.number('stride', 1, { integer: true, min: 1, max: 1024 }),
+    pad: c.number('pad', 0, { integer: true, min: 0, max: 1024 }),
+    activation,
+  });
+}
+
+function readBatchnorm(r: Reporter, value: unknown, valueRange: Range): LayerSpec | undefined {
+  if (value === undefined || (isScalar(value) && value.value === null)) return { kind: 'batchnorm', momentum: 0.9, eps: 1e-5 };
+  const b = settings(r, value, valueRange, 'batchnorm', ['momentum', 'eps'], '{ momentum: 0.9, eps: 1e-5 }');
+  if (!b) return undefined;
+  return { kind: 'batchnorm', momentum: b.number('momentum', 0.9, { min: 0, below: 1 }), eps: b.number('eps', 1e-5, { above: 0, max: 1 }) };
+}
+
+function readMaxout(r: Reporter, value: unknown, valueRange: Range, withInit: WithInit): LayerSpec | undefined {
+  const mo = settings(r, value, valueRange, 'maxout', ['units', 'pieces'], '{ units: 100, pieces: 2 }');
+  if (!mo) return undefined;
+  for (const k of ['units', 'pieces']) if (!mo.has(k)) return missing(r, valueRange, 'maxout', k);
+  return withInit({
+    kind: 'maxout' as const,
+    units: mo.number('units', 1, { integer: true, min: 1, max: 1_000_000 }),
+    pieces: mo.number('pieces', 2, { integer: true, min: 1, max: 64 }),
+  });
 }
 
 function settings(r: Reporter, value: unknown, range: Range, kind: string, keys: string[], sample: string): MapReader | undefined {
