@@ -4,10 +4,13 @@ import { Network, type Regularization } from './network';
 import { createOptimizer, type Optimizer } from './optim';
 import { learningRate } from './schedule';
 import { allocate, firstNonFinite, type Dtype, type FloatArray } from './tensor';
-import { splitValidation, splitValidationInPlace, withRows, type Dataset } from './data/dataset';
+import { isRegressionSet, splitValidation, splitValidationInPlace, withRows, type Dataset } from './data/dataset';
+import { makeRipple, makeSine } from './data/regression';
+import { RegressionSums, targetMeans, type RegressionScore } from './metrics';
 import { makeGaussian, makeSpiral } from './data/spiral';
 import { makeBlobs, makeCircles, makeMoons, makeXor } from './data/plane';
 import { normalize } from './data/normalize';
+import { seededSubset } from './data/subset';
 import { StatsRecorder, type StepStats } from './stats';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { modelMismatch } from '../model/fit';
@@ -49,12 +52,17 @@ export interface Evaluation {
   /** Data loss + regularization. */
   loss: number;
   regLoss: number;
+  /** Fraction classified right; NaN for regression (no classes). */
   accuracy: number;
+  /** Regression sets only: R² and RMSE of the predictions (see RegressionScore). */
+  regression?: RegressionScore;
 }
 
 /** Independent random streams per purpose, so changing one (e.g. init) leaves the others alone. */
-export function streamSeed(seed: number, purpose: 'data' | 'split' | 'init' | 'order' | 'train'): number {
-  const salt = { data: 0x51ed270b, split: 0x1b873593, init: 0x2545f491, order: 0x6c8e9cf5, train: 0x3c6ef372 }[purpose];
+export function streamSeed(seed: number, purpose: 'data' | 'split' | 'init' | 'order' | 'train' | 'subset' | 'probe'): number {
+  const salt = {
+    data: 0x51ed270b, split: 0x1b873593, init: 0x2545f491, order: 0x6c8e9cf5, train: 0x3c6ef372, subset: 0x7f4a7c15, probe: 0x165667b1,
+  }[purpose];
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ salt) >>> 0;
 }
 
@@ -73,6 +81,8 @@ export function makeDataset(spec: ModelSpec): Dataset {
     case 'xor': return makeXor(d.samples, d.noise, rng);
     case 'blobs': return makeBlobs(d.samples, d.classes, d.noise, rng);
     case 'gaussian': return makeGaussian(d.samples, d.features, d.classes, rng);
+    case 'sine': return makeSine(d.samples, d.noise, rng);
+    case 'ripple': return makeRipple(d.samples, d.noise, rng);
     case 'mnist': case 'csv': case 'idx': case 'cifar10':
       throw new Error(`makeDataset: '${d.dataset}' is read from a file; load it with loadDataset (src/data/load.ts) and pass it to the Trainer`);
   }
@@ -82,10 +92,13 @@ export function buildNetwork(spec: ModelSpec, inputShape: readonly number[], dty
   return new Network({
     inputShape, layers: spec.layers, init: spec.init, loss: spec.loss, dtype,
     initSeed: streamSeed(spec.train.seed, 'init'), trainSeed: streamSeed(spec.train.seed, 'train'),
+    ...(spec.svmMargin !== undefined ? { svmMargin: spec.svmMargin } : {}),
   });
 }
 
 const EVAL_CHUNK = 1024;
+/** Training samples the epoch's train accuracy is measured on, at most (cs231n's Solver.check_accuracy num_samples). */
+export const TRAIN_SUBSET = 1000;
 export { ARENA_DATA_BYTES };
 
 function copyToArena(x: Float32Array): Float32Array {
@@ -114,6 +127,11 @@ export class Trainer {
   readonly network: Network;
   readonly trainSet: Dataset;
   readonly validationSet: Dataset;
+  /**
+   * At most TRAIN_SUBSET training samples drawn once from the run's seed (the whole training set when
+   * it is no larger): the epoch's train accuracy is an eval-mode evaluation of them (trainAccuracy).
+   */
+  readonly trainSubset: Dataset;
   readonly batchSize: number;
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
@@ -128,7 +146,8 @@ export class Trainer {
   private readonly order: Int32Array;
   private cursor = 0;
   private readonly xBatch: FloatArray;
-  private readonly yBatch: Int32Array;
+  /** The batch's labels (Int32), or for regression its targets (batch, targetCount) (Float32). */
+  private readonly yBatch: Int32Array | Float32Array;
   private evalChunk: FloatArray | undefined;
   private recorder: StatsRecorder | undefined;
 
@@ -136,7 +155,7 @@ export class Trainer {
     const owned = options.ownData ?? data === undefined;
     data ??= makeDataset(spec);
     // File data is only known now: its shape and classes must fit the model the parser checked.
-    const mismatch = modelMismatch(spec, data.shape, data.classes, data.labelNames);
+    const mismatch = modelMismatch(spec, data);
     if (mismatch) throw new Error(mismatch);
     const splitRng = new Rng(streamSeed(spec.data.seed ?? spec.train.seed, 'split'));
     // The same rows on each side, in the same order, either way: copied, or reordered in place.
@@ -147,10 +166,11 @@ export class Trainer {
     // gathered by one kernel call of row copies. Past that they stay where they are (a view of
     // an owned set: no second copy of a large set).
     const toArena = dtype === 'float32' && train.x.length * 4 <= (options.arenaDataBytes ?? ARENA_DATA_BYTES);
-    this.trainSet = toArena ? withRows(train, copyToArena(train.x), owned ? train.y.slice() : train.y, train.n) : train;
+    this.trainSet = toArena ? withRows(train, copyToArena(train.x), owned ? train.y.slice() : train.y, train.n, owned ? train.targets?.slice() : train.targets) : train;
     // Views of an owned set whose training rows went to the arena are copied out (the held-out
     // rows are the smaller part), so the set itself can be let go.
-    this.validationSet = toArena && owned ? withRows(validation, validation.x.slice(), validation.y.slice(), validation.n) : validation;
+    this.validationSet = toArena && owned ? withRows(validation, validation.x.slice(), validation.y.slice(), validation.n, validation.targets?.slice()) : validation;
+    this.trainSubset = seededSubset(this.trainSet, TRAIN_SUBSET, new Rng(streamSeed(spec.train.seed, 'subset')));
     this.network = buildNetwork(spec, train.shape, dtype);
     this.optimizerRule = createOptimizer(spec.optimizer);
     this.reg = { l2: spec.train.l2, l1: spec.train.l1 };
@@ -163,7 +183,9 @@ export class Trainer {
     this.orderRng.shuffle(this.order);
     this.xBatch = allocate(dtype, this.batchSize * train.features);
     // Labels in the kernels' arena (float32 runs), so the loss kernel reads them in place.
-    this.yBatch = dtype === 'float32' ? allocInt32(this.batchSize) : new Int32Array(this.batchSize);
+    const targetCount = train.targetCount ?? 0;
+    this.yBatch = isRegressionSet(train) ? new Float32Array(this.batchSize * targetCount)
+      : dtype === 'float32' ? allocInt32(this.batchSize) : new Int32Array(this.batchSize);
   }
 
   get done(): boolean {
@@ -189,6 +211,7 @@ export class Trainer {
   trainStep(withStats = false): StepResult {
     const { trainSet: data, batchSize } = this;
     const f = data.features;
+    const tc = data.targetCount ?? 0;
     const n = Math.min(batchSize, data.n - this.cursor);
     const k = kernelsFor(this.xBatch, data.x, this.order);
     if (k) k.gatherRows(addr(this.xBatch), addr(data.x), addr(this.order, this.cursor), n, f);
@@ -199,7 +222,8 @@ export class Trainer {
         const to = i * f;
         for (let j = 0; j < f; j++) this.xBatch[to + j] = data.x[from + j];
       }
-      this.yBatch[i] = data.y[src];
+      if (tc === 0) this.yBatch[i] = data.y[src];
+      else for (let j = 0; j < tc; j++) this.yBatch[i * tc + j] = data.targets![src * tc + j];
     }
     const lr = this.learningRate;
     const r = this.network.loss(this.xBatch, this.yBatch, 0, n, this.reg, true);
@@ -246,10 +270,21 @@ export class Trainer {
     return undefined;
   }
 
-  /** Loss (data + regularization) and accuracy over a whole set, in evaluation mode. */
+  /**
+   * cs231n's Solver.check_accuracy on the training side: loss and accuracy of the fixed, seeded
+   * training subset (trainSubset), in evaluation mode (dropout off, batchnorm's running statistics).
+   */
+  trainAccuracy(): Evaluation {
+    return this.evaluate(this.trainSubset);
+  }
+
+  /** Loss (data + regularization) and accuracy (regression: R² and RMSE) over a whole set, in evaluation mode. */
   evaluate(set: Dataset): Evaluation {
     if (set.n === 0) return { loss: NaN, regLoss: NaN, accuracy: NaN };
     const f = set.features;
+    const tc = set.targetCount ?? 0;
+    const sums = isRegressionSet(set) ? new RegressionSums(tc, targetMeans(set.targets, set.n, tc)) : undefined;
+    const last = this.network.layers.length - 1;
     let lossSum = 0;
     let correct = 0;
     const rows = Math.min(EVAL_CHUNK, set.n);
@@ -258,11 +293,14 @@ export class Trainer {
     for (let start = 0; start < set.n; start += EVAL_CHUNK) {
       const n = Math.min(EVAL_CHUNK, set.n - start);
       for (let i = 0; i < n * f; i++) chunk[i] = set.x[start * f + i];
-      const r = this.network.loss(chunk, set.y, start, n, { l2: 0, l1: 0 }, false);
+      const r = this.network.loss(chunk, set.targets ?? set.y, start, n, { l2: 0, l1: 0 }, false);
       lossSum += r.dataLoss * n;
       correct += r.correct;
+      // The last layer's output is the predictions.
+      sums?.add(this.network.outputs[last], set.targets!, start, n);
     }
     const regLoss = this.network.regLoss(this.reg);
+    if (sums) return { loss: lossSum / set.n + regLoss, regLoss, accuracy: NaN, regression: sums.score() };
     return { loss: lossSum / set.n + regLoss, regLoss, accuracy: correct / set.n };
   }
 }

@@ -1,11 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import { Trainer } from '../engine/trainer';
+import { Trainer, type Evaluation } from '../engine/trainer';
 import { divergenceLabel, divergenceMessage } from '../engine/divergence';
 import { filterImages, filterLayout, type FilterImages, type FilterLayout } from '../engine/filters';
 import { networkArrays } from '../export/arrays';
 import { gradcheckModel } from '../engine/check';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
-import type { Dataset } from '../engine/data/dataset';
+import { isRegressionSet, type Dataset } from '../engine/data/dataset';
+import { fitGrid, frameInputs, regressionFrame } from './fit-frame';
 import {
   CONTROL_STEP, CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
   type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats,
@@ -65,7 +66,6 @@ export class RunLoop {
   private epochLoss = 0;
   private epochCorrect = 0;
   private epochSamples = 0;
-  private epochSteps = 0;
   private readonly frame: BoundaryFrame | null;
   private readonly grid: Float32Array | undefined;
   private ended: DoneMessage | ErrorMessage | undefined;
@@ -75,15 +75,15 @@ export class RunLoop {
     this.now = o.now ?? (() => performance.now());
     this.trainer = new Trainer(spec, 'float32', data, { ownData: o.ownData });
     this.paused = startPaused;
-    this.frame = o.boundaryMs !== undefined && this.trainer.trainSet.features === 2 ? boundaryFrame(this.trainer.trainSet) : null;
-    if (this.frame) this.grid = gridPoints(this.frame);
+    this.frame = o.boundaryMs === undefined ? null : frameOf(this.trainer);
+    if (this.frame) this.grid = frameInputs(this.frame);
     this.filterLayout = o.filtersMs !== undefined ? filterLayout(this.trainer.network, this.trainer.trainSet.shape) : null;
     const t = this.trainer;
     o.post({
       type: 'started', runId: this.runId,
       parameters: t.network.parameterCount, trainSize: t.trainSet.n, validationSize: t.validationSet.n,
       batchSize: t.batchSize, stepsPerEpoch: t.stepsPerEpoch, totalSteps: t.totalSteps,
-      layers: layerInfo(t), boundary: this.frame,
+      layers: layerInfo(t), boundary: this.frame, regression: isRegressionSet(t.trainSet),
     });
     this.t0 = this.now();
     this.lastPost = this.t0;
@@ -171,10 +171,10 @@ export class RunLoop {
       }
       this.samples += r.batchSize;
       this.losses.push(r.loss);
-      this.epochLoss += r.loss;
+      // Weighted by batch size: a short last batch counts for the samples it holds.
+      this.epochLoss += r.loss * r.batchSize;
       this.epochCorrect += r.correct;
       this.epochSamples += r.batchSize;
-      this.epochSteps++;
       if (r.epochEnded) this.endEpoch(r.regLoss);
       if (this.frame && this.now() - this.lastBoundary >= (this.o.boundaryMs ?? Infinity)) this.computeBoundary();
       if (this.filterLayout && this.now() - this.lastFilters >= (this.o.filtersMs ?? Infinity)) this.takeFilters();
@@ -187,22 +187,30 @@ export class RunLoop {
   private endEpoch(regLoss: number): void {
     const t = this.trainer;
     const val = t.validationSet.n > 0 ? t.evaluate(t.validationSet) : null;
+    // As cs231n's Solver: train accuracy in eval mode on a fixed sample of the training set.
+    const train = t.trainAccuracy();
     this.epochs.push({
       epoch: t.epoch, step: t.step,
-      loss: this.epochLoss / this.epochSteps, regLoss, trainAcc: this.epochCorrect / this.epochSamples,
-      valLoss: val ? val.loss : null, valAcc: val ? val.accuracy : null,
+      loss: this.epochLoss / this.epochSamples, regLoss, runningAcc: train.regression ? null : this.epochCorrect / this.epochSamples,
+      valLoss: val ? val.loss : null, ...scoreFields(train, val),
       seconds: (this.now() - this.t0) / 1000,
     });
-    this.epochLoss = this.epochCorrect = this.epochSamples = this.epochSteps = 0;
+    this.epochLoss = this.epochCorrect = this.epochSamples = 0;
   }
 
-  /** The predicted class of every cell of the boundary grid, with the current weights. */
+  /** The predicted class of every cell of the boundary grid (regression: the predicted value), with the current weights. */
   private computeBoundary(): void {
     const t = this.trainer;
     const grid = this.grid!;
-    const cells = BOUNDARY_RESOLUTION * BOUNDARY_RESOLUTION;
+    const frame = this.frame!;
+    const cells = frame.kind === 'regression1d' ? frame.resolution : frame.resolution * frame.resolution;
     const scores = t.network.forward(grid, cells, false);
     const c = t.network.outputSize;
+    if (frame.kind !== 'classes') {
+      this.boundary = fitGrid(scores, cells, c, t.step);
+      this.lastBoundary = this.now();
+      return;
+    }
     const classes = new Array<number>(cells);
     for (let i = 0; i < cells; i++) {
       let best = 0;
@@ -245,8 +253,8 @@ export class RunLoop {
     const done: DoneMessage = {
       type: 'done', runId: this.runId, status,
       final: {
-        loss: train.loss, regLoss: train.regLoss, trainAcc: train.accuracy,
-        valLoss: val ? val.loss : null, valAcc: val ? val.accuracy : null,
+        loss: train.loss, regLoss: train.regLoss,
+        valLoss: val ? val.loss : null, ...scoreFields(train, val), trainRmse: train.regression?.rmse ?? null,
         steps: t.step, epochs: t.epoch,
         samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
       },
@@ -296,6 +304,12 @@ function layerInfo(t: Trainer): LayerInfo[] {
   return out;
 }
 
+/** What the panel draws predictions over: regression data of 1 or 2 inputs, or 2-D classes; null otherwise. */
+function frameOf(t: Trainer): BoundaryFrame | null {
+  if (isRegressionSet(t.trainSet)) return regressionFrame(t.trainSet, t.validationSet);
+  return t.trainSet.features === 2 ? boundaryFrame(t.trainSet) : null;
+}
+
 /** The data's bounding box with a 10 % margin, made square, and up to 1,000 of its points. */
 function boundaryFrame(d: Dataset): BoundaryFrame {
   let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
@@ -316,23 +330,24 @@ function boundaryFrame(d: Dataset): BoundaryFrame {
     points.push(d.x[2 * i], d.x[2 * i + 1]);
     labels.push(d.y[i]);
   }
-  const frame: BoundaryFrame = { xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half, resolution: BOUNDARY_RESOLUTION, classes: d.classes, points, labels };
+  const frame: BoundaryFrame = { kind: 'classes', xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half, resolution: BOUNDARY_RESOLUTION, classes: d.classes, points, labels };
   if (d.labelNames) frame.labelNames = [...d.labelNames];
   return frame;
 }
 
-/** Cell centres of the grid, row by row from the top left. */
-function gridPoints(f: BoundaryFrame): Float32Array {
-  const r = f.resolution;
-  const g = new Float32Array(r * r * 2);
-  for (let row = 0; row < r; row++) {
-    for (let col = 0; col < r; col++) {
-      const k = (row * r + col) * 2;
-      g[k] = f.xMin + ((col + 0.5) / r) * (f.xMax - f.xMin);
-      g[k + 1] = f.yMax - ((row + 0.5) / r) * (f.yMax - f.yMin);
-    }
-  }
-  return g;
+/**
+ * The scores of an epoch or done line: accuracies for classes, R² and RMSE for regression (the
+ * other kind null), from eval-mode evaluations of training samples and of the held-out set.
+ */
+export function scoreFields(train: Evaluation, val: Evaluation | null): Pick<EpochMetrics, 'trainAcc' | 'valAcc' | 'trainR2' | 'valR2' | 'valRmse'> {
+  const regression = train.regression !== undefined;
+  return {
+    trainAcc: regression ? null : train.accuracy,
+    valAcc: regression || !val ? null : val.accuracy,
+    trainR2: train.regression?.r2 ?? null,
+    valR2: val?.regression?.r2 ?? null,
+    valRmse: val?.regression?.rmse ?? null,
+  };
 }
 
 export function errorText(e: unknown): string {

@@ -18,15 +18,38 @@ export interface EpochMetrics {
   epoch: number;
   /** Steps taken when the epoch ended. */
   step: number;
-  /** Mean training loss (data + regularization) over the epoch's batches. */
+  /**
+   * Mean training loss (data + regularization) over the epoch's samples, as the weights moved: each
+   * batch's loss weighted by its size (Σ loss_b·n_b / Σ n_b), so a short last batch counts for what it holds.
+   */
   loss: number;
   /** The regularization part of the loss (½·l2·‖W‖² + l1·‖W‖₁) at the epoch's last step. */
   regLoss: number;
-  /** Fraction of the epoch's training samples classified right, as the weights moved. */
-  trainAcc: number;
+  /**
+   * cs231n's Solver.check_accuracy: the fraction classified right of a fixed sample of at most 1,000
+   * training samples (drawn once from the run's seed; all of them when there are fewer), in eval
+   * mode (dropout off, batchnorm's running statistics), with the weights at the epoch's end. null for regression.
+   */
+  trainAcc: number | null;
+  /**
+   * The running figure: the fraction of the epoch's training batches classified right in training
+   * mode (dropout on), as the weights moved during the epoch. Absent in runs kept before it existed.
+   */
+  runningAcc?: number | null;
   /** Loss (data + regularization) over the held-out set; null without one. */
   valLoss: number | null;
+  /** null without a held-out set, and for regression. */
   valAcc: number | null;
+  /**
+   * Regression (loss: mse): R² (1 − SS_res/SS_tot, the mean over targets) on training samples, in
+   * eval mode, with the weights at the epoch's end. null for classification; absent in runs kept
+   * before regression existed.
+   */
+  trainR2?: number | null;
+  /** Regression: R² on the held-out set, in eval mode; null for classification or without one. */
+  valR2?: number | null;
+  /** Regression: √(mean squared error) on the held-out set, in the targets' units; null as valR2. */
+  valRmse?: number | null;
   /** Seconds since training started. */
   seconds: number;
 }
@@ -37,9 +60,18 @@ export interface FinalMetrics {
   loss: number;
   /** Its regularization part, ½·l2·‖W‖² + l1·‖W‖₁. */
   regLoss: number;
-  trainAcc: number;
+  /**
+   * Over the whole training set, in eval mode; null for regression. The epochs' trainAcc measures
+   * a fixed sample of at most 1,000 of those samples: with no more, it is this same figure at a finished run's end.
+   */
+  trainAcc: number | null;
   valLoss: number | null;
   valAcc: number | null;
+  /** Regression: R² and RMSE over the whole training set and the held-out set (as EpochMetrics); null for classification. */
+  trainR2?: number | null;
+  trainRmse?: number | null;
+  valR2?: number | null;
+  valRmse?: number | null;
   steps: number;
   epochs: number;
   samplesPerSec: number;
@@ -57,26 +89,59 @@ export interface LayerInfo {
   outShape: number[];
 }
 
-/** For 2-D data: the plane the decision boundary is drawn on, and the training points. */
+/**
+ * What the panel draws the network's predictions over, and the points on top:
+ * - classes (2-D classification): the plane of the decision boundary, x0, y0, x1, y1, … of (up to
+ *   1,000) training points and their labels;
+ * - regression1d (1-D regression): x from xMin to xMax, the points' x0, x1, … and their targets;
+ * - regression2d (2-D regression): the plane as for classes, the points' x0, y0, … and their targets.
+ */
 export interface BoundaryFrame {
+  kind: 'classes' | 'regression1d' | 'regression2d';
   xMin: number;
   xMax: number;
+  /** The plane's second input (regression1d: the targets' range, as valueMin and valueMax). */
   yMin: number;
   yMax: number;
-  /** Cells per side of the class grid. */
+  /** Cells per side of the grid (regression1d: points along x). */
   resolution: number;
+  /** Classes (0 for regression). */
   classes: number;
-  /** x0, y0, x1, y1, … of (up to 1,000) training points */
   points: number[];
+  /** Class labels of the points (empty for regression). */
   labels: number[];
   /** The classes' names when the data has them (CSV text labels). */
   labelNames?: string[];
+  /** Regression: each point's target (the first output's when there are several). */
+  targets?: number[];
+  /** Regression: up to 1,000 held-out points and their targets, laid out as points and targets. */
+  valPoints?: number[];
+  valTargets?: number[];
+  /** Regression: the smallest and largest target of both sets (the colour scale's range). */
+  valueMin?: number;
+  valueMax?: number;
+  /** Regression: the network's outputs, and the name of the first (the one drawn) when the data names it. */
+  outputs?: number;
+  target?: string;
 }
 
-/** The predicted class of each grid cell, row by row from (xMin, yMax) at the top left. */
+/**
+ * The network's prediction over the frame: for classes, the predicted class of each grid cell, row
+ * by row from (xMin, yMax) at the top left; for regression2d, the predicted value (first output) of
+ * each cell in the same order; for regression1d, the predicted value at each of `resolution` x
+ * from xMin to xMax (fitGridX).
+ */
 export interface BoundaryGrid {
   step: number;
+  /** Empty for regression. */
   classes: number[];
+  /** Regression only. */
+  values?: number[];
+}
+
+/** The i-th x of a regression1d grid: `resolution` evenly spaced values from xMin to xMax, both included. */
+export function fitGridX(f: Pick<BoundaryFrame, 'xMin' | 'xMax' | 'resolution'>, i: number): number {
+  return f.resolution > 1 ? f.xMin + (i / (f.resolution - 1)) * (f.xMax - f.xMin) : (f.xMin + f.xMax) / 2;
 }
 
 /** Something that happened at a step and is marked on every step-based chart. */
@@ -112,6 +177,8 @@ export interface RunShape {
   totalSteps: number;
   layers: LayerInfo[];
   boundary: BoundaryFrame | null;
+  /** Regression (loss: mse): R² and RMSE instead of accuracy. Absent: classification. */
+  regression?: boolean;
 }
 
 /** A run that is one variant of a comparison ("Compare…"). */
@@ -360,7 +427,7 @@ export type HostToWebview =
 // ─── webview → host ────────────────────────────────────────────────────────────
 
 /** Charts the panel can save as PNG. */
-export const CHART_IDS = ['loss', 'accuracy', 'grad-flow', 'grad-bars', 'histograms', 'act-std', 'act-health', 'updates', 'boundary', 'weights'] as const;
+export const CHART_IDS = ['loss', 'accuracy', 'r2', 'grad-flow', 'grad-bars', 'histograms', 'act-std', 'act-health', 'updates', 'boundary', 'fit', 'weights'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** Toolbar actions; the host runs the matching command on the panel's model file. */
