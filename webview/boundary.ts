@@ -3,10 +3,9 @@
  * (ImageData, one pixel per cell, scaled up without smoothing), with the training points on top.
  */
 import type { BoundaryFrame, BoundaryGrid } from '../src/training/protocol';
-import { short } from './format';
-import type { RunStore } from './store';
+import { drawPlaneAxes, PlaneView } from './plane';
+import { isClassesFrame } from './fit-data';
 import { mix, paletteColor, parseColor, readTheme, type ChartTheme } from './theme';
-import { CanvasView } from './canvas-view';
 import * as l10n from '@vscode/l10n';
 
 const MAX_SIDE = 460;
@@ -16,21 +15,11 @@ const TOP = 6;
 const RIGHT = 8;
 const LEGEND = 24;
 
-export class BoundaryView extends CanvasView {
-  private readonly cells = document.createElement('canvas');
-
-  constructor(canvas: HTMLCanvasElement, private readonly store: RunStore) {
-    super(canvas);
-  }
-
-  protected key(): unknown {
-    return this.store.run?.boundary ?? this.store.run;
-  }
-
+export class BoundaryView extends PlaneView {
   protected paint(): void {
     const frame = this.store.run?.info.boundary ?? null;
     this.drawn = 0;
-    if (!frame) {
+    if (!isClassesFrame(frame)) {
       this.canvas.dataset.points = '0';
       return;
     }
@@ -45,11 +34,7 @@ export class BoundaryView extends CanvasView {
     const grid = this.store.run?.boundary ?? null;
     const colors = Array.from({ length: Math.max(1, frame.classes) }, (_, c) => paletteColor(t, c));
 
-    if (grid && grid.classes.length === frame.resolution * frame.resolution) {
-      this.paintCells(frame, grid, colors, t);
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(this.cells, LEFT, TOP, side, side);
-    }
+    if (grid && grid.classes.length === frame.resolution * frame.resolution) this.paintCells(ctx, frame, grid, colors, t, side);
     ctx.strokeStyle = t.grid;
     ctx.lineWidth = 1;
     ctx.strokeRect(LEFT - 0.5, TOP - 0.5, side + 1, side + 1);
@@ -71,22 +56,7 @@ export class BoundaryView extends CanvasView {
     }
     this.drawn = n;
 
-    ctx.fillStyle = t.muted;
-    ctx.font = `${t.fontSize - 2}px ${t.font}`;
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'left';
-    ctx.fillText(short(frame.xMin), LEFT, TOP + side + 4);
-    ctx.textAlign = 'right';
-    ctx.fillText(short(frame.xMax), LEFT + side, TOP + side + 4);
-    ctx.textAlign = 'center';
-    ctx.fillText('x₁', LEFT + side / 2, TOP + side + 4);
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'top';
-    ctx.fillText(short(frame.yMax), LEFT - 4, TOP);
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(short(frame.yMin), LEFT - 4, TOP + side);
-    ctx.textBaseline = 'middle';
-    ctx.fillText('x₂', LEFT - 6, TOP + side / 2);
+    drawPlaneAxes(ctx, t, frame, LEFT, TOP, side);
 
     this.legend(ctx, t, colors, LEFT, TOP + side + BOTTOM + LEGEND / 2, side, grid, frame.labelNames);
     this.canvas.dataset.points = String(n);
@@ -117,25 +87,11 @@ export class BoundaryView extends CanvasView {
     ctx.fillText(grid ? l10n.t('step {0}', grid.step) : l10n.t('no prediction grid yet'), x0 + w, y);
   }
 
-  /** One opaque pixel per grid cell: the class colour laid faintly over the background. */
-  private paintCells(frame: BoundaryFrame, grid: BoundaryGrid, colors: string[], t: ChartTheme): void {
-    const res = frame.resolution;
-    this.cells.width = res;
-    this.cells.height = res;
-    const ctx = this.cells.getContext('2d');
-    if (!ctx) return;
+  /** The cells: the class colour laid faintly over the background. */
+  private paintCells(ctx: CanvasRenderingContext2D, frame: BoundaryFrame, grid: BoundaryGrid, colors: string[], t: ChartTheme, side: number): void {
     const strength = t.highContrast ? 0.5 : t.dark ? 0.38 : 0.3;
     const rgb = colors.map((c) => parseColor(mix(t.background, c, strength)) ?? [128, 128, 128]);
     const bg = parseColor(t.background) ?? [0, 0, 0];
-    const image = ctx.createImageData(res, res);
-    const d = image.data;
-    for (let i = 0; i < res * res; i++) {
-      const c = rgb[grid.classes[i]] ?? bg;
-      d[4 * i] = c[0];
-      d[4 * i + 1] = c[1];
-      d[4 * i + 2] = c[2];
-      d[4 * i + 3] = 255;
-    }
-    ctx.putImageData(image, 0, 0);
+    this.drawCells(ctx, frame.resolution, (i) => rgb[grid.classes[i]] ?? bg, LEFT, TOP, side);
   }
 }

@@ -45,6 +45,9 @@ export interface LineChartConfig {
 }
 
 type Line = ChartDataset<'line', Point[]>;
+
+/** Every chart of the panel: drawn at once (no animation), from {x, y} points as given, sized by its box. */
+export const STATIC_CHART = { animation: false, parsing: false, normalized: true, responsive: true, maintainAspectRatio: false } as const;
 type LegendOptions = NonNullable<NonNullable<ChartOptions<'line'>['plugins']>['legend']>;
 
 
@@ -103,11 +106,7 @@ export class LineChart {
         : c.y === 'percent' ? linearScale(theme, c.yTitle, { min: 0, suggestedMax: 10, ticks: { color: theme.muted, font: tickFont(theme), callback: (v: number | string) => `${v}%` } })
           : linearScale(theme, c.yTitle) };
     return {
-      animation: false,
-      parsing: false,
-      normalized: true,
-      responsive: true,
-      maintainAspectRatio: false,
+      ...STATIC_CHART,
       interaction: c.tooltip === 'nearest' ? { mode: 'nearest', intersect: false } : { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
         decimation: { enabled: true, algorithm: 'lttb', samples: 600, threshold: 1200 },

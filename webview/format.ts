@@ -4,6 +4,10 @@ import * as l10n from '@vscode/l10n';
 export const pct = (x: number | null | undefined, digits = 1): string =>
   (x === null || x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(digits)}%`);
 
+/** R² with three decimals, four when three would round it to 1 (a fit worse than the mean goes below 0). */
+export const r2 = (x: number | null | undefined): string =>
+  (x === null || x === undefined || Number.isNaN(x) ? '–' : x < 1 && x.toFixed(3) === '1.000' ? x.toFixed(4) : x.toFixed(3));
+
 /** Four significant digits, exponential when tiny or huge. */
 export function num(x: number | null | undefined): string {
   if (x === null || x === undefined) return '–';

@@ -1,7 +1,7 @@
 /** The header: title, status badge, summary lines, error, and which toolbar buttons make sense. */
 import type { PanelAction, RunInfo, RunStatus } from '../src/training/protocol';
 import * as l10n from '@vscode/l10n';
-import { int, num, pct, rate, seconds } from './format';
+import { int, num, pct, r2, rate, seconds } from './format';
 import type { RunStore } from './store';
 import { paletteColor, readTheme } from './theme';
 
@@ -26,11 +26,38 @@ function details(info: RunInfo, store: RunStore): string {
   return parts.join(' · ');
 }
 
+interface Scores {
+  trainAcc: number | null;
+  valAcc: number | null;
+  trainR2?: number | null;
+  valR2?: number | null;
+  valRmse?: number | null;
+}
+
+/** The accuracies of an epoch or a run's end; for regression, R² and the held-out RMSE. */
+function scores(m: Scores): string {
+  if (m.trainR2 !== null && m.trainR2 !== undefined) {
+    const parts = [l10n.t('train R² {0}', r2(m.trainR2))];
+    if (m.valR2 !== null && m.valR2 !== undefined) parts.push(l10n.t('val R² {0}', r2(m.valR2)));
+    if (m.valRmse !== null && m.valRmse !== undefined) parts.push(l10n.t('val RMSE {0}', num(m.valRmse)));
+    return parts.join(' · ');
+  }
+  return l10n.t('train acc {0}', pct(m.trainAcc)) + (m.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(m.valAcc))}` : '');
+}
+
+/** The held-out figure of an overlaid run's end (the training one without a held-out set). */
+function overlayScore(f: Scores): string {
+  if (f.trainR2 !== null && f.trainR2 !== undefined) {
+    return f.valR2 !== null && f.valR2 !== undefined ? l10n.t('val R² {0}', r2(f.valR2)) : l10n.t('train R² {0}', r2(f.trainR2));
+  }
+  return f.valAcc !== null ? l10n.t('val acc {0}', pct(f.valAcc)) : l10n.t('train acc {0}', pct(f.trainAcc));
+}
+
 function summary(store: RunStore): string {
   const run = store.run!;
   const info = run.info;
   const last = store.lastEpoch;
-  const acc = last ? ` · ${l10n.t('train acc {0}', pct(last.trainAcc))}${last.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(last.valAcc))}` : ''}` : '';
+  const acc = last ? ` · ${scores(last)}` : '';
   if (run.status === 'running' || !run.final) {
     const epoch = info.stepsPerEpoch > 0 ? Math.min(info.epochs, Math.ceil(run.step / info.stepsPerEpoch)) : last?.epoch ?? 0;
     const loss = store.lastSmoothed;
@@ -40,8 +67,8 @@ function summary(store: RunStore): string {
   }
   const f = run.final;
   const loss = f.regLoss > 0 ? l10n.t('final: loss {0} (reg {1})', num(f.loss), num(f.regLoss)) : l10n.t('final: loss {0}', num(f.loss));
-  return `${loss} · ${l10n.t('train acc {0}', pct(f.trainAcc))}` +
-    (f.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(f.valAcc))} · ${l10n.t('val loss {0}', num(f.valLoss))}` : '') +
+  return `${loss} · ${scores(f)}` +
+    (f.valLoss !== null ? ` · ${l10n.t('val loss {0}', num(f.valLoss))}` : '') +
     ` · ${l10n.t('{0} steps, {1} epochs in {2}', int(f.steps), f.epochs, seconds(f.seconds))} · ${rate(f.samplesPerSec)}`;
 }
 
@@ -83,7 +110,7 @@ function renderOverlays(store: RunStore): void {
     swatch.className = 'swatch';
     swatch.style.background = paletteColor(theme, k);
     const result = o.final
-      ? `${l10n.t('final: loss {0}', num(o.final.loss))}${o.final.valAcc !== null ? ` · ${l10n.t('val acc {0}', pct(o.final.valAcc))}` : ` · ${l10n.t('train acc {0}', pct(o.final.trainAcc))}`}`
+      ? `${l10n.t('final: loss {0}', num(o.final.loss))} · ${overlayScore(o.final)}`
       : o.smooth.length > 0 ? l10n.t('smoothed loss {0}', num(o.smooth[o.smooth.length - 1].y as number)) : '';
     const muted = document.createElement('span');
     muted.className = 'muted';

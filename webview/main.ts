@@ -6,6 +6,8 @@ import {
   CHART_IDS, PANEL_ACTIONS, type ChartId, type HostToWebview, type PanelAction, type RunSnapshot, type WebviewToHost,
 } from '../src/training/protocol';
 import { BoundaryView } from './boundary';
+import { FitView } from './fit';
+import { r2Chart } from './r2-chart';
 import { WeightsView } from './weights';
 import { GradBars } from './bars';
 import { renderGradcheck } from './gradcheck';
@@ -13,6 +15,7 @@ import { renderHeader } from './header';
 import { Histograms } from './histograms';
 import { chartPng } from './png';
 import { isRunSnapshot, RunStore, type GradcheckState } from './store';
+import { isClassesFrame } from './fit-data';
 import { onThemeChange } from './theme';
 import { createViews } from './views';
 
@@ -33,10 +36,12 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
 
 const store = new RunStore();
 const views = createViews(store);
-const lines = [views.loss, views.accuracy, views.gradFlow, views.actStd, views.actHealth, views.updates];
+const r2 = r2Chart(store);
+const lines = [views.loss, views.accuracy, r2, views.gradFlow, views.actStd, views.actHealth, views.updates];
 const bars = new GradBars($('chart-grad-bars'), store);
 const histograms = new Histograms($('chart-histograms'), store);
 const boundary = new BoundaryView($('chart-boundary'), store);
+const fit = new FitView($('chart-fit'), $('chart-fit-map'), store);
 const weights = new WeightsView($('chart-weights'), store);
 const lossCanvas = $<HTMLCanvasElement>('loss-chart');
 
@@ -44,6 +49,7 @@ const lossCanvas = $<HTMLCanvasElement>('loss-chart');
 const surfaces: Record<ChartId, { canvas: HTMLCanvasElement; readonly points: number }> = {
   loss: views.loss,
   accuracy: views.accuracy,
+  r2,
   'grad-flow': views.gradFlow,
   'grad-bars': bars,
   histograms,
@@ -51,6 +57,7 @@ const surfaces: Record<ChartId, { canvas: HTMLCanvasElement; readonly points: nu
   'act-health': views.actHealth,
   updates: views.updates,
   boundary,
+  fit,
   weights,
 };
 
@@ -77,12 +84,14 @@ function scheduleDraw(urgent = false): void {
 
 function drawAll(): void {
   const run = store.run;
-  const hasBoundary = Boolean(run?.info.boundary);
+  const hasBoundary = isClassesFrame(run?.info.boundary);
   $('group-boundary').hidden = !hasBoundary;
   $('card-boundary').hidden = !hasBoundary;
   const force = forceAll;
   forceAll = false;
+  showRegression(store.regression);
   for (const v of lines) v.draw(force);
+  fit.draw(force);
   bars.draw(force);
   histograms.draw(force);
   if (hasBoundary) boundary.draw(force);
@@ -97,6 +106,7 @@ function drawAll(): void {
   $('note-grad-bars').textContent = statsStep;
   $('note-histograms').textContent = statsStep;
   $('note-boundary').textContent = run?.boundary ? l10n.t('step {0}', run.boundary.step) : '';
+  $('note-fit').textContent = fit.note();
   const markers = run?.markers.length ?? 0;
   $('note-loss').textContent = markers === 0 ? '' : markers === 1 ? l10n.t('1 marker') : l10n.t('{0} markers', markers);
   lossCanvas.dataset.points = String(store.raw.length);
@@ -109,6 +119,12 @@ function drawAll(): void {
     const save = document.getElementById(`save-${id}`) as HTMLButtonElement | null;
     if (save) save.disabled = surfaces[id].points === 0;
   }
+}
+
+/** R² and RMSE where accuracy would be, for regression. */
+function showRegression(on: boolean): void {
+  $('card-accuracy').hidden = on;
+  $('card-r2').hidden = !on;
 }
 
 function postRendered(): void {

@@ -10,6 +10,7 @@ import {
 import {
   Decimated, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, type LossPoint, type SeriesState,
 } from '../src/training/history';
+import { applyProgress } from '../src/training/progress';
 import * as l10n from '@vscode/l10n';
 
 export { MAX_LOSS_POINTS };
@@ -33,6 +34,10 @@ export interface HistorySeries {
   valLoss: Point[];
   trainAcc: Point[];
   valAcc: Point[];
+  /** Regression: R² of each split and the held-out RMSE, per epoch. */
+  trainR2: Point[];
+  valR2: Point[];
+  valRmse: Point[];
   layers: LayerSeries;
 }
 
@@ -86,13 +91,17 @@ function addLoss(h: HistorySeries, items: LossPoint[], steps: (i: number) => num
 function addEpochs(h: HistorySeries, epochs: EpochMetrics[]): void {
   for (const e of epochs) {
     if (e.valLoss !== null) h.valLoss.push({ x: e.step, y: e.valLoss });
-    h.trainAcc.push({ x: e.epoch, y: e.trainAcc });
+    if (e.trainAcc !== null) h.trainAcc.push({ x: e.epoch, y: e.trainAcc });
     if (e.valAcc !== null) h.valAcc.push({ x: e.epoch, y: e.valAcc });
+    // Absent in the epochs of runs kept before regression: nothing to draw.
+    if (e.trainR2 !== null && e.trainR2 !== undefined) h.trainR2.push({ x: e.epoch, y: e.trainR2 });
+    if (e.valR2 !== null && e.valR2 !== undefined) h.valR2.push({ x: e.epoch, y: e.valR2 });
+    if (e.valRmse !== null && e.valRmse !== undefined) h.valRmse.push({ x: e.epoch, y: e.valRmse });
   }
 }
 
 function emptySeries(): HistorySeries {
-  return { raw: [], smooth: [], valLoss: [], trainAcc: [], valAcc: [], layers: emptyLayers() };
+  return { raw: [], smooth: [], valLoss: [], trainAcc: [], valAcc: [], trainR2: [], valR2: [], valRmse: [], layers: emptyLayers() };
 }
 
 /** The chart series of a whole (bounded) history. */
@@ -146,6 +155,9 @@ export class RunStore {
   valLoss: Point[] = [];
   trainAcc: Point[] = [];
   valAcc: Point[] = [];
+  trainR2: Point[] = [];
+  valR2: Point[] = [];
+  valRmse: Point[] = [];
   layers: LayerSeries = emptyLayers();
   previous: PreviousSeries | null = null;
   /** Runs overlaid instead of the file's own run; empty when there are none. */
@@ -167,6 +179,12 @@ export class RunStore {
   /** Layer names of the overlays (the first one's statistics), for their legends. */
   overlayLayers(): number {
     return Math.max(0, ...this.overlays.map((o) => Math.max(...Object.values(o.layers).map((f: Point[][]) => f.length))));
+  }
+
+  /** Whether R² and RMSE stand where accuracy would: the run is a regression, or an overlaid run reports R². */
+  get regression(): boolean {
+    const own = this.run?.info.regression === true;
+    return own || this.overlays.some((o) => o.trainR2.length > 0 || (o.final?.trainR2 ?? null) !== null);
   }
 
   /** Steps of the run the history covers. */
@@ -213,19 +231,12 @@ export class RunStore {
     const run = this.run;
     const h = this.history;
     if (!run || m.runId !== run.info.runId) return false;
-    if (m.loss.from !== h.loss.count || m.epochs.from !== h.epochs.count || m.stats.from !== h.stats.count) return false;
     const lossFrom = h.loss.items.length;
     const epochsFrom = h.epochs.items.length;
     const statsFrom = h.stats.items.length;
-    const thinned = [h.loss.apply(m.loss), h.epochs.apply(m.epochs), h.stats.apply(m.stats)].some((t) => t === true);
-    if (m.latestStats) run.latestStats = m.latestStats;
-    if (m.lastLoss !== null) run.lastLoss = m.lastLoss;
-    for (const k of m.markers) run.markers.push(k);
-    if (m.boundary) run.boundary = m.boundary;
-    if (m.filters) run.filters = m.filters;
-    run.step = m.step;
-    run.paused = m.paused;
-    run.samplesPerSec = m.samplesPerSec;
+    // The same function the host applied the message with to its own run.
+    const thinned = applyProgress(h, run, m);
+    if (thinned === null) return false;
     if (thinned) {
       this.rebuild();
     } else {
@@ -266,7 +277,10 @@ export class RunStore {
 
   /** The series the run's own charts draw, as one object (their arrays are shared). */
   private ownSeries(): HistorySeries {
-    return { raw: this.raw, smooth: this.smooth, valLoss: this.valLoss, trainAcc: this.trainAcc, valAcc: this.valAcc, layers: this.layers };
+    return {
+      raw: this.raw, smooth: this.smooth, valLoss: this.valLoss, trainAcc: this.trainAcc, valAcc: this.valAcc,
+      trainR2: this.trainR2, valR2: this.valR2, valRmse: this.valRmse, layers: this.layers,
+    };
   }
 
   /** Derives the run's series anew from the history (a new run, or after the history thinned). */
@@ -277,6 +291,9 @@ export class RunStore {
     this.valLoss = s.valLoss;
     this.trainAcc = s.trainAcc;
     this.valAcc = s.valAcc;
+    this.trainR2 = s.trainR2;
+    this.valR2 = s.valR2;
+    this.valRmse = s.valRmse;
     this.layers = s.layers;
     this.version++;
   }

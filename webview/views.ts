@@ -9,8 +9,8 @@ import { SMOOTHING } from '../src/training/history';
 import * as l10n from '@vscode/l10n';
 import { paletteColor, withAlpha, type ChartTheme } from './theme';
 
-const PREVIOUS_ALPHA = 0.45;
-const PREVIOUS_DASH = [6, 4];
+export const PREVIOUS_ALPHA = 0.45;
+export const PREVIOUS_DASH = [6, 4];
 const none: Point[] = [];
 
 function $canvas(id: string): HTMLCanvasElement {
@@ -40,7 +40,7 @@ function perOverlay(store: RunStore, theme: ChartTheme, pick: (l: LayerSeries) =
 }
 
 /** What an empty chart says: no run yet, or what it waits for. */
-function waiting(store: RunStore, what: 'statistics' | 'steps' | 'epoch' = 'statistics'): () => string | null {
+export function waiting(store: RunStore, what: 'statistics' | 'steps' | 'epoch' = 'statistics'): () => string | null {
   return () => {
     if (store.overlays.length > 0) return what === 'epoch' ? l10n.t('waiting for the first epoch…') : l10n.t('waiting for the first steps…');
     if (!store.run) return l10n.t('no run yet');

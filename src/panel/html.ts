@@ -54,6 +54,11 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
         why: vscode.l10n.t('The gap between the training and validation accuracy indicates the amount of overfitting.'),
         body: canvas('accuracy', vscode.l10n.t('Training and validation accuracy per epoch'), 'chart-box short'),
       },
+      {
+        chart: 'r2', title: vscode.l10n.t('R² and RMSE'), hidden: true,
+        why: vscode.l10n.t('R² = 1 − SS_res/SS_tot on each set, in eval mode: 1 is a perfect fit, 0 no better than predicting the mean. RMSE is in the target\'s units. A gap between training and validation R² indicates overfitting.'),
+        body: canvas('r2', vscode.l10n.t('R² of the training and validation sets per epoch (top) and validation RMSE (bottom)')),
+      },
     ],
   },
   {
@@ -108,6 +113,17 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
         chart: 'weights', title: vscode.l10n.t('First-layer weights'), hidden: true,
         why: vscode.l10n.t('What the first layer looks for: each unit\'s (or filter\'s) weights laid out as an image of its input. Trained, they show strokes and edges; at initialization, noise.'),
         body: canvas('weights', vscode.l10n.t('The first layer\'s weights as images, one per unit or filter'), 'weights-box'),
+      },
+    ],
+  },
+  {
+    title: vscode.l10n.t('Fit'),
+    cards: [
+      {
+        chart: 'fit', title: vscode.l10n.t('Fit'), hidden: true,
+        why: vscode.l10n.t('What the network learned: its prediction across the inputs (a curve over 1-D data, a heatmap over 2-D data) from the current weights, with the training and validation points and their targets.'),
+        body: `<div class="chart-box fit" id="box-fit-curve"><canvas id="chart-fit" data-points="0" role="img" aria-label="${escape(vscode.l10n.t('Predicted value over the input range, with the training and validation points'))}"></canvas></div>` +
+          `<div class="boundary-box" id="box-fit-map" hidden><canvas id="chart-fit-map" data-points="0" role="img" aria-label="${escape(vscode.l10n.t('Predicted value over the input plane as colours, with the points coloured by their target'))}"></canvas></div>`,
       },
     ],
   },
