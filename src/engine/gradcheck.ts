@@ -19,15 +19,22 @@ export function numericGradient(f: () => number, x: FloatArray, h = 1e-5): Float
 }
 
 /**
- * cs231n's relative error, max over elements: |a − n| / max(|a|, |n|). The denominator is floored
- * at 1e-8, as in the course's rel_error, so two values that are both ~0 compare absolutely.
+ * cs231n's relative error of one entry (its rel_error, grad_check_sparse):
+ *   |a − n| / max(1e-8, |a| + |n|)
+ * Where both gradients are tiny (|a| + |n| < 1e-8) the floor makes the comparison absolute,
+ * |a − n| / 1e-8: a ratio of two numbers that are both ~0 is round-off noise, and the floor keeps
+ * it from blowing up while a real disagreement (say 1e-9 against 0) still shows.
  */
+export function entryRelativeError(a: number, n: number): number {
+  return Math.abs(a - n) / Math.max(1e-8, Math.abs(a) + Math.abs(n));
+}
+
+/** The largest entryRelativeError over the elements: cs231n's figure for a whole gradient. */
 export function maxRelativeError(analytic: ArrayLike<number>, numeric: ArrayLike<number>): number {
   let worst = 0;
   for (let i = 0; i < analytic.length; i++) {
-    const a = analytic[i];
-    const n = numeric[i];
-    const err = Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), 1e-8);
+    const err = entryRelativeError(analytic[i], numeric[i]);
+    if (Number.isNaN(err)) return NaN;
     if (err > worst) worst = err;
   }
   return worst;

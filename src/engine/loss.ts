@@ -1,6 +1,7 @@
 import type { FloatArray } from './tensor';
 import type { LossName } from '../model/spec';
 import { addr, kernelsFor, type KernelExports } from './wasm/kernels';
+import { fold } from './kinks';
 
 /** Class indices (softmax, svm) or target values, (N, C) row-major (mse). */
 export type Targets = Int32Array | Float32Array;
@@ -14,10 +15,11 @@ export interface LossResult {
 
 /**
  * A loss over a batch of scores (N, C). Rows of the targets start at `offset`.
- * With dscores, also writes ∂loss/∂scores: (N, C).
+ * With dscores, also writes ∂loss/∂scores: (N, C). `margin`: the SVM hinge's Δ (default 1; the
+ * other losses ignore it).
  */
 export type LossFunction = (
-  scores: FloatArray, targets: Targets, offset: number, n: number, c: number, dscores: FloatArray | undefined,
+  scores: FloatArray, targets: Targets, offset: number, n: number, c: number, dscores: FloatArray | undefined, margin?: number,
 ) => LossResult;
 
 /** The kernels when scores, labels and dscores (if any) all live in the arena. */
@@ -62,13 +64,13 @@ export const softmaxLoss: LossFunction = (scores, targets, offset, n, c, dscores
 };
 
 /**
- * Multiclass SVM (hinge), exactly as cs231n defines it, margin Δ = 1:
- *   L_i = Σ_{j≠y} max(0, s_j − s_y + 1), mean over N.
+ * Multiclass SVM (hinge), exactly as cs231n defines it, margin Δ (default 1):
+ *   L_i = Σ_{j≠y} max(0, s_j − s_y + Δ), mean over N.
  * dscores: +1/N for each j whose margin is positive, −(their count)/N at y.
  */
-export const svmLoss: LossFunction = (scores, targets, offset, n, c, dscores) => {
+export const svmLoss: LossFunction = (scores, targets, offset, n, c, dscores, delta = 1) => {
   const k = labelKernels(scores, targets, dscores);
-  if (k) return { loss: k.svmLoss(addr(scores), addr(targets, offset), n, c, dscores ? addr(dscores) : 0) / n, correct: k.lastCorrect() };
+  if (k) return { loss: k.svmLoss(addr(scores), addr(targets, offset), n, c, dscores ? addr(dscores) : 0, delta) / n, correct: k.lastCorrect() };
   let loss = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {
@@ -79,7 +81,7 @@ export const svmLoss: LossFunction = (scores, targets, offset, n, c, dscores) =>
     let positive = 0;
     for (let j = 0; j < c; j++) {
       if (j === y) continue;
-      const margin = scores[o + j] - sy + 1;
+      const margin = scores[o + j] - sy + delta;
       if (margin > 0) {
         loss += margin;
         positive++;
@@ -92,6 +94,20 @@ export const svmLoss: LossFunction = (scores, targets, offset, n, c, dscores) =>
   }
   return { loss: loss / n, correct };
 };
+
+/**
+ * Which side of its kink each SVM hinge term max(0, s_j − s_y + Δ), j ≠ y, is on: a checksum of
+ * the signs the loss branches on (positive or not). Only a gradient check calls it.
+ */
+export function hingeChecksum(scores: FloatArray, targets: Targets, offset: number, n: number, c: number, margin: number): number {
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * c;
+    const sy = scores[o + targets[offset + i]];
+    for (let j = 0; j < c; j++) if (j !== targets[offset + i]) h = fold(h, scores[o + j] - sy + margin > 0 ? 1 : 0);
+  }
+  return h;
+}
 
 /**
  * Mean squared error over every output, as PyTorch's MSELoss: L = Σ (s − t)² / (N·C).

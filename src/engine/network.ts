@@ -5,7 +5,8 @@ import { buildLayer } from './layers/index';
 import { DenseLayer, addBias } from './layers/dense';
 import { ActivationLayer } from './layers/activation';
 import { addr, kernels, kernelsFor } from './wasm/kernels';
-import { LOSS_FUNCTIONS, type LossFunction, type Targets } from './loss';
+import { LOSS_FUNCTIONS, hingeChecksum, type LossFunction, type Targets } from './loss';
+import { zeroPerKind, l1Checksum, type KinkDecisions } from './kinks';
 import type { InitSpec, LayerSpec, LossName } from '../model/spec';
 
 export interface Regularization {
@@ -33,6 +34,8 @@ export interface NetworkOptions {
   /** Randomness during training (dropout). */
   trainSeed: number;
   dtype?: Dtype;
+  /** The SVM hinge's margin Δ (default 1, cs231n's). */
+  svmMargin?: number;
 }
 
 /** A feed-forward stack of layers ending in scores, with a loss on top. */
@@ -43,12 +46,16 @@ export class Network {
   readonly outputSize: number;
   readonly dtype: Dtype;
   readonly lossName: LossName;
+  /** The SVM hinge's margin Δ, for the loss and for the gradient check's kink detection. */
+  readonly svmMargin: number;
   /** Each engine layer's output in the last forward pass, for statistics. */
   readonly outputs: FloatArray[];
   private readonly lossFn: LossFunction;
   /** fusedAfter[i]: the activation that runs fused with dense layer i, if any. */
   private readonly fusedAfter: readonly (ActivationLayer | undefined)[];
   private dscores: FloatArray;
+  /** The scores of the last loss() (the last layer's output buffer). */
+  private scores: FloatArray | undefined;
 
   constructor(o: NetworkOptions) {
     this.dtype = o.dtype ?? 'float32';
@@ -73,6 +80,7 @@ export class Network {
     this.inputShape = o.inputShape;
     this.outputSize = sizeOf(shape);
     this.lossName = o.loss;
+    this.svmMargin = o.svmMargin ?? 1;
     this.lossFn = LOSS_FUNCTIONS[o.loss];
     this.dscores = allocate(this.dtype, 0);
     this.outputs = layers.map(() => this.dscores);
@@ -161,12 +169,37 @@ export class Network {
    */
   loss(x: FloatArray, targets: Targets, offset: number, n: number, reg: Regularization, grad: boolean, training = grad): BatchLoss {
     const scores = this.forward(x, n, training);
+    this.scores = scores;
     const c = this.outputSize;
     if (grad && this.dscores.length < n * c) this.dscores = allocate(this.dtype, n * c);
-    const { loss: dataLoss, correct } = this.lossFn(scores, targets, offset, n, c, grad ? this.dscores : undefined);
+    const { loss: dataLoss, correct } = this.lossFn(scores, targets, offset, n, c, grad ? this.dscores : undefined, this.svmMargin);
     if (grad) this.backward(this.dscores, n);
     const regLoss = this.regLoss(reg, grad);
     return { loss: dataLoss + regLoss, dataLoss, regLoss, correct };
+  }
+
+  /**
+   * Which piece every piecewise choice of the last loss() took, a checksum per kind of kink: the
+   * layers' (ReLU family, max pool, maxout), the SVM hinge's with the margin in effect, and the
+   * L1 term's (the sign of each regularized weight, when l1 > 0). Only the gradient check calls this.
+   */
+  kinkDecisions(targets: Targets, offset: number, n: number, reg: Regularization): KinkDecisions {
+    const d = zeroPerKind();
+    for (const l of this.layers) {
+      if (l.kink && l.decisionChecksum) d[l.kink] = (Math.imul(d[l.kink], 1_000_003) + l.decisionChecksum(n)) | 0;
+    }
+    if (this.lossName === 'svm' && this.scores) d.hinge = hingeChecksum(this.scores, targets, offset, n, this.outputSize, this.svmMargin);
+    if (reg.l1 !== 0) d.l1 = l1Checksum(this.params);
+    return d;
+  }
+
+  /**
+   * Ends a training step (see Layer.endStep): commit applies what the last training forward pass
+   * staged (batchnorm's running statistics), otherwise it is dropped and dropout's random streams
+   * are rewound. The trainer commits once the step is known finite.
+   */
+  endStep(commit: boolean): void {
+    for (const l of this.layers) l.endStep?.(commit);
   }
 
   /** Dropout reuses its masks while frozen, so a gradient check sees one fixed function. */

@@ -3,6 +3,7 @@ import { ensure, sizeOf, type Layer, type LayerContext, type Shape } from './lay
 import { ACTIVATION_ALPHA, type ActivationName, type ActivationSpec } from '../../model/spec';
 import { erf } from '../math';
 import { ACTIVATION_CODES, addr, kernelsFor } from '../wasm/kernels';
+import { fold, type KinkKind } from '../kinks';
 
 /**
  * An elementwise nonlinearity as a forward/backward pair over the first `len` elements.
@@ -83,7 +84,8 @@ export class ActivationLayer implements Layer {
   /** The function's code in the WebAssembly kernels, or -1 where only TypeScript has it (GELU). */
   private readonly code: number;
   private readonly alpha: number;
-  private readonly kinked: boolean;
+  /** ReLU, leaky ReLU and ELU with α ≠ 1 bend at 0 (the slope jumps there); the others are smooth. */
+  readonly kink: KinkKind | undefined;
   private readonly dtype: Dtype;
   private x: FloatArray | undefined;
   private out: FloatArray;
@@ -99,7 +101,8 @@ export class ActivationLayer implements Layer {
     this.impl = ACTIVATION_FUNCTIONS[spec.type];
     this.code = spec.type in ACTIVATION_CODES ? ACTIVATION_CODES[spec.type as keyof typeof ACTIVATION_CODES] : -1;
     this.alpha = activationAlpha(spec);
-    this.kinked = spec.type === 'relu' || spec.type === 'leaky_relu' || (spec.type === 'elu' && this.alpha !== 1);
+    const kinked = spec.type === 'relu' || spec.type === 'leaky_relu' || (spec.type === 'elu' && this.alpha !== 1);
+    this.kink = kinked ? 'relu' : undefined;
     this.out = allocate(ctx.dtype, 0);
     this.dx = allocate(ctx.dtype, 0);
   }
@@ -143,12 +146,15 @@ export class ActivationLayer implements Layer {
     return this.dx;
   }
 
-  /** Sign pattern of the input for activations with a kink at 0; constant for smooth ones. */
+  /**
+   * Sign pattern of the input for activations with a kink at 0; constant for smooth ones. The input
+   * is kept by the fused path (forwardWithBias) too, so a fused activation reports the same.
+   */
   decisionChecksum(n: number): number {
     const x = this.x;
-    if (!x || !this.kinked) return 0;
+    if (!x || !this.kink) return 0;
     let h = 0;
-    for (let i = 0; i < n * this.inSize; i++) h = (Math.imul(h, 31) + (x[i] > 0 ? 1 : 0)) | 0;
+    for (let i = 0; i < n * this.inSize; i++) h = fold(h, x[i] > 0 ? 1 : 0);
     return h;
   }
 

@@ -1,6 +1,7 @@
 import type { Rng } from '../rng';
 import { allocate, type Dtype, type FloatArray, type Param } from '../tensor';
 import type { InitSpec, LayerKind } from '../../model/spec';
+import type { KinkKind } from '../kinks';
 
 /** The shape of one sample: [features] for flat data, [channels, height, width] for images. */
 export type Shape = readonly number[];
@@ -41,9 +42,17 @@ export interface Layer {
   /** Layers that draw random numbers in training (dropout) reuse their last draw while frozen. */
   setFrozen?(frozen: boolean): void;
   /**
-   * Piecewise layers (ReLU, max pool, maxout): a hash of which piece each element took in the last
-   * forward pass. A gradient check compares it across its ± steps to see if it crossed a kink.
+   * Ends a training step. A training forward pass stages what it would change beyond its own
+   * buffers (batchnorm's running statistics; dropout's place in its random stream): commit keeps
+   * it, otherwise it is undone, so a step that turned out non-finite leaves the layer as it was.
    */
+  endStep?(commit: boolean): void;
+  /**
+   * Piecewise layers (ReLU, max pool, maxout): the kind of kink they have, and a hash of which
+   * piece each element took in the last forward pass. Only a gradient check calls it, comparing it
+   * across its ± steps to see whether a step crossed a kink (and of which kind); training never does.
+   */
+  readonly kink?: KinkKind;
   decisionChecksum?(n: number): number;
 }
 

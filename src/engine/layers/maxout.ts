@@ -3,6 +3,7 @@ import { ensure, sizeOf, type Layer, type LayerContext, type Shape } from './lay
 import { affineBackward, affineForward } from './dense';
 import { initWeights } from '../init';
 import type { MaxoutLayerSpec } from '../../model/spec';
+import { fold } from '../kinks';
 
 /**
  * maxout (Goodfellow et al.; cs231n lecture 6): each of U units is the max of K affine pieces.
@@ -12,6 +13,7 @@ import type { MaxoutLayerSpec } from '../../model/spec';
  */
 export class MaxoutLayer implements Layer {
   readonly kind = 'maxout';
+  readonly kink = 'maxout';
   readonly label: string;
   readonly sourceIndex: number;
   readonly inSize: number;
@@ -92,7 +94,7 @@ export class MaxoutLayer implements Layer {
   /** Which piece won, per unit: changes when a gradient check steps across a kink. */
   decisionChecksum(n: number): number {
     let h = 0;
-    for (let i = 0; i < n * this.units; i++) h = (Math.imul(h, 31) + this.winner[i]) | 0;
+    for (let i = 0; i < n * this.units; i++) h = fold(h, this.winner[i]);
     return h;
   }
 }

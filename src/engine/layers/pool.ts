@@ -3,6 +3,7 @@ import { ensure, formatShape, sizeOf, type Layer, type LayerContext, type Shape 
 import { windowOutputSize } from './conv';
 import type { PoolLayerSpec } from '../../model/spec';
 import { addr, allocInt32, kernelsFor } from '../wasm/kernels';
+import { fold, type KinkKind } from '../kinks';
 
 /** The sizes of one pooling: input (C, H, W), K×K windows every S pixels, output (C, H', W'). */
 export interface PoolGeometry {
@@ -139,6 +140,8 @@ export class PoolLayer implements Layer {
   readonly inSize: number;
   readonly outSize: number;
   readonly geometry: PoolGeometry;
+  /** Max pooling bends where two values of a window tie: the winner changes there. */
+  readonly kink: KinkKind | undefined;
   private readonly dtype: Dtype;
   private out: FloatArray;
   private dx: FloatArray;
@@ -167,6 +170,7 @@ export class PoolLayer implements Layer {
       );
     }
     this.geometry = poolGeometry(c, h, w, k, stride, outH, outW);
+    this.kink = type === 'max' ? 'maxpool' : undefined;
     this.sourceIndex = ctx.sourceIndex;
     this.dtype = ctx.dtype;
     this.inSize = sizeOf(inShape);
@@ -196,5 +200,13 @@ export class PoolLayer implements Layer {
     if (this.spec.type === 'max') maxPoolBackward(dout, this.argmax, this.dx, n, this.geometry);
     else avgPoolBackward(dout, this.dx, n, this.geometry);
     return this.dx;
+  }
+
+  /** Where each max-pool window's winner was in the last forward pass (constant for average pooling). */
+  decisionChecksum(n: number): number {
+    if (!this.kink || !this.forwarded) return 0;
+    let h = 0;
+    for (let i = 0; i < n * this.outSize; i++) h = fold(h, this.argmax[i]);
+    return h;
   }
 }
