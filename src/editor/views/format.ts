@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunStatus } from '../../training/protocol';
+import type { FinalMetrics, RunStatus } from '../../training/protocol';
 import type { TrainingSession } from '../../training/session';
 
 /** Compact figures for the status bar and CodeLens: 0.5321, 98.3%, 244k samples/s. */
@@ -33,12 +33,29 @@ export function statusText(status: RunStatus): string {
 export function describeRun(s: TrainingSession): string {
   if (s.status === 'running') {
     const epoch = vscode.l10n.t('epoch {0}/{1}', s.epoch, s.info.epochs);
-    const loss = s.loss.last !== undefined ? ` · ${vscode.l10n.t('loss {0}', formatLoss(s.loss.last))}` : '';
+    const loss = s.lastLoss !== null ? ` · ${vscode.l10n.t('loss {0}', formatLoss(s.lastLoss))}` : '';
     return `${epoch}${loss} · ${formatRate(s.samplesPerSec)}`;
   }
   if (s.status === 'failed') return vscode.l10n.t('failed: {0}', s.error ?? vscode.l10n.t('unknown error'));
   const f = s.final;
   if (!f) return statusText(s.status);
+  return `${statusText(s.status)} · ${vscode.l10n.t('loss {0}', formatLoss(f.loss))} · ${finalScores(f)} · ${formatRate(f.samplesPerSec)}`;
+}
+
+/** R² with three decimals, four when three would round it up to a perfect 1. */
+export function formatR2(x: number | null | undefined): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  return x < 1 && x.toFixed(3) === '1.000' ? x.toFixed(4) : x.toFixed(3);
+}
+
+/** "train 98.0% · val 95.1%"; for regression "train R² 0.991 · val R² 0.987 · val RMSE 0.1032". */
+export function finalScores(f: FinalMetrics): string {
+  if (f.trainR2 !== null && f.trainR2 !== undefined) {
+    const parts = [vscode.l10n.t('train R² {0}', formatR2(f.trainR2))];
+    if (f.valR2 !== null && f.valR2 !== undefined) parts.push(vscode.l10n.t('val R² {0}', formatR2(f.valR2)));
+    if (f.valRmse !== null && f.valRmse !== undefined) parts.push(vscode.l10n.t('val RMSE {0}', formatLoss(f.valRmse)));
+    return parts.join(' · ');
+  }
   const val = f.valAcc === null ? '' : ` · ${vscode.l10n.t('val {0}', formatPercent(f.valAcc))}`;
-  return `${statusText(s.status)} · ${vscode.l10n.t('loss {0}', formatLoss(f.loss))} · ${vscode.l10n.t('train {0}', formatPercent(f.trainAcc))}${val} · ${formatRate(f.samplesPerSec)}`;
+  return `${vscode.l10n.t('train {0}', formatPercent(f.trainAcc))}${val}`;
 }

@@ -5,6 +5,8 @@ import type { RunStore, StoredRun, StoredStatus } from '../../runs/store';
 import { metricsCsv } from '../../runs/csv';
 import { requireTrust } from '../commands/trust';
 import { weightsJson } from '../../export/weights-json';
+import type { FinalMetrics } from '../../training/protocol';
+import { formatR2 } from './format';
 
 /** A model file in the Runs view, or one of its runs. */
 export type RunsNode = { kind: 'source'; source: string; runs: StoredRun[] } | { kind: 'run'; run: StoredRun };
@@ -32,12 +34,20 @@ function sourceLabel(source: string): { name: string; folder: string } {
   return { name: path.basename(p), folder: vscode.workspace.asRelativePath(path.dirname(p)) };
 }
 
-/** "finished · val 93.3 % · loss 0.214" */
+/** "finished · val 93.3 % · loss 0.214"; for regression "finished · val R² 0.987 · RMSE 0.103 · loss 0.0107". */
 export function runDescription(r: StoredRun): string {
   const parts = [statusLabel(r.status)];
-  if (r.final) {
-    parts.push(r.final.valAcc !== null ? vscode.l10n.t('val {0}', percent(r.final.valAcc)) : vscode.l10n.t('train {0}', percent(r.final.trainAcc)));
-    parts.push(vscode.l10n.t('loss {0}', r.final.loss.toPrecision(3)));
+  const f = r.final;
+  if (f && f.trainR2 !== null && f.trainR2 !== undefined) {
+    // The held-out figures where there is a held-out set, else the training ones.
+    const held = f.valR2 !== null && f.valR2 !== undefined;
+    parts.push(held ? vscode.l10n.t('val R² {0}', formatR2(f.valR2)) : vscode.l10n.t('train R² {0}', formatR2(f.trainR2)));
+    const rmse = held ? f.valRmse : f.trainRmse;
+    if (rmse !== null && rmse !== undefined) parts.push(vscode.l10n.t('RMSE {0}', rmse.toPrecision(3)));
+    parts.push(vscode.l10n.t('loss {0}', f.loss.toPrecision(3)));
+  } else if (f) {
+    parts.push(f.valAcc !== null ? vscode.l10n.t('val {0}', percent(f.valAcc)) : vscode.l10n.t('train {0}', percent(f.trainAcc)));
+    parts.push(vscode.l10n.t('loss {0}', f.loss.toPrecision(3)));
   }
   return parts.join(' · ');
 }
@@ -99,12 +109,24 @@ function runTooltip(r: StoredRun): vscode.MarkdownString {
   md.appendMarkdown(`${vscode.l10n.t('optimizer')}: \`${s.optimizer.type}\`, lr ${s.optimizer.lr} · init: \`${s.init.type}\` · loss: \`${s.loss}\` · seed ${r.seed}\n\n`);
   if (r.final) {
     md.appendMarkdown(`${vscode.l10n.t('{0} steps, {1} epochs in {2} s', r.final.steps, r.final.epochs, r.final.seconds.toFixed(1))} · `);
-    md.appendMarkdown(`${vscode.l10n.t('train accuracy {0}', percent(r.final.trainAcc))}`);
-    if (r.final.valAcc !== null) md.appendMarkdown(` · ${vscode.l10n.t('validation accuracy {0}', percent(r.final.valAcc))}`);
+    md.appendMarkdown(tooltipScores(r.final));
     md.appendMarkdown('\n\n');
   }
   if (r.error) md.appendText(r.error);
   return md;
+}
+
+/** The final figures in a run's tooltip: accuracies, or R² and RMSE of each set for regression. */
+function tooltipScores(f: FinalMetrics): string {
+  const has = (x: number | null | undefined): x is number => x !== null && x !== undefined;
+  if (!has(f.trainR2)) {
+    return vscode.l10n.t('train accuracy {0}', percent(f.trainAcc)) + (f.valAcc !== null ? ` · ${vscode.l10n.t('validation accuracy {0}', percent(f.valAcc))}` : '');
+  }
+  const parts = [vscode.l10n.t('training R² {0}', formatR2(f.trainR2))];
+  if (has(f.trainRmse)) parts.push(vscode.l10n.t('training RMSE {0}', f.trainRmse.toPrecision(4)));
+  if (has(f.valR2)) parts.push(vscode.l10n.t('validation R² {0}', formatR2(f.valR2)));
+  if (has(f.valRmse)) parts.push(vscode.l10n.t('validation RMSE {0}', f.valRmse.toPrecision(4)));
+  return parts.join(' · ');
 }
 
 /** The runs a command applies to: the selection when the clicked run is part of it, else the clicked one. */
