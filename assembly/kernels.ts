@@ -422,8 +422,8 @@ export function softmaxLoss(scores: usize, y: usize, n: i32, c: i32, dscores: us
   return loss;
 }
 
-/** Multiclass SVM (hinge, margin 1): Σ_i Σ_{j≠y_i} max(0, s_j − s_y + 1). */
-export function svmLoss(scores: usize, y: usize, n: i32, c: i32, dscores: usize): f64 {
+/** Multiclass SVM (hinge, margin Δ = delta): Σ_i Σ_{j≠y_i} max(0, s_j − s_y + Δ). */
+export function svmLoss(scores: usize, y: usize, n: i32, c: i32, dscores: usize, delta: f32): f64 {
   let loss: f64 = 0;
   let correct = 0;
   const inv: f32 = <f32>(1.0 / <f64>n);
@@ -435,7 +435,7 @@ export function svmLoss(scores: usize, y: usize, n: i32, c: i32, dscores: usize)
     let positive = 0;
     for (let j = 0; j < c; j++) {
       if (j == label) continue;
-      const margin = load<f32>(s + <usize>(j * 4)) - sy + 1;
+      const margin = load<f32>(s + <usize>(j * 4)) - sy + delta;
       if (margin > 0) {
         loss += <f64>margin;
         positive++;

@@ -5,6 +5,7 @@ import { parseModel } from '../model/parse';
 import { lineColumn, type ModelDiagnostic } from '../model/diagnostics';
 import { runTraining, type LoopMessage } from '../training/loop';
 import type { ModelSpec } from '../model/spec';
+import type { FinalMetrics } from '../training/protocol';
 import { ProgressBar } from './progress';
 import { benchModel } from './bench';
 import { gradcheckModel } from '../engine/check';
@@ -31,9 +32,21 @@ const USAGE = `Usage:
                               (per layer: activation mean/std/histogram, dead and saturated
                               fractions, gradient norm, update/weight ratio)
   gradcheck  checks every parameter's gradient in float64 against centered differences over a
-             batch of N training samples (default 8), up to N entries per parameter (default 64);
-             relative error ‖analytic − numeric‖/max(‖analytic‖, ‖numeric‖), read as cs231n does:
-             ≤1e-7 good, ≤1e-4 acceptable only at kinks, ≤1e-2 uncomfortable, above: wrong.
+             batch of N training samples (default 8), up to N entries per parameter (default 64).
+             Per entry, cs231n's relative error |a − n| / max(1e-8, |a| + |n|) (a: analytic,
+             n: numeric); a parameter's figure is the largest over its entries, read as cs231n
+             does: ≤1e-7 good, ≤1e-4 acceptable only at kinks, ≤1e-2 uncomfortable, above: wrong.
+             Entries whose gradient is tiny on both sides (|a| + |n| < 1e-8) are compared
+             absolutely, |a − n| / 1e-8: a ratio of two ~0 numbers is round-off noise, and the
+             floor keeps it from blowing up while a real disagreement still shows.
+             Also printed: the norm-wise ‖a − n‖/max(‖a‖, ‖n‖) over the same entries (more lenient).
+             An entry whose ±h step crosses a kink (ReLU or leaky ReLU at 0, a max-pool or maxout
+             winner changing, an SVM hinge term at its margin, an L1 weight at 0) is retried with
+             h/10 and h/100, then skipped and counted by kind.
+             --json  {"type":"gradcheck","maxRelError","batch","params":[{"name","relError",
+                     "normRelError","verdict","checked","size","kinks","kinksByKind":{"relu",
+                     "maxpool","maxout","hinge","l1"}}]}; an entry crossing two kinds at once
+                     counts under both.
              Exits 1 if any parameter is above 1e-4.
   check      prints the problems in each model file as file:line:col: severity: message
              and exits 1 if any has errors
@@ -170,8 +183,10 @@ async function gradcheck(args: string[], out: NodeJS.WriteStream, err: NodeJS.Wr
   } else {
     const width = Math.max(...r.params.map((p) => p.name.length));
     for (const p of r.params) {
-      const kinks = p.kinks > 0 ? `, ${p.kinks} at kinks skipped` : '';
-      out.write(`${p.name.padEnd(width)}  ${p.relError.toExponential(2).padStart(9)}  ${p.verdict.padEnd(13)} (${p.checked} of ${p.size} entries${kinks})\n`);
+      const kinds = Object.entries(p.kinksByKind).filter(([, c]) => c > 0).map(([k, c]) => `${k} ${c}`).join(', ');
+      const kinks = p.kinks > 0 ? `, ${p.kinks} at kinks skipped: ${kinds}` : '';
+      out.write(`${p.name.padEnd(width)}  ${p.relError.toExponential(2).padStart(9)}  ${p.verdict.padEnd(13)} `
+        + `(norm-wise ${p.normRelError.toExponential(2)}; ${p.checked} of ${p.size} entries${kinks})\n`);
     }
     out.write(`${path.basename(a.file)}: max relative error ${r.maxRelError.toExponential(2)} over a batch of ${r.batch} (float64)\n`);
   }
@@ -214,7 +229,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
     if (a.json) {
       for (const e of m.epochs) out.write(JSON.stringify({ type: 'epoch', ...e }) + '\n');
     } else {
-      bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses[m.losses.length - 1], m.epochs.at(-1)?.trainAcc, m.samplesPerSec);
+      bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses[m.losses.length - 1], m.epochs.at(-1)?.trainAcc ?? undefined, m.samplesPerSec);
     }
   };
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
@@ -228,16 +243,27 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
   if (a.json) {
     out.write(JSON.stringify({
       type: 'done', loss: f.loss, regLoss: f.regLoss, trainAcc: f.trainAcc, valAcc: f.valAcc, valLoss: f.valLoss,
+      trainR2: f.trainR2 ?? null, valR2: f.valR2 ?? null, valRmse: f.valRmse ?? null, trainRmse: f.trainRmse ?? null,
       steps: f.steps, epochs: f.epochs, samplesPerSec: f.samplesPerSec, seconds: f.seconds,
     }) + '\n');
   } else {
-    const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
     out.write(
-      `${path.basename(a.file)}: loss ${f.loss.toFixed(4)} · train acc ${pct(f.trainAcc)} · val acc ${pct(f.valAcc)}` +
+      `${path.basename(a.file)}: loss ${f.loss.toFixed(4)} · ${finalScores(f)}` +
       ` · ${f.steps} steps in ${f.seconds.toFixed(2)} s · ${Math.round(f.samplesPerSec).toLocaleString('en-US')} samples/s\n`,
     );
   }
   return 0;
+}
+
+/** "train acc 98.0% · val acc 96.7%", or for regression "train R² 0.9871 · val R² 0.9803 · val RMSE 0.1042". */
+function finalScores(f: FinalMetrics): string {
+  const dash = '–';
+  if (f.trainR2 !== undefined && f.trainR2 !== null) {
+    const r2 = (x: number | null | undefined): string => (x === null || x === undefined ? dash : x.toFixed(4));
+    return `train R² ${r2(f.trainR2)} · train RMSE ${r2(f.trainRmse)} · val R² ${r2(f.valR2)} · val RMSE ${r2(f.valRmse)}`;
+  }
+  const pct = (x: number | null): string => (x === null ? dash : `${(x * 100).toFixed(1)}%`);
+  return `train acc ${pct(f.trainAcc)} · val acc ${pct(f.valAcc)}`;
 }
 
 interface ExportArgs { file: string; pytorch?: string; jsonWeights?: string; weights: 'initial' | 'trained'; epochs?: number; seed?: number }

@@ -72,7 +72,8 @@ async function loadFiles(spec: ModelSpec, baseDir: string | null, options: LoadO
       return loadMnist(options.mnistPath ?? path.join(__dirname, MNIST_BUNDLE), d.samples);
     case 'csv': {
       const csv = d.csv!;
-      return (await readCsvFile(resolveDataPath(csv.path, baseDir), csv.path, { label: csv.label, maxRows: d.samples, maxBytes, memoryLimit })).data;
+      const o = { label: csv.label, ...(csv.target ? { target: csv.target } : {}), maxRows: d.samples, maxBytes, memoryLimit };
+      return (await readCsvFile(resolveDataPath(csv.path, baseDir), csv.path, o)).data;
     }
     case 'idx':
       return loadIdx(d.idx!, baseDir, d.samples, maxBytes, memoryLimit);
@@ -145,6 +146,8 @@ export async function loadMnist(bundle: string, samples: number): Promise<Datase
 
 export interface CsvFileOptions {
   label: string | number;
+  /** Regression: the numeric target columns, given instead of the label (see CsvOptions.target). */
+  target?: ReadonlyArray<string | number>;
   /** Keep the first this many data rows (0: all); the rest of the file is not read. */
   maxRows?: number;
   maxBytes?: number;
@@ -164,7 +167,7 @@ export async function readCsvFile(abs: string, written: string, o: CsvFileOption
   const st = await statData(abs, written, 'file');
   const gz = isGzip(await readHead(abs, written, 2));
   if (!gz) checkSize(st.size, maxBytes, written);
-  const reader = new CsvDatasetReader({ file: written, label: o.label, maxRows: o.maxRows, memoryLimit: o.memoryLimit });
+  const reader = new CsvDatasetReader({ file: written, label: o.label, target: o.target, maxRows: o.maxRows, memoryLimit: o.memoryLimit });
   const file = fs.createReadStream(abs, { highWaterMark: o.chunkBytes ?? 64 * 1024 });
   const source: Readable = gz ? pipeline(file, zlib.createGunzip(), () => {}) : file;
   const decoder = new TextDecoder('utf-8');

@@ -229,6 +229,9 @@ export class Trainer {
     const r = this.network.loss(this.xBatch, this.yBatch, 0, n, this.reg, true);
     const divergence = this.checkFinite(r.loss, n);
     if (divergence) {
+      // Nothing the step touched is kept: batchnorm's staged statistics are dropped, dropout's
+      // streams rewound; the update, the step counter, the cursor and the epoch are left alone.
+      this.network.endStep(false);
       return { loss: r.loss, dataLoss: r.dataLoss, regLoss: r.regLoss, correct: r.correct, batchSize: n, lr, epochEnded: false, divergence };
     }
     let stats: StepStats | undefined;
@@ -237,6 +240,7 @@ export class Trainer {
       this.recorder.snapshot();
     }
     this.optimizerRule.update(this.network.params, lr);
+    this.network.endStep(true);
     if (withStats) stats = this.recorder!.finish(this.step, n, r.dataLoss, true);
     this.step++;
     this.cursor += n;

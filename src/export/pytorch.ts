@@ -93,12 +93,16 @@ function describeData(d: DataSpec, seed: number): string {
       what = `${d.dataset} (${d.samples} samples, ${d.classes} classes, noise ${d.noise})`; break;
     case 'circles': case 'moons': case 'xor':
       what = `${d.dataset} (${d.samples} samples, noise ${d.noise})`; break;
+    case 'sine':
+      what = `sine (${d.samples} samples, x ~ U[-3, 3], target sin(x) + noise ${d.noise})`; break;
+    case 'ripple':
+      what = `ripple (${d.samples} samples, x ~ U[-1, 1]^2, target sin(pi x1) cos(pi x2) + noise ${d.noise})`; break;
     case 'gaussian':
       what = `gaussian (${d.samples} samples of ${d.features} N(0,1) features, ${d.classes} random labels)`; break;
     case 'mnist':
       what = `mnist (the first ${d.samples} of TrainLens's 10,000 digits, pixels / 255)`; break;
     case 'csv':
-      what = `csv ${d.csv!.path} (label ${d.csv!.label}; features normalized '${d.csv!.normalize}' with the training rows' statistics)`; break;
+      what = `csv ${d.csv!.path} (${d.csv!.target ? `target ${d.csv!.target.join(', ')}` : `label ${d.csv!.label}`}; features normalized '${d.csv!.normalize}' with the training rows' statistics)`; break;
     case 'idx':
       what = `idx ${d.idx!.images}, ${d.idx!.labels} (pixels / 255)`; break;
     case 'cifar10':

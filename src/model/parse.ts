@@ -6,11 +6,13 @@ import {
 } from './spec';
 import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from './reader';
 import { readInit, readLayer } from './layers';
-import { inputShape, readData, type PathCheck } from './data';
+import { inputShape, isRegression, readData, type PathCheck } from './data';
+import { checkCompareLosses, checkLossData, readLoss } from './loss';
 import { formatShape, inferShapes } from './shapes';
 import { bytes, dataShape, summarizeLayers } from './summary';
 import { MEMORY_LIMIT_BYTES, estimateMemory } from './memory';
 import type { ModelDiagnostic } from './diagnostics';
+import { capQuotedInput, excerpt } from '../engine/excerpt';
 
 /** Format v1 names that later versions of TrainLens train; named here so users get a clear message. */
 
@@ -23,6 +25,14 @@ export interface ModelSource {
 }
 
 const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compare'];
+
+/** Beyond its quotes, a parser message is the parser's own words: this bounds it however it is worded. */
+const PARSER_MESSAGE_CHARS = 160;
+
+/** The YAML parser's message, first line only, its quotes of the source cut to an excerpt (it quotes kilobytes of junk). */
+function parserMessage(message: string): string {
+  return excerpt(capQuotedInput(message.split('\n')[0]), PARSER_MESSAGE_CHARS);
+}
 
 /** Parses and validates a model file. Never throws: every problem becomes a diagnostic. */
 /** Options of parseModel: a checker of data paths (the host and the CLI give one). */
@@ -41,11 +51,11 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
   try {
     doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   } catch (e) {
-    r.error(r.whole, l10n.t('Could not read the file as YAML: {0}', e instanceof Error ? e.message : String(e)));
+    r.error(r.whole, l10n.t('Could not read the file as YAML: {0}', parserMessage(e instanceof Error ? e.message : String(e))));
     return { spec: undefined, diagnostics: r.diagnostics, ranges };
   }
-  for (const e of doc.errors) r.error(clampRange(e.pos, whole), e.message.split('\n')[0]);
-  for (const w of doc.warnings) r.warning(clampRange(w.pos, whole), w.message.split('\n')[0]);
+  for (const e of doc.errors) r.error(clampRange(e.pos, whole), parserMessage(e.message));
+  for (const w of doc.warnings) r.warning(clampRange(w.pos, whole), parserMessage(w.message));
   if (doc.errors.length > 0) return { spec: undefined, diagnostics: r.diagnostics, ranges };
 
   const root = doc.contents;
@@ -58,18 +68,22 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
 
   const data = readData(r, top, options.checkPath);
   const layers = readLayers(r, top, ranges);
-  const loss = top.choice('loss', LOSSES, [], 'softmax') ?? 'softmax';
+  const lossReading = readLoss(r, top, data);
+  const loss = lossReading.loss;
   const init = top.has('init') ? readInit(r, top.node('init'), top.valueRange('init')) : { type: 'he' as const };
   if (top.has('init')) ranges.init = top.keyRange('init');
   const optimizer = readOptimizer(r, top);
   if (top.has('optimizer')) ranges.optimizer = top.keyRange('optimizer');
   const train = readTrain(r, top);
 
-  if (data && layers && train) checkShapes(r, data, layers, loss, train, ranges.layers, top, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
+  const lossFits = !data || checkLossData(r, top, lossReading, data);
+  if (data && layers && train && lossFits) checkShapes(r, data, layers, loss, train, ranges.layers, top, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
   const compare = top.has('compare') ? readCompare(r, top) : undefined;
+  if (compare && data && 'loss' in compare) checkCompareLosses(r, top, data);
+  const margin = lossReading.svmMargin !== undefined ? { svmMargin: lossReading.svmMargin } : {};
   const spec: ModelSpec | undefined = r.hasErrors || !data || !layers || !init || !optimizer || !train
     ? undefined
-    : { data, layers, loss, init, optimizer, train, ...(compare ? { compare } : {}) };
+    : { data, layers, loss, ...margin, init, optimizer, train, ...(compare ? { compare } : {}) };
   return { spec, diagnostics: r.diagnostics, ranges };
 }
 
@@ -191,15 +205,11 @@ function readTrain(r: Reporter, top: MapReader): TrainSpec | undefined {
   return train;
 }
 
-/** Shapes through the layers; the last layer must give one score per class. */
+/** Shapes through the layers; the last layer must give one score per class, or one output per target. */
 function checkShapes(
   r: Reporter, data: DataSpec, layers: LayerSpec[], loss: ModelSpec['loss'], train: TrainSpec, layerRanges: Range[], top: MapReader,
   memoryLimit: number,
 ): void {
-  if (loss === 'mse') {
-    r.error(top.valueRange('loss'), l10n.t("'mse' compares outputs with target values, but dataset '{0}' has class labels; use 'softmax' or 'svm'.", data.dataset));
-    return;
-  }
   const input = inputShape(data);
   // Files (csv, idx) are read by the worker; their shapes are checked there, against the model.
   if (!input) return;
@@ -212,7 +222,11 @@ function checkShapes(
   const outputs = out.reduce((a, b) => a * b, 1);
   let last = layers.length - 1;
   while (last > 0 && ['activation', 'dropout', 'batchnorm', 'flatten'].includes(layers[last].kind)) last--;
-  if (outputs !== data.classes) {
+  if (isRegression(data) && outputs !== data.targets) {
+    r.error(layerRanges[last], l10n.t("The model ends with {0} outputs, but mse needs one output per target, and the data has {1} to predict. End with 'dense: {1}'.", outputs, data.targets!));
+    return;
+  }
+  if (!isRegression(data) && outputs !== data.classes) {
     r.error(layerRanges[last], l10n.t("The model ends with {0} = {1} outputs, but {2} needs one score per class: the data has {3} classes. End with 'dense: {3}'.", formatShape(out), outputs, loss, data.classes));
     return;
   }
@@ -226,7 +240,9 @@ function checkShapes(
   if (squashed) {
     r.warning(layerRanges[layers.length - 1], loss === 'softmax'
       ? l10n.t('Softmax expects raw class scores; an activation after the last layer limits them (cs231n leaves the last layer linear).')
-      : l10n.t('The SVM loss expects raw class scores; an activation after the last layer limits them (cs231n leaves the last layer linear).'));
+      : loss === 'svm'
+        ? l10n.t('The SVM loss expects raw class scores; an activation after the last layer limits them (cs231n leaves the last layer linear).')
+        : l10n.t('An activation after the last layer limits the predictions to its range; for regression cs231n leaves the last layer linear.'));
   }
 }
 

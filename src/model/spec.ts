@@ -49,6 +49,8 @@ export const LAYER_KINDS: readonly LayerKind[] = ['dense', 'conv', 'pool', 'flat
 
 export type LossName = 'softmax' | 'svm' | 'mse';
 export const LOSSES: readonly LossName[] = ['softmax', 'svm', 'mse'];
+/** The SVM hinge's margin Δ when the file does not give one (cs231n's). */
+export const SVM_MARGIN = 1;
 
 // ─── optimizers ───────────────────────────────────────────────────────────────
 
@@ -85,8 +87,10 @@ export type ScheduleSpec =
 // ─── data ─────────────────────────────────────────────────────────────────────
 
 /** Data sets that ship with TrainLens (generated, or the bundled MNIST digits). */
-export type BuiltinDataset = 'spiral' | 'circles' | 'moons' | 'xor' | 'blobs' | 'gaussian' | 'mnist';
-export const DATASETS: readonly BuiltinDataset[] = ['spiral', 'circles', 'moons', 'xor', 'blobs', 'gaussian', 'mnist'];
+export type BuiltinDataset = 'spiral' | 'circles' | 'moons' | 'xor' | 'blobs' | 'gaussian' | 'mnist' | 'sine' | 'ripple';
+export const DATASETS: readonly BuiltinDataset[] = ['spiral', 'circles', 'moons', 'xor', 'blobs', 'gaussian', 'mnist', 'sine', 'ripple'];
+/** The generated regression sets: numeric targets, no classes. */
+export const REGRESSION_DATASETS: readonly BuiltinDataset[] = ['sine', 'ripple'];
 /** The 2-D generated sets, drawn with a decision boundary. */
 export const PLANE_DATASETS: readonly BuiltinDataset[] = ['spiral', 'circles', 'moons', 'xor', 'blobs'];
 export type DatasetName = BuiltinDataset | 'csv' | 'idx' | 'cifar10';
@@ -104,12 +108,20 @@ export interface DataSpec {
   noise: number;
   /** Values per sample: 2 for the 2-D sets, `features` for gaussian, 784 for mnist; files: 0 until loaded. */
   features: number;
-  /** Held-out fraction in [0, 1); the split is seeded and stratified. */
+  /**
+   * Regression: numeric values per sample to predict (sine, ripple: 1; csv: the `target:` columns).
+   * Absent for class labels. classes is 0 when present.
+   */
+  targets?: number;
+  /** Held-out fraction in [0, 1); the split is seeded, stratified by class for class labels. */
   validation: number;
   /** Seed of the generated data and of the split; defaults to train.seed. */
   seed?: number;
-  /** `csv: data/iris.csv`, paths as written, relative to the model file. */
-  csv?: { path: string; label: string | number; normalize: Normalize };
+  /**
+   * `csv: data/iris.csv`, paths as written, relative to the model file. `target`: the numeric
+   * columns to predict (regression; header names or 0-based indices), given instead of `label`.
+   */
+  csv?: { path: string; label: string | number; normalize: Normalize; target?: Array<string | number> };
   /** `idx: { images: …, labels: … }` (MNIST / Fashion-MNIST format, gzipped or not). */
   idx?: { images: string; labels: string };
   /** `cifar10: data/cifar-10-batches-bin` */
@@ -143,6 +155,8 @@ export interface ModelSpec {
   data: DataSpec;
   layers: LayerSpec[];
   loss: LossName;
+  /** `loss: { type: svm, margin: Δ }`: the hinge's margin; absent means SVM_MARGIN. */
+  svmMargin?: number;
   init: InitSpec;
   optimizer: OptimizerSpec;
   train: TrainSpec;

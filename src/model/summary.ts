@@ -65,7 +65,7 @@ const PLANE: readonly string[] = PLANE_DATASETS;
 /** One sample's shape for a data set (the parser's rule): [2] for the 2-D sets, [features] for gaussian, images C×H×W; files: unknown until loaded. */
 export function inputShapeOf(data: Pick<DataSpec, 'dataset' | 'features'>): Shape | undefined {
   // A file or an unknown name read from a broken file: nothing to say before loading.
-  if (!PLANE.includes(data.dataset) && !['gaussian', 'mnist', 'cifar10'].includes(data.dataset)) return undefined;
+  if (!PLANE.includes(data.dataset) && !['gaussian', 'mnist', 'cifar10', 'sine', 'ripple'].includes(data.dataset)) return undefined;
   return inputShape(data);
 }
 
@@ -224,10 +224,11 @@ function readDataShape(map: YAMLMap): DataShape {
     const v = get(key);
     return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
   };
-  const features = dataset === 'gaussian' ? num('features', 500) : PLANE.includes(dataset) ? 2 : dataset === 'mnist' ? 784 : dataset === 'cifar10' ? 3072 : 0;
+  const features = dataset === 'gaussian' ? num('features', 500) : PLANE.includes(dataset) || dataset === 'ripple' ? 2 : dataset === 'sine' ? 1 : dataset === 'mnist' ? 784 : dataset === 'cifar10' ? 3072 : 0;
   // The parser's defaults: fixed classes (circles, mnist…) or a default the file may override.
   const builtin = (BUILTIN_DATA as Partial<Record<string, (typeof BUILTIN_DATA)[BuiltinDataset]>>)[dataset];
-  const classes = dataset === 'cifar10' ? 10 : builtin ? builtin.fixedClasses ?? num('classes', builtin.classes ?? 0) : undefined;
+  // Regression sets (sine, ripple) have no classes.
+  const classes = dataset === 'cifar10' ? 10 : builtin?.targets !== undefined ? undefined : builtin ? builtin.fixedClasses ?? num('classes', builtin.classes ?? 0) : undefined;
   const out: DataShape = { dataset, input: inputShapeOf({ dataset: dataset as DatasetName, features }), classes };
   const csv = get('csv');
   const label = get('label');

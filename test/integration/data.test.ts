@@ -39,7 +39,7 @@ describe('Data files: diagnostics follow the disk, the worker reads them', () =>
     await run.finished;
     assert.equal(run.status, 'finished', run.error ?? '');
     assert.equal(run.info.trainSize + run.info.validationSize, 200);
-    assert.ok(run.final!.trainAcc > 0.9, `accuracy ${run.final!.trainAcc}`);
+    assert.ok(run.final!.trainAcc! > 0.9, `accuracy ${run.final!.trainAcc}`);
     // Two numeric columns: a plane, drawn with the classes' own names.
     assert.deepEqual(run.info.boundary?.labelNames, ['above', 'below']);
   });

@@ -149,7 +149,7 @@ test('shape errors sit on the layer that breaks', () => {
   const ends = firstProblem(GAUSS('  - dense: 8\n  - activation: relu\n  - dropout: 0.5\n', 4));
   assert.match(ends.message, /ends with 8 = 8 outputs.*4 classes/);
   assert.equal(ends.at, '3:5', 'on the last layer that makes outputs');
-  assert.match(firstProblem(MINIMAL + 'loss: mse\n').message, /'mse' compares outputs with target values/);
+  assert.match(firstProblem(MINIMAL + 'loss: mse\n').message, /'mse' compares outputs with numeric targets/);
   assert.match(firstProblem(GAUSS('  - dense: 3\n    activation: { type: relu, alpha: 0.1 }\n')).message, /'alpha' applies to leaky_relu and elu, not to relu/);
   assert.match(firstProblem(GAUSS('  - dense: 3\n    pool: 2\n')).message, /two kinds, 'dense' and 'pool'/);
   assert.match(firstProblem(GAUSS('  - dense: 3\n  - dropout: 1\n')).message, /'dropout' must be less than 1/);

@@ -107,7 +107,7 @@ test('input shapes come from the data', () => {
   assert.equal(inputShapeOf({ dataset: 'idx', features: 0 }), undefined);
   // The same shapes the data reader gives the engine.
   for (const dataset of DATASETS) {
-    const { spec } = parseModel(`data: { dataset: ${dataset} }\nlayers:\n  - dense: ${dataset === 'gaussian' || dataset === 'mnist' ? 10 : dataset === 'spiral' || dataset === 'blobs' ? 3 : 2}\n`);
+    const { spec } = parseModel(`data: { dataset: ${dataset} }\nlayers:\n  - dense: ${dataset === 'gaussian' || dataset === 'mnist' ? 10 : dataset === 'spiral' || dataset === 'blobs' ? 3 : dataset === 'sine' || dataset === 'ripple' ? 1 : 2}\n`);
     assert.ok(spec, dataset);
     assert.deepEqual(inputShapeOf(spec.data), inputShape(spec.data), dataset);
   }

@@ -1,7 +1,11 @@
 import { Rng } from '../rng';
 import type { Shape } from '../layers/layer';
 
-/** A labelled classification set: x is (n, ...shape) row-major float32, y holds class indices. */
+/**
+ * A data set: x is (n, ...shape) row-major float32. For classification y holds class indices; for
+ * regression `targets` holds the numeric targets, (n, targetCount) row-major float32, and y is
+ * empty (length 0) with classes 0.
+ */
 export interface Dataset {
   readonly x: Float32Array;
   readonly y: Int32Array;
@@ -13,6 +17,24 @@ export interface Dataset {
   readonly classes: number;
   /** The name of each class, when the data names them (CSV text labels, CIFAR-10); index = class. */
   readonly labelNames?: readonly string[];
+  /** Regression: the targets, (n, targetCount) row-major. */
+  readonly targets?: Float32Array;
+  /** Regression: values to predict per sample. */
+  readonly targetCount?: number;
+  /** Regression: the target columns' names, when the data names them (a CSV header). */
+  readonly targetNames?: readonly string[];
+}
+
+/** Whether `data` has numeric targets (regression) rather than class labels. */
+export function isRegressionSet(data: Dataset): data is Dataset & { targets: Float32Array; targetCount: number } {
+  return data.targets !== undefined;
+}
+
+/** A regression set's metadata for `n` rows of `x` and `targets` (y empty, classes 0). */
+export function regressionSet(x: Float32Array, targets: Float32Array, n: number, shape: readonly number[], targetNames?: readonly string[]): Dataset {
+  const features = shape.reduce((a, b) => a * b, 1);
+  const d: Dataset = { x, y: new Int32Array(0), n, shape: [...shape], features, classes: 0, targets, targetCount: n > 0 ? targets.length / n : 0 };
+  return targetNames ? { ...d, targetNames } : d;
 }
 
 /** A dataset of the rows `rows` of `data`, in that order (copied, so the rows are contiguous). */
@@ -20,19 +42,34 @@ export function pickRows(data: Dataset, rows: ArrayLike<number>): Dataset {
   const n = rows.length;
   const f = data.features;
   const x = new Float32Array(n * f);
-  const y = new Int32Array(n);
+  const labelled = data.y.length > 0;
+  const y = new Int32Array(labelled ? n : 0);
+  const tc = data.targetCount ?? 0;
+  const t = data.targets ? new Float32Array(n * tc) : undefined;
   for (let i = 0; i < n; i++) {
     const src = rows[i];
     x.set(data.x.subarray(src * f, (src + 1) * f), i * f);
-    y[i] = data.y[src];
+    if (labelled) y[i] = data.y[src];
+    if (t) t.set(data.targets!.subarray(src * tc, (src + 1) * tc), i * tc);
   }
-  return withRows(data, x, y, n);
+  return withRows(data, x, y, n, t);
 }
 
-/** `data`'s metadata (shape, classes, names) with other rows. */
-export function withRows(data: Dataset, x: Float32Array, y: Int32Array, n: number): Dataset {
+/** `data`'s metadata (shape, classes, names) with other rows (`targets`: theirs, for a regression set). */
+export function withRows(data: Dataset, x: Float32Array, y: Int32Array, n: number, targets?: Float32Array): Dataset {
   const out: Dataset = { x, y, n, shape: data.shape, features: data.features, classes: data.classes };
-  return data.labelNames ? { ...out, labelNames: data.labelNames } : out;
+  const named = data.labelNames ? { ...out, labelNames: data.labelNames } : out;
+  if (!data.targets) return named;
+  const t = targets ?? (n === data.n ? data.targets : undefined);
+  if (!t || t.length !== n * data.targetCount!) throw new Error('withRows: a regression set needs the rows\' targets');
+  const reg: Dataset = { ...named, targets: t, targetCount: data.targetCount };
+  return data.targetNames ? { ...reg, targetNames: data.targetNames } : reg;
+}
+
+/** Rows start…end of a regression set's targets (a view), or undefined for class labels. */
+function targetRows(data: Dataset, start: number, end: number): Float32Array | undefined {
+  const tc = data.targetCount ?? 0;
+  return data.targets?.subarray(start * tc, end * tc);
 }
 
 /**
@@ -93,18 +130,25 @@ export function splitValidationInPlace(data: Dataset, fraction: number, rng: Rng
   order.set(rows.validation, nTrain);
   permuteRows(data, order);
   const f = data.features;
+  const labelled = data.y.length > 0;
   return {
-    train: withRows(data, data.x.subarray(0, nTrain * f), data.y.subarray(0, nTrain), nTrain),
-    validation: withRows(data, data.x.subarray(nTrain * f, data.n * f), data.y.subarray(nTrain, data.n), data.n - nTrain),
+    train: withRows(data, data.x.subarray(0, nTrain * f), labelled ? data.y.subarray(0, nTrain) : data.y, nTrain, targetRows(data, 0, nTrain)),
+    validation: withRows(data, data.x.subarray(nTrain * f, data.n * f), labelled ? data.y.subarray(nTrain, data.n) : data.y, data.n - nTrain, targetRows(data, nTrain, data.n)),
   };
 }
 
-/** The rows of each side of the split of splitValidation, in their order there. */
+/**
+ * The rows of each side of the split of splitValidation, in their order there. A regression set
+ * (no classes to stratify by) is split as one class: round(fraction·n) samples held out at random,
+ * at least one kept for training.
+ */
 function splitRows(data: Dataset, fraction: number, rng: Rng): { train: Int32Array; validation: Int32Array } {
-  let classes = data.classes;
-  for (let i = 0; i < data.n; i++) if (data.y[i] >= classes) classes = data.y[i] + 1;
+  const labelled = data.y.length > 0;
+  const classOf = (i: number): number => (labelled ? data.y[i] : 0);
+  let classes = Math.max(1, data.classes);
+  for (let i = 0; i < data.n; i++) if (classOf(i) >= classes) classes = classOf(i) + 1;
   const counts = new Int32Array(classes);
-  for (let i = 0; i < data.n; i++) counts[data.y[i]]++;
+  for (let i = 0; i < data.n; i++) counts[classOf(i)]++;
   const quota = fraction > 0 ? validationQuota(counts, fraction) : new Int32Array(classes);
   const order = new Int32Array(data.n);
   for (let i = 0; i < data.n; i++) order[i] = i;
@@ -119,7 +163,7 @@ function splitRows(data: Dataset, fraction: number, rng: Rng): { train: Int32Arr
   let v = 0, t = 0;
   for (let i = 0; i < data.n; i++) {
     const s = order[i];
-    const c = data.y[s];
+    const c = classOf(s);
     if (taken[c] < quota[c]) {
       taken[c]++;
       val[v++] = s;
@@ -137,24 +181,31 @@ function splitRows(data: Dataset, fraction: number, rng: Rng): { train: Int32Arr
  */
 export function permuteRows(data: Dataset, order: ArrayLike<number>): void {
   const { x, y, n, features: f } = data;
+  const labelled = y.length > 0;
+  const t = data.targets;
+  const tc = data.targetCount ?? 0;
   const done = new Uint8Array(n);
   const row = new Float32Array(f);
+  const targetRow = new Float32Array(tc);
   for (let start = 0; start < n; start++) {
     if (done[start]) continue;
     done[start] = 1;
     if (order[start] === start) continue;
     row.set(x.subarray(start * f, (start + 1) * f));
-    const label = y[start];
+    if (t) targetRow.set(t.subarray(start * tc, (start + 1) * tc));
+    const label = labelled ? y[start] : 0;
     let to = start;
     for (;;) {
       const from = order[to];
       if (from === start) {
         x.set(row, to * f);
-        y[to] = label;
+        if (labelled) y[to] = label;
+        if (t) t.set(targetRow, to * tc);
         break;
       }
       x.copyWithin(to * f, from * f, (from + 1) * f);
-      y[to] = y[from];
+      if (labelled) y[to] = y[from];
+      if (t) t.copyWithin(to * tc, from * tc, (from + 1) * tc);
       done[from] = 1;
       to = from;
     }

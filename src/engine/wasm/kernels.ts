@@ -31,7 +31,7 @@ export interface KernelExports {
   activationForward(fn: number, x: number, out: number, len: number, alpha: number): void;
   activationBackward(fn: number, x: number, out: number, dout: number, dx: number, len: number, alpha: number): void;
   softmaxLoss(scores: number, y: number, n: number, c: number, dscores: number): number;
-  svmLoss(scores: number, y: number, n: number, c: number, dscores: number): number;
+  svmLoss(scores: number, y: number, n: number, c: number, dscores: number, delta: number): number;
   lastCorrect(): number;
   sgd(w: number, dw: number, len: number, lr: number): void;
   momentum(w: number, dw: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
