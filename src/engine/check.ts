@@ -118,7 +118,9 @@ export function gradcheckModel(spec: ModelSpec, o: CheckOptions = {}): ModelChec
   const f = data.features;
   const x = new Float64Array(n * f);
   for (let i = 0; i < n * f; i++) x[i] = data.x[i];
-  return gradcheckNetwork(trainer.network, x, data.y.subarray(0, n), n, trainer.reg, o);
+  // Regression: the batch's targets (n, targetCount); else its labels.
+  const y = data.targets ? data.targets.subarray(0, n * data.targetCount!) : data.y.subarray(0, n);
+  return gradcheckNetwork(trainer.network, x, y, n, trainer.reg, o);
 }
 
 /**
