@@ -14,6 +14,9 @@ import { readTheme, withAlpha, type ChartTheme } from './theme';
 type Dataset = ChartDataset<'line', XY[]>;
 type LegendOptions = NonNullable<NonNullable<ChartOptions<'line'>['plugins']>['legend']>;
 
+/** The tick options linearScale gives, to extend. */
+const tickOptions = (t: ChartTheme): Record<string, unknown> => (linearScale(t, '') as { ticks: Record<string, unknown> }).ticks;
+
 export class FitCurveChart {
   private chart: Chart<'line', XY[]> | undefined;
   private drawnFor: unknown = null;
@@ -32,7 +35,8 @@ export class FitCurveChart {
     return [
       { ...dots, label: l10n.t('training'), data: [], borderColor: blue, backgroundColor: withAlpha(blue, t.highContrast ? 0.9 : 0.45) },
       { ...dots, label: l10n.t('validation'), data: [], borderColor: orange, backgroundColor: withAlpha(orange, t.highContrast ? 0.9 : 0.45), pointStyle: 'rectRot', pointRadius: 3 },
-      { label: l10n.t('prediction'), data: [], borderColor: t.foreground, backgroundColor: t.foreground, borderWidth: 2.5, pointRadius: 0, pointHoverRadius: 3 },
+      // pointStyle 'line': its legend entry is a line (no points are drawn on it).
+      { label: l10n.t('prediction'), data: [], borderColor: t.foreground, backgroundColor: t.foreground, borderWidth: 2.5, pointRadius: 0, pointHoverRadius: 3, pointStyle: 'line' },
     ];
   }
 
@@ -48,9 +52,10 @@ export class FitCurveChart {
           callbacks: { title: () => '', label: (i) => ` ${i.dataset.label}: x ${short(i.parsed.x)}, ${yTitle} ${short(i.parsed.y)}` },
         },
       },
+      // The ranges are the data's, not round: ticks only at round values inside them.
       scales: {
-        x: linearScale(t, 'x') as never,
-        y: linearScale(t, yTitle) as never,
+        x: linearScale(t, 'x', { ticks: { ...tickOptions(t), includeBounds: false } }) as never,
+        y: linearScale(t, yTitle, { ticks: { ...tickOptions(t), includeBounds: false } }) as never,
       },
     };
   }

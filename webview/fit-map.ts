@@ -9,7 +9,7 @@ import { cssColor, scaleColor, scalePosition, scaleTicks, valueScale, type Value
 import { gridFits } from './fit-data';
 import { short } from './format';
 import { drawPlaneAxes, PlaneView } from './plane';
-import { readTheme, type ChartTheme } from './theme';
+import { readTheme, withAlpha, type ChartTheme } from './theme';
 
 const MAX_SIDE = 460;
 const LEFT = 44;
@@ -40,7 +40,7 @@ export class FitMapView extends PlaneView {
     const cells = gridFits(frame, grid) ? grid.values.length : 0;
     if (gridFits(frame, grid)) {
       const values = grid.values;
-      this.drawCells(ctx, frame.resolution, (i) => scaleColor(scale, values[i]), LEFT, TOP, side);
+      this.drawCells(ctx, frame.resolution, (i) => scaleColor(scale, values[i]), LEFT, TOP, side, true);
     }
     ctx.strokeStyle = t.grid;
     ctx.lineWidth = 1;
@@ -54,17 +54,18 @@ export class FitMapView extends PlaneView {
     this.canvas.dataset.step = grid ? String(grid.step) : '';
   }
 
-  /** The points, filled with their target's colour and outlined: a point that stands out is one the net misses. */
+  /** The points, filled with their target's colour: a point that stands out from the surface is one the net misses. */
   private paintPoints(ctx: CanvasRenderingContext2D, t: ChartTheme, f: BoundaryFrame, scale: ValueScale, side: number): number {
     const sx = side / (f.xMax - f.xMin || 1);
     const sy = side / (f.yMax - f.yMin || 1);
     const sets = [{ p: f.points, v: f.targets ?? [], square: false }, { p: f.valPoints ?? [], v: f.valTargets ?? [], square: true }];
     let drawn = 0;
     ctx.lineWidth = 1;
-    ctx.strokeStyle = t.foreground;
+    // A light outline: on a good fit the points melt into the surface, and their outlines should not crowd it.
+    ctx.strokeStyle = withAlpha(t.foreground, t.highContrast ? 1 : 0.45);
     for (const { p, v, square } of sets) {
       const n = Math.min(v.length, Math.floor(p.length / 2));
-      const r = n > 500 ? 2.5 : 3.2;
+      const r = n > 200 ? 2.6 : 3.2;
       for (let i = 0; i < n; i++) {
         const px = LEFT + (p[2 * i] - f.xMin) * sx;
         const py = TOP + (f.yMax - p[2 * i + 1]) * sy;

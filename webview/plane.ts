@@ -17,8 +17,11 @@ export abstract class PlaneView extends CanvasView {
     return this.store.run?.boundary ?? this.store.run;
   }
 
-  /** res × res cells, row by row from the top left, one opaque pixel each, scaled up without smoothing into the square at (left, top). */
-  protected drawCells(ctx: CanvasRenderingContext2D, res: number, colorOf: (i: number) => readonly number[], left: number, top: number, side: number): void {
+  /**
+   * res × res cells, row by row from the top left, one opaque pixel each, scaled up into the square
+   * at (left, top): without smoothing (crisp cells, for classes) or with (a continuous surface).
+   */
+  protected drawCells(ctx: CanvasRenderingContext2D, res: number, colorOf: (i: number) => readonly number[], left: number, top: number, side: number, smooth = false): void {
     this.cells.width = res;
     this.cells.height = res;
     const cells = this.cells.getContext('2d');
@@ -33,8 +36,9 @@ export abstract class PlaneView extends CanvasView {
       d[4 * i + 3] = 255;
     }
     cells.putImageData(image, 0, 0);
-    ctx.imageSmoothingEnabled = false;
+    ctx.imageSmoothingEnabled = smooth;
     ctx.drawImage(this.cells, left, top, side, side);
+    ctx.imageSmoothingEnabled = true;
   }
 }
 

@@ -5,7 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import { LineChart, type Series } from './charts';
 import { r2AxisMin } from './fit-data';
-import { linearScale } from './scales';
+import { linearScale, logScale } from './scales';
 import type { RunStore } from './store';
 import { paletteColor, withAlpha } from './theme';
 import { PREVIOUS_ALPHA, PREVIOUS_DASH, waiting } from './views';
@@ -31,9 +31,10 @@ export function r2Chart(store: RunStore): LineChart {
     empty: waiting(store, 'epoch'),
     // Stacked panes: Chart.js lays the first scale of a stack at the bottom.
     y: (t) => ({
-      rmse: linearScale(t, l10n.t('val RMSE'), { stack: 'fit', stackWeight: 1, position: 'left', offset: true, min: 0 }),
+      // RMSE falls like the loss: on a log axis its late, small values stay readable.
+      rmse: logScale(t, l10n.t('val RMSE (log)'), { stack: 'fit', stackWeight: 2, position: 'left', offset: true }),
       y: linearScale(t, 'R²', {
-        stack: 'fit', stackWeight: 2, position: 'left', max: 1,
+        stack: 'fit', stackWeight: 3, position: 'left', max: 1,
         afterDataLimits: (scale: { min: number }) => {
           scale.min = r2AxisMin(scale.min);
         },
@@ -43,9 +44,10 @@ export function r2Chart(store: RunStore): LineChart {
       if (store.overlays.length > 0) return overlaySeries(store, t);
       const [blue, orange] = t.series;
       const few = (store.run?.info.epochs ?? 0) <= 40;
+      // The held-out R² first: Chart.js draws the first series on top, and the two often coincide.
       const s: Series[] = [
-        { label: l10n.t('train R²'), data: () => store.trainR2, color: blue, width: 2, dots: few },
         { label: l10n.t('val R²'), data: () => store.valR2, color: orange, width: 2, dots: few },
+        { label: l10n.t('train R²'), data: () => store.trainR2, color: blue, width: 2, dots: few },
         { label: l10n.t('val RMSE'), data: () => store.valRmse, color: orange, width: 1.5, dots: few, dash: [5, 3], yAxisID: 'rmse' },
       ];
       const p = store.previous;

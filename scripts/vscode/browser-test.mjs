@@ -16,6 +16,10 @@
 //           init "small" from the lens, train, screenshot the activation histograms collapsing
 //           toward 0; swap back to xavier from the panel's toolbar while it trains, wait for the
 //           restarted run's histograms, screenshot them (spread kept), stop.
+//   regression  sine.nn.yaml (loss: mse): train to the end; the Fit card's curve and the R² card
+//           drew (ink on their canvases), the Accuracy and Decision boundary cards hidden, the
+//           header's val R² > 0.9; then ripple.nn.yaml the same with the Fit heatmap; screenshots
+//           regression-<theme>.png (R² card) and regression-fit-<theme>.png, ripple-<theme>.png.
 //   korean  in a VS Code started with the Korean display language (--locale ko): spiral.nn.yaml's
 //           CodeLens in Korean, Train run from the Command Palette by its Korean title
 //           ("TrainLens: 모델 학습"), the panel's headings, badge, summary and toolbar in Korean once
@@ -26,7 +30,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|korean
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|korean
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -79,6 +83,9 @@ const COMPARE_FILE = 'optimizer-compare.nn.yaml';
 const WEIGHTS_FILE = 'digits.nn.yaml';
 /** The spiral at lr 100 with l2 0.05: every step multiplies the weights by about −4, so it diverges in a few dozen steps. */
 const DIVERGE_FILE = 'diverge.nn.yaml';
+/** Regression: the sine example (1-D fit), and a 2-D ripple written into the workspace when examples/ has none. */
+const SINE_FILE = 'sine.nn.yaml';
+const RIPPLE_FILE = 'ripple.nn.yaml';
 // The example trains 20 steps (a few seconds); the scenario needs the run still going when it
 // swaps the init from the panel, so its copy trains for longer.
 const INIT_EPOCHS = 500;
@@ -788,7 +795,60 @@ async function weightsScenario(page, ctx) {
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `weights-${ctx.theme}.png`));
 }
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, korean: koreanScenario };
+/**
+ * Pixels with any ink on a canvas of the panel (its background is transparent), and whether its
+ * card is shown.
+ */
+async function canvasInk(frame, id) {
+  return frame.$eval(`#${id}`, (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+    return { ink, of: c.width * c.height, points: c.getAttribute('data-points'), step: c.getAttribute('data-step'), shown: c.offsetParent !== null };
+  });
+}
+
+/** Trains a regression model file to the end; checks the Fit card (canvas `fitId`), the R² card and the header's val R². */
+async function trainRegression(page, ctx, file, fitId) {
+  await openModelFile(page, ctx, file);
+  await startTraining(page, ctx, file);
+  const panel = await waitPanel(page, `${file} to finish (data-state="finished")`, 90_000, (p) => p.loss.state === 'finished');
+  ctx.check(`${file} trained: data-points=${panel.loss.points}`);
+  const fit = await poll(`#${fitId} drawn with the final prediction`, 15_000, async () => {
+    const v = await canvasInk(panel.frame, fitId);
+    return v.shown && Number(v.points) > 0 && v.step && v.ink > 0.02 * v.of ? v : null;
+  });
+  ctx.check(`#${fitId}: ${fit.points} points, prediction at step ${fit.step}, ink on ${(100 * fit.ink / fit.of).toFixed(1)} % of the canvas`);
+  const r2 = await poll('#chart-r2 drawn', 10_000, async () => {
+    const v = await canvasInk(panel.frame, 'chart-r2');
+    return v.shown && Number(v.points) > 0 && v.ink > 0.01 * v.of ? v : null;
+  });
+  ctx.check(`#chart-r2: ${r2.points} points, ink on ${(100 * r2.ink / r2.of).toFixed(1)} %`);
+  const hidden = await panel.frame.evaluate(() => ['card-accuracy', 'card-boundary'].filter((id) => !document.getElementById(id).hidden));
+  if (hidden.length) throw new StepError(`shown for a regression run: ${hidden.map((id) => `#${id}`).join(', ')}`);
+  const summary = await panel.frame.$eval('#run-summary', (e) => e.textContent.trim());
+  const m = /val R² (-?[\d.]+) · val RMSE ([\d.e+-]+)/.exec(summary);
+  if (!m) throw new StepError(`no "val R² … · val RMSE …" in the header: ${JSON.stringify(summary)}`);
+  if (!(Number(m[1]) > 0.9)) throw new StepError(`val R² ${m[1]} ≤ 0.9 after training ${file}`);
+  ctx.check(`header: val R² ${m[1]}, val RMSE ${m[2]}`);
+  await poll('the CodeLens to return to "▶ Train" after training', 15_000, () => lensLocator(page, LENS.train).isVisible());
+  return panel;
+}
+
+/** Regression: the sine fit as a curve, the ripple as a heatmap, R² and RMSE where accuracy would be. */
+async function regressionScenario(page, ctx) {
+  const sine = await trainRegression(page, ctx, SINE_FILE, 'chart-fit');
+  await sleep(800);
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `regression-${ctx.theme}.png`));
+  await scrollPanelTo(sine.frame, 'fit');
+  await screenshot(page, ctx, path.join(SHOTS, `regression-fit-${ctx.theme}.png`), await panelIframe(page, sine.frame));
+  await closeAll(page);
+  const ripple = await trainRegression(page, ctx, RIPPLE_FILE, 'chart-fit-map');
+  await scrollPanelTo(ripple.frame, 'fit-map');
+  await screenshot(page, ctx, path.join(SHOTS, `ripple-${ctx.theme}.png`), await panelIframe(page, ripple.frame));
+}
+
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, korean: koreanScenario };
 /** Scenarios that run in a workbench with another display language. */
 const SCENARIO_LOCALE = { korean: 'ko' };
 
@@ -819,6 +879,14 @@ function prepareWorkspace(examples) {
     'layers:', '  - dense: 100', '    activation: relu', '  - dense: 3',
     'loss: softmax', 'optimizer: { type: sgd, lr: 100 }', 'train: { epochs: 2000, batch: 32, l2: 0.05, seed: 1 }', '',
   ].join('\n'));
+  if (!fs.existsSync(path.join(workspace, RIPPLE_FILE))) {
+    fs.writeFileSync(path.join(workspace, RIPPLE_FILE), [
+      '# y = sin(πx1)·cos(πx2) + noise, fitted by a small tanh MLP (val R² ≈ 0.98 with the CLI)',
+      'data: { dataset: ripple, samples: 600, noise: 0.05, validation: 0.2 }',
+      'layers:', '  - dense: 64', '    activation: tanh', '  - dense: 64', '    activation: tanh', '  - dense: 1',
+      'loss: mse', 'optimizer: { type: adam, lr: 0.01 }', 'train: { epochs: 150, batch: 32, seed: 1 }', '',
+    ].join('\n'));
+  }
   const initFile = path.join(workspace, INIT_FILE);
   if (fs.existsSync(initFile)) {
     const text = fs.readFileSync(initFile, 'utf8');
@@ -946,7 +1014,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', korean: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, korean: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

@@ -57,7 +57,7 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
       {
         chart: 'r2', title: vscode.l10n.t('R² and RMSE'), hidden: true,
         why: vscode.l10n.t('R² = 1 − SS_res/SS_tot on each set, in eval mode: 1 is a perfect fit, 0 no better than predicting the mean. RMSE is in the target\'s units. A gap between training and validation R² indicates overfitting.'),
-        body: canvas('r2', vscode.l10n.t('R² of the training and validation sets per epoch (top) and validation RMSE (bottom)')),
+        body: canvas('r2', vscode.l10n.t('R² of the training and validation sets per epoch (top) and validation RMSE (bottom)'), 'chart-box r2'),
       },
     ],
   },

@@ -47,7 +47,9 @@ async function pickComparison(spec: ModelSpec, title: string): Promise<CompareCh
       choice: { dimension: c.dimension, values: c.values },
     }, { label: '', kind: vscode.QuickPickItemKind.Separator });
   }
-  for (const d of ['optimizer', 'init', 'lr', 'activation', 'loss'] as const) items.push({ label: d, detail: dimensionDetail(d), dimension: d });
+  // softmax against SVM needs class labels: a regression model (loss: mse) is not offered it.
+  const dimensions = (['optimizer', 'init', 'lr', 'activation', 'loss'] as const).filter((d) => d !== 'loss' || spec.loss !== 'mse');
+  for (const d of dimensions) items.push({ label: d, detail: dimensionDetail(d), dimension: d });
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare — {0}', title), placeHolder: vscode.l10n.t('What to vary (everything else stays, seed included)') });
   if (!picked) return undefined;
   if (picked.choice) return picked.choice;
