@@ -193,11 +193,7 @@ export class ChartsPanels implements vscode.Disposable {
         this.post(source, { type: 'snapshot', run: s.snapshot() });
         break;
       case 'progress':
-        this.post(source, {
-          type: 'progress', runId: s.runId, loss: e.kept.loss, epochs: e.kept.epochs, stats: e.kept.stats,
-          latestStats: e.stats.length > 0 ? s.latestStats : null, lastLoss: s.loss.last ?? null,
-          markers: e.markers, boundary: e.boundary, filters: e.filters, step: s.step, paused: s.paused, samplesPerSec: s.samplesPerSec,
-        });
+        this.post(source, e.progress);
         break;
       case 'status':
         this.post(source, { type: 'status', runId: s.runId, status: s.status, final: s.final, error: s.error });

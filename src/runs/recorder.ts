@@ -42,8 +42,9 @@ export class RunRecorder {
         if (e.thinned) {
           this.store.replaceHistory(s.runId, { t: 'state', loss: s.loss.series.state(), epochs: s.epochs.state(), stats: s.stats.state(), markers: s.markers.slice() });
         } else {
-          const lines: HistoryLine[] = [{ t: 'delta', ...e.kept }];
-          for (const v of e.markers) lines.push({ t: 'marker', v });
+          const { loss, epochs, stats, markers } = e.progress;
+          const lines: HistoryLine[] = [{ t: 'delta', loss, epochs, stats }];
+          for (const v of markers) lines.push({ t: 'marker', v });
           this.store.append(s.runId, lines);
         }
         break;

@@ -74,6 +74,28 @@ export class Decimated<T> {
     return this.stride !== stride;
   }
 
+  /**
+   * What pushing `items` would keep, without pushing them: push's rule replayed on the count,
+   * stride and length alone. apply() with the result then keeps exactly these, here or in a mirror.
+   */
+  keptOf(items: readonly T[]): SeriesDelta<T> {
+    let count = this.count;
+    let stride = this.stride;
+    let length = this.items.length;
+    const kept: T[] = [];
+    for (const item of items) {
+      const n = count++;
+      if (n % stride !== 0) continue;
+      kept.push(item);
+      // thin() keeps items 0, 2, 4, …
+      if (++length >= this.cap) {
+        stride *= 2;
+        length = Math.ceil(length / 2);
+      }
+    }
+    return { from: this.count, items: kept, count };
+  }
+
   /** The arrival number of the item kept at index i. */
   numberAt(i: number): number {
     return i * this.stride;
@@ -136,8 +158,6 @@ export type LossPoint = [loss: number, smoothed: number];
 export class LossHistory {
   readonly series: Decimated<LossPoint>;
   private readonly ema = new Ema(SMOOTHING);
-  /** The newest loss, kept or not. */
-  last: number | undefined;
 
   constructor(cap = MAX_LOSS_POINTS) {
     this.series = new Decimated<LossPoint>(cap);
@@ -153,17 +173,26 @@ export class LossHistory {
     return this.series.items.map((p) => p[0]);
   }
 
-  /** Pushes a batch and returns what entered the series, for mirroring. */
+  /**
+   * What a batch of losses adds to the series, each with the smoothed curve there (the smoothing
+   * takes in every loss): a delta to apply to this series and to its mirrors. Call it once per
+   * batch, in order, and apply the result before the next.
+   */
+  keep(losses: readonly number[]): SeriesDelta<LossPoint> {
+    return this.series.keptOf(losses.map((l): LossPoint => [l, this.ema.push(l)]));
+  }
+
+  /** Keeps a batch and returns what entered the series, for mirroring. */
   pushAll(losses: readonly number[]): SeriesDelta<LossPoint> {
-    if (losses.length > 0) this.last = losses[losses.length - 1];
-    return pushAll(this.series, losses.map((l): LossPoint => [l, this.ema.push(l)]));
+    const delta = this.keep(losses);
+    this.series.apply(delta);
+    return delta;
   }
 }
 
 /** Pushes a batch into a series and returns what entered it, for mirroring. */
 export function pushAll<T>(series: Decimated<T>, items: readonly T[]): SeriesDelta<T> {
-  const delta: SeriesDelta<T> = { from: series.count, items: [], count: 0 };
-  for (const item of items) if (series.push(item)) delta.items.push(item);
-  delta.count = series.count;
+  const delta = series.keptOf(items);
+  series.apply(delta);
   return delta;
 }

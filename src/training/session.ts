@@ -3,13 +3,12 @@ import { Worker } from 'node:worker_threads';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
 import type { Divergence } from '../engine/trainer';
-import {
-  Decimated, LossHistory, MAX_EPOCH_POINTS, MAX_STATS_POINTS, pushAll, type LossPoint, type SeriesDelta,
-} from './history';
+import { Decimated, LossHistory, MAX_EPOCH_POINTS, MAX_STATS_POINTS } from './history';
+import { applyProgress } from './progress';
 import {
   CONTROL_STEP, CONTROL_STOP, CONTROL_WORDS, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
-  type FilterImages, type L10nBundle, type ModelCheck, type ParamValues, type PreviousRun, type RunInfo, type RunSnapshot, type RunStatus, type StartMessage, type StatsPoint,
-  type StepStats, type VariantInfo, type WorkerToHost,
+  type FilterImages, type L10nBundle, type ModelCheck, type PanelProgress, type ParamValues, type PreviousRun, type ProgressMessage, type RunInfo, type RunSnapshot,
+  type RunStatus, type StartMessage, type StatsPoint, type StepStats, type VariantInfo, type WorkerToHost,
 } from './protocol';
 
 export interface SessionOptions {
@@ -41,15 +40,12 @@ export type SessionEvent =
   | { type: 'started'; session: TrainingSession }
   | {
     type: 'progress'; session: TrainingSession;
-    /** The full statistics and the markers this message brought. */
-    stats: StepStats[]; markers: Marker[];
-    /** A new decision-boundary grid, when this message brought one. */
-    boundary: BoundaryGrid | null;
-    /** New first-layer weight images, when this message brought some. */
-    filters: FilterImages | null;
-    /** What the session's bounded history kept of it (for the panel and the run store, which mirror that history). */
-    kept: { loss: SeriesDelta<LossPoint>; epochs: SeriesDelta<EpochMetrics>; stats: SeriesDelta<StatsPoint> };
-    /** Whether keeping it thinned the history (a mirror written whole, the run store's file, is rewritten). */
+    /**
+     * What the session's bounded history kept of the worker's message, as the session applied it
+     * to itself (progress.ts): the panel and the run store mirror the run by applying the same.
+     */
+    progress: PanelProgress;
+    /** Whether it thinned the history (a mirror written whole, the run store's file, is rewritten). */
     thinned: boolean;
   }
   | { type: 'status'; session: TrainingSession };
@@ -71,6 +67,8 @@ export class TrainingSession {
   readonly epochs = new Decimated<EpochMetrics>(MAX_EPOCH_POINTS);
   readonly stats = new Decimated<StatsPoint>(MAX_STATS_POINTS);
   latestStats: StepStats | null = null;
+  /** The newest step's loss. */
+  lastLoss: number | null = null;
   readonly markers: Marker[] = [];
   boundary: BoundaryGrid | null = null;
   filters: FilterImages | null = null;
@@ -189,7 +187,7 @@ export class TrainingSession {
   snapshot(): RunSnapshot {
     return {
       info: { ...this.info }, status: this.status, paused: this.paused,
-      loss: this.loss.series.state(), lastLoss: this.loss.last ?? null, epochs: this.epochs.state(), stats: this.stats.state(),
+      loss: this.loss.series.state(), lastLoss: this.lastLoss, epochs: this.epochs.state(), stats: this.stats.state(),
       latestStats: this.latestStats,
       markers: this.markers.slice(), boundary: this.boundary, filters: this.filters,
       step: this.step, samplesPerSec: this.samplesPerSec, final: this.final, error: this.error,
@@ -215,18 +213,10 @@ export class TrainingSession {
         break;
       }
       case 'progress': {
-        const strides = [this.loss.series.stride, this.epochs.stride, this.stats.stride];
-        const kept = { loss: this.loss.pushAll(m.losses), epochs: pushAll(this.epochs, m.epochs), stats: pushAll(this.stats, m.stats.map(toStatsPoint)) };
-        if (m.stats.length > 0) this.latestStats = m.stats[m.stats.length - 1];
-        for (const k of m.markers) this.markers.push(k);
-        if (m.boundary) this.boundary = m.boundary;
-        if (m.filters) this.filters = m.filters;
-        this.step = m.step;
+        const progress = this.kept(m);
+        const thinned = applyProgress({ loss: this.loss.series, epochs: this.epochs, stats: this.stats }, this, progress) === true;
         this.epoch = m.epoch;
-        this.paused = m.paused;
-        this.samplesPerSec = m.samplesPerSec;
-        const thinned = [this.loss.series.stride, this.epochs.stride, this.stats.stride].some((s, i) => s !== strides[i]);
-        this.emit({ type: 'progress', session: this, stats: m.stats, markers: m.markers, boundary: m.boundary, filters: m.filters, kept, thinned });
+        this.emit({ type: 'progress', session: this, progress, thinned });
         break;
       }
       case 'done':
@@ -246,6 +236,16 @@ export class TrainingSession {
       case 'gradcheck':
         break; // gradient checks run in workers of their own (see runGradcheck in runs.ts)
     }
+  }
+
+  /** What the bounded history keeps of a worker's progress message, as the panel receives it. */
+  private kept(m: ProgressMessage): PanelProgress {
+    return {
+      type: 'progress', runId: this.runId,
+      loss: this.loss.keep(m.losses), epochs: this.epochs.keptOf(m.epochs), stats: this.stats.keptOf(m.stats.map(toStatsPoint)),
+      latestStats: m.stats[m.stats.length - 1] ?? null, lastLoss: m.losses[m.losses.length - 1] ?? null,
+      markers: m.markers, boundary: m.boundary, filters: m.filters, step: m.step, paused: m.paused, samplesPerSec: m.samplesPerSec,
+    };
   }
 
   private end(status: Exclude<RunStatus, 'running'>, error: string | null): void {
