@@ -1,10 +1,47 @@
 /** The gradient-check card: one row per parameter, cs231n's verdict on its relative error. */
 import type { ModelCheck } from '../src/training/protocol';
+import { KINK_KINDS, zeroPerKind, type KinkKind } from '../src/engine/kinks';
 import { exp, int } from './format';
 import type { GradcheckState } from './store';
 import * as l10n from '@vscode/l10n';
 
 type Verdict = ModelCheck['params'][number]['verdict'];
+/**
+ * A parameter's row as a kept result may hold it: results from before per-kind kink counts and the
+ * norm-wise column lack those fields.
+ */
+type ParamRow = Omit<ModelCheck['params'][number], 'normRelError' | 'kinksByKind'>
+  & { normRelError?: number; kinksByKind?: Partial<Record<KinkKind, number>> };
+
+/** The kinds in the engine's order, with their names in the card. */
+function kindNames(): Array<[KinkKind, string]> {
+  return [['relu', l10n.t('ReLU')], ['maxpool', l10n.t('max pool')], ['maxout', l10n.t('maxout')], ['hinge', l10n.t('hinge')], ['l1', l10n.t('L1')]];
+}
+
+/**
+ * "ReLU 2 · hinge 1": the skipped entries by kind, the kinds with any (every kind with `all`);
+ * empty when the result predates per-kind counts.
+ */
+export function kinkBreakdown(byKind: Partial<Record<KinkKind, number>> | undefined, all = false): string {
+  if (!byKind) return '';
+  return kindNames().filter(([k]) => all || (byKind[k] ?? 0) > 0).map(([k, name]) => `${name} ${int(byKind[k] ?? 0)}`).join(' · ');
+}
+
+/** The kinks cell: the total, then by kind in a muted line. */
+function kinksCell(total: number, byKind: Partial<Record<KinkKind, number>> | undefined, all = false): HTMLTableCellElement {
+  const td = el('td', int(total), 'num');
+  const detail = kinkBreakdown(byKind, all);
+  if (detail) td.append(el('div', detail, 'muted kinds'));
+  return td;
+}
+
+/** Per kind, the sum over the parameters (undefined when a kept result has no per-kind counts). */
+function totalByKind(params: readonly ParamRow[]): Record<KinkKind, number> | undefined {
+  if (!params.every((p) => p.kinksByKind)) return undefined;
+  const sum = zeroPerKind();
+  for (const p of params) for (const k of KINK_KINDS) sum[k] += p.kinksByKind![k] ?? 0;
+  return sum;
+}
 
 const VERDICT_CLASS: Record<Verdict, string> = {
   good: 'good', 'kinks only': 'kinks', uncomfortable: 'uncomfortable', wrong: 'wrong',
@@ -42,27 +79,38 @@ function verdictText(v: Verdict): string {
 }
 
 function table(r: ModelCheck): HTMLTableElement {
+  const params: readonly ParamRow[] = r.params;
   const t = el('table');
   const head = el('tr');
-  for (const h of [l10n.t('parameter'), l10n.t('relative error'), l10n.t('verdict'), l10n.t('checked / size'), l10n.t('kinks')]) head.append(el('th', h));
+  for (const h of [l10n.t('parameter'), l10n.t('relative error'), l10n.t('norm-wise'), l10n.t('verdict'), l10n.t('checked / size'), l10n.t('kinks')]) head.append(el('th', h));
   t.append(el('thead'));
   t.tHead!.append(head);
   const body = el('tbody');
-  for (const p of r.params) {
+  for (const p of params) {
     const tr = el('tr');
-    tr.append(el('td', p.name, 'name'), el('td', exp(p.relError), 'num'), verdictCell(p.verdict),
-      el('td', `${int(p.checked)} / ${int(p.size)}`, 'num'), el('td', int(p.kinks), 'num'));
+    tr.append(el('td', p.name, 'name'), el('td', exp(p.relError), 'num'), el('td', p.normRelError === undefined ? '–' : exp(p.normRelError), 'num muted'),
+      verdictCell(p.verdict), el('td', `${int(p.checked)} / ${int(p.size)}`, 'num'), kinksCell(p.kinks, p.kinksByKind));
     body.append(tr);
   }
   t.append(body);
   const foot = el('tfoot');
   const tr = el('tr');
-  const label = el('td', l10n.t('max'));
-  tr.append(label, el('td', exp(r.maxRelError), 'num'), verdictCell(overall(r.maxRelError)),
-    el('td', l10n.t('batch of {0}', r.batch), 'num muted'), el('td', int(r.params.reduce((s, p) => s + p.kinks, 0)), 'num'));
+  const normMax = params.every((p) => p.normRelError !== undefined) ? exp(Math.max(0, ...params.map((p) => p.normRelError!))) : '–';
+  tr.append(el('td', l10n.t('max')), el('td', exp(r.maxRelError), 'num'), el('td', normMax, 'num muted'), verdictCell(overall(r.maxRelError)),
+    el('td', l10n.t('batch of {0}', r.batch), 'num muted'), kinksCell(params.reduce((s, p) => s + p.kinks, 0), totalByKind(params), true));
   foot.append(tr);
   t.append(foot);
   return t;
+}
+
+/** What the columns measure, and what becomes of tiny gradients and kinks. */
+function explanation(): HTMLElement {
+  return el('p', [
+    l10n.t('Relative error, per entry: |a − n| / max(1e-8, |a| + |n|) (a analytic, n numeric; cs231n\'s), the largest over the checked entries; the verdict reads it.'),
+    l10n.t('Where both gradients are tiny (|a| + |n| < 1e-8) the floor makes it absolute, |a − n| / 1e-8: the ratio of two numbers near 0 is round-off noise, and the floor keeps it from blowing up while a real disagreement still shows.'),
+    l10n.t('Norm-wise: ‖a − n‖ / max(‖a‖, ‖n‖) over the same entries, more lenient.'),
+    l10n.t('Kinks: entries whose ±h step crossed a kink (ReLU at 0, a max-pool or maxout winner, an SVM hinge at its margin, an L1 weight at 0) at h, h/10 and h/100, skipped and counted by kind.'),
+  ].join(' '), 'muted gradcheck-note');
 }
 
 let shown: GradcheckState | null | undefined;
@@ -85,6 +133,6 @@ export function renderGradcheck(g: GradcheckState | null): void {
   if (g.state === 'failed') body.append(el('p', g.error ?? l10n.t('The gradient check failed.'), 'run-error'));
   if (g.result) {
     if (g.state === 'running') note.textContent = l10n.t('running… (previous result below)');
-    body.append(table(g.result));
+    body.append(table(g.result), explanation());
   }
 }

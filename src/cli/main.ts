@@ -7,7 +7,7 @@ import { runTraining, type LoopMessage } from '../training/loop';
 import type { ModelSpec } from '../model/spec';
 import type { FinalMetrics } from '../training/protocol';
 import { ProgressBar } from './progress';
-import { benchModel } from './bench';
+import { benchModel, kernelBuild } from './bench';
 import { gradcheckModel } from '../engine/check';
 import { pathChecker } from '../node/files';
 import { DataError, loadDataset } from '../data/load';
@@ -24,9 +24,11 @@ const USAGE = `Usage:
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
 
   train      trains the model in FILE and prints the final metrics
-             --json           one JSON object per line: {"type":"epoch",...} per epoch, then {"type":"done",...}
+             --json           one JSON object per line: {"type":"epoch",...} per epoch, then {"type":"done",...};
+                              done's "kernels" names the build that ran: relaxed-simd, simd or typescript
              --epochs N       overrides train.epochs
-             --seed S         overrides train.seed
+             --seed S         overrides train.seed (one seed repeats a run bit for bit under one
+                              kernel build; the builds round differently)
              --stats-every N  with --json, a {"type":"stats",...} line every N steps from step 0,
                               and at the last step
                               (per layer: activation mean/std/histogram, dead and saturated
@@ -40,9 +42,9 @@ const USAGE = `Usage:
              absolutely, |a − n| / 1e-8: a ratio of two ~0 numbers is round-off noise, and the
              floor keeps it from blowing up while a real disagreement still shows.
              Also printed: the norm-wise ‖a − n‖/max(‖a‖, ‖n‖) over the same entries (more lenient).
-             An entry whose ±h step crosses a kink (ReLU or leaky ReLU at 0, a max-pool or maxout
-             winner changing, an SVM hinge term at its margin, an L1 weight at 0) is retried with
-             h/10 and h/100, then skipped and counted by kind.
+             An entry whose ±h step crosses a kink (ReLU, leaky ReLU or ELU with α ≠ 1 at 0; a
+             max-pool or maxout winner changing; an SVM hinge term at its margin; an L1 weight at
+             0) is retried with h/10 and h/100, then skipped and counted by kind.
              --json  {"type":"gradcheck","maxRelError","batch","params":[{"name","relError",
                      "normRelError","verdict","checked","size","kinks","kinksByKind":{"relu",
                      "maxpool","maxout","hinge","l1"}}]}; an entry crossing two kinds at once
@@ -244,7 +246,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
     out.write(JSON.stringify({
       type: 'done', loss: f.loss, regLoss: f.regLoss, trainAcc: f.trainAcc, valAcc: f.valAcc, valLoss: f.valLoss,
       trainR2: f.trainR2 ?? null, valR2: f.valR2 ?? null, valRmse: f.valRmse ?? null, trainRmse: f.trainRmse ?? null,
-      steps: f.steps, epochs: f.epochs, samplesPerSec: f.samplesPerSec, seconds: f.seconds,
+      steps: f.steps, epochs: f.epochs, samplesPerSec: f.samplesPerSec, seconds: f.seconds, kernels: kernelBuild(),
     }) + '\n');
   } else {
     out.write(

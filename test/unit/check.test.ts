@@ -9,6 +9,7 @@ import { allocate } from '../../src/engine/tensor';
 import { kernels } from '../../src/engine/wasm/kernels';
 import { Rng } from '../../src/engine/rng';
 import type { LayerSpec, LossName } from '../../src/model/spec';
+import { kinkBreakdown } from '../../webview/gradcheck';
 import { SPIRAL } from './fixtures';
 
 test('the model gradient check passes a correct model and catches a backward pass 1% off', () => {
@@ -132,6 +133,30 @@ test('kinks: an SVM hinge term exactly at its margin is skipped as hinge', () =>
   assert.ok(byName(r.params, 'layers[0].W').checked === 2 && byName(r.params, 'layers[0].b').checked === 1);
 });
 
+test('kinks: the hinge is detected at the margin in effect (loss: { type: svm, margin: 2 })', () => {
+  // b = (2, 0, 1.5): with Δ = 2, s1 − s0 + Δ = 0 exactly (a kink); with Δ = 1 it is −1 (no kink).
+  const build = (svmMargin?: number): Network => {
+    const net = new Network({
+      inputShape: [2], layers: [{ kind: 'dense', units: 3, activation: { type: 'linear' } }],
+      init: { type: 'normal', std: 0.5 }, loss: 'svm', initSeed: 3, trainSeed: 4, dtype: 'float64', svmMargin,
+    });
+    param(net, 'layers[0].W').fill(0);
+    param(net, 'layers[0].b').set([2, 0, 1.5]);
+    return net;
+  };
+  const x = Float64Array.from([1, 0.5]);
+  const y = Int32Array.from([0]);
+  // The loss itself uses the same Δ: max(0, 0 − 2 + Δ) + max(0, 1.5 − 2 + Δ).
+  assert.equal(build(2).loss(x, y, 0, 1, NO_REG, false).dataLoss, 1.5);
+  assert.equal(build().loss(x, y, 0, 1, NO_REG, false).dataLoss, 0.5);
+  const wide = gradcheckNetwork(build(2), x, y, 1, NO_REG);
+  assert.deepEqual(kinkTable(wide.params), [['layers[0].W', 4, { hinge: 4 }], ['layers[0].b', 2, { hinge: 2 }]]);
+  assertRestGood(wide.params);
+  const plain = gradcheckNetwork(build(), x, y, 1, NO_REG);
+  assert.deepEqual(kinkTable(plain.params), [['layers[0].W', 0, {}], ['layers[0].b', 0, {}]]);
+  assertRestGood(plain.params);
+});
+
 test('kinks: an L1 weight at 0 is skipped as l1; one a little off 0 is checked with a smaller step', () => {
   const net = net64([2], [{ kind: 'dense', units: 3, activation: { type: 'linear' } }]);
   // 0 and 3e-8: every step (down to 1e-7) crosses 0. 5e-7: the steps 1e-5 and 1e-6 cross, 1e-7 does not.
@@ -199,4 +224,10 @@ test('a ReLU fused with its dense layer (float32 kernels) records the same decis
   alone.forward(withBias, 2);
   assert.notEqual(fused.decisionChecksum(2), alone.decisionChecksum(2));
   assert.equal(fused.kink, 'relu');
+});
+
+test('the panel\'s card names the skipped entries by kind, and reads kept results without the counts', () => {
+  assert.equal(kinkBreakdown({ relu: 2, maxpool: 0, maxout: 0, hinge: 1, l1: 0 }), 'ReLU 2 · hinge 1');
+  assert.equal(kinkBreakdown({ relu: 0, maxpool: 3, maxout: 0, hinge: 0, l1: 0 }, true), 'ReLU 0 · max pool 3 · maxout 0 · hinge 0 · L1 0');
+  assert.equal(kinkBreakdown(undefined), '', 'a result kept from before per-kind counts');
 });

@@ -32,6 +32,7 @@ test('train --json: one epoch line per epoch, then a done line with the fields s
   const done = lines[lines.length - 1];
   assert.equal(done.type, 'done');
   for (const k of ['loss', 'regLoss', 'trainAcc', 'valAcc', 'steps', 'samplesPerSec', 'seconds']) assert.equal(typeof done[k], 'number', k);
+  assert.ok(['relaxed-simd', 'simd', 'typescript'].includes(done.kernels as string), String(done.kernels));
   assert.equal(done.steps, 7 * 8); // 240 training samples in batches of 32
 });
 
@@ -49,6 +50,32 @@ test('--seed changes the run; the same seed repeats it exactly', () => {
   const c = jsonLines(run('train', example, '--json', '--epochs', '3', '--seed', '6').stdout).at(-1)!;
   assert.equal(a.loss, b.loss);
   assert.notEqual(a.loss, c.loss);
+});
+
+/** train --json under one kernel build, forced as the tests force it (relaxed SIMD needs the flag on Node 20). */
+function trainWith(build: 'relaxed' | 'simd' | 'ts'): Array<Record<string, unknown>> {
+  const flags = build === 'relaxed' ? ['--experimental-wasm-relaxed-simd'] : [];
+  const r = spawnSync(process.execPath, [...flags, cli, 'train', example, '--json', '--epochs', '3'], { encoding: 'utf8', env: { ...process.env, TRAINLENS_KERNELS: build } });
+  assert.equal(r.status, 0, r.stderr);
+  return jsonLines(r.stdout);
+}
+
+test('train --json names the kernel build in its done line; one seed repeats bit for bit within a build, and the builds round differently', () => {
+  const names = { relaxed: 'relaxed-simd', simd: 'simd', ts: 'typescript' } as const;
+  const losses: Record<string, number[]> = {};
+  for (const build of ['relaxed', 'simd', 'ts'] as const) {
+    const [a, b] = [trainWith(build), trainWith(build)];
+    assert.equal(a.at(-1)!.kernels, names[build], build);
+    // Every epoch's loss and the final one, bit for bit (JSON numbers print every bit of a float64).
+    assert.deepEqual(a.filter((l) => l.type !== 'done').map((l) => l.loss), b.filter((l) => l.type !== 'done').map((l) => l.loss), build);
+    assert.equal(a.at(-1)!.loss, b.at(-1)!.loss, build);
+    losses[build] = a.map((l) => l.loss as number);
+  }
+  // Fused multiply-add (relaxed SIMD), SIMD and scalar TypeScript sum in different orders: same seed, different last bits.
+  assert.notDeepEqual(losses.relaxed, losses.simd);
+  assert.notDeepEqual(losses.simd, losses.ts);
+  // Without a forced build the CLI names the one this Node picked.
+  assert.ok(['relaxed-simd', 'simd'].includes(jsonLines(run('train', example, '--json', '--epochs', '1').stdout).at(-1)!.kernels as string));
 });
 
 test('without a TTY, train prints one summary line', () => {
@@ -105,6 +132,12 @@ test('gradcheck steps around kinks: an SVM + ReLU + L1 model still checks exactl
   // ReLU, hinge and |w| kinks are stepped around, so what is compared is still exact.
   assert.ok((last.maxRelError as number) < 1e-6, String(last.maxRelError));
   assert.equal(r.code, 0);
+  // Per parameter: cs231n's per-entry figure, the norm-wise one beside it, kinks in total and by kind.
+  for (const p of last.params as Array<{ relError: number; normRelError: number; kinks: number; kinksByKind: Record<string, number> }>) {
+    assert.ok(p.relError < 1e-6 && p.normRelError < 1e-6, JSON.stringify(p));
+    assert.deepEqual(Object.keys(p.kinksByKind), ['relu', 'maxpool', 'maxout', 'hinge', 'l1']);
+    assert.ok(Object.values(p.kinksByKind).reduce((a, b) => a + b, 0) >= p.kinks, JSON.stringify(p));
+  }
 });
 
 test('train --stats-every: stats lines from step 0, one entry per layer, with the fields scripts rely on', () => {
@@ -135,7 +168,7 @@ test('bench: times the model\'s training steps; JSON with the rounds, their medi
   assert.equal(r.code, 0, r.stderr);
   const [b] = jsonLines(r.stdout);
   assert.equal(b.type, 'bench');
-  assert.ok(['relaxed', 'simd'].includes(b.kernels as string), String(b.kernels));
+  assert.ok(['relaxed-simd', 'simd'].includes(b.kernels as string), String(b.kernels));
   assert.equal(b.batch, 32);
   assert.equal(b.parameters, 603);
   // 2-100-3: forward 200 + 300 multiply-adds, backward to the weights of both, to the input of the second only.
