@@ -187,6 +187,19 @@ loss: mse
     assert.match(doc.getText(), /- pool: \{ size: 3, stride: 2 \}\n {2}- dense: 10\n/);
   });
 
+  it('quick fix: softmax on numeric targets becomes mse', async () => {
+    const doc = await writeModel('fix-regression.nn.yaml', `data: { dataset: sine, samples: 100 }
+layers:
+  - dense: 20
+    activation: tanh
+  - dense: 1
+loss: softmax
+`);
+    await applyFix(doc, /'softmax' needs class labels, but 'sine' has numeric targets/, /Use 'mse'/);
+    await until('no problems', () => problems(doc).length === 0);
+    assert.match(doc.getText(), /^loss: mse$/m);
+  });
+
   it('New Model File with a template argument writes a model with no problems, and its data', async () => {
     const target = workspaceFile('from-template/spiral.nn.yaml');
     const written = await vscode.commands.executeCommand<vscode.Uri>('trainlens.newModel', 'spiral-mlp', target);

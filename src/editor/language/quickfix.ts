@@ -154,13 +154,23 @@ function outputsFix(doc: Doc, p: Problem): Fix[] {
   return e ? [{ title: vscode.l10n.t("Add 'dense: {0}' at the end, one score per class", classes), edits: [e], preferred: true }] : [];
 }
 
-/** mse on class labels: switch the loss. */
-function mseFix(p: Problem): Fix[] {
-  if (!/^'mse' compares outputs with target values/.test(p.message)) return [];
-  return [
-    { title: vscode.l10n.t("Use 'softmax' (cross-entropy)"), edits: [{ start: p.start, end: p.end, text: 'softmax' }], preferred: true },
-    { title: vscode.l10n.t("Use 'svm' (hinge loss)"), edits: [{ start: p.start, end: p.end, text: 'svm' }] },
-  ];
+/**
+ * A loss that does not fit the data: mse on class labels becomes softmax (or svm); softmax or svm
+ * on numeric targets becomes mse. Only where the problem sits on the loss's name (a loss left to
+ * its default is reported at 'data', and has no word to change).
+ */
+function lossFix(doc: Doc, p: Problem): Fix[] {
+  const written = doc.text.slice(p.start, p.end);
+  if (/^'mse' compares outputs with numeric targets/.test(p.message) && written === 'mse') {
+    return [
+      { title: vscode.l10n.t("Use 'softmax' (cross-entropy)"), edits: [{ start: p.start, end: p.end, text: 'softmax' }], preferred: true },
+      { title: vscode.l10n.t("Use 'svm' (hinge loss)"), edits: [{ start: p.start, end: p.end, text: 'svm' }] },
+    ];
+  }
+  if (/needs class labels, but .* has numeric targets/.test(p.message) && (written === 'softmax' || written === 'svm')) {
+    return [{ title: vscode.l10n.t("Use 'mse' (mean squared error)"), edits: [{ start: p.start, end: p.end, text: 'mse' }], preferred: true }];
+  }
+  return [];
 }
 
 /** An activation after the last layer: remove it, so the scores stay raw. */
@@ -215,7 +225,7 @@ export function fixesFor(text: string, p: Problem): Fix[] {
     const fixes = f(doc, p);
     if (fixes.length > 0) return fixes;
   }
-  return mseFix(p);
+  return lossFix(doc, p);
 }
 
 // ─── the provider ─────────────────────────────────────────────────────────────
