@@ -3,10 +3,19 @@ import type { Dataset } from '../engine/data/dataset';
 import { kernels } from '../engine/wasm/kernels';
 import type { ModelSpec } from '../model/spec';
 
+/** The kernel build a process trains with; float32 results are bit-identical within one build only (they round differently). */
+export type KernelBuild = 'relaxed-simd' | 'simd' | 'typescript';
+
+/** The build this process loaded: relaxed SIMD (fused multiply-add) or baseline SIMD WebAssembly, or the TypeScript fallback. */
+export function kernelBuild(): KernelBuild {
+  const k = kernels();
+  return !k ? 'typescript' : k.variant === 'relaxed' ? 'relaxed-simd' : 'simd';
+}
+
 export interface BenchResult {
   type: 'bench';
-  /** The kernels that ran: relaxed or simd (WebAssembly), or typescript. */
-  kernels: string;
+  /** The kernels that ran. */
+  kernels: KernelBuild;
   batch: number;
   parameters: number;
   /** Training FLOPs per sample: forward, backward to the weights and to each layer's input but the first. */
@@ -42,7 +51,6 @@ export function trainingFlops(t: Trainer): number {
  */
 export function benchModel(spec: ModelSpec, data: Dataset, seconds = 5, rounds = 5, now = (): number => performance.now()): BenchResult {
   const t = new Trainer({ ...spec, train: { ...spec.train, epochs: 1_000_000 } }, 'float32', data, { ownData: true });
-  const k = kernels();
   let diverged: number | undefined;
   const steps = (ms: number): { samples: number; steps: number; ms: number } => {
     const t0 = now();
@@ -65,7 +73,7 @@ export function benchModel(spec: ModelSpec, data: Dataset, seconds = 5, rounds =
   const samplesPerSec = mid ? mid[0] : 0;
   const flopsPerSample = trainingFlops(t);
   return {
-    type: 'bench', kernels: k ? k.variant : 'typescript', batch: t.batchSize, parameters: t.network.parameterCount, flopsPerSample,
+    type: 'bench', kernels: kernelBuild(), batch: t.batchSize, parameters: t.network.parameterCount, flopsPerSample,
     rounds: rates, samplesPerSec,
     stepsPerSec: median.ms > 0 ? (median.steps / median.ms) * 1000 : 0,
     msPerStep: median.steps > 0 ? median.ms / median.steps : 0,

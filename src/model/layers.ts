@@ -3,6 +3,7 @@ import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { ACTIVATION_ALPHA, ACTIVATIONS, INIT_SCHEMES, type ActivationSpec, type InitSpec, type LayerSpec } from './spec';
 import { MapReader, Reporter, describe, readChoice, readNumber, type Range } from './reader';
 import { didYouMean } from './diagnostics';
+import { excerpt } from '../engine/excerpt';
 
 /** Layer kinds of format v1, each with the keys its mapping may hold besides the kind itself. */
 const LAYER_KEYS: Record<string, readonly string[]> = {
@@ -75,7 +76,7 @@ export function readLayer(r: Reporter, item: Node, range: Range, i: number): Lay
   if (!kind) {
     const first = item.items[0];
     const name = first && isScalar(first.key) ? String(first.key.value) : '';
-    r.error(range, item.items.length === 0 ? l10n.t("{0} is empty; write e.g. 'dense: 100'.", where) : l10n.t("Unknown layer kind '{0}'.", name) + unknownKind(name));
+    r.error(range, item.items.length === 0 ? l10n.t("{0} is empty; write e.g. 'dense: 100'.", where) : l10n.t("Unknown layer kind '{0}'.", excerpt(name)) + unknownKind(name));
     return undefined;
   }
   const extra = kind === 'activation' ? [] : LAYER_KEYS[kind];

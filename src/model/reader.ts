@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import * as l10n from '@vscode/l10n';
 import { didYouMean, type ModelDiagnostic } from './diagnostics';
+import { excerpt } from '../engine/excerpt';
 
 export type Range = [start: number, end: number];
 
@@ -17,7 +18,7 @@ export function describe(node: unknown): string {
   if (isScalar(node)) {
     const v = node.value;
     if (v === null) return l10n.t('nothing');
-    if (typeof v === 'string') return `'${v}'`;
+    if (typeof v === 'string') return `'${excerpt(v)}'`;
     return String(v);
   }
   return l10n.t('an unexpected value');
@@ -76,7 +77,7 @@ export class MapReader {
       } else if (notYet.includes(key)) {
         r.error(keyRange, l10n.t("'{0}' in {1} is part of the model format but not available in this version of TrainLens.", key, where));
       } else if (!known.includes(key)) {
-        r.error(keyRange, l10n.t("Unknown key '{0}' in {1}.", key, where) + didYouMean(key, known));
+        r.error(keyRange, l10n.t("Unknown key '{0}' in {1}.", excerpt(key), where) + didYouMean(key, known));
       } else {
         this.pairs.set(key, pair);
       }
@@ -160,7 +161,7 @@ export function readChoice<T extends string>(
   if (notYet.includes(v)) {
     r.error(range, l10n.t("{0} '{1}' is part of the model format but not available in this version of TrainLens (available: {2}).", what, v, values.join(', ')));
   } else {
-    r.error(range, l10n.t("Unknown {0} '{1}'.", what, v) + didYouMean(v, [...values, ...notYet]) + l10n.t(' Expected one of: {0}.', values.join(', ')));
+    r.error(range, l10n.t("Unknown {0} '{1}'.", what, excerpt(v)) + didYouMean(v, [...values, ...notYet]) + l10n.t(' Expected one of: {0}.', values.join(', ')));
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { quoted } from '../excerpt';
 
 /**
  * A problem with a data file: its message names the file (as written in the model file) and,
@@ -26,7 +27,7 @@ export class DataError extends Error {
 /** "data/iris.csv: line 7, column "petal_width": <problem>" */
 export function csvError(file: string, line: number, problem: string, column?: number, columnName?: string): DataError {
   let where = l10n.t('{0}: line {1}', file, line);
-  if (column !== undefined) where += l10n.t(', column {0}', columnName ? JSON.stringify(columnName) : String(column));
+  if (column !== undefined) where += l10n.t(', column {0}', columnName ? quoted(columnName) : String(column));
   return new DataError(`${where}: ${problem}`, file, line, column, columnName);
 }
 
