@@ -27,10 +27,10 @@ export function kinkBreakdown(byKind: Partial<Record<KinkKind, number>> | undefi
   return kindNames().filter(([k]) => all || (byKind[k] ?? 0) > 0).map(([k, name]) => `${name} ${int(byKind[k] ?? 0)}`).join(' · ');
 }
 
-/** The kinks cell: the total, then by kind in a muted line. */
-function kinksCell(total: number, byKind: Partial<Record<KinkKind, number>> | undefined, all = false): HTMLTableCellElement {
+/** The kinks cell: the total, then the kinds that have any in a muted line. */
+function kinksCell(total: number, byKind: Partial<Record<KinkKind, number>> | undefined): HTMLTableCellElement {
   const td = el('td', int(total), 'num');
-  const detail = kinkBreakdown(byKind, all);
+  const detail = kinkBreakdown(byKind);
   if (detail) td.append(el('div', detail, 'muted kinds'));
   return td;
 }
@@ -78,8 +78,19 @@ function verdictText(v: Verdict): string {
   }
 }
 
+/**
+ * Whether the result was kept from a version that measured only norm-wise: its relError is then
+ * ‖a − n‖ / max(‖a‖, ‖n‖), shown in that column, and its per-entry figure is unknown.
+ */
+function normWiseOnly(r: ModelCheck): boolean {
+  return (r.params as readonly ParamRow[]).some((p) => p.normRelError === undefined);
+}
+
 function table(r: ModelCheck): HTMLTableElement {
   const params: readonly ParamRow[] = r.params;
+  const legacy = normWiseOnly(r);
+  const perEntry = (x: number): string => (legacy ? '–' : exp(x));
+  const normWise = (p: ParamRow): string => exp(legacy ? p.relError : p.normRelError!);
   const t = el('table');
   const head = el('tr');
   for (const h of [l10n.t('parameter'), l10n.t('relative error'), l10n.t('norm-wise'), l10n.t('verdict'), l10n.t('checked / size'), l10n.t('kinks')]) head.append(el('th', h));
@@ -88,24 +99,25 @@ function table(r: ModelCheck): HTMLTableElement {
   const body = el('tbody');
   for (const p of params) {
     const tr = el('tr');
-    tr.append(el('td', p.name, 'name'), el('td', exp(p.relError), 'num'), el('td', p.normRelError === undefined ? '–' : exp(p.normRelError), 'num muted'),
+    tr.append(el('td', p.name, 'name'), el('td', perEntry(p.relError), 'num'), el('td', normWise(p), 'num muted'),
       verdictCell(p.verdict), el('td', `${int(p.checked)} / ${int(p.size)}`, 'num'), kinksCell(p.kinks, p.kinksByKind));
     body.append(tr);
   }
   t.append(body);
   const foot = el('tfoot');
   const tr = el('tr');
-  const normMax = params.every((p) => p.normRelError !== undefined) ? exp(Math.max(0, ...params.map((p) => p.normRelError!))) : '–';
-  tr.append(el('td', l10n.t('max')), el('td', exp(r.maxRelError), 'num'), el('td', normMax, 'num muted'), verdictCell(overall(r.maxRelError)),
-    el('td', l10n.t('batch of {0}', r.batch), 'num muted'), kinksCell(params.reduce((s, p) => s + p.kinks, 0), totalByKind(params), true));
+  const normMax = legacy ? exp(r.maxRelError) : exp(Math.max(0, ...params.map((p) => p.normRelError!)));
+  tr.append(el('td', l10n.t('max')), el('td', perEntry(r.maxRelError), 'num'), el('td', normMax, 'num muted'), verdictCell(overall(r.maxRelError)),
+    el('td', l10n.t('batch of {0}', r.batch), 'num muted'), kinksCell(params.reduce((s, p) => s + p.kinks, 0), totalByKind(params)));
   foot.append(tr);
   t.append(foot);
   return t;
 }
 
 /** What the columns measure, and what becomes of tiny gradients and kinks. */
-function explanation(): HTMLElement {
+function explanation(r: ModelCheck): HTMLElement {
   return el('p', [
+    ...(normWiseOnly(r) ? [l10n.t('This result was kept from a version that measured only the norm-wise error, and its verdicts were read on that; check again for the per-entry figure.')] : []),
     l10n.t('Relative error, per entry: |a − n| / max(1e-8, |a| + |n|) (a analytic, n numeric; cs231n\'s), the largest over the checked entries; the verdict reads it.'),
     l10n.t('Where both gradients are tiny (|a| + |n| < 1e-8) the floor makes it absolute, |a − n| / 1e-8: the ratio of two numbers near 0 is round-off noise, and the floor keeps it from blowing up while a real disagreement still shows.'),
     l10n.t('Norm-wise: ‖a − n‖ / max(‖a‖, ‖n‖) over the same entries, more lenient.'),
@@ -133,6 +145,9 @@ export function renderGradcheck(g: GradcheckState | null): void {
   if (g.state === 'failed') body.append(el('p', g.error ?? l10n.t('The gradient check failed.'), 'run-error'));
   if (g.result) {
     if (g.state === 'running') note.textContent = l10n.t('running… (previous result below)');
-    body.append(table(g.result), explanation());
+    const byKind = totalByKind(g.result.params);
+    body.append(table(g.result));
+    if (byKind) body.append(el('p', l10n.t('Entries skipped at kinks, by kind: {0}', kinkBreakdown(byKind, true)), 'gradcheck-kinds'));
+    body.append(explanation(g.result));
   }
 }
