@@ -25,6 +25,8 @@ export interface DataShape {
   input: Shape | undefined;
   /** Classes, when known before loading. */
   classes: number | undefined;
+  /** Regression: numeric targets per sample (sine, ripple: 1; csv: its `target:` columns). */
+  targets?: number;
   /** csv: the file as written in the model file, and the label column. */
   csv?: { path: string; label: string | number };
 }
@@ -150,7 +152,9 @@ export function summarizeLayers(data: DataShape, layers: readonly (LayerSpec | u
 
 export function dataShape(data: DataSpec): DataShape {
   const input = inputShapeOf(data);
-  return { dataset: data.dataset, input, classes: data.classes > 0 ? data.classes : undefined };
+  const out: DataShape = { dataset: data.dataset, input, classes: data.classes > 0 ? data.classes : undefined };
+  if (data.targets !== undefined) out.targets = data.targets;
+  return out;
 }
 
 /** The summary of a valid model. */
@@ -230,6 +234,9 @@ function readDataShape(map: YAMLMap): DataShape {
   // Regression sets (sine, ripple) have no classes.
   const classes = dataset === 'cifar10' ? 10 : builtin?.targets !== undefined ? undefined : builtin ? builtin.fixedClasses ?? num('classes', builtin.classes ?? 0) : undefined;
   const out: DataShape = { dataset, input: inputShapeOf({ dataset: dataset as DatasetName, features }), classes };
+  const target = get('target');
+  const targets = builtin?.targets ?? (dataset === 'csv' && target !== undefined && target !== null ? (isSeq(target) ? target.items.length : 1) : undefined);
+  if (targets !== undefined) out.targets = targets;
   const csv = get('csv');
   const label = get('label');
   if (dataset === 'csv' && typeof csv === 'string') out.csv = { path: csv, label: typeof label === 'string' || typeof label === 'number' ? label : -1 };

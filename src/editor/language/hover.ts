@@ -32,9 +32,12 @@ export function totalsLines(s: ModelSummary): string[] {
   const input = s.data.input
     ? vscode.l10n.t('input {0} ({1})', shapeText(s.data.input), s.data.dataset)
     : vscode.l10n.t('input shape known once the {0} data is loaded', s.data.dataset);
-  const scores = s.data.classes
-    ? vscode.l10n.t('{0} scores, {1} classes', shapeText(s.output), s.data.classes)
-    : vscode.l10n.t('{0} scores', shapeText(s.output));
+  const targets = s.data.targets;
+  const scores = targets !== undefined
+    ? targets === 1 ? vscode.l10n.t('{0} predictions of 1 numeric target', shapeText(s.output)) : vscode.l10n.t('{0} predictions of {1} numeric targets', shapeText(s.output), targets)
+    : s.data.classes
+      ? vscode.l10n.t('{0} scores, {1} classes', shapeText(s.output), s.data.classes)
+      : vscode.l10n.t('{0} scores', shapeText(s.output));
   lines.push(`${input} → ${scores}`);
   lines.push(s.params === undefined
     ? vscode.l10n.t('parameters: ? (some layers cannot be sized yet)')
@@ -85,7 +88,7 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     const uri = doc.uri.toString();
     if (this.cache?.uri === uri && this.cache.version === doc.version) return this.cache.model;
     let model = readPartialModel(doc.getText());
-    // A CSV's columns are known from its first row: every column but the label is a feature.
+    // A CSV's columns are known from its first row: every column but the label (or the targets) is a feature.
     const csv = model.summary.data.csv;
     const file = csv && doc.uri.scheme === 'file' && !path.isAbsolute(csv.path) ? path.resolve(path.dirname(doc.uri.fsPath), csv.path) : undefined;
     // Only files the model may read (inside the workspace, symlinks followed: the parser's own
@@ -93,8 +96,9 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     const check = file && vscode.workspace.isTrusted ? dataPathChecker(doc) : undefined;
     if (file && csv && check && check(csv.path, 'file') === undefined) {
       const columns = await this.columnsOf(file);
-      if (columns !== undefined && columns > 1) {
-        const data = { ...model.summary.data, input: [columns - 1] };
+      const notFeatures = model.summary.data.targets ?? 1;
+      if (columns !== undefined && columns > notFeatures) {
+        const data = { ...model.summary.data, input: [columns - notFeatures] };
         model = { ...model, summary: summarizeLayers(data, model.layers) };
       }
     }
