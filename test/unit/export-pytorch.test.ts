@@ -18,8 +18,9 @@ import { runPython, torchPython } from './python';
 
 /**
  * The exported PyTorch script against the engine: for every example and template (and models that
- * cover every layer kind, optimizer and schedule), the script's loss before any update must be the
- * engine's to 1e-5 relative, and its losses over the next 10 steps (same batches) to 1e-3.
+ * cover every optimizer, schedule and layer kind), the script's loss before any update and over the
+ * next 100 steps (same batches) against the engine's, as |torch − engine| / |engine|. The bounds are
+ * a few times what was measured (README, "Export to PyTorch"), so a real change in either shows.
  */
 
 const root = path.resolve(__dirname, '../../..');
@@ -39,9 +40,15 @@ after(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-const STEPS = 10;
-const INITIAL_TOLERANCE = 1e-5;
-const STEP_TOLERANCE = 1e-3;
+const STEPS = 100;
+// Measured before any update: at most 1.1e-7 (the CSV template), float32 summed in other orders.
+const INITIAL_TOLERANCE = 1e-6;
+// Measured over steps 1–100: at most 2.6e-6 (the activations case, relaxed SIMD), 2.1e-6 with
+// conv + avg pool, under 7e-7 for every other case but the two below; 4× the largest.
+const STEP_TOLERANCE = 1e-5;
+
+/** A case measured to drift further, with its own bound: up to step `until`, then `after`. */
+interface Drift { until: number; tolerance: number; after?: number }
 
 /** Templates that cannot be exported, and the error that says why (none today; listed, not skipped). */
 const EXPORT_ERRORS: Record<string, RegExp> = {};
@@ -53,6 +60,7 @@ interface Case {
   spec: ModelSpec;
   /** More arguments for the script. */
   args?: string[];
+  drift?: Drift;
 }
 
 function specOf(file: string, text = readFileSync(file, 'utf8')): ModelSpec {
@@ -75,9 +83,10 @@ function spiralWith(replace: Record<string, string>): string {
 
 const OPTIMIZER_LINE = 'optimizer: { type: adam, lr: 0.01 }';
 const TRAIN_EPOCHS = 'epochs: 300';
+const HIDDEN = '  - dense: 100\n    activation: relu\n';
 
 /** Models beyond the examples and templates: the other optimizers, the schedules, every layer kind. */
-const EXTRA: Array<{ label: string; text: string; args?: string[] }> = [
+const EXTRA: Array<{ label: string; text: string; args?: string[]; drift?: Drift }> = [
   { label: 'spiral, momentum', text: spiralWith({ [OPTIMIZER_LINE]: 'optimizer: { type: momentum, lr: 0.05 }' }) },
   {
     label: 'spiral, momentum + step schedule',
@@ -98,9 +107,28 @@ const EXTRA: Array<{ label: string; text: string; args?: string[] }> = [
       [OPTIMIZER_LINE]: 'optimizer: { type: adamw, lr: 0.01, weight_decay: 0.1 }', 'batch: 32': 'batch: full\n  l1: 0.0005', 'loss: softmax': 'loss: svm',
     }),
   },
+  // One layer kind at a time, so each kind's agreement is measured apart (the README quotes these).
+  { label: 'kind: batchnorm (spiral)', text: spiralWith({ [HIDDEN]: '  - dense: 100\n  - batchnorm\n  - activation: relu\n' }) },
+  { label: 'kind: dropout (spiral, engine dropout)', args: ['--engine-dropout'], text: spiralWith({ [HIDDEN]: `${HIDDEN}  - dropout: 0.3\n` }) },
+  // Maxout with Adam: measured 3.2e-4 over 100 steps (the same with SIMD and relaxed SIMD); with sgd
+  // or momentum the same model agrees to 1.8e-7. Bound: 3× the figure.
+  { label: 'kind: maxout (spiral)', text: spiralWith({ [HIDDEN]: '  - maxout: { units: 50, pieces: 3 }\n' }), drift: { until: STEPS, tolerance: 1e-3 } },
+  {
+    label: 'kind: sigmoid, tanh, leaky_relu, elu, gelu (spiral)',
+    text: spiralWith({ [HIDDEN]: ['sigmoid', 'tanh', 'leaky_relu', 'elu', 'gelu'].map((a) => `  - dense: 20\n    activation: ${a}\n`).join('') }),
+  },
+  {
+    label: 'kind: conv + avg pool (mnist 300)',
+    text: 'data: { dataset: mnist, samples: 300, validation: 0.2 }\nlayers:\n  - conv: { filters: 4, size: 3, stride: 1, pad: 1 }\n    activation: relu\n'
+      + '  - pool: { size: 2, type: avg }\n  - dense: 10\noptimizer: { type: sgd, lr: 0.05 }\ntrain: { epochs: 5, batch: 25, seed: 3 }\n',
+  },
   {
     label: 'every layer kind (mnist 300, engine dropout)',
     args: ['--engine-dropout'],
+    // Measured: ≤ 2e-6 up to step 35, then the two runs part (a max-pool, maxout or hinge choice
+    // flips on a float32 tie-break and Adam carries it on): up to 1.2e-1 by step 100. Bounds: 1e-5
+    // to step 30; after it, 3× the largest figure measured (SIMD 9.0e-2, relaxed SIMD 1.2e-1).
+    drift: { until: 30, tolerance: 1e-5, after: 0.4 },
     text: `
 data: { dataset: mnist, samples: 300, validation: 0.2 }
 layers:
@@ -152,7 +180,7 @@ function cases(): Array<Case & { expectError?: RegExp }> {
   }
   for (const e of EXTRA) {
     const file = path.join(root, 'examples', 'extra.nn.yaml'); // only its folder is used
-    out.push({ label: e.label, file, spec: specOf(file, e.text), args: e.args });
+    out.push({ label: e.label, file, spec: specOf(file, e.text), args: e.args, drift: e.drift });
   }
   return out;
 }
@@ -162,10 +190,13 @@ interface Comparison { engine: number[]; torch: number[] }
 /** The engine's losses of steps 0…STEPS and the exported script's, for the same file and seed. */
 async function compare(c: Case): Promise<Comparison> {
   const data = await loadDataset(c.spec, path.dirname(c.file), { mnistPath });
-  const trainer = new Trainer(c.spec, 'float32', data);
+  // A file that trains fewer than STEPS + 1 steps trains (on both sides) for as many epochs as that takes.
+  const perEpoch = new Trainer(c.spec, 'float32', data).stepsPerEpoch;
+  const spec = { ...c.spec, train: { ...c.spec.train, epochs: Math.max(c.spec.train.epochs, Math.ceil((STEPS + 1) / perEpoch)) } };
+  const trainer = new Trainer(spec, 'float32', data);
   const engine = Array.from({ length: STEPS + 1 }, () => trainer.trainStep().loss);
   const dir = tempDir('trainlens-export-');
-  const [script] = writeExportFiles(dir, exportModel(c.spec, data, { source: c.file }).files());
+  const [script] = writeExportFiles(dir, exportModel(spec, data, { source: c.file }).files());
   const n = String(STEPS + 1);
   const stdout = await runPython([script, '--steps', n, '--log-steps', n, '--device', 'cpu', ...(c.args ?? [])]);
   const torch = [...stdout.matchAll(/^step (\d+) loss (\S+)$/gm)].map((m, i) => {
@@ -182,7 +213,7 @@ test('a Python with PyTorch and NumPy is available ($PYTHON, /usr/bin/python3 or
   assert.ok(torchPython());
 });
 
-test('the exported script gives the engine\'s losses: before any update to 1e-5, over 10 steps to 1e-3', { concurrency: 2, timeout: 300_000 }, async (t) => {
+test('the exported script gives the engine\'s losses: before any update to 1e-6, over 100 steps to 1e-5 (two cases measured apart)', { concurrency: 2, timeout: 600_000 }, async (t) => {
   torchPython();
   const table: string[] = [];
   await Promise.all(cases().map((c) => t.test(c.label, async () => {
@@ -198,7 +229,8 @@ test('the exported script gives the engine\'s losses: before any update to 1e-5,
     const final = steps[STEPS - 1];
     table.push(`${c.label}: initial ${initial.toExponential(1)} · step ${STEPS} ${final.toExponential(1)} · max over steps 1–${STEPS} ${Math.max(...steps).toExponential(1)}`);
     assert.ok(initial <= INITIAL_TOLERANCE, `initial loss: torch ${torch[0]}, engine ${engine[0]} (relative ${initial})`);
-    steps.forEach((r, i) => assert.ok(r <= STEP_TOLERANCE, `step ${i + 1}: torch ${torch[i + 1]}, engine ${engine[i + 1]} (relative ${r})`));
+    const bound = (step: number): number => (!c.drift ? STEP_TOLERANCE : step <= c.drift.until ? c.drift.tolerance : c.drift.after ?? c.drift.tolerance);
+    steps.forEach((r, i) => assert.ok(r <= bound(i + 1), `step ${i + 1}: torch ${torch[i + 1]}, engine ${engine[i + 1]} (relative ${r}, bound ${bound(i + 1)})`));
   })));
   for (const line of table.sort()) t.diagnostic(line);
 });
@@ -371,4 +403,38 @@ test('an export that trains and diverges: the run\'s own message: the step, the 
     assert.doesNotMatch(e.message, /weights from before this step are kept/);
     return true;
   });
+});
+
+test('regression (mse) and the svm margin export: float targets, MSELoss, MARGIN; the script\'s R² and RMSE are the engine\'s', { timeout: 300_000 }, async () => {
+  const file = path.join(root, 'examples/sine.nn.yaml');
+  const sine = specOf(file);
+  const spec: ModelSpec = { ...sine, train: { ...sine.train, epochs: 20 } };
+  const data = await loadDataset(spec, path.dirname(file));
+  const exported = exportModel(spec, data, { source: file });
+  const y = exported.data.find((a) => a.name === 'y_train')!;
+  assert.deepEqual([y.shape, y.data instanceof Float32Array], [[160, 1], true]);
+  const dir = tempDir('trainlens-export-mse-');
+  const files = exported.files();
+  assert.match(files[0].contents as string, /^REGRESSION = True/m);
+  assert.match(files[0].contents as string, /return F\.mse_loss\(scores, y\)/);
+  const [script] = writeExportFiles(dir, files);
+  const stdout = await runPython([script, '--log-steps', '0', '--device', 'cpu']);
+  const last = /^epoch 20 loss \S+ val_loss (\S+) val_r2 (\S+) val_rmse (\S+)$/m.exec(stdout);
+  assert.ok(last, stdout);
+  const trainer = new Trainer(spec, 'float32', await loadDataset(spec, path.dirname(file)));
+  while (!trainer.done) trainer.trainStep();
+  const val = trainer.evaluate(trainer.validationSet);
+  // The script prints R² and RMSE to 4 decimals (±5e-5); 100 steps of float32 drift add less.
+  assert.ok(Math.abs(Number(last[2]) - val.regression!.r2) < 1e-4, `R² torch ${last[2]}, engine ${val.regression!.r2}`);
+  assert.ok(Math.abs(Number(last[3]) - val.regression!.rmse) < 1e-4, `RMSE torch ${last[3]}, engine ${val.regression!.rmse}`);
+  assert.ok(relative(Number(last[1]), val.loss) < 1e-4, `val loss torch ${last[1]}, engine ${val.loss}`);
+
+  // An SVM with margin 2.5: the script's losses are the engine's, step by step.
+  const svm = specOf(file, 'data: { dataset: spiral, samples: 300 }\nlayers:\n  - dense: 50\n    activation: relu\n  - dense: 3\nloss: { type: svm, margin: 2.5 }\noptimizer: { type: sgd, lr: 0.05 }\ntrain: { epochs: 20, batch: 32 }\n');
+  assert.equal(svm.svmMargin, 2.5);
+  const { engine, torch } = await compare({ label: 'svm margin 2.5', file, spec: svm });
+  assert.ok(relative(torch[0], engine[0]) <= INITIAL_TOLERANCE, `initial: torch ${torch[0]}, engine ${engine[0]}`);
+  torch.slice(1).forEach((v, i) => assert.ok(relative(v, engine[i + 1]) <= STEP_TOLERANCE, `step ${i + 1}: torch ${v}, engine ${engine[i + 1]}`));
+  // With Δ = 2.5 and small initial scores, the first loss is near (classes − 1)·Δ = 5, not 2.
+  assert.ok(Math.abs(engine[0] - 5) < 0.5, String(engine[0]));
 });
