@@ -84,14 +84,17 @@ export function setNetworkArrays(network: Network, layers: readonly LayerSpec[],
 
 /**
  * The rows the Trainer trains and validates on, after the split (and CSV normalization):
- * x_train (n, ...shape) float32, y_train (n) int32 class indices; x_val, y_val likewise.
+ * x_train (n, ...shape) float32, y_train (n) int32 class indices, or for regression (n, targets)
+ * float32 targets; x_val, y_val likewise.
  */
 export function datasetArrays(train: Dataset, validation: Dataset): NamedArray[] {
   const x = (d: Dataset): Float32Array => d.x.slice(0, d.n * d.features);
+  const y = (d: Dataset): NamedArray['data'] => (d.targets ? d.targets.slice(0, d.n * d.targetCount!) : d.y.slice(0, d.n));
+  const yShape = (d: Dataset): number[] => (d.targets ? [d.n, d.targetCount!] : [d.n]);
   return [
     { name: 'x_train', shape: [train.n, ...train.shape], data: x(train) },
-    { name: 'y_train', shape: [train.n], data: train.y.slice(0, train.n) },
+    { name: 'y_train', shape: yShape(train), data: y(train) },
     { name: 'x_val', shape: [validation.n, ...validation.shape], data: x(validation) },
-    { name: 'y_val', shape: [validation.n], data: validation.y.slice(0, validation.n) },
+    { name: 'y_val', shape: yShape(validation), data: y(validation) },
   ];
 }

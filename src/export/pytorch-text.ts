@@ -57,18 +57,22 @@ def stream_seed(seed, purpose):
 
 export const PYTHON_DATA = `# ── data ──────────────────────────────────────────────────────────────────────
 {DATA}
-# x_train, x_val: float32, (rows, ...sample shape); y_train, y_val: class indices.
-# Your own data: any Dataset whose dataset[rows] gives a batch (x float32, y int64) works with the
+# x_train, x_val: float32, (rows, ...sample shape); y_train, y_val: class indices, or for
+# regression float32 targets (rows, targets).
+# Your own data: any Dataset whose dataset[rows] gives a batch (x float32, y int64 or float32) works with the
 # loader in main(); or use DataLoader(your_dataset, batch_size=BATCH, shuffle=True), whose batch
 # order (PyTorch's random numbers) no longer reproduces TrainLens's losses step by step.
 
 
+Y_DTYPE = np.float32 if REGRESSION else np.int64
+
+
 class ArrayDataset(torch.utils.data.Dataset):
-    """Rows of x with their labels y, indexed a batch at a time by a list of rows."""
+    """Rows of x with their labels (or targets) y, indexed a batch at a time by a list of rows."""
 
     def __init__(self, x, y):
         self.x = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
-        self.y = torch.from_numpy(np.asarray(y, dtype=np.int64))
+        self.y = torch.from_numpy(np.asarray(y, dtype=Y_DTYPE))
 
     def __len__(self):
         return len(self.y)
@@ -102,16 +106,23 @@ export const PYTHON_MAIN = `# ── training ───────────�
 
 @torch.no_grad()
 def evaluate(model, x, y, device, chunk=1024):
-    """Loss (data + regularization) and accuracy over a whole set, in evaluation mode."""
+    """Loss (data + regularization) over a whole set, in evaluation mode, and its score: accuracy,
+    or for regression R² (1 − SS_res/SS_tot per target, averaged over targets) and RMSE."""
     model.eval()
-    total, correct = 0.0, 0
+    total, outputs = 0.0, []
     for start in range(0, len(y), chunk):
         xb, yb = x[start:start + chunk].to(device), y[start:start + chunk].to(device)
         scores = model(xb)
         total += data_loss(scores, yb).item() * len(yb)
-        correct += (scores.argmax(dim=1) == yb).sum().item()
+        outputs.append(scores.cpu())
     model.train()
-    return total / len(y) + float(regularization(model)), correct / len(y)
+    scores = torch.cat(outputs)
+    loss = total / len(y) + float(regularization(model))
+    if not REGRESSION:
+        return loss, {"acc": (scores.argmax(dim=1) == y).double().mean().item()}
+    error, spread = (scores - y).double() ** 2, (y - y.mean(dim=0)).double() ** 2
+    r2 = (1 - error.sum(dim=0) / spread.sum(dim=0)).mean().item()
+    return loss, {"r2": r2, "rmse": error.mean().sqrt().item()}
 
 
 def main():
@@ -131,7 +142,7 @@ def main():
     data = np.load(DATA)
     train_set = ArrayDataset(data["x_train"], data["y_train"])
     x_val = torch.from_numpy(np.ascontiguousarray(data["x_val"], dtype=np.float32))
-    y_val = torch.from_numpy(np.asarray(data["y_val"], dtype=np.int64))
+    y_val = torch.from_numpy(np.asarray(data["y_val"], dtype=Y_DTYPE))
     batch = len(train_set) if BATCH is None else min(BATCH, len(train_set))
     batches = TrainLensBatches(len(train_set), batch, SEED)
     if args.print_order:
@@ -169,7 +180,8 @@ def main():
             if step < args.log_steps:
                 print(f"step {step} loss {loss.item():.9g}", flush=True)
             loss_sum += loss.detach()
-            correct += (scores.argmax(dim=1) == y).sum()
+            if not REGRESSION:
+                correct += (scores.argmax(dim=1) == y).sum()
             seen += len(y)
             steps += 1
             step += 1
@@ -177,10 +189,12 @@ def main():
                 break
         if steps < steps_per_epoch:
             break  # stopped by --steps within the epoch
-        line = f"epoch {epoch} loss {loss_sum.item() / steps:.6g} train_acc {correct.item() / seen:.4f}"
+        line = f"epoch {epoch} loss {loss_sum.item() / steps:.6g}"
+        if not REGRESSION:
+            line += f" train_acc {correct.item() / seen:.4f}"
         if len(y_val) > 0:
-            val_loss, val_acc = evaluate(model, x_val, y_val, device)
-            line += f" val_loss {val_loss:.6g} val_acc {val_acc:.4f}"
+            val_loss, scores = evaluate(model, x_val, y_val, device)
+            line += f" val_loss {val_loss:.6g}" + "".join(f" val_{k} {v:.4f}" for k, v in scores.items())
         print(line, flush=True)
 
     if args.save:

@@ -1,4 +1,4 @@
-import type { ModelSpec, OptimizerSpec, ScheduleSpec, TrainSpec } from '../model/spec';
+import { SVM_MARGIN, type ModelSpec, type OptimizerSpec, type ScheduleSpec, type TrainSpec } from '../model/spec';
 import { pyNumber } from './python';
 
 /**
@@ -15,16 +15,22 @@ export function lossSection(spec: ModelSpec): string {
     return F.cross_entropy(scores, y)
 `;
     case 'svm':
-      return `def data_loss(scores, y):
-    """cs231n's multiclass SVM: Σ_{j≠y} max(0, s_j − s_y + 1), mean over the batch. Not
-    nn.MultiMarginLoss, which also divides by the number of classes."""
+      return `MARGIN = ${pyNumber(spec.svmMargin ?? SVM_MARGIN)}  # the hinge's Δ
+
+
+def data_loss(scores, y):
+    """cs231n's multiclass SVM: Σ_{j≠y} max(0, s_j − s_y + Δ), mean over the batch: the classes
+    times nn.MultiMarginLoss(margin=Δ), which also divides by the number of classes."""
     correct = scores.gather(1, y[:, None])
-    margins = F.relu(scores - correct + 1).scatter(1, y[:, None], 0.0)
+    margins = F.relu(scores - correct + MARGIN).scatter(1, y[:, None], 0.0)
     return margins.sum() / scores.shape[0]
 `;
     case 'mse':
-      // Every TrainLens data set has class labels; checkExportable turns mse away before this.
-      throw new Error("lossSection: 'mse' has no targets to export");
+      return `def data_loss(scores, y):
+    """Mean squared error over every output, Σ (s − t)² / (N·outputs) (nn.MSELoss); y holds
+    the float targets, (N, outputs)."""
+    return F.mse_loss(scores, y)
+`;
   }
 }
 

@@ -59,13 +59,13 @@ export function batchSizeFor(spec: ModelSpec, n: number): number {
 
 /**
  * Throws an ExportError when PyTorch cannot train the model as TrainLens does:
- * - `mse` needs regression targets, and every TrainLens data set has class labels (the parser
+ * - `mse` needs regression targets (sine, ripple, csv `target:`), not class labels (the parser
  *   reports it too);
  * - batchnorm over a single value per channel (a batch of one sample on flat features, which the
  *   last batch of an epoch can be): TrainLens normalizes it to β, PyTorch refuses to train on it.
  */
 export function checkExportable(spec: ModelSpec, sampleShape: readonly number[], trainRows: number): void {
-  if (spec.loss === 'mse') {
+  if (spec.loss === 'mse' && spec.data.targets === undefined) {
     throw new ExportError(`loss 'mse' needs regression targets, but the data has class labels; use 'softmax' or 'svm'.`);
   }
   if (trainRows === 0) throw new ExportError('the data leaves no training rows.');
@@ -165,6 +165,7 @@ SEED = ${t.seed}
 LR = ${pyNumber(spec.optimizer.lr)}
 L2 = ${pyNumber(t.l2)}
 L1 = ${pyNumber(t.l1)}
+REGRESSION = ${spec.loss === 'mse' ? 'True  # loss: mse; y holds float targets (rows, targets), scored by R² and RMSE' : 'False  # y holds class indices, scored by accuracy'}
 `;
   const data = PYTHON_DATA.replace('{DATA}', `# ${file}.data.npz holds ${pyText(describeData(spec.data, t.seed))}.`);
   const main = PYTHON_MAIN.replace('{DROPOUT_ARG}', model.hasDropout
