@@ -165,3 +165,28 @@ test('a classification run is no regression, and its accuracies are drawn as bef
   assert.deepEqual(store.valAcc, [{ x: 1, y: 0.55 }]);
   assert.deepEqual([store.trainR2, store.valR2, store.valRmse], [[], [], []]);
 });
+
+test('overlaid regression variants (Compare, kept runs) bring their R² and RMSE series, and R² stands where accuracy would', () => {
+  const epochs = new Decimated<EpochMetrics>(MAX_EPOCH_POINTS);
+  epochs.push(regressionEpoch(1));
+  epochs.push(regressionEpoch(4));
+  const store = new RunStore();
+  assert.equal(store.regression, false);
+  store.setOverlays({
+    title: 'optimizer: 2 variants from identical weights',
+    runs: ['sgd', 'adam'].map((label) => ({
+      id: label, label, status: 'finished', markers: [], error: null,
+      loss: { count: 0, stride: 1, items: [] }, epochs: epochs.state(), stats: { count: 0, stride: 1, items: [] },
+      final: {
+        loss: 0.1, regLoss: 0, trainAcc: null, valLoss: 0.1, valAcc: null, trainR2: 0.9, trainRmse: 0.3, valR2: 0.85, valRmse: 0.35,
+        steps: 40, epochs: 4, samplesPerSec: 1, seconds: 1,
+      },
+    })),
+  });
+  assert.equal(store.regression, true);
+  const [sgd] = store.overlays;
+  assert.deepEqual(sgd.valR2, [{ x: 1, y: 0.4 }, { x: 4, y: 0.85 }]);
+  assert.deepEqual(sgd.trainR2, [{ x: 1, y: 0.5 }, { x: 4, y: 0.875 }]);
+  assert.deepEqual(sgd.valRmse, [{ x: 1, y: 0.3 }, { x: 4, y: 0.075 }]);
+  assert.deepEqual(sgd.trainAcc, []);
+});
