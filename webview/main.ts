@@ -134,7 +134,8 @@ function postRendered(): void {
   // Overlaid runs: how many smoothed loss points of each the loss chart drew.
   for (const o of store.overlays) vscode.postMessage({ type: 'rendered', runId: o.id, points: o.smooth.length });
   const run = store.run;
-  if (!run || store.stale) return;
+  // A run restored from the panel's saved state (stale: the host no longer has it) is reported too.
+  if (!run) return;
   vscode.postMessage({ type: 'rendered', runId: run.info.runId, points: store.raw.length });
 }
 
@@ -142,7 +143,7 @@ function afterDraw(urgent: boolean): void {
   const run = store.run;
   const now = Date.now();
   const ended = run !== null && run.status !== 'running';
-  if ((run && !store.stale) || store.overlays.length > 0) {
+  if (run || store.overlays.length > 0) {
     if (ended || urgent || now - lastRenderedPost > 250) postRendered();
     else trailing ||= window.setTimeout(postRendered, 250 - (now - lastRenderedPost));
   }

@@ -6,6 +6,8 @@ export interface ReloadExpected {
   finished: Array<{ runId: string; losses: number[]; final: unknown; weights: string[] }>;
   comparison: string[];
   interrupted: { runId: string; losses: number };
+  /** The panel left open (and in front) when session 1 reloads the window: its run and what it drew. */
+  panel?: { source: string; runId: string; points: number; final: unknown };
 }
 
 export function expectedFile(): string {

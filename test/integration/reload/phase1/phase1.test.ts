@@ -6,7 +6,8 @@ import type { Comparison } from '../../../../src/training/compare';
 import type { TrainingSession } from '../../../../src/training/session';
 import { expectedFile, type ReloadExpected } from '../expected';
 
-// Session 1 of the reload test (scripts/vscode/reload-test.mjs): leaves kept runs behind.
+// Session 1 of the reload test (scripts/vscode/reload-test.mjs): leaves kept runs behind and a
+// panel open, then reloads the window (session 2 runs in the reloaded window).
 describe('Kept runs, session 1: train, compare, and leave one run training', () => {
   it('keeps every run in the workspace as it trains', async () => {
     const api = await activateExtension();
@@ -42,5 +43,31 @@ describe('Kept runs, session 1: train, compare, and leave one run training', () 
     assert.ok(expected.interrupted.losses > 0, 'the running run has history on disk');
     fs.writeFileSync(expectedFile(), JSON.stringify(expected));
     assert.equal(live.running, true, 'still training when this session ends');
+  });
+
+  it('leaves a finished run\'s panel open and drawn, then reloads the window', async function () {
+    this.timeout(0); // the reload ends this extension host; session 2 reports for both
+    const api = await activateExtension();
+    // Trained last, so its panel is the one in front when the window reloads (VS Code revives a
+    // restored webview when it is shown).
+    const doc = await writeModel('restore.nn.yaml', [
+      'data: { dataset: spiral, samples: 300, classes: 3 }',
+      'layers:', '  - dense: 30', '    activation: relu', '  - dense: 3',
+      'loss: softmax', 'optimizer: { type: adam, lr: 0.01 }', 'train: { epochs: 40, batch: 32, seed: 5 }', '',
+    ].join('\n'));
+    const run = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', doc.uri);
+    await run.finished;
+    const source = doc.uri.toString();
+    const points = run.loss.series.items.length;
+    assert.equal(points, 40 * 8, 'every step of 240 samples in batches of 32, 40 epochs');
+    await until('the panel to draw every loss point', () => api.charts.rendered.get(run.runId) === points);
+    assert.ok(api.charts.isVisible(source), 'the panel is in front');
+    // The panel saves its state (the whole history) as the run ends; give it a moment to land.
+    await new Promise((r) => setTimeout(r, 1500));
+    const expected = JSON.parse(fs.readFileSync(expectedFile(), 'utf8')) as ReloadExpected;
+    expected.panel = { source, runId: run.runId, points, final: run.final };
+    fs.writeFileSync(expectedFile(), JSON.stringify(expected));
+    void vscode.commands.executeCommand('workbench.action.reloadWindow');
+    await new Promise(() => {}); // never: the window reloads
   });
 });

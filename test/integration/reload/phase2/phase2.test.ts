@@ -5,8 +5,23 @@ import { activateExtension, until } from '../../util';
 import type { RunsNode } from '../../../../src/editor/views/runs-view';
 import { expectedFile, type ReloadExpected } from '../expected';
 
-// Session 2 of the reload test: a fresh window finds what session 1 left.
+// Session 2 of the reload test: the window session 1 reloaded finds what session 1 left.
 describe('Kept runs, session 2: after the reload', () => {
+  it('restores the panel that was open, through its serializer, and it redraws the run\'s whole history', async () => {
+    const api = await activateExtension();
+    const expected = JSON.parse(fs.readFileSync(expectedFile(), 'utf8')) as ReloadExpected;
+    const panel = expected.panel!;
+    assert.ok(panel, 'session 1 left a panel open');
+    // Nothing here opens it: VS Code restores the editor and calls the extension's WebviewPanelSerializer.
+    await until('VS Code to restore the panel', () => api.charts.has(panel.source), 60_000);
+    assert.equal(api.runs.get(panel.source), undefined, 'no run of that file in this window: the panel draws what it saved');
+    // The restored webview draws the run from its saved state: every loss point of the run.
+    const drawn = await until('the restored panel to draw the run', () => api.charts.rendered.get(panel.runId), 30_000);
+    assert.equal(drawn, panel.points, `the restored panel drew ${drawn} of the run's ${panel.points} loss points`);
+    // The kept run on disk is the same run, with the figures the panel showed.
+    assert.deepEqual(api.store.read(panel.runId)?.final, panel.final);
+  });
+
   it('lists every run intact, the unfinished one as interrupted, and overlays kept runs in the panel', async () => {
     const api = await activateExtension();
     const expected = JSON.parse(fs.readFileSync(expectedFile(), 'utf8')) as ReloadExpected;
