@@ -91,6 +91,8 @@ function table(r: ModelCheck): HTMLTableElement {
   const legacy = normWiseOnly(r);
   const perEntry = (x: number): string => (legacy ? '–' : exp(x));
   const normWise = (p: ParamRow): string => exp(legacy ? p.relError : p.normRelError!);
+  // Every entry skipped at a kink: nothing was compared, so no figure and no verdict.
+  const none = (p: ParamRow): boolean => p.checked === 0;
   const t = el('table');
   const head = el('tr');
   for (const h of [l10n.t('parameter'), l10n.t('relative error'), l10n.t('norm-wise'), l10n.t('verdict'), l10n.t('checked / size'), l10n.t('kinks')]) head.append(el('th', h));
@@ -99,14 +101,14 @@ function table(r: ModelCheck): HTMLTableElement {
   const body = el('tbody');
   for (const p of params) {
     const tr = el('tr');
-    tr.append(el('td', p.name, 'name'), el('td', perEntry(p.relError), 'num'), el('td', normWise(p), 'num muted'),
-      verdictCell(p.verdict), el('td', `${int(p.checked)} / ${int(p.size)}`, 'num'), kinksCell(p.kinks, p.kinksByKind));
+    tr.append(el('td', p.name, 'name'), el('td', none(p) ? '–' : perEntry(p.relError), 'num'), el('td', none(p) ? '–' : normWise(p), 'num muted'),
+      none(p) ? el('td', l10n.t('not checked'), 'muted') : verdictCell(p.verdict), el('td', `${int(p.checked)} / ${int(p.size)}`, 'num'), kinksCell(p.kinks, p.kinksByKind));
     body.append(tr);
   }
   t.append(body);
   const foot = el('tfoot');
   const tr = el('tr');
-  const normMax = legacy ? exp(r.maxRelError) : exp(Math.max(0, ...params.map((p) => p.normRelError!)));
+  const normMax = legacy ? exp(r.maxRelError) : exp(Math.max(0, ...params.filter((p) => !none(p)).map((p) => p.normRelError!)));
   tr.append(el('td', l10n.t('max')), el('td', perEntry(r.maxRelError), 'num'), el('td', normMax, 'num muted'), verdictCell(overall(r.maxRelError)),
     el('td', l10n.t('batch of {0}', r.batch), 'num muted'), kinksCell(params.reduce((s, p) => s + p.kinks, 0), totalByKind(params)));
   foot.append(tr);
@@ -121,7 +123,7 @@ function explanation(r: ModelCheck): HTMLElement {
     l10n.t('Relative error, per entry: |a − n| / max(1e-8, |a| + |n|) (a analytic, n numeric; cs231n\'s), the largest over the checked entries; the verdict reads it.'),
     l10n.t('Where both gradients are tiny (|a| + |n| < 1e-8) the floor makes it absolute, |a − n| / 1e-8: the ratio of two numbers near 0 is round-off noise, and the floor keeps it from blowing up while a real disagreement still shows.'),
     l10n.t('Norm-wise: ‖a − n‖ / max(‖a‖, ‖n‖) over the same entries, more lenient.'),
-    l10n.t('Kinks: entries whose ±h step crossed a kink (ReLU at 0, a max-pool or maxout winner, an SVM hinge at its margin, an L1 weight at 0) at h, h/10 and h/100, skipped and counted by kind.'),
+    l10n.t('Kinks: entries whose ±h step crossed a kink (ReLU at 0, a max-pool or maxout winner, an SVM hinge at its margin, an L1 weight at 0) at h, h/10 and h/100, skipped and counted by kind; one that crossed two kinds counts under both.'),
   ].join(' '), 'muted gradcheck-note');
 }
 

@@ -187,8 +187,9 @@ async function gradcheck(args: string[], out: NodeJS.WriteStream, err: NodeJS.Wr
     for (const p of r.params) {
       const kinds = Object.entries(p.kinksByKind).filter(([, c]) => c > 0).map(([k, c]) => `${k} ${c}`).join(', ');
       const kinks = p.kinks > 0 ? `, ${p.kinks} at kinks skipped: ${kinds}` : '';
-      out.write(`${p.name.padEnd(width)}  ${p.relError.toExponential(2).padStart(9)}  ${p.verdict.padEnd(13)} `
-        + `(norm-wise ${p.normRelError.toExponential(2)}; ${p.checked} of ${p.size} entries${kinks})\n`);
+      // Every entry skipped at a kink: nothing was compared, so no figure and no verdict.
+      const [rel, norm, verdict] = p.checked > 0 ? [p.relError.toExponential(2), p.normRelError.toExponential(2), p.verdict] : ['–', '–', 'not checked'];
+      out.write(`${p.name.padEnd(width)}  ${rel.padStart(9)}  ${verdict.padEnd(13)} (norm-wise ${norm}; ${p.checked} of ${p.size} entries${kinks})\n`);
     }
     out.write(`${path.basename(a.file)}: max relative error ${r.maxRelError.toExponential(2)} over a batch of ${r.batch} (float64)\n`);
   }

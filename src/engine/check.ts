@@ -12,7 +12,9 @@ export interface ParamCheck {
   name: string;
   /**
    * cs231n's relative error: the largest over the checked entries (away from kinks) of
-   * |analytic − numeric| / max(1e-8, |analytic| + |numeric|). The verdict is read on it.
+   * |analytic − numeric| / max(1e-8, |analytic| + |numeric|). The verdict is read on it. 0 (and
+   * "good") when every entry was skipped at a kink (checked 0): nothing was compared; the CLI and
+   * the panel show "–" then.
    */
   relError: number;
   /** ‖analytic − numeric‖ / max(‖analytic‖, ‖numeric‖) over the same entries: a norm-wise, more lenient figure. */

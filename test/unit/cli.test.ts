@@ -140,6 +140,18 @@ test('gradcheck steps around kinks: an SVM + ReLU + L1 model still checks exactl
   }
 });
 
+test('gradcheck on digits: a conv bias at 0 puts blank pixels on ReLU\'s kink, so it is skipped, counted by kind, and shown unchecked', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-cli-'));
+  const file = path.join(dir, 'cnn.nn.yaml');
+  writeFileSync(file, 'data: { dataset: mnist, samples: 200 }\nlayers:\n  - conv: { filters: 4, size: 3, stride: 1, pad: 1 }\n    activation: relu\n'
+    + '  - pool: { size: 2, stride: 2, type: max }\n  - dense: 10\nloss: softmax\n');
+  const last = jsonLines(run('gradcheck', file, '--json').stdout).at(-1)!;
+  const b = (last.params as Array<{ name: string; checked: number; kinks: number; kinksByKind: Record<string, number> }>).find((p) => p.name === 'layers[0].b')!;
+  // Biases start at 0 and blank pixels are 0: every ± step of a bias moves those ReLU inputs across 0.
+  assert.deepEqual([b.checked, b.kinks, b.kinksByKind.relu], [0, 4, 4]);
+  assert.match(run('gradcheck', file).stdout, /^layers\[0\]\.b\s+–\s+not checked\s+\(norm-wise –; 0 of 4 entries, 4 at kinks skipped: relu 4/m);
+});
+
 test('train --stats-every: stats lines from step 0, one entry per layer, with the fields scripts rely on', () => {
   const r = run('train', example, '--json', '--epochs', '2', '--stats-every', '5');
   assert.equal(r.code, 0, r.stderr);
