@@ -6,6 +6,15 @@ import type { Comparison } from '../../../../src/training/compare';
 import type { TrainingSession } from '../../../../src/training/session';
 import { expectedFile, type ReloadExpected } from '../expected';
 
+/** The spiral with one hidden ReLU layer of `units`, the given optimizer and train settings. */
+function spiralModel(units: number, optimizer: string, train: string): string {
+  return [
+    'data: { dataset: spiral, samples: 300, classes: 3 }',
+    'layers:', `  - dense: ${units}`, '    activation: relu', '  - dense: 3',
+    'loss: softmax', `optimizer: ${optimizer}`, `train: ${train}`, '',
+  ].join('\n');
+}
+
 // Session 1 of the reload test (scripts/vscode/reload-test.mjs): leaves kept runs behind and a
 // panel open, then reloads the window (session 2 runs in the reloaded window).
 describe('Kept runs, session 1: train, compare, and leave one run training', () => {
@@ -21,11 +30,7 @@ describe('Kept runs, session 1: train, compare, and leave one run training', () 
     await c.finished;
     await Promise.all(c.sessions.map((s) => s!.finished));
 
-    const long = await writeModel('long.nn.yaml', [
-      'data: { dataset: spiral, samples: 300, classes: 3 }',
-      'layers:', '  - dense: 50', '    activation: relu', '  - dense: 3',
-      'loss: softmax', 'optimizer: { type: sgd, lr: 0.1 }', 'train: { epochs: 1000000, batch: 32, seed: 3 }', '',
-    ].join('\n'));
+    const long = await writeModel('long.nn.yaml', spiralModel(50, '{ type: sgd, lr: 0.1 }', '{ epochs: 1000000, batch: 32, seed: 3 }'));
     const live = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', long.uri);
     await until('the long run to have trained a while', () => live.loss.steps > 200);
     // History reaches the disk within a second.
@@ -50,11 +55,7 @@ describe('Kept runs, session 1: train, compare, and leave one run training', () 
     const api = await activateExtension();
     // Trained last, so its panel is the one in front when the window reloads (VS Code revives a
     // restored webview when it is shown).
-    const doc = await writeModel('restore.nn.yaml', [
-      'data: { dataset: spiral, samples: 300, classes: 3 }',
-      'layers:', '  - dense: 30', '    activation: relu', '  - dense: 3',
-      'loss: softmax', 'optimizer: { type: adam, lr: 0.01 }', 'train: { epochs: 40, batch: 32, seed: 5 }', '',
-    ].join('\n'));
+    const doc = await writeModel('restore.nn.yaml', spiralModel(30, '{ type: adam, lr: 0.01 }', '{ epochs: 40, batch: 32, seed: 5 }'));
     const run = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', doc.uri);
     await run.finished;
     const source = doc.uri.toString();
