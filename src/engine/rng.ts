@@ -38,6 +38,15 @@ export class Rng {
     return result;
   }
 
+  /** Makes this generator's state a copy of `other`'s: both then draw the same sequence. */
+  copyFrom(other: Rng): void {
+    this.s0 = other.s0;
+    this.s1 = other.s1;
+    this.s2 = other.s2;
+    this.s3 = other.s3;
+    this.spareNormal = other.spareNormal;
+  }
+
   /** Uniform in [0, 1). */
   uniform(): number {
     return this.nextUint32() / 4294967296;

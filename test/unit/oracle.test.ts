@@ -306,6 +306,8 @@ function check(
 ): number {
   const { x, n, targets, offset } = run;
   const r = net.loss(x, targets, offset, n, reg, true, training);
+  // A training pass stages batchnorm's running statistics; the step keeps them, as the trainer does for a finite step.
+  if (training) net.endStep(true);
   const last = net.outputs[net.layers.length - 1];
   const scores = Float64Array.from(last.subarray(0, n * net.outputSize));
   const masks = training ? readMasks(net, c, x, n) : undefined;

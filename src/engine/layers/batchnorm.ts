@@ -9,6 +9,8 @@ import type { BatchNormLayerSpec } from '../../model/spec';
  *   evaluation: the same with running averages, updated in training as
  *               running = momentum·running + (1 − momentum)·batch  (cs231n's momentum; PyTorch's is 1 − it)
  *               and, as PyTorch does, the unbiased batch variance for the running variance.
+ *               A training forward pass only stages the batch's figures; endStep(true) applies
+ *               them once the step is known finite, so a diverged step leaves them as they were.
  * backward (training), per channel over its m values:
  *   dx = (γ / √(σ² + ε)) / m · (m·dout − Σdout − x̂·Σ(dout·x̂)),  dγ = Σ dout·x̂,  dβ = Σ dout
  */
@@ -32,6 +34,10 @@ export class BatchNormLayer implements Layer {
   private readonly eps: number;
   private readonly dtype: Dtype;
   private readonly invStd: Float64Array;
+  /** The last training batch's mean and unbiased variance per channel, staged for endStep. */
+  private readonly batchMean: Float64Array;
+  private readonly batchVar: Float64Array;
+  private staged = false;
   private xhat: FloatArray;
   private out: FloatArray;
   private dx: FloatArray;
@@ -54,6 +60,8 @@ export class BatchNormLayer implements Layer {
     this.runningMean = allocate(ctx.dtype, this.channels);
     this.runningVar = allocate(ctx.dtype, this.channels).fill(1);
     this.invStd = new Float64Array(this.channels);
+    this.batchMean = new Float64Array(this.channels);
+    this.batchVar = new Float64Array(this.channels);
     this.xhat = allocate(ctx.dtype, 0);
     this.out = allocate(ctx.dtype, 0);
     this.dx = allocate(ctx.dtype, 0);
@@ -65,6 +73,7 @@ export class BatchNormLayer implements Layer {
     this.out = ensure(this.out, len, this.dtype);
     this.xhat = ensure(this.xhat, len, this.dtype);
     this.lastTraining = training;
+    if (training) this.staged = true;
     const g = this.gamma.value;
     const b = this.beta.value;
     const m = n * P;
@@ -87,9 +96,8 @@ export class BatchNormLayer implements Layer {
           }
         }
         variance = v / m;
-        const unbiased = m > 1 ? v / (m - 1) : variance;
-        this.runningMean[c] = this.momentum * this.runningMean[c] + (1 - this.momentum) * mean;
-        this.runningVar[c] = this.momentum * this.runningVar[c] + (1 - this.momentum) * unbiased;
+        this.batchMean[c] = mean;
+        this.batchVar[c] = m > 1 ? v / (m - 1) : variance;
       } else {
         mean = this.runningMean[c];
         variance = this.runningVar[c];
@@ -106,6 +114,17 @@ export class BatchNormLayer implements Layer {
       }
     }
     return this.out;
+  }
+
+  /** Applies the staged batch figures to the running statistics (commit), or drops them. */
+  endStep(commit: boolean): void {
+    if (commit && this.staged) {
+      for (let c = 0; c < this.channels; c++) {
+        this.runningMean[c] = this.momentum * this.runningMean[c] + (1 - this.momentum) * this.batchMean[c];
+        this.runningVar[c] = this.momentum * this.runningVar[c] + (1 - this.momentum) * this.batchVar[c];
+      }
+    }
+    this.staged = false;
   }
 
   backward(dout: FloatArray, n: number): FloatArray {

@@ -18,6 +18,8 @@ export class DropoutLayer implements Layer {
   readonly outSize: number;
   private readonly dtype: Dtype;
   private readonly rng: Rng;
+  /** The stream's state before the current step's draws, to rewind to if the step is dropped. */
+  private readonly stepStart: Rng;
   private mask: FloatArray;
   private out: FloatArray;
   private dx: FloatArray;
@@ -32,6 +34,8 @@ export class DropoutLayer implements Layer {
     this.outShape = inShape;
     this.inSize = this.outSize = sizeOf(inShape);
     this.rng = new Rng((ctx.seed ^ Math.imul(ctx.sourceIndex + 1, 0x27d4eb2d)) >>> 0);
+    this.stepStart = new Rng(0);
+    this.stepStart.copyFrom(this.rng);
     this.mask = allocate(ctx.dtype, 0);
     this.out = allocate(ctx.dtype, 0);
     this.dx = allocate(ctx.dtype, 0);
@@ -39,6 +43,12 @@ export class DropoutLayer implements Layer {
 
   setFrozen(frozen: boolean): void {
     this.frozen = frozen;
+  }
+
+  /** A dropped step rewinds the stream, so the next step draws the masks the dropped one drew. */
+  endStep(commit: boolean): void {
+    if (commit) this.stepStart.copyFrom(this.rng);
+    else this.rng.copyFrom(this.stepStart);
   }
 
   forward(x: FloatArray, n: number, training: boolean): FloatArray {
