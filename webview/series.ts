@@ -19,7 +19,10 @@ export interface HistorySeries {
   smooth: Point[];
   /** Validation loss at the steps where epochs ended. */
   valLoss: Point[];
+  /** Per epoch, eval mode, on a fixed sample of training samples (cs231n's check_accuracy). */
   trainAcc: Point[];
+  /** Per epoch, the running figure over the epoch's batches in training mode (dropout on, weights moving). */
+  runningAcc: Point[];
   valAcc: Point[];
   /** Regression: R² of each split and the held-out RMSE, per epoch. */
   trainR2: Point[];
@@ -58,6 +61,8 @@ export function addEpochs(h: HistorySeries, epochs: EpochMetrics[]): void {
   for (const e of epochs) {
     if (e.valLoss !== null) h.valLoss.push({ x: e.step, y: e.valLoss });
     if (e.trainAcc !== null) h.trainAcc.push({ x: e.epoch, y: e.trainAcc });
+    // Absent in the epochs of runs kept before it existed.
+    if (e.runningAcc !== null && e.runningAcc !== undefined) h.runningAcc.push({ x: e.epoch, y: e.runningAcc });
     if (e.valAcc !== null) h.valAcc.push({ x: e.epoch, y: e.valAcc });
     // Absent in the epochs of runs kept before regression: nothing to draw.
     if (e.trainR2 !== null && e.trainR2 !== undefined) h.trainR2.push({ x: e.epoch, y: e.trainR2 });
@@ -68,7 +73,7 @@ export function addEpochs(h: HistorySeries, epochs: EpochMetrics[]): void {
 }
 
 function emptySeries(): HistorySeries {
-  return { raw: [], smooth: [], valLoss: [], trainAcc: [], valAcc: [], trainR2: [], valR2: [], valRmse: [], layers: emptyLayers() };
+  return { raw: [], smooth: [], valLoss: [], trainAcc: [], runningAcc: [], valAcc: [], trainR2: [], valR2: [], valRmse: [], layers: emptyLayers() };
 }
 
 /** The chart series of a whole (bounded) history. */

@@ -81,6 +81,7 @@ export class RunStore {
   smooth: Point[] = [];
   valLoss: Point[] = [];
   trainAcc: Point[] = [];
+  runningAcc: Point[] = [];
   valAcc: Point[] = [];
   trainR2: Point[] = [];
   valR2: Point[] = [];
@@ -205,7 +206,7 @@ export class RunStore {
   /** The series the run's own charts draw, as one object (their arrays are shared). */
   private ownSeries(): HistorySeries {
     return {
-      raw: this.raw, smooth: this.smooth, valLoss: this.valLoss, trainAcc: this.trainAcc, valAcc: this.valAcc,
+      raw: this.raw, smooth: this.smooth, valLoss: this.valLoss, trainAcc: this.trainAcc, runningAcc: this.runningAcc, valAcc: this.valAcc,
       trainR2: this.trainR2, valR2: this.valR2, valRmse: this.valRmse, layers: this.layers,
     };
   }
@@ -217,6 +218,7 @@ export class RunStore {
     this.smooth = s.smooth;
     this.valLoss = s.valLoss;
     this.trainAcc = s.trainAcc;
+    this.runningAcc = s.runningAcc;
     this.valAcc = s.valAcc;
     this.trainR2 = s.trainR2;
     this.valR2 = s.valR2;

@@ -132,8 +132,10 @@ function accuracyChart(store: RunStore): LineChart {
       const [blue, orange] = t.series;
       const few = (store.run?.info.epochs ?? 0) <= 40;
       const s: Series[] = [
-        { label: l10n.t('train'), data: () => store.trainAcc, color: blue, width: 2, dots: few },
+        { label: l10n.t('train (eval mode, ≤1,000 samples)'), data: () => store.trainAcc, color: blue, width: 2, dots: few },
         { label: l10n.t('validation'), data: () => store.valAcc, color: orange, width: 2, dots: few, own: false },
+        // The in-training figure, faint and dashed: dropout on and the weights moving within the epoch.
+        { label: l10n.t('train, running (training mode)'), data: () => store.runningAcc, color: withAlpha(blue, t.highContrast ? 0.6 : 0.45), width: 1, dash: [4, 3], own: false },
       ];
       const p = store.previous;
       if (p) {

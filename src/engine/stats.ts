@@ -10,7 +10,13 @@ export interface Histogram {
   counts: number[];
 }
 
-/** One model-file layer at one step; the activation figures describe its output after its activation. */
+/**
+ * One model-file layer at one step. The activation figures (mean, std, hist, dead, saturated)
+ * describe its output after its activation over the run's probe set: a fixed sample of training
+ * samples (see probeSize) drawn once from the run's seed, passed forward in eval mode (dropout
+ * off, batchnorm's running statistics) with the weights the step starts from, so one point compares
+ * with the next. The gradient and update figures come from the step itself (its mini-batch).
+ */
 export interface LayerStats {
   /** e.g. "layers[0] dense 100 · relu" */
   name: string;
@@ -18,11 +24,11 @@ export interface LayerStats {
   mean: number;
   std: number;
   hist: Histogram;
-  /** ReLU: the fraction of units that are 0 for every sample of the batch (cs231n's dead units). */
+  /** ReLU: the fraction of units that are 0 for every sample of the probe set (cs231n's dead units). */
   dead: number | null;
   /** tanh/sigmoid: the fraction of outputs within 0.01 of a limit (|tanh| > 0.99, σ < 0.01 or > 0.99). */
   saturated: number | null;
-  /** ‖∂L/∂W‖ of the layer's weights (γ for batchnorm); null without parameters. */
+  /** ‖∂L/∂W‖ of the layer's weights (γ for batchnorm) on the step's mini-batch; null without parameters. */
   gradNorm: number | null;
   /** ‖ΔW‖/‖W‖ of this step's update; cs231n's rule of thumb is about 1e-3. */
   updateRatio: number | null;
@@ -38,13 +44,27 @@ export interface ParamStats {
 export interface StepStats {
   /** Updates applied before this step's forward pass (0: the initial weights). */
   step: number;
-  /** The batch's data loss. */
+  /** The mini-batch's data loss. */
   loss: number;
   layers: LayerStats[];
   params: ParamStats[];
 }
 
 export const HISTOGRAM_BINS = 30;
+
+/**
+ * The probe set the activation statistics are taken over has as many training samples as a batch,
+ * at least PROBE_MIN and at most PROBE_SAMPLES (all of them when there are fewer): its eval-mode
+ * pass then costs about a third of a training step, so statistics at the default rate stay within
+ * their budget (bench/stats-overhead.mjs).
+ */
+export const PROBE_SAMPLES = 256;
+export const PROBE_MIN = 64;
+
+/** How many samples the probe set of a run with this batch size and training set has. */
+export function probeSize(batchSize: number, trainSize: number): number {
+  return Math.min(trainSize, Math.max(PROBE_MIN, Math.min(PROBE_SAMPLES, batchSize)));
+}
 
 /**
  * Statistics every this many steps by default: measured at under 8 % of training throughput
@@ -109,15 +129,25 @@ export function normOfDifference(a: FloatArray, b: FloatArray): number {
   return Math.sqrt(s);
 }
 
+/** A fixed batch of training samples in the network's dtype (the kernels' arena for float32). */
+export interface ProbeSet {
+  x: FloatArray;
+  n: number;
+}
+
+type Activations = Pick<LayerStats, 'name' | 'kind' | 'mean' | 'std' | 'hist' | 'dead' | 'saturated'>;
+
 /**
- * Statistics of a training step, computed from the last forward/backward pass of the network
- * (its outputs and gradients). Call snapshot() before the update and finish() after it.
+ * Statistics of a training step: call beforeUpdate() once the step's forward and backward passes
+ * are done (it copies the weights, for ‖ΔW‖/‖W‖, and passes the probe set forward in eval mode for
+ * the activation figures), then finish() after the update (gradient and update figures).
  */
 export class StatsRecorder {
   private readonly before: FloatArray[];
   private readonly groups: Array<{ source: number; first: number; last: number }>;
+  private activations: Activations[] = [];
 
-  constructor(private readonly net: Network) {
+  constructor(private readonly net: Network, private readonly probe: ProbeSet) {
     this.before = net.params.map((p) => allocate(dtypeOf(p.value), p.value.length));
     const groups: Array<{ source: number; first: number; last: number }> = [];
     net.layers.forEach((l, i) => {
@@ -128,13 +158,33 @@ export class StatsRecorder {
     this.groups = groups;
   }
 
-  /** Copies the weights before the update, for ‖ΔW‖/‖W‖. */
-  snapshot(): void {
-    this.net.params.forEach((p, i) => this.before[i].set(p.value));
+  /**
+   * Before the update: copies the weights, and summarizes every model-file layer's output over the
+   * probe set in eval mode. Overwrites the network's outputs (the step's backward pass is done).
+   */
+  beforeUpdate(): void {
+    const net = this.net;
+    net.params.forEach((p, i) => this.before[i].set(p.value));
+    const n = this.probe.n;
+    net.forward(this.probe.x, n, false);
+    this.activations = this.groups.map(({ source, first, last }): Activations => {
+      const out = net.outputs[last];
+      const lastLayer = net.layers[last];
+      const len = n * lastLayer.outSize;
+      const fn = lastLayer.kind === 'activation' ? (lastLayer as ActivationLayer).fn : undefined;
+      const range: [number, number] | undefined = fn === 'tanh' ? [-1, 1] : fn === 'sigmoid' ? [0, 1] : undefined;
+      const { mean, std, hist } = summarize(out, len, range);
+      const labels = net.layers.slice(first, last + 1).map((l) => l.label).join(' · ');
+      return {
+        name: `layers[${source}] ${labels}`, kind: net.layers[first].kind, mean, std, hist,
+        dead: fn === 'relu' ? deadFraction(out, n, lastLayer.outSize) : null,
+        saturated: fn === 'tanh' || fn === 'sigmoid' ? saturatedFraction(out, len, fn) : null,
+      };
+    });
   }
 
-  /** After the update: activation, gradient and update figures for every model-file layer. */
-  finish(step: number, n: number, dataLoss: number, updated: boolean): StepStats {
+  /** After the update: the probe's activation figures with the step's gradient and update figures. */
+  finish(step: number, dataLoss: number, updated: boolean): StepStats {
     const net = this.net;
     const params: ParamStats[] = net.params.map((p, i) => {
       const weightNorm = norm(this.before[i]);
@@ -143,25 +193,10 @@ export class StatsRecorder {
         updateRatio: updated && weightNorm > 0 ? normOfDifference(p.value, this.before[i]) / weightNorm : null,
       };
     });
-    const layers = this.groups.map(({ source, first, last }): LayerStats => {
-      const out = net.outputs[last];
-      const lastLayer = net.layers[last];
-      const len = n * lastLayer.outSize;
-      const fn = lastLayer.kind === 'activation' ? (lastLayer as ActivationLayer).fn : undefined;
-      const range: [number, number] | undefined = fn === 'tanh' ? [-1, 1] : fn === 'sigmoid' ? [0, 1] : undefined;
-      const { mean, std, hist } = summarize(out, len, range);
+    const layers = this.groups.map(({ source }, g): LayerStats => {
       const weightIndex = net.params.findIndex((p) => p.layer === source && (p.role === 'W' || p.role === 'gamma'));
       const weight: ParamStats | undefined = params[weightIndex];
-      const labels = net.layers.slice(first, last + 1).map((l) => l.label).join(' · ');
-      return {
-        name: `layers[${source}] ${labels}`,
-        kind: net.layers[first].kind,
-        mean, std, hist,
-        dead: fn === 'relu' ? deadFraction(out, n, lastLayer.outSize) : null,
-        saturated: fn === 'tanh' || fn === 'sigmoid' ? saturatedFraction(out, len, fn) : null,
-        gradNorm: weight ? weight.gradNorm : null,
-        updateRatio: weight ? weight.updateRatio : null,
-      };
+      return { ...this.activations[g], gradNorm: weight ? weight.gradNorm : null, updateRatio: weight ? weight.updateRatio : null };
     });
     return { step, loss: dataLoss, layers, params };
   }

@@ -10,8 +10,8 @@ import { RegressionSums, targetMeans, type RegressionScore } from './metrics';
 import { makeGaussian, makeSpiral } from './data/spiral';
 import { makeBlobs, makeCircles, makeMoons, makeXor } from './data/plane';
 import { normalize } from './data/normalize';
-import { seededSubset } from './data/subset';
-import { StatsRecorder, type StepStats } from './stats';
+import { seededRows, seededSubset } from './data/subset';
+import { probeSize, StatsRecorder, type ProbeSet, type StepStats } from './stats';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { modelMismatch } from '../model/fit';
 import { addr, allocFloat32, allocInt32, kernelsFor } from './wasm/kernels';
@@ -236,12 +236,12 @@ export class Trainer {
     }
     let stats: StepStats | undefined;
     if (withStats) {
-      this.recorder ??= new StatsRecorder(this.network);
-      this.recorder.snapshot();
+      this.recorder ??= new StatsRecorder(this.network, this.probeSet());
+      this.recorder.beforeUpdate();
     }
     this.optimizerRule.update(this.network.params, lr);
     this.network.endStep(true);
-    if (withStats) stats = this.recorder!.finish(this.step, n, r.dataLoss, true);
+    if (withStats) stats = this.recorder!.finish(this.step, r.dataLoss, true);
     this.step++;
     this.cursor += n;
     let epochEnded = false;
@@ -252,6 +252,19 @@ export class Trainer {
       this.orderRng.shuffle(this.order);
     }
     return { loss: r.loss, dataLoss: r.dataLoss, regLoss: r.regLoss, correct: r.correct, batchSize: n, lr, epochEnded, stats };
+  }
+
+  /**
+   * The activation statistics' probe set: probeSize(batch, n) training samples drawn once from the
+   * run's seed (its own stream), copied in the network's dtype; made when statistics are first asked for.
+   */
+  private probeSet(): ProbeSet {
+    const data = this.trainSet;
+    const f = data.features;
+    const rows = seededRows(data.n, probeSize(this.batchSize, data.n), new Rng(streamSeed(this.spec.train.seed, 'probe')));
+    const x = allocate(this.network.dtype, rows.length * f);
+    rows.forEach((r, i) => x.set(data.x.subarray(r * f, (r + 1) * f), i * f));
+    return { x, n: rows.length };
   }
 
   /** After forward and backward: where the step first went non-finite, if it did. */

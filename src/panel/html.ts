@@ -52,7 +52,7 @@ const GROUPS: Array<{ title: string; cards: Card[] }> = [
       {
         chart: 'accuracy', title: vscode.l10n.t('Accuracy'),
         why: vscode.l10n.t('The gap between the training and validation accuracy indicates the amount of overfitting.'),
-        body: canvas('accuracy', vscode.l10n.t('Training and validation accuracy per epoch'), 'chart-box short'),
+        body: canvas('accuracy', vscode.l10n.t('Train accuracy (eval mode, fixed sample of the training set), its running training-mode figure, and validation accuracy per epoch'), 'chart-box short'),
       },
       {
         chart: 'r2', title: vscode.l10n.t('R² and RMSE'), hidden: true,

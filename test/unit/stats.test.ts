@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deadFraction, saturatedFraction, summarize } from '../../src/engine/stats';
-import { Trainer } from '../../src/engine/trainer';
+import { deadFraction, saturatedFraction, summarize, probeSize } from '../../src/engine/stats';
+import { Trainer, streamSeed } from '../../src/engine/trainer';
+import { Rng } from '../../src/engine/rng';
+import { seededRows } from '../../src/engine/data/subset';
+import { runTraining, type LoopMessage } from '../../src/training/loop';
 import type { ModelSpec } from '../../src/model/spec';
 import { SPIRAL } from './fixtures';
 
@@ -40,7 +43,8 @@ test('step statistics: one entry per model-file layer, and the update ratio is �
   assert.ok(hidden.dead !== null && hidden.dead >= 0 && hidden.dead <= 1);
   assert.equal(hidden.saturated, null);
   assert.equal(scores.dead, null);
-  assert.equal(hidden.hist.counts.reduce((a, b) => a + b), 100 * 32);
+  // The activations are the probe set's: 64 training samples (a batch of 32, at least 64), not the batch.
+  assert.equal(hidden.hist.counts.reduce((a, b) => a + b), 100 * 64);
   // sgd: ΔW = −lr·dW, so ‖ΔW‖/‖W‖ = lr·‖dW‖/‖W‖ with the norms before the update.
   const w1 = t.network.params[0].value;
   let dw = 0, w = 0;
@@ -68,4 +72,71 @@ test('cs231n\'s weight-init experiment: tanh activations collapse with small ini
   assert.ok(xavier[5] > 0.1 && xavier[5] < 1, `xavier: last tanh std ${xavier[5]}`);
   // Each layer multiplies the std by about 0.01·√200 ≈ 0.14.
   for (let i = 1; i < 6; i++) assert.ok(small[i] < small[i - 1] / 4, 'each small-init layer shrinks the signal');
+});
+
+// ─── the probe set ───────────────────────────────────────────────────────────────────────────────
+
+/** A dropout + batchnorm MLP on 600 spiral points (480 for training: more than the probe's 256). */
+const PROBED: ModelSpec = {
+  ...SPIRAL,
+  data: { ...SPIRAL.data, samples: 600 },
+  layers: [
+    { kind: 'dense', units: 40, activation: { type: 'linear' } },
+    { kind: 'batchnorm', momentum: 0.9, eps: 1e-5 },
+    { kind: 'activation', activation: { type: 'relu' } },
+    { kind: 'dropout', p: 0.5 },
+    { kind: 'dense', units: 3, activation: { type: 'linear' } },
+  ],
+};
+
+test('activation statistics are an eval-mode pass over a batch\'s worth of training samples drawn once from the seed, with the weights the step starts from', () => {
+  assert.deepEqual([probeSize(32, 1000), probeSize(100, 1000), probeSize(1000, 1000), probeSize(1000, 200), probeSize(8, 40)], [64, 100, 256, 200, 40]);
+  const t = new Trainer({ ...PROBED, train: { ...PROBED.train, batch: 300 } }, 'float64');
+  for (let i = 0; i < 5; i++) t.trainStep();
+  // The same probe by hand: the seeded rows, forward in eval mode (dropout off, running statistics).
+  const rows = seededRows(t.trainSet.n, probeSize(300, 480), new Rng(streamSeed(PROBED.train.seed, 'probe')));
+  assert.equal(rows.length, 256);
+  const f = t.trainSet.features;
+  const x = new Float64Array(256 * f);
+  rows.forEach((r, i) => { for (let j = 0; j < f; j++) x[i * f + j] = t.trainSet.x[r * f + j]; });
+  t.network.forward(x, 256, false);
+  const relu = Float64Array.from(t.network.outputs[2].subarray(0, 256 * 40));
+  const s = t.trainStep(true).stats!;
+  assert.equal(s.step, 5);
+  const layer = s.layers.find((l) => l.name === 'layers[2] relu')!;
+  assert.equal(layer.hist.counts.reduce((a, b) => a + b), 256 * 40);
+  const mean = relu.reduce((a, b) => a + b) / relu.length;
+  assert.ok(Math.abs(layer.mean - mean) < 1e-12, `mean ${layer.mean} vs ${mean}`);
+  assert.equal(layer.dead, deadFraction(relu, 256, 40));
+  // The dropout layer's figures are its input's in eval mode (no mask): the same as the ReLU's.
+  const dropout = s.layers.find((l) => l.kind === 'dropout')!;
+  assert.equal(dropout.mean, layer.mean);
+  assert.deepEqual(dropout.hist.counts, layer.hist.counts);
+});
+
+test('the probe is deterministic: the same spec gives the same statistics, step for step', () => {
+  const run = (): string => {
+    const t = new Trainer(PROBED);
+    const out: unknown[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = t.trainStep(i % 4 === 0);
+      if (r.stats) out.push(r.stats);
+    }
+    return JSON.stringify(out);
+  };
+  assert.equal(run(), run());
+});
+
+test('the spiral\'s statistics are comparable from point to point: every point over the same samples, no jump at the epoch\'s short last batch', () => {
+  // 240 training samples in batches of 32: the last step of every epoch has 16, and the run's last step is one.
+  const posted: LoopMessage[] = [];
+  runTraining(SPIRAL, { runId: 's', progressIntervalMs: 0, statsEvery: 30, post: (m) => posted.push(m) });
+  const stats = posted.flatMap((m) => (m.type === 'progress' ? m.stats : []));
+  assert.deepEqual(stats.map((s) => s.step), [0, 30, 60, 90, 120, 150, 159]);
+  const hidden = stats.map((s) => s.layers[0]);
+  for (const h of hidden) assert.equal(h.hist.counts.reduce((a, b) => a + b), 100 * 64, 'the same 64 samples at every point (a batch of 32, at least 64)');
+  const dead = hidden.map((h) => h.dead!);
+  const last = dead.at(-1)!;
+  const previous = dead.at(-2)!;
+  assert.ok(Math.abs(last - previous) <= 0.02, `dead fraction ${previous} then ${last} at the last point`);
 });

@@ -83,6 +83,7 @@ export class LayerHealthDecorations implements vscode.Disposable, vscode.HoverPr
     md.appendMarkdown(`${vscode.l10n.t('**{0}** — at step {1}', l.name, step)}\n\n`);
     md.appendCodeblock(`${sparkline(l.hist.counts)}\n${fmt(l.hist.edges[0])}${' '.repeat(Math.max(1, l.hist.counts.length - fmt(l.hist.edges[0]).length - fmt(l.hist.edges[l.hist.edges.length - 1]).length))}${fmt(l.hist.edges[l.hist.edges.length - 1])}`, 'text');
     md.appendMarkdown(`${healthNote(l)}\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('Activations over the probe set (the same training samples at every step, eval mode); ‖∇W‖ and ΔW/W from the step\'s mini-batch.')}\n\n`);
     for (const a of healthAdvice(l)) md.appendMarkdown(`- ${a}\n`);
     return new vscode.Hover(md);
   }

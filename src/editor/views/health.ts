@@ -68,7 +68,7 @@ export function sparkline(counts: readonly number[]): string {
 export function healthAdvice(l: LayerStats): string[] {
   const advice: string[] = [];
   if (spreadHealth(l.std) !== 'good') advice.push(vscode.l10n.t('Activations have collapsed toward 0: the init is too small for this depth (try xavier for tanh, he for ReLU).'));
-  if (fractionHealth(l.dead) !== 'good') advice.push(vscode.l10n.t('{0} of the ReLUs never fire on this batch: they pass no gradient (lower the learning rate, or try he init / leaky_relu).', pct(l.dead ?? 0)));
+  if (fractionHealth(l.dead) !== 'good') advice.push(vscode.l10n.t('{0} of the ReLUs never fire on the probe samples: they pass no gradient (lower the learning rate, or try he init / leaky_relu).', pct(l.dead ?? 0)));
   if (fractionHealth(l.saturated) !== 'good') advice.push(vscode.l10n.t('{0} of the outputs are saturated: their gradient is ~0 (the init is too large).', pct(l.saturated ?? 0)));
   if (gradientHealth(l.gradNorm) !== 'good') advice.push(vscode.l10n.t('The weight gradient has vanished (or exploded).'));
   const u = updateRatioHealth(l.updateRatio);
