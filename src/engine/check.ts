@@ -71,7 +71,7 @@ function centeredDifference(probe: Probe, value: Param['value'], i: number): { g
   const old = value[i];
   let crossed: KinkKind[] = [];
   try {
-    for (let h = probe.h0; h >= probe.h0 / 100; h /= 10) {
+    for (const h of [probe.h0, probe.h0 / 10, probe.h0 / 100]) {
       value[i] = old + h;
       const plus = probe.lossAt();
       const afterPlus = crossedKinds(probe.base, probe.decisions());
