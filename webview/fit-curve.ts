@@ -92,5 +92,6 @@ export class FitCurveChart {
     this.drawn = train.length + val.length + curve.length;
     this.canvas.dataset.points = String(this.drawn);
     this.canvas.dataset.step = run.boundary ? String(run.boundary.step) : '';
+    this.canvas.dataset.curve = String(curve.length);
   }
 }

@@ -7,8 +7,11 @@
 // that workbench (a scenario that fails gets the next one a fresh workbench):
 //
 //   spiral  open spiral.nn.yaml, click "▶ Train", wait until the panel's canvas#loss-chart has
-//           drawn loss points and data-state="finished", check that every chart of the panel drew
-//           something, screenshot the workbench and the panel scrolled to its lower cards.
+//           drawn loss points and data-state="finished", check that every chart of the panel drew:
+//           read back with getImageData in the panel's frame, each canvas holds ≥ 400 pixels in a
+//           series colour (the data's lines, bars, histograms, boundary; axes and grid are grey),
+//           not only that Chart.js was handed points; screenshot the workbench and the panel
+//           scrolled to its lower cards. The korean scenario checks the same ink.
 //   swap    spiral-long.nn.yaml (the spiral, 400 units, full batches, 1,000,000 epochs): train, swap the optimizer from
 //           the "optimizer: adam · Swap…" lens to sgd while it trains, wait for the swap marker on
 //           the loss chart and "type: sgd" in the editor, stop from the "⏹ Stop" lens.
@@ -83,7 +86,7 @@ const COMPARE_FILE = 'optimizer-compare.nn.yaml';
 const WEIGHTS_FILE = 'digits.nn.yaml';
 /** The spiral at lr 100 with l2 0.05: every step multiplies the weights by about −4, so it diverges in a few dozen steps. */
 const DIVERGE_FILE = 'diverge.nn.yaml';
-/** Regression: the sine example (1-D fit), and a 2-D ripple written into the workspace when examples/ has none. */
+/** Regression: the sine example (1-D fit) and the ripple example (2-D heatmap; written into the workspace when examples/ has none). */
 const SINE_FILE = 'sine.nn.yaml';
 const RIPPLE_FILE = 'ripple.nn.yaml';
 // The example trains 20 steps (a few seconds); the scenario needs the run still going when it
@@ -186,6 +189,50 @@ async function waitPanel(page, what, ms, pred) {
     throw e;
   }
 }
+
+/**
+ * The ink on each chart's canvas, read back with getImageData inside the panel's frame: `ink`, the
+ * pixels that are not background (the canvases are transparent where nothing is drawn), and
+ * `series`, the opaque pixels in a saturated colour (max − min channel ≥ 48). Axes, grid, tick
+ * labels, the "no data yet" note and the 1e-3 band are drawn in the theme's greys; the series,
+ * bars, histograms and boundary in its chart colours. So `series` counts what the data drew, plus
+ * the legend's 14×2 px swatches.
+ */
+async function chartInk(frame, ids) {
+  return frame.evaluate((list) => Object.fromEntries(list.map((id) => {
+    const c = document.getElementById(id === 'loss' ? 'loss-chart' : `chart-${id}`);
+    if (!(c instanceof HTMLCanvasElement) || c.width === 0 || c.height === 0) return [id, null];
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    let series = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] === 0) continue;
+      ink++;
+      if (d[i + 3] >= 128 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) >= 48) series++;
+    }
+    return [id, { ink, series, of: c.width * c.height }];
+  })), ids);
+}
+
+/** Data ink a chart must show to count as drawn: well above its legend swatches (28 px each). */
+const MIN_SERIES_INK = 400;
+
+/** Waits until every chart of `ids` shows MIN_SERIES_INK pixels of series colour; the figures, or a StepError naming the blank ones. */
+async function waitInk(panel, ids, ms = 10_000) {
+  let last = {};
+  try {
+    return await poll(`ink on every chart's canvas (≥ ${MIN_SERIES_INK} px of series colour)`, ms, async () => {
+      last = await chartInk(panel.frame, ids);
+      return ids.every((id) => last[id] && last[id].series >= MIN_SERIES_INK) ? last : null;
+    });
+  } catch (e) {
+    const blank = ids.filter((id) => !(last[id] && last[id].series >= MIN_SERIES_INK))
+      .map((id) => `#${id} ${last[id] ? `${last[id].series} px of series colour, ${last[id].ink} px of ink` : 'no canvas'}`);
+    throw new StepError(`${e.message}; blank: ${blank.join(', ')}`);
+  }
+}
+
+const inkSummary = (ink) => Object.entries(ink).map(([id, v]) => `${id} ${v.series} px (${(100 * v.series / v.of).toFixed(1)} %)`).join(', ');
 
 const lensLocator = (page, re) => page.locator('.codelens-decoration a', { hasText: re }).first();
 
@@ -497,7 +544,9 @@ async function spiralScenario(page, ctx) {
       .map((id) => `#chart-${id} (${p.charts[id] === null ? 'element missing' : `data-points=${JSON.stringify(p.charts[id])}`})`) : [];
     throw new StepError(empty.length ? `after the run finished, these charts drew nothing: ${empty.join(', ')}` : e.message);
   });
-  ctx.check(`every chart drew: loss ${panel.loss.points}, ${CHART_IDS.map((id) => `${id} ${panel.charts[id]}`).join(', ')}`);
+  ctx.check(`every chart was handed data: loss ${panel.loss.points}, ${CHART_IDS.map((id) => `${id} ${panel.charts[id]}`).join(', ')}`);
+  const ink = await waitInk(panel, ['loss', ...CHART_IDS]);
+  ctx.check(`every chart drew, by the ink on its canvas (pixels of series colour): ${inkSummary(ink)}`);
 
   await poll('the CodeLens to return to "▶ Train" after training', 15_000, () => lensLocator(page, LENS.train).isVisible());
   ctx.check('CodeLens back to "▶ Train" after the run');
@@ -654,6 +703,7 @@ async function koreanScenario(page, ctx) {
   ctx.check(`training done: data-points=${panel.loss.points} (${secsSince(clickedAt)} s after the command)`);
   panel = await waitPanel(page, 'every chart of the panel to report data-points > 0', 10_000,
     (p) => CHART_IDS.every((id) => num(p.charts[id]) > 0));
+  ctx.check(`every chart drew, by the ink on its canvas: ${inkSummary(await waitInk(panel, ['loss', ...CHART_IDS]))}`);
 
   let texts = null;
   await poll('the panel in Korean', 10_000, async () => {
@@ -795,35 +845,26 @@ async function weightsScenario(page, ctx) {
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `weights-${ctx.theme}.png`));
 }
 
-/**
- * Pixels with any ink on a canvas of the panel (its background is transparent), and whether its
- * card is shown.
- */
-async function canvasInk(frame, id) {
-  return frame.$eval(`#${id}`, (c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
-    return { ink, of: c.width * c.height, points: c.getAttribute('data-points'), step: c.getAttribute('data-step'), shown: c.offsetParent !== null };
-  });
-}
-
-/** Trains a regression model file to the end; checks the Fit card (canvas `fitId`), the R² card and the header's val R². */
+/** Trains a regression model file to the end; checks the Fit card (#chart-<fitId>), the R² card and the header's val R². */
 async function trainRegression(page, ctx, file, fitId) {
   await openModelFile(page, ctx, file);
   await startTraining(page, ctx, file);
   const panel = await waitPanel(page, `${file} to finish (data-state="finished")`, 90_000, (p) => p.loss.state === 'finished');
   ctx.check(`${file} trained: data-points=${panel.loss.points}`);
-  const fit = await poll(`#${fitId} drawn with the final prediction`, 15_000, async () => {
-    const v = await canvasInk(panel.frame, fitId);
-    return v.shown && Number(v.points) > 0 && v.step && v.ink > 0.02 * v.of ? v : null;
+  const shown = (id) => panel.frame.$eval(`#chart-${id}`, (c) => ({
+    points: c.getAttribute('data-points'), step: c.getAttribute('data-step'), curve: c.getAttribute('data-curve'), shown: c.offsetParent !== null,
+  }));
+  // The 1-D curve is drawn in the theme's foreground (no series colour for the ink to count): its 200 points are counted instead.
+  const fit = await poll(`#chart-${fitId} drawn with the final prediction`, 15_000, async () => {
+    const v = await shown(fitId);
+    return v.shown && Number(v.points) > 0 && v.step && (fitId !== 'fit' || v.curve === '200') ? v : null;
   });
-  ctx.check(`#${fitId}: ${fit.points} points, prediction at step ${fit.step}, ink on ${(100 * fit.ink / fit.of).toFixed(1)} % of the canvas`);
-  const r2 = await poll('#chart-r2 drawn', 10_000, async () => {
-    const v = await canvasInk(panel.frame, 'chart-r2');
-    return v.shown && Number(v.points) > 0 && v.ink > 0.01 * v.of ? v : null;
+  const r2 = await poll('#chart-r2 shown with points', 10_000, async () => {
+    const v = await shown('r2');
+    return v.shown && Number(v.points) > 0 ? v : null;
   });
-  ctx.check(`#chart-r2: ${r2.points} points, ink on ${(100 * r2.ink / r2.of).toFixed(1)} %`);
+  const ink = await waitInk(panel, [fitId, 'r2']);
+  ctx.check(`#chart-${fitId}: ${fit.points} points, prediction at step ${fit.step}; #chart-r2: ${r2.points} points; ink: ${inkSummary(ink)}`);
   const hidden = await panel.frame.evaluate(() => ['card-accuracy', 'card-boundary'].filter((id) => !document.getElementById(id).hidden));
   if (hidden.length) throw new StepError(`shown for a regression run: ${hidden.map((id) => `#${id}`).join(', ')}`);
   const summary = await panel.frame.$eval('#run-summary', (e) => e.textContent.trim());
@@ -837,13 +878,13 @@ async function trainRegression(page, ctx, file, fitId) {
 
 /** Regression: the sine fit as a curve, the ripple as a heatmap, R² and RMSE where accuracy would be. */
 async function regressionScenario(page, ctx) {
-  const sine = await trainRegression(page, ctx, SINE_FILE, 'chart-fit');
+  const sine = await trainRegression(page, ctx, SINE_FILE, 'fit');
   await sleep(800);
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `regression-${ctx.theme}.png`));
   await scrollPanelTo(sine.frame, 'fit');
   await screenshot(page, ctx, path.join(SHOTS, `regression-fit-${ctx.theme}.png`), await panelIframe(page, sine.frame));
   await closeAll(page);
-  const ripple = await trainRegression(page, ctx, RIPPLE_FILE, 'chart-fit-map');
+  const ripple = await trainRegression(page, ctx, RIPPLE_FILE, 'fit-map');
   await scrollPanelTo(ripple.frame, 'fit-map');
   await screenshot(page, ctx, path.join(SHOTS, `ripple-${ctx.theme}.png`), await panelIframe(page, ripple.frame));
 }
