@@ -196,7 +196,9 @@ async function waitPanel(page, what, ms, pred) {
  * `series`, the opaque pixels in a saturated colour (max − min channel ≥ 48). Axes, grid, tick
  * labels, the "no data yet" note and the 1e-3 band are drawn in the theme's greys; the series,
  * bars, histograms and boundary in its chart colours. So `series` counts what the data drew, plus
- * the legend's 14×2 px swatches.
+ * the legend's 14×2 px swatches. Measured on the spiral's panel opened before any run (dark): every
+ * chart 0 px of series colour, though up to 90,769 px of ink (the updates chart's band); after the
+ * run 563 px (dead-ReLU fractions) to 118,000 px (the boundary).
  */
 async function chartInk(frame, ids) {
   return frame.evaluate((list) => Object.fromEntries(list.map((id) => {
