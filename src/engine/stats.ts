@@ -67,9 +67,9 @@ export function probeSize(batchSize: number, trainSize: number): number {
 }
 
 /**
- * Statistics every this many steps by default: measured at under 8 % of training throughput
- * (bench/stats-overhead.mjs: spiral, a 784-256-256-10 MLP, the 10×500 tanh net), against up to
- * ~20 % at every step.
+ * Statistics every this many steps by default: measured at under 8 % of training throughput,
+ * the probe set's eval-mode pass included (bench/stats-overhead.mjs: spiral, a 784-256-256-10 MLP,
+ * the 10×500 tanh net).
  */
 export const DEFAULT_STATS_EVERY = 10;
 

@@ -94,3 +94,13 @@ test('the epoch loss weights each batch by its size: a short last batch counts f
     assert.ok(Math.abs(e.loss - mean) > 1e-6, `epoch ${e.epoch}: the plain mean of the batch losses (${mean}) is another figure`);
   });
 });
+
+test('with at most 1,000 training samples, a finished run\'s last epoch and its done line give the same trainAcc', () => {
+  const posted: LoopMessage[] = [];
+  const end = runTraining({ ...SPIRAL, train: { ...SPIRAL.train, epochs: 3 } }, { runId: 'r', progressIntervalMs: 0, post: (m) => posted.push(m) });
+  assert.equal(end.type, 'done');
+  if (end.type !== 'done') return;
+  const epochs = posted.flatMap((m) => (m.type === 'progress' ? m.epochs : []));
+  assert.equal(epochs.length, 3);
+  assert.equal(epochs[2].trainAcc, end.final.trainAcc);
+});
