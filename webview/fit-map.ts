@@ -48,6 +48,10 @@ export class FitMapView extends PlaneView {
     const n = this.paintPoints(ctx, t, frame, scale, side);
     drawPlaneAxes(ctx, t, frame, LEFT, TOP, side);
     this.colorBar(ctx, t, scale, LEFT + side + BAR_GAP, side);
+    // What the colours are: the target's name (a CSV column), else y.
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.fillText(frame.target ?? 'y', LEFT + side + BAR_GAP + BAR / 2, TOP + side + 4);
     this.legend(ctx, t, side, grid?.step ?? null, (frame.valPoints?.length ?? 0) > 0);
     this.drawn = n + cells;
     this.canvas.dataset.points = String(this.drawn);
