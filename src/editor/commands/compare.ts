@@ -56,7 +56,7 @@ async function pickComparison(spec: ModelSpec, title: string): Promise<CompareCh
   const dimension = picked.dimension!;
   const values = await vscode.window.showQuickPick(
     offered(spec, dimension).map((v) => ({ label: String(v.value), picked: v.picked, detail: v.detail, value: v.value })),
-    { title: vscode.l10n.t('Compare {0} — {1}', dimension, title), placeHolder: vscode.l10n.t('The variants to train, each from identical weights'), canPickMany: true },
+    { title: vscode.l10n.t('Compare {0} — {1}', dimension, title), placeHolder: vscode.l10n.t('The variants to train, each from the same seed (the same batches; the same initial weights unless the init changes)'), canPickMany: true },
   );
   if (!values || values.length === 0) return undefined;
   return { dimension, values: values.map((v) => v.value) };
@@ -79,7 +79,9 @@ export async function compareCommand(deps: CommandDeps, uri?: unknown, choice?: 
   const variants = compareVariants(spec, chosen.dimension, chosen.values);
   const source = doc.uri.toString();
   const c = new Comparison(deps.runs, source, title, chosen.dimension, variants, baseDir(doc)).start();
-  deps.charts.showComparison(source, c, vscode.l10n.t('{0}: {1} variants from identical weights', chosen.dimension, variants.length));
+  deps.charts.showComparison(source, c, chosen.dimension === 'init'
+    ? vscode.l10n.t('{0}: {1} variants from the same seed', chosen.dimension, variants.length)
+    : vscode.l10n.t('{0}: {1} variants from identical weights', chosen.dimension, variants.length));
   void vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, cancellable: true,
     title: vscode.l10n.t('TrainLens: comparing {0} ({1} variants, {2} at a time)', chosen.dimension, variants.length, c.concurrency),

@@ -56,8 +56,8 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
       lenses.push(lens(top, `$(play) ${vscode.l10n.t('Train')}`, 'trainlens.train', vscode.l10n.t('Train this model in the background and chart it live')));
     }
     lenses.push(lens(top, `$(split-horizontal) ${vscode.l10n.t('Compare…')}`, 'trainlens.compare', source.spec?.compare
-      ? vscode.l10n.t('Train one variant per value of this file\'s compare: section, from identical weights, overlaid')
-      : vscode.l10n.t('Train variants of this model (optimizer, init, learning rate, activation, loss) from identical weights, overlaid')));
+      ? vscode.l10n.t('Train one variant per value of this file\'s compare: section, from the same seed, overlaid')
+      : vscode.l10n.t('Train variants of this model (optimizer, init, learning rate, activation, loss) from the same seed, overlaid')));
     lenses.push(lens(top, `$(beaker) ${vscode.l10n.t('Gradient check')}`, 'trainlens.gradcheck', vscode.l10n.t('Check every parameter\'s gradient against centered differences, in float64')));
     lenses.push(lens(top, `$(graph-line) ${vscode.l10n.t('Charts')}`, 'trainlens.showPanel', vscode.l10n.t('Show the loss, gradient-flow, activation and update charts')));
     if (run) lenses.push(lens(top, describeRun(run), 'trainlens.showPanel'));
