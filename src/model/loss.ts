@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, isSeq } from 'yaml';
-import { LOSSES, SVM_MARGIN, type DataSpec, type LossName } from './spec';
+import { LOSSES, SVM_MARGIN, type DataSpec, type LayerSpec, type LossName } from './spec';
 import { MapReader, Reporter, rangeOf, readChoice, type Range } from './reader';
 import { dataName, isRegression } from './data';
 
@@ -69,5 +69,16 @@ export function checkCompareLosses(r: Reporter, top: MapReader, data: DataSpec):
     if (typeof v !== 'string' || !(LOSSES as readonly string[]).includes(v)) continue;
     const problem = lossDataProblem(v as LossName, data);
     if (problem) r.error(rangeOf(item, top.valueRange('compare')), problem);
+  }
+}
+
+/** Regression data whose input shape waits for the file: a model ending in a dense layer must have one unit per target. */
+export function checkTargetWidth(r: Reporter, data: DataSpec, layers: LayerSpec[], layerRanges: Range[]): void {
+  if (!isRegression(data)) return;
+  let last = layers.length - 1;
+  while (last > 0 && ['activation', 'dropout', 'batchnorm'].includes(layers[last].kind)) last--;
+  const l = layers[last];
+  if (l.kind === 'dense' && l.units !== data.targets) {
+    r.error(layerRanges[last], l10n.t("The model ends with {0} outputs, but mse needs one output per target, and the data has {1} to predict. End with 'dense: {1}'.", l.units, data.targets!));
   }
 }

@@ -7,7 +7,7 @@ import {
 import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from './reader';
 import { readInit, readLayer } from './layers';
 import { inputShape, isRegression, readData, type PathCheck } from './data';
-import { checkCompareLosses, checkLossData, readLoss } from './loss';
+import { checkCompareLosses, checkLossData, checkTargetWidth, readLoss } from './loss';
 import { formatShape, inferShapes } from './shapes';
 import { bytes, dataShape, summarizeLayers } from './summary';
 import { MEMORY_LIMIT_BYTES, estimateMemory } from './memory';
@@ -212,7 +212,11 @@ function checkShapes(
 ): void {
   const input = inputShape(data);
   // Files (csv, idx) are read by the worker; their shapes are checked there, against the model.
-  if (!input) return;
+  // A csv's `target:` columns are known now: a last dense layer of another width is wrong already.
+  if (!input) {
+    checkTargetWidth(r, data, layers, layerRanges);
+    return;
+  }
   const { shapes, error } = inferShapes(input, layers);
   if (error) {
     r.error(layerRanges[error.index], error.message);

@@ -209,3 +209,10 @@ test('loss: { type: svm, margin: Δ } is read; margin is svm-only and must be ab
   assert.deepEqual(wrong.map((p) => [p.at, p.text, p.message]), [['4:24', 'margin', "'margin' is the SVM hinge's Δ; it applies to 'svm' only."]]);
   assert.match(problems(base + 'loss: { margin: 2 }\n')[0].message, /'loss' needs a 'type'/);
 });
+
+test('a csv with target: columns: a last dense layer of another width is an error before the file is read', () => {
+  const two = problems('data:\n  csv: h.csv\n  target: [a, b]\nlayers:\n  - dense: 8\n    activation: relu\n  - dense: 3\n  - dropout: 0.1\nloss: mse\n');
+  assert.deepEqual(two.map((p) => [p.at, p.text]), [['7:5', 'dense: 3\n']]);
+  assert.match(two[0].message, /ends with 3 outputs, but mse needs one output per target, and the data has 2 to predict\. End with 'dense: 2'\./);
+  assert.deepEqual(problems('data:\n  csv: h.csv\n  target: [a, b]\nlayers:\n  - dense: 2\n'), []);
+});
