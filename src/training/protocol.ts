@@ -41,9 +41,9 @@ export interface EpochMetrics {
   /** null without a held-out set, and for regression. */
   valAcc: number | null;
   /**
-   * Regression (loss: mse): R² (1 − SS_res/SS_tot, the mean over targets) on training samples, in
-   * eval mode, with the weights at the epoch's end. null for classification; absent in runs kept
-   * before regression existed.
+   * Regression (loss: mse): R² (1 − SS_res/SS_tot per target, the mean over targets) on the fixed
+   * sample of at most 1,000 training samples that trainAcc uses, in eval mode, with the weights at
+   * the epoch's end. null for classification; absent in runs kept before regression existed.
    */
   trainR2?: number | null;
   /** Regression: R² on the held-out set, in eval mode; null for classification or without one. */
