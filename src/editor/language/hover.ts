@@ -34,7 +34,7 @@ export function totalsLines(s: ModelSummary): string[] {
     : vscode.l10n.t('input shape known once the {0} data is loaded', s.data.dataset);
   const targets = s.data.targets;
   const scores = targets !== undefined
-    ? targets === 1 ? vscode.l10n.t('{0} predictions of 1 numeric target', shapeText(s.output)) : vscode.l10n.t('{0} predictions of {1} numeric targets', shapeText(s.output), targets)
+    ? targets === 1 ? vscode.l10n.t('output {0} (1 numeric target)', shapeText(s.output)) : vscode.l10n.t('output {0} ({1} numeric targets)', shapeText(s.output), targets)
     : s.data.classes
       ? vscode.l10n.t('{0} scores, {1} classes', shapeText(s.output), s.data.classes)
       : vscode.l10n.t('{0} scores', shapeText(s.output));
