@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TrainLensApi } from '../../src/extension';
 import type { TrainingSession } from '../../src/training/session';
+import type { Comparison } from '../../src/training/compare';
 import { metricsCsv } from '../../src/runs/csv';
+import { compareDimensions } from '../../src/editor/commands/compare';
 import { activateExtension, lensTitles, until, workspaceFile } from './util';
 
 describe('Regression (loss: mse) in VS Code', () => {
@@ -48,5 +50,23 @@ describe('Regression (loss: mse) in VS Code', () => {
     const last = csv.slice(1).filter((l) => l.split(',')[2]).at(-1)!.split(',');
     assert.equal(Number(last[2]), session.info.epochs);
     assert.ok(Number(last[6]) > 0.9, `last epoch's val R² ${last[6]}`);
+  });
+
+  it('Compare on a regression model overlays its variants with their R² and RMSE, and offers no softmax-vs-SVM', async () => {
+    const uri = workspaceFile('sine.nn.yaml');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const c = await vscode.commands.executeCommand<Comparison>('trainlens.compare', uri, { dimension: 'lr', values: [0.01, 0.001] });
+    await c.finished;
+    await Promise.all(c.sessions.map((s) => s!.finished));
+    const overlays = api.charts.overlays.get(uri.toString())!;
+    assert.deepEqual(overlays.runs.map((r) => r.status), ['finished', 'finished']);
+    for (const r of overlays.runs) {
+      assert.equal(r.final!.trainAcc, null);
+      assert.ok(r.final!.valR2! > 0.5 && r.final!.valRmse! > 0, `${r.label}: val R² ${r.final!.valR2}, RMSE ${r.final!.valRmse}`);
+      assert.ok(r.epochs.items.every((e) => typeof e.valR2 === 'number'), `${r.label}: every epoch has its val R²`);
+    }
+    await until('the panel to draw both', () => c.sessions.every((s) => (api.charts.rendered.get(s!.runId) ?? 0) > 50));
+    assert.deepEqual(compareDimensions(api.models.get(await vscode.workspace.openTextDocument(uri)).spec!), ['optimizer', 'init', 'lr', 'activation']);
+    assert.deepEqual(compareDimensions({ ...api.models.get(await vscode.workspace.openTextDocument(uri)).spec!, loss: 'softmax' }), ['optimizer', 'init', 'lr', 'activation', 'loss']);
   });
 });

@@ -37,6 +37,11 @@ function offered(spec: ModelSpec, d: CompareDimension): Array<{ value: string | 
   }
 }
 
+/** The dimensions the QuickPick offers: softmax against SVM needs class labels, so a regression model (loss: mse) is not offered it. */
+export function compareDimensions(spec: ModelSpec): CompareDimension[] {
+  return (['optimizer', 'init', 'lr', 'activation', 'loss'] as const).filter((d) => d !== 'loss' || spec.loss !== 'mse');
+}
+
 async function pickComparison(spec: ModelSpec, title: string): Promise<CompareChoice | undefined> {
   type Item = vscode.QuickPickItem & { choice?: CompareChoice; dimension?: CompareDimension };
   const items: Item[] = [];
@@ -47,9 +52,7 @@ async function pickComparison(spec: ModelSpec, title: string): Promise<CompareCh
       choice: { dimension: c.dimension, values: c.values },
     }, { label: '', kind: vscode.QuickPickItemKind.Separator });
   }
-  // softmax against SVM needs class labels: a regression model (loss: mse) is not offered it.
-  const dimensions = (['optimizer', 'init', 'lr', 'activation', 'loss'] as const).filter((d) => d !== 'loss' || spec.loss !== 'mse');
-  for (const d of dimensions) items.push({ label: d, detail: dimensionDetail(d), dimension: d });
+  for (const d of compareDimensions(spec)) items.push({ label: d, detail: dimensionDetail(d), dimension: d });
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare — {0}', title), placeHolder: vscode.l10n.t('What to vary (everything else stays, seed included)') });
   if (!picked) return undefined;
   if (picked.choice) return picked.choice;
