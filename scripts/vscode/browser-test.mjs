@@ -21,8 +21,10 @@
 //           restarted run's histograms, screenshot them (spread kept), stop.
 //   regression  sine.nn.yaml (loss: mse): train to the end; the Fit card's curve and the R² card
 //           drew (ink on their canvases), the Accuracy and Decision boundary cards hidden, the
-//           header's val R² > 0.9; then ripple.nn.yaml the same with the Fit heatmap; screenshots
-//           regression-<theme>.png (R² card) and regression-fit-<theme>.png, ripple-<theme>.png.
+//           header's val R² > 0.9; Compare on a copy with compare: optimizer: [sgd, momentum, adam]
+//           (R² card with the overlays, each variant's val R² under the header); then ripple.nn.yaml
+//           the same with the Fit heatmap; screenshots regression-<theme>.png (R² card),
+//           regression-fit-<theme>.png, regression-compare-<theme>.png, ripple-<theme>.png.
 //   korean  in a VS Code started with the Korean display language (--locale ko): spiral.nn.yaml's
 //           CodeLens in Korean, Train run from the Command Palette by its Korean title
 //           ("TrainLens: 모델 학습"), the panel's headings, badge, summary and toolbar in Korean once
@@ -89,6 +91,8 @@ const DIVERGE_FILE = 'diverge.nn.yaml';
 /** Regression: the sine example (1-D fit) and the ripple example (2-D heatmap; written into the workspace when examples/ has none). */
 const SINE_FILE = 'sine.nn.yaml';
 const RIPPLE_FILE = 'ripple.nn.yaml';
+/** The sine example with a compare: section (three optimizers), written into the workspace. */
+const SINE_COMPARE_FILE = 'sine-compare.nn.yaml';
 // The example trains 20 steps (a few seconds); the scenario needs the run still going when it
 // swaps the init from the panel, so its copy trains for longer.
 const INIT_EPOCHS = 500;
@@ -738,6 +742,19 @@ async function koreanScenario(page, ctx) {
  * Compare…: the CodeLens, the file's compare: section in the QuickPick, six optimizers trained two
  * at a time from identical weights, overlaid in the panel (one colour each, a legend of them).
  */
+/** The panel's overlaid runs: how many, and how many have ended (canvas#loss-chart's data-overlays, data-overlays-done). */
+async function panelOverlays(page) {
+  for (const frame of page.frames()) {
+    if (frame.isDetached()) continue;
+    const v = await frame.evaluate(() => {
+      const c = document.querySelector('canvas#loss-chart');
+      return c ? { n: Number(c.getAttribute('data-overlays')), done: Number(c.getAttribute('data-overlays-done')) } : null;
+    }).catch(() => null);
+    if (v) return { frame, ...v };
+  }
+  return null;
+}
+
 async function compareScenario(page, ctx) {
   await openModelFile(page, ctx, COMPARE_FILE);
   const widget = page.locator('.quick-input-widget');
@@ -745,20 +762,9 @@ async function compareScenario(page, ctx) {
   const first = 'optimizer: sgd, momentum, nesterov, adagrad, rmsprop, adam';
   await pickInQuickPick(page, ctx, { title: /^Compare\b.*optimizer-compare\.nn\.yaml/, filter: 'optimizer: sgd', expect: first });
   const pickedAt = Date.now();
-  const overlays = async () => {
-    for (const frame of page.frames()) {
-      if (frame.isDetached()) continue;
-      const v = await frame.evaluate(() => {
-        const c = document.querySelector('canvas#loss-chart');
-        return c ? { n: Number(c.getAttribute('data-overlays')), done: Number(c.getAttribute('data-overlays-done')) } : null;
-      }).catch(() => null);
-      if (v) return { frame, ...v };
-    }
-    return null;
-  };
   let seen = null;
   await poll('six overlaid runs, all ended (canvas#loss-chart data-overlays=6, data-overlays-done=6)', 120_000, async () => {
-    seen = await overlays();
+    seen = await panelOverlays(page);
     return seen && seen.n === 6 && seen.done === 6;
   }).catch((e) => {
     throw new StepError(`${e.message}; the panel shows ${JSON.stringify(seen && { n: seen.n, done: seen.done })}`);
@@ -878,6 +884,27 @@ async function trainRegression(page, ctx, file, fitId) {
   return panel;
 }
 
+/** Compare on the sine model (its copy with a compare: section): the overlays' R² and RMSE, and each variant's val R² under the header. */
+async function regressionCompare(page, ctx) {
+  await openModelFile(page, ctx, SINE_COMPARE_FILE);
+  const widget = page.locator('.quick-input-widget');
+  await clickLens(page, ctx, LENS.compare, 'Compare…', () => widget.isVisible(), { effectMs: 4000 });
+  await pickInQuickPick(page, ctx, { title: /^Compare\b.*sine-compare\.nn\.yaml/, filter: 'optimizer: sgd', expect: 'optimizer: sgd, momentum, adam' });
+  let seen = null;
+  await poll('three overlaid runs, all ended', 120_000, async () => {
+    seen = await panelOverlays(page);
+    return seen && seen.n === 3 && seen.done === 3;
+  });
+  const items = await seen.frame.$$eval('#overlay-list li', (els) => els.map((e) => e.textContent.trim()));
+  if (items.length !== 3 || !items.every((t) => /val R² -?[\d.]+/.test(t))) throw new StepError(`the overlay legend: ${JSON.stringify(items)}`);
+  const cards = await seen.frame.evaluate(() => ({ r2: !document.getElementById('card-r2').hidden, accuracy: !document.getElementById('card-accuracy').hidden }));
+  if (!cards.r2 || cards.accuracy) throw new StepError(`overlaid regression runs: R² card shown ${cards.r2}, Accuracy card shown ${cards.accuracy}`);
+  const ink = await waitInk({ frame: seen.frame }, ['r2']);
+  ctx.check(`sgd, momentum and adam overlaid: ${items.join(' | ')}; R² card ink: ${inkSummary(ink)}`);
+  await scrollPanelTo(seen.frame, 'r2');
+  await screenshot(page, ctx, path.join(SHOTS, `regression-compare-${ctx.theme}.png`));
+}
+
 /** Regression: the sine fit as a curve, the ripple as a heatmap, R² and RMSE where accuracy would be. */
 async function regressionScenario(page, ctx) {
   const sine = await trainRegression(page, ctx, SINE_FILE, 'fit');
@@ -885,6 +912,8 @@ async function regressionScenario(page, ctx) {
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `regression-${ctx.theme}.png`));
   await scrollPanelTo(sine.frame, 'fit');
   await screenshot(page, ctx, path.join(SHOTS, `regression-fit-${ctx.theme}.png`), await panelIframe(page, sine.frame));
+  await closeAll(page);
+  await regressionCompare(page, ctx);
   await closeAll(page);
   const ripple = await trainRegression(page, ctx, RIPPLE_FILE, 'fit-map');
   await scrollPanelTo(ripple.frame, 'fit-map');
@@ -922,6 +951,8 @@ function prepareWorkspace(examples) {
     'layers:', '  - dense: 100', '    activation: relu', '  - dense: 3',
     'loss: softmax', 'optimizer: { type: sgd, lr: 100 }', 'train: { epochs: 2000, batch: 32, l2: 0.05, seed: 1 }', '',
   ].join('\n'));
+  const sine = path.join(examples, SINE_FILE);
+  if (fs.existsSync(sine)) fs.writeFileSync(path.join(workspace, SINE_COMPARE_FILE), `${fs.readFileSync(sine, 'utf8').trimEnd()}\ncompare:\n  optimizer: [sgd, momentum, adam]\n`);
   if (!fs.existsSync(path.join(workspace, RIPPLE_FILE))) {
     fs.writeFileSync(path.join(workspace, RIPPLE_FILE), [
       '# y = sin(πx1)·cos(πx2) + noise, fitted by a small tanh MLP (val R² ≈ 0.98 with the CLI)',
