@@ -20,6 +20,8 @@ import type { Dataset } from '../../src/engine/data/dataset';
 
 const SEED = Number(process.env.TRAINLENS_FUZZ_SEED ?? 20261128);
 const CASES = 10_000;
+/** The longest a diagnostic may be: our own wordings with an excerpt of the input (measured over the 10,000 files: 237). */
+const MESSAGE_CHARS = 300;
 const root = path.resolve(__dirname, '../../..');
 const corpus = [
   ...fs.readdirSync(path.join(root, 'examples')).filter((f) => /\.nn\.(ya?ml|json)$/.test(f)).map((f) => path.join(root, 'examples', f)),
@@ -119,6 +121,7 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
   let refused = 0;
   let cliRuns = 0;
   let diagnostics = 0;
+  let longest = 0;
   try {
     for (let i = 0; i < CASES; i++) {
       const { text, json } = makeCase(rng, i);
@@ -134,6 +137,9 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
         diagnostics++;
         assert.ok(d.start >= 0 && d.end >= d.start && d.end <= text.length, `${where}: range ${d.start}–${d.end} outside the text (${text.length})`);
         assert.ok(d.message.length > 0 && !d.message.includes('\n    at '), `${where}: message ${JSON.stringify(d.message)}`);
+        // One line, and short: input is quoted as an excerpt (src/engine/excerpt.ts), never whole.
+        assert.ok(!d.message.includes('\n') && d.message.length <= MESSAGE_CHARS, `${where}: a message of ${d.message.length} characters: ${JSON.stringify(d.message.slice(0, 400))}`);
+        longest = Math.max(longest, d.message.length);
       }
       const spec = source.spec;
       if (spec) {
@@ -182,6 +188,6 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  t.diagnostic(`${CASES} files: ${valid} valid (${trained} trained 3 steps, ${refused} refused by the data loader with a message), ${diagnostics} diagnostics, ${cliRuns} through trainlens check`);
+  t.diagnostic(`${CASES} files: ${valid} valid (${trained} trained 3 steps, ${refused} refused by the data loader with a message), ${diagnostics} diagnostics (the longest message ${longest} characters), ${cliRuns} through trainlens check`);
   assert.ok(valid > 100 && valid < CASES, `a mix of valid (${valid}) and invalid files`);
 });
