@@ -57,8 +57,11 @@ export function isClassesFrame(f: BoundaryFrame | null | undefined): f is Bounda
   return Boolean(f) && f!.kind !== 'regression1d' && f!.kind !== 'regression2d';
 }
 
-/** The R² axis: up to 1; down to the lowest value seen, rounded down to a tenth, but never below −1 nor above 0. */
+/**
+ * The R² axis: up to 1; down to the lowest value seen, rounded down to a half (round ticks), but
+ * never below −1 nor above 0.
+ */
 export function r2AxisMin(lowest: number): number {
   if (!Number.isFinite(lowest)) return 0;
-  return Math.max(-1, Math.min(0, Math.floor(lowest * 10 + 1e-9) / 10));
+  return Math.max(-1, Math.min(0, Math.floor(lowest * 2 + 1e-9) / 2));
 }

@@ -93,14 +93,15 @@ test('a 2-D grid fits a frame when it has one value per cell; frames without a k
   assert.equal(isClassesFrame(null), false);
 });
 
-test('R² reads with three decimals, four when three would round it up to a perfect 1; its axis goes down to −1 at most', () => {
+test('R² reads with three decimals, four when three would round it up to a perfect 1; its axis goes down by halves to −1 at most', () => {
   assert.equal(r2(0.98765), '0.988');
   assert.equal(r2(0.99962), '0.9996');
   assert.equal(r2(1), '1.000');
   assert.equal(r2(-0.25), '-0.250');
   assert.equal(r2(null), '–');
   assert.equal(r2AxisMin(0.93), 0);
-  assert.equal(r2AxisMin(-0.23), -0.3);
+  assert.equal(r2AxisMin(-0.23), -0.5);
+  assert.equal(r2AxisMin(-0.5), -0.5);
   assert.equal(r2AxisMin(-40), -1);
   assert.equal(r2AxisMin(NaN), 0);
 });
