@@ -27,10 +27,13 @@ export function kinkBreakdown(byKind: Partial<Record<KinkKind, number>> | undefi
   return kindNames().filter(([k]) => all || (byKind[k] ?? 0) > 0).map(([k, name]) => `${name} ${int(byKind[k] ?? 0)}`).join(' · ');
 }
 
-/** The kinks cell: the total, then the kinds that have any in a muted line. */
+/**
+ * The kinks cell: the total, then the kinds that have any in a muted line, which wraps only between
+ * kinds ("max pool 4" stays whole).
+ */
 function kinksCell(total: number, byKind: Partial<Record<KinkKind, number>> | undefined): HTMLTableCellElement {
   const td = el('td', int(total), 'num');
-  const detail = kinkBreakdown(byKind);
+  const detail = kinkBreakdown(byKind).split(' · ').map((kind) => kind.replace(/ /g, '\u00a0')).join(' · ');
   if (detail) td.append(el('div', detail, 'muted kinds'));
   return td;
 }

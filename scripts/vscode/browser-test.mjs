@@ -25,6 +25,14 @@
 //           (R² card with the overlays, each variant's val R² under the header); then ripple.nn.yaml
 //           the same with the Fit heatmap; screenshots regression-<theme>.png (R² card),
 //           regression-fit-<theme>.png, regression-compare-<theme>.png, ripple-<theme>.png.
+//   gradcheck  kinks.nn.yaml (written into the workspace: a conv net on the MNIST sample with ReLU,
+//           max pool, maxout, SVM loss and L1; `trainlens gradcheck --json` on it must report kinks
+//           of two kinds or more): click "Gradient check", wait for the panel's gradient-check card,
+//           and read each parameter's per-entry relative error, norm-wise figure, verdict,
+//           checked/size and kinks (total and by kind), the footer's maxima and the per-kind line;
+//           each must equal the CLI's JSON for the same file, formatted as the card formats it
+//           (2-digit exponents, en-US integers), and the per-kind line must name all five kinds;
+//           the notification's max relative error too; screenshot gradcheck-<theme>.png (the panel).
 //   korean  in a VS Code started with the Korean display language (--locale ko): spiral.nn.yaml's
 //           CodeLens in Korean, Train run from the Command Palette by its Korean title
 //           ("TrainLens: 모델 학습"), the panel's headings, badge, summary and toolbar in Korean once
@@ -35,17 +43,18 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|korean
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|korean
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
 //   (TRAINLENS_EXAMPLES_DIR, default examples/), --file NAME (the spiral scenario's model file,
 //   default spiral.nn.yaml), --timeout MS (per scenario, default 120000).
 // Screenshots go to test-results/screenshots/: spiral-<theme>.png, spiral-panel-lower-<theme>.png,
-// swap-<theme>.png, init-small-<theme>.png, init-xavier-<theme>.png, korean-<theme>.png, and
+// swap-<theme>.png, init-small-<theme>.png, init-xavier-<theme>.png, gradcheck-<theme>.png, korean-<theme>.png, and
 // failure-<scenario>-<theme>.png when a step fails. TRAINLENS_VSCODE_VERBOSE=1 prints server
 // output and the page console too.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -88,6 +97,8 @@ const COMPARE_FILE = 'optimizer-compare.nn.yaml';
 const WEIGHTS_FILE = 'digits.nn.yaml';
 /** The spiral at lr 100 with l2 0.05: every step multiplies the weights by about −4, so it diverges in a few dozen steps. */
 const DIVERGE_FILE = 'diverge.nn.yaml';
+/** A conv net on the MNIST sample with kinks of several kinds for the gradient check (ReLU, max pool, maxout, SVM hinge, L1). */
+const GRADCHECK_FILE = 'kinks.nn.yaml';
 /** Regression: the sine example (1-D fit) and the ripple example (2-D heatmap; written into the workspace when examples/ has none). */
 const SINE_FILE = 'sine.nn.yaml';
 const RIPPLE_FILE = 'ripple.nn.yaml';
@@ -108,6 +119,7 @@ const LENS = {
   optimizer: (name) => new RegExp(`^\\s*optimizer: ${name} · Swap…\\s*$`),
   init: (name) => new RegExp(`^\\s*init: ${name} · Swap…\\s*$`),
   compare: /^\s*Compare…\s*$/,
+  gradcheck: /^\s*(∇\s*)?Gradient check\s*$/,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -920,7 +932,137 @@ async function regressionScenario(page, ctx) {
   await screenshot(page, ctx, path.join(SHOTS, `ripple-${ctx.theme}.png`), await panelIframe(page, ripple.frame));
 }
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, korean: koreanScenario };
+/** The gradient-check card's names of the kinds of kink, in its order (webview/gradcheck.ts). */
+const KINK_NAMES = [['relu', 'ReLU'], ['maxpool', 'max pool'], ['maxout', 'maxout'], ['hinge', 'hinge'], ['l1', 'L1']];
+/** The card's number formats (webview/format.ts: exp, int). */
+const fmtExp = (x) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
+const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
+/** "ReLU 4 · max pool 4": the kinds with any skipped entries (every kind with `all`), as the card writes them. */
+const kindsText = (byKind, all = false) => KINK_NAMES.filter(([k]) => all || byKind[k] > 0).map(([k, name]) => `${name} ${fmtInt(byKind[k])}`).join(' · ');
+
+/** `node dist/cli.js ARGS` of the extension under test: its exit code and output. */
+function cli(args) {
+  const r = spawnSync(process.execPath, [path.join(path.resolve(opt.extension), 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** The verdict of the parameter with the largest per-entry error: the footer's and the notification's. */
+const worstVerdict = (check) => check.params.reduce((a, b) => (b.relError > a.relError ? b : a)).verdict;
+
+/** What the card must show for the CLI's `gradcheck --json` result, formatted as the card formats it. */
+function expectedCard(check) {
+  const rows = check.params.map((p) => ({
+    name: p.name, rel: p.checked ? fmtExp(p.relError) : '–', norm: p.checked ? fmtExp(p.normRelError) : '–',
+    verdict: p.checked ? p.verdict : 'not checked', counts: `${fmtInt(p.checked)} / ${fmtInt(p.size)}`,
+    kinks: fmtInt(p.kinks), kinds: kindsText(p.kinksByKind),
+  }));
+  const byKind = Object.fromEntries(KINK_NAMES.map(([k]) => [k, check.params.reduce((s, p) => s + p.kinksByKind[k], 0)]));
+  const foot = {
+    name: 'max', rel: fmtExp(check.maxRelError), norm: fmtExp(Math.max(0, ...check.params.filter((p) => p.checked).map((p) => p.normRelError))),
+    verdict: worstVerdict(check), counts: `batch of ${check.batch}`, kinks: fmtInt(check.params.reduce((s, p) => s + p.kinks, 0)), kinds: kindsText(byKind),
+  };
+  return { rows, foot, kindsLine: `Entries skipped at kinks, by kind: ${kindsText(byKind, true)}`, byKind };
+}
+
+/** The gradient-check card as the panel shows it: each row's cells as text, the per-kind line, the note, whether the table overflows. */
+async function readGradcheckCard(frame) {
+  return frame.evaluate(() => {
+    const group = document.getElementById('group-gradcheck');
+    const body = document.getElementById('gradcheck-body');
+    if (!group || !body) return null;
+    // Text as a person reads it: a no-break space (which keeps "max pool 4" on one line) is a space.
+    const text = (node) => (node?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+    const row = (tr) => {
+      const c = [...tr.cells].map(text);
+      return { name: c[0], rel: c[1], norm: c[2], verdict: c[3], counts: c[4], kinks: text(tr.cells[5]?.firstChild), kinds: text(tr.cells[5]?.querySelector('.kinds')) };
+    };
+    const table = body.querySelector('table');
+    return {
+      shown: !group.hidden, note: document.getElementById('note-gradcheck')?.textContent.trim() ?? '',
+      error: body.querySelector('.run-error')?.textContent.trim() ?? null,
+      rows: [...body.querySelectorAll('tbody tr')].map(row), foot: body.querySelector('tfoot tr') ? row(body.querySelector('tfoot tr')) : null,
+      kindsLine: body.querySelector('.gradcheck-kinds')?.textContent.trim() ?? null,
+      overflow: table ? Math.max(0, Math.ceil(table.getBoundingClientRect().width - body.getBoundingClientRect().width)) : 0,
+    };
+  });
+}
+
+/** Field-by-field differences between the card and what it must show. */
+function cardDifferences(card, want) {
+  const diffs = [];
+  const same = (where, got, exp) => {
+    for (const k of Object.keys(exp)) if (got?.[k] !== exp[k]) diffs.push(`${where} ${k}: shows ${JSON.stringify(got?.[k])}, CLI ${JSON.stringify(exp[k])}`);
+  };
+  if (card.rows.length !== want.rows.length) diffs.push(`${card.rows.length} rows, the CLI checked ${want.rows.length} parameters`);
+  want.rows.forEach((w, i) => same(`row ${i + 1} (${w.name})`, card.rows[i], w));
+  same('footer', card.foot, want.foot);
+  if (card.kindsLine !== want.kindsLine) diffs.push(`per-kind line: shows ${JSON.stringify(card.kindsLine)}, CLI ${JSON.stringify(want.kindsLine)}`);
+  return diffs;
+}
+
+/**
+ * The gradient check: a conv net on the MNIST sample with kinks of several kinds; the card's every
+ * figure, verdict and per-kind count equal the CLI's `gradcheck --json` for the same file.
+ */
+async function gradcheckScenario(page, ctx) {
+  const file = path.join(ctx.workspace, GRADCHECK_FILE);
+  const parsed = cli(['check', file]);
+  if (parsed.status !== 0) throw new StepError(`trainlens check ${GRADCHECK_FILE} exited ${parsed.status}: ${parsed.stdout}${parsed.stderr}`);
+  const run = cli(['gradcheck', file, '--json']);
+  let check;
+  try {
+    check = JSON.parse(run.stdout.trim().split('\n').pop());
+  } catch {
+    throw new StepError(`trainlens gradcheck ${GRADCHECK_FILE} --json printed no JSON (exit ${run.status}): ${run.stdout}${run.stderr}`);
+  }
+  const want = expectedCard(check);
+  const kinds = KINK_NAMES.filter(([k]) => want.byKind[k] > 0);
+  if (kinds.length < 2) throw new StepError(`${GRADCHECK_FILE} crosses kinks of ${kinds.length} kind(s) only (${want.kindsLine}): the scenario needs two or more`);
+  ctx.check(`CLI: max relative error ${fmtExp(check.maxRelError)} over ${check.params.length} parameters, ${want.kindsLine}`);
+
+  await openModelFile(page, ctx, GRADCHECK_FILE);
+  let card = null;
+  let frame = null;
+  await clickLens(page, ctx, LENS.gradcheck, 'Gradient check', async () => {
+    const p = await readPanel(page);
+    frame = p?.frame ?? null;
+    card = frame ? await readGradcheckCard(frame) : null;
+    return card?.shown;
+  }, { effectMs: 15_000, tries: 2 });
+  card = await poll('the gradient-check card\'s result table', 60_000, async () => {
+    card = await readGradcheckCard(frame);
+    if (card?.error) throw new StepError(`the gradient check failed: ${card.error}`);
+    return card && card.rows.length > 0 && !card.note.startsWith('running') ? card : null;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the card showed ${JSON.stringify(card)}`);
+  });
+  const diffs = cardDifferences(card, want);
+  if (diffs.length) throw new StepError(`the gradient-check card differs from \`trainlens gradcheck --json\`: ${diffs.join('; ')}`);
+  ctx.check(`card equals the CLI: ${card.rows.map((r) => `${r.name} ${r.rel} (norm-wise ${r.norm}, ${r.verdict}${r.kinds ? `, ${r.kinds}` : ''})`).join(', ')}; max ${card.foot.rel}`);
+  if (!KINK_NAMES.every(([, name]) => new RegExp(`\\b${name} \\d`).test(card.kindsLine))) throw new StepError(`the per-kind line does not name all five kinds: ${JSON.stringify(card.kindsLine)}`);
+  ctx.check(`all five kinds shown: ${JSON.stringify(card.kindsLine)}`);
+  if (card.overflow > 0) throw new StepError(`the gradient-check table is ${card.overflow} px wider than its card`);
+
+  const toast = page.locator('.notification-list-item-message', { hasText: /gradient check of/ }).first();
+  await poll('the notification of the gradient check', 10_000, () => toast.isVisible());
+  const toastText = (await toast.textContent()).trim();
+  if (!toastText.includes(`max relative error ${fmtExp(check.maxRelError)} (${worstVerdict(check)}`)) {
+    throw new StepError(`the notification says ${JSON.stringify(toastText)}; the CLI's max relative error is ${fmtExp(check.maxRelError)}`);
+  }
+  ctx.check(`notification: ${JSON.stringify(toastText)}`);
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  // The card's group just below the panel's sticky toolbar.
+  await frame.evaluate(() => {
+    const group = document.getElementById('group-gradcheck');
+    const bar = document.querySelector('.toolbar');
+    const below = bar && ['sticky', 'fixed'].includes(getComputedStyle(bar).position) ? bar.getBoundingClientRect().height : 0;
+    window.scrollTo(0, group.getBoundingClientRect().top + window.scrollY - below - 4);
+  });
+  await sleep(500);
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `gradcheck-${ctx.theme}.png`), await panelIframe(page, frame));
+}
+
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, korean: koreanScenario };
 /** Scenarios that run in a workbench with another display language. */
 const SCENARIO_LOCALE = { korean: 'ko' };
 
@@ -950,6 +1092,13 @@ function prepareWorkspace(examples) {
     'data: { dataset: spiral, samples: 300, classes: 3, validation: 0.2 }',
     'layers:', '  - dense: 100', '    activation: relu', '  - dense: 3',
     'loss: softmax', 'optimizer: { type: sgd, lr: 100 }', 'train: { epochs: 2000, batch: 32, l2: 0.05, seed: 1 }', '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(workspace, GRADCHECK_FILE), [
+    '# A conv net on the MNIST sample with a kink of every kind: ReLU, max pool, maxout, SVM hinge, L1',
+    'data: { dataset: mnist, samples: 200, validation: 0.1 }',
+    'layers:', '  - conv: { filters: 4, size: 3, pad: 1 }', '    activation: relu', '  - pool: 2', '  - flatten',
+    '  - maxout: { units: 16, pieces: 2 }', '  - dense: 10',
+    'loss: svm', 'optimizer: { type: sgd, lr: 0.01 }', 'train: { epochs: 1, batch: 32, l1: 0.001, seed: 1 }', '',
   ].join('\n'));
   const sine = path.join(examples, SINE_FILE);
   if (fs.existsSync(sine)) fs.writeFileSync(path.join(workspace, SINE_COMPARE_FILE), `${fs.readFileSync(sine, 'utf8').trimEnd()}\ncompare:\n  optimizer: [sgd, momentum, adam]\n`);
@@ -1088,7 +1237,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, korean: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', korean: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }
