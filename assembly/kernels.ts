@@ -1009,3 +1009,24 @@ export function firstNonFinite(p: usize, len: i32): i32 {
   }
   return -1;
 }
+
+/**
+ * The largest |v| among len floats: NaN if any is NaN, else +Infinity if any is infinite (the
+ * divergence check of every step, and the optimizer's bound on the size of its update).
+ */
+export function maxAbs(p: usize, len: i32): f32 {
+  // f32x4.max propagates NaN, so a NaN anywhere reaches the result.
+  let a = f32x4.splat(0), b = f32x4.splat(0), c = f32x4.splat(0), d = f32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= len; i += 16) {
+    const q = p + <usize>(i * 4);
+    a = f32x4.max(a, f32x4.abs(v128.load(q)));
+    b = f32x4.max(b, f32x4.abs(v128.load(q, 16)));
+    c = f32x4.max(c, f32x4.abs(v128.load(q, 32)));
+    d = f32x4.max(d, f32x4.abs(v128.load(q, 48)));
+  }
+  const m = f32x4.max(f32x4.max(a, b), f32x4.max(c, d));
+  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; i < len; i++) r = max(r, abs(load<f32>(p + <usize>(i * 4))));
+  return r;
+}

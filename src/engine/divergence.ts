@@ -8,7 +8,7 @@ import type { Divergence } from './trainer';
 
 /** A short label for the chart marker, e.g. "NaN in layers[1] relu". */
 export function divergenceLabel(d: Divergence): string {
-  const value = Number.isNaN(d.loss) || d.where === 'gradient' ? 'NaN/Inf' : String(d.loss);
+  const value = Number.isNaN(d.loss) || d.where === 'gradient' || d.where === 'update' ? 'NaN/Inf' : String(d.loss);
   return d.at ? `${value} in ${d.at}` : `loss ${value}`;
 }
 
@@ -19,6 +19,7 @@ export function divergenceLabel(d: Divergence): string {
 export function divergenceMessage(d: Divergence, lr: number, kept = true): string {
   const where = d.where === 'forward' ? l10n.t('the output of {0} became NaN or infinite (loss {1})', d.at ?? '?', String(d.loss))
     : d.where === 'gradient' ? l10n.t('the gradient of {0} became NaN or infinite', d.at ?? '?')
+      : d.where === 'update' ? l10n.t('the update would have made {0} or its optimizer state NaN or infinite, so it was not applied', d.at ?? '?')
       : l10n.t('the loss became {0}', String(d.loss));
   return [
     l10n.t('Training diverged at step {0}: {1}.', d.step, where),

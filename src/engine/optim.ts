@@ -1,4 +1,5 @@
-import { allocate, dtypeOf, type FloatArray, type Param } from './tensor';
+import { allocate, dtypeOf, maxAbs, type FloatArray, type Param } from './tensor';
+import { boundAfter, SLOTS } from './update-bound';
 import type { AdamSpec, OptimizerName, OptimizerSpec } from '../model/spec';
 import { addr, kernelsFor } from './wasm/kernels';
 
@@ -111,8 +112,13 @@ export interface Optimizer {
   readonly stateNames: readonly string[];
   /** state[i][k]: state array stateNames[k] of the i-th parameter; empty until the first update. */
   readonly state: readonly (readonly FloatArray[])[];
-  /** Applies one update to every parameter with learning rate lr. */
-  update(params: readonly Param[], lr: number): void;
+  /**
+   * Applies one update to every parameter with learning rate lr, unless it would make a weight or
+   * a state value non-finite: then nothing changes (weights, state, step count) and the name of the
+   * first such parameter is returned. gradMax[i], if given, is max|dw| of params[i] (NaN or
+   * Infinity if a gradient is not finite); otherwise it is measured here.
+   */
+  update(params: readonly Param[], lr: number, gradMax?: ArrayLike<number>): string | undefined;
 }
 
 /** How one rule steps one parameter, given that parameter's state arrays. */
@@ -157,6 +163,12 @@ class RuleOptimizer implements Optimizer {
   private t = 0;
   /** The parameters the state was allocated for, by position. */
   private owners: readonly Param[] = [];
+  /** Per parameter, SLOTS bounds on max|w| and max|state| (see update-bound.ts), and the next ones. */
+  private bounds = new Float64Array(0);
+  private next = new Float64Array(0);
+  private gradMax = new Float64Array(0);
+  /** Copies of the weights and state, made only when an update might overflow, to restore. */
+  private backup: FloatArray[][] | undefined;
 
   constructor(readonly spec: OptimizerSpec, private readonly rule: Rule<OptimizerSpec>) {
     this.stateNames = rule.stateNames;
@@ -166,20 +178,75 @@ class RuleOptimizer implements Optimizer {
     return this.t;
   }
 
-  update(params: readonly Param[], lr: number): void {
+  update(params: readonly Param[], lr: number, gradMax?: ArrayLike<number>): string | undefined {
     if (this.t === 0) this.allocate(params);
     else if (params.length !== this.owners.length) throw new Error(`optimizer: ${params.length} parameters, state is for ${this.owners.length}`);
-    const t = ++this.t;
     for (let i = 0; i < params.length; i++) {
       // State is indexed by position; a different Param there would silently get another's moments.
       if (params[i] !== this.owners[i]) throw new Error(`optimizer: ${params[i].name} is not the parameter its state was made for`);
-      this.rule.step(params[i], this.state[i], lr, t, this.spec);
+      this.gradMax[i] = gradMax ? gradMax[i] : maxAbs(params[i].grad);
     }
+    const t = this.t + 1;
+    // The bounds say the update cannot overflow: apply it. Else measure the true maxima and ask again.
+    if (!this.bounded(params, lr, t)) {
+      this.measure(params);
+      if (!this.bounded(params, lr, t)) return this.guardedStep(params, lr, t);
+    }
+    this.apply(params, lr, t);
+    this.bounds.set(this.next);
+    return undefined;
+  }
+
+  /** The next bounds of every parameter, into `next`; false if any could reach SAFE. */
+  private bounded(params: readonly Param[], lr: number, t: number): boolean {
+    let ok = true;
+    for (let i = 0; i < params.length && ok; i++) {
+      const decay = this.spec.type === 'adamw' && params[i].regularize ? this.spec.weightDecay : 0;
+      ok = boundAfter(this.spec, this.bounds, i * SLOTS, this.gradMax[i], lr, t, decay, this.next);
+    }
+    return ok;
+  }
+
+  private apply(params: readonly Param[], lr: number, t: number): void {
+    this.t = t;
+    for (let i = 0; i < params.length; i++) this.rule.step(params[i], this.state[i], lr, t, this.spec);
+  }
+
+  /** The true max|w| and max|state| of every parameter, as its bounds. */
+  private measure(params: readonly Param[]): void {
+    params.forEach((p, i) => {
+      this.bounds[i * SLOTS] = maxAbs(p.value);
+      this.state[i].forEach((s, k) => { this.bounds[i * SLOTS + 1 + k] = maxAbs(s); });
+    });
+  }
+
+  /**
+   * An update that might overflow: applied from a copy of every weight and state array, and undone
+   * (the copy restored, the step count kept) if any value came out non-finite.
+   */
+  private guardedStep(params: readonly Param[], lr: number, t: number): string | undefined {
+    this.backup ??= params.map((p, i) => [p.value, ...this.state[i]].map((a) => allocate(dtypeOf(a), a.length)));
+    const arrays = params.map((p, i) => [p.value, ...this.state[i]]);
+    arrays.forEach((list, i) => list.forEach((a, k) => this.backup![i][k].set(a)));
+    this.apply(params, lr, t);
+    const bad = arrays.findIndex((list) => list.some((a) => !Number.isFinite(maxAbs(a))));
+    if (bad >= 0) {
+      arrays.forEach((list, i) => list.forEach((a, k) => a.set(this.backup![i][k])));
+      this.t = t - 1;
+      return params[bad].name;
+    }
+    this.measure(params);
+    return undefined;
   }
 
   private allocate(params: readonly Param[]): void {
     this.owners = params.slice();
     for (const p of params) this.state.push(this.stateNames.map(() => allocate(dtypeOf(p.value), p.value.length)));
+    this.bounds = new Float64Array(params.length * SLOTS);
+    this.next = new Float64Array(params.length * SLOTS);
+    this.gradMax = new Float64Array(params.length);
+    // The weights as they are; the state starts at 0.
+    params.forEach((p, i) => { this.bounds[i * SLOTS] = maxAbs(p.value); });
   }
 }
 

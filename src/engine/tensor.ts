@@ -53,6 +53,24 @@ export function norm(a: FloatArray): number {
   return Math.sqrt(s);
 }
 
+/**
+ * The largest |v| among the first len values: NaN if any is NaN, else +Infinity if any is infinite
+ * (so Number.isFinite of it says whether all of them are).
+ */
+export function maxAbs(a: FloatArray, len = a.length): number {
+  const k = kernelsFor(a);
+  if (k) return k.maxAbs(addr(a), len);
+  let m = 0;
+  for (let i = 0; i < len; i++) {
+    const v = Math.abs(a[i]);
+    if (!(v <= m)) {
+      if (v !== v) return NaN;
+      m = v;
+    }
+  }
+  return m;
+}
+
 /** Index of the first NaN or ±Infinity among the first len values, or −1. */
 export function firstNonFinite(a: FloatArray, len = a.length): number {
   const k = kernelsFor(a);

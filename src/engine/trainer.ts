@@ -3,7 +3,7 @@ import { ARENA_DATA_BYTES } from '../model/memory';
 import { Network, type Regularization } from './network';
 import { createOptimizer, type Optimizer } from './optim';
 import { learningRate } from './schedule';
-import { allocate, firstNonFinite, type Dtype, type FloatArray } from './tensor';
+import { allocate, firstNonFinite, maxAbs, type Dtype, type FloatArray } from './tensor';
 import { isRegressionSet, splitValidation, splitValidationInPlace, withRows, type Dataset } from './data/dataset';
 import { makeRipple, makeSine } from './data/regression';
 import { RegressionSums, targetMeans, type RegressionScore } from './metrics';
@@ -19,12 +19,14 @@ import { addr, allocFloat32, allocInt32, kernelsFor } from './wasm/kernels';
 /**
  * Where a step first went non-finite: the loss was NaN or ±Infinity because a layer's output was
  * (forward, the first such layer), or the loss itself was (loss), or a gradient was (gradient, the
- * first parameter the backward pass reached). The step's update was not applied.
+ * first parameter the backward pass reached), or the update would have made a weight or an
+ * optimizer state value non-finite (update, the first such parameter). The step's update was not
+ * applied, and nothing else it touched was kept.
  */
 export interface Divergence {
   /** The step that diverged (0-based: updates applied before it). */
   step: number;
-  where: 'forward' | 'loss' | 'gradient';
+  where: 'forward' | 'loss' | 'gradient' | 'update';
   /** The layer, e.g. "layers[2] dense 100", or the parameter, e.g. "layers[0].W"; null for the loss. */
   at: string | null;
   /** The loss of the step (may be finite when a gradient was not). */
@@ -150,6 +152,8 @@ export class Trainer {
   private readonly yBatch: Int32Array | Float32Array;
   private evalChunk: FloatArray | undefined;
   private recorder: StatsRecorder | undefined;
+  /** max|dw| of each parameter in the current step. */
+  private readonly gradMax: Float64Array;
 
   constructor(readonly spec: ModelSpec, dtype: Dtype = 'float32', data?: Dataset, options: TrainerOptions = {}) {
     const owned = options.ownData ?? data === undefined;
@@ -173,6 +177,7 @@ export class Trainer {
     this.trainSubset = seededSubset(this.trainSet, TRAIN_SUBSET, new Rng(streamSeed(spec.train.seed, 'subset')));
     this.network = buildNetwork(spec, train.shape, dtype);
     this.optimizerRule = createOptimizer(spec.optimizer);
+    this.gradMax = new Float64Array(this.network.params.length);
     this.reg = { l2: spec.train.l2, l1: spec.train.l1 };
     this.batchSize = spec.train.batch === 'full' ? train.n : Math.min(spec.train.batch, train.n);
     this.stepsPerEpoch = Math.ceil(train.n / this.batchSize);
@@ -227,19 +232,23 @@ export class Trainer {
     }
     const lr = this.learningRate;
     const r = this.network.loss(this.xBatch, this.yBatch, 0, n, this.reg, true);
-    const divergence = this.checkFinite(r.loss, n);
+    let divergence = this.checkFinite(r.loss, n);
+    let stats: StepStats | undefined;
+    if (!divergence) {
+      if (withStats) {
+        this.recorder ??= new StatsRecorder(this.network, this.probeSet());
+        this.recorder.beforeUpdate();
+      }
+      // The optimizer declines an update that would overflow, and then changes nothing.
+      const overflow = this.optimizerRule.update(this.network.params, lr, this.gradMax);
+      if (overflow) divergence = { step: this.step, where: 'update', at: overflow, loss: r.loss };
+    }
     if (divergence) {
       // Nothing the step touched is kept: batchnorm's staged statistics are dropped, dropout's
-      // streams rewound; the update, the step counter, the cursor and the epoch are left alone.
+      // streams rewound; the weights, the optimizer's state, the step counter, the cursor and the epoch are left alone.
       this.network.endStep(false);
       return { loss: r.loss, dataLoss: r.dataLoss, regLoss: r.regLoss, correct: r.correct, batchSize: n, lr, epochEnded: false, divergence };
     }
-    let stats: StepStats | undefined;
-    if (withStats) {
-      this.recorder ??= new StatsRecorder(this.network, this.probeSet());
-      this.recorder.beforeUpdate();
-    }
-    this.optimizerRule.update(this.network.params, lr);
     this.network.endStep(true);
     if (withStats) stats = this.recorder!.finish(this.step, r.dataLoss, true);
     this.step++;
@@ -282,7 +291,9 @@ export class Trainer {
     // The backward pass meets the last layer first: report the first parameter it reached.
     for (let i = net.params.length - 1; i >= 0; i--) {
       const p = net.params[i];
-      if (firstNonFinite(p.grad) >= 0) return { step: this.step, where: 'gradient', at: p.name, loss };
+      // max|dw|, for the divergence check and for the optimizer's bound on its update.
+      this.gradMax[i] = maxAbs(p.grad);
+      if (!Number.isFinite(this.gradMax[i])) return { step: this.step, where: 'gradient', at: p.name, loss };
     }
     return undefined;
   }

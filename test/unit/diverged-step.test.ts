@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trainer } from '../../src/engine/trainer';
 import { BatchNormLayer } from '../../src/engine/layers/batchnorm';
-import type { Optimizer } from '../../src/engine/optim';
-import type { ModelSpec, OptimizerSpec } from '../../src/model/spec';
+import { createOptimizer, type Optimizer } from '../../src/engine/optim';
+import { makeParam, maxAbs } from '../../src/engine/tensor';
+import { OPTIMIZER_DEFAULTS, type ModelSpec, type OptimizerSpec } from '../../src/model/spec';
 import { SPIRAL } from './fixtures';
 
 /** A batchnorm MLP with dropout on the spiral, in batches of 32 (the last of an epoch shorter). */
@@ -38,11 +39,14 @@ function kept(t: Trainer): Kept {
   return { values, step: t.step, epoch: t.epoch, cursor: (t as unknown as { cursor: number }).cursor, optimizerSteps: opt.steps };
 }
 
-for (const [name, optimizer, l2] of [
+for (const [name, optimizer, l2, where] of [
   // lr·l2 = 100 multiplies the weights by −99 each step, until the scores overflow float32.
-  ['sgd, lr 100, l2 1', { type: 'sgd', lr: 100 }, 1],
-  ['momentum, lr 100, l2 1', { type: 'momentum', lr: 100, momentum: 0.9 }, 1],
-  ['adam, lr 1e36', { type: 'adam', lr: 1e36, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, 0],
+  ['sgd, lr 100, l2 1', { type: 'sgd', lr: 100 }, 1, 'forward'],
+  ['momentum, lr 100, l2 1', { type: 'momentum', lr: 100, momentum: 0.9 }, 1, 'forward'],
+  ['adam, lr 1e36', { type: 'adam', lr: 1e36, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, 0, 'forward'],
+  // Updates that would themselves overflow float32 (the gradients are finite): declined.
+  ['sgd, lr 3e38, l2 1', { type: 'sgd', lr: 3e38 }, 1, 'update'],
+  ['rmsprop, lr 1e38', { type: 'rmsprop', lr: 1e38, decay: 0.99, eps: 1e-8 }, 0, 'update'],
 ] as const) {
   test(`a diverged step changes nothing (${name}): weights, batchnorm statistics, optimizer state and counters are bit-equal to before it, and finite`, () => {
     const t = new Trainer(spec(optimizer, l2));
@@ -54,7 +58,9 @@ for (const [name, optimizer, l2] of [
     }
     const d = r.divergence;
     assert.ok(d, 'the run diverges');
-    assert.ok(d.step >= 1, `diverged at step ${d.step}, after some updates`);
+    assert.equal(d.where, where);
+    if (where === 'forward') assert.ok(d.step >= 1, `diverged at step ${d.step}, after some updates`);
+    else assert.match(d.at ?? '', /^layers\[\d\]\.W$/);
     const after = kept(t);
     assert.equal(after.step, d.step);
     assert.deepEqual([after.step, after.epoch, after.cursor, after.optimizerSteps], [before.step, before.epoch, before.cursor, before.optimizerSteps]);
@@ -92,4 +98,38 @@ test('a finite step commits the batchnorm statistics it staged; an evaluation be
   net.endStep(false);
   net.endStep(true);
   assert.deepEqual(bn.runningMean, mean2, 'a dropped step stays dropped');
+});
+
+test('the optimizer\'s bounds on its weights and state are upper bounds through training, for every rule', () => {
+  for (const o of Object.values(OPTIMIZER_DEFAULTS)) {
+    const t = new Trainer(spec({ ...o, lr: o.lr * 10 } as OptimizerSpec, 0.001));
+    for (let s = 0; s < 150; s++) {
+      assert.equal(t.trainStep().divergence, undefined, `${o.type} step ${s}`);
+      const opt = (t as unknown as { optimizerRule: Optimizer & { bounds: Float64Array } }).optimizerRule;
+      t.network.params.forEach((p, i) => {
+        assert.ok(opt.bounds[i * 3] >= maxAbs(p.value), `${o.type} step ${s}: bound on ${p.name}`);
+        opt.state[i].forEach((a, k) => assert.ok(opt.bounds[i * 3 + 1 + k] >= maxAbs(a), `${o.type} step ${s}: bound on ${p.name}.${opt.stateNames[k]}`));
+      });
+    }
+  }
+});
+
+test('an update that would overflow is declined directly too: weights, state and step count unchanged', () => {
+  const opt = createOptimizer({ type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+  const p = makeParam(0, 'W', 5, 'float32');
+  p.value.set([1, -2, 3, -4, 5]);
+  p.grad.set([0.5, 0.5, 0.5, 0.5, 0.5]);
+  assert.equal(opt.update([p], 1e-3), undefined);
+  const w = Float32Array.from(p.value);
+  const m = Float32Array.from(opt.state[0][0]);
+  const v = Float32Array.from(opt.state[0][1]);
+  // dw² overflows float32: v would become infinite.
+  p.grad.set([1, 1, 2e19, 1, 1]);
+  assert.equal(opt.update([p], 1e-3), 'layers[0].W');
+  assert.equal(opt.steps, 1);
+  assert.deepEqual([p.value, opt.state[0][0], opt.state[0][1]], [w, m, v]);
+  // A finite update after it goes on from there.
+  p.grad.set([1, 1, 1, 1, 1]);
+  assert.equal(opt.update([p], 1e-3), undefined);
+  assert.equal(opt.steps, 2);
 });

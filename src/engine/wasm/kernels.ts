@@ -49,6 +49,7 @@ export interface KernelExports {
   activationBackwardBias(fn: number, pre: number, out: number, dout: number, dpre: number, db: number, rows: number, cols: number, alpha: number): void;
   moments(p: number, len: number, out: number): void;
   firstNonFinite(p: number, len: number): number;
+  maxAbs(p: number, len: number): number;
   sumSqDiff(a: number, b: number, len: number): number;
   regularize(w: number, g: number, len: number, l2: number, l1: number, addGrad: number, out: number): void;
   histogram(p: number, len: number, lo: number, scale: number, bins: number, counts: number): void;
