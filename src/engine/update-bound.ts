@@ -40,9 +40,9 @@ export function boundAfter(spec: OptimizerSpec, b: Float64Array, o: number, g: n
       break;
     case 'momentum':
     case 'nesterov': {
-      const mu = spec.momentum;
+      const mu = Math.abs(spec.momentum);
       n0 = mu * s0 + step;
-      w1 = spec.type === 'momentum' ? w + n0 : w + mu * s0 + (1 + mu) * n0;
+      w1 = spec.type === 'momentum' ? w + n0 : w + mu * s0 + Math.abs(1 + spec.momentum) * n0;
       break;
     }
     case 'adagrad':
@@ -50,11 +50,15 @@ export function boundAfter(spec: OptimizerSpec, b: Float64Array, o: number, g: n
       w1 = w + lr;
       break;
     case 'rmsprop':
+      // A convex combination of the cache and dw² only for a decay in [0, 1).
+      if (!(spec.decay >= 0 && spec.decay < 1)) return false;
       n0 = Math.max(s0, g * g);
       w1 = w + lr / Math.sqrt(1 - spec.decay);
       break;
     case 'adam':
     case 'adamw': {
+      // Moving averages (within the old value and the new one) only for β in [0, 1].
+      if (!(spec.beta1 >= 0 && spec.beta1 <= 1 && spec.beta2 >= 0 && spec.beta2 <= 1)) return false;
       n0 = Math.max(s0, g);
       n1 = Math.max(s1, g * g);
       const scaled = (lr * n0) / (1 - Math.pow(spec.beta1, t));
