@@ -221,7 +221,7 @@ loss: softmax
   });
 
   it('every template parses with no problems in the editor', async () => {
-    for (const id of ['spiral-mlp', 'mnist-mlp', 'mnist-cnn', 'init-experiment', 'optimizer-comparison', 'csv-classification']) {
+    for (const id of ['spiral-mlp', 'mnist-mlp', 'mnist-cnn', 'init-experiment', 'optimizer-comparison', 'csv-classification', 'regression-sine', 'csv-regression']) {
       const uri = await vscode.commands.executeCommand<vscode.Uri>('trainlens.newModel', id, workspaceFile(`all-templates/${id}.nn.yaml`));
       const doc = await vscode.workspace.openTextDocument(uri);
       assert.deepEqual(api.models.get(doc).diagnostics.map((d) => d.message), [], id);

@@ -17,6 +17,8 @@ export const TEMPLATES: readonly Template[] = [
   { id: 'init-experiment', label: vscode.l10n.t('Weight-init experiment'), description: 'gaussian · 10 × dense 500 tanh', detail: vscode.l10n.t('cs231n lecture 6: watch the activations shrink (small), keep their spread (xavier) or saturate (he)') },
   { id: 'optimizer-comparison', label: vscode.l10n.t('Optimizer comparison'), description: vscode.l10n.t('spiral · starts with sgd'), detail: vscode.l10n.t('Swap the optimizer mid-run (sgd → momentum → adam) and see the loss curve change') },
   { id: 'csv-classification', label: vscode.l10n.t('CSV classification'), description: 'flowers.csv · dense 16 relu → 3', detail: vscode.l10n.t('Rows of a CSV file with string labels (writes a small made-up flowers.csv beside the model)'), data: ['flowers.csv'] },
+  { id: 'regression-sine', label: vscode.l10n.t('Regression (sine)'), description: 'sine · dense 32 tanh ×2 → 1 · mse', detail: vscode.l10n.t('Fit sin(x) + noise with the mean squared error; the panel draws the fit and reports R² and RMSE') },
+  { id: 'csv-regression', label: vscode.l10n.t('CSV regression'), description: 'houses.csv · dense 8 relu → 1 · mse', detail: vscode.l10n.t('Predict a numeric CSV column (target:) from the others (writes a small made-up houses.csv beside the model)'), data: ['houses.csv'] },
 ];
 
 const MODEL_NAME = /\.nn\.ya?ml$/i;

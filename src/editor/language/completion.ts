@@ -45,6 +45,7 @@ const SECTION_KEYS: Record<string, [string, string][]> = {
   maxout: [['units', '${1:100}'], ['pieces', '${1:2}']],
   batchnorm: [['momentum', '${1:0.9}'], ['eps', '${1:1e-5}']],
   activation: [['type', 'list'], ['alpha', '${1:0.01}']],
+  loss: [['type', 'list'], ['margin', '${1:1}']],
 };
 
 const SCHEDULE_KEYS: Record<string, [string, string][]> = {
@@ -59,7 +60,7 @@ const OPTIMIZER_VALUE: Record<string, string> = {
 
 function dataKeys(siblings: Map<string, string | undefined>): [string, string][] {
   const common: [string, string][] = [['validation', '${1:0.2}'], ['seed', '${1:1}']];
-  if (siblings.has('csv')) return [['label', '${1:label}'], ['normalize', 'list'], ['samples', '${1:0}'], ...common];
+  if (siblings.has('csv')) return [['label', '${1:label}'], ['target', '${1:column}'], ['normalize', 'list'], ['samples', '${1:0}'], ...common];
   if (siblings.has('idx') || siblings.has('cifar10')) return [['samples', '${1:0}'], ...common];
   const dataset = siblings.get('dataset');
   if (dataset === undefined) {
@@ -67,7 +68,7 @@ function dataKeys(siblings: Map<string, string | undefined>): [string, string][]
   }
   const keys: [string, string][] = [['samples', dataset === 'gaussian' ? '${1:1000}' : '${1:300}']];
   if (dataset === 'spiral' || dataset === 'blobs' || dataset === 'gaussian') keys.push(['classes', dataset === 'gaussian' ? '${1:10}' : '${1:3}']);
-  if (['spiral', 'circles', 'moons', 'xor', 'blobs'].includes(dataset)) keys.push(['noise', '${1:0.2}']);
+  if (['spiral', 'circles', 'moons', 'xor', 'blobs', 'sine', 'ripple'].includes(dataset)) keys.push(['noise', dataset === 'sine' ? '${1:0.1}' : dataset === 'ripple' ? '${1:0.05}' : '${1:0.2}']);
   if (dataset === 'gaussian') keys.push(['features', '${1:500}']);
   return [...keys, ...common];
 }
@@ -99,7 +100,7 @@ function valuesOf(section: string, key: string): [string, string | undefined][] 
   if (key === 'activation' || (section === 'activation' && key === 'type')) return list(ACTIVATIONS, (n) => ACTIVATION_DOCS[n]);
   if ((section === 'top' && key === 'optimizer') || (section === 'optimizer' && key === 'type')) return list(OPTIMIZERS, optimizerDoc);
   if (key === 'init' && (section === 'top' || section === 'layer')) return list(INIT_SCHEMES, (n) => INIT_NOTES[n]);
-  if (section === 'top' && key === 'loss') return list(LOSSES, (n) => LOSS_DOCS[n]);
+  if ((section === 'top' && key === 'loss') || (section === 'loss' && key === 'type')) return list(LOSSES, (n) => LOSS_DOCS[n]);
   if (section === 'data' && key === 'dataset') return list(DATASETS, (n) => DATASET_DOCS[n]);
   if (section === 'data' && key === 'normalize') return list(NORMALIZE, (n) => NORMALIZE_DOCS[n]);
   if (section === 'schedule' && key === 'type') {
