@@ -11,8 +11,8 @@
 //   --extension DIR   extension under test            TRAINLENS_EXTENSION_PATH  (default: repo root)
 //   --tests FILE      test module exporting run()     TRAINLENS_TESTS_PATH      (default: out/test/integration/index.js)
 //   --examples DIR    folder copied as the workspace  TRAINLENS_EXAMPLES_DIR    (default: examples/)
-//   --workspace DIR   open this folder as it is (no copy, kept afterwards): for suites that span two
-//                     VS Code sessions (scripts/vscode/reload-test.mjs)
+//   --workspace DIR   open this folder as it is (no copy, kept afterwards): for suites that look at
+//                     the folder across a window reload (scripts/vscode/reload-test.mjs)
 //   --timeout MS      whole-run limit                 TRAINLENS_VSCODE_TIMEOUT_MS (default: 300000)
 //   --theme NAME      dark | light | hc               TRAINLENS_VSCODE_THEME    (default: dark)
 //   --locale LANG     display language, e.g. ko       TRAINLENS_VSCODE_LOCALE   (default: English; with ko and no
