@@ -11,6 +11,8 @@
 //            points from its saved state; every kept run is intact — records, histories, weights —
 //            the unfinished one marked interrupted; the Runs view lists them and overlays two.
 // out/test/integration/reload/index.js picks the session: phase 2 once .reload-expected.json exists.
+// Checked the other way: phase 2 in a fresh window on the same folder (nothing restored) fails the
+// restore test after its 60 s wait.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
