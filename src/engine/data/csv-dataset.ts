@@ -37,7 +37,7 @@ export function parseNumber(text: string): number | undefined {
  *
  * - Header: the first row is a header when, in some column, its cell is not a number while the
  *   second row's cell is one (`sepal_length` over `5.1`). Otherwise every row is data. A file of
- *   one row is a lone header when the label is given by name or no cell of it is a number.
+ *   one row is a lone header when the label (or a target) is given by name or no cell of it is a number.
  * - Label: by header name (needs a header) or 0-based index, negative from the end (−1 = last).
  *   Every other column is a feature and must hold a finite number in every row.
  * - Targets (regression, `target` given instead of the label): the columns named as the label is;
