@@ -216,3 +216,34 @@ test('a csv with target: columns: a last dense layer of another width is an erro
   assert.match(two[0].message, /ends with 3 outputs, but mse needs one output per target, and the data has 2 to predict\. End with 'dense: 2'\./);
   assert.deepEqual(problems('data:\n  csv: h.csv\n  target: [a, b]\nlayers:\n  - dense: 2\n'), []);
 });
+
+test('the JSON Schema knows sine, ripple, target: and loss: { type, margin }, as the parser does', async () => {
+  const { default: Ajv } = await import('ajv');
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../../schemas/nn-model.schema.json'), 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  ajv.addKeyword('markdownEnumDescriptions');
+  const validate = ajv.compile(schema);
+  const good = [
+    'data: { dataset: sine, samples: 100, noise: 0.2 }\nlayers: [{ dense: 1 }]\nloss: mse\n',
+    'data: { dataset: ripple }\nlayers: [{ dense: 8 }, { dense: 1 }]\n',
+    'data: { csv: h.csv, target: price }\nlayers: [{ dense: 1 }]\n',
+    'data: { csv: h.csv, target: [a, -1] }\nlayers: [{ dense: 2 }]\nloss: { type: mse }\n',
+    'data: { dataset: spiral }\nlayers: [{ dense: 3 }]\nloss: { type: svm, margin: 2 }\n',
+  ];
+  for (const text of good) {
+    assert.ok(validate(parse(text)), `${text}: ${ajv.errorsText(validate.errors)}`);
+    assert.deepEqual(parseModel(text, { checkPath: () => undefined }).diagnostics, [], text);
+  }
+  const bad = [
+    'data: { dataset: sine, target: y }\nlayers: [{ dense: 1 }]\n',
+    'data: { csv: h.csv, target: [] }\nlayers: [{ dense: 1 }]\n',
+    'data: { dataset: spiral }\nlayers: [{ dense: 3 }]\nloss: { type: svm, margin: 0 }\n',
+    'data: { dataset: spiral }\nlayers: [{ dense: 3 }]\nloss: { type: hinge }\n',
+  ];
+  for (const text of bad) {
+    assert.equal(validate(parse(text)), false, `schema accepted: ${text}`);
+    assert.equal(parseModel(text).spec, undefined, `parser accepted: ${text}`);
+  }
+});
