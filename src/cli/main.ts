@@ -232,7 +232,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
     if (a.json) {
       for (const e of m.epochs) out.write(JSON.stringify({ type: 'epoch', ...e }) + '\n');
     } else {
-      bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses[m.losses.length - 1], m.epochs.at(-1)?.trainAcc ?? undefined, m.samplesPerSec);
+      bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses[m.losses.length - 1], m.epochs.at(-1)?.trainAcc ?? undefined, m.samplesPerSec, m.epochs.at(-1)?.trainR2 ?? undefined);
     }
   };
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));

@@ -3,7 +3,8 @@ export class ProgressBar {
   private lastLength = 0;
   constructor(private readonly out: NodeJS.WriteStream, private readonly label: string) {}
 
-  update(step: number, totalSteps: number, epoch: number, epochs: number, loss: number | undefined, acc: number | undefined, samplesPerSec: number): void {
+  /** `acc`: the last epoch's train accuracy; `r2`: for regression, its train R² instead. */
+  update(step: number, totalSteps: number, epoch: number, epochs: number, loss: number | undefined, acc: number | undefined, samplesPerSec: number, r2?: number): void {
     const width = 24;
     const frac = totalSteps > 0 ? Math.min(1, step / totalSteps) : 0;
     const filled = Math.round(frac * width);
@@ -13,6 +14,7 @@ export class ProgressBar {
       `epoch ${epoch}/${epochs}`,
       loss !== undefined ? `loss ${loss.toFixed(4)}` : '',
       acc !== undefined ? `acc ${(acc * 100).toFixed(1)}%` : '',
+      r2 !== undefined ? `R² ${r2.toFixed(4)}` : '',
       `${Math.round(samplesPerSec).toLocaleString('en-US')} samples/s`,
     ].filter(Boolean);
     const line = parts.join('  ');
