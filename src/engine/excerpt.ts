@@ -36,6 +36,17 @@ export function excerpt(text: string, max = EXCERPT_CHARS, inQuotes = false): st
   return out;
 }
 
+/**
+ * A path as a message shows it: whole when short, else `…` and its last `max` characters (where
+ * the file's name is), invisible characters escaped as in `excerpt`.
+ */
+export function pathExcerpt(text: string, max = EXCERPT_CHARS): string {
+  const chars = [...text];
+  if (chars.length <= max) return excerpt(text, max);
+  const end = excerpt(chars.slice(-max).join(''), max);
+  return `…${end.endsWith('…') ? end.slice(0, -1) : end}`;
+}
+
 /** `excerpt` in double quotes, as data messages quote cells and column names (`"` and `\\` inside escaped, as in JSON). */
 export function quoted(text: string, max = EXCERPT_CHARS): string {
   return `"${excerpt(text, max, true)}"`;

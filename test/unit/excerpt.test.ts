@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { capQuotedInput, excerpt, EXCERPT_CHARS, quoted } from '../../src/engine/excerpt';
+import { capQuotedInput, excerpt, EXCERPT_CHARS, pathExcerpt, quoted } from '../../src/engine/excerpt';
+import { pathChecker } from '../../src/node/files';
 import { Rng } from '../../src/engine/rng';
 import { parseCsv } from '../../src/engine/data/csv-dataset';
 import { DataError } from '../../src/engine/data/errors';
@@ -144,4 +145,23 @@ test('trainlens check on a file of random bytes: every line is file:line:col: se
     assert.ok(m && m[1] === file, l.slice(0, 300));
     assertShort(m[5], l.slice(0, 100));
   }
+});
+
+test('a data path is quoted from its end: the file\'s name stays, a 10 KB path does not', () => {
+  assert.equal(pathExcerpt('data/iris.csv'), 'data/iris.csv');
+  assert.equal(pathExcerpt(`${'d/'.repeat(30)}iris.csv`), `…${`${'d/'.repeat(30)}iris.csv`.slice(-40)}`);
+  assert.equal(pathExcerpt('a\nb.csv'), 'a\\nb.csv');
+  const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-excerpt-'));
+  const check = pathChecker(path.join(dir, 'm.nn.yaml'), [dir]);
+  const long = `${'p'.repeat(10_000)}.csv`;
+  const missing = check(long, 'file')!;
+  assert.match(missing, /^No such file: '…p{76}\.csv' \(looked for …p{116}\.csv\)\.$/);
+  assert.ok(check(`/${long}`, 'file')!.length < 160);
+  assert.ok(check(`../${long}`, 'file')!.length < 160);
+  // Through the CLI, the diagnostic stays on its line and column.
+  const file = path.join(dir, 'long-path.nn.yaml');
+  writeFileSync(file, `data: { csv: ${long}, label: y }\nlayers:\n  - dense: 3\n`);
+  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), 'check', file], { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:14: error: No such file: '…p{76}\\.csv' \\(looked for …p{116}\\.csv\\)\\.\n$`));
 });
