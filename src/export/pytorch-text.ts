@@ -179,7 +179,7 @@ def main():
             schedule.step()
             if step < args.log_steps:
                 print(f"step {step} loss {loss.item():.9g}", flush=True)
-            loss_sum += loss.detach()
+            loss_sum += loss.detach() * len(y)  # weighted by batch size, as TrainLens's epoch loss
             if not REGRESSION:
                 correct += (scores.argmax(dim=1) == y).sum()
             seen += len(y)
@@ -189,9 +189,11 @@ def main():
                 break
         if steps < steps_per_epoch:
             break  # stopped by --steps within the epoch
-        line = f"epoch {epoch} loss {loss_sum.item() / steps:.6g}"
+        line = f"epoch {epoch} loss {loss_sum.item() / seen:.6g}"
         if not REGRESSION:
-            line += f" train_acc {correct.item() / seen:.4f}"
+            # In training mode over the epoch's batches, as the weights move: TrainLens's runningAcc
+            # (its trainAcc is measured in eval mode on a fixed sample, which this script does not do).
+            line += f" running_acc {correct.item() / seen:.4f}"
         if len(y_val) > 0:
             val_loss, scores = evaluate(model, x_val, y_val, device)
             line += f" val_loss {val_loss:.6g}" + "".join(f" val_{k} {v:.4f}" for k, v in scores.items())

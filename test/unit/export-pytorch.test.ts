@@ -440,3 +440,22 @@ test('regression (mse) and the svm margin export: float targets, MSELoss, MARGIN
   // With Δ = 2.5 and small initial scores, the first loss is near (classes − 1)·Δ = 5, not 2.
   assert.ok(Math.abs(engine[0] - 5) < 0.5, String(engine[0]));
 });
+
+test('the script\'s epoch lines are TrainLens\'s: the loss weighted by batch size, the running accuracy, the validation figures', async () => {
+  const dir = tempDir('trainlens-epochs-');
+  assert.equal(run('export', example, '--pytorch', dir).code, 0);
+  const stdout = await runPython([path.join(dir, 'spiral.py'), '--epochs', '3', '--log-steps', '0', '--device', 'cpu']);
+  const script = [...stdout.matchAll(/^epoch (\d+) loss (\S+) running_acc (\S+) val_loss (\S+) val_acc (\S+)$/gm)];
+  assert.equal(script.length, 3, stdout);
+  const r = run('train', example, '--json', '--epochs', '3');
+  assert.equal(r.code, 0, r.stderr);
+  const engine = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>).filter((l) => l.type === 'epoch');
+  for (const [i, m] of script.entries()) {
+    const e = engine[i];
+    // 240 rows in batches of 32: the 8th holds 16, and counts half as much in the epoch's loss.
+    assert.ok(relative(Number(m[2]), e.loss as number) < 1e-5, `epoch ${m[1]}: loss ${m[2]} vs ${e.loss}`);
+    assert.equal(m[3], (e.runningAcc as number).toFixed(4), `epoch ${m[1]}: running accuracy`);
+    assert.ok(relative(Number(m[4]), e.valLoss as number) < 1e-5, `epoch ${m[1]}: val loss ${m[4]} vs ${e.valLoss}`);
+    assert.equal(m[5], (e.valAcc as number).toFixed(4), `epoch ${m[1]}: val accuracy`);
+  }
+});
