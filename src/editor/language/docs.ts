@@ -45,7 +45,7 @@ export const ACTIVATION_DOCS: Record<ActivationName, string> = {
 
 export const LOSS_DOCS: Record<LossName, string> = {
   softmax: vscode.l10n.t('cross-entropy on the softmax probabilities: −log of the probability of the correct class; never fully satisfied, it always wants the correct class more probable'),
-  svm: vscode.l10n.t('multiclass SVM (hinge) loss: wants the correct class\'s score to beat every other by a margin of 1, and is zero once it does'),
+  svm: vscode.l10n.t('multiclass SVM (hinge) loss: wants the correct class\'s score to beat every other by a margin Δ (1, or `loss: { type: svm, margin: Δ }`), and is zero once it does'),
   mse: vscode.l10n.t('mean squared error between outputs and target values: for regression, not for class labels'),
 };
 
@@ -79,7 +79,7 @@ export const KEY_DOCS: Record<string, string> = {
   dataset: vscode.l10n.t('A built-in data set: spiral, circles, moons, xor, blobs, gaussian or mnist (classes); sine or ripple (regression).'),
   samples: vscode.l10n.t('How many samples (generated sets), or the first this many (mnist and files; 0 = all).'),
   classes: vscode.l10n.t('How many classes (spiral: arms; gaussian and blobs: labels).'),
-  noise: vscode.l10n.t('How noisy the generated points are (spiral: angle jitter in radians; others: the standard deviation of x and y).'),
+  noise: vscode.l10n.t('How noisy the generated points are (spiral: angle jitter in radians; sine and ripple: the standard deviation of the target; others: of x and y).'),
   features: vscode.l10n.t('Input dimensions of the gaussian set (cs231n\'s experiment: 500).'),
   validation: vscode.l10n.t('The held-out fraction, never trained on: compare its accuracy (R² for regression) with the training one to see over-fitting.'),
   'data.seed': vscode.l10n.t('Seed of the generated data and of the split (defaults to train.seed).'),
@@ -124,6 +124,8 @@ export const KEY_DOCS: Record<string, string> = {
   'batchnorm.eps': vscode.l10n.t('Added to the variance before the square root (1e-5).'),
   'activation.type': vscode.l10n.t('The activation\'s name.'),
   alpha: vscode.l10n.t('The slope (leaky_relu, 0.01) or the saturation level (elu, 1) for x < 0.'),
+  'loss.type': vscode.l10n.t('softmax or svm for class labels, mse for numeric targets.'),
+  margin: vscode.l10n.t('The SVM hinge\'s margin Δ in Σ max(0, s_j − s_y + Δ): how far the correct class\'s score must beat the others (1, cs231n\'s).'),
 };
 
 /** "**dense** layer: what it does." */
