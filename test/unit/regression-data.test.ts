@@ -247,3 +247,17 @@ test('the JSON Schema knows sine, ripple, target: and loss: { type, margin }, as
     assert.equal(parseModel(text).spec, undefined, `parser accepted: ${text}`);
   }
 });
+
+test('a regression run owning its data (split in place, targets copied out of the arena) trains bit for bit as one given a copy', () => {
+  const spec = parseModel('data: { dataset: ripple, samples: 300 }\nlayers:\n  - dense: 16\n    activation: relu\n  - dense: 1\noptimizer: adam\ntrain: { epochs: 3, batch: 25 }\n').spec!;
+  const losses = (t: Trainer): number[] => Array.from({ length: t.totalSteps }, () => t.trainStep().loss);
+  const data = makeDataset(spec);
+  const copy: Dataset = { ...data, x: data.x.slice(), targets: data.targets!.slice() };
+  const owned = new Trainer(spec, 'float32', data, { ownData: true });
+  const given = new Trainer(spec, 'float32', copy, { ownData: false });
+  assert.deepEqual(Array.from(owned.validationSet.targets!), Array.from(given.validationSet.targets!));
+  assert.deepEqual(losses(owned), losses(given));
+  assert.deepEqual(owned.evaluate(owned.validationSet), given.evaluate(given.validationSet));
+  // The copy handed over is left as it was.
+  assert.deepEqual(Array.from(copy.targets!), Array.from(makeDataset(spec).targets!));
+});
