@@ -19,7 +19,8 @@ const nls = readJson('package.nls.json') as Record<string, string>;
 const nlsKo = readJson('package.nls.ko.json') as Record<string, string>;
 
 /** Korean values that may equal their English key: nothing in them to translate. */
-const SAME_IN_KOREAN = new Set(['TrainLens: {0}', 'TrainLens: {0}: {1}', 'TrainLens']);
+// Names Korean machine-learning texts write in Latin letters, as the course does: kept as they are.
+const SAME_IN_KOREAN = new Set(['TrainLens: {0}', 'TrainLens: {0}: {1}', 'TrainLens', 'RMSE {0}', 'ReLU', 'maxout', 'L1']);
 
 const placeholders = (s: string): string[] => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();
 /** Letters a translator would have translated: the text without placeholders has some. */
