@@ -1,5 +1,5 @@
 import type { Decimated, LossPoint } from './history';
-import type { BoundaryGrid, EpochMetrics, FilterImages, Marker, PanelProgress, StatsPoint, StepStats } from './protocol';
+import type { EpochMetrics, PanelProgress, StatsPoint } from './protocol';
 
 /**
  * A run's model as the extension host keeps it and the panel mirrors it. Both apply a progress
@@ -15,17 +15,8 @@ export interface RunSeries {
   stats: Decimated<StatsPoint>;
 }
 
-/** What else a progress message updates: the newest figures of the run. */
-export interface LiveRun {
-  latestStats: StepStats | null;
-  lastLoss: number | null;
-  markers: Marker[];
-  boundary: BoundaryGrid | null;
-  filters: FilterImages | null;
-  step: number;
-  paused: boolean;
-  samplesPerSec: number;
-}
+/** What else a progress message updates: the newest figures of the run, named as the message names them. */
+export type LiveRun = Pick<PanelProgress, 'latestStats' | 'lastLoss' | 'markers' | 'boundary' | 'filters' | 'step' | 'paused' | 'samplesPerSec'>;
 
 /**
  * Applies a progress message to a run. Returns whether the history thinned (a copy written whole,
