@@ -15,10 +15,13 @@ import { exportModel } from '../export/model-export';
 import { ExportError, type ExportFile } from '../export/pytorch';
 import { writeExportFiles } from '../export/write';
 import { weightsJson } from '../export/weights-json';
+import { runSanity } from '../engine/sanity';
+import { sanityJsonLines, sanityText } from './sanity-format';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
   trainlens gradcheck FILE [--json] [--batch N] [--entries N]
+  trainlens sanity FILE [--json]
   trainlens check FILE...
   trainlens bench FILE [--json] [--seconds S]
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
@@ -50,6 +53,23 @@ const USAGE = `Usage:
                      "maxpool","maxout","hinge","l1"}}]}; an entry crossing two kinds at once
                      counts under both.
              Exits 1 if any parameter is above 1e-4.
+  sanity     cs231n's checks before training, each expected against measured:
+             initial-loss     regularization off, the data loss at step 0 over the training set
+                              (a seeded 10,000 of a larger one), eval mode; expected: ln C
+                              (softmax), (C − 1)·Δ (svm), the targets' mean square (mse: the
+                              loss of predicting 0). Passes from ½× to 2× it (mse: up to 2×)
+             reg-raises-loss  the file's l2/l1 (l2: 1 if it has none) raises that loss
+             overfit-small    20 seeded training samples, regularization, dropout and schedule
+                              off, the file's optimizer and lr, up to 1000 full-batch steps:
+                              passes at 100% accuracy (regression: R² ≥ 0.95)
+             gradient         the gradient check (batch 8, 64 entries per parameter): passes at
+                              max relative error ≤ 1e-7, or ≤ 1e-4 when the model has kinks
+                              (ReLU-like, max-pool, maxout, svm, L1)
+             update-ratio     median ‖ΔW‖/‖W‖ of each weight over the first 10 steps with the
+                              file's settings: passes when all are in [1e-4, 1e-2]; the advice
+                              scales the lr to bring the farthest from 1e-3 to 1e-3
+             --json  one {"type":"check","name","pass","expected","measured","advice"} per check,
+                     then {"type":"sanity","pass"}. Exits 1 when a check fails.
   check      prints the problems in each model file as file:line:col: severity: message
              and exits 1 if any has errors
   bench      times the model's training steps as a run takes them (its data, batch and update
@@ -73,6 +93,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     switch (command) {
       case 'train': return await train(rest, out, err);
       case 'gradcheck': return await gradcheck(rest, out, err);
+      case 'sanity': return await sanity(rest, out, err);
       case 'check': return check(rest, out);
       case 'bench': return await bench(rest, out, err);
       case 'export': return await exportCommand(rest, out, err);
@@ -194,6 +215,17 @@ async function gradcheck(args: string[], out: NodeJS.WriteStream, err: NodeJS.Wr
     out.write(`${path.basename(a.file)}: max relative error ${r.maxRelError.toExponential(2)} over a batch of ${r.batch} (float64)\n`);
   }
   return r.maxRelError > 1e-4 ? 1 : 0;
+}
+
+async function sanity(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
+  const a = parseArgs('sanity', args, ['--json']);
+  const spec = loadSpec(a.file, err, 'checked');
+  if (!spec) return 1;
+  const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  const r = runSanity(spec, data);
+  const lines = a.json ? sanityJsonLines(r) : sanityText(r, path.basename(a.file));
+  out.write(lines.join('\n') + '\n');
+  return r.pass ? 0 : 1;
 }
 
 async function bench(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
