@@ -13,7 +13,7 @@ import { normalize } from './data/normalize';
 import { seededRows, seededSubset } from './data/subset';
 import { probeSize, StatsRecorder, type ProbeSet, type StepStats } from './stats';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
-import { modelMismatch } from '../model/fit';
+import { ModelMismatch, modelMismatch } from '../model/fit';
 import { addr, allocFloat32, allocInt32, kernelsFor } from './wasm/kernels';
 
 /**
@@ -160,7 +160,7 @@ export class Trainer {
     data ??= makeDataset(spec);
     // File data is only known now: its shape and classes must fit the model the parser checked.
     const mismatch = modelMismatch(spec, data);
-    if (mismatch) throw new Error(mismatch);
+    if (mismatch) throw new ModelMismatch(mismatch);
     const splitRng = new Rng(streamSeed(spec.data.seed ?? spec.train.seed, 'split'));
     // The same rows on each side, in the same order, either way: copied, or reordered in place.
     const split = owned ? splitValidationInPlace(data, spec.data.validation, splitRng) : splitValidation(data, spec.data.validation, splitRng);

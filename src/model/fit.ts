@@ -11,6 +11,14 @@ export interface LoadedData {
 }
 
 /**
+ * A model that does not fit the data a file turned out to hold (its classes, targets or sample
+ * shape, which the parser cannot know before the file is read): the message says what to change.
+ */
+export class ModelMismatch extends Error {
+  override readonly name = 'ModelMismatch';
+}
+
+/**
  * Whether the model fits data whose shape and classes (or targets) are only known once loaded
  * (csv, idx): the layers must accept the sample shape and end with one score per class, or for
  * regression one output per target. The message to show, or undefined when it fits.
