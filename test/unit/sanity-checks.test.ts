@@ -116,6 +116,20 @@ test('the gradient check passes at 1e-7 for a model without kinks (tanh, softmax
   assert.ok(g.pass && g.expected === 1e-7 && g.measured <= 1e-7, `${g.measured}`);
 });
 
+test('a deep tanh net without kinks (10 × 50 units): the gradient check fails between 1e-7 and 1e-4, and the advice gives the norm-wise error', () => {
+  const layers: ModelSpec['layers'] = [
+    ...Array.from({ length: 10 }, (): ModelSpec['layers'][number] => ({ kind: 'dense', units: 50, activation: { type: 'tanh' } })),
+    { kind: 'dense', units: 10, activation: { type: 'linear' } },
+  ];
+  const deep: ModelSpec = { ...HEALTHY, data: { dataset: 'gaussian', samples: 100, features: 50, classes: 10, noise: 0, validation: 0 }, layers, init: { type: 'xavier' }, train: { ...HEALTHY.train, l2: 0 } };
+  assert.ok(!hasKinks(deep));
+  const g = byName(runSanity(deep).checks, 'gradient');
+  assert.ok(!g.pass && g.expected === 1e-7 && g.measured > 1e-7 && g.measured <= 1e-4, `${g.measured}`);
+  const normWise = Number(/norm-wise error \(([\d.e+-]+)\)/.exec(g.advice)?.[1]);
+  assert.ok(normWise > 0 && normWise < g.measured / 10, g.advice);
+  assert.equal(g.target.key, 'layers');
+});
+
 const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist/cli.js');
 
