@@ -17,6 +17,8 @@ import { writeExportFiles } from '../export/write';
 import { weightsJson } from '../export/weights-json';
 import { runSanity } from '../engine/sanity';
 import { sanityJsonLines, sanityText } from './sanity-format';
+import { LR_FIND_DEFAULTS, lrFind } from '../training/lr-find';
+import { lrFindJsonLines, lrFindText } from './lr-find-format';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
@@ -24,6 +26,7 @@ const USAGE = `Usage:
   trainlens sanity FILE [--json]
   trainlens check FILE...
   trainlens bench FILE [--json] [--seconds S]
+  trainlens lr-find FILE [--json] [--min LR] [--max LR] [--steps N] [--seed S]
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
 
   train      trains the model in FILE and prints the final metrics
@@ -75,6 +78,18 @@ const USAGE = `Usage:
   bench      times the model's training steps as a run takes them (its data, batch and update
              rule; no statistics): a warm-up, then 5 rounds over S seconds (default 5); prints
              samples/s (median, min–max), steps/s, ms per step and GFLOP/s, and the kernels used
+  lr-find    the learning-rate range test: from the file's init, on its training split, with its
+             optimizer type and other settings, one run of N steps (default 100) whose lr grows
+             exponentially, lr_k = min·(max/min)^(k/(N−1)) (default 1e-7 → 10). Records each
+             step's mini-batch training loss (data + regularization) and its debiased EMA
+             (weight 0.9); stops once the smoothed loss passes 4× its lowest or a step goes
+             non-finite. Suggests the lr at the steepest descent of the smoothed loss against
+             log10 lr: centred differences, skipping the first max(1, ⌊N/10⌋) steps and the stop.
+             The file is not changed.
+             --json  one {"type":"lr","step","lr","loss","smoothed"} per step (null if not finite),
+                     then {"type":"suggestion","lr","loss" (smoothed, there),"step","slope"
+                     (per decade),"stoppedAt","stopReason":"blow-up"|"non-finite"|null};
+                     the suggestion's fields are null when the loss fell nowhere (exit 1)
   export     --pytorch DIR     writes DIR/NAME.py (the model as an nn.Sequential with TrainLens's
                                loss, optimizer, schedule, batch order and training loop),
                                DIR/NAME.weights.npz and DIR/NAME.data.npz; DIR is created if missing.
@@ -96,6 +111,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       case 'sanity': return await sanity(rest, out, err);
       case 'check': return check(rest, out);
       case 'bench': return await bench(rest, out, err);
+      case 'lr-find': return await lrFindCommand(rest, out, err);
       case 'export': return await exportCommand(rest, out, err);
       case undefined: case '-h': case '--help': case 'help':
         out.write(USAGE + '\n');
@@ -114,7 +130,10 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
   }
 }
 
-interface Args { file: string; json: boolean; epochs?: number; seed?: number; statsEvery?: number; batch?: number; entries?: number; seconds?: number }
+interface Args {
+  file: string; json: boolean; epochs?: number; seed?: number; statsEvery?: number; batch?: number; entries?: number; seconds?: number;
+  steps?: number; lrMin?: number; lrMax?: number;
+}
 
 const NUMBER_FLAGS: Record<string, { key: keyof Args; min: number }> = {
   '--epochs': { key: 'epochs', min: 1 },
@@ -123,6 +142,7 @@ const NUMBER_FLAGS: Record<string, { key: keyof Args; min: number }> = {
   '--batch': { key: 'batch', min: 1 },
   '--entries': { key: 'entries', min: 1 },
   '--seconds': { key: 'seconds', min: 1 },
+  '--steps': { key: 'steps', min: 3 },
 };
 
 /** One model file and the flags a command accepts. */
@@ -143,6 +163,10 @@ function parseArgs(command: string, args: string[], allowed: string[]): Args {
     }
     const v = inline ?? args[++i];
     if (v === undefined) throw new CliError(`${flag} needs a value.`);
+    if (flag === '--min' || flag === '--max') {
+      result[flag === '--min' ? 'lrMin' : 'lrMax'] = positiveNumber(flag, v);
+      continue;
+    }
     const spec = NUMBER_FLAGS[flag];
     result[spec.key] = wholeNumber(flag, v, spec.min);
   }
@@ -155,6 +179,12 @@ function wholeNumber(flag: string, v: string, min: number): number {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > 2 ** 32 - 1) {
     throw new CliError(`${flag} must be a whole number ≥ ${min}, got '${v}'.`);
   }
+  return n;
+}
+
+function positiveNumber(flag: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new CliError(`${flag} must be a positive number, got '${v}'.`);
   return n;
 }
 
@@ -244,6 +274,20 @@ async function bench(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
     if (r.divergedAtStep !== undefined) out.write(`  training diverged at step ${r.divergedAtStep}; the rounds cover the steps before it\n`);
   }
   return 0;
+}
+
+async function lrFindCommand(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
+  const a = parseArgs('lr-find', args, ['--json', '--min', '--max', '--steps', '--seed']);
+  const lrMin = a.lrMin ?? LR_FIND_DEFAULTS.lrMin;
+  const lrMax = a.lrMax ?? LR_FIND_DEFAULTS.lrMax;
+  if (lrMax <= lrMin) throw new CliError(`--max (${lrMax}) must be above --min (${lrMin}).`);
+  const loaded = loadSpec(a.file, err, 'run');
+  if (!loaded) return 1;
+  const spec = { ...loaded, train: { ...loaded.train, seed: a.seed ?? loaded.train.seed } };
+  const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  const r = lrFind(spec, { lrMin, lrMax, steps: a.steps, data, ownData: true });
+  out.write(a.json ? lrFindJsonLines(r).join('\n') + '\n' : lrFindText(path.basename(a.file), r));
+  return r.suggestion ? 0 : 1;
 }
 
 async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {

@@ -212,8 +212,12 @@ export class Trainer {
     return learningRate(this.optimizerRule.spec.lr, this.spec.train.schedule, epochs, this.spec.train.epochs);
   }
 
-  /** One mini-batch: gather, forward, loss, backward, update; with stats, also the step's statistics. */
-  trainStep(withStats = false): StepResult {
+  /**
+   * One mini-batch: gather, forward, loss, backward, update; with stats, also the step's statistics.
+   * lr overrides the schedule's learning rate for this step only; the optimizer's state (momentum,
+   * Adam's moments and step count) carries on as in any other step (the learning-rate finder's use).
+   */
+  trainStep(withStats = false, lr = this.learningRate): StepResult {
     const { trainSet: data, batchSize } = this;
     const f = data.features;
     const tc = data.targetCount ?? 0;
@@ -230,7 +234,6 @@ export class Trainer {
       if (tc === 0) this.yBatch[i] = data.y[src];
       else for (let j = 0; j < tc; j++) this.yBatch[i * tc + j] = data.targets![src * tc + j];
     }
-    const lr = this.learningRate;
     const r = this.network.loss(this.xBatch, this.yBatch, 0, n, this.reg, true);
     let divergence = this.checkFinite(r.loss, n);
     let stats: StepStats | undefined;
