@@ -3,17 +3,13 @@
  * (ImageData, one pixel per cell, scaled up without smoothing), with the training points on top.
  */
 import type { BoundaryFrame, BoundaryGrid } from '../src/training/protocol';
-import { drawPlaneAxes, PlaneView } from './plane';
+import { BOTTOM, drawPlaneAxes, LEFT, LEGEND, MAX_SIDE, PlaneView } from './plane';
 import { isClassesFrame } from './fit-data';
 import { mix, paletteColor, parseColor, readTheme, type ChartTheme } from './theme';
 import * as l10n from '@vscode/l10n';
 
-const MAX_SIDE = 460;
-const LEFT = 44;
-const BOTTOM = 22;
 const TOP = 6;
 const RIGHT = 8;
-const LEGEND = 24;
 
 export class BoundaryView extends PlaneView {
   protected paint(): void {

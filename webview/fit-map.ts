@@ -8,18 +8,14 @@ import type { BoundaryFrame } from '../src/training/protocol';
 import { cssColor, scaleColor, scalePosition, scaleTicks, valueScale, type ValueScale } from './colorscale';
 import { gridFits } from './fit-data';
 import { short } from './format';
-import { drawPlaneAxes, PlaneView } from './plane';
+import { BOTTOM, drawPlaneAxes, LEFT, LEGEND, MAX_SIDE, PlaneView } from './plane';
 import { readTheme, withAlpha, type ChartTheme } from './theme';
 
-const MAX_SIDE = 460;
-const LEFT = 44;
-const BOTTOM = 22;
 const TOP = 8;
 /** The colour bar: a gap, the bar, its labels. */
 const BAR_GAP = 14;
 const BAR = 12;
 const RIGHT = BAR_GAP + BAR + 48;
-const LEGEND = 24;
 
 export class FitMapView extends PlaneView {
   protected paint(): void {
@@ -37,9 +33,10 @@ export class FitMapView extends PlaneView {
     if (!ctx) return;
     const scale = valueScale(frame.valueMin ?? 0, frame.valueMax ?? 0, { negative: t.series[0], positive: t.series[1], background: t.background });
     const grid = this.store.run?.boundary ?? null;
-    const cells = gridFits(frame, grid) ? grid.values.length : 0;
+    let cells = 0;
     if (gridFits(frame, grid)) {
       const values = grid.values;
+      cells = values.length;
       this.drawCells(ctx, frame.resolution, (i) => scaleColor(scale, values[i]), LEFT, TOP, side, true);
     }
     ctx.strokeStyle = t.grid;

@@ -5,6 +5,12 @@ import { short } from './format';
 import type { RunStore } from './store';
 import type { ChartTheme } from './theme';
 
+/** The layout both plane views share: the square's largest side, the room for the x₂ labels (left), the x₁ labels (below), the legend line. */
+export const MAX_SIDE = 460;
+export const LEFT = 44;
+export const BOTTOM = 22;
+export const LEGEND = 24;
+
 /** A view of the plane, redrawn when a new prediction grid arrives. */
 export abstract class PlaneView extends CanvasView {
   private readonly cells = document.createElement('canvas');
