@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { Rng } from './rng';
-import { Trainer, streamSeed } from './trainer';
+import { Trainer, streamSeed, type Evaluation } from './trainer';
 import { seededSubset } from './data/subset';
 import type { ModelSpec } from '../model/spec';
 import type { Dataset } from './data/dataset';
@@ -44,13 +44,12 @@ export function overfitSmall(spec: ModelSpec, base: Trainer): SanityCheck {
   };
   const t = new Trainer(small, 'float32', rows, { ownData: false });
   const regression = rows.targets !== undefined;
-  const score = (): number => {
-    const e = t.trainAccuracy();
-    return regression ? e.regression!.r2 : e.accuracy;
-  };
+  // The subset is the whole (20-sample) training set, so one evaluation gives both score and loss.
+  const scoreOf = (e: Evaluation): number => (regression ? e.regression!.r2 : e.accuracy);
   const expected = regression ? OVERFIT_R2 : 1;
-  const firstLoss = t.evaluate(t.trainSet).loss;
-  let best = score();
+  let last = t.trainAccuracy();
+  const firstLoss = last.loss;
+  let best = scoreOf(last);
   let diverged: number | undefined;
   while (best < expected && t.step < OVERFIT_STEPS) {
     const r = t.trainStep();
@@ -58,9 +57,11 @@ export function overfitSmall(spec: ModelSpec, base: Trainer): SanityCheck {
       diverged = r.divergence.step;
       break;
     }
-    best = Math.max(best, score());
+    last = t.trainAccuracy();
+    best = Math.max(best, scoreOf(last));
   }
-  const lastLoss = t.evaluate(t.trainSet).loss;
+  // After a divergence lastLoss is not shown (the advice names the step instead).
+  const lastLoss = last.loss;
   const pass = best >= expected;
   const lr = spec.optimizer.lr;
   const shown = regression ? `R² ${best.toFixed(4)}` : `${(best * 100).toFixed(0)}%`;
