@@ -213,17 +213,8 @@ export class RunStore {
 
   /** Derives the run's series anew from the history (a new run, or after the history thinned). */
   private rebuild(): void {
-    const s = seriesOf(this.history.state());
-    this.raw = s.raw;
-    this.smooth = s.smooth;
-    this.valLoss = s.valLoss;
-    this.trainAcc = s.trainAcc;
-    this.runningAcc = s.runningAcc;
-    this.valAcc = s.valAcc;
-    this.trainR2 = s.trainR2;
-    this.valR2 = s.valR2;
-    this.valRmse = s.valRmse;
-    this.layers = s.layers;
+    // Every series field at once: one added to HistorySeries cannot be left stale here.
+    Object.assign(this, seriesOf(this.history.state()));
     this.version++;
   }
 }
