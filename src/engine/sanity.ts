@@ -6,6 +6,7 @@ import { seededSubset } from './data/subset';
 import { overfitSmall, updateRatioCheck } from './sanity-train';
 import { SVM_MARGIN, type ModelSpec } from '../model/spec';
 import type { Dataset } from './data/dataset';
+import type { Network } from './network';
 import type { SanityCheck, SanityReport } from './sanity-types';
 
 export * from './sanity-types';
@@ -85,16 +86,17 @@ function regRaisesLoss(spec: ModelSpec, base: Trainer, dataLoss: number): Sanity
 export const GRADIENT_GOOD = 1e-7;
 export const GRADIENT_KINKS = 1e-4;
 
-/** Whether the loss has non-differentiable points: ReLU-like activations, max-pool, maxout, the SVM's hinge, L1. */
-export function hasKinks(spec: ModelSpec): boolean {
-  const kinky = (a: { type: string; alpha?: number }): boolean => a.type === 'relu' || a.type === 'leaky_relu' || (a.type === 'elu' && (a.alpha ?? 1) !== 1);
-  return spec.loss === 'svm' || spec.train.l1 > 0 || spec.layers.some((l) => (l.kind === 'pool' && l.type === 'max') || l.kind === 'maxout'
-    || ((l.kind === 'dense' || l.kind === 'conv' || l.kind === 'activation') && kinky(l.activation)));
+/**
+ * Whether the loss has non-differentiable points: a layer of `network` (spec's) with a kink (ReLU-like
+ * activations, max pool, maxout: the layers' own `kink`, which the gradient check counts), the SVM's hinge, L1.
+ */
+export function hasKinks(spec: ModelSpec, network: Network): boolean {
+  return spec.loss === 'svm' || spec.train.l1 > 0 || network.layers.some((l) => l.kink !== undefined);
 }
 
-function gradient(spec: ModelSpec, data: Dataset | undefined): SanityCheck {
+function gradient(spec: ModelSpec, data: Dataset | undefined, network: Network): SanityCheck {
   const r = gradcheckModel(spec, { data });
-  const kinks = hasKinks(spec);
+  const kinks = hasKinks(spec, network);
   const expected = kinks ? GRADIENT_KINKS : GRADIENT_GOOD;
   const pass = r.maxRelError <= expected;
   const worst = r.params.reduce((w, p) => (p.relError > w.relError || Number.isNaN(p.relError) ? p : w), r.params[0]);
@@ -119,7 +121,7 @@ export function runSanity(spec: ModelSpec, data?: Dataset): SanityReport {
     first,
     regRaisesLoss(spec, base, first.measured),
     overfitSmall(spec, base),
-    gradient(spec, data),
+    gradient(spec, data, base.network),
     updateRatioCheck(spec, data),
   ];
   return { checks, pass: checks.every((c) => c.pass) };

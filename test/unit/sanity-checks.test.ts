@@ -53,7 +53,7 @@ test('a healthy model (the spiral at lr 1e-3) passes every check, in the order t
   const overfit = byName(r.checks, 'overfit-small');
   assert.equal(overfit.measured, 1);
   const gradient = byName(r.checks, 'gradient');
-  assert.ok(hasKinks(HEALTHY) && gradient.expected === 1e-4 && gradient.measured < 1e-6, `${gradient.measured}`);
+  assert.ok(hasKinks(HEALTHY, new Trainer(HEALTHY, 'float32').network) && gradient.expected === 1e-4 && gradient.measured < 1e-6, `${gradient.measured}`);
   const ratio = byName(r.checks, 'update-ratio');
   assert.deepEqual(ratio.layers!.map((l) => l.name), ['layers[0].W', 'layers[1].W']);
   for (const l of ratio.layers!) assert.equal(l.ratios.length, 10);
@@ -111,7 +111,7 @@ test('reg-raises-loss: the file\'s l2 adds ½·l2·‖W‖²; without any, l2 = 
 
 test('the gradient check passes at 1e-7 for a model without kinks (tanh, softmax)', () => {
   const smooth: ModelSpec = { ...HEALTHY, layers: [{ kind: 'dense', units: 20, activation: { type: 'tanh' } }, HEALTHY.layers[1]], train: { ...HEALTHY.train, l2: 0.001 } };
-  assert.ok(!hasKinks(smooth));
+  assert.ok(!hasKinks(smooth, new Trainer(smooth, 'float32').network));
   const g = byName(runSanity(smooth).checks, 'gradient');
   assert.ok(g.pass && g.expected === 1e-7 && g.measured <= 1e-7, `${g.measured}`);
 });
@@ -122,7 +122,7 @@ test('a deep tanh net without kinks (10 × 50 units): the gradient check fails b
     { kind: 'dense', units: 10, activation: { type: 'linear' } },
   ];
   const deep: ModelSpec = { ...HEALTHY, data: { dataset: 'gaussian', samples: 100, features: 50, classes: 10, noise: 0, validation: 0 }, layers, init: { type: 'xavier' }, train: { ...HEALTHY.train, l2: 0 } };
-  assert.ok(!hasKinks(deep));
+  assert.ok(!hasKinks(deep, new Trainer(deep, 'float32').network));
   const g = byName(runSanity(deep).checks, 'gradient');
   assert.ok(!g.pass && g.expected === 1e-7 && g.measured > 1e-7 && g.measured <= 1e-4, `${g.measured}`);
   const normWise = Number(/norm-wise error \(([\d.e+-]+)\)/.exec(g.advice)?.[1]);
