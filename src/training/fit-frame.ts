@@ -66,10 +66,15 @@ export function regressionFrame(train: Dataset, validation: Dataset): BoundaryFr
     return { kind: 'regression1d', xMin: x0 - pad, xMax: x1 + pad, yMin: valueMin, yMax: valueMax, resolution: FIT_RESOLUTION_1D, ...base };
   }
   const [y0, y1] = range(sets, 1);
+  return { kind: 'regression2d', ...squareBox(x0, x1, y0, y1), resolution: FIT_RESOLUTION_2D, ...base };
+}
+
+/** The plane a 2-D frame shows (decision boundary and regression heatmap alike): the bounding box x0..x1 × y0..y1 with a 10 % margin, made square. */
+export function squareBox(x0: number, x1: number, y0: number, y1: number): Pick<BoundaryFrame, 'xMin' | 'xMax' | 'yMin' | 'yMax'> {
   const cx = (x0 + x1) / 2;
   const cy = (y0 + y1) / 2;
   const half = (Math.max(x1 - x0, y1 - y0) / 2) * 1.1 || 1;
-  return { kind: 'regression2d', xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half, resolution: FIT_RESOLUTION_2D, ...base };
+  return { xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half };
 }
 
 /**

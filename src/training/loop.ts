@@ -6,7 +6,7 @@ import { networkArrays } from '../export/arrays';
 import { gradcheckModel } from '../engine/check';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { isRegressionSet, type Dataset } from '../engine/data/dataset';
-import { fitGrid, frameInputs, regressionFrame } from './fit-frame';
+import { fitGrid, frameInputs, regressionFrame, squareBox } from './fit-frame';
 import {
   CONTROL_STEP, CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
   type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats,
@@ -319,9 +319,6 @@ function boundaryFrame(d: Dataset): BoundaryFrame {
     xMin = Math.min(xMin, x); xMax = Math.max(xMax, x);
     yMin = Math.min(yMin, y); yMax = Math.max(yMax, y);
   }
-  const cx = (xMin + xMax) / 2;
-  const cy = (yMin + yMax) / 2;
-  const half = (Math.max(xMax - xMin, yMax - yMin) / 2) * 1.1 || 1;
   const take = Math.min(d.n, BOUNDARY_POINTS);
   const points: number[] = [];
   const labels: number[] = [];
@@ -330,7 +327,7 @@ function boundaryFrame(d: Dataset): BoundaryFrame {
     points.push(d.x[2 * i], d.x[2 * i + 1]);
     labels.push(d.y[i]);
   }
-  const frame: BoundaryFrame = { kind: 'classes', xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half, resolution: BOUNDARY_RESOLUTION, classes: d.classes, points, labels };
+  const frame: BoundaryFrame = { kind: 'classes', ...squareBox(xMin, xMax, yMin, yMax), resolution: BOUNDARY_RESOLUTION, classes: d.classes, points, labels };
   if (d.labelNames) frame.labelNames = [...d.labelNames];
   return frame;
 }
