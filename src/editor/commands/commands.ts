@@ -59,6 +59,19 @@ async function applyEdits(doc: vscode.TextDocument, edits: TextEdit[]): Promise<
 }
 
 /**
+ * `choice` when it is one of `options`; otherwise the one the user picks (the current one checked,
+ * each with its note), or undefined when the pick is dismissed.
+ */
+async function choiceOrPick<T extends string>(options: readonly T[], choice: unknown, current: string | undefined, notes: Record<T, string>, texts: { title: string; placeHolder: string }): Promise<T | undefined> {
+  if (typeof choice === 'string' && (options as readonly string[]).includes(choice)) return choice as T;
+  const picked = await vscode.window.showQuickPick(
+    options.map((o) => ({ label: o === current ? `$(check) ${o}` : o, value: o, description: o === current ? vscode.l10n.t('current') : undefined, detail: notes[o] })),
+    { ...texts, matchOnDetail: true },
+  );
+  return picked?.value;
+}
+
+/**
  * Swap Optimizer…: pick a rule (or pass one), edit the file (undoable, comments kept), and if the
  * model is training switch the worker's rule from the next step, keeping the weights.
  */
@@ -66,18 +79,10 @@ export async function swapOptimizerCommand(deps: CommandDeps, uri?: unknown, cho
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
   const current = deps.models.get(doc).spec?.optimizer.type ?? parseModel(doc.getText()).spec?.optimizer.type;
-  let name: OptimizerName | undefined = typeof choice === 'string' && (OPTIMIZERS as readonly string[]).includes(choice) ? choice as OptimizerName : undefined;
-  if (!name) {
-    const picked = await vscode.window.showQuickPick(
-      OPTIMIZERS.map((o) => ({ label: o === current ? `$(check) ${o}` : o, name: o, description: o === current ? vscode.l10n.t('current') : undefined, detail: OPTIMIZER_NOTES[o] })),
-      {
-        title: vscode.l10n.t('Swap optimizer — {0}', modelTitle(doc.uri)),
-        placeHolder: deps.runs.isRunning(doc.uri.toString()) ? vscode.l10n.t('Training goes on from the same weights with the new rule') : vscode.l10n.t('The model file is edited (undoable)'),
-        matchOnDetail: true,
-      },
-    );
-    name = picked?.name;
-  }
+  const name = await choiceOrPick(OPTIMIZERS, choice, current, OPTIMIZER_NOTES, {
+    title: vscode.l10n.t('Swap optimizer — {0}', modelTitle(doc.uri)),
+    placeHolder: deps.runs.isRunning(doc.uri.toString()) ? vscode.l10n.t('Training goes on from the same weights with the new rule') : vscode.l10n.t('The model file is edited (undoable)'),
+  });
   if (!name) return undefined;
   const edits = swapOptimizerEdits(doc.getText(), name);
   if (!edits) {
@@ -99,20 +104,12 @@ export async function swapInitCommand(deps: CommandDeps, uri?: unknown, choice?:
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
   const currentInit = deps.models.get(doc).spec?.init.type;
-  let scheme: InitScheme | undefined = typeof choice === 'string' && (INIT_SCHEMES as readonly string[]).includes(choice) ? choice as InitScheme : undefined;
-  if (!scheme) {
-    const picked = await vscode.window.showQuickPick(
-      INIT_SCHEMES.map((s) => ({ label: s === currentInit ? `$(check) ${s}` : s, scheme: s, description: s === currentInit ? vscode.l10n.t('current') : undefined, detail: INIT_NOTES[s] })),
-      {
-        title: vscode.l10n.t('Swap init scheme — {0}', modelTitle(doc.uri)),
-        placeHolder: deps.runs.isRunning(doc.uri.toString())
-          ? vscode.l10n.t('Training restarts from new weights; the current run stays on the charts, faded')
-          : vscode.l10n.t('The model file is edited (undoable)'),
-        matchOnDetail: true,
-      },
-    );
-    scheme = picked?.scheme;
-  }
+  const scheme = await choiceOrPick(INIT_SCHEMES, choice, currentInit, INIT_NOTES, {
+    title: vscode.l10n.t('Swap init scheme — {0}', modelTitle(doc.uri)),
+    placeHolder: deps.runs.isRunning(doc.uri.toString())
+      ? vscode.l10n.t('Training restarts from new weights; the current run stays on the charts, faded')
+      : vscode.l10n.t('The model file is edited (undoable)'),
+  });
   if (!scheme) return undefined;
   const edits = swapInitEdits(doc.getText(), scheme);
   if (!edits) {
