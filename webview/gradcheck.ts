@@ -89,7 +89,8 @@ function normWiseOnly(r: ModelCheck): boolean {
   return (r.params as readonly ParamRow[]).some((p) => p.normRelError === undefined);
 }
 
-function table(r: ModelCheck): HTMLTableElement {
+/** The card's table; byKind: the per-kind kink totals over the parameters (totalByKind), for its foot. */
+function table(r: ModelCheck, byKind: Record<KinkKind, number> | undefined): HTMLTableElement {
   const params: readonly ParamRow[] = r.params;
   const legacy = normWiseOnly(r);
   const perEntry = (x: number): string => (legacy ? '–' : exp(x));
@@ -113,7 +114,7 @@ function table(r: ModelCheck): HTMLTableElement {
   const tr = el('tr');
   const normMax = legacy ? exp(r.maxRelError) : exp(Math.max(0, ...params.filter((p) => !none(p)).map((p) => p.normRelError!)));
   tr.append(el('td', l10n.t('max')), el('td', perEntry(r.maxRelError), 'num'), el('td', normMax, 'num muted'), verdictCell(overall(r.maxRelError)),
-    el('td', l10n.t('batch of {0}', r.batch), 'num muted'), kinksCell(params.reduce((s, p) => s + p.kinks, 0), totalByKind(params)));
+    el('td', l10n.t('batch of {0}', r.batch), 'num muted'), kinksCell(params.reduce((s, p) => s + p.kinks, 0), byKind));
   foot.append(tr);
   t.append(foot);
   return t;
@@ -151,7 +152,7 @@ export function renderGradcheck(g: GradcheckState | null): void {
   if (g.result) {
     if (g.state === 'running') note.textContent = l10n.t('running… (previous result below)');
     const byKind = totalByKind(g.result.params);
-    body.append(table(g.result));
+    body.append(table(g.result, byKind));
     if (byKind) body.append(el('p', l10n.t('Entries skipped at kinks, by kind: {0}', kinkBreakdown(byKind, true)), 'gradcheck-kinds'));
     body.append(explanation(g.result));
   }
