@@ -5,6 +5,7 @@
 import { Chart, type ChartDataset, type ChartOptions } from 'chart.js';
 import * as l10n from '@vscode/l10n';
 import { STATIC_CHART } from './charts'; // and its import registers the Chart.js parts every chart uses
+import type { BoundaryFrame } from '../src/training/protocol';
 import { short } from './format';
 import { fitCurve, fitPoints, fitYRange, type XY } from './fit-data';
 import { legendOptions, linearScale, tooltipColors } from './scales';
@@ -21,6 +22,8 @@ export class FitCurveChart {
   private chart: Chart<'line', XY[]> | undefined;
   private drawnFor: unknown = null;
   private drawn = 0;
+  /** The frame's points as (x, target), derived once per frame (a new grid leaves them as they were). */
+  private pointsOf: { frame: BoundaryFrame; train: XY[]; val: XY[] } | null = null;
 
   constructor(readonly canvas: HTMLCanvasElement, private readonly store: RunStore) {}
 
@@ -78,8 +81,8 @@ export class FitCurveChart {
       this.chart?.destroy();
       this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: this.datasets(t) }, options: this.options(t, yTitle) });
     }
-    const train = fitPoints(frame.points, frame.targets);
-    const val = fitPoints(frame.valPoints, frame.valTargets);
+    if (this.pointsOf?.frame !== frame) this.pointsOf = { frame, train: fitPoints(frame.points, frame.targets), val: fitPoints(frame.valPoints, frame.valTargets) };
+    const { train, val } = this.pointsOf;
     const curve = fitCurve(frame, run.boundary);
     const [a, b, c] = this.chart.data.datasets;
     a.data = train;
