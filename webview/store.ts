@@ -11,8 +11,6 @@ import {
   Decimated, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, type LossPoint, type SeriesState,
 } from '../src/training/history';
 import { addEpochs, addLoss, addStats, emptyLayers, seriesOf, type HistorySeries, type LayerSeries } from './series';
-
-export { seriesOf, type HistorySeries, type LayerSeries };
 import { applyProgress } from '../src/training/progress';
 import * as l10n from '@vscode/l10n';
 
