@@ -81,6 +81,12 @@ function median(xs: readonly number[]): number {
   return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** exp of the mean log of the positive finite values (NaN when there is none). */
+function geometricMean(xs: readonly number[]): number {
+  const logs = xs.filter((x) => Number.isFinite(x) && x > 0).map(Math.log);
+  return logs.length ? Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length) : NaN;
+}
+
 /** Each weight matrix's ‖ΔW‖/‖W‖ over RATIO_STEPS steps of training with the file's settings. */
 export function layerRatios(spec: ModelSpec, data: Dataset | undefined): LayerRatio[] {
   const t = new Trainer(spec, 'float32', data);
@@ -103,7 +109,9 @@ export function layerRatios(spec: ModelSpec, data: Dataset | undefined): LayerRa
 /**
  * Passes when every weighted layer's median ‖ΔW‖/‖W‖ over the first RATIO_STEPS steps is in
  * RATIO_BAND. measured: the median farthest from RATIO_TARGET (in log). The advice scales the lr by
- * RATIO_TARGET / that median, which brings it to 1e-3 when the ratio grows with the lr.
+ * RATIO_TARGET / (the geometric mean of the layers' medians): when the ratios grow in proportion to
+ * the lr (SGD's updates, Adam's first ones), that centres them on 1e-3 in log space, the one lr that
+ * keeps every layer as near the rule as it can.
  */
 export function updateRatioCheck(spec: ModelSpec, data: Dataset | undefined): SanityCheck {
   const layers = layerRatios(spec, data);
@@ -117,13 +125,13 @@ export function updateRatioCheck(spec: ModelSpec, data: Dataset | undefined): Sa
   if (!worst) advice = l10n.t('The model has no weights to update.');
   else if (!(measured > 0)) advice = l10n.t('{0} has no ‖ΔW‖/‖W‖ over {1} steps: its weights are 0 (init: zeros?), or its gradient is 0, or training diverged.', worst.name, RATIO_STEPS);
   else {
-    const factor = RATIO_TARGET / measured;
+    const factor = RATIO_TARGET / geometricMean(layers.map((l) => l.median));
     const suggested = roundLr(lr * factor);
     advice = pass
       ? l10n.t('Every layer\'s median ‖ΔW‖/‖W‖ over the first {0} steps is within [{1}, {2}]; the farthest from 1e-3 is {3} ({4}).', RATIO_STEPS, lo, hi, worst.name, measured.toExponential(1))
       : measured > hi
-        ? l10n.t('‖ΔW‖/‖W‖ of {0} is {1}, above {2}: the learning rate is too high. Divide it by {3} (lr: {4}) to bring it to 1e-3.', worst.name, measured.toExponential(1), hi, roundLr(1 / factor), suggested)
-        : l10n.t('‖ΔW‖/‖W‖ of {0} is {1}, below {2}: the learning rate is too low. Multiply it by {3} (lr: {4}) to bring it to 1e-3.', worst.name, measured.toExponential(1), lo, roundLr(factor), suggested);
+        ? l10n.t('‖ΔW‖/‖W‖ of {0} is {1}, above {2}: the learning rate is too high. Divide it by {3} (lr: {4}) to centre the layers\' ratios on 1e-3.', worst.name, measured.toExponential(1), hi, roundLr(1 / factor), suggested)
+        : l10n.t('‖ΔW‖/‖W‖ of {0} is {1}, below {2}: the learning rate is too low. Multiply it by {3} (lr: {4}) to centre the layers\' ratios on 1e-3.', worst.name, measured.toExponential(1), lo, roundLr(factor), suggested);
   }
   return { name: 'update-ratio', pass, expected: RATIO_TARGET, measured, advice, target: { key: 'lr', ...(worst ? { layer: worst.layer } : {}) }, layers };
 }

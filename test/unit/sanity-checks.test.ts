@@ -59,7 +59,9 @@ test('a healthy model (the spiral at lr 1e-3) passes every check, in the order t
   for (const l of ratio.layers!) assert.equal(l.ratios.length, 10);
 });
 
-test('the spiral example (Adam, lr 0.01) fails update-ratio at its last layer, and the advice divides the lr by the median\'s excess over 1e-3', () => {
+const geomean = (xs: number[]): number => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+
+test('the spiral example (Adam, lr 0.01) fails update-ratio at its last layer; the advised lr centres the ratios on 1e-3, and at it the check passes', () => {
   const r = runSanity(SPIRAL);
   const initial = byName(r.checks, 'initial-loss');
   assert.ok(initial.pass && initial.measured > 1.3 && initial.measured < 1.4, `${initial.measured}`);
@@ -68,9 +70,16 @@ test('the spiral example (Adam, lr 0.01) fails update-ratio at its last layer, a
   const last = ratio.layers!.find((l) => l.name === 'layers[1].W')!;
   assert.ok(!last.pass && last.median > 0.04 && last.median < 0.06 && ratio.measured === last.median, `${last.median}`);
   assert.ok(ratio.layers!.find((l) => l.name === 'layers[0].W')!.pass);
-  assert.match(ratio.advice, /Divide it by 51 \(lr: 0\.0002\)/);
+  const [, factor, lr] = /Divide it by ([\d.e+-]+) \(lr: ([\d.e+-]+)\)/.exec(ratio.advice)!.map(Number);
+  const centre = geomean(ratio.layers!.map((l) => l.median));
+  assert.ok(Math.abs(factor - centre / 1e-3) / factor < 0.05, ratio.advice);
+  assert.ok(Math.abs(lr - 0.01 / factor) / lr < 0.05, ratio.advice);
   assert.deepEqual(ratio.target, { key: 'lr', layer: 1 });
   for (const name of ['reg-raises-loss', 'overfit-small', 'gradient']) assert.ok(byName(r.checks, name).pass, name);
+  const advised = byName(runSanity({ ...SPIRAL, optimizer: { ...SPIRAL.optimizer, lr } }).checks, 'update-ratio');
+  assert.ok(advised.pass, advised.advice);
+  const centred = geomean(advised.layers!.map((l) => l.median));
+  assert.ok(centred > 1e-3 / 1.5 && centred < 1e-3 * 1.5, `${centred}`);
 });
 
 test('init normal std 10: initial-loss fails, pointing at init', () => {
@@ -81,7 +90,7 @@ test('init normal std 10: initial-loss fails, pointing at init', () => {
   assert.ok(!r.pass);
 });
 
-test('lr 1e-9: overfit-small fails, update-ratio fails and advises a higher lr by the factor that brings the worst layer to 1e-3', () => {
+test('lr 1e-9: overfit-small fails, update-ratio fails and advises a higher lr by the factor that centres the layers\' ratios on 1e-3', () => {
   const spec: ModelSpec = { ...HEALTHY, optimizer: { ...HEALTHY.optimizer, lr: 1e-9 } };
   const r = runSanity(spec);
   const overfit = byName(r.checks, 'overfit-small');
@@ -91,7 +100,7 @@ test('lr 1e-9: overfit-small fails, update-ratio fails and advises a higher lr b
   assert.ok(!ratio.pass && ratio.measured < RATIO_BAND[0], `${ratio.measured}`);
   assert.equal(ratio.target.key, 'lr');
   const factor = Number(/Multiply it by ([\d.e+]+)/.exec(ratio.advice)?.[1]);
-  assert.ok(Math.abs(factor * ratio.measured - 1e-3) < 0.05e-3, ratio.advice);
+  assert.ok(Math.abs(factor * geomean(ratio.layers!.map((l) => l.median)) - 1e-3) < 0.05e-3, ratio.advice);
 });
 
 test('reg-raises-loss: the file\'s l2 adds ½·l2·‖W‖²; without any, l2 = 1 is tried; zero weights fail it', () => {
