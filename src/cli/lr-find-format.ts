@@ -2,7 +2,9 @@ import { BLOW_UP_FACTOR, LR_FIND_SMOOTHING, type LrFindResult, type LrPoint } fr
 
 /** `trainlens lr-find --json`: one "lr" line per step, then the "suggestion" line. */
 export function lrFindJsonLines(r: LrFindResult): string[] {
-  const lines = r.points.map((p) => JSON.stringify({ type: 'lr', step: p.step, lr: p.lr, loss: finite(p.loss), smoothed: finite(p.smoothed) }));
+  const lines = r.points.map((p, k) => JSON.stringify({
+    type: 'lr', step: p.step, lr: p.lr, loss: finite(p.loss), smoothed: finite(p.smoothed), centred: k < r.centred.length ? finite(r.centred[k]) : null,
+  }));
   const s = r.suggestion;
   lines.push(JSON.stringify({
     type: 'suggestion', lr: s?.lr ?? null, loss: s?.loss ?? null, step: s?.step ?? null, slope: s?.slope ?? null,
@@ -38,14 +40,16 @@ export function lrFindText(file: string, r: LrFindResult): string {
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : String(x));
   const out: string[] = [];
   out.push(`${file}: learning-rate range test, lr ${e(r.lrMin)} → ${e(r.lrMax)} over ${r.steps} steps (exponential),`);
-  out.push(`  training loss per mini-batch, smoothed by a debiased EMA of weight ${LR_FIND_SMOOTHING}`);
+  out.push(`  training loss per mini-batch, smoothed by a debiased EMA of weight ${LR_FIND_SMOOTHING} (live), and centred:`);
+  out.push('  the same EMA run forwards and then backwards, which cancels its lag');
   out.push(`  smoothed loss: ${sparkline(r.points)}  (▁ lowest, █ starting value or above, ↑ stop)`);
-  out.push(`  ${'step'.padStart(5)}  ${'lr'.padStart(9)}  ${'loss'.padStart(9)}  ${'smoothed'.padStart(9)}`);
+  out.push(`  ${'step'.padStart(5)}  ${'lr'.padStart(9)}  ${'loss'.padStart(9)}  ${'smoothed'.padStart(9)}  ${'centred'.padStart(9)}`);
   const every = Math.max(1, Math.round(r.points.length / 10));
   r.points.forEach((p, i) => {
     if (i % every === 0 || i === r.points.length - 1 || p.step === r.suggestion?.step) {
       const mark = p.step === r.suggestion?.step ? '  ← suggested' : '';
-      out.push(`  ${String(p.step).padStart(5)}  ${e(p.lr).padStart(9)}  ${f(p.loss).padStart(9)}  ${f(p.smoothed).padStart(9)}${mark}`);
+      const centred = i < r.centred.length ? f(r.centred[i]) : '–';
+      out.push(`  ${String(p.step).padStart(5)}  ${e(p.lr).padStart(9)}  ${f(p.loss).padStart(9)}  ${f(p.smoothed).padStart(9)}  ${centred.padStart(9)}${mark}`);
     }
   });
   if (r.stopReason === 'blow-up') out.push(`  stopped at step ${r.stoppedAt}: the smoothed loss passed ${BLOW_UP_FACTOR}× its lowest value`);
@@ -54,7 +58,7 @@ export function lrFindText(file: string, r: LrFindResult): string {
   if (!s) {
     out.push('  no suggestion: the smoothed loss did not fall anywhere in the range; try a wider --min/--max or more --steps');
   } else {
-    out.push(`  suggested lr ${e(s.lr)}: the steepest descent of the smoothed loss against log10 lr (step ${s.step}, smoothed loss ${f(s.loss)}, slope ${s.slope.toFixed(3)} per decade)`);
+    out.push(`  suggested lr ${e(s.lr)}: the steepest descent of the centred loss against log10 lr (step ${s.step}, centred loss ${f(s.loss)}, slope ${s.slope.toFixed(3)} per decade)`);
     out.push(`  to use it, set the optimizer's lr in the model file: lr: ${Number(s.lr.toPrecision(2))}`);
   }
   return out.join('\n') + '\n';

@@ -83,11 +83,12 @@ const USAGE = `Usage:
              exponentially, lr_k = min·(max/min)^(k/(N−1)) (default 1e-7 → 10). Records each
              step's mini-batch training loss (data + regularization) and its debiased EMA
              (weight 0.9); stops once the smoothed loss passes 4× its lowest or a step goes
-             non-finite. Suggests the lr at the steepest descent of the smoothed loss against
-             log10 lr: centred differences, skipping the first max(1, ⌊N/10⌋) steps and the stop.
-             The file is not changed.
-             --json  one {"type":"lr","step","lr","loss","smoothed"} per step (null if not finite),
-                     then {"type":"suggestion","lr","loss" (smoothed, there),"step","slope"
+             non-finite. Suggests the lr at the steepest descent, against log10 lr, of the
+             centred loss (that EMA run forwards, then backwards: no lag) before the stop:
+             centred differences, skipping the first max(1, ⌊N/10⌋) steps. The file is not changed.
+             --json  one {"type":"lr","step","lr","loss","smoothed","centred"} per step (null if
+                     not finite; centred null from the stop on),
+                     then {"type":"suggestion","lr","loss" (centred, there),"step","slope"
                      (per decade),"stoppedAt","stopReason":"blow-up"|"non-finite"|null};
                      the suggestion's fields are null when the loss fell nowhere (exit 1)
   export     --pytorch DIR     writes DIR/NAME.py (the model as an nn.Sequential with TrainLens's

@@ -29,17 +29,23 @@ export interface LrPoint {
 }
 
 export interface LrSuggestion {
-  /** The step at the steepest descent of the smoothed loss against log10 lr. */
+  /** The step at the steepest descent of the centred smoothed loss against log10 lr. */
   step: number;
   lr: number;
-  /** The smoothed loss there. */
+  /** The centred smoothed loss there. */
   loss: number;
-  /** d smoothed / d log10 lr there (negative). */
+  /** d centred / d log10 lr there (negative). */
   slope: number;
 }
 
 export interface LrFindResult {
   points: LrPoint[];
+  /**
+   * The loss smoothed without lag, one value per point before the stop (zeroPhase of the losses):
+   * the curve the suggestion is read from. The live EMA (`smoothed`) lags ~9 steps behind the loss,
+   * which would move the steepest point towards higher learning rates.
+   */
+  centred: number[];
   /** null when no point before the stop had a falling smoothed loss. */
   suggestion: LrSuggestion | null;
   /** The step at which the run stopped early (its point is the last one), or null if it ran all its steps. */
@@ -81,18 +87,32 @@ export function checkLrFindOptions(lrMin: number, lrMax: number, steps: number):
 }
 
 /**
- * The steepest descent of the smoothed loss against log10 lr: at each point k from `skip` to the
- * second-to-last, the centred difference (s[k+1] − s[k−1]) / (log10 lr[k+1] − log10 lr[k−1]);
- * the most negative wins (the first if tied). null if none is negative or there are too few points.
+ * Zero-phase smoothing: the debiased EMA of weight w run forwards, then the same run backwards over
+ * its result. Each pass lags by w/(1 − w) points in its own direction, so the two cancel: a drop
+ * stays where the raw values have it. Non-finite values pass through as the EMA passes them.
  */
-export function steepestDescent(points: readonly LrPoint[], skip: number): LrSuggestion | null {
+export function zeroPhase(values: readonly number[], weight: number): number[] {
+  const forwards = new Ema(weight);
+  const once = values.map((v) => forwards.push(v));
+  const backwards = new Ema(weight);
+  const twice: number[] = new Array<number>(once.length);
+  for (let k = once.length - 1; k >= 0; k--) twice[k] = backwards.push(once[k]);
+  return twice;
+}
+
+/**
+ * The steepest descent of `values` (the centred smoothed loss of each point) against log10 lr: at
+ * each point k from `skip` to the second-to-last, the centred difference
+ * (v[k+1] − v[k−1]) / (log10 lr[k+1] − log10 lr[k−1]); the most negative wins (the first if tied).
+ * null if none is negative or there are too few points.
+ */
+export function steepestDescent(points: ReadonlyArray<Pick<LrPoint, 'lr'>>, values: readonly number[], skip: number): LrSuggestion | null {
   let best: LrSuggestion | null = null;
-  for (let k = Math.max(1, skip); k < points.length - 1; k++) {
-    const a = points[k - 1];
-    const b = points[k + 1];
-    const slope = (b.smoothed - a.smoothed) / (Math.log10(b.lr) - Math.log10(a.lr));
+  const n = Math.min(points.length, values.length);
+  for (let k = Math.max(1, skip); k < n - 1; k++) {
+    const slope = (values[k + 1] - values[k - 1]) / (Math.log10(points[k + 1].lr) - Math.log10(points[k - 1].lr));
     if (Number.isFinite(slope) && slope < 0 && (best === null || slope < best.slope)) {
-      best = { step: k, lr: points[k].lr, loss: points[k].smoothed, slope };
+      best = { step: k, lr: points[k].lr, loss: values[k], slope };
     }
   }
   return best;
@@ -126,5 +146,6 @@ export function lrFind(spec: ModelSpec, options: LrFindOptions = {}): LrFindResu
   }
   // The suggestion is read from the points before the stop, never from the one that stopped the run.
   const curve = stoppedAt === null ? points : points.slice(0, stoppedAt);
-  return { points, suggestion: steepestDescent(curve, skipStart(steps)), stoppedAt, stopReason, lrMin, lrMax, steps };
+  const centred = zeroPhase(curve.map((p) => p.loss), LR_FIND_SMOOTHING);
+  return { points, centred, suggestion: steepestDescent(curve, centred, skipStart(steps)), stoppedAt, stopReason, lrMin, lrMax, steps };
 }

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Trainer } from '../../src/engine/trainer';
 import { parseModel } from '../../src/model/parse';
 import type { ModelSpec } from '../../src/model/spec';
-import { BLOW_UP_FACTOR, lrAt, lrFind, skipStart, steepestDescent, type LrPoint } from '../../src/training/lr-find';
+import { BLOW_UP_FACTOR, lrAt, lrFind, skipStart, steepestDescent, zeroPhase, type LrPoint } from '../../src/training/lr-find';
+import { Ema } from '../../src/training/history';
 import { SPIRAL } from './fixtures';
 
 const root = path.resolve(__dirname, '../../..');
@@ -84,7 +85,7 @@ function synthetic(n: number, f: (x: number) => number): LrPoint[] {
 test('the suggestion is the steepest descent against log10 lr, after the skipped start', () => {
   // A drop centred at lr = 1e-3 (x = −3, on the grid: 61 points, 0.1 decade apart).
   const points = synthetic(61, (x) => 2 - Math.tanh(2 * (x + 3)));
-  const s = steepestDescent(points, skipStart(61));
+  const s = steepestDescent(points, points.map((p) => p.smoothed), skipStart(61));
   assert.ok(s !== null);
   assert.equal(s.step, 30);
   assert.ok(Math.abs(s.lr / 1e-3 - 1) < 1e-12);
@@ -94,10 +95,27 @@ test('the suggestion is the steepest descent against log10 lr, after the skipped
 
   // A steeper drop inside the first ⌊N/10⌋ = 6 steps is ignored (the EMA settles there).
   const early = synthetic(61, (x) => (x < -5.65 ? 10 : 2) - Math.tanh(2 * (x + 3)));
-  assert.equal(steepestDescent(early, skipStart(61))!.step, 30);
-  assert.ok(steepestDescent(early, 1)!.step <= 4);
+  const earlyValues = early.map((p) => p.smoothed);
+  assert.equal(steepestDescent(early, earlyValues, skipStart(61))!.step, 30);
+  assert.ok(steepestDescent(early, earlyValues, 1)!.step <= 4);
   // A loss that never falls gives no suggestion.
-  assert.equal(steepestDescent(synthetic(61, (x) => x), 6), null);
+  const rising = synthetic(61, (x) => x);
+  assert.equal(steepestDescent(rising, rising.map((p) => p.smoothed), 6), null);
+});
+
+test('zeroPhase: constants stay, and a drop stays where the raw values have it, where the one-way EMA lags it', () => {
+  assert.deepEqual(zeroPhase([2, 2, 2, 2], 0.9).map((v) => Number(v.toFixed(12))), [2, 2, 2, 2]);
+  // A symmetric drop centred at point 50 of 101: its centred smoothing is steepest at 50.
+  const raw = Array.from({ length: 101 }, (_, k) => 2 - Math.tanh((k - 50) / 15));
+  const steepest = (v: number[]): number => {
+    let best = 1;
+    for (let k = 1; k < v.length - 1; k++) if (v[k + 1] - v[k - 1] < v[best + 1] - v[best - 1]) best = k;
+    return best;
+  };
+  assert.equal(steepest(zeroPhase(raw, 0.9)), 50);
+  const ema = new Ema(0.9);
+  const oneWay = raw.map((v) => ema.push(v));
+  assert.ok(steepest(oneWay) >= 55, String(steepest(oneWay)));
 });
 
 function trainedLoss(lr: number, epochs: number): number {
@@ -131,7 +149,8 @@ test('lr-find --json: one lr line per step, then the suggestion line; the same f
   const expected = lrFind(SPIRAL_FILE, { lrMin: 1e-5, lrMax: 1, steps: 40 });
   const lr = lines.filter((l) => l.type === 'lr');
   assert.equal(lr.length, expected.points.length);
-  lr.forEach((l, k) => assert.deepEqual(l, { type: 'lr', ...expected.points[k] }));
+  lr.forEach((l, k) => assert.deepEqual(l, { type: 'lr', ...expected.points[k], centred: k < expected.centred.length ? expected.centred[k] : null }));
+  assert.equal(expected.centred.length, expected.stoppedAt ?? expected.points.length);
   const last = lines[lines.length - 1];
   assert.equal(lines.length, lr.length + 1);
   const s = expected.suggestion!;
