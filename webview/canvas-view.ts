@@ -9,7 +9,8 @@ export abstract class CanvasView {
   constructor(readonly canvas: HTMLCanvasElement) {
     const box = canvas.parentElement ?? canvas;
     new ResizeObserver(() => {
-      if (box.clientWidth !== this.width) this.draw(true);
+      // A box with no width is in a hidden tab: it is drawn when it shows again.
+      if (box.clientWidth > 0 && box.clientWidth !== this.width) this.draw(true);
     }).observe(box);
   }
 

@@ -1,16 +1,17 @@
 /** One Chart.js line chart over the store's series: theming, markers, decimation, legend, redraw on change. */
 import {
-  BarController, BarElement, CategoryScale, Chart, Decimation, Legend, LineController, LineElement, LinearScale,
+  BarController, BarElement, CategoryScale, Chart, Decimation, Filler, Legend, LineController, LineElement, LinearScale,
   LogarithmicScale, PointElement, Tooltip,
   type ChartDataset, type ChartOptions, type Plugin, type Point, type ScaleOptionsByType,
 } from 'chart.js';
 import type { Marker } from '../src/training/protocol';
+import * as l10n from '@vscode/l10n';
 import { short } from './format';
 import { bandPlugin, emptyPlugin, markersPlugin } from './plugins';
 import { legendOptions, linearScale, logScale, tickFont, tooltipColors } from './scales';
 import { readTheme, type ChartTheme } from './theme';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, BarController, BarElement, Legend, Tooltip, Decimation);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, BarController, BarElement, Legend, Tooltip, Decimation, Filler);
 
 export interface Series {
   label: string;
@@ -23,6 +24,10 @@ export interface Series {
   yAxisID?: string;
   /** Counts toward data-points (the run's own series); false for the previous run. */
   own?: boolean;
+  /** An edge of a min–max band (seeds.ts): its tooltip line says which. */
+  band?: 'min' | 'max';
+  /** Filled down to another dataset (Chart.js's fill target, e.g. '-1': the one before), in this colour. */
+  fill?: { target: string; color: string };
 }
 
 export interface LineChartConfig {
@@ -45,6 +50,11 @@ export interface LineChartConfig {
 }
 
 type Line = ChartDataset<'line', Point[]>;
+
+/** A band edge's tooltip note: " (min)", " (max)". */
+function bandNote(band: Series['band']): string {
+  return band === 'min' ? ` (${l10n.t('min')})` : band === 'max' ? ` (${l10n.t('max')})` : '';
+}
 
 /** Every chart of the panel: drawn at once (no animation), from {x, y} points as given, sized by its box. */
 export const STATIC_CHART = { animation: false, parsing: false, normalized: true, responsive: true, maintainAspectRatio: false } as const;
@@ -96,6 +106,7 @@ export class LineChart {
       label: s.label, data: [], borderColor: s.color, backgroundColor: s.color,
       borderWidth: s.width ?? 1.5, borderDash: s.dash, pointRadius: s.dots ? 2 : 0, pointHoverRadius: 3,
       yAxisID: s.yAxisID ?? 'y', spanGaps: false,
+      ...(s.fill ? { fill: s.fill.target, backgroundColor: s.fill.color } : {}),
     };
   }
 
@@ -113,7 +124,7 @@ export class LineChart {
         legend: legendOptions(theme) as LegendOptions,
         tooltip: {
           ...tooltipColors(theme),
-          callbacks: { title: (items) => (items[0] ? `${c.xTitle} ${items[0].parsed.x}` : ''), label: (i) => ` ${i.dataset.label}: ${short(i.parsed.y)}` },
+          callbacks: { title: (items) => (items[0] ? `${c.xTitle} ${items[0].parsed.x}` : ''), label: (i) => ` ${i.dataset.label}${bandNote(this.series[i.datasetIndex]?.band)}: ${short(i.parsed.y)}` },
         },
       },
       scales: {
@@ -167,9 +178,9 @@ export class LineChart {
     this.canvas.dataset.points = String(this.points);
   }
 
+  /** A theme change: the chart (if it exists yet) is built again with the new colours at its next draw. */
   retheme(): void {
-    this.build();
-    this.draw(true);
+    if (this.chart) this.built = -1;
   }
 
   get instance(): Chart<'line', Point[]> | undefined {

@@ -17,6 +17,8 @@ import { chartPng } from './png';
 import { isRunSnapshot, RunStore, type GradcheckState } from './store';
 import { isClassesFrame } from './fit-data';
 import { onThemeChange } from './theme';
+import { initTabs, isTabShown, selectedTab, showTab, showTabHeader, type TabId } from './tabs';
+import { TAB_IDS } from '../src/panel/tabs';
 import { createViews } from './views';
 
 interface VsCodeApi {
@@ -29,6 +31,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 interface SavedState {
   run?: RunSnapshot | null;
   gradcheck?: GradcheckState | null;
+  /** The tab on show. */
+  tab?: TabId;
 }
 
 const vscode = acquireVsCodeApi();
@@ -63,8 +67,8 @@ const surfaces: Record<ChartId, { canvas: HTMLCanvasElement; readonly points: nu
 
 let frame = 0;
 let important = false;
-/** The next draw redraws everything (theme change): the charts skip what has not changed. */
-let forceAll = false;
+/** Tabs whose charts redraw in full when next on show (a theme change): the charts skip what has not changed. */
+const staleTabs = new Set<TabId>();
 let lastRenderedPost = 0;
 let lastStateSave = 0;
 /** A draw that was not reported (throttled) is reported a little later, so the host sees the last one. */
@@ -82,23 +86,43 @@ function scheduleDraw(urgent = false): void {
   });
 }
 
+/**
+ * Draws a tab's charts if it is on show: the charts of a tab never shown are never created, and
+ * those of a hidden tab are left as they were until it shows again (then they catch up at once).
+ */
+function drawTab(id: TabId, draw: (force: boolean) => void): void {
+  if (!isTabShown(id)) return;
+  draw(staleTabs.delete(id));
+}
+
 function drawAll(): void {
   const run = store.run;
   const hasBoundary = isClassesFrame(run?.info.boundary);
   $('group-boundary').hidden = !hasBoundary;
   $('card-boundary').hidden = !hasBoundary;
-  const force = forceAll;
-  forceAll = false;
-  showRegression(store.regression);
-  for (const v of lines) v.draw(force);
-  fit.draw(force);
-  bars.draw(force);
-  histograms.draw(force);
-  if (hasBoundary) boundary.draw(force);
   const hasWeights = Boolean(run?.filters);
   $('group-weights').hidden = !hasWeights;
   $('card-weights').hidden = !hasWeights;
-  if (hasWeights) weights.draw(force);
+  showTabHeader('weights', hasWeights);
+  showRegression(store.regression);
+  drawTab('overview', (force) => {
+    for (const v of [views.loss, views.accuracy, r2]) v.draw(force);
+    fit.draw(force);
+    if (hasBoundary) boundary.draw(force);
+  });
+  drawTab('gradients', (force) => {
+    views.gradFlow.draw(force);
+    bars.draw(force);
+    views.updates.draw(force);
+  });
+  drawTab('activations', (force) => {
+    histograms.draw(force);
+    views.actStd.draw(force);
+    views.actHealth.draw(force);
+  });
+  drawTab('weights', (force) => {
+    if (hasWeights) weights.draw(force);
+  });
   $('note-weights').textContent = run?.filters ? l10n.t('step {0}', run.filters.step) : '';
   renderHeader(store);
   renderGradcheck(store.gradcheck);
@@ -109,6 +133,7 @@ function drawAll(): void {
   $('note-fit').textContent = fit.note();
   const markers = run?.markers.length ?? 0;
   $('note-loss').textContent = markers === 0 ? '' : markers === 1 ? l10n.t('1 marker') : l10n.t('{0} markers', markers);
+  // The loss chart's attributes are the panel's status (tests and the host read them, whichever tab shows): the loss points it holds.
   lossCanvas.dataset.points = String(store.raw.length);
   lossCanvas.dataset.state = run ? run.status : 'idle';
   lossCanvas.dataset.markers = String(run?.markers.length ?? 0);
@@ -152,7 +177,7 @@ function afterDraw(urgent: boolean): void {
   if (ended || urgent || now - lastStateSave > 1000 + size / 50) {
     lastStateSave = now;
     try {
-      const state: SavedState = { run: store.saved(), gradcheck: store.gradcheck };
+      const state: SavedState = { run: store.saved(), gradcheck: store.gradcheck, tab: selectedTab() };
       vscode.setState(state);
     } catch (e) {
       console.warn('TrainLens: could not save the panel state', e);
@@ -192,6 +217,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       }
       break;
     case 'gradcheck':
+      if (m.state === 'running') showTab('checks');
       store.setGradcheck({ state: m.state, result: m.result, error: m.error });
       scheduleDraw(true);
       break;
@@ -207,7 +233,9 @@ document.getElementById('overlay-clear')?.addEventListener('click', () => vscode
 for (const action of PANEL_ACTIONS) {
   const b = document.getElementById(`btn-${action}`) as (HTMLElement & { disabled: boolean }) | null;
   b?.addEventListener('click', () => {
-    if (!b.disabled) vscode.postMessage({ type: 'action', action: action as PanelAction });
+    if (b.disabled) return;
+    if (action === 'gradcheck') showTab('checks');
+    vscode.postMessage({ type: 'action', action: action as PanelAction });
   });
 }
 
@@ -223,11 +251,13 @@ for (const id of CHART_IDS) {
 
 onThemeChange(() => {
   for (const v of lines) v.retheme();
-  forceAll = true;
+  for (const id of TAB_IDS) staleTabs.add(id);
   scheduleDraw();
 });
 
 const saved = vscode.getState() as SavedState | undefined;
+// The saved tab is shown again; a change of tab draws its charts and saves the state.
+initTabs(saved?.tab, () => scheduleDraw(true));
 // A state saved by an older version of the panel (another history format) is left for the host to refill.
 if (saved?.run && isRunSnapshot(saved.run)) store.load(saved.run);
 // A check that was running when the webview went away reports to the host, not to us: show its last result.

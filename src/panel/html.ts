@@ -1,11 +1,13 @@
 /**
- * The chart panel's HTML document: header, toolbar and one card per chart. All of the panel's
- * markup lives here; webview/main.ts fills it in. The CSP allows only the nonce'd bundle and the
+ * The chart panel's HTML document: header, toolbar, then the tabs (vscode-tabs) holding one card
+ * per chart (src/panel/cards.ts) and the slots other views render into. webview/main.ts fills it in. The CSP allows only the nonce'd bundle and the
  * extension's own style sheets and fonts: no inline script or style.
  */
 import * as vscode from 'vscode';
-import type { ChartId, PanelAction } from '../training/protocol';
+import type { PanelAction } from '../training/protocol';
+import { card, escape, GROUPS } from './cards';
 import { panelCsp } from './csp';
+import { TAB_ICONS, TAB_IDS, TABS_HIDDEN_AT_FIRST, type TabId } from './tabs';
 
 export interface PanelHtmlOptions {
   /** webview.cspSource */
@@ -22,134 +24,6 @@ export interface PanelHtmlOptions {
   language?: string;
   /** The extension's l10n bundle in that language (vscode.l10n.bundle), for the strings webview/ writes; none in English. */
   l10n?: Record<string, unknown>;
-}
-
-const escape = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-interface Card {
-  chart: ChartId;
-  title: string;
-  why: string;
-  /** The element the chart is drawn in (its id and test hooks). */
-  body: string;
-  /** Shown only when something is there (the decision boundary). */
-  hidden?: boolean;
-}
-
-const canvas = (chart: ChartId, label: string, box = 'chart-box'): string =>
-  `<div class="${box}"><canvas id="chart-${chart}" data-points="0" role="img" aria-label="${escape(label)}"></canvas></div>`;
-
-const GROUPS: Array<{ title: string; cards: Card[] }> = [
-  {
-    title: vscode.l10n.t('Loss'),
-    cards: [
-      {
-        chart: 'loss', title: vscode.l10n.t('Loss'),
-        why: vscode.l10n.t('Is it learning? Too high a learning rate plateaus early or blows up; too low decays slowly, almost linearly.'),
-        body: `<div class="chart-box"><canvas id="loss-chart" data-points="0" data-state="idle" data-markers="0" role="img" aria-label="${escape(vscode.l10n.t('Training loss per step, raw and smoothed, and validation loss per epoch'))}"></canvas></div>`,
-      },
-      {
-        chart: 'accuracy', title: vscode.l10n.t('Accuracy'),
-        why: vscode.l10n.t('The gap between the training and validation accuracy indicates the amount of overfitting.'),
-        body: canvas('accuracy', vscode.l10n.t('Train accuracy (eval mode, fixed sample of the training set), its running training-mode figure, and validation accuracy per epoch'), 'chart-box short'),
-      },
-      {
-        chart: 'r2', title: vscode.l10n.t('R² and RMSE'), hidden: true,
-        why: vscode.l10n.t('R² = 1 − SS_res/SS_tot on each set, in eval mode: 1 is a perfect fit, 0 no better than predicting the mean. RMSE is in the target\'s units. A gap between training and validation R² indicates overfitting.'),
-        body: canvas('r2', vscode.l10n.t('R² of the training and validation sets per epoch (top) and validation RMSE (bottom)'), 'chart-box r2'),
-      },
-    ],
-  },
-  {
-    title: vscode.l10n.t('Gradient flow'),
-    cards: [
-      {
-        chart: 'grad-flow', title: vscode.l10n.t('Gradient norm per layer'),
-        why: vscode.l10n.t('Vanishing or exploding gradients: a layer whose ‖∂L/∂W‖ sits orders of magnitude below the rest barely learns.'),
-        body: canvas('grad-flow', vscode.l10n.t('Gradient norm of each layer over the steps, log scale')),
-      },
-      {
-        chart: 'grad-bars', title: vscode.l10n.t('Gradient norm now'),
-        why: vscode.l10n.t('The same, layer by layer at the latest statistics: bars decades apart show where the signal dies or explodes.'),
-        body: canvas('grad-bars', vscode.l10n.t('Gradient norm of each layer at the latest statistics step, log scale'), 'chart-box bars'),
-      },
-    ],
-  },
-  {
-    title: vscode.l10n.t('Activations'),
-    cards: [
-      {
-        chart: 'histograms', title: vscode.l10n.t('Activation histograms now'),
-        why: vscode.l10n.t('The weight-init experiment: too small an init and deeper layers collapse to zero; too large and tanh saturates at ±1.'),
-        body: canvas('histograms', vscode.l10n.t('Histogram of each layer\'s activations at the latest statistics step'), 'hist-box'),
-      },
-      {
-        chart: 'act-std', title: vscode.l10n.t('Activation std and mean'),
-        why: vscode.l10n.t('With a good init the std of the activations stays about the same from layer to layer instead of shrinking or growing.'),
-        body: canvas('act-std', vscode.l10n.t('Standard deviation (log scale, top) and mean (bottom) of each layer\'s activations over the steps'), 'chart-box tall'),
-      },
-      {
-        chart: 'act-health', title: vscode.l10n.t('Dead and saturated units'),
-        why: vscode.l10n.t('A dead ReLU never fires, a saturated tanh or sigmoid sits at its limit: either way no gradient flows through it.'),
-        body: canvas('act-health', vscode.l10n.t('Percentage of dead ReLU units and saturated tanh or sigmoid outputs per layer over the steps')),
-      },
-    ],
-  },
-  {
-    title: vscode.l10n.t('Updates'),
-    cards: [
-      {
-        chart: 'updates', title: vscode.l10n.t('Update / weight ratio'),
-        why: vscode.l10n.t('The ratio of the update magnitudes to the weight magnitudes should be around 1e-3: far lower, the learning rate is too low; higher, too high.'),
-        body: canvas('updates', vscode.l10n.t('Ratio of update norm to weight norm per layer over the steps, log scale, with the 1e-3 band')),
-      },
-    ],
-  },
-  {
-    title: vscode.l10n.t('Weights'),
-    cards: [
-      {
-        chart: 'weights', title: vscode.l10n.t('First-layer weights'), hidden: true,
-        why: vscode.l10n.t('What the first layer looks for: each unit\'s (or filter\'s) weights laid out as an image of its input. Trained, they show strokes and edges; at initialization, noise.'),
-        body: canvas('weights', vscode.l10n.t('The first layer\'s weights as images, one per unit or filter'), 'weights-box'),
-      },
-    ],
-  },
-  {
-    title: vscode.l10n.t('Fit'),
-    cards: [
-      {
-        chart: 'fit', title: vscode.l10n.t('Fit'), hidden: true,
-        why: vscode.l10n.t('What the network learned: its prediction across the inputs (a curve over 1-D data, a heatmap over 2-D data) from the current weights, with the training and validation points and their targets.'),
-        body: `<div class="chart-box fit" id="box-fit-curve"><canvas id="chart-fit" data-points="0" role="img" aria-label="${escape(vscode.l10n.t('Predicted value over the input range, with the training and validation points'))}"></canvas></div>` +
-          `<div class="boundary-box" id="box-fit-map" hidden><canvas id="chart-fit-map" data-points="0" role="img" aria-label="${escape(vscode.l10n.t('Predicted value over the input plane as colours, with the points coloured by their target'))}"></canvas></div>`,
-      },
-    ],
-  },
-  {
-    title: vscode.l10n.t('Decision boundary'),
-    cards: [
-      {
-        chart: 'boundary', title: vscode.l10n.t('Decision boundary'), hidden: true,
-        why: vscode.l10n.t('What the network learned: the class it predicts at every point of the plane, with the training points on top.'),
-        body: canvas('boundary', vscode.l10n.t('Predicted class over the input plane, with the training points coloured by label'), 'boundary-box'),
-      },
-    ],
-  },
-];
-
-function card(c: Card): string {
-  return `
-    <section class="card" id="card-${c.chart}" aria-labelledby="title-${c.chart}"${c.hidden ? ' hidden' : ''}>
-      <div class="card-head">
-        <h3 id="title-${c.chart}">${escape(c.title)}</h3>
-        <span class="note" id="note-${c.chart}"></span>
-        <button type="button" class="save" id="save-${c.chart}" data-chart="${c.chart}" title="${escape(vscode.l10n.t('Save this chart as a PNG image'))}" disabled>${escape(vscode.l10n.t('Save PNG'))}</button>
-      </div>
-      <p class="why">${escape(c.why)}</p>
-      ${c.body}
-    </section>`;
 }
 
 const ACTIONS: Array<{ action: PanelAction; label: string; icon: string; title: string; primary?: boolean; hidden?: boolean }> = [
@@ -172,6 +46,65 @@ function toolbar(icons: boolean): string {
     ].filter(Boolean).join(' ');
     return `<vscode-button ${attrs}>${escape(label)}</vscode-button>`;
   }).join('\n      ');
+}
+
+/** A tab's name on its header. */
+function tabLabel(id: TabId): string {
+  switch (id) {
+    case 'overview': return vscode.l10n.t('Overview');
+    case 'gradients': return vscode.l10n.t('Gradients');
+    case 'activations': return vscode.l10n.t('Activations');
+    case 'weights': return vscode.l10n.t('Weights');
+    case 'checks': return vscode.l10n.t('Checks');
+    case 'findings': return vscode.l10n.t('Findings');
+    case 'tune': return vscode.l10n.t('Tune');
+  }
+}
+
+/** The Checks tab: the sanity checks and the learning-rate finder (other views render into their slots), the gradient check. */
+function checksTab(): string {
+  return `
+      <p class="muted empty-hint" id="hint-checks">${escape(vscode.l10n.t('No check has run on this model file yet.'))}</p>
+      <div id="slot-sanity"></div>
+      <div class="group" id="group-gradcheck" hidden>
+      <section class="card" id="card-gradcheck" aria-labelledby="title-gradcheck">
+        <div class="card-head"><h3 id="title-gradcheck">${escape(vscode.l10n.t('Gradient check'))}</h3><span class="note" id="note-gradcheck"></span></div>
+        <p class="why">${escape(vscode.l10n.t('Relative error: above 1e-2 the gradient is probably wrong; 1e-4 is okay only with kinks (ReLU, max); 1e-7 and less, be happy.'))}</p>
+        <div id="gradcheck-body" class="gradcheck"></div>
+      </section>
+      </div>
+      <div id="slot-lrfind"></div>`;
+}
+
+/** What a tab holds: its chart cards in groups, or the slots other views render into. */
+function tabContent(id: TabId): string {
+  if (id === 'checks') return checksTab();
+  if (id === 'findings') return '\n      <div id="slot-findings"></div>';
+  if (id === 'tune') return '\n      <div id="slot-tune"></div>';
+  return GROUPS.filter((g) => g.tab === id).map((g) => `
+      <div class="group" id="group-${g.cards[0].chart}"${g.cards.every((c) => c.hidden) ? ' hidden' : ''}>${g.cards.map(card).join('')}
+      </div>`).join('');
+}
+
+/**
+ * The tabs: a header per tab (codicon, name; Findings with a count badge) and its panel, whose
+ * content is #panel-<id>. vscode-tabs numbers its headers and panels and takes over their ids, so
+ * ours are on data-tab and on the inner element.
+ */
+function tabs(icons: boolean): string {
+  const headers = TAB_IDS.map((id) => {
+    const icon = icons ? `<span class="codicon codicon-${TAB_ICONS[id]}" slot="content-before" aria-hidden="true"></span>` : '';
+    const badge = id === 'findings' ? '<vscode-badge variant="counter" slot="content-after" id="badge-findings" hidden>0</vscode-badge>' : '';
+    const hidden = TABS_HIDDEN_AT_FIRST.includes(id) ? ' hidden' : '';
+    return `<vscode-tab-header slot="header" data-tab="${id}"${hidden}>${icon}${escape(tabLabel(id))}${badge}</vscode-tab-header>`;
+  });
+  const panels = TAB_IDS.map((id) => `
+    <vscode-tab-panel data-tab="${id}"><div class="tab-body" id="panel-${id}">${tabContent(id)}
+    </div></vscode-tab-panel>`);
+  return `
+  <vscode-tabs id="tabs" selected-index="0">
+    ${headers.join('\n    ')}${panels.join('')}
+  </vscode-tabs>`;
 }
 
 export function panelHtml(opts: PanelHtmlOptions): string {
@@ -209,18 +142,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
   <div class="toolbar" role="toolbar" aria-label="${escape(vscode.l10n.t('Training'))}">
       ${toolbar(icons)}
   </div>
-  <main>${GROUPS.map((g) => `
-    <div class="group" id="group-${g.cards[0].chart}"${g.cards.every((c) => c.hidden) ? ' hidden' : ''}>
-    <h2>${escape(g.title)}</h2>${g.cards.map(card).join('')}
-    </div>`).join('')}
-    <div class="group" id="group-gradcheck" hidden>
-    <h2>${escape(vscode.l10n.t('Gradient check'))}</h2>
-    <section class="card" id="card-gradcheck" aria-labelledby="title-gradcheck">
-      <div class="card-head"><h3 id="title-gradcheck">${escape(vscode.l10n.t('Analytic vs numeric gradient'))}</h3><span class="note" id="note-gradcheck"></span></div>
-      <p class="why">${escape(vscode.l10n.t('Relative error: above 1e-2 the gradient is probably wrong; 1e-4 is okay only with kinks (ReLU, max); 1e-7 and less, be happy.'))}</p>
-      <div id="gradcheck-body" class="gradcheck"></div>
-    </section>
-    </div>
+  <main>${tabs(icons)}
   </main>
   <script nonce="${escape(nonce)}" src="${escape(opts.scriptUri)}"></script>
 </body>
