@@ -1,0 +1,141 @@
+// Scenario gradcheck: the panel's gradient-check card against `trainlens gradcheck --json`.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { sleep } from '../server.mjs';
+import { SHOTS, StepError, poll } from './common.mjs';
+import { GRADCHECK_FILE } from './workspace.mjs';
+import { panelIframe, readPanel } from './panel.mjs';
+import { LENS, clickLens, openModelFile, runCommand, screenshot } from './workbench.mjs';
+
+/** The gradient-check card's names of the kinds of kink, in its order (webview/gradcheck.ts). */
+export const KINK_NAMES = [['relu', 'ReLU'], ['maxpool', 'max pool'], ['maxout', 'maxout'], ['hinge', 'hinge'], ['l1', 'L1']];
+
+/** The card's number formats (webview/format.ts: exp, int). */
+export const fmtExp = (x) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
+
+export const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
+
+/** "ReLU 4 · max pool 4": the kinds with any skipped entries (every kind with `all`), as the card writes them. */
+export const kindsText = (byKind, all = false) => KINK_NAMES.filter(([k]) => all || byKind[k] > 0).map(([k, name]) => `${name} ${fmtInt(byKind[k])}`).join(' · ');
+
+/** `node dist/cli.js ARGS` of the extension under test: its exit code and output. */
+export function cli(extension, args) {
+  const r = spawnSync(process.execPath, [path.join(path.resolve(extension), 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** The verdict of the parameter with the largest per-entry error: the footer's and the notification's. */
+export const worstVerdict = (check) => check.params.reduce((a, b) => (b.relError > a.relError ? b : a)).verdict;
+
+/** What the card must show for the CLI's `gradcheck --json` result, formatted as the card formats it. */
+export function expectedCard(check) {
+  const rows = check.params.map((p) => ({
+    name: p.name, rel: p.checked ? fmtExp(p.relError) : '–', norm: p.checked ? fmtExp(p.normRelError) : '–',
+    verdict: p.checked ? p.verdict : 'not checked', counts: `${fmtInt(p.checked)} / ${fmtInt(p.size)}`,
+    kinks: fmtInt(p.kinks), kinds: kindsText(p.kinksByKind),
+  }));
+  const byKind = Object.fromEntries(KINK_NAMES.map(([k]) => [k, check.params.reduce((s, p) => s + p.kinksByKind[k], 0)]));
+  const foot = {
+    name: 'max', rel: fmtExp(check.maxRelError), norm: fmtExp(Math.max(0, ...check.params.filter((p) => p.checked).map((p) => p.normRelError))),
+    verdict: worstVerdict(check), counts: `batch of ${check.batch}`, kinks: fmtInt(check.params.reduce((s, p) => s + p.kinks, 0)), kinds: kindsText(byKind),
+  };
+  return { rows, foot, kindsLine: `Entries skipped at kinks, by kind: ${kindsText(byKind, true)}`, byKind };
+}
+
+/** The gradient-check card as the panel shows it: each row's cells as text, the per-kind line, the note, whether the table overflows. */
+export async function readGradcheckCard(frame) {
+  return frame.evaluate(() => {
+    const group = document.getElementById('group-gradcheck');
+    const body = document.getElementById('gradcheck-body');
+    if (!group || !body) return null;
+    // Text as a person reads it: a no-break space (which keeps "max pool 4" on one line) is a space.
+    const text = (node) => (node?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+    const row = (tr) => {
+      const c = [...tr.cells].map(text);
+      return { name: c[0], rel: c[1], norm: c[2], verdict: c[3], counts: c[4], kinks: text(tr.cells[5]?.firstChild), kinds: text(tr.cells[5]?.querySelector('.kinds')) };
+    };
+    const table = body.querySelector('table');
+    return {
+      shown: !group.hidden, note: document.getElementById('note-gradcheck')?.textContent.trim() ?? '',
+      error: body.querySelector('.run-error')?.textContent.trim() ?? null,
+      rows: [...body.querySelectorAll('tbody tr')].map(row), foot: body.querySelector('tfoot tr') ? row(body.querySelector('tfoot tr')) : null,
+      kindsLine: body.querySelector('.gradcheck-kinds')?.textContent.trim() ?? null,
+      overflow: table ? Math.max(0, Math.ceil(table.getBoundingClientRect().width - body.getBoundingClientRect().width)) : 0,
+    };
+  });
+}
+
+/** Field-by-field differences between the card and what it must show. */
+export function cardDifferences(card, want) {
+  const diffs = [];
+  const same = (where, got, exp) => {
+    for (const k of Object.keys(exp)) if (got?.[k] !== exp[k]) diffs.push(`${where} ${k}: shows ${JSON.stringify(got?.[k])}, CLI ${JSON.stringify(exp[k])}`);
+  };
+  if (card.rows.length !== want.rows.length) diffs.push(`${card.rows.length} rows, the CLI checked ${want.rows.length} parameters`);
+  want.rows.forEach((w, i) => same(`row ${i + 1} (${w.name})`, card.rows[i], w));
+  same('footer', card.foot, want.foot);
+  if (card.kindsLine !== want.kindsLine) diffs.push(`per-kind line: shows ${JSON.stringify(card.kindsLine)}, CLI ${JSON.stringify(want.kindsLine)}`);
+  return diffs;
+}
+
+/**
+ * The gradient check: a conv net on the MNIST sample with kinks of several kinds; the card's every
+ * figure, verdict and per-kind count equal the CLI's `gradcheck --json` for the same file.
+ */
+export async function gradcheckScenario(page, ctx) {
+  const file = path.join(ctx.workspace, GRADCHECK_FILE);
+  const parsed = cli(ctx.extension, ['check', file]);
+  if (parsed.status !== 0) throw new StepError(`trainlens check ${GRADCHECK_FILE} exited ${parsed.status}: ${parsed.stdout}${parsed.stderr}`);
+  const run = cli(ctx.extension, ['gradcheck', file, '--json']);
+  let check;
+  try {
+    check = JSON.parse(run.stdout.trim().split('\n').pop());
+  } catch {
+    throw new StepError(`trainlens gradcheck ${GRADCHECK_FILE} --json printed no JSON (exit ${run.status}): ${run.stdout}${run.stderr}`);
+  }
+  const want = expectedCard(check);
+  const kinds = KINK_NAMES.filter(([k]) => want.byKind[k] > 0);
+  if (kinds.length < 2) throw new StepError(`${GRADCHECK_FILE} crosses kinks of ${kinds.length} kind(s) only (${want.kindsLine}): the scenario needs two or more`);
+  ctx.check(`CLI: max relative error ${fmtExp(check.maxRelError)} over ${check.params.length} parameters, ${want.kindsLine}`);
+
+  await openModelFile(page, ctx, GRADCHECK_FILE);
+  let card = null;
+  let frame = null;
+  await clickLens(page, ctx, LENS.gradcheck, 'Gradient check', async () => {
+    const p = await readPanel(page);
+    frame = p?.frame ?? null;
+    card = frame ? await readGradcheckCard(frame) : null;
+    return card?.shown;
+  }, { effectMs: 15_000, tries: 2 });
+  card = await poll('the gradient-check card\'s result table', 60_000, async () => {
+    card = await readGradcheckCard(frame);
+    if (card?.error) throw new StepError(`the gradient check failed: ${card.error}`);
+    return card && card.rows.length > 0 && !card.note.startsWith('running') ? card : null;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the card showed ${JSON.stringify(card)}`);
+  });
+  const diffs = cardDifferences(card, want);
+  if (diffs.length) throw new StepError(`the gradient-check card differs from \`trainlens gradcheck --json\`: ${diffs.join('; ')}`);
+  ctx.check(`card equals the CLI: ${card.rows.map((r) => `${r.name} ${r.rel} (norm-wise ${r.norm}, ${r.verdict}${r.kinds ? `, ${r.kinds}` : ''})`).join(', ')}; max ${card.foot.rel}`);
+  if (!KINK_NAMES.every(([, name]) => new RegExp(`\\b${name} \\d`).test(card.kindsLine))) throw new StepError(`the per-kind line does not name all five kinds: ${JSON.stringify(card.kindsLine)}`);
+  ctx.check(`all five kinds shown: ${JSON.stringify(card.kindsLine)}`);
+  if (card.overflow > 0) throw new StepError(`the gradient-check table is ${card.overflow} px wider than its card`);
+
+  const toast = page.locator('.notification-list-item-message', { hasText: /gradient check of/ }).first();
+  await poll('the notification of the gradient check', 10_000, () => toast.isVisible());
+  const toastText = (await toast.textContent()).trim();
+  if (!toastText.includes(`max relative error ${fmtExp(check.maxRelError)} (${worstVerdict(check)}`)) {
+    throw new StepError(`the notification says ${JSON.stringify(toastText)}; the CLI's max relative error is ${fmtExp(check.maxRelError)}`);
+  }
+  ctx.check(`notification: ${JSON.stringify(toastText)}`);
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  // The card's group just below the panel's sticky toolbar.
+  await frame.evaluate(() => {
+    const group = document.getElementById('group-gradcheck');
+    const bar = document.querySelector('.toolbar');
+    const below = bar && ['sticky', 'fixed'].includes(getComputedStyle(bar).position) ? bar.getBoundingClientRect().height : 0;
+    window.scrollTo(0, group.getBoundingClientRect().top + window.scrollY - below - 4);
+  });
+  await sleep(500);
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `gradcheck-${ctx.theme}.png`), await panelIframe(page, frame));
+}

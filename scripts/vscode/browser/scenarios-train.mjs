@@ -1,0 +1,244 @@
+// Scenarios: spiral (train, every chart drew), swap (optimizer mid-run), init (the weight-init
+// experiment), korean (the same in Korean).
+import path from 'node:path';
+import { sleep } from '../server.mjs';
+import { CHART_IDS, SHOTS, StepError, VIEWPORT, health, num, poll, secsSince } from './common.mjs';
+import { INIT_EPOCHS, INIT_FILE, SPIRAL_LONG } from './workspace.mjs';
+import {
+  describePanel, inkSummary, panelIframe, panelShortfall, panelTexts, readPanel, readPanelWrites,
+  recordPanelWrites, scrollPanelTo, waitInk, waitPanel,
+} from './panel.mjs';
+import {
+  LENS, clickLens, codeLensTexts, expectEditorLine, expectLens, lensLocator, openModelFile, pickInQuickPick,
+  runCommand, screenshot, startTraining, stopTraining,
+} from './workbench.mjs';
+
+export async function spiralScenario(page, ctx) {
+  const file = ctx.file;
+  await openModelFile(page, ctx, file);
+  const clickedAt = Date.now();
+  await startTraining(page, ctx, file);
+
+  // While training: watch for the "Stop" lens and for the run to finish.
+  let sawStop = false;
+  let firstPointsAt = null;
+  let panel = null;
+  const chartDeadline = clickedAt + 60_000;
+  let doneDeadline = null;
+  for (;;) {
+    if (health.fatal) throw new StepError(health.fatal);
+    if (!sawStop) {
+      const texts = await codeLensTexts(page).catch(() => []);
+      const stop = texts.find((t) => LENS.stop.test(t));
+      if (stop) {
+        sawStop = true;
+        ctx.check(`CodeLens showed ${JSON.stringify(stop)} while training (${secsSince(clickedAt)} s after the click)`);
+      }
+    }
+    panel = await readPanel(page);
+    const points = panel ? num(panel.loss.points) : 0;
+    if (points > 0 && firstPointsAt === null) {
+      firstPointsAt = Date.now();
+      doneDeadline = firstPointsAt + 60_000;
+      ctx.check(`canvas#loss-chart has data-points=${points} (${secsSince(clickedAt)} s after the click)`);
+    }
+    if (points > 0 && panel.loss.state === 'finished') break;
+    if (['failed', 'error', 'stopped'].includes(panel?.loss.state)) {
+      throw new StepError(`training ended with data-state=${JSON.stringify(panel.loss.state)} (${describePanel(panel)})`);
+    }
+    if (firstPointsAt === null && Date.now() > chartDeadline) {
+      throw new StepError(`no loss points within 60 s of clicking Train: ${describePanel(panel)}`);
+    }
+    if (doneDeadline !== null && Date.now() > doneDeadline) {
+      throw new StepError(`training not finished after 60 s of charting: ${describePanel(panel)}`);
+    }
+    await sleep(150);
+  }
+  const trainingSecs = (Date.now() - clickedAt) / 1000;
+  ctx.check(`training done: data-state="finished", data-points=${panel.loss.points} (${trainingSecs.toFixed(1)} s after the click)`);
+  // A run that takes seconds must show the Stop lens; a very short one may finish between two
+  // CodeLens refreshes, so it is only reported then.
+  if (!sawStop) {
+    if (trainingSecs >= 4) throw new StepError(`the CodeLens never showed "⏹ Stop" during a ${trainingSecs.toFixed(1)} s training run`);
+    ctx.note(`"⏹ Stop" lens not observed (run lasted ${trainingSecs.toFixed(1)} s, too short to assert)`);
+  }
+
+  // Every chart draws from the finished run (the last frame may lag the state by a moment).
+  panel = await waitPanel(page, 'every chart of the panel to report data-points > 0', 10_000,
+    (p) => CHART_IDS.every((id) => num(p.charts[id]) > 0)).catch(async (e) => {
+    const p = await readPanel(page);
+    const empty = p ? CHART_IDS.filter((id) => !(num(p.charts[id]) > 0))
+      .map((id) => `#chart-${id} (${p.charts[id] === null ? 'element missing' : `data-points=${JSON.stringify(p.charts[id])}`})`) : [];
+    throw new StepError(empty.length ? `after the run finished, these charts drew nothing: ${empty.join(', ')}` : e.message);
+  });
+  ctx.check(`every chart was handed data: loss ${panel.loss.points}, ${CHART_IDS.map((id) => `${id} ${panel.charts[id]}`).join(', ')}`);
+  const ink = await waitInk(panel, ['loss', ...CHART_IDS]);
+  ctx.check(`every chart drew, by the ink on its canvas (pixels of series colour): ${inkSummary(ink)}`);
+
+  await poll('the CodeLens to return to "▶ Train" after training', 15_000, () => lensLocator(page, LENS.train).isVisible());
+  ctx.check('CodeLens back to "▶ Train" after the run');
+
+  await sleep(1000); // let the charts' last frame and the editor settle
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `spiral-${ctx.theme}.png`));
+  // The lower cards (activations, updates, decision boundary) are taller than the panel: the
+  // window grows for this one screenshot so that they all show below the panel's header.
+  const grow = Math.min(2000, await panelShortfall(panel.frame, 'histograms', 'boundary'));
+  if (grow > 0) {
+    await page.setViewportSize({ width: VIEWPORT.width, height: VIEWPORT.height + grow });
+    await poll('the panel to grow with the window', 10_000, async () => (await panelShortfall(panel.frame, 'histograms', 'boundary')) === 0)
+      .catch(() => ctx.note('the panel did not grow enough to show every lower card'));
+  }
+  try {
+    const inView = await scrollPanelTo(panel.frame, 'histograms');
+    ctx.check(`panel scrolled to the activations card${grow > 0 ? ` (window ${grow} px taller for this shot)` : ''}; in view: ${inView.join(', ')}`);
+    const missing = ['histograms', 'act-std', 'act-health', 'updates', 'boundary'].filter((id) => !inView.includes(id));
+    if (missing.length) ctx.note(`not fully in view of the lower screenshot: ${missing.map((id) => `#chart-${id}`).join(', ')}`);
+    await screenshot(page, ctx, path.join(SHOTS, `spiral-panel-lower-${ctx.theme}.png`), await panelIframe(page, panel.frame));
+  } finally {
+    if (grow > 0) await page.setViewportSize(VIEWPORT);
+  }
+}
+
+export async function swapScenario(page, ctx) {
+  await openModelFile(page, ctx, SPIRAL_LONG);
+  await startTraining(page, ctx, SPIRAL_LONG);
+  let panel = await waitPanel(page, 'loss points while the long spiral trains', 30_000,
+    (p) => num(p.loss.points) > 0 && p.loss.state === 'running');
+  ctx.check(`training: canvas#loss-chart data-points=${panel.loss.points}, data-state="running", data-markers=${JSON.stringify(panel.loss.markers)}`);
+  if (num(panel.loss.markers) !== 0) throw new StepError(`data-markers=${JSON.stringify(panel.loss.markers)} before any swap (expected "0")`);
+
+  const widget = page.locator('.quick-input-widget');
+  await clickLens(page, ctx, LENS.optimizer('adam'), 'optimizer: adam · Swap…', () => widget.isVisible(), { effectMs: 4000 });
+  await pickInQuickPick(page, ctx, { title: /^Swap optimizer\b.*spiral-long\.nn\.yaml/, filter: 'sgd', expect: 'sgd', current: 'adam' });
+  const pickedAt = Date.now();
+  panel = await waitPanel(page, 'a swap marker on the loss chart (canvas#loss-chart data-markers >= 1)', 15_000,
+    (p) => num(p.loss.markers) >= 1);
+  ctx.check(`canvas#loss-chart data-markers=${panel.loss.markers} (${secsSince(pickedAt)} s after the pick), data-state=${JSON.stringify(panel.loss.state)}`);
+  if (panel.loss.state !== 'running') throw new StepError(`the run is not going on after the optimizer swap: ${describePanel(panel)}`);
+  await expectEditorLine(page, ctx, /\btype: sgd\b/);
+  // The spiral trains at ~10,000 steps/s here: on 2 cores the workbench is busy, and the lens can
+  // take several seconds to be asked for again (a known load issue, see issue 8).
+  await expectLens(page, ctx, LENS.optimizer('sgd'), 'optimizer: sgd · Swap…', 20_000);
+
+  await stopTraining(page, ctx);
+  await sleep(800);
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `swap-${ctx.theme}.png`));
+}
+
+export async function initScenario(page, ctx) {
+  await openModelFile(page, ctx, INIT_FILE);
+  const widget = page.locator('.quick-input-widget');
+  await clickLens(page, ctx, LENS.init('xavier'), 'init: xavier · Swap…', () => widget.isVisible(), { effectMs: 4000 });
+  await pickInQuickPick(page, ctx, { title: /^Swap init scheme\b.*init-experiment\.nn\.yaml/, filter: 'small', expect: 'small', current: 'xavier' });
+  await expectEditorLine(page, ctx, /^init: small\b/);
+  await expectLens(page, ctx, LENS.init('small'), 'init: small · Swap…');
+
+  const clickedAt = Date.now();
+  await startTraining(page, ctx, INIT_FILE);
+  let panel = await waitPanel(page, 'the activation histograms (#chart-histograms data-points > 0)', 60_000,
+    (p) => num(p.charts.histograms) > 0);
+  ctx.check(`#chart-histograms data-points=${panel.charts.histograms} (${secsSince(clickedAt)} s after the click), ` +
+    `data-state=${JSON.stringify(panel.loss.state)}`);
+  if (panel.loss.state !== 'running') throw new StepError(`the ${INIT_EPOCHS}-epoch run is not running: ${describePanel(panel)}`);
+  const inView = await scrollPanelTo(panel.frame, 'histograms');
+  ctx.check(`panel scrolled to the activations card; in view: ${inView.join(', ')}`);
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `init-small-${ctx.theme}.png`));
+
+  // Swap back from the panel's own toolbar while it trains: the run restarts from new weights.
+  panel = await readPanel(page);
+  if (!panel) throw new StepError('the panel went away');
+  await recordPanelWrites(panel.frame);
+  const before = num(panel.loss.points);
+  const button = panel.frame.locator('#btn-swapInit');
+  if (!(await button.count())) throw new StepError('no #btn-swapInit in the panel');
+  await button.click({ timeout: 10_000 });
+  ctx.check(`clicked the panel's #btn-swapInit (loss data-points=${before})`);
+  await pickInQuickPick(page, ctx, { title: /^Swap init scheme\b.*init-experiment\.nn\.yaml/, filter: 'xavier', expect: 'xavier', current: 'small' });
+  const pickedAt = Date.now();
+  await expectEditorLine(page, ctx, /^init: xavier\b/);
+
+  // The restart: the loss chart's own points drop (a new run starts from step 0), then the
+  // histograms are drawn again, from the new run's statistics.
+  let writes = [];
+  let resetAt = -1;
+  await poll('the run to restart: canvas#loss-chart data-points dropping, then #chart-histograms redrawn with data-points > 0', 30_000, async () => {
+    const p = await readPanel(page);
+    if (!p) return false;
+    writes = (await readPanelWrites(p.frame)) ?? [];
+    if (!writes.length && !(await p.frame.evaluate(() => Array.isArray(window.__trainlensWrites)))) {
+      throw new StepError('the panel was reloaded after the init swap (the recorder installed in it is gone): cannot tell the restart');
+    }
+    resetAt = -1;
+    let prev = before;
+    writes.forEach((w, i) => {
+      if (w.id !== 'loss-chart' || w.attr !== 'data-points') return;
+      const v = num(w.value);
+      if (v < prev && resetAt < 0) resetAt = i;
+      prev = v;
+    });
+    if (resetAt < 0) return false;
+    return writes.slice(resetAt + 1).some((w) => w.id === 'chart-histograms' && w.attr === 'data-points' && num(w.value) > 0);
+  }).catch(async (e) => {
+    const lossWrites = writes.filter((w) => w.id === 'loss-chart' && w.attr === 'data-points').map((w) => w.value);
+    const histWrites = writes.filter((w) => w.id === 'chart-histograms').map((w) => w.value);
+    throw new StepError(`${e.message}; ${resetAt < 0 ? 'no drop of the loss data-points seen' : 'no histograms redraw after the drop'} ` +
+      `(loss data-points before the swap ${before}, written since: ${JSON.stringify(lossWrites.slice(-30))}; ` +
+      `#chart-histograms data-points written: ${JSON.stringify(histWrites.slice(-30))}); now ${describePanel(await readPanel(page))}`);
+  });
+  panel = await readPanel(page);
+  ctx.check(`run restarted (${secsSince(pickedAt)} s after the pick): loss data-points ${before} → ` +
+    `${writes.filter((w, i) => i >= resetAt && w.id === 'loss-chart' && w.attr === 'data-points')[0]?.value} → ${panel.loss.points}, ` +
+    `#chart-histograms redrawn (data-points=${panel.charts.histograms}), data-state=${JSON.stringify(panel.loss.state)}`);
+  if (panel.loss.state !== 'running') throw new StepError(`the restarted run is not running: ${describePanel(panel)}`);
+  await expectLens(page, ctx, LENS.init('xavier'), 'init: xavier · Swap…');
+  const inView2 = await scrollPanelTo(panel.frame, 'histograms');
+  ctx.check(`panel scrolled to the activations card; in view: ${inView2.join(', ')}`);
+  await screenshot(page, ctx, path.join(SHOTS, `init-xavier-${ctx.theme}.png`));
+  await stopTraining(page, ctx);
+}
+
+/** The same workbench in Korean: lenses, the Command Palette's title and the panel, then a screenshot. */
+export async function koreanScenario(page, ctx) {
+  const file = 'spiral.nn.yaml';
+  await openModelFile(page, ctx, file, LENS.trainKo);
+  await expectLens(page, ctx, /^\s*기울기 검사\s*$/, '기울기 검사');
+  await expectLens(page, ctx, /^optimizer: adam · 바꾸기…$/, 'optimizer: adam · 바꾸기…');
+  await expectLens(page, ctx, /^init: he · 바꾸기…$/, 'init: he · 바꾸기…');
+
+  // Train from the Command Palette, found by its Korean title (package.nls.ko.json).
+  const clickedAt = Date.now();
+  await runCommand(page, 'TrainLens: 모델 학습');
+  ctx.check('ran "TrainLens: 모델 학습" from the Command Palette');
+  let panel = await waitPanel(page, 'the run to finish (data-state="finished")', 90_000,
+    (p) => num(p.loss.points) > 0 && p.loss.state === 'finished');
+  ctx.check(`training done: data-points=${panel.loss.points} (${secsSince(clickedAt)} s after the command)`);
+  panel = await waitPanel(page, 'every chart of the panel to report data-points > 0', 10_000,
+    (p) => CHART_IDS.every((id) => num(p.charts[id]) > 0));
+  ctx.check(`every chart drew, by the ink on its canvas: ${inkSummary(await waitInk(panel, ['loss', ...CHART_IDS]))}`);
+
+  let texts = null;
+  await poll('the panel in Korean', 10_000, async () => {
+    texts = await panelTexts(panel.frame);
+    return texts.badge === '완료' && texts.summary.startsWith('최종: 손실');
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the panel shows ${JSON.stringify(texts)}`);
+  });
+  const want = {
+    lang: 'ko',
+    headings: ['손실', '정확도', '기울기 흐름', '활성화', '업데이트', '결정 경계'],
+    buttons: ['▶ 학습', '일시 정지', '옵티마이저 바꾸기…', '초기화 바꾸기…', '∇ 기울기 검사', 'PNG 저장'],
+  };
+  if (texts.lang !== want.lang) throw new StepError(`the panel's document is lang=${JSON.stringify(texts.lang)}, expected "ko"`);
+  for (const h of want.headings) if (!texts.headings.includes(h)) throw new StepError(`no heading ${JSON.stringify(h)} in the panel: ${JSON.stringify(texts.headings)}`);
+  for (const b of want.buttons) if (!texts.buttons.includes(b)) throw new StepError(`no button ${JSON.stringify(b)} in the panel: ${JSON.stringify(texts.buttons)}`);
+  if (!/파라미터 [\d,]+개 · 학습 샘플 \d+개 \/ 검증 샘플 \d+개 · 배치 32/.test(texts.details)) {
+    throw new StepError(`the run's details are not in Korean: ${JSON.stringify(texts.details)}`);
+  }
+  if (!texts.notes.some((n) => /^스텝 \d+$/.test(n))) throw new StepError(`no "스텝 N" note on the cards: ${JSON.stringify(texts.notes)}`);
+  ctx.check(`panel in Korean: badge ${JSON.stringify(texts.badge)}, ${JSON.stringify(texts.summary)}`);
+  ctx.check(`headings ${texts.headings.slice(0, 6).join(', ')}…; buttons ${texts.buttons.slice(0, 5).join(', ')}…`);
+  await expectLens(page, ctx, /^완료 · 손실 [\d.]+ · 학습 [\d.]+% · 검증 [\d.]+% · /, '완료 · 손실 …');
+
+  await sleep(1000); // the last frame of the charts and the editor settle
+  await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `korean-${ctx.theme}.png`));
+}
