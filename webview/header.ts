@@ -4,6 +4,7 @@ import * as l10n from '@vscode/l10n';
 import { int, num, pct, r2, rate, seconds } from './format';
 import type { RunStore } from './store';
 import { paletteColor, readTheme } from './theme';
+import { renderSeedTable } from './seed-table';
 
 const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;
 
@@ -100,10 +101,16 @@ function renderOverlays(store: RunStore): void {
   const on = store.overlays.length > 0;
   document.body.classList.toggle('overlaid', on);
   bar.hidden = !on;
-  if (!on) return;
+  if (!on) {
+    renderSeedTable([]);
+    return;
+  }
   $('overlay-title').textContent = store.overlayTitle ?? '';
   const theme = readTheme();
   const list = $('overlay-list');
+  // Over seeds, the result table stands for the list: one row per variant, mean ± std.
+  list.hidden = renderSeedTable(store.seedGroups);
+  if (list.hidden) return;
   list.replaceChildren(...store.overlays.map((o, k) => {
     const li = document.createElement('li');
     const swatch = document.createElement('span');

@@ -9,9 +9,16 @@ import { linearScale, logScale } from './scales';
 import type { RunStore } from './store';
 import { paletteColor, withAlpha } from './theme';
 import { PREVIOUS_ALPHA, PREVIOUS_DASH, waiting } from './views';
+import { bandSeries } from './seeds';
 
 function overlaySeries(store: RunStore, t: Parameters<typeof paletteColor>[0]): Series[] {
   // Held-out R² where there is a held-out set, else the training R²; the held-out RMSE below it.
+  if (store.seedGroups.length > 0) {
+    return store.seedGroups.flatMap((g, k) => [
+      ...bandSeries(g.label, g.r2, paletteColor(t, k), { dots: g.r2.mean.length <= 40 }),
+      ...bandSeries(g.label, g.rmse, paletteColor(t, k), { width: 1.5, dots: g.rmse.mean.length <= 40, yAxisID: 'rmse' }),
+    ]);
+  }
   return store.overlays.flatMap((o, k): Series[] => {
     const few = Math.max(o.valR2.length, o.trainR2.length) <= 40;
     const color = paletteColor(t, k);

@@ -12,6 +12,8 @@ import {
 } from '../src/training/history';
 import { addEpochs, addLoss, addStats, emptyLayers, seriesOf, type HistorySeries, type LayerSeries } from './series';
 import { applyProgress } from '../src/training/progress';
+import { groupRuns } from '../src/training/aggregate';
+import { seedGroups, type SeedGroup } from './seeds';
 import * as l10n from '@vscode/l10n';
 
 export { MAX_LOSS_POINTS };
@@ -30,6 +32,11 @@ export interface OverlaySeries extends HistorySeries {
   lastStep: number;
   final: FinalMetrics | null;
   error: string | null;
+  /** A seed of a variant (compare over seeds): the variant's label, and the run's seed. */
+  group?: string;
+  seed?: number;
+  /** Its colour: its variant's place among the overlays (with seeds, shared by the variant's runs). */
+  colorIndex: number;
 }
 
 export interface GradcheckState {
@@ -89,16 +96,22 @@ export class RunStore {
   /** Runs overlaid instead of the file's own run; empty when there are none. */
   overlays: OverlaySeries[] = [];
   overlayTitle: string | null = null;
+  /** A comparison over seeds: per variant, its seeds' mean and min–max curves and final figures; else empty. */
+  seedGroups: SeedGroup[] = [];
   private history = new HistoryMirror();
 
   /** Replaces the overlays (the host re-sends them whole as they grow). */
   setOverlays(set: OverlaySet | null): void {
     this.overlayTitle = set?.title ?? null;
-    this.overlays = (set?.runs ?? []).map((r) => ({
+    const groups = (set?.seeds ?? 1) > 1 ? groupRuns(set?.runs ?? []).map((g) => g.label) : [];
+    this.overlays = (set?.runs ?? []).map((r, k) => ({
       ...seriesOf(r),
       id: r.id, label: r.label, status: r.status, final: r.final, error: r.error,
       lastStep: Math.max(r.loss.count, r.stats.items[r.stats.items.length - 1]?.step ?? 0),
+      ...(r.group !== undefined ? { group: r.group, seed: r.seed } : {}),
+      colorIndex: groups.length > 0 ? groups.indexOf(r.group ?? r.label) : k,
     }));
+    this.seedGroups = groups.length > 0 ? seedGroups(this.overlays, set?.seeds ?? 1) : [];
     this.version++;
   }
 

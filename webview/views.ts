@@ -9,6 +9,7 @@ import type { RunStore } from './store';
 import { SMOOTHING } from '../src/training/history';
 import * as l10n from '@vscode/l10n';
 import { paletteColor, withAlpha, type ChartTheme } from './theme';
+import { bandSeries } from './seeds';
 
 export const PREVIOUS_ALPHA = 0.45;
 export const PREVIOUS_DASH = [6, 4];
@@ -34,9 +35,11 @@ const LAYER_DASHES: Array<number[] | undefined> = [undefined, [6, 3], [2, 3], [8
  */
 function perOverlay(store: RunStore, theme: ChartTheme, pick: (l: LayerSeries) => Point[][], o: Partial<Series> = {}): Series[] {
   const layers = store.overlayLayers();
-  return store.overlays.flatMap((ov, k) => Array.from({ length: layers }, (_, i): Series => ({
-    label: ov.label, data: () => pick(ov.layers)[i] ?? none, color: paletteColor(theme, k),
-    width: 1.5, dash: LAYER_DASHES[i % LAYER_DASHES.length], own: true, yAxisID: o.yAxisID,
+  // Over seeds, every seed's run in its variant's colour under the variant's name: statistics are
+  // taken at steps that differ from run to run (time allowing), so no mean is taken here.
+  return store.overlays.flatMap((ov) => Array.from({ length: layers }, (_, i): Series => ({
+    label: ov.group ?? ov.label, data: () => pick(ov.layers)[i] ?? none, color: paletteColor(theme, ov.colorIndex),
+    width: ov.group !== undefined ? 1 : 1.5, dash: LAYER_DASHES[i % LAYER_DASHES.length], own: true, yAxisID: o.yAxisID,
   })));
 }
 
@@ -100,6 +103,7 @@ function lossChart(store: RunStore, { version, markers, xRange, marks }: StepAxi
     stamp: () => `${store.raw.length}/${store.valLoss.length}/${marks()}/${store.run?.step ?? 0}/${store.version}`,
     empty: waiting(store, 'steps'),
     series: (t) => {
+      if (store.seedGroups.length > 0) return store.seedGroups.flatMap((g, k) => bandSeries(g.label, g.loss, paletteColor(t, k)));
       if (store.overlays.length > 0) {
         return store.overlays.map((o, k): Series => ({ label: o.label, data: () => o.smooth, color: paletteColor(t, k), width: 2, own: true }));
       }
@@ -123,6 +127,9 @@ function accuracyChart(store: RunStore): LineChart {
     empty: waiting(store, 'epoch'),
     y: (t) => ({ y: linearScale(t, l10n.t('accuracy'), { min: 0, max: 1, ticks: { color: t.muted, font: tickFont(t), callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } }) }),
     series: (t) => {
+      if (store.seedGroups.length > 0) {
+        return store.seedGroups.flatMap((g, k) => bandSeries(g.label, g.acc, paletteColor(t, k), { dots: g.acc.mean.length <= 40 }));
+      }
       if (store.overlays.length > 0) {
         // Validation accuracy where there is a held-out set, else training accuracy.
         return store.overlays.map((o, k): Series => ({

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import {
-  ACTIVATIONS, COMPARE_DIMENSIONS, INIT_SCHEMES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, type CompareSpec,
+  ACTIVATIONS, COMPARE_DIMENSIONS, INIT_SCHEMES, LOSSES, MAX_SEEDS, OPTIMIZERS, OPTIMIZER_DEFAULTS, type CompareSpec,
   type DataSpec, type LayerSpec, type ModelSpec, type OptimizerName, type OptimizerSpec, type ScheduleSpec, type TrainSpec,
 } from './spec';
 import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from './reader';
@@ -13,6 +13,7 @@ import { bytes, dataShape, summarizeLayers } from './summary';
 import { MEMORY_LIMIT_BYTES, estimateMemory } from './memory';
 import type { ModelDiagnostic } from './diagnostics';
 import { capQuotedInput, excerpt } from '../engine/excerpt';
+import { readTune } from './tune-parse';
 
 /** Format v1 names that later versions of TrainLens train; named here so users get a clear message. */
 
@@ -21,10 +22,10 @@ export interface ModelSource {
   spec: ModelSpec | undefined;
   diagnostics: ModelDiagnostic[];
   /** Where things are, for CodeLens and inline notes. */
-  ranges: { layers: Range[]; optimizer?: Range; init?: Range; firstKey: Range };
+  ranges: { layers: Range[]; optimizer?: Range; init?: Range; firstKey: Range; tune?: Range };
 }
 
-const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compare'];
+const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compare', 'tune'];
 
 /** Beyond its quotes, a parser message is the parser's own words: this bounds it however it is worded. */
 const PARSER_MESSAGE_CHARS = 160;
@@ -80,10 +81,12 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
   if (data && layers && train && lossFits) checkShapes(r, data, layers, loss, train, ranges.layers, top, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
   const compare = top.has('compare') ? readCompare(r, top) : undefined;
   if (compare && data && 'loss' in compare) checkCompareLosses(r, top, data);
+  const tune = top.has('tune') ? readTune(r, top, { layers, optimizer, train, data }) : undefined;
+  if (top.has('tune')) ranges.tune = top.keyRange('tune');
   const margin = lossReading.svmMargin !== undefined ? { svmMargin: lossReading.svmMargin } : {};
   const spec: ModelSpec | undefined = r.hasErrors || !data || !layers || !init || !optimizer || !train
     ? undefined
-    : { data, layers, loss, ...margin, init, optimizer, train, ...(compare ? { compare } : {}) };
+    : { data, layers, loss, ...margin, init, optimizer, train, ...(compare ? { compare } : {}), ...(tune ? { tune } : {}) };
   return { spec, diagnostics: r.diagnostics, ranges };
 }
 
@@ -257,9 +260,12 @@ function readCompare(r: Reporter, top: MapReader): CompareSpec | undefined {
     r.error(top.valueRange('compare'), l10n.t("'compare' names what to sweep, e.g. '{ optimizer: [sgd, momentum, adam] }', not {0}.", describe(node)));
     return undefined;
   }
-  const m = new MapReader(r, node, "'compare'", COMPARE_DIMENSIONS);
+  const m = new MapReader(r, node, "'compare'", [...COMPARE_DIMENSIONS, 'seeds']);
+  // Seeds per variant; alone (`compare: { seeds: 3 }`) the command asks what to sweep.
+  const seeds = m.has('seeds') ? { seeds: m.number('seeds', 1, { integer: true, min: 1, max: MAX_SEEDS }) } : {};
   const dims = COMPARE_DIMENSIONS.filter((d) => m.has(d));
   if (dims.length !== 1) {
+    if (dims.length === 0 && m.has('seeds')) return seeds;
     r.error(top.keyRange('compare'), dims.length === 0
       ? l10n.t("'compare' needs one of {0} with a list of values.", COMPARE_DIMENSIONS.join(', '))
       : l10n.t("'compare' sweeps one dimension at a time; it has {0}.", dims.join(l10n.t(' and '))));
@@ -286,5 +292,5 @@ function readCompare(r: Reporter, top: MapReader): CompareSpec | undefined {
     if (v) values.push(v);
   }
   if (values.length !== list.items.length) return undefined;
-  return { [dim]: values } as CompareSpec;
+  return { [dim]: values, ...seeds } as CompareSpec;
 }

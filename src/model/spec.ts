@@ -2,6 +2,7 @@
  * ModelSpec: a model file after parsing and validation, with defaults filled in.
  * Pure data (structured-clone safe): it crosses from the host to the worker as is.
  */
+import type { TuneSpec } from './tune';
 
 // ─── activations ──────────────────────────────────────────────────────────────
 
@@ -142,14 +143,21 @@ export interface TrainSpec {
   schedule?: ScheduleSpec;
 }
 
-/** What "Compare…" sweeps: one dimension, each variant from identical initial weights. */
-export type CompareSpec =
+/** One dimension "Compare…" sweeps, each variant from identical initial weights. */
+export type CompareSweep =
   | { optimizer: OptimizerName[] }
   | { init: InitScheme[] }
   | { lr: number[] }
   | { activation: ActivationName[] }
   | { loss: LossName[] };
+/**
+ * What "Compare…" sweeps (a dimension; none: the command asks for one), and `seeds`: how many times
+ * each variant trains, with seeds train.seed, train.seed + 1, … (absent: the command asks).
+ */
+export type CompareSpec = (CompareSweep | Record<never, never>) & { seeds?: number };
 export const COMPARE_DIMENSIONS = ['optimizer', 'init', 'lr', 'activation', 'loss'] as const;
+/** At most this many seeds per variant (`compare: { seeds: k }`). */
+export const MAX_SEEDS = 20;
 
 export interface ModelSpec {
   data: DataSpec;
@@ -161,4 +169,6 @@ export interface ModelSpec {
   optimizer: OptimizerSpec;
   train: TrainSpec;
   compare?: CompareSpec;
+  /** What "Tune…" / `trainlens tune` searches at random (see tune.ts). */
+  tune?: TuneSpec;
 }

@@ -5,20 +5,42 @@ import {
 
 /** One run of a comparison: the model with one thing changed. */
 export interface Variant {
-  /** e.g. "adam", "xavier", "lr 0.01" */
+  /** e.g. "adam", "xavier", "lr 0.01"; with seeds, "adam · seed 2" */
   label: string;
   spec: ModelSpec;
+  /** With seeds (withSeeds): the variant's own label, shared by its seeds' runs, and this run's seed. */
+  group?: string;
+  seed?: number;
 }
 
 export type CompareDimension = 'optimizer' | 'init' | 'lr' | 'activation' | 'loss';
 
-/** The dimension and values of a `compare:` section. */
-export function compareOf(c: CompareSpec): { dimension: CompareDimension; values: Array<string | number> } {
+/** The dimension and values of a `compare:` section; undefined when it gives only `seeds:`. */
+export function compareOf(c: CompareSpec): { dimension: CompareDimension; values: Array<string | number> } | undefined {
   if ('optimizer' in c) return { dimension: 'optimizer', values: c.optimizer };
   if ('init' in c) return { dimension: 'init', values: c.init };
   if ('lr' in c) return { dimension: 'lr', values: c.lr };
   if ('activation' in c) return { dimension: 'activation', values: c.activation };
-  return { dimension: 'loss', values: c.loss };
+  if ('loss' in c) return { dimension: 'loss', values: c.loss };
+  return undefined;
+}
+
+/**
+ * Each variant repeated over `seeds` seeds, variant by variant: train.seed, train.seed + 1, …,
+ * train.seed + seeds − 1. The seed moves the init, the batch order, dropout and the samples the
+ * statistics and the train accuracy are taken on; the data and its split stay the file's (data.seed
+ * is pinned to what it was, `data.seed` or else train.seed), so the spread over seeds is training
+ * noise measured on one held-out set. One seed: the variants as they are.
+ */
+export function withSeeds(variants: readonly Variant[], seeds: number): Variant[] {
+  if (seeds <= 1) return variants.slice();
+  return variants.flatMap((v) => Array.from({ length: seeds }, (_, i): Variant => {
+    const seed = v.spec.train.seed + i;
+    return {
+      label: `${v.label} · seed ${seed}`, group: v.label, seed,
+      spec: { ...v.spec, data: { ...v.spec.data, seed: v.spec.data.seed ?? v.spec.train.seed }, train: { ...v.spec.train, seed } },
+    };
+  }));
 }
 
 function withActivation(layer: LayerSpec, fn: ActivationName): LayerSpec {

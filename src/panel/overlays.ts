@@ -3,13 +3,15 @@ import { OVERLAY_CAPS, thinnedTo } from '../training/history';
 import type { TrainingSession } from '../training/session';
 import type { RunStore, StoredRun } from '../runs/store';
 
-/** A live run (a variant of a comparison) as an overlay. */
+/** A live run (a variant of a comparison) as an overlay; a seed of a variant names its group and seed. */
 export function overlayOfSession(s: TrainingSession, label: string): OverlayRun {
+  const v = s.info.variant;
   return {
     id: s.runId, label, status: s.status,
     loss: thinnedTo(s.loss.series.state(), OVERLAY_CAPS.loss), epochs: thinnedTo(s.epochs.state(), OVERLAY_CAPS.epochs),
     stats: thinnedTo(s.stats.state(), OVERLAY_CAPS.stats), markers: s.markers.slice(),
     final: s.final, error: s.error,
+    ...(v?.group !== undefined ? { group: v.group, seed: v.seed } : {}),
   };
 }
 

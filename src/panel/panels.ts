@@ -11,6 +11,8 @@ export const PANEL_VIEW_TYPE = 'trainlens.panel';
 const ACTION_COMMANDS: Record<PanelAction, string> = {
   train: 'trainlens.train', stop: 'trainlens.stop', pause: 'trainlens.pause', resume: 'trainlens.resume',
   step: 'trainlens.step', swapOptimizer: 'trainlens.swapOptimizer', swapInit: 'trainlens.swapInit', gradcheck: 'trainlens.gradcheck',
+  sanity: 'trainlens.sanity', lrFind: 'trainlens.lrFind', useLr: 'trainlens.useLr',
+  tuneNarrow: 'trainlens.tuneNarrow', tuneApply: 'trainlens.tuneApplyBest', tuneStop: 'trainlens.tuneStop',
 };
 
 interface OpenPanel {
@@ -29,6 +31,8 @@ export class ChartsPanels implements vscode.Disposable {
   readonly rendered = new Map<string, number>();
   /** Runs overlaid on each model file's panel (a comparison, or kept runs), re-sent on reload. */
   readonly overlays = new Map<string, OverlaySet>();
+  /** Called with the model file whenever its panel (re)loads and asks for everything. */
+  private readonly readyListeners = new Set<(source: string) => void>();
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly runs: RunManager) {
     this.runsSubscription = runs.onEvent((e) => this.forward(e));
@@ -69,6 +73,7 @@ export class ChartsPanels implements vscode.Disposable {
     this.show(source);
     const send = (): void => this.setOverlays(source, {
       title, runs: c.sessions.flatMap((s, i) => (s ? [overlayOfSession(s, c.variants[i].label)] : [])),
+      ...(c.seeds > 1 ? { seeds: c.seeds } : {}),
     });
     let timer: NodeJS.Timeout | undefined;
     const soon = (): void => {
@@ -118,6 +123,7 @@ export class ChartsPanels implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
+      codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons', 'codicon.css')).toString(),
       language: vscode.env.language,
       l10n: vscode.l10n.bundle,
     });
@@ -146,6 +152,7 @@ export class ChartsPanels implements vscode.Disposable {
         if (!run && check) this.post(source, { type: 'gradcheck', runId: '', state: 'done', result: check, error: null });
         const overlays = this.overlays.get(source);
         if (overlays) this.post(source, { type: 'overlays', overlays });
+        for (const l of this.readyListeners) l(source);
         break;
       }
       case 'action':
@@ -201,7 +208,14 @@ export class ChartsPanels implements vscode.Disposable {
     }
   }
 
-  private post(source: string, m: HostToWebview): void {
+  /** Calls back when a model file's panel (re)loads, to send it what is not a run's (e.g. checks). */
+  onReady(listener: (source: string) => void): vscode.Disposable {
+    this.readyListeners.add(listener);
+    return new vscode.Disposable(() => this.readyListeners.delete(listener));
+  }
+
+  /** Sends a message to a model file's panel, if it is open. */
+  post(source: string, m: HostToWebview): void {
     void this.panels.get(source)?.panel.webview.postMessage(m);
   }
 

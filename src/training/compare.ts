@@ -21,7 +21,8 @@ let counter = 0;
 /**
  * Trains the variants of a comparison, `concurrency` at a time, in order: as one ends the next
  * starts. Cancel stops the running ones and starts no more. Each variant is an ordinary run of the
- * run manager (kept, charted), marked with its comparison.
+ * run manager (kept, charted), marked with its comparison. Over seeds (withSeeds), `variants` holds
+ * one entry per variant and seed, a variant's seeds one after another, and `seeds` says how many.
  */
 export class Comparison {
   readonly id = `cmp-${Date.now().toString(36)}-${++counter}`;
@@ -41,6 +42,7 @@ export class Comparison {
     readonly variants: readonly Variant[],
     private readonly baseDir: string | null,
     readonly concurrency = compareConcurrency(),
+    readonly seeds = 1,
   ) {
     this.sessions = variants.map(() => undefined);
     this.finished = new Promise((r) => (this.resolve = r));
@@ -76,6 +78,7 @@ export class Comparison {
       const v = this.variants[index];
       const session = this.runs.startVariant(this.source, this.title, v.spec, {
         comparison: this.id, dimension: this.dimension, label: v.label, index, count: this.variants.length,
+        ...(v.group !== undefined ? { group: v.group, seed: v.seed } : {}),
       }, this.baseDir);
       this.sessions[index] = session;
       this.active++;

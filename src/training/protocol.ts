@@ -8,6 +8,10 @@ import type { LayerStats, StepStats } from '../engine/stats';
 import type { ModelCheck } from '../engine/check';
 import type { FilterImages } from '../engine/filters';
 import type { LossPoint, SeriesDelta, SeriesState } from './history';
+import type { SanityReport } from '../engine/sanity-types';
+import type { LrFindResult, LrPoint } from './lr-find';
+import type { TrialResult, TuneParam } from '../model/tune';
+import { FINDING_CODES, type Finding, type FindingCode } from './doctor-types';
 
 export type { LayerStats, StepStats, ModelCheck, LossPoint, SeriesDelta, SeriesState, FilterImages };
 
@@ -190,6 +194,9 @@ export interface VariantInfo {
   label: string;
   index: number;
   count: number;
+  /** Compare over seeds: the variant's label (shared by its seeds' runs) and this run's seed. */
+  group?: string;
+  seed?: number;
 }
 
 export interface RunInfo extends RunShape {
@@ -241,6 +248,8 @@ export interface StartMessage {
   statsMinMs: number;
   /** Start paused (after the step-0 statistics). */
   paused?: boolean;
+  /** Pause at the end of every epoch but the last, until resumed or stopped (a tune trial waits there for its verdict). */
+  pauseEachEpoch?: boolean;
 }
 
 export type HostToWorker =
@@ -253,6 +262,8 @@ export type HostToWorker =
   | { type: 'setOptimizer'; spec: OptimizerSpec }
   /** A gradient check instead of training; the worker answers with GradcheckMessage and ends. */
   | { type: 'gradcheck'; runId: string; spec: ModelSpec; baseDir: string | null; memoryLimit?: number; l10n?: L10nBundle }
+  /** The sanity checks (answer: SanityMessage) or the learning-rate range test (LrPointMessage…, LrFindMessage) instead of training; then the worker ends. */
+  | { type: 'sanity' | 'lrFind'; runId: string; spec: ModelSpec; baseDir: string | null; memoryLimit?: number; l10n?: L10nBundle }
   /**
    * A PyTorch export instead of training: the worker reads the data, writes the files into `dir`
    * and answers with ExportedMessage (or an error) and ends. With `run`, that run's weights.
@@ -338,7 +349,40 @@ export interface ExportedMessage {
   paths: string[];
 }
 
-export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | ExportedMessage;
+/** The sanity checks' results, and the milliseconds they took in the worker (data loading included). */
+export interface SanityMessage {
+  type: 'sanity';
+  runId: string;
+  report: SanityReport;
+  ms: number;
+}
+
+/** One step of the learning-rate range test, as it is measured. */
+export interface LrPointMessage {
+  type: 'lrPoint';
+  runId: string;
+  point: LrPoint;
+  steps: number;
+}
+
+/** The range test's result, and the milliseconds it took in the worker (data loading included). */
+export interface LrFindMessage {
+  type: 'lrFind';
+  runId: string;
+  result: LrFindResult;
+  ms: number;
+}
+
+/** The training doctor's findings of a run, all of them (each replaces the last); final: the run's end. */
+export interface FindingsMessage {
+  type: 'findings';
+  runId: string;
+  findings: Finding[];
+  final: boolean;
+}
+
+export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | ExportedMessage
+  | SanityMessage | LrPointMessage | LrFindMessage | FindingsMessage;
 
 // ─── host → webview ────────────────────────────────────────────────────────────
 
@@ -376,6 +420,8 @@ export interface RunSnapshot extends RunHistory {
   error: string | null;
   previous: PreviousRun | null;
   gradcheck: ModelCheck | null;
+  /** The training doctor's findings so far (absent in runs kept before it existed). */
+  findings?: Finding[];
 }
 
 /**
@@ -390,12 +436,17 @@ export interface OverlayRun extends RunHistory {
   markers: Marker[];
   final: FinalMetrics | null;
   error: string | null;
+  /** A comparison over seeds: the variant this run is a seed of (its label), and the seed. */
+  group?: string;
+  seed?: number;
 }
 
 /** What the overlays are, e.g. "optimizer: 6 variants from identical weights". */
 export interface OverlaySet {
   title: string;
   runs: OverlayRun[];
+  /** Seeds per variant, when more than one: the panel draws each group's mean and min–max band. */
+  seeds?: number;
 }
 
 /** What training added since the last progress message: only what the host's history kept. */
@@ -422,7 +473,57 @@ export type HostToWebview =
   | { type: 'overlays'; overlays: OverlaySet | null }
   | PanelProgress
   | { type: 'status'; runId: string; status: RunStatus; final: FinalMetrics | null; error: string | null }
-  | { type: 'gradcheck'; runId: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null };
+  | { type: 'gradcheck'; runId: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null }
+  /** reveal: the panel shows its checks tab (a new state, or the user asked to see it); false when refilling a reloaded panel. */
+  | ({ type: 'sanity'; reveal: boolean } & SanityState)
+  | ({ type: 'lrFind'; reveal: boolean } & LrFindState)
+  /** reveal: the panel shows its Tune tab (a search started); false when refilling a reloaded panel. */
+  | { type: 'tune'; reveal: boolean; tune: TuneState | null }
+  /** The training doctor's findings of the panel's run, all of them. */
+  | { type: 'findings'; runId: string; findings: Finding[] };
+
+/** A tune search (random search over the `tune:` ranges) as the panel's Tune tab shows it. */
+export interface TuneState {
+  id: string;
+  state: 'running' | 'finished' | 'cancelled';
+  /** What ranks the trials: validation accuracy, or validation R² for regression. */
+  metric: 'valAcc' | 'valR2';
+  /** The parameters searched, in the table's column order. */
+  params: TuneParam[];
+  /** Every trial so far, all rounds, in the order drawn. */
+  trials: TrialResult[];
+  /** Trials planned in the rounds started so far. */
+  planned: number;
+  seeds: number;
+  /** Epochs per trial (the budget). */
+  epochs: number;
+  /** Index (TrialResult.index) of the best trial so far; null before one has ended. */
+  best: number | null;
+  /** The best trial's curves (its first seed's run). */
+  bestRun: OverlayRun | null;
+  /** The early-stopping rule in words, and what it saved; null when the engine gives none. */
+  rule: string | null;
+  saved: string | null;
+}
+
+/** The sanity checks of the panel's model file: running (with the previous report, if any), done or failed. */
+export interface SanityState {
+  state: 'running' | 'done' | 'failed';
+  report: SanityReport | null;
+  error: string | null;
+  /** Milliseconds the checks took in the worker (null while running or after a failure). */
+  ms: number | null;
+}
+
+/** The learning-rate range test of the panel's model file, as SanityState. */
+export interface LrFindState {
+  state: 'running' | 'done' | 'failed';
+  result: LrFindResult | null;
+  error: string | null;
+  ms: number | null;
+  /** The optimizer's learning rate in the model file when the test started. */
+  lr: number | null;
+}
 
 // ─── webview → host ────────────────────────────────────────────────────────────
 
@@ -431,7 +532,7 @@ export const CHART_IDS = ['loss', 'accuracy', 'r2', 'grad-flow', 'grad-bars', 'h
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** Toolbar actions; the host runs the matching command on the panel's model file. */
-export const PANEL_ACTIONS = ['train', 'stop', 'pause', 'resume', 'step', 'swapOptimizer', 'swapInit', 'gradcheck'] as const;
+export const PANEL_ACTIONS = ['train', 'stop', 'pause', 'resume', 'step', 'swapOptimizer', 'swapInit', 'gradcheck', 'sanity', 'lrFind', 'useLr', 'tuneNarrow', 'tuneApply', 'tuneStop'] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
 export type WebviewToHost =
@@ -442,7 +543,9 @@ export type WebviewToHost =
   /** A chart as a PNG data URL; the host asks the user where to save it. */
   | { type: 'savePng'; chart: ChartId; dataUrl: string }
   /** Back from overlaid runs to the model file's own run. */
-  | { type: 'clearOverlays' };
+  | { type: 'clearOverlays' }
+  /** Apply the first fix of the run's finding with this code and layer to the model file (undoable). */
+  | { type: 'applyFix'; runId: string; code: FindingCode; layer: number | null };
 
 /** Largest PNG the panel may send (a chart canvas at 2× is far below this). */
 export const MAX_PNG_DATA_URL = 16 * 1024 * 1024;
@@ -456,6 +559,9 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
     case 'ready':
     case 'clearOverlays':
       return keys === 'type';
+    case 'applyFix':
+      return keys === 'code,layer,runId,type' && typeof o.runId === 'string' && o.runId.length < 100 && (FINDING_CODES as readonly unknown[]).includes(o.code) &&
+        (o.layer === null || (typeof o.layer === 'number' && Number.isInteger(o.layer) && o.layer >= 0));
     case 'action':
       return keys === 'action,type' && (PANEL_ACTIONS as readonly unknown[]).includes(o.action);
     case 'rendered':

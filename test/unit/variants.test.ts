@@ -8,7 +8,7 @@ import type { ModelSpec } from '../../src/model/spec';
 const SPEC: ModelSpec = { ...SPIRAL, compare: { optimizer: ['sgd', 'momentum', 'adam'] } };
 
 test('compare: one variant per value, only that dimension changed, compare: itself dropped', () => {
-  const { dimension, values } = compareOf(SPEC.compare!);
+  const { dimension, values } = compareOf(SPEC.compare!)!;
   const vs = compareVariants(SPEC, dimension, values);
   assert.deepEqual(vs.map((v) => v.label), ['sgd', 'momentum', 'adam']);
   for (const v of vs) {

@@ -4,12 +4,14 @@ import { INIT_NOTES, OPTIMIZER_NOTES } from '../language/docs';
 import { modelTitle } from '../models';
 import { requireTrust } from './trust';
 import { Comparison } from '../../training/compare';
-import { compareOf, compareVariants, type CompareDimension } from '../../model/variants';
+import { compareOf, compareVariants, withSeeds, type CompareDimension } from '../../model/variants';
 import { ACTIVATIONS, INIT_SCHEMES, OPTIMIZERS, type ModelSpec } from '../../model/spec';
 
 export interface CompareChoice {
   dimension: CompareDimension;
   values: Array<string | number>;
+  /** Runs per variant (seeds train.seed, train.seed + 1, …); absent: the file's `seeds:`, else 1. */
+  seeds?: number;
 }
 
 /** What each dimension sweeps, for the QuickPick. */
@@ -45,8 +47,8 @@ export function compareDimensions(spec: ModelSpec): CompareDimension[] {
 async function pickComparison(spec: ModelSpec, title: string): Promise<CompareChoice | undefined> {
   type Item = vscode.QuickPickItem & { choice?: CompareChoice; dimension?: CompareDimension };
   const items: Item[] = [];
-  if (spec.compare) {
-    const c = compareOf(spec.compare);
+  const c = spec.compare && compareOf(spec.compare);
+  if (c) {
     items.push({
       label: `$(file) ${c.dimension}: ${c.values.join(', ')}`, description: vscode.l10n.t('the file\'s compare: section'),
       choice: { dimension: c.dimension, values: c.values },
@@ -65,10 +67,34 @@ async function pickComparison(spec: ModelSpec, title: string): Promise<CompareCh
   return { dimension, values: values.map((v) => v.value) };
 }
 
+/** How many seeds per variant, when the file's compare: section does not say. */
+async function pickSeeds(title: string): Promise<number | undefined> {
+  const items = [1, 3, 5].map((n) => ({
+    label: n === 1 ? vscode.l10n.t('1 seed') : vscode.l10n.t('{0} seeds', n), n,
+    detail: n === 1
+      ? vscode.l10n.t('each variant once, from the file\'s seed')
+      : vscode.l10n.t('each variant {0} times (seeds s … s+{1}): its mean with a min–max band, and mean ± std of its final figures', n, n - 1),
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Compare — {0}: seeds per variant', title),
+    placeHolder: vscode.l10n.t('Each seed changes the initial weights, the batch order and dropout; the data and its split stay the same'),
+  });
+  return picked?.n;
+}
+
+/** What the panel's overlay bar says the comparison is. */
+function comparisonTitle(dimension: CompareDimension, variants: number, seeds: number): string {
+  if (seeds > 1) return vscode.l10n.t('{0}: {1} variants × {2} seeds (one data split; each seed its own initial weights and batch order)', dimension, variants, seeds);
+  return dimension === 'init'
+    ? vscode.l10n.t('{0}: {1} variants from the same seed', dimension, variants)
+    : vscode.l10n.t('{0}: {1} variants from identical weights', dimension, variants);
+}
+
 /**
  * Compare…: one run per value of a dimension (the file's `compare:` section or one picked), each
  * from the same seed, two at a time; the panel overlays them live, the notification shows
- * progress and cancels.
+ * progress and cancels. Over k seeds (the file's `seeds:`, the choice's, or asked), each variant
+ * trains k times and the panel draws its mean with a min–max band (variants.ts: withSeeds).
  */
 export async function compareCommand(deps: CommandDeps, uri?: unknown, choice?: CompareChoice): Promise<Comparison | undefined> {
   if (!requireTrust(vscode.l10n.t('Compare'))) return undefined;
@@ -79,20 +105,23 @@ export async function compareCommand(deps: CommandDeps, uri?: unknown, choice?: 
   const title = modelTitle(doc.uri);
   const chosen = choice ?? await pickComparison(spec, title);
   if (!chosen) return undefined;
+  const seeds = chosen.seeds ?? spec.compare?.seeds ?? (choice ? 1 : await pickSeeds(title));
+  if (seeds === undefined) return undefined;
   const variants = compareVariants(spec, chosen.dimension, chosen.values);
+  const runs = withSeeds(variants, seeds);
   const source = doc.uri.toString();
-  const c = new Comparison(deps.runs, source, title, chosen.dimension, variants, baseDir(doc)).start();
-  deps.charts.showComparison(source, c, chosen.dimension === 'init'
-    ? vscode.l10n.t('{0}: {1} variants from the same seed', chosen.dimension, variants.length)
-    : vscode.l10n.t('{0}: {1} variants from identical weights', chosen.dimension, variants.length));
+  const c = new Comparison(deps.runs, source, title, chosen.dimension, runs, baseDir(doc), undefined, seeds).start();
+  deps.charts.showComparison(source, c, comparisonTitle(chosen.dimension, variants.length, seeds));
   void vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, cancellable: true,
-    title: vscode.l10n.t('TrainLens: comparing {0} ({1} variants, {2} at a time)', chosen.dimension, variants.length, c.concurrency),
+    title: seeds > 1
+      ? vscode.l10n.t('TrainLens: comparing {0} ({1} variants × {2} seeds, {3} at a time)', chosen.dimension, variants.length, seeds, c.concurrency)
+      : vscode.l10n.t('TrainLens: comparing {0} ({1} variants, {2} at a time)', chosen.dimension, variants.length, c.concurrency),
   }, (progress, token) => {
     token.onCancellationRequested(() => c.cancel());
     const sub = c.onEvent((e) => {
       if (e.type === 'ended') {
-        progress.report({ increment: 100 / variants.length, message: vscode.l10n.t('{0} of {1} done ({2}: {3})', c.done, variants.length, variants[e.index].label, e.session.status) });
+        progress.report({ increment: 100 / runs.length, message: vscode.l10n.t('{0} of {1} done ({2}: {3})', c.done, runs.length, runs[e.index].label, e.session.status) });
       }
     });
     return c.finished.then(() => sub.dispose());

@@ -46,6 +46,7 @@ const SECTION_KEYS: Record<string, [string, string][]> = {
   batchnorm: [['momentum', '${1:0.9}'], ['eps', '${1:1e-5}']],
   activation: [['type', 'list'], ['alpha', '${1:0.01}']],
   loss: [['type', 'list'], ['margin', '${1:1}']],
+  compare: [['seeds', '${1|3,5,1|}']],
 };
 
 const SCHEDULE_KEYS: Record<string, [string, string][]> = {

@@ -76,6 +76,7 @@ export const KEY_DOCS: Record<string, string> = {
   'top.optimizer': vscode.l10n.t('The update rule that turns a gradient into a step: a name (`adam`) or a mapping (`{ type: adam, lr: 0.001 }`).'),
   'top.train': vscode.l10n.t('How long and how: epochs, batch size, regularization, seed, learning-rate schedule.'),
   'top.compare': vscode.l10n.t('What "Compare…" sweeps, each variant from the same initial weights.'),
+  'compare.seeds': vscode.l10n.t('Runs per variant (1–20), with seeds train.seed, train.seed + 1, …: each seed changes the initial weights, the batch order and dropout, while the data and its split stay the same. The panel draws each variant\'s mean with a min–max band, and the mean ± sample std (n − 1) of its final figures.'),
   dataset: vscode.l10n.t('A built-in data set: spiral, circles, moons, xor, blobs, gaussian or mnist (classes); sine or ripple (regression).'),
   samples: vscode.l10n.t('How many samples (generated sets), or the first this many (mnist and files; 0 = all).'),
   classes: vscode.l10n.t('How many classes (spiral: arms; gaussian and blobs: labels).'),
