@@ -19,6 +19,7 @@ import { runSanity } from '../engine/sanity';
 import { sanityJsonLines, sanityText } from './sanity-format';
 import { LR_FIND_DEFAULTS, lrFind } from '../training/lr-find';
 import { lrFindJsonLines, lrFindText } from './lr-find-format';
+import { tuneCommand } from './tune';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
@@ -113,6 +114,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       case 'check': return check(rest, out);
       case 'bench': return await bench(rest, out, err);
       case 'lr-find': return await lrFindCommand(rest, out, err);
+      case 'tune': return await tuneCommand(rest, out, err, loadSpec, USAGE);
       case 'export': return await exportCommand(rest, out, err);
       case undefined: case '-h': case '--help': case 'help':
         out.write(USAGE + '\n');

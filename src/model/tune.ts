@@ -31,7 +31,8 @@ export interface TuneSpec {
 /** The values one trial uses, by parameter. */
 export type TrialParams = Partial<Record<TuneParam, number | string>>;
 
-export type TrialStatus = 'pending' | 'running' | 'done' | 'diverged' | 'stopped';
+/** failed: a run of the trial ended with an error other than divergence (the reason says which). */
+export type TrialStatus = 'pending' | 'running' | 'done' | 'diverged' | 'stopped' | 'failed';
 
 /** One trial as the CLI's `trial` JSON line and the panel show it. */
 export interface TrialResult {
@@ -54,4 +55,11 @@ export interface TrialResult {
   reason?: string;
   /** The run ids of the trial's runs (one per seed), for kept runs and curves. */
   runIds?: string[];
+  /** The validation score (valAcc, or valR2 for regression) after each epoch trained, the mean over seeds. */
+  curve?: number[];
 }
+
+/** Limits of the `tune:` section's counts. */
+export const TUNE_LIMITS = { trials: 1000, epochs: 1000, seeds: 20 } as const;
+/** Trials in a round when the section does not say. */
+export const DEFAULT_TRIALS = 20;

@@ -31,6 +31,12 @@ export interface LoopOptions {
   now?: () => number;
   /** The data handed over is the run's to reorder in place (see TrainerOptions.ownData): the caller lets it go. */
   ownData?: boolean;
+  /**
+   * Pause at the end of every epoch but the last (after posting it), until resumed or stopped: a
+   * tune trial waits there for the host's early-stopping verdict, so where it stops does not
+   * depend on timing.
+   */
+  pauseEachEpoch?: boolean;
 }
 
 const BOUNDARY_RESOLUTION = 64;
@@ -175,7 +181,10 @@ export class RunLoop {
       this.epochLoss += r.loss * r.batchSize;
       this.epochCorrect += r.correct;
       this.epochSamples += r.batchSize;
-      if (r.epochEnded) this.endEpoch(r.regLoss);
+      if (r.epochEnded) {
+        this.endEpoch(r.regLoss);
+        if (this.o.pauseEachEpoch && !t.done) this.paused = true;
+      }
       if (this.frame && this.now() - this.lastBoundary >= (this.o.boundaryMs ?? Infinity)) this.computeBoundary();
       if (this.filterLayout && this.now() - this.lastFilters >= (this.o.filtersMs ?? Infinity)) this.takeFilters();
       if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();

@@ -85,9 +85,10 @@ export class RunManager {
   /**
    * Starts one variant of a comparison. Variants are kept apart from the file's own run (which
    * get(), Stop and the CodeLens act on), so a comparison and a plain run of the file coexist.
+   * `gate`: the run pauses after every epoch but the last until resumed or stopped (tune trials).
    */
-  startVariant(source: string, title: string, spec: ModelSpec, variant: VariantInfo, baseDir: string | null = null): TrainingSession {
-    const session = this.launch(source, title, spec, null, baseDir, variant);
+  startVariant(source: string, title: string, spec: ModelSpec, variant: VariantInfo, baseDir: string | null = null, gate = false): TrainingSession {
+    const session = this.launch(source, title, spec, null, baseDir, variant, gate);
     const done = (): void => void this.variants.delete(session.runId);
     void session.finished.then(done, done);
     return session;
@@ -100,12 +101,13 @@ export class RunManager {
 
   private launch(
     source: string, title: string, spec: ModelSpec, previous: TrainingSession['previous'], baseDir: string | null, variant?: VariantInfo,
+    gate = false,
   ): TrainingSession {
     const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
     const session = new TrainingSession(spec, {
       workerPath: this.workerPath, runId, source, title, previous, baseDir, variant,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
-      memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(), heapLimitMB: this.options.workerHeapMB,
+      memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(), heapLimitMB: this.options.workerHeapMB, pauseEachEpoch: gate,
     });
     session.gradcheck = this.checks.get(source) ?? null;
     if (variant) {

@@ -34,6 +34,8 @@ export interface SessionOptions {
   l10n?: L10nBundle;
   /** The worker's JavaScript heap limit in MB (absent: Node's default for the machine). */
   heapLimitMB?: number;
+  /** Pause at the end of every epoch but the last until resumed or stopped (a tune trial's gate). */
+  pauseEachEpoch?: boolean;
 }
 
 export type SessionEvent =
@@ -122,6 +124,7 @@ export class TrainingSession {
       progressIntervalMs: options.progressIntervalMs ?? 100,
       statsEvery: options.statsEvery ?? DEFAULT_STATS_EVERY,
       statsMinMs: options.statsMinMs ?? 50,
+      ...(options.pauseEachEpoch ? { pauseEachEpoch: true } : {}),
     };
     this.worker.postMessage(start);
   }

@@ -67,6 +67,7 @@ async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void>
     loop = new RunLoop(m.spec, {
       runId: m.runId, control, post,
       progressIntervalMs: m.progressIntervalMs, statsEvery: m.statsEvery, statsMinMs: m.statsMinMs, boundaryMs: 250, filtersMs: 1000,
+      pauseEachEpoch: m.pauseEachEpoch,
       // The loaded set is the run's: split in place, not copied (one copy of the data, not two).
       ownData: true,
     }, m.paused ?? false, data);
