@@ -20,6 +20,8 @@ import { sanityJsonLines, sanityText } from './sanity-format';
 import { LR_FIND_DEFAULTS, lrFind } from '../training/lr-find';
 import { lrFindJsonLines, lrFindText } from './lr-find-format';
 import { tuneCommand } from './tune';
+import { findingJsonLines, findingsText } from './findings-format';
+import type { Finding } from '../training/doctor-types';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
@@ -31,7 +33,9 @@ const USAGE = `Usage:
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
 
   train      trains the model in FILE and prints the final metrics
-             --json           one JSON object per line: {"type":"epoch",...} per epoch, then {"type":"done",...};
+             --json           one JSON object per line: {"type":"epoch",...} per epoch, then one
+                              {"type":"finding","code","step","layer","message",...} per finding of
+                              the training doctor (README, "Training doctor"), then {"type":"done",...};
                               done's "kernels" names the build that ran: relaxed-simd, simd or typescript
              --epochs N       overrides train.epochs
              --seed S         overrides train.seed (one seed repeats a run bit for bit under one
@@ -304,8 +308,10 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
   };
   const bar = !a.json && out.isTTY ? new ProgressBar(out, path.basename(a.file)) : undefined;
   let totalSteps = 0;
+  let findings: Finding[] = [];
   const post = (m: LoopMessage): void => {
     if (m.type === 'started') totalSteps = m.totalSteps;
+    if (m.type === 'findings') findings = m.findings;
     if (m.type !== 'progress') return;
     if (a.json) for (const st of m.stats) out.write(JSON.stringify({ type: 'stats', ...st }) + '\n');
     if (a.json) {
@@ -317,12 +323,15 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
   const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post, ownData: true }, data);
   bar?.finish();
+  const doctor = a.json ? findingJsonLines(findings) : findingsText(findings);
   if (result.type === 'error') {
+    if (doctor.length > 0) out.write(doctor.join('\n') + '\n');
     err.write(`trainlens: ${a.file}: ${result.message}\n`);
     return 1;
   }
   const f = result.final;
   if (a.json) {
+    if (doctor.length > 0) out.write(doctor.join('\n') + '\n');
     out.write(JSON.stringify({
       type: 'done', loss: f.loss, regLoss: f.regLoss, trainAcc: f.trainAcc, valAcc: f.valAcc, valLoss: f.valLoss,
       trainR2: f.trainR2 ?? null, valR2: f.valR2 ?? null, valRmse: f.valRmse ?? null, trainRmse: f.trainRmse ?? null,
@@ -333,6 +342,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
       `${path.basename(a.file)}: loss ${f.loss.toFixed(4)} · ${finalScores(f)}` +
       ` · ${f.steps} steps in ${f.seconds.toFixed(2)} s · ${Math.round(f.samplesPerSec).toLocaleString('en-US')} samples/s\n`,
     );
+    out.write(doctor.join('\n') + '\n');
   }
   return 0;
 }

@@ -56,9 +56,13 @@ function lossRows(t: Trainer): Dataset {
 }
 
 function initialLoss(t: Trainer, rows: Dataset): SanityCheck {
-  const expected = expectedInitialLoss(t.spec, rows);
-  const measured = t.evaluate(rows).loss;
-  const low = t.spec.loss === 'mse' ? 0 : expected / INITIAL_LOSS_FACTOR;
+  return initialLossVerdict(t.spec, rows, t.evaluate(rows).loss);
+}
+
+/** The initial-loss check's verdict on a data loss `measured` at step 0 over `rows` (the training doctor's too). */
+export function initialLossVerdict(spec: ModelSpec, rows: Dataset, measured: number): SanityCheck {
+  const expected = expectedInitialLoss(spec, rows);
+  const low = spec.loss === 'mse' ? 0 : expected / INITIAL_LOSS_FACTOR;
   const pass = measured <= INITIAL_LOSS_FACTOR * expected && measured >= low;
   const shown = (x: number): string => x.toPrecision(4);
   const advice = pass

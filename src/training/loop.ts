@@ -7,12 +7,13 @@ import { gradcheckModel } from '../engine/check';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { isRegressionSet, type Dataset } from '../engine/data/dataset';
 import { fitGrid, frameInputs, regressionFrame, squareBox } from './fit-frame';
+import { RunDoctor } from './doctor-run';
 import {
   CONTROL_STEP, CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
-  type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats,
+  type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats, type FindingsMessage,
 } from './protocol';
 
-export type LoopMessage = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage;
+export type LoopMessage = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | FindingsMessage;
 
 export interface LoopOptions {
   runId: string;
@@ -75,6 +76,8 @@ export class RunLoop {
   private readonly frame: BoundaryFrame | null;
   private readonly grid: Float32Array | undefined;
   private ended: DoneMessage | ErrorMessage | undefined;
+  /** The training doctor: findings from the curves and statistics (doctor.ts). */
+  private readonly doctor: RunDoctor;
 
   constructor(spec: ModelSpec, private readonly o: LoopOptions, startPaused = false, data?: Dataset) {
     this.runId = o.runId;
@@ -85,12 +88,14 @@ export class RunLoop {
     if (this.frame) this.grid = frameInputs(this.frame);
     this.filterLayout = o.filtersMs !== undefined ? filterLayout(this.trainer.network, this.trainer.trainSet.shape) : null;
     const t = this.trainer;
+    const layers = layerInfo(t);
     o.post({
       type: 'started', runId: this.runId,
       parameters: t.network.parameterCount, trainSize: t.trainSet.n, validationSize: t.validationSet.n,
       batchSize: t.batchSize, stepsPerEpoch: t.stepsPerEpoch, totalSteps: t.totalSteps,
-      layers: layerInfo(t), boundary: this.frame, regression: isRegressionSet(t.trainSet),
+      layers, boundary: this.frame, regression: isRegressionSet(t.trainSet),
     });
+    this.doctor = new RunDoctor(t, layers.map((l) => l.index), this.runId, o.post);
     this.t0 = this.now();
     this.lastPost = this.t0;
     // The weights as initialized: what the init scheme alone gives.
@@ -158,14 +163,15 @@ export class RunLoop {
       // Every statsEvery steps (time allowing), and always at the last step, so the end is charted.
       const withStats = statsEvery > 0 && ((t.step % statsEvery === 0 && now - this.lastStats >= (this.o.statsMinMs ?? 0)) || t.step === t.totalSteps - 1);
       if (withStats) this.lastStats = now;
-      const r = t.trainStep(withStats);
+      const r = t.trainStep(withStats || this.doctor.wantsStats(t.step, statsEvery));
       if (this.o.control && this.o.control.length > CONTROL_STEP) Atomics.store(this.o.control, CONTROL_STEP, t.step);
-      if (r.stats) this.stats.push(r.stats);
+      if (r.stats && withStats) this.stats.push(r.stats);
       if (r.divergence) {
         const d = r.divergence;
         // The steps before it and its marker reach the host before the error does.
         this.markers.push({ step: t.step, kind: 'divergence', label: divergenceLabel(d) });
         this.flush();
+        this.doctor.end({ step: t.step, lr: r.lr });
         const m: ErrorMessage = {
           type: 'error', runId: this.runId, step: t.step, message: divergenceMessage(d, r.lr), divergence: d, lr: r.lr,
           // The weights before the step that diverged (its update was not applied), to inspect.
@@ -185,6 +191,7 @@ export class RunLoop {
         this.endEpoch(r.regLoss);
         if (this.o.pauseEachEpoch && !t.done) this.paused = true;
       }
+      this.doctor.afterStep(r, r.epochEnded ? this.epochs[this.epochs.length - 1] : undefined, t.epoch);
       if (this.frame && this.now() - this.lastBoundary >= (this.o.boundaryMs ?? Infinity)) this.computeBoundary();
       if (this.filterLayout && this.now() - this.lastFilters >= (this.o.filtersMs ?? Infinity)) this.takeFilters();
       if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();
@@ -257,6 +264,7 @@ export class RunLoop {
     if (this.frame) this.computeBoundary();
     this.takeFilters();
     this.flush();
+    this.doctor.end();
     const train = t.evaluate(t.trainSet);
     const val = t.validationSet.n > 0 ? t.evaluate(t.validationSet) : null;
     const done: DoneMessage = {
