@@ -1,4 +1,5 @@
 // One esbuild script for every bundle: node (extension, worker, CLI) and browser (webview).
+import fs from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -36,6 +37,10 @@ await (await import('./build-wasm.mjs')).buildWasm();
 
 // The bundled MNIST digits, converted once from the mnist package (skipped when up to date).
 (await import('./build-mnist.mjs')).buildMnist();
+
+// The codicon font and its style sheet, for the panel's toolbar and tabs (the .vsix ships dist/codicons/).
+fs.mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
