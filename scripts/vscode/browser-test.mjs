@@ -10,8 +10,12 @@
 //           drawn loss points and data-state="finished", check that every chart of the panel drew:
 //           read back with getImageData in the panel's frame, each canvas holds ≥ 400 pixels in a
 //           series colour (the data's lines, bars, histograms, boundary; axes and grid are grey),
-//           not only that Chart.js was handed points; screenshot the workbench and the panel
-//           scrolled to its lower cards. The korean scenario checks the same ink.
+//           not only that Chart.js was handed points. The panel opens on its Overview tab and the
+//           charts of the Gradients and Activations tabs do not exist yet (no Chart.js instance, no
+//           sized canvas, data-points "0"); each tab is then clicked, shows alone, and its charts
+//           draw the whole run. Screenshots: the workbench, and the panel per tab
+//           (spiral-tab-<tab>-<theme>.png, the window grown to fit the tab). The korean scenario
+//           checks the same ink, tab by tab.
 //   swap    spiral-long.nn.yaml (the spiral, 400 units, full batches, 1,000,000 epochs): train, swap the optimizer from
 //           the "optimizer: adam · Swap…" lens to sgd while it trains, wait for the swap marker on
 //           the loss chart and "type: sgd" in the editor, stop from the "⏹ Stop" lens.
@@ -33,6 +37,10 @@
 //           each must equal the CLI's JSON for the same file, formatted as the card formats it
 //           (2-digit exponents, en-US integers), and the per-kind line must name all five kinds;
 //           the notification's max relative error too; screenshot gradcheck-<theme>.png (the panel).
+//   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
+//           to the loss chart's first point in the panel (data-points ≥ 1, seen by a
+//           MutationObserver in the panel's frame), three times; prints the times and writes
+//           test-results/latency.json. Reports, never asserts, a time.
 //   korean  in a VS Code started with the Korean display language (--locale ko): spiral.nn.yaml's
 //           CodeLens in Korean, Train run from the Command Palette by its Korean title
 //           ("TrainLens: 모델 학습"), the panel's headings, badge, summary and toolbar in Korean once
@@ -43,7 +51,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|korean
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|korean|latency
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -68,6 +76,7 @@ import { closeAll } from './browser/workbench.mjs';
 import { initScenario, koreanScenario, spiralScenario, swapScenario } from './browser/scenarios-train.mjs';
 import { compareScenario, divergeScenario, regressionScenario, weightsScenario } from './browser/scenarios-more.mjs';
 import { gradcheckScenario } from './browser/gradcheck.mjs';
+import { latencyScenario } from './browser/latency.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -81,7 +90,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, korean: koreanScenario };
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, korean: koreanScenario, latency: latencyScenario };
 
 /** Scenarios that run in a workbench with another display language. */
 const SCENARIO_LOCALE = { korean: 'ko' };
@@ -196,7 +205,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', korean: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

@@ -5,6 +5,7 @@ import { sleep } from '../server.mjs';
 import { SHOTS, StepError, poll } from './common.mjs';
 import { GRADCHECK_FILE } from './workspace.mjs';
 import { panelIframe, readPanel } from './panel.mjs';
+import { tabScreenshot, tabState } from './tabs.mjs';
 import { LENS, clickLens, openModelFile, runCommand, screenshot } from './workbench.mjs';
 
 /** The gradient-check card's names of the kinds of kink, in its order (webview/gradcheck.ts). */
@@ -114,6 +115,9 @@ export async function gradcheckScenario(page, ctx) {
   }).catch((e) => {
     throw new StepError(`${e.message}; the card showed ${JSON.stringify(card)}`);
   });
+  const tabs = await tabState(frame);
+  if (tabs.selected !== 'checks') throw new StepError(`the gradient check did not switch the panel to its Checks tab: ${JSON.stringify(tabs)}`);
+  ctx.check('the panel switched to its "checks" tab for the gradient check');
   const diffs = cardDifferences(card, want);
   if (diffs.length) throw new StepError(`the gradient-check card differs from \`trainlens gradcheck --json\`: ${diffs.join('; ')}`);
   ctx.check(`card equals the CLI: ${card.rows.map((r) => `${r.name} ${r.rel} (norm-wise ${r.norm}, ${r.verdict}${r.kinds ? `, ${r.kinds}` : ''})`).join(', ')}; max ${card.foot.rel}`);
@@ -138,4 +142,5 @@ export async function gradcheckScenario(page, ctx) {
   });
   await sleep(500);
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `gradcheck-${ctx.theme}.png`), await panelIframe(page, frame));
+  await tabScreenshot(page, ctx, frame, 'checks', path.join(SHOTS, `gradcheck-tab-${ctx.theme}.png`));
 }

@@ -143,22 +143,6 @@ export async function scrollPanelTo(frame, id) {
 }
 
 /**
- * How much taller the panel must be to show everything from the group of #chart-<from> to the
- * bottom of #chart-<to>'s card below the sticky toolbar (0 when it fits).
- */
-export async function panelShortfall(frame, from, to) {
-  return frame.evaluate(({ from, to }) => {
-    const a = document.getElementById(`chart-${from}`)?.closest('.group');
-    const b = document.getElementById(`chart-${to}`)?.closest('section, .card');
-    if (!a || !b) return 0;
-    const header = document.querySelector('.toolbar');
-    const sticky = header && ['sticky', 'fixed'].includes(getComputedStyle(header).position);
-    const need = b.getBoundingClientRect().bottom - a.getBoundingClientRect().top + (sticky ? header.getBoundingClientRect().height : 0) + 24;
-    return Math.max(0, Math.ceil(need - window.innerHeight));
-  }, { from, to });
-}
-
-/**
  * Records, inside the panel, every write of the loss chart's and the histograms' data-points (a
  * MutationObserver sees each one, so a reset between two polls is not missed).
  */
@@ -188,6 +172,7 @@ export async function panelTexts(frame) {
     return {
       lang: document.documentElement.lang,
       headings: text('h2, h3'),
+      tabs: [...document.querySelectorAll('vscode-tab-header')].filter((e) => !e.hidden).map((e) => e.firstChild ? [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim() : ''),
       buttons: text('vscode-button, button.save'),
       badge: document.getElementById('run-status')?.textContent.trim() ?? '',
       summary: document.getElementById('run-summary')?.textContent.trim() ?? '',

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { sleep } from '../server.mjs';
 import { SHOTS, StepError, num, poll, secsSince } from './common.mjs';
 import { COMPARE_FILE, DIVERGE_FILE, RIPPLE_FILE, SINE_COMPARE_FILE, SINE_FILE, WEIGHTS_FILE } from './workspace.mjs';
+import { expectNotCreated, inkByTab, showPanelTab, tabScreenshot, tabState } from './tabs.mjs';
 import { describePanel, inkSummary, panelIframe, panelOverlays, readPanel, scrollPanelTo, waitInk, waitPanel } from './panel.mjs';
 import {
   LENS, clickLens, closeAll, expectEditorLine, lensLocator, openModelFile, pickInQuickPick, screenshot, startTraining,
 } from './workbench.mjs';
+import { seedsCase } from './seeds.mjs';
 
 export async function compareScenario(page, ctx) {
   await openModelFile(page, ctx, COMPARE_FILE);
@@ -14,6 +16,7 @@ export async function compareScenario(page, ctx) {
   await clickLens(page, ctx, LENS.compare, 'Compare…', () => widget.isVisible(), { effectMs: 4000 });
   const first = 'optimizer: sgd, momentum, nesterov, adagrad, rmsprop, adam';
   await pickInQuickPick(page, ctx, { title: /^Compare\b.*optimizer-compare\.nn\.yaml/, filter: 'optimizer: sgd', expect: first });
+  await pickInQuickPick(page, ctx, { title: /seeds per variant/, filter: '1 seed', expect: '1 seed' });
   const pickedAt = Date.now();
   let seen = null;
   await poll('six overlaid runs, all ended (canvas#loss-chart data-overlays=6, data-overlays-done=6)', 120_000, async () => {
@@ -28,8 +31,13 @@ export async function compareScenario(page, ctx) {
   ctx.check(`overlay legend: ${items.join(' | ')}`);
   await scrollPanelTo(seen.frame, 'accuracy');
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `compare-${ctx.theme}.png`));
+  const ink = await inkByTab({ frame: seen.frame }, ctx, ['loss', 'accuracy', 'grad-flow', 'updates', 'act-std']);
+  ctx.check(`the overlaid runs drew in every tab: ${inkSummary(ink)}`);
+  await showPanelTab(seen.frame, 'gradients');
   await scrollPanelTo(seen.frame, 'grad-flow');
   await screenshot(page, ctx, path.join(SHOTS, `compare-gradients-${ctx.theme}.png`));
+  await showPanelTab(seen.frame, 'overview');
+  await seedsCase(page, ctx);
 }
 
 /**
@@ -91,6 +99,13 @@ export async function weightsScenario(page, ctx) {
   await startTraining(page, ctx, WEIGHTS_FILE);
   const panel = await waitPanel(page, 'the run to finish (data-state="finished")', 90_000, (p) => p.loss.state === 'finished');
   ctx.check(`trained: data-points=${panel.loss.points}`);
+  const tabs = await poll('the "weights" tab header to show for image data', 10_000, async () => {
+    const t = await tabState(panel.frame);
+    return t.headers.includes('weights') ? t : null;
+  });
+  await expectNotCreated(panel.frame, ['weights'], 'before the weights tab was shown');
+  ctx.check(`tabs ${tabs.headers.join(', ')}; #chart-weights not created before its tab shows`);
+  await showPanelTab(panel.frame, 'weights');
   const weights = await poll('the first-layer weights drawn (#chart-weights data-points=64)', 15_000, async () => {
     const v = await panel.frame.$eval('#chart-weights', (e) => ({ points: e.getAttribute('data-points'), step: e.getAttribute('data-step'), hidden: e.closest('section').hidden }));
     return v.points === '64' && !v.hidden ? v : null;
@@ -101,9 +116,9 @@ export async function weightsScenario(page, ctx) {
     const hidden = await panel.frame.$eval('#chart-boundary', (e) => e.closest('section').hidden);
     if (!hidden) throw new StepError('the decision boundary card shows for image data');
   }
-  await scrollPanelTo(panel.frame, 'weights');
   await sleep(600);
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `weights-${ctx.theme}.png`));
+  await tabScreenshot(page, ctx, panel.frame, 'weights', path.join(SHOTS, `weights-tab-${ctx.theme}.png`));
 }
 
 /** Trains a regression model file to the end; checks the Fit card (#chart-<fitId>), the R² card and the header's val R². */
@@ -143,6 +158,7 @@ export async function regressionCompare(page, ctx) {
   const widget = page.locator('.quick-input-widget');
   await clickLens(page, ctx, LENS.compare, 'Compare…', () => widget.isVisible(), { effectMs: 4000 });
   await pickInQuickPick(page, ctx, { title: /^Compare\b.*sine-compare\.nn\.yaml/, filter: 'optimizer: sgd', expect: 'optimizer: sgd, momentum, adam' });
+  await pickInQuickPick(page, ctx, { title: /seeds per variant/, filter: '1 seed', expect: '1 seed' });
   let seen = null;
   await poll('three overlaid runs, all ended', 120_000, async () => {
     seen = await panelOverlays(page);

@@ -2,12 +2,13 @@
 // experiment), korean (the same in Korean).
 import path from 'node:path';
 import { sleep } from '../server.mjs';
-import { CHART_IDS, SHOTS, StepError, VIEWPORT, health, num, poll, secsSince } from './common.mjs';
+import { CHART_IDS, SHOTS, StepError, health, num, poll, secsSince } from './common.mjs';
 import { INIT_EPOCHS, INIT_FILE, SPIRAL_LONG } from './workspace.mjs';
 import {
-  describePanel, inkSummary, panelIframe, panelShortfall, panelTexts, readPanel, readPanelWrites,
-  recordPanelWrites, scrollPanelTo, waitInk, waitPanel,
+  describePanel, inkSummary, panelTexts, readPanel, readPanelWrites,
+  recordPanelWrites, scrollPanelTo, waitPanel,
 } from './panel.mjs';
+import { CHART_TAB, expectNotCreated, inkByTab, showPanelTab, tabScreenshot, tabState } from './tabs.mjs';
 import {
   LENS, clickLens, codeLensTexts, expectEditorLine, expectLens, lensLocator, openModelFile, pickInQuickPick,
   runCommand, screenshot, startTraining, stopTraining,
@@ -63,40 +64,28 @@ export async function spiralScenario(page, ctx) {
     ctx.note(`"⏹ Stop" lens not observed (run lasted ${trainingSecs.toFixed(1)} s, too short to assert)`);
   }
 
-  // Every chart draws from the finished run (the last frame may lag the state by a moment).
-  panel = await waitPanel(page, 'every chart of the panel to report data-points > 0', 10_000,
-    (p) => CHART_IDS.every((id) => num(p.charts[id]) > 0)).catch(async (e) => {
-    const p = await readPanel(page);
-    const empty = p ? CHART_IDS.filter((id) => !(num(p.charts[id]) > 0))
-      .map((id) => `#chart-${id} (${p.charts[id] === null ? 'element missing' : `data-points=${JSON.stringify(p.charts[id])}`})`) : [];
-    throw new StepError(empty.length ? `after the run finished, these charts drew nothing: ${empty.join(', ')}` : e.message);
-  });
-  ctx.check(`every chart was handed data: loss ${panel.loss.points}, ${CHART_IDS.map((id) => `${id} ${panel.charts[id]}`).join(', ')}`);
-  const ink = await waitInk(panel, ['loss', ...CHART_IDS]);
+  // The panel opened with the run on its Overview tab: the other tabs' charts do not exist yet,
+  // though the run has ended; shown, each draws the whole run at once.
+  let tabs = await tabState(panel.frame);
+  if (tabs.selected !== 'overview') throw new StepError(`the panel opened on ${JSON.stringify(tabs)}, not the overview tab`);
+  if (tabs.headers.includes('weights') || tabs.headers.includes('tune')) throw new StepError(`the weights or tune tab shows for the spiral: ${JSON.stringify(tabs.headers)}`);
+  const hidden = CHART_IDS.filter((id) => CHART_TAB[id] !== 'overview');
+  await expectNotCreated(panel.frame, hidden, 'before their tabs were shown');
+  ctx.check(`panel on the Overview tab (tabs ${tabs.headers.join(', ')}); not created before their tab shows: ${hidden.map((id) => `#chart-${id}`).join(', ')}`);
+  const ink = await inkByTab(panel, ctx, ['loss', ...CHART_IDS]);
   ctx.check(`every chart drew, by the ink on its canvas (pixels of series colour): ${inkSummary(ink)}`);
+  tabs = await showPanelTab(panel.frame, 'overview');
+  ctx.check(`back on the Overview tab: only #panel-overview laid out (${JSON.stringify(tabs.shown)})`);
 
   await poll('the CodeLens to return to "▶ Train" after training', 15_000, () => lensLocator(page, LENS.train).isVisible());
   ctx.check('CodeLens back to "▶ Train" after the run');
 
   await sleep(1000); // let the charts' last frame and the editor settle
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `spiral-${ctx.theme}.png`));
-  // The lower cards (activations, updates, decision boundary) are taller than the panel: the
-  // window grows for this one screenshot so that they all show below the panel's header.
-  const grow = Math.min(2000, await panelShortfall(panel.frame, 'histograms', 'boundary'));
-  if (grow > 0) {
-    await page.setViewportSize({ width: VIEWPORT.width, height: VIEWPORT.height + grow });
-    await poll('the panel to grow with the window', 10_000, async () => (await panelShortfall(panel.frame, 'histograms', 'boundary')) === 0)
-      .catch(() => ctx.note('the panel did not grow enough to show every lower card'));
+  for (const tab of ['overview', 'gradients', 'activations', 'checks']) {
+    await tabScreenshot(page, ctx, panel.frame, tab, path.join(SHOTS, `spiral-tab-${tab}-${ctx.theme}.png`));
   }
-  try {
-    const inView = await scrollPanelTo(panel.frame, 'histograms');
-    ctx.check(`panel scrolled to the activations card${grow > 0 ? ` (window ${grow} px taller for this shot)` : ''}; in view: ${inView.join(', ')}`);
-    const missing = ['histograms', 'act-std', 'act-health', 'updates', 'boundary'].filter((id) => !inView.includes(id));
-    if (missing.length) ctx.note(`not fully in view of the lower screenshot: ${missing.map((id) => `#chart-${id}`).join(', ')}`);
-    await screenshot(page, ctx, path.join(SHOTS, `spiral-panel-lower-${ctx.theme}.png`), await panelIframe(page, panel.frame));
-  } finally {
-    if (grow > 0) await page.setViewportSize(VIEWPORT);
-  }
+  await showPanelTab(panel.frame, 'overview');
 }
 
 export async function swapScenario(page, ctx) {
@@ -134,7 +123,10 @@ export async function initScenario(page, ctx) {
   await expectLens(page, ctx, LENS.init('small'), 'init: small · Swap…');
 
   const clickedAt = Date.now();
-  await startTraining(page, ctx, INIT_FILE);
+  const started = await startTraining(page, ctx, INIT_FILE);
+  const frame = started?.frame ?? (await waitPanel(page, 'the panel', 30_000, () => true)).frame;
+  await showPanelTab(frame, 'activations');
+  ctx.check('the panel\'s "activations" tab shown');
   let panel = await waitPanel(page, 'the activation histograms (#chart-histograms data-points > 0)', 60_000,
     (p) => num(p.charts.histograms) > 0);
   ctx.check(`#chart-histograms data-points=${panel.charts.histograms} (${secsSince(clickedAt)} s after the click), ` +
@@ -212,9 +204,8 @@ export async function koreanScenario(page, ctx) {
   let panel = await waitPanel(page, 'the run to finish (data-state="finished")', 90_000,
     (p) => num(p.loss.points) > 0 && p.loss.state === 'finished');
   ctx.check(`training done: data-points=${panel.loss.points} (${secsSince(clickedAt)} s after the command)`);
-  panel = await waitPanel(page, 'every chart of the panel to report data-points > 0', 10_000,
-    (p) => CHART_IDS.every((id) => num(p.charts[id]) > 0));
-  ctx.check(`every chart drew, by the ink on its canvas: ${inkSummary(await waitInk(panel, ['loss', ...CHART_IDS]))}`);
+  ctx.check(`every chart drew, by the ink on its canvas: ${inkSummary(await inkByTab(panel, ctx, ['loss', ...CHART_IDS]))}`);
+  await showPanelTab(panel.frame, 'overview');
 
   let texts = null;
   await poll('the panel in Korean', 10_000, async () => {
@@ -225,11 +216,13 @@ export async function koreanScenario(page, ctx) {
   });
   const want = {
     lang: 'ko',
-    headings: ['손실', '정확도', '기울기 흐름', '활성화', '업데이트', '결정 경계'],
+    headings: ['손실', '정확도', '결정 경계', '레이어별 기울기 노름', '업데이트 / 가중치 비율'],
+    tabs: ['개요', '기울기', '활성화', '검사', '진단'],
     buttons: ['▶ 학습', '일시 정지', '옵티마이저 바꾸기…', '초기화 바꾸기…', '∇ 기울기 검사', 'PNG 저장'],
   };
   if (texts.lang !== want.lang) throw new StepError(`the panel's document is lang=${JSON.stringify(texts.lang)}, expected "ko"`);
   for (const h of want.headings) if (!texts.headings.includes(h)) throw new StepError(`no heading ${JSON.stringify(h)} in the panel: ${JSON.stringify(texts.headings)}`);
+  for (const t of want.tabs) if (!texts.tabs.includes(t)) throw new StepError(`no tab ${JSON.stringify(t)} in the panel: ${JSON.stringify(texts.tabs)}`);
   for (const b of want.buttons) if (!texts.buttons.includes(b)) throw new StepError(`no button ${JSON.stringify(b)} in the panel: ${JSON.stringify(texts.buttons)}`);
   if (!/파라미터 [\d,]+개 · 학습 샘플 \d+개 \/ 검증 샘플 \d+개 · 배치 32/.test(texts.details)) {
     throw new StepError(`the run's details are not in Korean: ${JSON.stringify(texts.details)}`);
