@@ -21,14 +21,14 @@ export function trialSeed(seed: number, index: number): number {
 
 /**
  * One value from a range, given u uniform in [0, 1):
- * log: exp(ln a + u·(ln b − ln a)) (log-uniform: its logarithm is uniform); range: a + u·(b − a);
+ * log: a·(b/a)^u = exp(ln a + u·(ln b − ln a)) (log-uniform: its logarithm is uniform); range: a + u·(b − a);
  * int: a + ⌊u·(b − a + 1)⌋ (each whole number equally likely); choice: values[⌊u·n⌋].
  * `whole`: a log range rounded to the nearest whole number (kept within [a, b]).
  */
 export function drawFrom(range: TuneRange, u: number, whole = false): number | string {
   switch (range.kind) {
     case 'log': {
-      const v = Math.exp(Math.log(range.min) + u * (Math.log(range.max) - Math.log(range.min)));
+      const v = range.min * Math.pow(range.max / range.min, u);
       return whole ? Math.min(range.max, Math.max(range.min, Math.round(v))) : Math.min(range.max, Math.max(range.min, v));
     }
     case 'range': return range.min + u * (range.max - range.min);

@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseModel } from '../../src/model/parse';
+import { RunManager } from '../../src/training/runs';
+import { Tune, type TuneEvent } from '../../src/training/tune';
+
+const root = path.resolve(__dirname, '../../..');
+const cli = path.join(root, 'dist/cli.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-tune-'));
+
+// The spiral with plain SGD: an lr range reaching 1e3 makes some trials diverge within 3 epochs.
+const SPIRAL = readFileSync(path.join(root, 'examples/spiral.nn.yaml'), 'utf8').replace(/optimizer: .*\n/, 'optimizer: { type: sgd, lr: 0.1 }\n');
+const TUNE = `${SPIRAL}tune:
+  trials: 6
+  epochs: 3
+  lr: { log: [1.0e-2, 1.0e3] }
+  l2: { log: [1.0e-5, 1.0] }
+`;
+const file = path.join(dir, 'spiral-tune.nn.yaml');
+writeFileSync(file, TUNE);
+
+function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const lines = (stdout: string): Array<Record<string, any>> => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+
+test('tune --json: one trial line per trial in index order, then best: the highest valAcc of the done trials', () => {
+  const r = run('tune', file, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = lines(r.stdout);
+  const trials = out.filter((l) => l.type === 'trial');
+  assert.deepEqual(trials.map((t) => t.index), [0, 1, 2, 3, 4, 5]);
+  assert.equal(out.at(-1)!.type, 'best');
+  for (const t of trials) {
+    assert.ok(['done', 'diverged', 'stopped'].includes(t.status), t.status);
+    assert.deepEqual(Object.keys(t.params).sort(), ['l2', 'lr']);
+    assert.ok(t.params.lr >= 1e-2 && t.params.lr <= 1e3 && t.params.l2 >= 1e-5 && t.params.l2 <= 1);
+    if (t.status === 'done') {
+      assert.equal(t.epochs, 3);
+      assert.ok(t.valAcc >= 0 && t.valAcc <= 1 && Number.isFinite(t.valLoss));
+    } else {
+      assert.ok(t.epochs < 3 && typeof t.reason === 'string');
+    }
+  }
+  const done = trials.filter((t) => t.status === 'done');
+  assert.ok(done.length > 0);
+  const top = Math.max(...done.map((t) => t.valAcc as number));
+  const best = out.at(-1)!;
+  assert.equal(best.valAcc, top);
+  assert.equal(best.index, done.find((t) => t.valAcc === top)!.index);
+  assert.deepEqual(best.params, done.find((t) => t.valAcc === top)!.params);
+  // A trial with an absurd lr diverges: its loss went non-finite; the savings count its unused epochs.
+  const diverged = trials.filter((t) => t.status === 'diverged');
+  assert.ok(diverged.length > 0, 'a trial diverged');
+  for (const t of diverged) {
+    assert.ok(t.params.lr > 10, `diverged at lr ${t.params.lr}`);
+    assert.match(t.reason, /loss not finite at step \d+/);
+  }
+  const s = best.savings;
+  assert.equal(s.budgetEpochs, 18);
+  assert.equal(s.trainedEpochs, trials.reduce((n, t) => n + t.epochs, 0));
+  assert.equal(s.savedByDivergence, diverged.reduce((n, t) => n + 3 - t.epochs, 0));
+  assert.equal(s.savedEpochs, s.budgetEpochs - s.trainedEpochs);
+});
+
+test('tune is reproducible: the same command twice gives the same trials, figures and best', () => {
+  const strip = (stdout: string): unknown[] => lines(stdout).map((l) => (l.type === 'best' ? { ...l, seconds: 0, concurrency: 0 } : l));
+  const a = run('tune', file, '--json', '--trials', '8');
+  const b = run('tune', file, '--json', '--trials', '8');
+  assert.equal(a.code, 0, a.stderr);
+  assert.deepEqual(strip(a.stdout), strip(b.stdout));
+  // --trials 8 draws the same first 6 trials as the file's 6.
+  const six = lines(run('tune', file, '--json').stdout).filter((l) => l.type === 'trial');
+  assert.deepEqual(lines(a.stdout).slice(0, 6).map((l) => l.params), six.map((l) => l.params));
+});
+
+test('tune --seeds 2: each trial is the mean over two seeds, with its standard deviation', () => {
+  const r = run('tune', file, '--json', '--trials', '3', '--seeds', '2');
+  assert.equal(r.code, 0, r.stderr);
+  const out = lines(r.stdout);
+  const done = out.filter((l) => l.type === 'trial' && l.status === 'done');
+  assert.ok(done.length > 0);
+  for (const t of done) assert.ok(typeof t.valAccStd === 'number' && t.valAccStd >= 0);
+  assert.equal(out.at(-1)!.savings.budgetEpochs, 3 * 2 * 3);
+});
+
+test('tune as text: the table sorted by val accuracy, the best, and the savings', () => {
+  const r = run('tune', file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /6 trials × 1 seed, 3 epochs each/);
+  assert.match(r.stdout, /^trial\s+status\s+epochs\s+val acc\s+val loss\s+lr\s+l2$/m);
+  assert.match(r.stdout, /^best: trial \d+ · val acc \d+\.\d% · lr .* · l2 /m);
+  assert.match(r.stdout, /early stopping \(median rule.*\): \d+ of 18 epochs not trained/);
+  const accs = [...r.stdout.matchAll(/^\d+\s+\w+\s+\d+\s+([\d.]+)%/gm)].map((m) => Number(m[1]));
+  assert.equal(accs.length, 6);
+  assert.deepEqual(accs, [...accs].sort((x, y) => y - x));
+});
+
+test('tune without a tune: section says what to add; bad flags are usage errors', () => {
+  const plain = path.join(dir, 'plain.nn.yaml');
+  writeFileSync(plain, SPIRAL);
+  const r = run('tune', plain);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /has no 'tune:' section.*Add one, e\.g\.\ntune:\n  trials: 20/s);
+  assert.equal(run('tune', file, '--trials', '0').code, 2);
+  assert.equal(run('tune', file, '--epochs', '3').code, 2);
+  const held = path.join(dir, 'no-val.nn.yaml');
+  writeFileSync(held, TUNE.replace('validation: 0.2', 'validation: 0'));
+  assert.match(run('tune', held).stderr, /validation: 0/);
+});
+
+test('Tune on the run manager: started, one epoch event per epoch trained, ended; round 2 narrows and goes on numbering', async () => {
+  const spec = parseModel(TUNE.replace('trials: 6', 'trials: 4')).spec!;
+  const runs = new RunManager(path.join(root, 'dist/worker.js'), { statsEvery: 0 });
+  const tune = new Tune(runs, { source: file, title: 'spiral-tune.nn.yaml', spec, baseDir: dir, concurrency: 2 });
+  const events: TuneEvent[] = [];
+  tune.onEvent((e) => events.push(e));
+  await tune.start().finished;
+  assert.equal(tune.state, 'finished');
+  for (const t of tune.trials) {
+    const mine = events.filter((e) => e.type === 'trial' && e.trial.index === t.index).map((e) => (e as { phase: string }).phase);
+    assert.equal(mine[0], 'started');
+    assert.equal(mine.at(-1), 'ended');
+    assert.equal(mine.filter((p) => p === 'epoch').length, t.curve!.length);
+    assert.equal(t.runIds!.length, 1);
+    if (t.status === 'done') assert.equal(t.curve!.at(-1), t.valAcc);
+  }
+  const narrowed = tune.narrowed()!;
+  const best = tune.best()!;
+  const lr = narrowed.ranges.lr as { min: number; max: number };
+  assert.ok(lr.min <= (best.params.lr as number) && (best.params.lr as number) <= lr.max && lr.max / lr.min <= 10 + 1e-9);
+  const round2 = new Tune(runs, { source: file, title: 't', spec, baseDir: dir, tune: { ...narrowed, trials: 2 }, round: 2, firstIndex: tune.nextIndex, concurrency: 2 });
+  await round2.start().finished;
+  assert.deepEqual(round2.trials.map((t) => [t.index, t.round]), [[4, 2], [5, 2]]);
+  for (const t of round2.trials) assert.ok((t.params.lr as number) >= lr.min && (t.params.lr as number) <= lr.max);
+});
