@@ -18,6 +18,9 @@ import { RunRecorder } from './runs/recorder';
 import { registerRunsView, runLabel, type RunsTree } from './editor/views/runs-view';
 import { overlayOfStored } from './panel/overlays';
 import { registerRunNotices } from './editor/views/run-notices';
+import { setUpChecks } from './editor/checks-setup';
+import type { CheckRuns } from './training/check-runs';
+import type { CheckMarks } from './editor/views/check-marks';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {
@@ -26,6 +29,9 @@ export interface TrainLensApi {
   models: ModelDocuments;
   /** Kept runs, and the Runs view over them. */
   store: RunStore;
+  /** Sanity checks and range tests, and their marks in the editor. */
+  checks: CheckRuns;
+  checkMarks: CheckMarks;
   runsTree: RunsTree;
 }
 
@@ -76,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
   const codeLens = new ModelCodeLens(models, runs);
+  const checks = setUpChecks(path.join(__dirname, 'worker.js'), { models, runs, charts });
   // Kept runs: whatever was recorded as running when VS Code last stopped was interrupted.
   const store = new RunStore(runsFolder(context));
   store.markInterrupted(new Set());
@@ -128,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     recorder,
     { dispose: () => runs.stopAll() },
     ...registerCommands({ models, runs, charts }),
+    ...checks.disposables,
     registerHover(),
     registerCompletion(),
     registerQuickFixes(models),
@@ -141,7 +149,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(
       vscode.l10n.t('TrainLens: could not train {0}: {1}', autoTrainFile, e instanceof Error ? e.message : String(e))));
   }
-  return { runs, charts, models, store, runsTree: runsView.tree };
+  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks };
 }
 
 export function deactivate(): void {

@@ -20,6 +20,9 @@ import { onThemeChange } from './theme';
 import { initTabs, isTabShown, selectedTab, showTab, showTabHeader, type TabId } from './tabs';
 import { TAB_IDS } from '../src/panel/tabs';
 import { createViews } from './views';
+import { SanityView } from './sanity';
+import { LrFindView } from './lr-find';
+import { initTune } from './tune';
 
 interface VsCodeApi {
   postMessage(m: WebviewToHost): void;
@@ -225,6 +228,14 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       store.setOverlays(m.overlays);
       scheduleDraw(true);
       break;
+    case 'sanity':
+      if (m.reveal) showTab('checks');
+      sanityView.update(m);
+      break;
+    case 'lrFind':
+      if (m.reveal) showTab('checks');
+      lrFindView.update(m);
+      break;
   }
 });
 
@@ -254,6 +265,12 @@ onThemeChange(() => {
   for (const id of TAB_IDS) staleTabs.add(id);
   scheduleDraw();
 });
+
+// The Checks tab's sanity and learning-rate cards (their buttons post their own actions).
+const sanityView = new SanityView($('slot-sanity'), (m) => vscode.postMessage(m));
+const lrFindView = new LrFindView($('slot-lrfind'), (m) => vscode.postMessage(m));
+// The Tune tab: a search's scatter, trials and best curves (its buttons post their own actions).
+initTune((m) => vscode.postMessage(m));
 
 const saved = vscode.getState() as SavedState | undefined;
 // The saved tab is shown again; a change of tab draws its charts and saves the state.

@@ -8,6 +8,7 @@ import type { HostToWorker, WorkerToHost } from './protocol';
 import { exportModel } from '../export/model-export';
 import { writeExportFiles } from '../export/write';
 import { lowerThreadPriority } from './priority';
+import { runCheck } from './check-task';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
@@ -22,7 +23,7 @@ const post = (msg: WorkerToHost): void => port.postMessage(msg);
 
 port.on('message', (m: HostToWorker) => {
   // What the worker says (data errors, failures) in the display language the host sends.
-  if ((m.type === 'start' || m.type === 'gradcheck' || m.type === 'export') && m.l10n) l10n.config({ contents: m.l10n });
+  if ((m.type === 'start' || m.type === 'gradcheck' || m.type === 'export' || m.type === 'sanity' || m.type === 'lrFind') && m.l10n) l10n.config({ contents: m.l10n });
   switch (m.type) {
     case 'start':
       void train(m);
@@ -43,6 +44,10 @@ port.on('message', (m: HostToWorker) => {
         })
         .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: errorText(e) }))
         .finally(() => port.close());
+      break;
+    case 'sanity':
+    case 'lrFind':
+      void runCheck(m, post).finally(() => port.close());
       break;
     case 'pause': loop?.pause(); break;
     case 'resume': loop?.resume(); break;

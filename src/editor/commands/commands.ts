@@ -12,6 +12,7 @@ import { requireTrust } from './trust';
 import { exportPyTorchCommand, type ExportChoice } from './export';
 import { learningRateEdits } from './lr-edit';
 import { lowerLearningRate } from '../../engine/divergence';
+import { registerTuneCommands } from './tune';
 
 /** Trains what the editor shows, saved or not; a file with errors points to its problems instead. */
 export async function trainCommand(deps: CommandDeps, uri?: unknown): Promise<TrainingSession | undefined> {
@@ -52,7 +53,8 @@ async function targetRun(deps: CommandDeps, uri: unknown): Promise<TrainingSessi
   return run?.running ? run : deps.runs.latest;
 }
 
-async function applyEdits(doc: vscode.TextDocument, edits: TextEdit[]): Promise<boolean> {
+/** Applies text edits to a document as one undoable WorkspaceEdit. */
+export async function applyEdits(doc: vscode.TextDocument, edits: TextEdit[]): Promise<boolean> {
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.text);
   return vscode.workspace.applyEdit(edit);
@@ -182,6 +184,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('trainlens.gradcheck', (uri?: unknown) => gradcheckCommand(deps, uri)),
     vscode.commands.registerCommand('trainlens.lowerLearningRate', (uri?: unknown, lr?: unknown) => lowerLearningRateCommand(deps, uri, lr)),
     vscode.commands.registerCommand('trainlens.compare', (uri?: unknown, choice?: CompareChoice) => compareCommand(deps, uri, choice)),
+    ...registerTuneCommands(deps),
     vscode.commands.registerCommand('trainlens.exportPyTorch', (uri?: unknown, choice?: ExportChoice) => exportPyTorchCommand(deps, uri, choice)),
     vscode.commands.registerCommand('trainlens.showPanel', async (uri?: unknown) => {
       const source = uri instanceof vscode.Uri ? uri.toString()

@@ -31,25 +31,39 @@ export async function targetDocument(uri: unknown): Promise<vscode.TextDocument 
 
 /**
  * The spec of a document, or undefined after pointing the user at its problems. `purpose` is what
- * the command was for: training, or checking the gradients.
+ * the command was for: training, checking the gradients, the sanity checks or the range test.
  */
-export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck'): Promise<ModelSpec | undefined> {
+export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck' | 'sanity' | 'lrFind'): Promise<ModelSpec | undefined> {
   const source = deps.models.get(doc);
   if (source.spec) return source.spec;
   const errors = source.diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0];
   const where = first ? vscode.l10n.t(' Line {0}: {1}', doc.positionAt(first.start).line + 1, first.message) : '';
   const name = modelTitle(doc.uri);
-  const message = purpose === 'train'
-    ? errors.length === 1
-      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to train.', name)
-      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to train.', name, errors.length)
-    : errors.length === 1
-      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to check its gradients.', name)
-      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to check its gradients.', name, errors.length);
+  const message = purpose === 'sanity' || purpose === 'lrFind'
+    ? checkProblems(purpose, name, errors.length)
+    : purpose === 'train'
+      ? errors.length === 1
+        ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to train.', name)
+        : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to train.', name, errors.length)
+      : errors.length === 1
+        ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to check its gradients.', name)
+        : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to check its gradients.', name, errors.length);
   const showProblems = vscode.l10n.t('Show Problems');
   void vscode.window.showErrorMessage(message + where, showProblems).then((choice) => {
     if (choice === showProblems) void vscode.commands.executeCommand('workbench.actions.view.problems');
   });
   return undefined;
+}
+
+/** "fix it to run the sanity checks" / "to find a learning rate", for specOf. */
+function checkProblems(purpose: 'sanity' | 'lrFind', name: string, count: number): string {
+  if (purpose === 'sanity') {
+    return count === 1
+      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to run the sanity checks.', name)
+      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to run the sanity checks.', name, count);
+  }
+  return count === 1
+    ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to find a learning rate.', name)
+    : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to find a learning rate.', name, count);
 }

@@ -58,7 +58,12 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
     lenses.push(lens(top, `$(split-horizontal) ${vscode.l10n.t('Compare…')}`, 'trainlens.compare', source.spec?.compare
       ? vscode.l10n.t('Train one variant per value of this file\'s compare: section, from the same seed, overlaid')
       : vscode.l10n.t('Train variants of this model (optimizer, init, learning rate, activation, loss) from the same seed, overlaid')));
+    lenses.push(lens(top, `$(settings) ${vscode.l10n.t('Tune…')}`, 'trainlens.tune', source.spec?.tune
+      ? vscode.l10n.t('Random search over this file\'s tune: ranges; each trial is a run, shown in the panel\'s Tune tab')
+      : vscode.l10n.t('Random search over lr, l2 and more, picked from a list (cs231n: coarse to fine)')));
     lenses.push(lens(top, `$(beaker) ${vscode.l10n.t('Gradient check')}`, 'trainlens.gradcheck', vscode.l10n.t('Check every parameter\'s gradient against centered differences, in float64')));
+    lenses.push(lens(top, `$(checklist) ${vscode.l10n.t('Sanity check')}`, 'trainlens.sanity', vscode.l10n.t('cs231n\'s checks before training: initial loss, regularization, overfitting 20 samples, gradients, update ratios')));
+    lenses.push(lens(top, `$(graph) ${vscode.l10n.t('Find lr')}`, 'trainlens.lrFind', vscode.l10n.t('The learning-rate range test: loss against an exponentially growing lr, and a suggested lr')));
     lenses.push(lens(top, `$(graph-line) ${vscode.l10n.t('Charts')}`, 'trainlens.showPanel', vscode.l10n.t('Show the loss, gradient-flow, activation and update charts')));
     if (run) lenses.push(lens(top, describeRun(run), 'trainlens.showPanel'));
 
