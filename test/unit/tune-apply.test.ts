@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTrialEdits, hiddenDenseLayers, minimalEdits, yamlNumber } from '../../src/editor/commands/tune-apply';
+import { applyTrialEdits, canonical, minimalEdits, yamlNumber } from '../../src/editor/commands/tune-apply';
+import { hiddenDenseLayers } from '../../src/model/tune-parse';
+import { applyTrial } from '../../src/training/tune-sample';
+import type { TrialParams } from '../../src/model/tune';
 import { applyEdits } from '../../src/model/edits';
 import { parseModel } from '../../src/model/parse';
 import type { ModelSpec } from '../../src/model/spec';
@@ -79,16 +82,42 @@ test('a file without train: or optimizer: gets them; a bare optimizer name is wr
   assert.equal(specOf(s.text).optimizer.type, specOf(none).optimizer.type);
 });
 
-test('a swapped rule keeps the file\'s learning rate when the trial draws none, and takes momentum when it has it', () => {
+test('a swapped rule trains as the trial did: the rule\'s defaults and the trial\'s lr and momentum, written out', () => {
+  // No lr drawn: the new rule's default lr, as the search trained it.
   const r = applyTrialEdits(SPIRAL, { optimizer: 'sgd' })!;
   assert.deepEqual(specOf(r.text).optimizer, { type: 'sgd', lr: 0.01 });
   assert.deepEqual(r.applied, ['optimizer']);
   const m = applyTrialEdits(SPIRAL, { optimizer: 'momentum', momentum: 0.95, lr: 0.02 })!;
   assert.deepEqual(specOf(m.text).optimizer, { type: 'momentum', lr: 0.02, momentum: 0.95 });
+  // Adam to rmsprop: eps is shared and the file's stays only if it is the default; decay is rmsprop's default.
+  const withEps = SPIRAL.replace('{ type: adam, lr: 0.01 }', '{ type: adam, lr: 0.01, eps: 1.0e-6 }');
+  const e = applyTrialEdits(withEps, { optimizer: 'rmsprop', lr: 0.001 })!;
+  assert.deepEqual(specOf(e.text).optimizer, applyTrial(specOf(withEps), { optimizer: 'rmsprop', lr: 0.001 }).optimizer);
   // Momentum under adam has no place: skipped and named, the rest written.
   const a = applyTrialEdits(SPIRAL, { momentum: 0.9, lr: 0.02 })!;
   assert.deepEqual(a.skipped, ['momentum']);
   assert.equal(specOf(a.text).optimizer.lr, 0.02);
+});
+
+test('the edited file gives exactly the model the trial trained (the search\'s applyTrial), over many trials', () => {
+  const choices: TrialParams[] = [];
+  for (let k = 0; k < 40; k++) {
+    const u = (i: number): number => ((k * 7919 + i * 104729) % 1000) / 1000;
+    const p: TrialParams = { lr: Number((1e-4 * Math.pow(1000, u(1))).toPrecision(6)), l2: 1e-5 * Math.pow(1e4, u(2)) };
+    if (k % 2) p.optimizer = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'][k % 7];
+    if (k % 3 === 0) p.momentum = 0.5 + u(3) * 0.49;
+    if (k % 4 === 0) p.batch = [16, 32, 64][k % 3];
+    if (k % 5 === 0) p.dropout = u(4) * 0.7;
+    if (k % 6 === 0) p.hidden = 10 + k;
+    if (k % 7 === 0) p.init = ['xavier', 'he', 'small'][k % 3];
+    choices.push(p);
+  }
+  for (const p of choices) {
+    const r = applyTrialEdits(SPIRAL, p);
+    assert.ok(r, JSON.stringify(p));
+    assert.equal(canonical(specOf(r.text)), canonical(applyTrial(specOf(SPIRAL), p)), JSON.stringify(p));
+    for (const c of ['# the spiral', '# hidden', '# output', '# on the weights']) assert.ok(r.text.includes(c), c);
+  }
 });
 
 test('hidden sets every dense layer but the output; dropout without a dropout layer is skipped', () => {
@@ -97,12 +126,6 @@ test('hidden sets every dense layer but the output; dropout without a dropout la
   const r = applyTrialEdits(small, { hidden: 64, dropout: 0.3 })!;
   assert.deepEqual(specOf(r.text).layers.map((l) => (l.kind === 'dense' ? l.units : -1)), [64, 3]);
   assert.deepEqual(r.skipped, ['dropout']);
-});
-
-test('with the trial\'s own model given, the edited file must give exactly it', () => {
-  const want = specOf(applyTrialEdits(SPIRAL, { lr: 0.02 })!.text);
-  assert.ok(applyTrialEdits(SPIRAL, { lr: 0.02 }, want));
-  assert.equal(applyTrialEdits(SPIRAL, { lr: 0.02 }, { ...want, train: { ...want.train, seed: 2 } }), undefined);
 });
 
 test('a file that does not parse, or a value the file cannot hold, gives no edits', () => {

@@ -3,17 +3,20 @@
  * change. Each value goes where the file keeps it: lr and momentum into `optimizer:`, the rule's
  * name as Swap Optimizer writes it, init as Swap Init writes it, l2 / l1 / batch into `train:`,
  * dropout into the p of every `- dropout:` layer, hidden into the units of every dense layer but
- * the last (the output). The values are applied one after another, and after each the edited file
- * is parsed: it must give the same model with only that value changed, or nothing is written.
+ * the last (the output): the model the search trained (tune-sample's applyTrial). The values are
+ * applied one after another, and after each the edited file is parsed: it must give the same model
+ * with only that value changed, and at the end the trial's model, or nothing is written.
  * The result is the minimal edits from the original text to the final one (comments and layout
  * outside the changed values stay byte for byte). Pure functions (no vscode), never throw.
  */
 import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import { Doc, pairOf, setKey, span } from '../language/yaml-edits';
 import { applyEdits, swapInitEdits, swapOptimizerEdits, type TextEdit } from '../../model/edits';
-import { parseModel } from '../../model/parse';
-import { INIT_SCHEMES, OPTIMIZERS, type InitScheme, type LayerSpec, type ModelSpec, type OptimizerName } from '../../model/spec';
-import type { TrialParams, TuneParam } from '../../model/tune';
+import { OPTIMIZER_KEYS, parseModel } from '../../model/parse';
+import type { InitScheme, ModelSpec, OptimizerName, OptimizerSpec } from '../../model/spec';
+import { TUNE_PARAMS, type TrialParams, type TuneParam } from '../../model/tune';
+import { hiddenDenseLayers } from '../../model/tune-parse';
+import { applyTrial, usedParams } from '../../training/tune-sample';
 
 /** A number as the model file writes it: exact (the shortest text that reads back as the same double), `1.0e-5` rather than `1e-5`. */
 export function yamlNumber(v: number): string {
@@ -21,64 +24,66 @@ export function yamlNumber(v: number): string {
   return /^-?\d+e/i.test(s) ? s.replace(/^(-?\d+)e/i, '$1.0e') : s;
 }
 
-/** The order values are applied in: the rule first (it decides which optimizer keys exist), then its settings. */
-const ORDER: readonly TuneParam[] = ['optimizer', 'lr', 'momentum', 'init', 'l2', 'l1', 'batch', 'dropout', 'hidden'];
+/** The values written after the rule and its settings, in this order. */
+const OTHER_STEPS = ['init', 'l2', 'l1', 'batch', 'dropout', 'hidden'] as const;
 
-/** Indices of the dense layers `hidden` sets: every dense layer but the last one (the output). */
-export function hiddenDenseLayers(layers: readonly LayerSpec[]): number[] {
-  const dense = layers.flatMap((l, i) => (l.kind === 'dense' ? [i] : []));
-  return dense.slice(0, -1);
+/** A model as comparable text: keys sorted at every level, so the order they were written in does not count. */
+export function canonical(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+    : v));
 }
 
-/** The model as the file would give it with one value set; undefined when the value does not fit the model. */
-export function withParam(spec: ModelSpec, param: TuneParam, value: number | string): ModelSpec | undefined {
-  const num = typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-  switch (param) {
-    case 'optimizer':
-      // The type exactly; the rule's other settings are checked apart (sameModel).
-      return (OPTIMIZERS as readonly unknown[]).includes(value)
-        ? { ...spec, optimizer: { ...spec.optimizer, type: value as OptimizerName } as ModelSpec['optimizer'] } : undefined;
-    case 'lr':
-      return num !== undefined && num > 0 ? { ...spec, optimizer: { ...spec.optimizer, lr: num } } : undefined;
-    case 'momentum':
-      return num !== undefined && 'momentum' in spec.optimizer ? { ...spec, optimizer: { ...spec.optimizer, momentum: num } } : undefined;
-    case 'init':
-      return (INIT_SCHEMES as readonly unknown[]).includes(value) ? { ...spec, init: { type: value as InitScheme } } : undefined;
+/** The model with one step's part taken from the target (the trial's model), the rest as it is. */
+function stepWant(spec: ModelSpec, target: ModelSpec, step: (typeof OTHER_STEPS)[number]): ModelSpec {
+  switch (step) {
+    case 'init': return { ...spec, init: target.init };
     case 'l2':
     case 'l1':
-      return num !== undefined && num >= 0 ? { ...spec, train: { ...spec.train, [param]: num } } : undefined;
-    case 'batch':
-      return num !== undefined && Number.isInteger(num) && num >= 1 ? { ...spec, train: { ...spec.train, batch: num } } : undefined;
-    case 'dropout':
-      return num !== undefined && spec.layers.some((l) => l.kind === 'dropout')
-        ? { ...spec, layers: spec.layers.map((l) => (l.kind === 'dropout' ? { ...l, p: num } : l)) } : undefined;
-    case 'hidden': {
-      const hidden = new Set(hiddenDenseLayers(spec.layers));
-      return num !== undefined && Number.isInteger(num) && num >= 1 && hidden.size > 0
-        ? { ...spec, layers: spec.layers.map((l, i) => (hidden.has(i) && l.kind === 'dense' ? { ...l, units: num } : l)) } : undefined;
-    }
+    case 'batch': return { ...spec, train: { ...spec.train, [step]: target.train[step] } };
+    case 'dropout': return { ...spec, layers: spec.layers.map((l, i) => (l.kind === 'dropout' ? target.layers[i] : l)) };
+    case 'hidden': return { ...spec, layers: spec.layers.map((l, i) => (l.kind === 'dense' ? target.layers[i] : l)) };
   }
 }
 
-/** A model as comparable text. */
-const canonical = (s: ModelSpec): string => JSON.stringify(s);
-
-/** Edits that write one value, computed on the current text (before its check). */
-function paramEdits(text: string, spec: ModelSpec, param: TuneParam, value: number | string): TextEdit[] | undefined {
-  switch (param) {
-    case 'optimizer': return swapOptimizerEdits(text, value as OptimizerName);
+/** Edits that write one step's value (computed on the current text). */
+function stepEdits(text: string, spec: ModelSpec, step: (typeof OTHER_STEPS)[number], value: number | string): TextEdit[] | undefined {
+  switch (step) {
     case 'init': return swapInitEdits(text, value as InitScheme);
-    case 'lr':
-    case 'momentum': return optimizerKeyEdits(text, spec.optimizer.type, param, value as number);
     case 'l2':
     case 'l1':
-    case 'batch': return trainKeyEdits(text, param, value as number);
+    case 'batch': return trainKeyEdits(text, step, value as number);
     case 'dropout': return layerValueEdits(text, 'dropout', () => true, value as number);
     case 'hidden': {
       const hidden = new Set(hiddenDenseLayers(spec.layers));
       return layerValueEdits(text, 'dense', (i) => hidden.has(i), value as number);
     }
   }
+}
+
+/** The text and its model after some edits, or undefined when the result does not parse as a model. */
+function edited(text: string, edits: TextEdit[] | undefined): { text: string; spec: ModelSpec } | undefined {
+  if (!edits) return undefined;
+  const next = applyEdits(text, edits);
+  const spec = parseModel(next).spec;
+  return spec && { text: next, spec };
+}
+
+/**
+ * Makes the file's optimizer the trial's: the rule swapped as Swap Optimizer does, then each of
+ * its settings that differs from the trial's written into the mapping. The model must then have
+ * exactly the trial's optimizer and nothing else changed.
+ */
+function optimizerStep(text: string, spec: ModelSpec, want: OptimizerSpec): { text: string; spec: ModelSpec } | undefined {
+  let cur: { text: string; spec: ModelSpec } | undefined = { text, spec };
+  if (spec.optimizer.type !== want.type) cur = edited(text, swapOptimizerEdits(text, want.type));
+  for (const [key, field] of Object.entries(OPTIMIZER_KEYS[want.type])) {
+    if (!cur) return undefined;
+    const value = (want as unknown as Record<string, number>)[field];
+    if ((cur.spec.optimizer as unknown as Record<string, number>)[field] === value) continue;
+    cur = edited(cur.text, optimizerKeyEdits(cur.text, want.type, key, value));
+  }
+  return cur && canonical(cur.spec) === canonical({ ...spec, optimizer: want }) ? cur : undefined;
 }
 
 /** `key: value` in the `optimizer:` mapping; a bare `optimizer: adam` is written out as `{ type: adam, key: value }`; none: one is added. */
@@ -120,60 +125,47 @@ function layerValueEdits(text: string, kind: string, pick: (index: number) => bo
 
 const one = (e: TextEdit | undefined): TextEdit[] | undefined => (e ? [e] : undefined);
 
-/** What one value did, for the message after Apply best. */
+/** What Apply best writes. */
 export interface AppliedTrial {
   /** The minimal edits from the original text to the edited one (sorted, not overlapping). */
   edits: TextEdit[];
   /** The text once edited. */
   text: string;
-  /** The values written, and the ones left out (the model has no place for them, e.g. momentum with adam). */
+  /** The values written, and the ones left out because the trial did not use them (momentum under adam). */
   applied: TuneParam[];
   skipped: TuneParam[];
 }
 
 /**
- * The edits that write a trial's values into the model file, checked value by value (see the file
- * comment). undefined when the file does not parse as a model, or a value cannot be written so
- * that the file reads back with exactly that change. A value the model has no place for (momentum
- * under adam, dropout without a dropout layer) is skipped and named. With `expected`, the edited
- * file must also give that model (the trial's own spec), the `tune:` section aside.
+ * The edits that make the model file train as the trial did (the search's applyTrial of its
+ * values), checked step by step (see the file comment), and at the end as a whole: the edited file
+ * must give the trial's model, its `tune:` section aside. undefined when the file does not parse
+ * as a model, or a value cannot be written so that the file reads back with exactly that change.
  */
-export function applyTrialEdits(text: string, params: TrialParams, expected?: ModelSpec): AppliedTrial | undefined {
+export function applyTrialEdits(text: string, params: TrialParams): AppliedTrial | undefined {
   const original = parseModel(text).spec;
   if (!original) return undefined;
-  let current = text;
-  let spec = original;
-  const applied: TuneParam[] = [];
-  const skipped: TuneParam[] = [];
-  // A trial that swaps the rule keeps the file's learning rate unless it draws its own: written
-  // out, so the new rule does not fall back to its default.
-  const values: TrialParams = params.optimizer !== undefined && params.lr === undefined ? { ...params, lr: original.optimizer.lr } : params;
-  for (const param of ORDER) {
-    const value = values[param];
-    if (value === undefined) continue;
-    const want = withParam(spec, param, value);
-    if (!want) {
-      skipped.push(param);
-      continue;
-    }
-    const edits = paramEdits(current, spec, param, value);
-    if (!edits) return undefined;
-    const next = applyEdits(current, edits);
-    const after = parseModel(next).spec;
-    if (!after || !sameModel(after, want, param)) return undefined;
-    current = next;
-    spec = after;
-    if (params[param] !== undefined) applied.push(param);
+  const used = usedParams(original, params);
+  const target = applyTrial(original, used);
+  let cur: { text: string; spec: ModelSpec } | undefined = { text, spec: original };
+  if (used.optimizer !== undefined || used.lr !== undefined || used.momentum !== undefined) {
+    cur = optimizerStep(text, original, target.optimizer);
   }
-  if (expected && canonical(withoutTune(spec)) !== canonical(withoutTune(expected))) return undefined;
-  return { edits: minimalEdits(text, current), text: current, applied, skipped };
-}
-
-/** After setting one value: the model is `want`; for the rule, its type is, and the rest of the model is unchanged. */
-function sameModel(after: ModelSpec, want: ModelSpec, param: TuneParam): boolean {
-  if (param !== 'optimizer') return canonical(after) === canonical(want);
-  return after.optimizer.type === want.optimizer.type &&
-    canonical({ ...after, optimizer: want.optimizer }) === canonical(want);
+  for (const step of OTHER_STEPS) {
+    const value = used[step];
+    if (!cur || value === undefined) continue;
+    const want = stepWant(cur.spec, target, step);
+    if (canonical(want) === canonical(cur.spec)) continue;
+    const next = edited(cur.text, stepEdits(cur.text, cur.spec, step, value));
+    cur = next && canonical(next.spec) === canonical(want) ? next : undefined;
+  }
+  if (!cur || canonical(withoutTune(cur.spec)) !== canonical(withoutTune(target))) return undefined;
+  // A value the trial did not use (momentum under adam) or the model has no place for (dropout without a dropout layer).
+  const placed = (p: TuneParam): boolean => used[p] !== undefined &&
+    (p !== 'dropout' || original.layers.some((l) => l.kind === 'dropout')) && (p !== 'hidden' || hiddenDenseLayers(original.layers).length > 0);
+  const applied = TUNE_PARAMS.filter((p) => placed(p));
+  const skipped = TUNE_PARAMS.filter((p) => params[p] !== undefined && !placed(p));
+  return { edits: minimalEdits(text, cur.text), text: cur.text, applied, skipped };
 }
 
 function withoutTune(s: ModelSpec): ModelSpec {
