@@ -46,20 +46,20 @@ export function meanStd(s: Spread | null, format: (x: number) => string, seeds: 
 function seedStatus(g: SeedGroup): string {
   const counts = new Map<string, number>();
   for (const r of g.runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  const parts = [...counts].map(([status, n]) => l10n.t('{0} {1}', n, statusWord(status)));
+  const parts = [...counts].map(([status, n]) => statusCount(status, n));
   const waiting = g.seeds - g.runs.length;
   if (waiting > 0) parts.push(l10n.t('{0} waiting', waiting));
   return parts.join(' · ');
 }
 
-function statusWord(status: string): string {
+function statusCount(status: string, n: number): string {
   switch (status) {
-    case 'running': return l10n.t('running');
-    case 'finished': return l10n.t('finished');
-    case 'stopped': return l10n.t('stopped');
-    case 'failed': return l10n.t('failed');
-    case 'interrupted': return l10n.t('interrupted');
-    default: return status;
+    case 'running': return l10n.t('{0} running', n);
+    case 'finished': return l10n.t('{0} finished', n);
+    case 'stopped': return l10n.t('{0} stopped', n);
+    case 'failed': return l10n.t('{0} failed', n);
+    case 'interrupted': return l10n.t('{0} interrupted', n);
+    default: return `${n} ${status}`;
   }
 }
 

@@ -51,7 +51,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|korean|latency
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|korean|latency|seeds
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -76,6 +76,7 @@ import { closeAll } from './browser/workbench.mjs';
 import { initScenario, koreanScenario, spiralScenario, swapScenario } from './browser/scenarios-train.mjs';
 import { compareScenario, divergeScenario, regressionScenario, weightsScenario } from './browser/scenarios-more.mjs';
 import { gradcheckScenario } from './browser/gradcheck.mjs';
+import { seedsCase } from './browser/seeds.mjs';
 import { latencyScenario } from './browser/latency.mjs';
 
 const { values: opt } = parseArgs({
@@ -90,7 +91,9 @@ const { values: opt } = parseArgs({
   },
 });
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, korean: koreanScenario, latency: latencyScenario };
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, korean: koreanScenario, latency: latencyScenario,
+  // The compare scenario's seeds case alone (the compare scenario runs it too).
+  seeds: seedsCase };
 
 /** Scenarios that run in a workbench with another display language. */
 const SCENARIO_LOCALE = { korean: 'ko' };
@@ -205,7 +208,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

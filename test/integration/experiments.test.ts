@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { lensTitles, until, useExtension, workspaceFile } from './util';
+import { lensTitles, until, useExtension, workspaceFile, writeModel } from './util';
 import { Trainer } from '../../src/engine/trainer';
 import { parseModel } from '../../src/model/parse';
-import { compareVariants } from '../../src/model/variants';
+import { compareVariants, withSeeds } from '../../src/model/variants';
 import type { Comparison } from '../../src/training/compare';
 import type { TrainingSession } from '../../src/training/session';
 import { requireTrust } from '../../src/editor/commands/trust';
@@ -46,6 +46,39 @@ describe('Experiments: compare, kept runs, export', () => {
     const kept = extension().store.list().filter((r) => c.sessions.some((s) => s!.runId === r.runId));
     assert.equal(kept.length, 6);
     assert.ok(kept.every((r) => r.status === 'finished' && r.final !== null));
+  });
+
+  it('Compare… over the file\'s seeds: 3 trains each variant three times (one data split), kept, drawn as mean and band', async () => {
+    const text = [
+      'data: { dataset: spiral, samples: 300, classes: 3, noise: 0.2, validation: 0.2 }',
+      'layers:', '  - dense: 50', '    activation: relu', '  - dense: 3',
+      'loss: softmax', 'optimizer: { type: sgd, lr: 0.05 }', 'train: { epochs: 10, batch: 32, l2: 0.001, seed: 4 }',
+      'compare: { optimizer: [sgd, adam], seeds: 3 }', '',
+    ].join('\n');
+    const doc = await writeModel('seeds-compare.nn.yaml', text);
+    const spec = parseModel(text).spec!;
+    assert.equal(spec.compare?.seeds, 3);
+    // The file's seeds: no QuickPick when a choice names the dimension and values.
+    const c = await vscode.commands.executeCommand<Comparison>('trainlens.compare', doc.uri, { dimension: 'optimizer', values: ['sgd', 'adam'] });
+    await c.finished;
+    await Promise.all(c.sessions.map((s) => s!.finished));
+    const plan = withSeeds(compareVariants(spec, 'optimizer', ['sgd', 'adam']), 3);
+    assert.equal(c.seeds, 3);
+    assert.deepEqual(c.sessions.map((s) => [s!.status, s!.info.variant!.group, s!.info.variant!.seed]), [
+      ['finished', 'sgd', 4], ['finished', 'sgd', 5], ['finished', 'sgd', 6], ['finished', 'adam', 4], ['finished', 'adam', 5], ['finished', 'adam', 6],
+    ]);
+    c.sessions.forEach((s, i) => {
+      assert.deepEqual(s!.info.validationSize, 60);
+      const t = new Trainer(plan[i].spec);
+      assert.deepEqual(s!.loss.values().slice(0, 5), [0, 1, 2, 3, 4].map(() => t.trainStep().loss), `${plan[i].label}: first losses`);
+    });
+    const overlays = extension().charts.overlays.get(doc.uri.toString())!;
+    assert.equal(overlays.seeds, 3);
+    assert.deepEqual(overlays.runs.map((r) => `${r.group}/${r.seed}`), ['sgd/4', 'sgd/5', 'sgd/6', 'adam/4', 'adam/5', 'adam/6']);
+    await until('the panel to draw all six', () => c.sessions.every((s) => (extension().charts.rendered.get(s!.runId) ?? 0) > 50));
+    const kept = extension().store.list().filter((r) => c.sessions.some((s) => s!.runId === r.runId));
+    assert.equal(kept.length, 6);
+    assert.ok(kept.every((r) => r.status === 'finished' && r.final !== null && r.spec.data.seed === 4));
   });
 
   it('Run again with the same seed gives the same losses; Export as PyTorch writes the script, weights and data', async () => {

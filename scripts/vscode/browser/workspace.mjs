@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { copyToTempWorkspace } from '../server.mjs';
+import { SEEDS_FILE, SEEDS_TEXT } from './seeds.mjs';
 
 /** The two files the scenarios write into the workspace copy, from the examples. */
 export const SPIRAL_LONG = 'spiral-long.nn.yaml';
@@ -48,6 +49,7 @@ export function prepareWorkspace(examples) {
     throw new Error('examples/spiral.nn.yaml has no "epochs: N", "batch: N" or "- dense: 100" line to change');
   }
   fs.writeFileSync(path.join(workspace, SPIRAL_LONG), longSpiral);
+  fs.writeFileSync(path.join(workspace, SEEDS_FILE), SEEDS_TEXT);
   fs.writeFileSync(path.join(workspace, WEIGHTS_FILE), [
     '# An MLP on 3,000 MNIST digits: with some L2, the first layer\'s units become stroke templates',
     'data: { dataset: mnist, samples: 3000, validation: 0.1 }',
