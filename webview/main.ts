@@ -220,7 +220,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       }
       break;
     case 'gradcheck':
-      if (m.state === 'running') showTab('checks');
+      if (m.reveal) showTab('checks');
       store.setGradcheck({ state: m.state, result: m.result, error: m.error });
       scheduleDraw(true);
       break;

@@ -127,8 +127,8 @@ export function panelHtml(opts: PanelHtmlOptions): string {
   <header class="run-header">
     <div class="title-row">
       <h1 id="run-title">TrainLens</h1>
-      <span id="run-status" class="badge" hidden></span>
-      <span id="run-stale" class="badge stale" title="${escape(vscode.l10n.t('The host no longer has this run: these are the charts the panel saved before the window reloaded'))}" hidden>${escape(vscode.l10n.t('from before the reload'))}</span>
+      <vscode-badge id="run-status" class="badge" hidden></vscode-badge>
+      <vscode-badge id="run-stale" class="stale" title="${escape(vscode.l10n.t('The host no longer has this run: these are the charts the panel saved before the window reloaded'))}" hidden>${escape(vscode.l10n.t('from before the reload'))}</vscode-badge>
     </div>
     <div id="run-summary" class="summary">${vscode.l10n.t('No run of this model file yet: choose {0} to start one.', `<strong>${escape(vscode.l10n.t('▶ Train'))}</strong>`)}</div>
     <div id="run-details" class="details"></div>

@@ -188,7 +188,7 @@ export class ChartsPanels implements vscode.Disposable {
   private forward(e: RunsEvent): void {
     if (e.type === 'gradcheck') {
       const run = this.runs.get(e.source);
-      this.post(e.source, { type: 'gradcheck', runId: run?.runId ?? '', state: e.state, result: e.result, error: e.error });
+      this.post(e.source, { type: 'gradcheck', runId: run?.runId ?? '', state: e.state, result: e.result, error: e.error, reveal: true });
       return;
     }
     const s = e.session;

@@ -61,21 +61,22 @@ export async function showPanelTab(frame, tab) {
 export async function chartsCreated(frame, ids) {
   return frame.evaluate((list) => Object.fromEntries(list.map((id) => {
     const c = document.getElementById(id === 'loss' ? 'loss-chart' : `chart-${id}`);
-    return [id, c ? { created: '$chartjs' in c || c.hasAttribute('style'), points: c.getAttribute('data-points') } : null];
+    const save = document.getElementById(`save-${id}`);
+    return [id, c ? { created: '$chartjs' in c || c.hasAttribute('style'), points: c.getAttribute('data-points'), save: save ? !save.disabled : null } : null];
   })), ids);
 }
 
-/** Fails unless every chart of `ids` is still uncreated with data-points "0" (their tab never shown). */
+/** Fails unless every chart of `ids` is still uncreated with data-points "0" and its Save PNG disabled (their tab never shown). */
 export async function expectNotCreated(frame, ids, why) {
   const seen = await chartsCreated(frame, ids);
-  const wrong = ids.filter((id) => !seen[id] || seen[id].created || seen[id].points !== '0');
+  const wrong = ids.filter((id) => !seen[id] || seen[id].created || seen[id].points !== '0' || seen[id].save === true);
   if (wrong.length) throw new StepError(`${why}: these charts exist already: ${wrong.map((id) => `#chart-${id} ${JSON.stringify(seen[id])}`).join(', ')}`);
   return seen;
 }
 
 /**
  * Shows each tab holding a chart of `ids` in turn, waits until its charts report data-points > 0
- * and show series ink (panel.mjs waitInk); returns the ink of them all. `ctx.check` is told each tab.
+ * with their Save PNG enabled, and show series ink (panel.mjs waitInk); returns the ink of them all. `ctx.check` is told each tab.
  */
 export async function inkByTab(panel, ctx, ids, ms = 10_000) {
   const tabs = [...new Set(ids.map((id) => CHART_TAB[id]))];
@@ -84,9 +85,10 @@ export async function inkByTab(panel, ctx, ids, ms = 10_000) {
     const mine = ids.filter((id) => CHART_TAB[id] === tab);
     await showPanelTab(panel.frame, tab);
     let pts = null;
-    await poll(`the ${tab} tab's charts to report data-points > 0 once shown (${mine.join(', ')})`, ms, async () => {
+    await poll(`the ${tab} tab's charts to report data-points > 0 and enable Save PNG once shown (${mine.join(', ')})`, ms, async () => {
       pts = await chartsCreated(panel.frame, mine);
-      return mine.every((id) => pts[id] && num(pts[id].points) > 0);
+      // canvas#loss-chart's data-points are the run's own loss points (0 with only overlaid runs): its ink tells.
+      return mine.every((id) => pts[id] && (id === 'loss' || num(pts[id].points) > 0) && pts[id].save !== false);
     }).catch((e) => {
       throw new StepError(`${e.message}; they show ${JSON.stringify(pts)}`);
     });
