@@ -35,10 +35,17 @@ function columns(groups: SeedGroup[]): Column[] {
   return cols;
 }
 
-/** "0.5123 ± 0.0130", "85.3% ± 1.2%"; one seed: the value alone; fewer seeds than asked: "(2 of 3)". */
+/** A deviation to two significant digits ("0.0051", "2.4e-5"); percentages keep the figure's own format. */
+function twoDigits(x: number): string {
+  if (x === 0 || !Number.isFinite(x)) return String(x);
+  return Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5 ? x.toExponential(1) : x.toPrecision(2);
+}
+
+/** "0.5123 ± 0.0051", "85.3% ± 1.2%"; one seed: the value alone; fewer seeds than asked: "(2 of 3)". */
 export function meanStd(s: Spread | null, format: (x: number) => string, seeds: number): string {
   if (!s) return '–';
-  const text = s.std === null ? format(s.mean) : `${format(s.mean)} ± ${format(s.std)}`;
+  const std = (x: number): string => (format === num ? twoDigits(x) : format(x));
+  const text = s.std === null ? format(s.mean) : `${format(s.mean)} ± ${std(s.std)}`;
   return s.n < seeds ? `${text} ${l10n.t('({0} of {1})', s.n, seeds)}` : text;
 }
 

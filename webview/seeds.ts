@@ -74,6 +74,6 @@ export function bandSeries(label: string, b: Band, color: string, o: Partial<Ser
   return [
     { label, data: () => b.mean, color, width: 2, own: true, ...o },
     { ...edge, data: () => b.min, band: 'min' },
-    { ...edge, data: () => b.max, band: 'max', fill: { target: '-1', color: withAlpha(color, 0.22) } },
+    { ...edge, data: () => b.max, band: 'max', fill: { target: '-1', color: withAlpha(color, 0.3) } },
   ];
 }

@@ -8,7 +8,7 @@ import { describePanel, inkSummary, panelIframe, panelOverlays, readPanel, scrol
 import {
   LENS, clickLens, closeAll, expectEditorLine, lensLocator, openModelFile, pickInQuickPick, screenshot, startTraining,
 } from './workbench.mjs';
-import { seedsCase } from './seeds.mjs';
+import { bandInk, seedsCase } from './seeds.mjs';
 
 export async function compareScenario(page, ctx) {
   await openModelFile(page, ctx, COMPARE_FILE);
@@ -29,6 +29,8 @@ export async function compareScenario(page, ctx) {
   const items = await seen.frame.$$eval('#overlay-list li', (els) => els.map((e) => e.textContent.trim()));
   if (items.length !== 6) throw new StepError(`the overlay legend lists ${items.length} runs: ${JSON.stringify(items)}`);
   ctx.check(`overlay legend: ${items.join(' | ')}`);
+  // The seeds case's band measure on lines alone (their anti-aliased edges): its baseline.
+  ctx.check(`no bands with one seed: ${JSON.stringify(await bandInk(seen.frame, ['loss', 'accuracy']))} px at a fill's opacity`);
   await scrollPanelTo(seen.frame, 'accuracy');
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `compare-${ctx.theme}.png`));
   const ink = await inkByTab({ frame: seen.frame }, ctx, ['loss', 'accuracy', 'grad-flow', 'updates', 'act-std']);
