@@ -10,6 +10,7 @@ import { registerCommands } from './editor/commands/commands';
 import { registerHover } from './editor/language/hover';
 import { registerCompletion } from './editor/language/completion';
 import { registerQuickFixes } from './editor/language/quickfix';
+import { DoctorDiagnostics } from './editor/language/doctor-actions';
 import { registerTemplates } from './editor/commands/templates';
 import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
 import { configureModelL10n } from './editor/l10n';
@@ -139,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     registerHover(),
     registerCompletion(),
     registerQuickFixes(models),
+    new DoctorDiagnostics(models, runs),
     ...registerTemplates(context.extensionUri),
     ...runsView.disposables,
   );

@@ -23,6 +23,7 @@ import { createViews } from './views';
 import { SanityView } from './sanity';
 import { LrFindView } from './lr-find';
 import { initTune } from './tune';
+import { FindingsView } from './findings';
 
 interface VsCodeApi {
   postMessage(m: WebviewToHost): void;
@@ -271,6 +272,8 @@ const sanityView = new SanityView($('slot-sanity'), (m) => vscode.postMessage(m)
 const lrFindView = new LrFindView($('slot-lrfind'), (m) => vscode.postMessage(m));
 // The Tune tab: a search's scatter, trials and best curves (its buttons post their own actions).
 initTune((m) => vscode.postMessage(m));
+// The Findings tab: the training doctor's findings (it listens to the snapshot and findings messages itself).
+new FindingsView($('slot-findings'), (m) => vscode.postMessage(m));
 
 const saved = vscode.getState() as SavedState | undefined;
 // The saved tab is shown again; a change of tab draws its charts and saves the state.

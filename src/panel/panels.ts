@@ -167,6 +167,10 @@ export class ChartsPanels implements vscode.Disposable {
       case 'clearOverlays':
         this.setOverlays(source, null);
         break;
+      case 'applyFix':
+        // The doctor's command (editor/language/doctor-actions.ts) makes the same edit as the quick fix.
+        void vscode.commands.executeCommand('trainlens.applyDoctorFix', vscode.Uri.parse(source), message.runId, message.code, message.layer);
+        break;
     }
   }
 
@@ -204,6 +208,9 @@ export class ChartsPanels implements vscode.Disposable {
         break;
       case 'status':
         this.post(source, { type: 'status', runId: s.runId, status: s.status, final: s.final, error: s.error });
+        break;
+      case 'findings':
+        this.post(source, { type: 'findings', runId: s.runId, findings: s.findings });
         break;
     }
   }

@@ -78,6 +78,11 @@ const EVENTS = new Set<string>(['lr-too-high', 'initial-loss']);
 const EVALUATIONS = 100;
 const EVAL_STEPS = 1000;
 
+/** The model-file layers as the rules and fix titles read them. */
+export function doctorLayers(spec: ModelSpec): DoctorLayer[] {
+  return spec.layers.map(layerOf);
+}
+
 function layerOf(l: LayerSpec, index: number): DoctorLayer {
   const activation = l.kind === 'dense' || l.kind === 'conv' || l.kind === 'activation' ? l.activation.type : null;
   const units = l.kind === 'dense' || l.kind === 'maxout' ? l.units : l.kind === 'conv' ? l.filters : null;
@@ -108,7 +113,7 @@ export class Doctor {
     private readonly spec: ModelSpec,
     private readonly run: { totalSteps: number; statsLayers: number[]; regression: boolean },
   ) {
-    this.layers = spec.layers.map(layerOf);
+    this.layers = doctorLayers(spec);
     this.everyEpochs = Math.max(1, Math.ceil(spec.train.epochs / EVALUATIONS));
   }
 

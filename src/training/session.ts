@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { Worker } from 'node:worker_threads';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
+import type { Finding } from './doctor-types';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
 import type { Divergence } from '../engine/trainer';
 import { Decimated, LossHistory, MAX_EPOCH_POINTS, MAX_STATS_POINTS } from './history';
@@ -50,7 +51,9 @@ export type SessionEvent =
     /** Whether it thinned the history (a mirror written whole, the run store's file, is rewritten). */
     thinned: boolean;
   }
-  | { type: 'status'; session: TrainingSession };
+  | { type: 'status'; session: TrainingSession }
+  /** The training doctor's findings changed (session.findings). */
+  | { type: 'findings'; session: TrainingSession };
 
 export function describeInit(spec: ModelSpec): string {
   return spec.init.type === 'normal' || spec.init.type === 'uniform' ? `${spec.init.type}(${spec.init.std})` : spec.init.type;
@@ -80,6 +83,8 @@ export class TrainingSession {
   final: FinalMetrics | null = null;
   error: string | null = null;
   gradcheck: ModelCheck | null = null;
+  /** The training doctor's findings so far (all of them; the last message's). */
+  findings: Finding[] = [];
   /**
    * Steps the worker had taken when stop() was called (read from the worker's own counter, not
    * from progress, which lags); null before a stop.
@@ -194,7 +199,7 @@ export class TrainingSession {
       latestStats: this.latestStats,
       markers: this.markers.slice(), boundary: this.boundary, filters: this.filters,
       step: this.step, samplesPerSec: this.samplesPerSec, final: this.final, error: this.error,
-      previous: this.previous, gradcheck: this.gradcheck,
+      previous: this.previous, gradcheck: this.gradcheck, findings: this.findings,
     };
   }
 
@@ -235,6 +240,10 @@ export class TrainingSession {
         // (The worker says it in the display language: it has the host's strings.)
         if (m.divergence && m.lr !== undefined) this.divergence = { ...m.divergence, lr: m.lr };
         this.end('failed', m.message);
+        break;
+      case 'findings':
+        this.findings = m.findings;
+        this.emit({ type: 'findings', session: this });
         break;
       case 'gradcheck':
         break; // gradient checks run in workers of their own (see runGradcheck in runs.ts)
