@@ -60,7 +60,8 @@ export class TuneScatter {
     const scores = tune.trials.filter((x) => x.status !== 'diverged').flatMap((x) => trialScore(x, tune.metric) ?? []);
     const scale = (this.scale = scoreScale(scores, { low: t.series[1], high: t.series[0], foreground: t.foreground, background: t.background }));
     const byIndex = new Map(tune.trials.map((x) => [x.index, x]));
-    const dots: Dot[] = points.map((p) => ({ ...p, label: trialLabel(byIndex.get(p.index)!, tune, axes) }));
+    // Sorted by x: without parsing, Chart.js takes a dataset as sorted and reads its x range from its ends.
+    const dots: Dot[] = points.map((p) => ({ ...p, label: trialLabel(byIndex.get(p.index)!, tune, axes) })).sort((a, b) => a.x - b.x);
     const looks = dots.map((p) => look(p, p.index === tune.best, scale, t));
     this.message = axes.x === null ? l10n.t('the search does not vary lr: no scatter') : points.length === 0 ? l10n.t('waiting for the first trial…') : null;
     const dataset: ChartDataset<'scatter', Dot[]> = {
@@ -92,6 +93,10 @@ export class TuneScatter {
       this.chart.update('none');
     }
     this.canvas.dataset.points = String(points.length);
+    // How many points were drawn inside the plot area (the tests check that none fell outside the scales).
+    const area = this.chart.chartArea;
+    const inside = this.chart.getDatasetMeta(0).data.filter((e) => e.x >= area.left - 0.5 && e.x <= area.right + 0.5 && e.y >= area.top - 0.5 && e.y <= area.bottom + 0.5);
+    this.canvas.dataset.inside = String(inside.length);
     this.canvas.dataset.unplaced = String(unplaced);
     this.drawLegend(tune.metric, scale, t);
   }

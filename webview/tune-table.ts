@@ -37,7 +37,7 @@ function columns(tune: TuneState): Column[] {
     },
     { key: 'valLoss', title: l10n.t('val loss'), text: (t) => num(t.valLoss), value: (t) => t.valLoss },
     { key: 'epochs', title: l10n.t('epochs'), text: (t) => String(t.epochs), value: (t) => t.epochs },
-    { key: 'status', title: l10n.t('status'), text: (t) => statusText(t) + (t.reason ? ` (${t.reason})` : '') },
+    { key: 'status', title: l10n.t('status'), text: (t) => statusText(t) },
   ];
 }
 
@@ -56,6 +56,9 @@ export function renderTrialTable(box: HTMLElement, tune: TuneState, sort: Sort, 
   table.setAttribute('bordered-columns', '');
   table.setAttribute('resizable', '');
   table.dataset.sort = `${sort.key}:${sort.descending ? 'desc' : 'asc'}`;
+  // Narrow columns for the counts, the rest shared out.
+  const widths: Partial<Record<SortKey, string>> = { '#': '44px', round: '60px', score: '104px', valLoss: '84px', epochs: '64px', status: '120px' };
+  (table as HTMLElement & { columns: string[] }).columns = cols.map((c) => widths[c.key] ?? 'auto');
   const header = node('vscode-table-header');
   header.setAttribute('slot', 'header');
   for (const c of cols) {
@@ -79,6 +82,8 @@ export function renderTrialTable(box: HTMLElement, tune: TuneState, sort: Sort, 
       cell.dataset.key = c.key;
       const v = c.value?.(t);
       if (v !== undefined) cell.dataset.value = String(v);
+      // Why it stopped early, on hover.
+      if (c.key === 'status' && t.reason) cell.title = t.reason;
       row.append(cell);
     }
     body.append(row);

@@ -37,6 +37,17 @@
 //           each must equal the CLI's JSON for the same file, formatted as the card formats it
 //           (2-digit exponents, en-US integers), and the per-kind line must name all five kinds;
 //           the notification's max relative error too; screenshot gradcheck-<theme>.png (the panel).
+//   checks  a copy of spiral.nn.yaml: open the panel's Checks tab, click "Run sanity checks" and
+//           "Find learning rate" there; every row of the sanity table (verdict, exact figures, the
+//           cells' text, advice) must equal `trainlens sanity --json`, update-ratio show its layers,
+//           no cell cut off; the finder's points and suggestion must equal `trainlens lr-find --json`
+//           and its chart show series ink; CodeLens "Sanity: n/5 passed" and "Use lr …"; "Use this lr"
+//           edits the optimizer line, Ctrl+Z restores it; screenshot checks-<theme>.png (the tab).
+//   tune    tune-spiral.nn.yaml (written; a tune: section of 8 trials × 4 epochs): click "Tune…";
+//           the panel must switch to its Tune tab and, once the search ends, show one table row per
+//           trial whose lr, l2, val acc, val loss, epochs and status equal `trainlens tune --json`
+//           exactly, the CLI's best marked, every trial on the scatter, ink on the scatter and the
+//           best trial's curves; clicking a column sorts by it, again reverses; screenshot tune-<theme>.png.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
 //           to the loss chart's first point in the panel (data-points ≥ 1, seen by a
 //           MutationObserver in the panel's frame), three times; prints the times and writes
@@ -51,7 +62,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|korean|latency|seeds
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -76,8 +87,10 @@ import { closeAll } from './browser/workbench.mjs';
 import { initScenario, koreanScenario, spiralScenario, swapScenario } from './browser/scenarios-train.mjs';
 import { compareScenario, divergeScenario, regressionScenario, weightsScenario } from './browser/scenarios-more.mjs';
 import { gradcheckScenario } from './browser/gradcheck.mjs';
+import { checksScenario } from './browser/checks.mjs';
 import { seedsCase } from './browser/seeds.mjs';
 import { latencyScenario } from './browser/latency.mjs';
+import { tuneScenario } from './browser/tune.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -91,7 +104,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, korean: koreanScenario, latency: latencyScenario,
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario,
   // The compare scenario's seeds case alone (the compare scenario runs it too).
   seeds: seedsCase };
 
@@ -208,7 +221,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

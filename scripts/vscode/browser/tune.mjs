@@ -1,0 +1,134 @@
+// Scenario tune: "Tune…" from the CodeLens on a small spiral with a tune: section; the panel's Tune
+// tab must show every trial in its table with the very figures `trainlens tune --json` gives for
+// the same file (same seed, same draws, same median rule), ink on the scatter and the best
+// trial's curves, and a table that sorts by a clicked column, both ways.
+import fs from 'node:fs';
+import path from 'node:path';
+import { SHOTS, StepError, poll } from './common.mjs';
+import { cli } from './gradcheck.mjs';
+import { chartInk, inkSummary, readPanel, waitInk } from './panel.mjs';
+import { tabScreenshot, tabState } from './tabs.mjs';
+import { clickLens, openModelFile } from './workbench.mjs';
+
+export const TUNE_FILE = 'tune-spiral.nn.yaml';
+
+// 8 trials of 4 epochs: enough earlier trials (5) for the median rule to stop some from epoch 2.
+export const TUNE_TEXT = [
+  '# The spiral, tuned: lr and l2 drawn log-uniformly, 4 epochs a trial',
+  'data: { dataset: spiral, samples: 300, classes: 3, noise: 0.2, validation: 0.2 }',
+  'layers:', '  - dense: 50', '    activation: relu', '  - dense: 3',
+  'loss: softmax', 'optimizer: { type: adam, lr: 0.01 }', 'train: { epochs: 100, batch: 32, l2: 0.001, seed: 1 }',
+  'tune:', '  trials: 8', '  epochs: 4', '  lr: { log: [1.0e-4, 10] }', '  l2: { log: [1.0e-5, 1.0e-1] }', '',
+].join('\n');
+
+const TUNE_LENS = /^\s*Tune…\s*$/;
+
+const SCATTER_INK = 150;
+
+/** The Tune tab as the panel shows it: its line, the table's rows (each cell's text and exact value) and sort, the scatter's points. */
+async function readTuneTab(frame) {
+  return frame.evaluate(() => {
+    const summary = document.getElementById('tune-summary');
+    const table = document.getElementById('tune-table');
+    const rows = [...document.querySelectorAll('#tune-table vscode-table-row')].map((r) => ({
+      index: Number(r.dataset.index), status: r.dataset.status, best: r.classList.contains('best'),
+      cells: Object.fromEntries([...r.querySelectorAll('vscode-table-cell')].map((c) => [c.dataset.key, { text: c.textContent.trim(), value: c.dataset.value }])),
+    }));
+    const scatter = document.getElementById('chart-tune-scatter');
+    return {
+      state: summary?.dataset.state ?? null, summary: summary?.textContent ?? '', sort: table?.dataset.sort ?? null, rows,
+      points: Number(scatter?.dataset.points ?? 0), unplaced: Number(scatter?.dataset.unplaced ?? 0), inside: Number(scatter?.dataset.inside ?? 0),
+      headers: [...document.querySelectorAll('#tune-table vscode-table-header-cell')].map((h) => h.dataset.key),
+    };
+  });
+}
+
+/** Differences between the panel's rows and the CLI's trial lines (exact figures). */
+function differences(tab, trials) {
+  const out = [];
+  if (tab.rows.length !== trials.length) out.push(`${tab.rows.length} rows for ${trials.length} trials`);
+  for (const t of trials) {
+    const row = tab.rows.find((r) => r.index === t.index);
+    if (!row) {
+      out.push(`no row for trial ${t.index}`);
+      continue;
+    }
+    const same = (key, want) => {
+      const got = row.cells[key]?.value;
+      if (want === undefined ? got !== undefined : Number(got) !== want) out.push(`trial ${t.index} ${key}: panel ${got}, CLI ${want}`);
+    };
+    same('lr', t.params.lr);
+    same('l2', t.params.l2);
+    same('score', t.valAcc);
+    same('valLoss', t.valLoss);
+    same('epochs', t.epochs);
+    if (row.status !== t.status) out.push(`trial ${t.index} status: panel ${row.status}, CLI ${t.status}`);
+  }
+  return out;
+}
+
+/** Clicks a column's header and returns the order the rows then show. */
+async function sortBy(frame, key) {
+  await frame.locator(`#tune-table vscode-table-header-cell[data-key="${key}"]`).click({ timeout: 10_000 });
+  return readTuneTab(frame);
+}
+
+function expectSorted(ctx, tab, key, descending) {
+  const values = tab.rows.map((r) => Number(r.cells[key]?.value ?? NaN)).filter((v) => !Number.isNaN(v));
+  const ok = values.every((v, i) => i === 0 || (descending ? values[i - 1] >= v : values[i - 1] <= v));
+  if (!ok || tab.sort !== `${key}:${descending ? 'desc' : 'asc'}`) throw new StepError(`sorted by ${key} ${descending ? 'descending' : 'ascending'}, the table shows ${JSON.stringify(values)} (data-sort ${tab.sort})`);
+  ctx.check(`sorted by ${key}, ${descending ? 'descending' : 'ascending'}: ${values.map((v) => Number(v.toPrecision(3))).join(', ')}`);
+}
+
+export async function tuneScenario(page, ctx) {
+  const file = path.join(ctx.workspace, TUNE_FILE);
+  fs.writeFileSync(file, TUNE_TEXT);
+  const run = cli(ctx.extension, ['tune', file, '--json']);
+  const lines = run.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const trials = lines.filter((l) => l.type === 'trial');
+  const best = lines.find((l) => l.type === 'best');
+  if (run.status !== 0 || trials.length !== 8 || !best) throw new StepError(`trainlens tune --json gave ${trials.length} trials (exit ${run.status}): ${run.stdout}${run.stderr}`);
+  ctx.check(`CLI: ${trials.map((t) => `#${t.index} ${t.status} ${(100 * t.valAcc).toFixed(1)}%`).join(', ')}; best #${best.index}`);
+
+  await openModelFile(page, ctx, TUNE_FILE);
+  let frame = null;
+  await clickLens(page, ctx, TUNE_LENS, 'Tune…', async () => {
+    frame = (await readPanel(page))?.frame ?? null;
+    return frame && (await tabState(frame)).selected === 'tune';
+  }, { effectMs: 20_000, tries: 2 });
+  ctx.check('the panel opened on its "tune" tab');
+  let tab = null;
+  await poll('the search to finish in the panel (#tune-summary data-state="finished")', 90_000, async () => {
+    tab = await readTuneTab(frame);
+    return tab.state === 'finished' && tab.rows.every((r) => r.status !== 'running' && r.status !== 'pending') ? tab : null;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the tab shows ${JSON.stringify(tab)}`);
+  });
+  ctx.check(`${JSON.stringify(tab.summary)}; columns ${tab.headers.join(', ')}`);
+
+  const diffs = differences(tab, trials);
+  if (diffs.length) throw new StepError(`the Tune tab differs from \`trainlens tune --json\`: ${diffs.join('; ')}`);
+  ctx.check(`one row per trial (${tab.rows.length}), every lr, l2, val acc, val loss, epochs and status equal to the CLI's`);
+  const bestRow = tab.rows.find((r) => r.best);
+  if (bestRow?.index !== best.index) throw new StepError(`the panel marks trial ${bestRow?.index} best; the CLI says ${best.index}`);
+  ctx.check(`best trial #${best.index} marked`);
+  if (tab.points !== trials.length || tab.inside !== trials.length) throw new StepError(`the scatter places ${tab.points} trials (${tab.unplaced} unplaced, ${tab.inside} inside the plot area) of ${trials.length}`);
+  // The scatter's points are discs of 5–8 px radius: the worst and the best (the scale's saturated
+  // ends, orange and blue) alone give some 250 px of series colour; the grey middle of the scale gives none.
+  let scatterInk = null;
+  await poll(`series ink on the scatter (≥ ${SCATTER_INK} px)`, 10_000, async () => {
+    scatterInk = (await chartInk(frame, ['tune-scatter']))['tune-scatter'];
+    return scatterInk && scatterInk.series >= SCATTER_INK;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; it shows ${JSON.stringify(scatterInk)}`);
+  });
+  const ink = await waitInk({ frame }, ['tune-loss', 'tune-score']);
+  ctx.check(`scatter data-points=${tab.points}, all inside the plot area, ${scatterInk.series} px of series colour; best curves ${inkSummary(ink)}`);
+
+  expectSorted(ctx, tab, 'score', true);
+  expectSorted(ctx, await sortBy(frame, 'lr'), 'lr', false);
+  expectSorted(ctx, await sortBy(frame, 'lr'), 'lr', true);
+  expectSorted(ctx, await sortBy(frame, 'valLoss'), 'valLoss', false);
+  await sortBy(frame, 'score');
+  await tabScreenshot(page, ctx, frame, 'tune', ctx.shots.main ?? path.join(SHOTS, `tune-${ctx.theme}.png`));
+}
