@@ -17,7 +17,7 @@ import { configureModelL10n } from './editor/l10n';
 import { RunStore } from './runs/store';
 import { RunRecorder } from './runs/recorder';
 import { registerRunsView, runLabel, type RunsTree } from './editor/views/runs-view';
-import { overlayOfStored } from './panel/overlays';
+import { overlaysOfStored } from './panel/overlays';
 import { registerRunNotices } from './editor/views/run-notices';
 import { setUpChecks } from './editor/checks-setup';
 import type { CheckRuns } from './training/check-runs';
@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
       charts.show(source);
       charts.setOverlays(source, {
         title: picked.length === 1 ? runLabel(picked[0]) : vscode.l10n.t('{0} kept runs', picked.length),
-        runs: picked.map((r) => overlayOfStored(store, r, runLabel(r))),
+        ...overlaysOfStored(store, picked, runLabel),
       });
     },
   });

@@ -1,4 +1,4 @@
-import type { OverlayRun } from '../training/protocol';
+import type { OverlayRun, OverlaySet } from '../training/protocol';
 import { OVERLAY_CAPS, thinnedTo } from '../training/history';
 import type { TrainingSession } from '../training/session';
 import type { RunStore, StoredRun } from '../runs/store';
@@ -15,13 +15,30 @@ export function overlayOfSession(s: TrainingSession, label: string): OverlayRun 
   };
 }
 
-/** A kept run as an overlay, its history read back from the store. */
+/** A kept run as an overlay, its history read back from the store; a seed of a variant names its group and seed. */
 export function overlayOfStored(store: RunStore, run: StoredRun, label: string): OverlayRun {
   const h = store.history(run.runId);
+  const v = run.info?.variant;
   // A history with holes (a torn line lost a batch) draws what is there.
   return {
     id: run.runId, label, status: run.status,
     loss: thinnedTo(h.loss, OVERLAY_CAPS.loss), epochs: thinnedTo(h.epochs, OVERLAY_CAPS.epochs), stats: thinnedTo(h.stats, OVERLAY_CAPS.stats),
     markers: h.markers, final: run.final, error: run.error,
+    ...(v?.group !== undefined ? { group: v.group, seed: v.seed } : {}),
   };
+}
+
+/**
+ * Kept runs as overlays. When they are all seeds of one comparison over seeds, they are drawn as
+ * that comparison was (mean and band per variant, mean ± std): `seeds` is the most runs any of its
+ * variants has among them.
+ */
+export function overlaysOfStored(store: RunStore, picked: readonly StoredRun[], label: (r: StoredRun) => string): Pick<OverlaySet, 'runs' | 'seeds'> {
+  const runs = picked.map((r) => overlayOfStored(store, r, label(r)));
+  const ids = new Set(picked.map((r) => (r.info?.variant?.group !== undefined ? r.info.variant.comparison : undefined)));
+  if (ids.size !== 1 || ids.has(undefined)) return { runs };
+  const perGroup = new Map<string, number>();
+  for (const r of runs) perGroup.set(r.group!, (perGroup.get(r.group!) ?? 0) + 1);
+  const seeds = Math.max(...perGroup.values());
+  return seeds > 1 ? { runs, seeds } : { runs };
 }

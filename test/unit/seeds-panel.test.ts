@@ -5,13 +5,19 @@ import { RunStore } from '../../webview/store';
 import { RunManager } from '../../src/training/runs';
 import { Comparison } from '../../src/training/compare';
 import { compareVariants, withSeeds } from '../../src/model/variants';
-import { overlayOfSession } from '../../src/panel/overlays';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { overlayOfSession, overlaysOfStored } from '../../src/panel/overlays';
+import { RunStore as KeptRuns } from '../../src/runs/store';
+import { RunRecorder } from '../../src/runs/recorder';
 import { SPIRAL } from './fixtures';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
 test('the panel\'s store: a comparison over seeds becomes one group per variant, its curves the seeds\' mean, min and max', async () => {
   const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const kept = new KeptRuns(fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-seeds-')));
+  const recorder = new RunRecorder(runs, kept, () => {});
   const short = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 3 } };
   const plan = withSeeds(compareVariants(short, 'optimizer', ['sgd', 'adam']), 2);
   const c = new Comparison(runs, 'file:///w/s.nn.yaml', 's.nn.yaml', 'optimizer', plan, null, 2, 2).start();
@@ -42,8 +48,23 @@ test('the panel\'s store: a comparison over seeds becomes one group per variant,
     assert.ok(Math.abs(g.final.valAcc!.std! - Math.abs(a.final!.valAcc! - b.final!.valAcc!) / Math.SQRT2) < 1e-15);
   });
 
-  // The same runs without seeds: one colour each, no groups (kept runs overlaid from the Runs view).
-  store.setOverlays({ title: 'kept', runs: overlays });
+  const live = store.seedGroups.map((g) => g.final);
+
+  // The same runs without seeds: one colour each, no groups.
+  store.setOverlays({ title: 'plain', runs: overlays });
   assert.deepEqual(store.overlays.map((o) => o.colorIndex), [0, 1, 2, 3]);
-  assert.deepEqual(store.seedGroups, []);
+  assert.equal(store.seedGroups.length, 0);
+
+  // Kept, and shown again from the Runs view: grouped as the comparison was, with the same figures.
+  kept.flush();
+  const ids = new Set(c.sessions.map((s) => s!.runId));
+  const picked = kept.list().filter((r) => ids.has(r.runId)).reverse();
+  const again = overlaysOfStored(kept, picked, (r) => r.runId);
+  assert.equal(again.seeds, 2);
+  store.setOverlays({ title: 'kept', ...again });
+  assert.deepEqual(store.seedGroups.map((g) => g.label).sort(), ['adam', 'sgd']);
+  for (const g of store.seedGroups) assert.deepEqual(g.final, live[g.label === 'sgd' ? 0 : 1]);
+  // Kept runs of one variant, or of no comparison over seeds, are plain overlays.
+  assert.equal(overlaysOfStored(kept, picked.filter((r) => r.info?.variant?.seed === 1), (r) => r.runId).seeds, undefined);
+  recorder.dispose();
 });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RunManager } from '../../training/runs';
 import { describeRun } from './format';
 import { describeInit } from '../../training/session';
+import { compareOf } from '../../model/variants';
 import type { ModelDocuments } from '../models';
 
 /**
@@ -55,7 +56,7 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
     } else {
       lenses.push(lens(top, `$(play) ${vscode.l10n.t('Train')}`, 'trainlens.train', vscode.l10n.t('Train this model in the background and chart it live')));
     }
-    lenses.push(lens(top, `$(split-horizontal) ${vscode.l10n.t('Compare…')}`, 'trainlens.compare', source.spec?.compare
+    lenses.push(lens(top, `$(split-horizontal) ${vscode.l10n.t('Compare…')}`, 'trainlens.compare', source.spec?.compare && compareOf(source.spec.compare)
       ? vscode.l10n.t('Train one variant per value of this file\'s compare: section, from the same seed, overlaid')
       : vscode.l10n.t('Train variants of this model (optimizer, init, learning rate, activation, loss) from the same seed, overlaid')));
     lenses.push(lens(top, `$(settings) ${vscode.l10n.t('Tune…')}`, 'trainlens.tune', source.spec?.tune
