@@ -8,6 +8,7 @@ import { SHOTS, StepError, poll, secsSince } from './common.mjs';
 import { cli } from './gradcheck.mjs';
 import { chartInk, inkSummary, panelOverlays, waitInk } from './panel.mjs';
 import { LENS, clickLens, closeAll, openModelFile, pickInQuickPick, screenshot } from './workbench.mjs';
+import { showPanelTab, tabScreenshot } from './tabs.mjs';
 
 /** Written into the workspace: two optimizers on the spiral, short, with a compare: section that leaves the seeds to the QuickPick. */
 export const SEEDS_FILE = 'seeds-compare.nn.yaml';
@@ -141,4 +142,7 @@ export async function seedsCase(page, ctx) {
   if (!(band.loss >= 500 && band.accuracy >= 500)) throw new StepError(`the min–max bands are faint or missing: ${JSON.stringify(band)} px at the fill's opacity`);
   ctx.check(`mean lines: ${inkSummary(ink)}; bands: loss ${band.loss} px, accuracy ${band.accuracy} px at the fill's opacity (loss chart ink ${lines.loss.ink} px)`);
   await screenshot(page, ctx, path.join(SHOTS, `compare-seeds-${ctx.theme}.png`));
+  // The per-layer charts: every seed's run in its variant's colour, one legend entry per variant.
+  await tabScreenshot(page, ctx, seen.frame, 'gradients', path.join(SHOTS, `compare-seeds-gradients-${ctx.theme}.png`));
+  await showPanelTab(seen.frame, 'overview');
 }

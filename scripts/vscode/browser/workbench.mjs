@@ -114,7 +114,9 @@ export async function pickInQuickPick(page, ctx, { title, filter, expect, curren
     throw new StepError(`${e.message}; it shows ${JSON.stringify(rows.map((r) => (r.focused ? `[${r.label}]` : r.label)))}`);
   });
   await page.keyboard.press('Enter');
-  await poll('the QuickPick to close after Enter', 5000, async () => !(await widget.isVisible()));
+  // Closed, or already the next QuickPick of the same command (another title: Compare's seeds step).
+  const titleNow = () => page.locator('.quick-input-widget .quick-input-title').textContent().then((t) => t.trim(), () => '');
+  await poll('the QuickPick to close after Enter', 5000, async () => !(await widget.isVisible()) || (await titleNow()) !== shownTitle);
   ctx.check(`typed ${JSON.stringify(filter)} and picked ${JSON.stringify(expect)}`);
 }
 
