@@ -57,8 +57,11 @@ export function renderTrialTable(box: HTMLElement, tune: TuneState, sort: Sort, 
   table.setAttribute('resizable', '');
   table.dataset.sort = `${sort.key}:${sort.descending ? 'desc' : 'asc'}`;
   // Narrow columns for the counts, the rest shared out.
-  const widths: Partial<Record<SortKey, string>> = { '#': '44px', round: '60px', score: '104px', valLoss: '84px', epochs: '64px', status: '120px' };
-  (table as HTMLElement & { columns: string[] }).columns = cols.map((c) => widths[c.key] ?? 'auto');
+  // Shares of the width: the figures' columns fixed, the parameters' splitting the rest.
+  const widths: Partial<Record<SortKey, number>> = { '#': 5, round: 10, score: 13, valLoss: 12, epochs: 11, status: 23 };
+  const fixed = Object.values(widths).reduce((a, b) => a + b, 0);
+  const each = (100 - fixed) / Math.max(1, tune.params.length);
+  (table as HTMLElement & { columns: string[] }).columns = cols.map((c) => `${(widths[c.key] ?? each).toFixed(2)}%`);
   const header = node('vscode-table-header');
   header.setAttribute('slot', 'header');
   for (const c of cols) {

@@ -8,7 +8,7 @@ import { SHOTS, StepError, poll } from './common.mjs';
 import { cli } from './gradcheck.mjs';
 import { chartInk, inkSummary, readPanel, waitInk } from './panel.mjs';
 import { tabScreenshot, tabState } from './tabs.mjs';
-import { clickLens, openModelFile } from './workbench.mjs';
+import { clickLens, expectEditorLine, openModelFile } from './workbench.mjs';
 
 export const TUNE_FILE = 'tune-spiral.nn.yaml';
 
@@ -131,4 +131,36 @@ export async function tuneScenario(page, ctx) {
   expectSorted(ctx, await sortBy(frame, 'valLoss'), 'valLoss', false);
   await sortBy(frame, 'score');
   await tabScreenshot(page, ctx, frame, 'tune', ctx.shots.main ?? path.join(SHOTS, `tune-${ctx.theme}.png`));
+  await applyAndUndo(page, ctx, frame, best);
+  await narrow(ctx, frame, best, trials.length);
+  await tabScreenshot(page, ctx, frame, 'tune', path.join(SHOTS, `tune-round2-${ctx.theme}.png`));
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** "Apply best" writes the CLI's best lr and l2 into the file's lines; one Ctrl+Z in the editor restores both. */
+async function applyAndUndo(page, ctx, frame, best) {
+  await frame.locator('#btn-tuneApply').click({ timeout: 10_000 });
+  await expectEditorLine(page, ctx, new RegExp(`^optimizer: \\{ type: adam, lr: ${escape(String(best.params.lr))} \\}`), 10_000);
+  await expectEditorLine(page, ctx, new RegExp(`^train: \\{ epochs: 100, batch: 32, l2: ${escape(String(best.params.l2))}, seed: 1 \\}`), 10_000);
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Z');
+  await expectEditorLine(page, ctx, /^optimizer: \{ type: adam, lr: 0\.01 \}/, 10_000);
+  await expectEditorLine(page, ctx, /^train: \{ epochs: 100, batch: 32, l2: 0\.001, seed: 1 \}/, 10_000);
+}
+
+/** "Narrow around the best": a second round of as many trials, each lr within half a decade of the best's, l2 too. */
+async function narrow(ctx, frame, best, n) {
+  await frame.locator('#btn-tuneNarrow').click({ timeout: 10_000 });
+  let tab = null;
+  await poll(`round 2 to finish in the panel (${2 * n} rows)`, 90_000, async () => {
+    tab = await readTuneTab(frame);
+    return tab.state === 'finished' && tab.rows.length === 2 * n && tab.rows.every((r) => r.status !== 'running' && r.status !== 'pending') ? tab : null;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the tab shows ${tab?.summary} with ${tab?.rows.length} rows`);
+  });
+  const round2 = tab.rows.filter((r) => r.cells.round?.text === '2');
+  const off = round2.filter((r) => ['lr', 'l2'].some((k) => Math.abs(Math.log10(Number(r.cells[k].value)) - Math.log10(best.params[k])) > 0.5 + 1e-9));
+  if (round2.length !== n || off.length) throw new StepError(`round 2 has ${round2.length} rows; ${off.length} more than half a decade from the best (${JSON.stringify(off.map((r) => r.cells))})`);
+  ctx.check(`${JSON.stringify(tab.summary)}: ${n} round-2 trials, every lr and l2 within half a decade of trial #${best.index}'s; ${tab.points} points on the scatter`);
 }

@@ -52,8 +52,11 @@ export function runDescription(r: StoredRun): string {
   return parts.join(' · ');
 }
 
+/** The user's name for a run; else when it started, after its label when it was one of a comparison or a tune search ("trial 3 · …"). */
 export function runLabel(r: StoredRun): string {
-  return r.name || new Date(r.created).toLocaleString();
+  const when = new Date(r.created).toLocaleString();
+  const variant = r.info?.variant;
+  return r.name || (variant ? `${variant.label} · ${when}` : when);
 }
 
 /** The kept runs, by model file, newest first. */
