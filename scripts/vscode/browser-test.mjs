@@ -49,8 +49,9 @@
 //           exactly, the CLI's best marked, every trial on the scatter, ink on the scatter and the
 //           best trial's curves; clicking a column sorts by it, again reverses; screenshot tune-<theme>.png.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
-//           to the loss chart's first point in the panel (data-points ≥ 1, seen by a
-//           MutationObserver in the panel's frame), three times; prints the times and writes
+//           to the loss chart's first drawn point (the panel's data-first-point-at; a panel
+//           without it, by a MutationObserver on data-points ≥ 1), five times, with when the
+//           panel's frame was created and its files arrived; prints the times and writes
 //           test-results/latency.json. Reports, never asserts, a time.
 //   korean  in a VS Code started with the Korean display language (--locale ko): spiral.nn.yaml's
 //           CodeLens in Korean, Train run from the Command Palette by its Korean title
