@@ -6,7 +6,7 @@ import { CHART_IDS, SHOTS, StepError, health, num, poll, secsSince } from './com
 import { INIT_EPOCHS, INIT_FILE, SPIRAL_LONG } from './workspace.mjs';
 import {
   describePanel, inkSummary, panelTexts, readPanel, readPanelWrites,
-  recordPanelWrites, scrollPanelTo, waitPanel,
+  recordPanelWrites, scrollPanelTo, waitInk, waitPanel,
 } from './panel.mjs';
 import { CHART_TAB, expectNotCreated, inkByTab, showPanelTab, tabScreenshot, tabState } from './tabs.mjs';
 import {
@@ -85,7 +85,27 @@ export async function spiralScenario(page, ctx) {
   for (const tab of ['overview', 'gradients', 'activations', 'checks']) {
     await tabScreenshot(page, ctx, panel.frame, tab, path.join(SHOTS, `spiral-tab-${tab}-${ctx.theme}.png`));
   }
-  await showPanelTab(panel.frame, 'overview');
+  await reloadKeepsTab(page, ctx, panel);
+}
+
+/** The panel reloaded (its webview, from its saved state) comes back on the tab it showed, its charts drawn. */
+async function reloadKeepsTab(page, ctx, panel) {
+  await showPanelTab(panel.frame, 'gradients');
+  await sleep(300); // the panel saves its state with the tab at its next frame
+  await runCommand(page, 'Developer: Reload Webviews');
+  let tabs = null;
+  const again = await poll('the reloaded panel on its "gradients" tab', 20_000, async () => {
+    const p = await readPanel(page);
+    if (!p || p.frame === panel.frame) return null;
+    tabs = await tabState(p.frame);
+    return tabs.selected === 'gradients' ? p : null;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the tabs show ${JSON.stringify(tabs)}`);
+  });
+  const ink = await waitInk(again, ['grad-flow', 'grad-bars', 'updates']);
+  await expectNotCreated(again.frame, ['histograms', 'act-std', 'act-health'], 'in the reloaded panel before the activations tab was shown');
+  ctx.check(`after "Developer: Reload Webviews" the panel came back on its "gradients" tab, drawn (${inkSummary(ink)}); the activations charts not created`);
+  await showPanelTab(again.frame, 'overview');
 }
 
 export async function swapScenario(page, ctx) {
