@@ -6,6 +6,7 @@ import * as l10n from '@vscode/l10n';
 import type { TrialResult, TuneParam } from '../src/model/tune';
 import type { TuneState } from '../src/training/protocol';
 import type { ValueScale } from './colorscale';
+import { pct, r2 } from './format';
 import { mix, parseColor } from './theme';
 
 /** A trial's score: validation accuracy, or R² for regression; undefined when it has none. */
@@ -17,6 +18,18 @@ export function trialScore(t: TrialResult, metric: TuneState['metric']): number 
 export function trialScoreStd(t: TrialResult, metric: TuneState['metric']): number | undefined {
   const v = metric === 'valR2' ? t.valR2Std : t.valAccStd;
   return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
+/** The text of a score: a percentage for accuracy, R² with three decimals. */
+export function scoreText(metric: TuneState['metric'], v: number | undefined): string {
+  return metric === 'valR2' ? r2(v) : pct(v);
+}
+
+/** The table's score cell: the score, with ± the standard deviation over seeds when a trial trains several. */
+export function scoreCell(t: TrialResult, metric: TuneState['metric'], seeds: number): string {
+  const v = trialScore(t, metric);
+  const s = trialScoreStd(t, metric);
+  return s !== undefined && seeds > 1 && v !== undefined ? `${scoreText(metric, v)} ± ${scoreText(metric, s)}` : scoreText(metric, v);
 }
 
 /** The scatter's axes: log10 lr across, log10 of the regularization up (l2, or l1 when only that is searched). */

@@ -10,20 +10,15 @@ import type { TrialResult } from '../src/model/tune';
 import type { TuneState } from '../src/training/protocol';
 import { cssColor, scaleColor, scaleTicks, type ValueScale } from './colorscale';
 import { STATIC_CHART } from './charts';
-import { pct, r2, short } from './format';
+import { short } from './format';
 import { emptyPlugin } from './plugins';
 import { linearScale, tooltipColors } from './scales';
 import { readTheme, withAlpha, type ChartTheme } from './theme';
-import { scatterAxes, scatterPoints, scoreScale, statusText, trialScore, type ScatterPoint } from './tune-data';
+import { scatterAxes, scatterPoints, scoreScale, scoreText, statusText, trialScore, type ScatterPoint } from './tune-data';
 
 Chart.register(ScatterController, PointElement, LinearScale, Tooltip);
 
 type Dot = ScatterPoint & { label: string };
-
-/** The text of a score: a percentage for accuracy, R² with three decimals. */
-export function scoreText(metric: TuneState['metric'], v: number | undefined): string {
-  return metric === 'valR2' ? r2(v) : pct(v);
-}
 
 /** The point's look: shape, fill and ring. */
 function look(p: ScatterPoint, best: boolean, scale: ValueScale, t: ChartTheme): { style: PointStyle; fill: string; ring: string; radius: number; width: number } {

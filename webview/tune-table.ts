@@ -6,8 +6,7 @@ import * as l10n from '@vscode/l10n';
 import type { TrialResult } from '../src/model/tune';
 import type { TuneState } from '../src/training/protocol';
 import { num, short } from './format';
-import { nextSort, sortTrials, statusText, trialScore, trialScoreStd, type Sort, type SortKey } from './tune-data';
-import { scoreText } from './tune-scatter';
+import { nextSort, scoreCell, sortTrials, statusText, trialScore, type Sort, type SortKey } from './tune-data';
 
 interface Column {
   key: SortKey;
@@ -28,12 +27,7 @@ function columns(tune: TuneState): Column[] {
       value: (t) => (typeof t.params[p] === 'number' ? (t.params[p] as number) : undefined),
     })),
     {
-      key: 'score', title: score, value: (t) => trialScore(t, tune.metric),
-      text: (t) => {
-        const v = trialScore(t, tune.metric);
-        const s = trialScoreStd(t, tune.metric);
-        return s !== undefined && tune.seeds > 1 ? `${scoreText(tune.metric, v)} ± ${scoreText(tune.metric, s)}` : scoreText(tune.metric, v);
-      },
+      key: 'score', title: score, value: (t) => trialScore(t, tune.metric), text: (t) => scoreCell(t, tune.metric, tune.seeds),
     },
     { key: 'valLoss', title: l10n.t('val loss'), text: (t) => num(t.valLoss), value: (t) => t.valLoss },
     { key: 'epochs', title: l10n.t('epochs'), text: (t) => String(t.epochs), value: (t) => t.epochs },

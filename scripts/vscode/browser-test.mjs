@@ -43,11 +43,16 @@
 //           no cell cut off; the finder's points and suggestion must equal `trainlens lr-find --json`
 //           and its chart show series ink; CodeLens "Sanity: n/5 passed" and "Use lr …"; "Use this lr"
 //           edits the optimizer line, Ctrl+Z restores it; screenshot checks-<theme>.png (the tab).
-//   tune    tune-spiral.nn.yaml (written; a tune: section of 8 trials × 4 epochs): click "Tune…";
+//   tune    tune-pick.nn.yaml (written, no tune: section): click "Tune…"; the QuickPick must tick lr
+//           and l2 with their ranges; answer 4 trials, 2 epochs, 1 seed, write the section: the file
+//           shows it, the search ends in the panel, one Ctrl+Z removes it. Then
+//           tune-spiral.nn.yaml (written; a tune: section of 8 trials × 4 epochs): click "Tune…";
 //           the panel must switch to its Tune tab and, once the search ends, show one table row per
 //           trial whose lr, l2, val acc, val loss, epochs and status equal `trainlens tune --json`
 //           exactly, the CLI's best marked, every trial on the scatter, ink on the scatter and the
-//           best trial's curves; clicking a column sorts by it, again reverses; screenshot tune-<theme>.png.
+//           best trial's curves; clicking a column sorts by it, again reverses; screenshot tune-<theme>.png;
+//           "Apply best" writes the CLI's best lr and l2 (one Ctrl+Z restores them); "Narrow around the
+//           best" adds 8 round-2 trials within half a decade of it; screenshot tune-round2-<theme>.png.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
 //           to the loss chart's first drawn point (the panel's data-first-point-at; a panel
 //           without it, by a MutationObserver on data-points ≥ 1), five times, with when the

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextSort, scatterAxes, scatterPoints, scoreScale, sortTrials } from '../../webview/tune-data';
+import { nextSort, scatterAxes, scatterPoints, scoreCell, scoreScale, sortTrials } from '../../webview/tune-data';
 import { scaleColor } from '../../webview/colorscale';
 import type { TrialResult } from '../../src/model/tune';
 
@@ -57,4 +57,15 @@ test('the colour scale runs from the worst score (orange) through grey to the be
   }
   const one = scoreScale([0.5], c);
   assert.deepEqual([one.lo, one.hi].map((x) => Number(x.toFixed(9))), [0.45, 0.55]);
+});
+
+test('the score cell: accuracy in percent, R² with three decimals, ± the std over seeds when there are several', () => {
+  const t = trial(9, { valAcc: 0.8166666666666667, valAccStd: 0.02357, valR2: 0.98765, valR2Std: 0.0041 });
+  assert.equal(scoreCell(t, 'valAcc', 1), '81.7%');
+  assert.equal(scoreCell(t, 'valAcc', 3), '81.7% ± 2.4%');
+  assert.equal(scoreCell(t, 'valR2', 3), '0.988 ± 0.004');
+  assert.equal(scoreCell(trial(1, { status: 'diverged' }), 'valAcc', 3), '–');
+  // Regression sorts by R² and leaves accuracy alone.
+  const r = [trial(0, { valR2: 0.5 }), trial(1, { valR2: 0.9, valAcc: 0.1 }), trial(2, { valR2: -0.2 })];
+  assert.deepEqual(sortTrials(r, { key: 'score', descending: true }, 'valR2').map((x) => x.index), [1, 0, 2]);
 });

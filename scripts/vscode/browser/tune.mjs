@@ -1,4 +1,5 @@
-// Scenario tune: "Tune…" from the CodeLens on a small spiral with a tune: section; the panel's Tune
+// Scenario tune: first "Tune…" on a spiral without a tune: section (the QuickPick of ranges, trials,
+// epochs, seeds, writing the section; one Ctrl+Z removes it); then on a small spiral with a section: the panel's Tune
 // tab must show every trial in its table with the very figures `trainlens tune --json` gives for
 // the same file (same seed, same draws, same median rule), ink on the scatter and the best
 // trial's curves, and a table that sorts by a clicked column, both ways.
@@ -8,7 +9,7 @@ import { SHOTS, StepError, poll } from './common.mjs';
 import { cli } from './gradcheck.mjs';
 import { chartInk, inkSummary, readPanel, waitInk } from './panel.mjs';
 import { tabScreenshot, tabState } from './tabs.mjs';
-import { clickLens, expectEditorLine, openModelFile } from './workbench.mjs';
+import { clickLens, closeAll, editorLines, expectEditorLine, openModelFile } from './workbench.mjs';
 
 export const TUNE_FILE = 'tune-spiral.nn.yaml';
 
@@ -80,7 +81,82 @@ function expectSorted(ctx, tab, key, descending) {
   ctx.check(`sorted by ${key}, ${descending ? 'descending' : 'ascending'}: ${values.map((v) => Number(v.toPrecision(3))).join(', ')}`);
 }
 
+/** The same spiral without a tune: section, for the QuickPick. */
+export const PICK_FILE = 'tune-pick.nn.yaml';
+
+/** The open QuickPick's title and rows: label, description, and whether its checkbox is ticked. */
+async function readQuickPick(page) {
+  return page.evaluate(() => ({
+    title: document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.trim() ?? '',
+    rows: [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')].map((r) => ({
+      label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+      checked: (() => {
+        // A multi-select row's checkbox: a custom toggle (aria-checked) in VS Code 1.100, an input before.
+        const box = r.querySelector('.quick-input-list-label .monaco-custom-toggle, input[type=checkbox]');
+        if (!box) return null;
+        return box instanceof HTMLInputElement ? box.checked : box.getAttribute('aria-checked') === 'true' || box.classList.contains('checked');
+      })(),
+    })),
+  }));
+}
+
+/** Types a value into the open input box (replacing its default) and presses Enter. */
+async function answer(page, ctx, prompt, value) {
+  await poll(`the input box "${prompt}"`, 10_000, async () => (await page.locator('.quick-input-widget .quick-input-message, .quick-input-widget').first().textContent()).includes(prompt));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(value);
+  await page.keyboard.press('Enter');
+  ctx.check(`answered ${JSON.stringify(prompt)} with ${value}`);
+}
+
+/** Picks the highlighted-after-typing item of the open QuickPick. */
+async function choose(page, ctx, label) {
+  await poll(`a QuickPick item ${JSON.stringify(label)}`, 10_000, async () => (await readQuickPick(page)).rows.some((r) => r.label === label));
+  await page.keyboard.type(label);
+  await poll(`${JSON.stringify(label)} highlighted`, 5000, async () => (await page.locator('.quick-input-widget .monaco-list-row.focused .label-name').first().textContent()).trim() === label);
+  await page.keyboard.press('Enter');
+  ctx.check(`picked ${JSON.stringify(label)}`);
+}
+
+/**
+ * On a file without tune:, Tune… asks: the ranges (lr and l2 ticked, with their ranges), trials,
+ * epochs, seeds, and whether to write the section; the section lands in the file, the search runs
+ * in the panel, and one Ctrl+Z takes the section out again.
+ */
+async function pickCase(page, ctx) {
+  fs.writeFileSync(path.join(ctx.workspace, PICK_FILE), TUNE_TEXT.slice(0, TUNE_TEXT.indexOf('tune:')));
+  await openModelFile(page, ctx, PICK_FILE);
+  let pick = null;
+  await clickLens(page, ctx, TUNE_LENS, 'Tune…', async () => {
+    pick = await readQuickPick(page);
+    return pick.rows.length > 0 && /^Tune — tune-pick\.nn\.yaml$/.test(pick.title);
+  }, { effectMs: 10_000, tries: 2 });
+  const ticked = pick.rows.filter((r) => r.checked).map((r) => r.label);
+  const lr = pick.rows.find((r) => r.label === 'lr');
+  if (ticked.join(',') !== 'lr,l2' || lr?.description !== '{ log: [0.0001, 0.1] }') throw new StepError(`the QuickPick ticks ${JSON.stringify(ticked)} and shows lr ${JSON.stringify(lr)}; rows ${JSON.stringify(pick.rows)}`);
+  ctx.check(`QuickPick ${JSON.stringify(pick.title)}: ${pick.rows.map((r) => `${r.checked ? '☑' : '☐'} ${r.label} ${r.description}`).join(', ')}`);
+  await page.keyboard.press('Enter');
+  await answer(page, ctx, 'Trials in the first round', '4');
+  await answer(page, ctx, 'Epochs per trial', '2');
+  await choose(page, ctx, '1 seed');
+  await choose(page, ctx, 'Write the tune: section into the file, then tune');
+  await expectEditorLine(page, ctx, /^ {2}lr: \{ log: \[0\.0001, 0\.1\] \}$/, 10_000);
+  const frame = await poll('the panel on its Tune tab with 4 trials ended', 60_000, async () => {
+    const f = (await readPanel(page))?.frame;
+    const tab = f && await readTuneTab(f);
+    return tab && tab.state === 'finished' && tab.rows.length === 4 ? f : null;
+  });
+  ctx.check(`the search of the picked ranges ran: ${(await readTuneTab(frame)).summary}`);
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Z');
+  await poll('Ctrl+Z to take the tune: section out', 10_000, async () => !(await editorLines(page)).some((l) => /^tune:/.test(l)));
+  ctx.check('one Ctrl+Z took the tune: section out of the file');
+  await closeAll(page);
+}
+
 export async function tuneScenario(page, ctx) {
+  await pickCase(page, ctx);
   const file = path.join(ctx.workspace, TUNE_FILE);
   fs.writeFileSync(file, TUNE_TEXT);
   const run = cli(ctx.extension, ['tune', file, '--json']);
