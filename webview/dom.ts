@@ -7,3 +7,22 @@ export function el(tag: string, text?: string, className?: string): HTMLElement 
   if (className) e.className = className;
   return e;
 }
+
+/**
+ * A vscode-table (zebra, rows bordered; below 480 px wide its compact view, each cell labelled
+ * with its header): `columns` its initial widths (vscode-table's syntax), `headers` their names.
+ */
+export function vscodeTable(className: string, columns: string[], headers: string[], rows: HTMLElement[]): HTMLElement {
+  const t = el('vscode-table', undefined, className);
+  for (const a of ['zebra', 'bordered-rows', 'responsive']) t.setAttribute(a, '');
+  t.setAttribute('breakpoint', '480');
+  t.setAttribute('columns', JSON.stringify(columns));
+  const head = el('vscode-table-header');
+  head.setAttribute('slot', 'header');
+  for (const h of headers) head.append(el('vscode-table-header-cell', h));
+  const body = el('vscode-table-body');
+  body.setAttribute('slot', 'body');
+  body.append(...rows);
+  t.append(head, body);
+  return t;
+}

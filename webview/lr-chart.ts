@@ -17,7 +17,7 @@ export interface LrMarks {
 }
 
 /** A vertical line at an lr with its label at the top of the plot, on a patch of background. */
-function vline(chart: Chart, lr: number, label: string, color: string, dash: number[], theme: ChartTheme, right: boolean): void {
+function vline(chart: Chart, lr: number, label: string, color: string, dash: number[], theme: ChartTheme, right: boolean, weight = ''): void {
   const x = chart.scales.x;
   const { ctx, chartArea: a } = chart;
   const px = x.getPixelForValue(lr);
@@ -31,12 +31,12 @@ function vline(chart: Chart, lr: number, label: string, color: string, dash: num
   ctx.lineTo(Math.round(px) + 0.5, a.bottom);
   ctx.stroke();
   ctx.setLineDash([]);
-  ctx.font = `${theme.fontSize - 1}px ${theme.font}`;
+  ctx.font = `${weight} ${theme.fontSize - 1}px ${theme.font}`.trim();
   ctx.textBaseline = 'top';
   const w = ctx.measureText(label).width + 6;
   // Beside the line, on the side with room (or the side asked for).
   const left = right ? (px + w + 2 <= a.right ? px + 2 : px - w - 2) : (px - w - 2 >= a.left ? px - w - 2 : px + 2);
-  const y = right ? a.top + 3 : a.top + theme.fontSize + 7;
+  const y = a.top + 3;
   ctx.fillStyle = withAlpha(theme.background, 0.85);
   ctx.fillRect(left, y - 1, w, theme.fontSize + 2);
   ctx.fillStyle = color;
@@ -50,8 +50,11 @@ function marksPlugin(marks: () => LrMarks, theme: () => ChartTheme): Plugin<'lin
     afterDatasetsDraw(chart) {
       const m = marks();
       const t = theme();
-      if (m.current !== null && m.current !== m.suggested) vline(chart as unknown as Chart, m.current, l10n.t('file: {0}', short(m.current)), t.muted, [3, 3], t, false);
-      if (m.suggested !== null) vline(chart as unknown as Chart, m.suggested, l10n.t('suggested: {0}', short(m.suggested)), t.accent, [6, 4], t, true);
+      const c = chart as unknown as Chart;
+      // Each label on the outer side of its line, so two lines close together keep their labels apart.
+      const both = m.current !== null && m.suggested !== null && m.current !== m.suggested;
+      if (m.current !== null && m.current !== m.suggested) vline(c, m.current, l10n.t('file: {0}', short(m.current)), t.muted, [3, 3], t, !both || m.current > m.suggested!);
+      if (m.suggested !== null) vline(c, m.suggested, l10n.t('suggested: {0}', short(m.suggested)), t.accent, [6, 4], t, !both || m.suggested > m.current!, '600');
     },
   };
 }

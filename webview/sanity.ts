@@ -14,62 +14,44 @@ import type { LayerRatio, SanityCheck } from '../src/engine/sanity-types';
 import type { SanityState, WebviewToHost } from '../src/training/protocol';
 import { checkFigures, checkTitle, sanitySummary } from './sanity-text';
 import { exp, seconds } from './format';
-import { el } from './dom';
+import { el, vscodeTable } from './dom';
 
 const COLUMNS = (): string[] => [l10n.t('check'), l10n.t('expected'), l10n.t('measured'), l10n.t('result'), l10n.t('advice')];
 
-function cell(text: string, label: string, className = ''): HTMLElement {
-  const c = el('vscode-table-cell', text, className);
-  c.setAttribute('column-label', label);
-  return c;
-}
+// Narrow panels get vscode-table's compact view, which labels each cell with its column's header.
+const cell = (text: string, className = ''): HTMLElement => el('vscode-table-cell', text, className);
 
-function verdict(pass: boolean, label: string): HTMLElement {
-  const c = cell('', label, `verdict ${pass ? 'pass' : 'fail'}`);
+function verdict(pass: boolean): HTMLElement {
+  const c = cell('', `verdict ${pass ? 'pass' : 'fail'}`);
   c.append(el('span', '', 'dot'), document.createTextNode(pass ? l10n.t('pass') : l10n.t('fail')));
   return c;
 }
 
 function checkRow(c: SanityCheck): HTMLElement {
-  const [name, expected, measured, result, advice] = COLUMNS();
   const f = checkFigures(c);
   const row = el('vscode-table-row', undefined, c.pass ? 'check pass' : 'check fail');
   Object.assign(row.dataset, { name: c.name, pass: String(c.pass), expected: String(c.expected), measured: String(c.measured) });
-  const title = cell(checkTitle(c.name), name, 'name');
+  const title = cell(checkTitle(c.name), 'name');
   title.append(el('div', c.name, 'muted id'));
-  row.append(title, cell(f.expected, expected, 'num'), cell(f.measured, measured, 'num'), verdict(c.pass, result), cell(c.advice, advice, 'advice'));
+  row.append(title, cell(f.expected, 'num'), cell(f.measured, 'num'), verdict(c.pass), cell(c.advice, 'advice'));
   return row;
 }
 
 /** update-ratio's layers: median ‖ΔW‖/‖W‖ over the check's steps, each against the band. */
 function layerRow(l: LayerRatio): HTMLElement {
-  const [name, expected, measured, result, advice] = COLUMNS();
   const row = el('vscode-table-row', undefined, 'layer');
   Object.assign(row.dataset, { layer: l.name, pass: String(l.pass), measured: String(l.median) });
-  const steps = l.ratios.map((r) => exp(r, 1)).join(' ');
-  row.append(cell(l.name, name, 'name layer-name'), cell('', expected, 'num'), cell(exp(l.median), measured, 'num'), verdict(l.pass, result),
-    cell(l10n.t('median of {0} steps: {1}', l.ratios.length, steps), advice, 'advice muted'));
+  // No line break inside a figure ("5.5e-3" breaks after its hyphen otherwise).
+  const range = l.ratios.length > 0 ? `${exp(Math.min(...l.ratios), 1)} – ${exp(Math.max(...l.ratios), 1)}`.replace(/e-/g, 'e-\u2060') : '–';
+  row.append(cell(l.name, 'name layer-name'), cell('', 'num'), cell(exp(l.median), 'num'), verdict(l.pass),
+    cell(l10n.t('median of {0} steps (range {1})', l.ratios.length, range), 'advice muted'));
   return row;
 }
 
 function table(checks: readonly SanityCheck[]): HTMLElement {
-  const t = el('vscode-table', undefined, 'sanity-table');
-  t.setAttribute('zebra', '');
-  t.setAttribute('bordered-rows', '');
-  t.setAttribute('responsive', '');
-  t.setAttribute('breakpoint', '420');
-  t.setAttribute('columns', JSON.stringify(['20%', '11%', '11%', '9%', '49%']));
-  const head = el('vscode-table-header');
-  head.setAttribute('slot', 'header');
-  for (const h of COLUMNS()) head.append(el('vscode-table-header-cell', h));
-  const body = el('vscode-table-body');
-  body.setAttribute('slot', 'body');
-  for (const c of checks) {
-    body.append(checkRow(c));
-    for (const l of c.layers ?? []) body.append(layerRow(l));
-  }
-  t.append(head, body);
-  return t;
+  const rows = checks.flatMap((c) => [checkRow(c), ...(c.layers ?? []).map(layerRow)]);
+  // The figures' columns as wide as "measured" and "≈ 1.099" need; the advice takes the rest.
+  return vscodeTable('sanity-table', ['22%', '84px', '84px', '68px', 'auto'], COLUMNS(), rows);
 }
 
 /** The card, rendered once; update() fills it from each state the host sends. */
