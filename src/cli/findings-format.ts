@@ -9,9 +9,9 @@ export function findingJsonLines(findings: readonly Finding[]): string[] {
   }));
 }
 
-/** `trainlens train`: the findings after the summary, each with its place, message and fixes. */
+/** `trainlens train`: the findings after the summary, each with its place, message and fixes (nothing without findings). */
 export function findingsText(findings: readonly Finding[]): string[] {
-  if (findings.length === 0) return ['doctor: no findings'];
+  if (findings.length === 0) return [];
   const lines = [`doctor: ${findings.length} finding${findings.length === 1 ? '' : 's'}`];
   for (const f of findings) {
     const where = f.layer === null ? '' : ` layers[${f.layer}]`;

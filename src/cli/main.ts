@@ -342,7 +342,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
       `${path.basename(a.file)}: loss ${f.loss.toFixed(4)} · ${finalScores(f)}` +
       ` · ${f.steps} steps in ${f.seconds.toFixed(2)} s · ${Math.round(f.samplesPerSec).toLocaleString('en-US')} samples/s\n`,
     );
-    out.write(doctor.join('\n') + '\n');
+    if (doctor.length > 0) out.write(doctor.join('\n') + '\n');
   }
   return 0;
 }

@@ -20,13 +20,16 @@ export function diagnose(i: DoctorInput): Finding[] {
   const flat = plateau(i);
   // A loss flat from the start under a tiny init is the init's plateau, not a low lr.
   const initFlat = flat.length > 0 && flat[0].step === i.loss.step[0];
+  // A step-0 loss far above chance (weights too large): the curve's start is the init's, not the lr's.
+  const initial = initialLoss(i);
+  const initHigh = initial.length > 0 && initial[0].target.key === 'init';
   const lr = lrTooHigh(i);
-  if (lr.length === 0 && !initFlat) lr.push(...lrTooLow(i));
+  if (lr.length === 0 && !initFlat && !initHigh) lr.push(...lrTooLow(i));
   const units = unitHealth(i);
   const ratios = updateRatios(i).filter((f) => !initFlat || f.code !== 'update-ratio-low');
-  // A low score that the learning rate or dead units explain is their finding, not a lack of capacity.
-  const explained = lr.length > 0 || flat.length > 0 || units.some((f) => f.code === 'dead-relu') || ratios.some((f) => f.code === 'update-ratio-high');
-  const all = [...initialLoss(i), ...lr, ...flat, ...overfitting(i), ...(explained ? [] : underfitting(i)), ...units, ...ratios];
+  // A low score that the learning rate, the init or unhealthy units explain is their finding, not a lack of capacity.
+  const explained = lr.length > 0 || flat.length > 0 || initHigh || units.length > 0 || ratios.some((f) => f.code === 'update-ratio-high');
+  const all = [...initial, ...lr, ...flat, ...overfitting(i), ...(explained ? [] : underfitting(i)), ...units, ...ratios];
   for (const f of all) f.fixes = f.fixes.map((x) => ({ ...x, title: fixTitle(x, i) }));
   return all.sort((a, b) => FINDING_CODES.indexOf(a.code) - FINDING_CODES.indexOf(b.code) || (a.layer ?? -1) - (b.layer ?? -1));
 }
