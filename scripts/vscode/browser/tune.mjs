@@ -13,13 +13,14 @@ import { clickLens, closeAll, editorLines, expectEditorLine, openModelFile } fro
 
 export const TUNE_FILE = 'tune-spiral.nn.yaml';
 
-// 8 trials of 4 epochs: enough earlier trials (5) for the median rule to stop some from epoch 2.
+// 8 trials of 4 epochs: enough earlier trials (5) for the median rule to stop some from epoch 2; plain
+// SGD with lr up to 1e4, so that some trials diverge (trial 0 at lr 455, step 18).
 export const TUNE_TEXT = [
   '# The spiral, tuned: lr and l2 drawn log-uniformly, 4 epochs a trial',
   'data: { dataset: spiral, samples: 300, classes: 3, noise: 0.2, validation: 0.2 }',
   'layers:', '  - dense: 50', '    activation: relu', '  - dense: 3',
-  'loss: softmax', 'optimizer: { type: adam, lr: 0.01 }', 'train: { epochs: 100, batch: 32, l2: 0.001, seed: 1 }',
-  'tune:', '  trials: 8', '  epochs: 4', '  lr: { log: [1.0e-4, 10] }', '  l2: { log: [1.0e-5, 1.0e-1] }', '',
+  'loss: softmax', 'optimizer: { type: sgd, lr: 0.01 }', 'train: { epochs: 100, batch: 32, l2: 0.001, seed: 1 }',
+  'tune:', '  trials: 8', '  epochs: 4', '  lr: { log: [1.0e-3, 1.0e+4] }', '  l2: { log: [1.0e-5, 1.0e-1] }', '',
 ].join('\n');
 
 const TUNE_LENS = /^\s*Tune…\s*$/;
@@ -163,6 +164,7 @@ export async function tuneScenario(page, ctx) {
   const lines = run.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const trials = lines.filter((l) => l.type === 'trial');
   const best = lines.find((l) => l.type === 'best');
+  if (!trials.some((t) => t.status === 'diverged')) throw new StepError(`no trial of ${TUNE_FILE} diverges any more: the scenario needs one (${run.stdout})`);
   if (run.status !== 0 || trials.length !== 8 || !best) throw new StepError(`trainlens tune --json gave ${trials.length} trials (exit ${run.status}): ${run.stdout}${run.stderr}`);
   ctx.check(`CLI: ${trials.map((t) => `#${t.index} ${t.status} ${(100 * t.valAcc).toFixed(1)}%`).join(', ')}; best #${best.index}`);
 
@@ -217,11 +219,11 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** "Apply best" writes the CLI's best lr and l2 into the file's lines; one Ctrl+Z in the editor restores both. */
 async function applyAndUndo(page, ctx, frame, best) {
   await frame.locator('#btn-tuneApply').click({ timeout: 10_000 });
-  await expectEditorLine(page, ctx, new RegExp(`^optimizer: \\{ type: adam, lr: ${escape(String(best.params.lr))} \\}`), 10_000);
+  await expectEditorLine(page, ctx, new RegExp(`^optimizer: \\{ type: sgd, lr: ${escape(String(best.params.lr))} \\}`), 10_000);
   await expectEditorLine(page, ctx, new RegExp(`^train: \\{ epochs: 100, batch: 32, l2: ${escape(String(best.params.l2))}, seed: 1 \\}`), 10_000);
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+Z');
-  await expectEditorLine(page, ctx, /^optimizer: \{ type: adam, lr: 0\.01 \}/, 10_000);
+  await expectEditorLine(page, ctx, /^optimizer: \{ type: sgd, lr: 0\.01 \}/, 10_000);
   await expectEditorLine(page, ctx, /^train: \{ epochs: 100, batch: 32, l2: 0\.001, seed: 1 \}/, 10_000);
 }
 
