@@ -8,7 +8,7 @@ import {
   describePanel, inkSummary, panelTexts, readPanel, readPanelWrites,
   recordPanelWrites, scrollPanelTo, waitInk, waitPanel,
 } from './panel.mjs';
-import { CHART_TAB, expectNotCreated, inkByTab, showPanelTab, tabScreenshot, tabState } from './tabs.mjs';
+import { CHART_TAB, codiconsDrawn, expectNotCreated, inkByTab, showPanelTab, tabScreenshot, tabState } from './tabs.mjs';
 import {
   LENS, clickLens, codeLensTexts, expectEditorLine, expectLens, lensLocator, openModelFile, pickInQuickPick,
   runCommand, screenshot, startTraining, stopTraining,
@@ -76,6 +76,9 @@ export async function spiralScenario(page, ctx) {
   ctx.check(`every chart drew, by the ink on its canvas (pixels of series colour): ${inkSummary(ink)}`);
   tabs = await showPanelTab(panel.frame, 'overview');
   ctx.check(`back on the Overview tab: only #panel-overview laid out (${JSON.stringify(tabs.shown)})`);
+  const icons = await codiconsDrawn(panel.frame);
+  if (!icons.font || icons.tabs < 5 || icons.buttons < 7) throw new StepError(`the codicons are not drawn: ${JSON.stringify(icons)}`);
+  ctx.check(`codicons: the font loaded in the panel, ${icons.tabs} tab-header icons and ${icons.buttons} toolbar button icons laid out`);
 
   await poll('the CodeLens to return to "▶ Train" after training', 15_000, () => lensLocator(page, LENS.train).isVisible());
   ctx.check('CodeLens back to "▶ Train" after the run');
@@ -238,7 +241,8 @@ export async function koreanScenario(page, ctx) {
     lang: 'ko',
     headings: ['손실', '정확도', '결정 경계', '레이어별 기울기 노름', '업데이트 / 가중치 비율'],
     tabs: ['개요', '기울기', '활성화', '검사', '진단'],
-    buttons: ['▶ 학습', '일시 정지', '옵티마이저 바꾸기…', '초기화 바꾸기…', '∇ 기울기 검사', 'PNG 저장'],
+    // With the codicons the toolbar's labels drop their ▶ and ∇ (the icon stands for them).
+    buttons: ['학습', '일시 정지', '옵티마이저 바꾸기…', '초기화 바꾸기…', '기울기 검사', 'PNG 저장'],
   };
   if (texts.lang !== want.lang) throw new StepError(`the panel's document is lang=${JSON.stringify(texts.lang)}, expected "ko"`);
   for (const h of want.headings) if (!texts.headings.includes(h)) throw new StepError(`no heading ${JSON.stringify(h)} in the panel: ${JSON.stringify(texts.headings)}`);

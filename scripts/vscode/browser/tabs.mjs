@@ -125,3 +125,21 @@ export async function tabScreenshot(page, ctx, frame, tab, file) {
     if (grow > 0) await page.setViewportSize(VIEWPORT);
   }
 }
+
+/**
+ * Whether the codicons draw: the codicon font face loaded in the panel's document, and how many
+ * tab-header icons and toolbar buttons with an icon are laid out with a width (a missing font
+ * would leave the font face unloaded).
+ */
+export async function codiconsDrawn(frame) {
+  return frame.evaluate(async () => {
+    await document.fonts.ready;
+    const font = [...document.fonts].some((f) => f.family.replace(/["']/g, '') === 'codicon' && f.status === 'loaded');
+    const wide = (e) => e.getBoundingClientRect().width > 0;
+    return {
+      font,
+      tabs: [...document.querySelectorAll('vscode-tab-header .codicon')].filter(wide).length,
+      buttons: [...document.querySelectorAll('.toolbar vscode-button[icon]')].filter((b) => !b.hidden && wide(b)).length,
+    };
+  });
+}
