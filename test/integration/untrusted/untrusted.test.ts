@@ -144,7 +144,7 @@ describe('An untrusted workspace: model files are checked, nothing trains or rea
     }
   });
 
-  it('Train, Compare, Gradient check and Export ask for trust and start nothing: no run, no worker, no data read', async () => {
+  it('Train, Compare, Gradient check, Export, Sanity Check and Find Learning Rate ask for trust and start nothing: no run, no worker, no data read', async () => {
     // A valid model on a data file inside the workspace, and the spiral: both could train if trusted.
     await vscode.workspace.fs.writeFile(workspaceFile('data/points.csv'), Buffer.from('x,y,kind\n1,2,a\n3,4,b\n5,1,a\n0,3,b\n'));
     const csv = await writeModel('points.nn.yaml', CSV_MODEL('data/points.csv'));
@@ -167,6 +167,8 @@ describe('An untrusted workspace: model files are checked, nothing trains or rea
         ['trainlens.compare', 'Compare', [doc.uri, { dimension: 'lr', values: [0.01, 0.001] }]],
         ['trainlens.gradcheck', 'The gradient check', [doc.uri]],
         ['trainlens.exportPyTorch', 'Export as PyTorch', [doc.uri, { folder: exportDir, weights: 'initial' }]],
+        ['trainlens.sanity', 'The sanity checks', [doc.uri]],
+        ['trainlens.lrFind', 'The learning-rate range test', [doc.uri]],
       );
     }
     // Invoked from the editor (no argument) as well: the CodeLens and the editor title's Run button.
@@ -189,6 +191,10 @@ describe('An untrusted workspace: model files are checked, nothing trains or rea
     assert.equal(api.runs.anyRunning, false);
     assert.deepEqual(api.runs.runningVariants(), []);
     assert.equal(api.runs.lastCheck(csv.uri.toString()), undefined);
+    for (const doc of [csv, spiral]) {
+      assert.equal(api.checks.sanityState(doc.uri.toString()), undefined, 'no sanity check ran');
+      assert.equal(api.checks.lrFindState(doc.uri.toString()), undefined, 'no range test ran');
+    }
     assert.equal(fs.existsSync(exportDir.fsPath), false, 'no export folder');
     // The panel is not opened either: it would show a run that does not exist.
     assert.equal(api.charts.isVisible(spiral.uri.toString()), false);
