@@ -55,6 +55,11 @@ describe('Tune…', () => {
     const kept = extension().store.list().filter((r) => tune.trials.some((t) => t.runIds?.includes(r.runId)));
     assert.equal(kept.length, 6);
     assert.ok(kept.every((r) => r.info?.variant?.dimension === 'tune' && r.info.variant.comparison === tune.id));
+    // The Runs view names each by its trial.
+    for (const r of kept) {
+      const trial = tune.trials.find((t) => t.runIds?.includes(r.runId))!;
+      assert.match(String(extension().runsTree.getTreeItem({ kind: 'run', run: r }).label), new RegExp(`^trial ${trial.index} · `));
+    }
 
     const best = bestTrial(tune.trials)!;
     assert.ok(best);
