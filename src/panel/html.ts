@@ -64,7 +64,6 @@ function tabLabel(id: TabId): string {
 /** The Checks tab: the sanity checks and the learning-rate finder (other views render into their slots), the gradient check. */
 function checksTab(): string {
   return `
-      <p class="muted empty-hint" id="hint-checks">${escape(vscode.l10n.t('No check has run on this model file yet.'))}</p>
       <div id="slot-sanity"></div>
       <div class="group" id="group-gradcheck" hidden>
       <section class="card" id="card-gradcheck" aria-labelledby="title-gradcheck">
