@@ -53,6 +53,8 @@
 //           best trial's curves; clicking a column sorts by it, again reverses; screenshot tune-<theme>.png;
 //           "Apply best" writes the CLI's best lr and l2 (one Ctrl+Z restores them); "Narrow around the
 //           best" adds 8 round-2 trials within half a decade of it; screenshot tune-round2-<theme>.png.
+//           Last, sine-tune.nn.yaml (regression, 6 trials): the column reads "val R²", each figure
+//           equals the CLI's valR2; screenshot tune-regression-<theme>.png.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
 //           to the loss chart's first drawn point (the panel's data-first-point-at; a panel
 //           without it, by a MutationObserver on data-points ≥ 1), five times, with when the
@@ -68,7 +70,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -97,6 +99,7 @@ import { checksScenario } from './browser/checks.mjs';
 import { seedsCase } from './browser/seeds.mjs';
 import { latencyScenario } from './browser/latency.mjs';
 import { tuneScenario } from './browser/tune.mjs';
+import { findingsScenario } from './browser/findings.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -110,7 +113,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario,
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario, findings: findingsScenario,
   // The compare scenario's seeds case alone (the compare scenario runs it too).
   seeds: seedsCase };
 
@@ -227,7 +230,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml', findings: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

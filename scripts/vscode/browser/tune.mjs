@@ -46,7 +46,7 @@ async function readTuneTab(frame) {
 }
 
 /** Differences between the panel's rows and the CLI's trial lines (exact figures). */
-function differences(tab, trials) {
+function differences(tab, trials, metric = 'valAcc') {
   const out = [];
   if (tab.rows.length !== trials.length) out.push(`${tab.rows.length} rows for ${trials.length} trials`);
   for (const t of trials) {
@@ -61,7 +61,7 @@ function differences(tab, trials) {
     };
     same('lr', t.params.lr);
     same('l2', t.params.l2);
-    same('score', t.valAcc);
+    same('score', t[metric]);
     same('valLoss', t.valLoss);
     same('epochs', t.epochs);
     if (row.status !== t.status) out.push(`trial ${t.index} status: panel ${row.status}, CLI ${t.status}`);
@@ -212,6 +212,39 @@ export async function tuneScenario(page, ctx) {
   await applyAndUndo(page, ctx, frame, best);
   await narrow(ctx, frame, best, trials.length);
   await tabScreenshot(page, ctx, frame, 'tune', path.join(SHOTS, `tune-round2-${ctx.theme}.png`));
+  await closeAll(page);
+  await regressionCase(page, ctx);
+}
+
+/** The sine example with a tune: section: trials ranked by validation R², the table's figures equal to the CLI's. */
+export const SINE_TUNE_FILE = 'sine-tune.nn.yaml';
+
+async function regressionCase(page, ctx) {
+  const file = path.join(ctx.workspace, SINE_TUNE_FILE);
+  const sine = fs.readFileSync(path.join(ctx.workspace, 'sine.nn.yaml'), 'utf8').trimEnd();
+  fs.writeFileSync(file, `${sine}\ntune:\n  trials: 6\n  epochs: 3\n  lr: { log: [1.0e-4, 1.0e-1] }\n  l2: { log: [1.0e-6, 1.0e-2] }\n`);
+  const run = cli(ctx.extension, ['tune', file, '--json']);
+  const trials = run.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.type === 'trial');
+  if (run.status !== 0 || trials.length !== 6 || !trials.every((t) => typeof t.valR2 === 'number')) throw new StepError(`trainlens tune ${SINE_TUNE_FILE} --json: ${run.stdout}${run.stderr}`);
+  await openModelFile(page, ctx, SINE_TUNE_FILE);
+  let frame = null;
+  await clickLens(page, ctx, TUNE_LENS, 'Tune…', async () => {
+    frame = (await readPanel(page))?.frame ?? null;
+    return frame && (await tabState(frame)).selected === 'tune';
+  }, { effectMs: 20_000, tries: 2 });
+  let tab = null;
+  await poll('the regression search to finish in the panel', 60_000, async () => {
+    tab = await readTuneTab(frame);
+    return tab.state === 'finished' && tab.rows.length === 6 ? tab : null;
+  });
+  const header = await frame.locator('#tune-table vscode-table-header-cell[data-key="score"]').textContent();
+  const diffs = differences(tab, trials, 'valR2');
+  if (diffs.length || !/^val R²/.test(header.trim())) throw new StepError(`regression: the score column is ${JSON.stringify(header)}; ${diffs.join('; ')}`);
+  const r2Cells = tab.rows.map((r) => r.cells.score.text);
+  if (!r2Cells.every((t) => /^-?\d\.\d{3,4}$/.test(t))) throw new StepError(`R² cells ${JSON.stringify(r2Cells)}`);
+  await waitInk({ frame }, ['tune-loss', 'tune-score']);
+  ctx.check(`regression (${SINE_TUNE_FILE}): column ${JSON.stringify(header.trim())}, ${r2Cells.join(', ')}, every figure equal to the CLI's; the best trial's curves drawn`);
+  await tabScreenshot(page, ctx, frame, 'tune', path.join(SHOTS, `tune-regression-${ctx.theme}.png`));
 }
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
