@@ -139,9 +139,9 @@ function drawAll(): void {
   $('note-loss').textContent = markers === 0 ? '' : markers === 1 ? l10n.t('1 marker') : l10n.t('{0} markers', markers);
   // The loss chart's attributes are the panel's status (tests and the host read them, whichever tab shows): the loss points it holds.
   lossCanvas.dataset.points = String(store.raw.length);
-  // When (Date.now()) the run's first loss point was drawn: the browser test's first-point latency.
+  // When (Date.now()) the run's first loss point was drawn (its tab on show): the browser test's first-point latency.
   if (store.raw.length === 0) delete lossCanvas.dataset.firstPointAt;
-  else lossCanvas.dataset.firstPointAt ||= String(Date.now());
+  else if (isTabShown('overview')) lossCanvas.dataset.firstPointAt ||= String(Date.now());
   lossCanvas.dataset.state = run ? run.status : 'idle';
   lossCanvas.dataset.markers = String(run?.markers.length ?? 0);
   // Overlaid runs, and how many of them have ended (for tests and screenshots).
