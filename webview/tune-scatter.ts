@@ -127,10 +127,6 @@ export class TuneScatter {
     c.dataset.lo = String(scale.lo);
     c.dataset.hi = String(scale.hi);
   }
-
-  retheme(tune: TuneState | null): void {
-    if (tune) this.draw(tune);
-  }
 }
 
 /** "#3 · lr 1.2e-3 · l2 3.0e-5 · val acc 85.0%" */

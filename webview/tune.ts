@@ -52,6 +52,7 @@ class TuneView {
   private readonly scatter: TuneScatter;
   private readonly curves: BestCurves;
   private dirty = false;
+  private retheme = false;
 
   constructor(slot: HTMLElement, private readonly post: (m: WebviewToHost) => void) {
     const canvas = el('canvas', { id: 'chart-tune-scatter', 'data-points': '0', role: 'img', 'aria-label': l10n.t('Each trial at its log10 learning rate and log10 regularization, coloured by its validation score') });
@@ -87,7 +88,8 @@ class TuneView {
     this.summary.textContent = l10n.t('No search yet: run TrainLens: Tune… on the model file.');
     onTabShown('tune', () => this.drawCharts());
     onThemeChange(() => {
-      this.curves.retheme();
+      // Re-themed when next drawn: a tab never shown creates no chart.
+      this.retheme = true;
       this.dirty = true;
       this.drawCharts();
     });
@@ -127,6 +129,8 @@ class TuneView {
     const t = this.state;
     if (!t || !this.dirty || !isTabShown('tune')) return;
     this.dirty = false;
+    if (this.retheme) this.curves.retheme();
+    this.retheme = false;
     this.scatter.draw(t);
     this.curves.draw(t);
   }
