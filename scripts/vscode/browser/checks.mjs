@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sleep } from '../server.mjs';
-import { SHOTS, StepError, poll } from './common.mjs';
+import { SHOTS, StepError, VIEWPORT, poll } from './common.mjs';
 import { cli } from './gradcheck.mjs';
-import { chartInk, readPanel, waitInk } from './panel.mjs';
+import { chartInk, panelIframe, readPanel, waitInk } from './panel.mjs';
 import { showPanelTab, tabScreenshot, tabState } from './tabs.mjs';
-import { clickLens, expectEditorLine, expectLens, openModelFile, runCommand } from './workbench.mjs';
+import { clickLens, expectEditorLine, expectLens, openModelFile, runCommand, screenshot } from './workbench.mjs';
 
 /** The spiral example, copied under a name of its own (its lr is edited and undone here). */
 export const CHECKS_FILE = 'checks-spiral.nn.yaml';
@@ -55,6 +55,7 @@ async function readSanity(frame) {
       state: body.dataset.state ?? null, note: document.getElementById('note-sanity')?.textContent.trim() ?? '',
       error: body.querySelector('.run-error')?.textContent.trim() ?? null, summary: body.querySelector('.sanity-summary')?.textContent.trim() ?? null,
       rows, layers, cut, overflow: table ? Math.max(0, Math.ceil(table.right - card.right)) : 0, tableHeight: table?.height ?? 0,
+      tableWidth: table?.width ?? 0, compact: Boolean(body.querySelector('vscode-table')?.compact),
     };
   });
 }
@@ -144,6 +145,28 @@ async function runLrFindFromPanel(frame, ctx, lines) {
   return { lr, suggestion };
 }
 
+/** A narrow panel: the table in vscode-table's compact view (each cell labelled), nothing cut; screenshot checks-narrow-<theme>.png. */
+async function narrowView(page, ctx, frame) {
+  await page.setViewportSize({ width: 1000, height: VIEWPORT.height });
+  try {
+    let card = null;
+    await poll('the sanity table\'s compact view (panel under 480 px)', 10_000, async () => {
+      card = await readSanity(frame);
+      return card?.compact ? card : null;
+    }).catch((e) => {
+      throw new StepError(`${e.message}; the table is ${JSON.stringify(card && { width: card.tableWidth, compact: card.compact })}`);
+    });
+    await sleep(500);
+    card = await readSanity(frame);
+    if (card.cut.length || card.overflow > 0) throw new StepError(`in the narrow panel (table ${Math.round(card.tableWidth)} px) cells are cut (${JSON.stringify(card.cut)}) or the table overflows by ${card.overflow} px`);
+    ctx.check(`narrow panel: the table ${Math.round(card.tableWidth)} px wide in its compact view, no cell cut`);
+    await frame.evaluate(() => document.getElementById('card-sanity').scrollIntoView());
+    await screenshot(page, ctx, path.join(SHOTS, `checks-narrow-${ctx.theme}.png`), await panelIframe(page, frame));
+  } finally {
+    await page.setViewportSize(VIEWPORT);
+  }
+}
+
 /**
  * The Checks tab: from the panel, "Run sanity checks" (the table's every verdict and figure as
  * `trainlens sanity --json`, update-ratio per layer, nothing cut off) and "Find learning rate" (the
@@ -179,6 +202,8 @@ export async function checksScenario(page, ctx) {
   await frame.evaluate(() => window.scrollTo(0, 0));
   await sleep(300);
   await tabScreenshot(page, ctx, frame, 'checks', ctx.shots.main ?? path.join(SHOTS, `checks-${ctx.theme}.png`));
+
+  await narrowView(page, ctx, frame);
 
   await clickPanelButton(frame, 'lrfind-use');
   await expectEditorLine(page, ctx, new RegExp(`^optimizer: \\{ type: adam, lr: ${String(lr).replace('.', '\\.')} \\}`), 10_000);
