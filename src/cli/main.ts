@@ -30,6 +30,7 @@ const USAGE = `Usage:
   trainlens check FILE...
   trainlens bench FILE [--json] [--seconds S]
   trainlens lr-find FILE [--json] [--min LR] [--max LR] [--steps N] [--seed S]
+  trainlens tune FILE [--json] [--trials N] [--seeds K] [--rounds R]
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
 
   train      trains the model in FILE and prints the final metrics
@@ -96,6 +97,24 @@ const USAGE = `Usage:
                      then {"type":"suggestion","lr","loss" (centred, there),"step","slope"
                      (per decade),"stoppedAt","stopReason":"blow-up"|"non-finite"|null};
                      the suggestion's fields are null when the loss fell nowhere (exit 1)
+  tune       random search over the file's tune: section (README, "Tune"): trial i draws each
+             range from train.seed and i (the same file, the same trials) and trains the section's
+             epochs from the file's seed and split, as many trials at once as there are cores.
+             Stops early: a trial whose loss goes non-finite (diverged), and the median rule:
+             at the end of epoch e ≥ 2 (not the last), a trial whose val accuracy (R² for
+             regression) is below the median of the epoch-e figures of the earlier trials that
+             reached epoch e, once there are ≥ 5 of them (stopped). Best: the done trial with the
+             highest val accuracy (R²). Text: the trials best first, the best, and the epochs
+             not trained. --trials N and --seeds K override the section's (with K seeds a
+             trial's figures are the mean over train.seed … train.seed + K − 1, with the std).
+             --rounds R (1–5): coarse to fine, each round after the first over ranges narrowed
+             around the previous round's best (README, "Tune"), trial indices numbered on
+             --json  one {"type":"trial","index","round","params":{…},"valAcc","valLoss",
+                     "status":"done"|"diverged"|"stopped","epochs"} per trial in index order
+                     (valR2 for regression; valAccStd/valR2Std with seeds; "reason" when it
+                     stopped early), then {"type":"best","index","params","valAcc","valLoss",
+                     "round","seconds","savings":{"budgetEpochs","trainedEpochs","savedEpochs",
+                     "savedByRule","savedByDivergence","fraction"}}. Exit 1 when no trial is done
   export     --pytorch DIR     writes DIR/NAME.py (the model as an nn.Sequential with TrainLens's
                                loss, optimizer, schedule, batch order and training loop),
                                DIR/NAME.weights.npz and DIR/NAME.data.npz; DIR is created if missing.

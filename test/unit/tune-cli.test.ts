@@ -27,7 +27,13 @@ function run(...args: string[]): { code: number | null; stdout: string; stderr: 
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const lines = (stdout: string): Array<Record<string, any>> => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+/** A line of tune --json, with the fields the tests read. */
+interface Line {
+  type: string; index: number; round: number; params: { lr: number; l2: number }; valAcc: number; valLoss: number; valAccStd?: number;
+  status: string; epochs: number; reason: string; rounds: number; seconds: number; concurrency: number;
+  savings: { budgetEpochs: number; trainedEpochs: number; savedEpochs: number; savedByDivergence: number };
+}
+const lines = (stdout: string): Line[] => stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
 
 test('tune --json: one trial line per trial in index order, then best: the highest valAcc of the done trials', () => {
   const r = run('tune', file, '--json');
@@ -106,7 +112,7 @@ test('tune without a tune: section says what to add; bad flags are usage errors'
   writeFileSync(plain, SPIRAL);
   const r = run('tune', plain);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /has no 'tune:' section.*Add one, e\.g\.\ntune:\n  trials: 20/s);
+  assert.match(r.stderr, /has no 'tune:' section.*Add one, e\.g\.\ntune:\n {2}trials: 20/s);
   assert.equal(run('tune', file, '--trials', '0').code, 2);
   assert.equal(run('tune', file, '--epochs', '3').code, 2);
   const held = path.join(dir, 'no-val.nn.yaml');
@@ -138,4 +144,23 @@ test('Tune on the run manager: started, one epoch event per epoch trained, ended
   await round2.start().finished;
   assert.deepEqual(round2.trials.map((t) => [t.index, t.round]), [[4, 2], [5, 2]]);
   for (const t of round2.trials) assert.ok((t.params.lr as number) >= lr.min && (t.params.lr as number) <= lr.max);
+});
+
+test('tune --rounds 2: round 2 draws inside the ranges narrowed around round 1\'s best, numbered on', () => {
+  const r = run('tune', file, '--json', '--rounds', '2');
+  assert.equal(r.code, 0, r.stderr);
+  const out = lines(r.stdout);
+  const trials = out.filter((l) => l.type === 'trial');
+  assert.deepEqual(trials.map((t) => [t.index, t.round]), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => [i, i < 6 ? 1 : 2]));
+  const first = trials.filter((t) => t.round === 1 && t.status === 'done');
+  const top = first.reduce((a, b) => (b.valAcc > a.valAcc ? b : a));
+  // ±0.5 decade around the best lr, clipped to [1e-2, 1e3].
+  const lo = Math.max(1e-2, top.params.lr / 10 ** 0.5);
+  const hi = Math.min(1e3, top.params.lr * 10 ** 0.5);
+  for (const t of trials.filter((x) => x.round === 2)) assert.ok(t.params.lr >= lo * (1 - 1e-12) && t.params.lr <= hi * (1 + 1e-12), `${t.params.lr} in [${lo}, ${hi}]`);
+  const best = out.at(-1)!;
+  const done = trials.filter((t) => t.status === 'done');
+  assert.equal(best.valAcc, Math.max(...done.map((t) => t.valAcc)));
+  assert.equal(best.rounds, 2);
+  assert.equal(best.savings.budgetEpochs, 36);
 });

@@ -35,7 +35,8 @@ const LAYER_SNIPPETS: [string, string][] = [
 /** Keys of each section, with the value a new key starts with (a snippet; 'list' opens the values). */
 const SECTION_KEYS: Record<string, [string, string][]> = {
   top: [['data', 'data:\n  dataset: ${1|' + DATASETS.join(',') + '|}'], ['layers', 'layers:\n  - '], ['loss', 'list'], ['init', 'list'], ['optimizer', 'list'],
-    ['train', 'train:\n  epochs: ${1:100}\n  batch: ${2:64}']],
+    ['train', 'train:\n  epochs: ${1:100}\n  batch: ${2:64}'],
+    ['tune', 'tune:\n  trials: ${1:20}\n  epochs: ${2:5}\n  lr: { log: [${3:1.0e-4}, ${4:1.0e-1}] }\n  l2: { log: [${5:1.0e-5}, ${6:1.0}] }']],
   train: [['epochs', '${1:100}'], ['batch', '${1:64}'], ['l2', '${1:0.001}'], ['l1', '${1:0.0001}'], ['seed', '${1:1}'],
     ['schedule', '{ type: ${1|step,exp,cosine|}${2:, every: 30, gamma: 0.5} }']],
   idx: [['images', '${1:train-images-idx3-ubyte.gz}'], ['labels', '${1:train-labels-idx1-ubyte.gz}']],
@@ -47,6 +48,10 @@ const SECTION_KEYS: Record<string, [string, string][]> = {
   activation: [['type', 'list'], ['alpha', '${1:0.01}']],
   loss: [['type', 'list'], ['margin', '${1:1}']],
   compare: [['seeds', '${1|3,5,1|}']],
+  tune: [['trials', '${1:20}'], ['epochs', '${1:5}'], ['seeds', '${1:1}'], ['lr', '{ log: [${1:1.0e-4}, ${2:1.0e-1}] }'],
+    ['l2', '{ log: [${1:1.0e-5}, ${2:1.0}] }'], ['l1', '{ log: [${1:1.0e-6}, ${2:1.0e-2}] }'], ['batch', '[${1:32, 64, 128}]'],
+    ['momentum', '{ range: [${1:0.5}, ${2:0.99}] }'], ['dropout', '{ range: [${1:0.0}, ${2:0.7}] }'], ['hidden', '{ int: [${1:20}, ${2:200}] }'],
+    ['optimizer', '[${1:sgd, momentum, adam}]'], ['init', '[${1:xavier, he}]']],
 };
 
 const SCHEDULE_KEYS: Record<string, [string, string][]> = {
