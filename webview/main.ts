@@ -1,25 +1,14 @@
 /** The chart panel: draws what the host sends; owns no truth of its own. */
 import './l10n'; // first: the panel's strings are configured before any other module runs
-import * as l10n from '@vscode/l10n';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import {
-  CHART_IDS, PANEL_ACTIONS, type ChartId, type HostToWebview, type PanelAction, type RunSnapshot, type WebviewToHost,
+  CHART_IDS, PANEL_ACTIONS, type HostToWebview, type PanelAction, type RunSnapshot, type WebviewToHost,
 } from '../src/training/protocol';
-import { BoundaryView } from './boundary';
-import { FitView } from './fit';
-import { r2Chart } from './r2-chart';
-import { WeightsView } from './weights';
-import { GradBars } from './bars';
-import { renderGradcheck } from './gradcheck';
-import { renderHeader } from './header';
-import { Histograms } from './histograms';
 import { chartPng } from './png';
 import { isRunSnapshot, RunStore, type GradcheckState } from './store';
-import { isClassesFrame } from './fit-data';
 import { onThemeChange } from './theme';
-import { initTabs, isTabShown, selectedTab, showTab, showTabHeader, type TabId } from './tabs';
-import { TAB_IDS } from '../src/panel/tabs';
-import { createViews } from './views';
+import { initTabs, selectedTab, showTab, type TabId } from './tabs';
+import { PanelCharts } from './panel-charts';
 import { SanityView } from './sanity';
 import { LrFindView } from './lr-find';
 import { initTune } from './tune';
@@ -43,36 +32,10 @@ const vscode = acquireVsCodeApi();
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 const store = new RunStore();
-const views = createViews(store);
-const r2 = r2Chart(store);
-const lines = [views.loss, views.accuracy, r2, views.gradFlow, views.actStd, views.actHealth, views.updates];
-const bars = new GradBars($('chart-grad-bars'), store);
-const histograms = new Histograms($('chart-histograms'), store);
-const boundary = new BoundaryView($('chart-boundary'), store);
-const fit = new FitView($('chart-fit'), $('chart-fit-map'), store);
-const weights = new WeightsView($('chart-weights'), store);
-const lossCanvas = $<HTMLCanvasElement>('loss-chart');
-
-/** What each chart draws into, for the PNG and the data-points count. */
-const surfaces: Record<ChartId, { canvas: HTMLCanvasElement; readonly points: number }> = {
-  loss: views.loss,
-  accuracy: views.accuracy,
-  r2,
-  'grad-flow': views.gradFlow,
-  'grad-bars': bars,
-  histograms,
-  'act-std': views.actStd,
-  'act-health': views.actHealth,
-  updates: views.updates,
-  boundary,
-  fit,
-  weights,
-};
+const charts = new PanelCharts(store);
 
 let frame = 0;
 let important = false;
-/** Tabs whose charts redraw in full when next on show (a theme change): the charts skip what has not changed. */
-const staleTabs = new Set<TabId>();
 let lastRenderedPost = 0;
 let lastStateSave = 0;
 /** A draw that was not reported (throttled) is reported a little later, so the host sees the last one. */
@@ -85,78 +48,9 @@ function scheduleDraw(urgent = false): void {
     frame = 0;
     const urgentNow = important;
     important = false;
-    drawAll();
+    charts.draw();
     afterDraw(urgentNow);
   });
-}
-
-/**
- * Draws a tab's charts if it is on show: the charts of a tab never shown are never created, and
- * those of a hidden tab are left as they were until it shows again (then they catch up at once).
- */
-function drawTab(id: TabId, draw: (force: boolean) => void): void {
-  if (!isTabShown(id)) return;
-  draw(staleTabs.delete(id));
-}
-
-function drawAll(): void {
-  const run = store.run;
-  const hasBoundary = isClassesFrame(run?.info.boundary);
-  $('group-boundary').hidden = !hasBoundary;
-  $('card-boundary').hidden = !hasBoundary;
-  const hasWeights = Boolean(run?.filters);
-  $('group-weights').hidden = !hasWeights;
-  $('card-weights').hidden = !hasWeights;
-  showTabHeader('weights', hasWeights);
-  showRegression(store.regression);
-  drawTab('overview', (force) => {
-    for (const v of [views.loss, views.accuracy, r2]) v.draw(force);
-    fit.draw(force);
-    if (hasBoundary) boundary.draw(force);
-  });
-  drawTab('gradients', (force) => {
-    views.gradFlow.draw(force);
-    bars.draw(force);
-    views.updates.draw(force);
-  });
-  drawTab('activations', (force) => {
-    histograms.draw(force);
-    views.actStd.draw(force);
-    views.actHealth.draw(force);
-  });
-  drawTab('weights', (force) => {
-    if (hasWeights) weights.draw(force);
-  });
-  $('note-weights').textContent = run?.filters ? l10n.t('step {0}', run.filters.step) : '';
-  renderHeader(store);
-  renderGradcheck(store.gradcheck);
-  const statsStep = run?.latestStats ? l10n.t('step {0}', run.latestStats.step) : '';
-  $('note-grad-bars').textContent = statsStep;
-  $('note-histograms').textContent = statsStep;
-  $('note-boundary').textContent = run?.boundary ? l10n.t('step {0}', run.boundary.step) : '';
-  $('note-fit').textContent = fit.note();
-  const markers = run?.markers.length ?? 0;
-  $('note-loss').textContent = markers === 0 ? '' : markers === 1 ? l10n.t('1 marker') : l10n.t('{0} markers', markers);
-  // The loss chart's attributes are the panel's status (tests and the host read them, whichever tab shows): the loss points it holds.
-  lossCanvas.dataset.points = String(store.raw.length);
-  // When (Date.now()) the run's first loss point was drawn (its tab on show): the browser test's first-point latency.
-  if (store.raw.length === 0) delete lossCanvas.dataset.firstPointAt;
-  else if (isTabShown('overview')) lossCanvas.dataset.firstPointAt ||= String(Date.now());
-  lossCanvas.dataset.state = run ? run.status : 'idle';
-  lossCanvas.dataset.markers = String(run?.markers.length ?? 0);
-  // Overlaid runs, and how many of them have ended (for tests and screenshots).
-  lossCanvas.dataset.overlays = String(store.overlays.length);
-  lossCanvas.dataset.overlaysDone = String(store.overlays.filter((o) => o.status !== 'running' && o.smooth.length > 0).length);
-  for (const id of CHART_IDS) {
-    const save = document.getElementById(`save-${id}`) as HTMLButtonElement | null;
-    if (save) save.disabled = surfaces[id].points === 0;
-  }
-}
-
-/** R² and RMSE where accuracy would be, for regression. */
-function showRegression(on: boolean): void {
-  $('card-accuracy').hidden = on;
-  $('card-r2').hidden = !on;
 }
 
 function postRendered(): void {
@@ -260,13 +154,12 @@ for (const id of CHART_IDS) {
     const title = document.getElementById(`title-${id}`)?.textContent ?? id;
     const note = document.getElementById(`note-${id}`)?.textContent ?? '';
     const run = store.run ? `${store.run.info.title} · ` : '';
-    vscode.postMessage({ type: 'savePng', chart: id, dataUrl: chartPng(surfaces[id].canvas, `${run}${title}`, note) });
+    vscode.postMessage({ type: 'savePng', chart: id, dataUrl: chartPng(charts.surfaces[id].canvas, `${run}${title}`, note) });
   });
 }
 
 onThemeChange(() => {
-  for (const v of lines) v.retheme();
-  for (const id of TAB_IDS) staleTabs.add(id);
+  charts.retheme();
   scheduleDraw();
 });
 
