@@ -1,14 +1,8 @@
 /**
  * The Findings card (in #slot-findings, Findings tab): the training doctor's findings of the panel's
- * run, one row each (code, step, layer, what was measured), with a button that applies its first fix
+ * run, one line each (code, step, layer, then what was measured), with a button that applies its first fix
  * to the model file (the host makes the same undoable edit as the quick fix). The tab's badge counts them.
  */
-import '@vscode-elements/elements/dist/vscode-table/index.js';
-import '@vscode-elements/elements/dist/vscode-table-header/index.js';
-import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
-import '@vscode-elements/elements/dist/vscode-table-body/index.js';
-import '@vscode-elements/elements/dist/vscode-table-row/index.js';
-import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import * as l10n from '@vscode/l10n';
 import type { Finding } from '../src/training/doctor-types';
@@ -16,14 +10,17 @@ import type { HostToWebview, WebviewToHost } from '../src/training/protocol';
 import { setTabBadge } from './tabs';
 import { el } from './dom';
 
-const cell = (text: string, className = ''): HTMLElement => el('vscode-table-cell', text, className);
-
+/**
+ * One finding: a head line (severity dot, code, step, layer, the fix's button at the right) and its
+ * message under it, the whole width (a message runs to several lines: a table column would squeeze it).
+ */
 function row(f: Finding, runId: string, post: (m: WebviewToHost) => void): HTMLElement {
-  const r = el('vscode-table-row', undefined, `finding ${f.severity}`);
+  const r = el('div', undefined, `finding ${f.severity}`);
   Object.assign(r.dataset, { code: f.code, step: String(f.step), layer: f.layer === null ? '' : String(f.layer), severity: f.severity });
-  const code = cell('', 'code');
+  const head = el('div', undefined, 'finding-head');
+  const code = el('span', '', 'code');
   code.append(el('span', '', 'dot'), document.createTextNode(f.code));
-  const fix = cell('', 'fix');
+  head.append(code, el('span', l10n.t('step {0}', f.step), 'step'), el('span', f.layer === null ? '' : `layers[${f.layer}]`, 'layer-name'));
   const first = f.fixes[0];
   if (first) {
     const b = el('vscode-button', first.title ?? first.kind);
@@ -31,29 +28,18 @@ function row(f: Finding, runId: string, post: (m: WebviewToHost) => void): HTMLE
     b.setAttribute('icon', 'lightbulb');
     b.title = l10n.t('Edit the model file (undoable)');
     b.addEventListener('click', () => post({ type: 'applyFix', runId, code: f.code, layer: f.layer }));
-    fix.append(b);
+    head.append(b);
   } else {
-    fix.append(el('span', l10n.t('edit by hand'), 'muted'));
+    head.append(el('span', l10n.t('edit by hand'), 'muted fix-none'));
   }
-  r.append(code, cell(String(f.step), 'num'), cell(f.layer === null ? '–' : `layers[${f.layer}]`, 'layer-name'), cell(f.message, 'advice'), fix);
+  r.append(head, el('p', f.message, 'message'));
   return r;
 }
 
-function table(findings: readonly Finding[], runId: string, post: (m: WebviewToHost) => void): HTMLElement {
-  const t = el('vscode-table', undefined, 'findings-table');
-  t.setAttribute('zebra', '');
-  t.setAttribute('bordered-rows', '');
-  t.setAttribute('responsive', '');
-  t.setAttribute('breakpoint', '480');
-  t.setAttribute('columns', JSON.stringify(['16%', '64px', '80px', 'auto', '24%']));
-  const head = el('vscode-table-header');
-  head.setAttribute('slot', 'header');
-  for (const h of [l10n.t('finding'), l10n.t('step'), l10n.t('layer'), l10n.t('what it says'), l10n.t('fix')]) head.append(el('vscode-table-header-cell', h));
-  const body = el('vscode-table-body');
-  body.setAttribute('slot', 'body');
-  for (const f of findings) body.append(row(f, runId, post));
-  t.append(head, body);
-  return t;
+function list(findings: readonly Finding[], runId: string, post: (m: WebviewToHost) => void): HTMLElement {
+  const l = el('div', undefined, 'findings-list');
+  for (const f of findings) l.append(row(f, runId, post));
+  return l;
 }
 
 /** The card; it listens to the host's snapshot and findings messages itself. */
@@ -88,6 +74,6 @@ export class FindingsView {
       this.body.append(el('p', runId ? l10n.t('No findings for this run so far.') : l10n.t('Train the model to see what its curves say.'), 'muted'));
       return;
     }
-    this.body.append(table(findings, runId, this.post));
+    this.body.append(list(findings, runId, this.post));
   }
 }

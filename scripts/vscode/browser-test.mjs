@@ -53,8 +53,9 @@
 //           best trial's curves; clicking a column sorts by it, again reverses; screenshot tune-<theme>.png;
 //           "Apply best" writes the CLI's best lr and l2 (one Ctrl+Z restores them); "Narrow around the
 //           best" adds 8 round-2 trials within half a decade of it; screenshot tune-round2-<theme>.png.
-//           Last, sine-tune.nn.yaml (regression, 6 trials): the column reads "val R²", each figure
-//           equals the CLI's valR2; screenshot tune-regression-<theme>.png.
+//           Last, sine-tune.nn.yaml (regression, 6 trials × 2 seeds): the column reads "val R²", each
+//           figure equals the CLI's valR2, its cell "mean ± std" of valR2 and valR2Std; screenshot
+//           tune-regression-<theme>.png.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
 //           to the loss chart's first drawn point (the panel's data-first-point-at; a panel
 //           without it, by a MutationObserver on data-points ≥ 1), five times, with when the
