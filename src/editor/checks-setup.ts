@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CheckRuns } from '../training/check-runs';
 import { ChecksBridge } from '../panel/checks-bridge';
 import { CheckMarks } from './views/check-marks';
+import { SuggestedLrFix } from './language/lr-fix';
 import { registerCheckCommands } from './commands/checks';
 import { MODEL_SELECTOR, memoryLimitBytes } from './models';
 import type { CommandDeps } from './commands/context';
@@ -19,6 +20,7 @@ export function setUpChecks(workerPath: string, deps: CommandDeps): { runs: Chec
     disposables: [
       { dispose: () => runs.dispose() }, bridge, marks,
       vscode.languages.registerCodeLensProvider(MODEL_SELECTOR, marks),
+      vscode.languages.registerCodeActionsProvider(MODEL_SELECTOR, new SuggestedLrFix(deps.models, (doc) => marks.suggestedLr(doc)), { providedCodeActionKinds: SuggestedLrFix.kinds }),
       ...registerCheckCommands({ ...deps, checks: runs, bridge }),
     ],
   };

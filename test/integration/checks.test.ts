@@ -57,7 +57,7 @@ describe('Sanity Check and Find Learning Rate', () => {
     assert.ok(!(await lensTitles(doc.uri)).some((t) => /Sanity:/.test(t)), 'the lens goes with them');
   });
 
-  it('Find Learning Rate: the engine\'s range test; "Use lr" over lr: writes the suggestion as one undoable edit', async () => {
+  it('Find Learning Rate: the engine\'s range test; "Use lr" over lr: (CodeLens and quick fix) writes the suggestion as one undoable edit', async () => {
     const doc = await writeModel('checks-lr.nn.yaml', BAD_SPIRAL);
     const before = doc.getText();
     const state = await vscode.commands.executeCommand<LrFindState>('trainlens.lrFind', doc.uri);
@@ -71,6 +71,12 @@ describe('Sanity Check and Find Learning Rate', () => {
       return lenses.find((l) => l.command?.title === `$(lightbulb) Use lr ${lr} (range test)`);
     });
     assert.equal(lens.range.start.line, lineOf(doc, 'lr: 0.05'), 'over the lr: line');
+    // The same as a quick fix on the lr: line.
+    const line = lineOf(doc, 'lr: 0.05');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(line, 0, line, 0));
+    const fix = actions.find((a) => a.title === `Use lr ${lr} (range test)`);
+    assert.ok(fix, `a quick fix on the lr: line (got ${actions.map((a) => a.title).join(', ')})`);
+    assert.deepEqual(fix.edit!.get(doc.uri).map((e) => e.newText), [String(lr)]);
 
     // What the panel's "Use this lr" runs: the command on the file, which takes the last suggestion.
     assert.equal(await vscode.commands.executeCommand<boolean>('trainlens.useLr', doc.uri), true);

@@ -92,6 +92,12 @@ export class CheckMarks implements vscode.CodeLensProvider, vscode.Disposable {
     if (had) this.changed.fire();
   }
 
+  /** The last range test's suggestion (as written), while the file is unchanged since it ran. */
+  suggestedLr(doc: vscode.TextDocument): number | undefined {
+    const m = this.marks.get(doc.uri.toString());
+    return m?.version === doc.version ? m.lr : undefined;
+  }
+
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const m = this.marks.get(doc.uri.toString());
     if (!m || m.version !== doc.version) return [];
