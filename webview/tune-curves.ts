@@ -58,7 +58,7 @@ export class BestCurves {
     this.score.draw();
     const note = document.getElementById('note-tune-best');
     const best = tune.trials.find((t) => t.index === tune.best);
-    if (note) note.textContent = best ? `#${best.index}` : '';
+    if (note) note.textContent = best ? (tune.seeds > 1 ? l10n.t('#{0}, its first seed\'s run', best.index) : `#${best.index}`) : '';
   }
 
   retheme(): void {

@@ -78,6 +78,16 @@ export function scatterPoints(trials: readonly TrialResult[], axes: ScatterAxes,
   return { points, unplaced };
 }
 
+/**
+ * The scores the colour scale spans: those of the trials that trained their whole budget (before
+ * any has, every trial's that has one but the diverged). One stopped early at R² −4 would
+ * otherwise leave every other trial the same blue.
+ */
+export function scaleScores(trials: readonly TrialResult[], metric: TuneState['metric']): number[] {
+  const done = trials.filter((t) => t.status === 'done');
+  return (done.length > 0 ? done : trials.filter((t) => t.status !== 'diverged')).flatMap((t) => trialScore(t, metric) ?? []);
+}
+
 export interface TuneScaleColors {
   /** The colour of the worst score, and of the best. */
   low: string;

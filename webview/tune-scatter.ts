@@ -1,6 +1,7 @@
 /**
  * cs231n's tuning scatter: each trial a point at (log10 lr, log10 reg), coloured by its validation
- * score on a scale from the worst trial to the best. Trials that stopped early are triangles in
+ * score on a scale from the worst trial that trained its whole budget to the best (a score beyond
+ * it takes the colour of the nearer end). Trials that stopped early are triangles in
  * their score's colour, diverged ones crosses in the error colour, running ones hollow rings; the
  * best has a ring in the foreground colour. The colour bar and the shapes' key are drawn below.
  */
@@ -14,7 +15,7 @@ import { short } from './format';
 import { emptyPlugin } from './plugins';
 import { linearScale, tooltipColors } from './scales';
 import { readTheme, withAlpha, type ChartTheme } from './theme';
-import { scatterAxes, scatterPoints, scoreScale, scoreText, statusText, trialScore, type ScatterPoint } from './tune-data';
+import { scaleScores, scatterAxes, scatterPoints, scoreScale, scoreText, statusText, trialScore, type ScatterPoint } from './tune-data';
 
 Chart.register(ScatterController, PointElement, LinearScale, Tooltip);
 
@@ -52,8 +53,7 @@ export class TuneScatter {
     const t = (this.theme = readTheme());
     const axes = scatterAxes(tune.params);
     const { points, unplaced } = scatterPoints(tune.trials, axes, tune.metric);
-    const scores = tune.trials.filter((x) => x.status !== 'diverged').flatMap((x) => trialScore(x, tune.metric) ?? []);
-    const scale = (this.scale = scoreScale(scores, { low: t.series[1], high: t.series[0], foreground: t.foreground, background: t.background }));
+    const scale = (this.scale = scoreScale(scaleScores(tune.trials, tune.metric), { low: t.series[1], high: t.series[0], foreground: t.foreground, background: t.background }));
     const byIndex = new Map(tune.trials.map((x) => [x.index, x]));
     // Sorted by x: without parsing, Chart.js takes a dataset as sorted and reads its x range from its ends.
     const dots: Dot[] = points.map((p) => ({ ...p, label: trialLabel(byIndex.get(p.index)!, tune, axes) })).sort((a, b) => a.x - b.x);

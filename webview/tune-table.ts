@@ -52,7 +52,10 @@ export function renderTrialTable(box: HTMLElement, tune: TuneState, sort: Sort, 
   table.dataset.sort = `${sort.key}:${sort.descending ? 'desc' : 'asc'}`;
   // Narrow columns for the counts, the rest shared out.
   // Shares of the width: the figures' columns fixed, the parameters' splitting the rest.
-  const widths: Partial<Record<SortKey, number>> = { '#': 5, round: 10, score: 15, valLoss: 14, epochs: 11, status: 18 };
+  // (A score ± its std over seeds takes more room.)
+  const widths: Partial<Record<SortKey, number>> = tune.seeds > 1
+    ? { '#': 5, round: 10, score: 22, valLoss: 11, epochs: 11, status: 18 }
+    : { '#': 5, round: 10, score: 15, valLoss: 14, epochs: 11, status: 18 };
   const fixed = Object.values(widths).reduce((a, b) => a + b, 0);
   const each = (100 - fixed) / Math.max(1, tune.params.length);
   (table as HTMLElement & { columns: string[] }).columns = cols.map((c) => `${(widths[c.key] ?? each).toFixed(2)}%`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextSort, scatterAxes, scatterPoints, scoreCell, scoreScale, sortTrials } from '../../webview/tune-data';
+import { nextSort, scaleScores, scatterAxes, scatterPoints, scoreCell, scoreScale, sortTrials } from '../../webview/tune-data';
 import { scaleColor } from '../../webview/colorscale';
 import type { TrialResult } from '../../src/model/tune';
 
@@ -68,4 +68,11 @@ test('the score cell: accuracy in percent, R² with three decimals, ± the std o
   // Regression sorts by R² and leaves accuracy alone.
   const r = [trial(0, { valR2: 0.5 }), trial(1, { valR2: 0.9, valAcc: 0.1 }), trial(2, { valR2: -0.2 })];
   assert.deepEqual(sortTrials(r, { key: 'score', descending: true }, 'valR2').map((x) => x.index), [1, 0, 2]);
+});
+
+test('the colour scale spans the trials that trained their whole budget; before any has, all but the diverged', () => {
+  assert.deepEqual(scaleScores(TRIALS, 'valAcc'), [0.8, 0.95, 0.8]);
+  const early = [trial(0, { status: 'running' }), trial(1, { status: 'stopped', valAcc: 0.4 }), trial(2, { status: 'diverged', valAcc: 0.2 })];
+  assert.deepEqual(scaleScores(early, 'valAcc'), [0.4]);
+  assert.deepEqual(scaleScores([trial(0, { valR2: 0.7 }), trial(1, { status: 'stopped', valR2: -4 })], 'valR2'), [0.7]);
 });

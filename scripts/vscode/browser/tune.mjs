@@ -216,13 +216,13 @@ export async function tuneScenario(page, ctx) {
   await regressionCase(page, ctx);
 }
 
-/** The sine example with a tune: section: trials ranked by validation R², the table's figures equal to the CLI's. */
+/** The sine example with a tune: section over 2 seeds: trials ranked by validation R², the table's figures (mean ± std) equal to the CLI's. */
 export const SINE_TUNE_FILE = 'sine-tune.nn.yaml';
 
 async function regressionCase(page, ctx) {
   const file = path.join(ctx.workspace, SINE_TUNE_FILE);
   const sine = fs.readFileSync(path.join(ctx.workspace, 'sine.nn.yaml'), 'utf8').trimEnd();
-  fs.writeFileSync(file, `${sine}\ntune:\n  trials: 6\n  epochs: 3\n  lr: { log: [1.0e-4, 1.0e-1] }\n  l2: { log: [1.0e-6, 1.0e-2] }\n`);
+  fs.writeFileSync(file, `${sine}\ntune:\n  trials: 6\n  epochs: 3\n  seeds: 2\n  lr: { log: [1.0e-4, 1.0e-1] }\n  l2: { log: [1.0e-6, 1.0e-2] }\n`);
   const run = cli(ctx.extension, ['tune', file, '--json']);
   const trials = run.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.type === 'trial');
   if (run.status !== 0 || trials.length !== 6 || !trials.every((t) => typeof t.valR2 === 'number')) throw new StepError(`trainlens tune ${SINE_TUNE_FILE} --json: ${run.stdout}${run.stderr}`);
@@ -233,15 +233,23 @@ async function regressionCase(page, ctx) {
     return frame && (await tabState(frame)).selected === 'tune';
   }, { effectMs: 20_000, tries: 2 });
   let tab = null;
-  await poll('the regression search to finish in the panel', 60_000, async () => {
+  await poll('the regression search to finish in the panel', 90_000, async () => {
     tab = await readTuneTab(frame);
-    return tab.state === 'finished' && tab.rows.length === 6 ? tab : null;
+    return tab.state === 'finished' && tab.rows.length === 6 && tab.rows.every((r) => r.status !== 'running' && r.status !== 'pending') ? tab : null;
   });
   const header = await frame.locator('#tune-table vscode-table-header-cell[data-key="score"]').textContent();
   const diffs = differences(tab, trials, 'valR2');
   if (diffs.length || !/^val R²/.test(header.trim())) throw new StepError(`regression: the score column is ${JSON.stringify(header)}; ${diffs.join('; ')}`);
+  // Two seeds a trial: the mean ± the standard deviation over them, as the panel formats R² (webview/format.ts r2).
+  const r2 = (x) => (x < 1 && x.toFixed(3) === '1.000' ? x.toFixed(4) : x.toFixed(3));
   const r2Cells = tab.rows.map((r) => r.cells.score.text);
-  if (!r2Cells.every((t) => /^-?\d\.\d{3,4}$/.test(t))) throw new StepError(`R² cells ${JSON.stringify(r2Cells)}`);
+  const wrong = tab.rows.filter((r) => {
+    const t = trials.find((x) => x.index === r.index);
+    return r.cells.score.text !== (typeof t.valR2Std === 'number' ? `${r2(t.valR2)} ± ${r2(t.valR2Std)}` : r2(t.valR2));
+  });
+  if (wrong.length || !trials.every((t) => t.status !== 'done' || typeof t.valR2Std === 'number') || !/2 seeds each/.test(tab.summary)) {
+    throw new StepError(`R² cells ${JSON.stringify(r2Cells)} (summary ${JSON.stringify(tab.summary)}) against the CLI's ${JSON.stringify(trials.map((t) => [t.valR2, t.valR2Std]))}`);
+  }
   await waitInk({ frame }, ['tune-loss', 'tune-score']);
   ctx.check(`regression (${SINE_TUNE_FILE}): column ${JSON.stringify(header.trim())}, ${r2Cells.join(', ')}, every figure equal to the CLI's; the best trial's curves drawn`);
   await tabScreenshot(page, ctx, frame, 'tune', path.join(SHOTS, `tune-regression-${ctx.theme}.png`));
