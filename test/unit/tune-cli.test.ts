@@ -164,3 +164,19 @@ test('tune --rounds 2: round 2 draws inside the ranges narrowed around round 1\'
   assert.equal(best.rounds, 2);
   assert.equal(best.savings.budgetEpochs, 36);
 });
+
+test('a trial\'s figures are those of trainlens train with its values and epochs (done and stopped alike)', () => {
+  const trials = lines(run('tune', path.join(root, 'examples/spiral-tune.nn.yaml'), '--json', '--trials', '8').stdout).filter((l) => l.type === 'trial');
+  const example = readFileSync(path.join(root, 'examples/spiral-tune.nn.yaml'), 'utf8').replace(/^tune:[\s\S]*$/m, '');
+  const checked = new Set<string>();
+  for (const t of trials.filter((x) => x.status === 'done' || x.status === 'stopped')) {
+    if (checked.has(t.status)) continue;
+    checked.add(t.status);
+    const f = path.join(dir, `trial-${t.index}.nn.yaml`);
+    writeFileSync(f, example.replace(/lr: 0\.01 \}/, `lr: ${t.params.lr} }`).replace(/l2: 0\.001\n/, `l2: ${t.params.l2}\n`));
+    const done = lines(run('train', f, '--json', '--epochs', String(t.epochs)).stdout).at(-1) as unknown as { valAcc: number; valLoss: number };
+    assert.equal(done.valAcc, t.valAcc, `trial ${t.index}`);
+    assert.equal(done.valLoss, t.valLoss, `trial ${t.index}`);
+  }
+  assert.deepEqual([...checked].sort(), ['done', 'stopped']);
+});

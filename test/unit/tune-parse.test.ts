@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { parseModel } from '../../src/model/parse';
 import { hiddenDenseLayers } from '../../src/model/tune-parse';
 import { lineColumn } from '../../src/model/diagnostics';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
 
 const BASE = `data:
   dataset: spiral
@@ -158,4 +162,31 @@ test('tune: a file holding nothing out gets a warning (the trials could not be r
 test('hiddenDenseLayers: every dense layer but the last', () => {
   const spec = parseModel(BASE).spec!;
   assert.deepEqual(hiddenDenseLayers(spec.layers), [0, 2]);
+});
+
+test('the shipped JSON Schema takes every form the parser takes, and rejects what it rejects', () => {
+  const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../../schemas/nn-model.schema.json'), 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  ajv.addKeyword('markdownEnumDescriptions');
+  const validate = ajv.compile(schema);
+  const good = withTune(`  trials: 12
+  epochs: 4
+  seeds: 2
+  lr: { log: [1.0e-6, 1.0] }
+  l2: [0, 0.001, 0.01]
+  l1: { range: [0, 0.01] }
+  batch: { log: [16, 256] }
+  momentum: { range: [0.5, 0.99] }
+  dropout: [0.1, 0.3]
+  hidden: { int: [10, 200] }
+  optimizer: [sgd, momentum]
+  init: [he]
+`);
+  assert.deepEqual(parseModel(good).diagnostics, []);
+  assert.ok(validate(parse(good)), ajv.errorsText(validate.errors));
+  for (const bad of ['  lr: { log: [0, 1.0] }\n', '  lr: { log: [1.0e-3] }\n', '  dropout: [1.5]\n', '  hidden: { int: [10.5, 20] }\n', '  optimizer: [adamm]\n',
+    '  learning_rate: [0.1]\n', '  lr: 0.01\n', '  trials: 0\n  lr: [0.1]\n', '  batch: { range: [16, 256] }\n']) {
+    assert.equal(validate(parse(withTune(bad))), false, `schema accepted: ${bad}`);
+    assert.equal(parseModel(withTune(bad)).spec, undefined, `parser accepted: ${bad}`);
+  }
 });
