@@ -56,6 +56,10 @@
 //           Last, sine-tune.nn.yaml (regression, 6 trials × 2 seeds): the column reads "val R²", each
 //           figure equals the CLI's valR2, its cell "mean ± std" of valR2 and valR2Std; screenshot
 //           tune-regression-<theme>.png.
+//   findings  doctor-spiral.nn.yaml (written: the spiral at adam lr 1, 50 epochs): ▶ Train, wait for
+//           the end, open the Findings tab: the same findings (code and layer; lr-too-high's step and
+//           message exactly) as `trainlens train --json`, the badge their count, nothing cut off;
+//           screenshot findings-<theme>.png; the lr-too-high row's button writes lr 0.1, Ctrl+Z restores 1.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
 //           to the loss chart's first drawn point (the panel's data-first-point-at; a panel
 //           without it, by a MutationObserver on data-points ≥ 1), five times, with when the
