@@ -171,7 +171,9 @@ export class LineChart {
       }
     });
     const range = this.config.xRange?.();
-    const x = chart.options.scales!.x!;
+    // The options the next update resolves (chart.options is the last update's: after build()
+    // replaced them, a range written there was lost and the axis ran to its own round end).
+    const x = (chart.config.options as ChartOptions<'line'>).scales!.x!;
     x.min = range?.min;
     x.max = range?.max;
     chart.update('none');
