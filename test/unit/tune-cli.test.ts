@@ -180,3 +180,24 @@ test('a trial\'s figures are those of trainlens train with its values and epochs
   }
   assert.deepEqual([...checked].sort(), ['done', 'stopped']);
 });
+
+test('regression over seeds: valR2 is the mean of the seeds\' runs (trainlens train --seed s, same data), with their std', () => {
+  const sine = readFileSync(path.join(root, 'examples/sine.nn.yaml'), 'utf8').replace('data:\n', 'data:\n  seed: 1\n');
+  const f = path.join(dir, 'sine-tune.nn.yaml');
+  writeFileSync(f, `${sine}tune:\n  trials: 3\n  epochs: 3\n  seeds: 2\n  lr: { log: [1.0e-3, 1.0e-1] }\n  hidden: { int: [8, 48] }\n`);
+  const out = lines(run('tune', f, '--json').stdout) as unknown as Array<Line & { valR2: number | null; valR2Std: number }>;
+  const trials = out.filter((l) => l.type === 'trial');
+  assert.equal(trials.length, 3);
+  for (const t of trials) assert.equal(t.valAcc, null);
+  const done = trials.filter((t) => t.status === 'done');
+  assert.ok(done.length > 0);
+  assert.equal(out.at(-1)!.valR2, Math.max(...done.map((t) => t.valR2!)));
+  const t = done[0];
+  const p = t.params as unknown as { lr: number; hidden: number };
+  const g = path.join(dir, 'sine-trial.nn.yaml');
+  writeFileSync(g, sine.replace(/lr: 0\.01 \}/, `lr: ${p.lr} }`).replace(/dense: 32\n/g, `dense: ${p.hidden}\n`));
+  const r2 = [1, 2].map((seed) => (lines(run('train', g, '--json', '--epochs', '3', '--seed', String(seed)).stdout).at(-1) as unknown as { valR2: number }).valR2);
+  assert.ok(Math.abs(t.valR2! - (r2[0] + r2[1]) / 2) < 1e-15, `${t.valR2} vs ${r2}`);
+  assert.ok(Math.abs(t.valR2Std - Math.abs(r2[0] - r2[1]) / Math.SQRT2) < 1e-12);
+  assert.notEqual(r2[0], r2[1]);
+});
