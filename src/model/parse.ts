@@ -81,7 +81,7 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
   if (data && layers && train && lossFits) checkShapes(r, data, layers, loss, train, ranges.layers, top, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
   const compare = top.has('compare') ? readCompare(r, top) : undefined;
   if (compare && data && 'loss' in compare) checkCompareLosses(r, top, data);
-  const tune = top.has('tune') ? readTune(r, top, { layers, optimizer, train, data }) : undefined;
+  const tune = top.has('tune') ? readTune(r, top, { layers, optimizer, train, data, memoryLimit: options.memoryLimit }) : undefined;
   if (top.has('tune')) ranges.tune = top.keyRange('tune');
   const margin = lossReading.svmMargin !== undefined ? { svmMargin: lossReading.svmMargin } : {};
   const spec: ModelSpec | undefined = r.hasErrors || !data || !layers || !init || !optimizer || !train

@@ -5,9 +5,11 @@
  */
 import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { INIT_SCHEMES, OPTIMIZERS, type DataSpec, type LayerSpec, type OptimizerSpec, type TrainSpec } from './spec';
+import { INIT_SCHEMES, OPTIMIZERS, type DataSpec, type LayerSpec, type ModelSpec, type OptimizerSpec, type TrainSpec } from './spec';
 import { MapReader, Reporter, checkNumber, describe, rangeOf, readChoice, type Range } from './reader';
 import { DEFAULT_TRIALS, TUNE_LIMITS, TUNE_PARAMS, type TuneParam, type TuneRange, type TuneSpec } from './tune';
+import { MEMORY_LIMIT_BYTES, estimateMemory } from './memory';
+import { bytes, dataShape, summarizeLayers } from './summary';
 
 /** Indices of the dense layers `hidden` sets: every dense layer but the last one (the output). */
 export function hiddenDenseLayers(layers: readonly LayerSpec[]): number[] {
@@ -48,6 +50,8 @@ export interface TuneContext {
   optimizer: OptimizerSpec | undefined;
   train: TrainSpec | undefined;
   data: DataSpec | undefined;
+  /** Trials whose estimated training memory exceeds this are refused (default MEMORY_LIMIT_BYTES). */
+  memoryLimit?: number;
 }
 
 /** `tune:` → TuneSpec, or undefined after reporting why not. */
@@ -73,6 +77,7 @@ export function readTune(r: Reporter, top: MapReader, ctx: TuneContext): TuneSpe
   if (Object.keys(spec.ranges).length === 0 && r.diagnostics.length === errors) {
     r.error(top.keyRange('tune'), l10n.t("'tune' needs at least one range to search, e.g. 'lr: {0}'; it can search {1}.", RULES.lr.example, TUNE_PARAMS.join(', ')));
   }
+  checkMemory(r, m, spec, ctx);
   if (ctx.data && ctx.data.validation === 0) {
     r.warning(top.keyRange('tune'), l10n.t("Tune ranks trials by their validation score, and 'validation: 0' holds no samples out. Set data.validation, e.g. 0.2."));
   }
@@ -160,4 +165,29 @@ function fitsModel(r: Reporter, m: MapReader, p: TuneParam, ctx: TuneContext): b
     }
   }
   return true;
+}
+
+/** The largest value a range can draw. */
+function topOf(range: TuneRange | undefined): number | undefined {
+  if (!range) return undefined;
+  return range.kind === 'choice' ? Math.max(...range.values.map(Number)) : range.max;
+}
+
+/**
+ * The largest trial (the top of the hidden and batch ranges) must fit in memory as the file's model
+ * must (memory.ts); an error on the range that makes it too big.
+ */
+function checkMemory(r: Reporter, m: MapReader, spec: TuneSpec, ctx: TuneContext): void {
+  const hidden = topOf(spec.ranges.hidden);
+  const batch = topOf(spec.ranges.batch);
+  if ((hidden === undefined && batch === undefined) || !ctx.data || !ctx.layers || !ctx.train) return;
+  const widen = new Set(hidden === undefined ? [] : hiddenDenseLayers(ctx.layers));
+  const layers = ctx.layers.map((l, i) => (l.kind === 'dense' && widen.has(i) ? { ...l, units: hidden! } : l));
+  const train = { ...ctx.train, batch: batch ?? ctx.train.batch };
+  const memory = estimateMemory({ data: ctx.data, layers, train } as ModelSpec, summarizeLayers(dataShape(ctx.data), layers));
+  const limit = ctx.memoryLimit ?? MEMORY_LIMIT_BYTES;
+  if (!memory || memory.total <= limit) return;
+  const key = hidden !== undefined ? 'hidden' : 'batch';
+  const at = [hidden !== undefined ? `hidden ${hidden}` : '', batch !== undefined ? `batch ${batch}` : ''].filter(Boolean).join(', ');
+  r.error(m.valueRange(key), l10n.t('The largest trial ({0}) needs about {1} to train; TrainLens trains models up to {2}. Lower the top of the range.', at, bytes(memory.total), bytes(limit)));
 }

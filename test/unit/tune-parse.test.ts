@@ -190,3 +190,14 @@ test('the shipped JSON Schema takes every form the parser takes, and rejects wha
     assert.equal(parseModel(withTune(bad)).spec, undefined, `parser accepted: ${bad}`);
   }
 });
+
+test('tune: the largest trial must fit in memory, as the file\'s model must: an error on the range', () => {
+  const text = withTune('  hidden: { int: [10, 100000] }\n');
+  const e = errors(text);
+  assert.equal(e.length, 1);
+  assert.equal(e[0].text, '{ int: [10, 100000] }');
+  assert.match(e[0].message, /largest trial \(hidden 100000\) needs about 149 GiB.*up to 2 GiB/);
+  assert.deepEqual(errors(withTune('  hidden: { int: [10, 1000] }\n')), []);
+  // The limit the host gives (the memoryLimit setting) applies here too.
+  assert.match(parseModel(withTune('  batch: [32, 100000]\n  hidden: [10, 1000]\n'), { memoryLimit: 10 * 1024 ** 2 }).diagnostics[0].message, /hidden 1000, batch 100000/);
+});
