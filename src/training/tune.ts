@@ -9,17 +9,23 @@
  *   tune.onEvent((e: TuneEvent) => …)   { type: 'trial', phase: 'started' | 'epoch' | 'ended', trial }
  *                                       { type: 'state', tune }   (running → finished | cancelled)
  *   tune.start(); await tune.finished;
- *   tune.trials: TrialResult[]          index order, updated in place (status, figures, curve, runIds)
+ *   tune.trials: TrialResult[]          index order, updated in place (status, figures, curve, runIds);
+ *                                       status pending → running → done | diverged | stopped | failed
+ *                                       (failed: a run ended with an error other than divergence;
+ *                                       stopped: the median rule, or reason 'cancelled')
  *   tune.best(): TrialResult | undefined   the done trial with the highest val score
  *   tune.savings(): TuneSavings         what early stopping saved (tune-rule.ts)
  *   tune.sessions(i): the trial's runs (one per seed; undefined until started)
  *   tune.cancel()                       stops the running trials; pending ones stay pending
  *   tune.narrowed(): TuneSpec | undefined   round 2's ranges ("Narrow around the best"); then
  *     new Tune(runs, { …, tune: tune.narrowed(), round: tune.round + 1, firstIndex: tune.nextIndex })
+ *   tune.nextIndex, tune.round, tune.search (the TuneSpec in use), tune.concurrency, tune.state
+ *   Elsewhere: sampleTrial / applyTrial / usedParams (tune-sample.ts), bestTrial / byScore / scoreOf /
+ *   narrowAround / medianVerdict (tune-rule.ts), hiddenDenseLayers (src/model/tune-parse.ts).
  *   Trial i draws its values from the file's train.seed and i (tune-sample.ts), so the same file
  *   gives the same trials; every run keeps the file's seed (+ k for seed k) and data split.
  *   Each trial run is a variant run of the run manager (kept, charted): VariantInfo.comparison is
- *   tune.id, dimension 'tune', label "trial 3" (with seeds: "trial 3 · seed 2").
+ *   tune.id, dimension 'tune', label "trial 3" (with seeds: "trial 3 · seed 2", the run's train.seed).
  */
 import * as os from 'node:os';
 import type { RunManager } from './runs';
@@ -173,8 +179,9 @@ export class Tune {
   private launch(u: Unit): void {
     const trial = this.trials[u.trial];
     const seeds = this.search.seeds;
-    const label = seeds > 1 ? `trial ${trial.index} · seed ${u.seed + 1}` : `trial ${trial.index}`;
-    const session = this.runs.startVariant(this.o.source, this.o.title, withTrainSeed(this.specs[u.trial], u.seed), {
+    const spec = withTrainSeed(this.specs[u.trial], u.seed);
+    const label = seeds > 1 ? `trial ${trial.index} · seed ${spec.train.seed}` : `trial ${trial.index}`;
+    const session = this.runs.startVariant(this.o.source, this.o.title, spec, {
       comparison: this.id, dimension: 'tune', label, index: u.trial * seeds + u.seed, count: this.units.length,
     }, this.o.baseDir, true);
     u.session = session;

@@ -201,3 +201,21 @@ test('regression over seeds: valR2 is the mean of the seeds\' runs (trainlens tr
   assert.ok(Math.abs(t.valR2Std - Math.abs(r2[0] - r2[1]) / Math.SQRT2) < 1e-12);
   assert.notEqual(r2[0], r2[1]);
 });
+
+test('Tune.cancel: running trials stop (reason "cancelled"), the rest stay pending, and finished settles', async () => {
+  const spec = parseModel(TUNE.replace('trials: 6', 'trials: 10').replace('epochs: 3', 'epochs: 200')).spec!;
+  const runs = new RunManager(path.join(root, 'dist/worker.js'), { statsEvery: 0 });
+  const tune = new Tune(runs, { source: file, title: 't', spec, baseDir: dir, concurrency: 2 });
+  tune.onEvent((e) => {
+    if (e.type === 'trial' && e.phase === 'epoch') tune.cancel();
+  });
+  await tune.start().finished;
+  assert.equal(tune.state, 'cancelled');
+  const statuses = tune.trials.map((t) => t.status);
+  assert.ok(!statuses.includes('running'), statuses.join());
+  assert.ok(statuses.filter((s) => s === 'pending').length >= 10 - 2 * 2, statuses.join());
+  const cancelled = tune.trials.filter((t) => t.reason === 'cancelled');
+  assert.ok(cancelled.length > 0);
+  for (const t of cancelled) assert.ok(t.status === 'stopped' && t.epochs < 200);
+  assert.ok(runs.runningVariants().length === 0);
+});
