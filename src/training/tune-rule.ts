@@ -34,18 +34,21 @@ export function median(values: readonly number[]): number {
 
 /** The rule's verdict for a trial whose score after `epoch` of `budget` epochs is `score`. */
 export function medianVerdict(score: number, epoch: number, budget: number, earlier: readonly Peer[]): Verdict {
-  if (epoch < MEDIAN_RULE.fromEpoch || epoch >= budget) return { verdict: 'continue' };
+  // No score (a model file that holds nothing out): nothing to judge by.
+  if (epoch < MEDIAN_RULE.fromEpoch || epoch >= budget || Number.isNaN(score)) return { verdict: 'continue' };
   const values: number[] = [];
   let pending = 0;
   for (const p of earlier) {
-    if (p.curve.length >= epoch) values.push(p.curve[epoch - 1]);
+    if (p.curve.length >= epoch) {
+      if (!Number.isNaN(p.curve[epoch - 1])) values.push(p.curve[epoch - 1]);
+    }
     else if (!p.ended) pending++;
   }
   // However the pending ones turn out, too few peers: no verdict to wait for.
   if (values.length + pending < MEDIAN_RULE.minPeers) return { verdict: 'continue' };
   if (pending > 0) return { verdict: 'wait' };
   const m = median(values);
-  return score < m || Number.isNaN(score) ? { verdict: 'stop', median: m, peers: values.length } : { verdict: 'continue' };
+  return score < m ? { verdict: 'stop', median: m, peers: values.length } : { verdict: 'continue' };
 }
 
 /** The mean and the sample standard deviation (n − 1; 0 for one value). */

@@ -22,8 +22,9 @@ test('median rule on synthetic curves: a trial below the median of 5 earlier one
   assert.deepEqual(medianVerdict(0.0, 3, 3, earlier), { verdict: 'continue' });
   // Epoch 3: median of 0.7, 0.6, 0.8, 0.9, 0.35 = 0.7.
   assert.equal(medianVerdict(0.69, 3, 10, earlier).verdict, 'stop');
-  // A non-finite score stops.
-  assert.equal(medianVerdict(NaN, 2, 10, earlier).verdict, 'stop');
+  // No score (nothing held out) is never judged, and a peer without one does not count.
+  assert.equal(medianVerdict(NaN, 2, 10, earlier).verdict, 'continue');
+  assert.equal(medianVerdict(0.1, 2, 10, [...earlier.slice(0, 4), peer([NaN, NaN])]).verdict, 'continue');
 });
 
 test('median rule: fewer than 5 peers at that epoch never stops; ended trials that did not reach it do not count', () => {
