@@ -91,7 +91,7 @@ export class LrChart {
     const raw = theme.series[0];
     const datasets = [
       { label: l10n.t('loss per step'), data: c.raw, borderColor: withAlpha(raw, 0.45), backgroundColor: withAlpha(raw, 0.45), borderWidth: 1, pointRadius: 0 },
-      { label: l10n.t('smoothed'), data: c.smoothed, borderColor: theme.series[1], backgroundColor: theme.series[1], borderWidth: 2, pointRadius: 0 },
+      { label: l10n.t('smoothed, no lag'), data: c.smoothed, borderColor: theme.series[1], backgroundColor: theme.series[1], borderWidth: 2, pointRadius: 0 },
     ];
     if (this.chart) {
       this.chart.data.datasets = datasets;

@@ -32,9 +32,9 @@ function describe(s: LrFindState): string {
   const parts: string[] = [];
   const g = r.suggestion;
   if (g) {
-    parts.push(l10n.t('Suggested lr {0}: the smoothed loss falls fastest there (step {1} of {2}, {3} per decade of lr).', writtenLr(g.lr), g.step, r.steps, g.slope.toFixed(3)));
+    parts.push(l10n.t('Suggested lr {0}: the loss, smoothed without lag, falls fastest there (step {1} of {2}, {3} per decade of lr).', writtenLr(g.lr), g.step, r.steps, g.slope.toFixed(3)));
   } else {
-    parts.push(l10n.t('No suggestion: the smoothed loss did not fall anywhere between lr {0} and {1}.', short(r.lrMin), short(r.lrMax)));
+    parts.push(l10n.t('No suggestion: the loss, smoothed without lag, did not fall anywhere between lr {0} and {1}.', short(r.lrMin), short(r.lrMax)));
   }
   if (s.lr !== null) parts.push(l10n.t('The file has lr {0}.', s.lr));
   if (r.stopReason === 'blow-up') parts.push(l10n.t('The test stopped at step {0}, where the smoothed loss blew up.', r.stoppedAt ?? '?'));
@@ -61,7 +61,7 @@ export class LrFindView {
     this.note.id = 'note-lrfind';
     head.append(el('h3', l10n.t('Learning-rate finder')), this.note,
       button('lrfind-run', l10n.t('Find learning rate'), 'graph', true, () => post({ type: 'action', action: 'lrFind' })));
-    const why = el('p', l10n.t('The range test: one throwaway run from the file\'s init in which the learning rate grows exponentially, 1e-7 to 10 over 100 steps, with the training loss of each step. A good lr is where the smoothed loss falls fastest, before it blows up.'), 'why');
+    const why = el('p', l10n.t('The range test: one throwaway run from the file\'s init in which the learning rate grows exponentially, 1e-7 to 10 over 100 steps, with the training loss of each step. A good lr is where the loss, smoothed without lag, falls fastest, before it blows up.'), 'why');
     this.box = el('div', undefined, 'chart-box');
     this.box.hidden = true;
     this.canvas = el('canvas');
