@@ -90,8 +90,9 @@ const USAGE = `Usage:
              step's mini-batch training loss (data + regularization) and its debiased EMA
              (weight 0.9); stops once the smoothed loss passes 4× its lowest or a step goes
              non-finite. Suggests the lr at the steepest descent, against log10 lr, of the
-             centred loss (that EMA run forwards, then backwards: no lag) before the stop:
-             centred differences, skipping the first max(1, ⌊N/10⌋) steps. The file is not changed.
+             centred loss (that EMA run forwards, then backwards: no lag) up to its lowest
+             point: centred differences, skipping the first max(1, ⌊N/10⌋) steps. The file is
+             not changed.
              --json  one {"type":"lr","step","lr","loss","smoothed","centred"} per step (null if
                      not finite; centred null from the stop on),
                      then {"type":"suggestion","lr","loss" (centred, there),"step","slope"

@@ -118,6 +118,16 @@ export function steepestDescent(points: ReadonlyArray<Pick<LrPoint, 'lr'>>, valu
   return best;
 }
 
+/**
+ * The suggestion: the steepest descent of the centred loss up to its lowest point. Past the lowest
+ * point the curve climbs on the whole, and a dip there (mini-batch noise at a high lr that never
+ * blew up, as SGD's often does) is no descent to aim for.
+ */
+export function suggestLr(points: ReadonlyArray<Pick<LrPoint, 'lr'>>, centred: readonly number[], skip: number): LrSuggestion | null {
+  const lowest = centred.reduce((best, v, k) => (v < centred[best] ? k : best), 0);
+  return steepestDescent(points.slice(0, lowest + 2), centred.slice(0, lowest + 2), skip);
+}
+
 /** Runs the range test on a spec (see the module's comment). */
 export function lrFind(spec: ModelSpec, options: LrFindOptions = {}): LrFindResult {
   const { lrMin = LR_FIND_DEFAULTS.lrMin, lrMax = LR_FIND_DEFAULTS.lrMax, steps = LR_FIND_DEFAULTS.steps } = options;
@@ -147,5 +157,5 @@ export function lrFind(spec: ModelSpec, options: LrFindOptions = {}): LrFindResu
   // The suggestion is read from the points before the stop, never from the one that stopped the run.
   const curve = stoppedAt === null ? points : points.slice(0, stoppedAt);
   const centred = zeroPhase(curve.map((p) => p.loss), LR_FIND_SMOOTHING);
-  return { points, centred, suggestion: steepestDescent(curve, centred, skipStart(steps)), stoppedAt, stopReason, lrMin, lrMax, steps };
+  return { points, centred, suggestion: suggestLr(curve, centred, skipStart(steps)), stoppedAt, stopReason, lrMin, lrMax, steps };
 }

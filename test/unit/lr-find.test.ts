@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Trainer } from '../../src/engine/trainer';
 import { parseModel } from '../../src/model/parse';
 import type { ModelSpec } from '../../src/model/spec';
-import { BLOW_UP_FACTOR, lrAt, lrFind, skipStart, steepestDescent, zeroPhase, type LrPoint } from '../../src/training/lr-find';
+import { BLOW_UP_FACTOR, lrAt, lrFind, skipStart, steepestDescent, suggestLr, zeroPhase, type LrPoint } from '../../src/training/lr-find';
 import { Ema } from '../../src/training/history';
 import { SPIRAL } from './fixtures';
 
@@ -101,6 +101,17 @@ test('the suggestion is the steepest descent against log10 lr, after the skipped
   // A loss that never falls gives no suggestion.
   const rising = synthetic(61, (x) => x);
   assert.equal(steepestDescent(rising, rising.map((p) => p.smoothed), 6), null);
+});
+
+test('the suggestion looks no further than the lowest centred loss: a steeper dip after it (noise at a high lr) is passed over', () => {
+  // A drop centred at 1e-3 to its lowest at x = −1.5, then a climb with a sharp dip at x = −0.5.
+  const points = synthetic(61, (x) => (x < -1.5 ? 2 - Math.tanh(2 * (x + 3)) : 2 - Math.tanh(3) + (x + 1.5) - (Math.abs(x + 0.5) < 0.15 ? 0.8 : 0)));
+  const values = points.map((p) => p.smoothed);
+  assert.ok(steepestDescent(points, values, 6)!.step > 40, 'the dip is the steepest point overall');
+  assert.equal(suggestLr(points, values, 6)!.step, 30);
+  // A curve that only falls keeps its steepest point.
+  const falling = synthetic(61, (x) => 2 - Math.tanh(2 * (x + 3)));
+  assert.equal(suggestLr(falling, falling.map((p) => p.smoothed), 6)!.step, 30);
 });
 
 test('zeroPhase: constants stay, and a drop stays where the raw values have it, where the one-way EMA lags it', () => {
