@@ -5,15 +5,19 @@ import { Doctor } from './doctor';
 import type { EpochMetrics, FindingsMessage } from './protocol';
 
 /**
- * A run that takes no statistics of its own (the CLI without --stats-every) takes them for the
- * doctor every this many steps from step 0, unposted: one step in 20 costs about a third more
- * than the others (stats.ts's probe pass), so under 2 % of the run.
+ * The doctor reads the statistics of every this many steps from step 0, and only those: the steps
+ * the charts sample depend on time (at most every 50 ms in VS Code), which would make the findings
+ * depend on the machine's speed, and the panel's differ from `trainlens train`'s. A grid step the
+ * charts do not sample takes its statistics for the doctor alone, unposted: one step in 20 costs
+ * about a third more than the others (stats.ts's probe pass), so under 2 % of the run.
  */
 export const DOCTOR_STATS_EVERY = 20;
 
 /** The doctor of one RunLoop: fed by the loop, posting the findings when they change and at the end. */
 export class RunDoctor {
   readonly doctor: Doctor;
+  /** Whether the step under way is on the doctor's grid (set by wantsStats). */
+  private onGrid = false;
 
   constructor(t: Trainer, statsLayers: number[], private readonly runId: string, private readonly post: (m: FindingsMessage) => void) {
     this.doctor = new Doctor(t.spec, { totalSteps: t.totalSteps, statsLayers, regression: isRegressionSet(t.trainSet) });
@@ -22,14 +26,16 @@ export class RunDoctor {
     this.doctor.setInitial(initialLossVerdict(t.spec, t.trainSubset, e.loss - e.regLoss), e.loss);
   }
 
-  /** Whether the next step takes statistics for the doctor alone (the run takes none). */
-  wantsStats(step: number, statsEvery: number): boolean {
-    return statsEvery <= 0 && step % DOCTOR_STATS_EVERY === 0;
+  /** Whether the next step (`step`, before it) is on the doctor's grid, and so must take statistics. */
+  wantsStats(step: number): boolean {
+    this.onGrid = step % DOCTOR_STATS_EVERY === 0;
+    return this.onGrid;
   }
 
   /** After a step that counted (not one that diverged); `epoch`: the metrics when it ended an epoch. */
   afterStep(r: StepResult, epoch: EpochMetrics | undefined, epochs: number): void {
-    if (r.stats) this.doctor.pushStats(r.stats);
+    if (r.stats && this.onGrid) this.doctor.pushStats(r.stats);
+    this.onGrid = false;
     this.doctor.pushLoss(r.loss);
     if (epoch) this.doctor.pushEpoch(epoch);
     if (this.doctor.due(r.epochEnded, epochs)) {

@@ -163,7 +163,7 @@ export class RunLoop {
       // Every statsEvery steps (time allowing), and always at the last step, so the end is charted.
       const withStats = statsEvery > 0 && ((t.step % statsEvery === 0 && now - this.lastStats >= (this.o.statsMinMs ?? 0)) || t.step === t.totalSteps - 1);
       if (withStats) this.lastStats = now;
-      const r = t.trainStep(withStats || this.doctor.wantsStats(t.step, statsEvery));
+      const r = t.trainStep(this.doctor.wantsStats(t.step) || withStats);
       if (this.o.control && this.o.control.length > CONTROL_STEP) Atomics.store(this.o.control, CONTROL_STEP, t.step);
       if (r.stats && withStats) this.stats.push(r.stats);
       if (r.divergence) {

@@ -14,9 +14,9 @@ import { SPIRAL } from './fixtures';
 // findings message), for settings that go wrong in a known way, and none for the example's own.
 
 /** Trains to the end; the findings of the final message, and every findings message posted. */
-function doctor(spec: ModelSpec): { final: Finding[]; messages: FindingsMessage[]; order: string[] } {
+function doctor(spec: ModelSpec, charts: { statsEvery?: number; statsMinMs?: number } = {}): { final: Finding[]; messages: FindingsMessage[]; order: string[] } {
   const posted: LoopMessage[] = [];
-  runTraining(spec, { runId: 'r', progressIntervalMs: 0, post: (m) => posted.push(m) });
+  runTraining(spec, { runId: 'r', progressIntervalMs: 0, post: (m) => posted.push(m), ...charts });
   const messages = posted.filter((m): m is FindingsMessage => m.type === 'findings');
   return { final: messages.at(-1)?.findings ?? [], messages, order: posted.map((m) => m.type) };
 }
@@ -34,6 +34,15 @@ test('the spiral as the example trains it (adam 0.01, he, l2 0.001): no findings
   assert.deepEqual(r.final, []);
   assert.equal(r.messages.filter((m) => m.final).length, 1);
   assert.deepEqual(r.order.slice(-2), ['findings', 'done']);
+});
+
+test('the findings do not depend on when the charts take statistics (every 10 steps, time-throttled as in VS Code, or none as in the CLI)', () => {
+  const spec = spiral({ optimizer: adam(1), epochs: 50 });
+  const cli = doctor(spec).final;
+  assert.ok(codes(cli).includes('update-ratio-high') && codes(cli).includes('dead-relu'), JSON.stringify(codes(cli)));
+  for (const charts of [{ statsEvery: 10 }, { statsEvery: 7, statsMinMs: 1 }, { statsEvery: 10, statsMinMs: 50 }]) {
+    assert.deepEqual(doctor(spec, charts).final, cli, JSON.stringify(charts));
+  }
 });
 
 test('spiral, adam lr 1: lr-too-high (the loss shoots up at the first steps) and dead ReLUs', () => {
