@@ -40,7 +40,8 @@ export interface SeedGroup {
   final: Record<FinalFigure, Spread | null>;
 }
 
-function band(points: BandPoint[]): Band {
+/** An aggregated curve as the three point lists a band draws. */
+export function band(points: BandPoint[]): Band {
   return {
     mean: points.map((p) => ({ x: p.x, y: p.mean })),
     min: points.map((p) => ({ x: p.x, y: p.min })),

@@ -43,11 +43,11 @@ export function tuneState(rec: TuneRecord): TuneState {
   const last = rounds[rounds.length - 1];
   const trials = rounds.flatMap((r) => r.trials);
   const best = bestTrial(trials);
-  let bestRun: TuneState['bestRun'] = null;
+  let bestRuns: TuneState['bestRuns'] = [];
   if (best) {
     const round = rounds.find((r) => r.trials.includes(best))!;
-    const session = round.sessions(round.trials.indexOf(best))[0];
-    if (session) bestRun = overlayOfSession(session, vscode.l10n.t('trial {0}', best.index));
+    bestRuns = round.sessions(round.trials.indexOf(best)).filter((s) => s !== undefined)
+      .map((s) => overlayOfSession(s, vscode.l10n.t('trial {0}', best.index)));
   }
   return {
     id: rounds[0].id,
@@ -59,7 +59,7 @@ export function tuneState(rec: TuneRecord): TuneState {
     seeds: last.search.seeds,
     epochs: last.search.epochs,
     best: best?.index ?? null,
-    bestRun,
+    bestRuns,
     rule: ruleText(),
     saved: savedText(rounds),
   };

@@ -500,8 +500,8 @@ export interface TuneState {
   epochs: number;
   /** Index (TrialResult.index) of the best trial so far; null before one has ended. */
   best: number | null;
-  /** The best trial's curves (its first seed's run). */
-  bestRun: OverlayRun | null;
+  /** The best trial's runs, one per seed (drawn as their mean with a min–max band); empty before one has ended. */
+  bestRuns: OverlayRun[];
   /** The early-stopping rule in words, and what it saved; null when the engine gives none. */
   rule: string | null;
   saved: string | null;

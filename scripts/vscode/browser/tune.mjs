@@ -8,6 +8,7 @@ import path from 'node:path';
 import { SHOTS, StepError, poll } from './common.mjs';
 import { cli } from './gradcheck.mjs';
 import { chartInk, inkSummary, readPanel, waitInk } from './panel.mjs';
+import { bandInk } from './seeds.mjs';
 import { tabScreenshot, tabState } from './tabs.mjs';
 import { clickLens, closeAll, editorLines, expectEditorLine, openModelFile } from './workbench.mjs';
 
@@ -251,7 +252,13 @@ async function regressionCase(page, ctx) {
     throw new StepError(`R² cells ${JSON.stringify(r2Cells)} (summary ${JSON.stringify(tab.summary)}) against the CLI's ${JSON.stringify(trials.map((t) => [t.valR2, t.valR2Std]))}`);
   }
   await waitInk({ frame }, ['tune-loss', 'tune-score']);
-  ctx.check(`regression (${SINE_TUNE_FILE}): column ${JSON.stringify(header.trim())}, ${r2Cells.join(', ')}, every figure equal to the CLI's; the best trial's curves drawn`);
+  // Two seeds: the best trial's curves are their mean with a min–max band, and the note says so.
+  const band = await bandInk(frame, ['tune-loss', 'tune-score']);
+  const note = (await frame.locator('#note-tune-best').textContent()).trim();
+  if (!(band['tune-loss'] >= 100 && band['tune-score'] >= 100) || !/mean over its 2 seeds/.test(note)) {
+    throw new StepError(`the best trial's min–max bands: ${JSON.stringify(band)} px at the fill's opacity; note ${JSON.stringify(note)}`);
+  }
+  ctx.check(`regression (${SINE_TUNE_FILE}): column ${JSON.stringify(header.trim())}, ${r2Cells.join(', ')}, every figure equal to the CLI's; the best trial's curves drawn as the mean of 2 seeds with bands (${band['tune-loss']} / ${band['tune-score']} px at the fill's opacity), "${note}"`);
   await tabScreenshot(page, ctx, frame, 'tune', path.join(SHOTS, `tune-regression-${ctx.theme}.png`));
 }
 
