@@ -134,6 +134,13 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       if (m.reveal) showTab('checks');
       lrFindView.update(m);
       break;
+    case 'findings':
+      // Kept with the run, so the saved state brings them back after a reload (the view draws them itself).
+      if (store.run && m.runId === store.run.info.runId) {
+        store.run.findings = m.findings;
+        scheduleDraw(true);
+      }
+      break;
   }
 });
 
@@ -169,13 +176,16 @@ const lrFindView = new LrFindView($('slot-lrfind'), (m) => vscode.postMessage(m)
 // The Tune tab: a search's scatter, trials and best curves (its buttons post their own actions).
 initTune((m) => vscode.postMessage(m));
 // The Findings tab: the training doctor's findings (it listens to the snapshot and findings messages itself).
-new FindingsView($('slot-findings'), (m) => vscode.postMessage(m));
+const findingsView = new FindingsView($('slot-findings'), (m) => vscode.postMessage(m));
 
 const saved = vscode.getState() as SavedState | undefined;
 // The saved tab is shown again; a change of tab draws its charts and saves the state.
 initTabs(saved?.tab, () => scheduleDraw(true));
 // A state saved by an older version of the panel (another history format) is left for the host to refill.
-if (saved?.run && isRunSnapshot(saved.run)) store.load(saved.run);
+if (saved?.run && isRunSnapshot(saved.run)) {
+  store.load(saved.run);
+  findingsView.update(saved.run.info.runId, saved.run.findings ?? []);
+}
 // A check that was running when the webview went away reports to the host, not to us: show its last result.
 if (saved?.gradcheck?.result) store.gradcheck = { state: 'done', result: saved.gradcheck.result, error: null };
 scheduleDraw();

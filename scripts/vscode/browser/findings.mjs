@@ -104,4 +104,32 @@ export async function findingsScenario(page, ctx) {
   await page.keyboard.press('Control+Home');
   await page.keyboard.press('Control+Z');
   await expectEditorLine(page, ctx, /^optimizer: \{ type: adam, lr: 1 \}/, 10_000);
+  await findingsAfterWindowReload(page, ctx, frame, lines.length);
+}
+
+/**
+ * A window reload: the host no longer has the run, and the panel comes back from its saved state
+ * ("from before the reload"), its findings with it.
+ */
+async function findingsAfterWindowReload(page, ctx, old, count) {
+  await runCommand(page, 'Developer: Reload Window');
+  let again = null;
+  await poll('the panel back after the window reload, marked stale', 90_000, async () => {
+    const p = await readPanel(page);
+    if (!p || p.frame === old) return null;
+    const stale = await p.frame.evaluate(() => !document.getElementById('run-stale')?.hidden).catch(() => false);
+    again = p;
+    return stale ? p : null;
+  }).catch((e) => {
+    throw new StepError(`${e.message}: ${again ? describePanel(again) : 'no panel'}`);
+  });
+  await showPanelTab(again.frame, 'findings');
+  let card = null;
+  await poll('the Findings rows from the saved state', 10_000, async () => {
+    card = await readFindings(again.frame);
+    return card && card.rows.length === count;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the card shows ${JSON.stringify(card)}`);
+  });
+  ctx.check(`after "Developer: Reload Window" the panel, from its saved state, still lists the ${count} findings: ${card.rows.map((r) => r.code).join(', ')}`);
 }
