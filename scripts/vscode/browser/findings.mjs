@@ -38,11 +38,12 @@ function differences(card, lines) {
   const shown = new Map(card.rows.map((r) => [key(r.code, r.layer === '' ? null : Number(r.layer)), r]));
   const want = new Map(lines.map((l) => [key(l.code, l.layer), l]));
   if ([...shown.keys()].sort().join() !== [...want.keys()].sort().join()) diffs.push(`rows ${[...shown.keys()].join(', ')}; the CLI has ${[...want.keys()].join(', ')}`);
-  // lr-too-high reads the loss alone, the same step by step in both; the layer findings read statistics sampled at other steps.
-  const high = want.get('lr-too-high:');
-  const row = shown.get('lr-too-high:');
-  if (high && row && (row.message !== high.message || Number(row.step) !== high.step || row.stepText !== `step ${high.step}`)) {
-    diffs.push(`lr-too-high shows step ${row.step} ${JSON.stringify(row.message)}, the CLI step ${high.step} ${JSON.stringify(high.message)}`);
+  // The doctor reads the same loss and the statistics of the same steps (every 20th) in both: every row equals its line.
+  for (const [k, line] of want) {
+    const row = shown.get(k);
+    if (row && (row.message !== line.message || Number(row.step) !== line.step || row.stepText !== `step ${line.step}`)) {
+      diffs.push(`${k} shows step ${row.step} ${JSON.stringify(row.message)}, the CLI step ${line.step} ${JSON.stringify(line.message)}`);
+    }
   }
   for (const r of card.rows) if (r.layerText !== (r.layer === '' ? '' : `layers[${r.layer}]`)) diffs.push(`${r.code} shows layer ${JSON.stringify(r.layerText)}`);
   return diffs;
@@ -50,7 +51,7 @@ function differences(card, lines) {
 
 /**
  * Findings: trains the file from its CodeLens, waits for the run's end, shows the Findings tab and
- * checks its rows and badge against the CLI; screenshot findings-<theme>.png; the lr-too-high row's
+ * checks its rows (code, layer, step, message) and badge against the CLI; screenshot findings-<theme>.png; the lr-too-high row's
  * button divides the lr by 10 in the editor, and Ctrl+Z restores it.
  */
 export async function findingsScenario(page, ctx) {
