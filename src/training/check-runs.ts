@@ -1,8 +1,9 @@
 import * as l10n from '@vscode/l10n';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ModelSpec } from '../model/spec';
 import type { L10nBundle, LrFindState, SanityState, WorkerToHost } from './protocol';
 import type { LrPoint } from './lr-find';
+import { oneShotWorker } from './one-shot';
 
 /**
  * The host's sanity checks and learning-rate range tests: each in a worker of its own (the host
@@ -134,27 +135,20 @@ export class CheckRuns {
     const key = `${kind} ${source}`;
     this.running.get(key)?.cancel();
     const runId = `${kind}-${++this.counter}`;
-    return new Promise<WorkerToHost>((resolve, reject) => {
-      const worker = new Worker(this.workerPath);
-      let settled = false;
-      const settle = (f: () => void): void => {
-        if (settled) return;
-        settled = true;
-        if (this.running.get(key)?.worker === worker) this.running.delete(key);
-        void worker.terminate();
-        f();
-      };
-      this.running.set(key, { worker, cancel: () => settle(() => reject(new CheckCancelled())) });
-      worker.on('message', (m: WorkerToHost) => {
+    const what = kind === 'sanity' ? l10n.t('The sanity-check worker') : l10n.t('The range-test worker');
+    const shot = oneShotWorker(this.workerPath, { type: kind, runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() }, {
+      accept: (m) => m.type === kind,
+      onMessage: (m) => {
         if (m.type === 'lrPoint') this.emit({ type: 'lrPoint', source, point: m.point, steps: m.steps });
-        else if (m.type === kind) settle(() => resolve(m));
-        else if (m.type === 'error') settle(() => reject(new Error(m.message)));
-      });
-      const what = kind === 'sanity' ? l10n.t('The sanity-check worker') : l10n.t('The range-test worker');
-      worker.on('error', (e) => settle(() => reject(new Error(l10n.t('{0} crashed: {1}', what, e.message)))));
-      worker.on('exit', (code) => settle(() => reject(new Error(l10n.t('{0} exited unexpectedly (code {1}).', what, String(code))))));
-      worker.postMessage({ type: kind, runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() });
+      },
+      crashed: (e) => new Error(l10n.t('{0} crashed: {1}', what, e.message)),
+      exited: (code) => new Error(l10n.t('{0} exited unexpectedly (code {1}).', what, String(code))),
+      onSettled: () => {
+        if (this.running.get(key)?.worker === shot.worker) this.running.delete(key);
+      },
     });
+    this.running.set(key, { worker: shot.worker, cancel: () => shot.cancel(new CheckCancelled()) });
+    return shot.answer;
   }
 
   private emit(e: ChecksEvent): void {

@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { Worker } from 'node:worker_threads';
 import { TrainingSession, type SessionEvent } from './session';
 import type { ModelSpec } from '../model/spec';
-import type { L10nBundle, ModelCheck, ParamValues, VariantInfo, WorkerToHost } from './protocol';
+import type { ExportedMessage, GradcheckMessage, L10nBundle, ModelCheck, ParamValues, VariantInfo } from './protocol';
+import { oneShotWorker } from './one-shot';
 
 export type GradcheckEvent = {
   type: 'gradcheck'; source: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null;
@@ -137,32 +137,21 @@ export class RunManager {
   gradcheck(source: string, spec: ModelSpec, baseDir: string | null = null): Promise<ModelCheck> {
     const runId = `check-${++this.counter}`;
     this.emit({ type: 'gradcheck', source, state: 'running', result: null, error: null });
-    return new Promise<ModelCheck>((resolve, reject) => {
-      const worker = new Worker(this.workerPath);
-      let settled = false;
-      const fail = (message: string): void => {
-        if (settled) return;
-        settled = true;
-        void worker.terminate();
-        this.emit({ type: 'gradcheck', source, state: 'failed', result: null, error: message });
-        reject(new Error(message));
-      };
-      worker.on('message', (m: WorkerToHost) => {
-        if (m.type === 'gradcheck' && !settled) {
-          settled = true;
-          void worker.terminate();
-          this.checks.set(source, m.result);
-          const s = this.bySource.get(source);
-          if (s) s.gradcheck = m.result;
-          this.emit({ type: 'gradcheck', source, state: 'done', result: m.result, error: null });
-          resolve(m.result);
-        } else if (m.type === 'error') {
-          fail(m.message);
-        }
-      });
-      worker.on('error', (e) => fail(l10n.t('The gradient-check worker crashed: {0}', e.message)));
-      worker.on('exit', (code) => fail(l10n.t('The gradient-check worker exited unexpectedly (code {0}).', String(code))));
-      worker.postMessage({ type: 'gradcheck', runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() });
+    const shot = oneShotWorker(this.workerPath, { type: 'gradcheck', runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() }, {
+      accept: (m) => m.type === 'gradcheck',
+      crashed: (e) => new Error(l10n.t('The gradient-check worker crashed: {0}', e.message)),
+      exited: (code) => new Error(l10n.t('The gradient-check worker exited unexpectedly (code {0}).', String(code))),
+    });
+    return shot.answer.then((m) => {
+      const result = (m as GradcheckMessage).result;
+      this.checks.set(source, result);
+      const s = this.bySource.get(source);
+      if (s) s.gradcheck = result;
+      this.emit({ type: 'gradcheck', source, state: 'done', result, error: null });
+      return result;
+    }, (e: Error) => {
+      this.emit({ type: 'gradcheck', source, state: 'failed', result: null, error: e.message });
+      throw e;
     });
   }
 
@@ -176,23 +165,13 @@ export class RunManager {
     run: { weights: ParamValues[]; steps: number; epochs: number } | null,
   ): Promise<string[]> {
     const runId = `export-${++this.counter}`;
-    return new Promise<string[]>((resolve, reject) => {
-      const worker = new Worker(this.workerPath);
-      let settled = false;
-      const settle = (f: () => void): void => {
-        if (settled) return;
-        settled = true;
-        void worker.terminate();
-        f();
-      };
-      worker.on('message', (m: WorkerToHost) => {
-        if (m.type === 'exported') settle(() => resolve(m.paths));
-        else if (m.type === 'error') settle(() => reject(new Error(m.message)));
-      });
-      worker.on('error', (e) => settle(() => reject(e)));
-      worker.on('exit', (code) => settle(() => reject(new Error(l10n.t('The export worker exited unexpectedly (code {0}).', String(code))))));
-      worker.postMessage({ type: 'export', runId, spec, baseDir, source, dir, run, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() });
+    const request = { type: 'export' as const, runId, spec, baseDir, source, dir, run, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() };
+    const shot = oneShotWorker(this.workerPath, request, {
+      accept: (m) => m.type === 'exported',
+      crashed: (e) => e,
+      exited: (code) => new Error(l10n.t('The export worker exited unexpectedly (code {0}).', String(code))),
     });
+    return shot.answer.then((m) => (m as ExportedMessage).paths);
   }
 
   private emit(e: RunsEvent): void {
