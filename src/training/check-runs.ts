@@ -4,6 +4,7 @@ import type { ModelSpec } from '../model/spec';
 import type { L10nBundle, LrFindState, SanityState, WorkerToHost } from './protocol';
 import type { LrPoint } from './lr-find';
 import { oneShotWorker } from './one-shot';
+import { Listeners } from './listeners';
 
 /**
  * The host's sanity checks and learning-rate range tests: each in a worker of its own (the host
@@ -42,14 +43,13 @@ export class CheckRuns {
   private readonly sanityStates = new Map<string, SanityState>();
   private readonly lrStates = new Map<string, LrFindState>();
   private readonly running = new Map<string, Running>();
-  private readonly listeners = new Set<(e: ChecksEvent) => void>();
+  private readonly listeners = new Listeners<ChecksEvent>('checks');
   private counter = 0;
 
   constructor(private readonly workerPath: string, private readonly options: CheckRunsOptions = {}) {}
 
   onEvent(listener: (e: ChecksEvent) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   /** The latest sanity checks of a model file (running, done or failed). */
@@ -152,13 +152,7 @@ export class CheckRuns {
   }
 
   private emit(e: ChecksEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        console.error('TrainLens: a checks listener failed', err);
-      }
-    }
+    this.listeners.emit(e);
   }
 }
 

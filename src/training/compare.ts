@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import type { RunManager } from './runs';
 import type { TrainingSession } from './session';
 import type { Variant } from '../model/variants';
+import { Listeners } from './listeners';
 
 /** How many variants train at once: two on a machine with two cores or more, else one. */
 export function compareConcurrency(): number {
@@ -32,7 +33,7 @@ export class Comparison {
   private next = 0;
   private active = 0;
   private resolve!: (c: Comparison) => void;
-  private readonly listeners = new Set<(e: ComparisonEvent) => void>();
+  private readonly listeners = new Listeners<ComparisonEvent>('comparison');
 
   constructor(
     private readonly runs: RunManager,
@@ -49,8 +50,7 @@ export class Comparison {
   }
 
   onEvent(l: (e: ComparisonEvent) => void): { dispose(): void } {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
+    return this.listeners.add(l);
   }
 
   /** Starts the first variants; the rest follow as runs end. */
@@ -101,12 +101,6 @@ export class Comparison {
   }
 
   private emit(e: ComparisonEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        console.error('TrainLens: a comparison listener failed', err);
-      }
-    }
+    this.listeners.emit(e);
   }
 }

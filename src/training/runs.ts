@@ -3,6 +3,7 @@ import { TrainingSession, type SessionEvent } from './session';
 import type { ModelSpec } from '../model/spec';
 import type { ExportedMessage, GradcheckMessage, L10nBundle, ModelCheck, ParamValues, VariantInfo } from './protocol';
 import { oneShotWorker } from './one-shot';
+import { Listeners } from './listeners';
 
 export type GradcheckEvent = {
   type: 'gradcheck'; source: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null;
@@ -30,7 +31,7 @@ export class RunManager {
   /** Running variants of comparisons, by run id. */
   private readonly variants = new Map<string, TrainingSession>();
   private readonly checks = new Map<string, ModelCheck>();
-  private readonly listeners = new Set<(e: RunsEvent) => void>();
+  private readonly listeners = new Listeners<RunsEvent>('runs');
   private counter = 0;
   /** The run started last. */
   latest: TrainingSession | undefined;
@@ -38,8 +39,7 @@ export class RunManager {
   constructor(private readonly workerPath: string, private readonly options: RunManagerOptions = {}) {}
 
   onEvent(listener: (e: RunsEvent) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   /** The latest run of a model file, running or not. */
@@ -175,12 +175,6 @@ export class RunManager {
   }
 
   private emit(e: RunsEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        console.error('TrainLens: a runs listener failed', err);
-      }
-    }
+    this.listeners.emit(e);
   }
 }

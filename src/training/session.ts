@@ -11,6 +11,7 @@ import {
   type FilterImages, type L10nBundle, type ModelCheck, type PanelProgress, type ParamValues, type PreviousRun, type ProgressMessage, type RunInfo, type RunSnapshot,
   type RunStatus, type StartMessage, type StatsPoint, type StepStats, type VariantInfo, type WorkerToHost,
 } from './protocol';
+import { Listeners } from './listeners';
 
 export interface SessionOptions {
   workerPath: string;
@@ -99,7 +100,7 @@ export class TrainingSession {
 
   private readonly worker: Worker;
   private readonly control: Int32Array;
-  private readonly listeners = new Set<(e: SessionEvent) => void>();
+  private readonly listeners = new Listeners<SessionEvent>('run');
   private resolveFinished!: (s: TrainingSession) => void;
   private stopTimer: NodeJS.Timeout | undefined;
   private swappedOptimizer: OptimizerSpec | undefined;
@@ -143,8 +144,7 @@ export class TrainingSession {
   }
 
   onEvent(listener: (e: SessionEvent) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   /** Asks the worker to stop after its current step; terminates it if it does not answer in time. */
@@ -271,12 +271,6 @@ export class TrainingSession {
   }
 
   emit(e: SessionEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        console.error('TrainLens: a run listener failed', err);
-      }
-    }
+    this.listeners.emit(e);
   }
 }

@@ -35,6 +35,7 @@ import type { ModelSpec } from '../model/spec';
 import type { TrialResult, TuneSpec } from '../model/tune';
 import { applyTrial, sampleTrial, usedParams, withTrainSeed } from './tune-sample';
 import { meanStd, medianVerdict, narrowAround, savingsOf, bestTrial, type Peer, type TuneSavings } from './tune-rule';
+import { Listeners } from './listeners';
 
 export type { TuneSavings } from './tune-rule';
 export { MEDIAN_RULE } from './tune-rule';
@@ -94,7 +95,7 @@ export class Tune {
   private readonly regression: boolean;
   private next = 0;
   private resolve!: (t: Tune) => void;
-  private readonly listeners = new Set<(e: TuneEvent) => void>();
+  private readonly listeners = new Listeners<TuneEvent>('tune');
 
   constructor(private readonly runs: RunManager, private readonly o: TuneOptions) {
     const section = o.tune ?? o.spec.tune;
@@ -117,8 +118,7 @@ export class Tune {
   }
 
   onEvent(l: (e: TuneEvent) => void): { dispose(): void } {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
+    return this.listeners.add(l);
   }
 
   start(): this {
@@ -306,13 +306,7 @@ export class Tune {
   }
 
   private emit(e: TuneEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        console.error('TrainLens: a tune listener failed', err);
-      }
-    }
+    this.listeners.emit(e);
   }
 }
 
