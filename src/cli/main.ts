@@ -22,6 +22,8 @@ import { lrFindJsonLines, lrFindText } from './lr-find-format';
 import { tuneCommand } from './tune';
 import { findingJsonLines, findingsText } from './findings-format';
 import type { Finding } from '../training/doctor-types';
+import { inspectCommand } from './inspect';
+import { circuitCommand } from './circuit';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
@@ -32,6 +34,8 @@ const USAGE = `Usage:
   trainlens lr-find FILE [--json] [--min LR] [--max LR] [--steps N] [--seed S]
   trainlens tune FILE [--json] [--trials N] [--seeds K] [--rounds R]
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
+  trainlens inspect FILE --sample K [--split train|val] [--weights initial|trained] [--json]
+  trainlens circuit FILE [--json]
 
   train      trains the model in FILE and prints the final metrics
              --json           one JSON object per line: {"type":"epoch",...} per epoch, then one
@@ -140,6 +144,8 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       case 'lr-find': return await lrFindCommand(rest, out, err);
       case 'tune': return await tuneCommand(rest, out, err, loadSpec, USAGE);
       case 'export': return await exportCommand(rest, out, err);
+      case 'inspect': return await inspectCommand(rest, out, err);
+      case 'circuit': return await circuitCommand(rest, out, err);
       case undefined: case '-h': case '--help': case 'help':
         out.write(USAGE + '\n');
         return command === undefined ? 2 : 0;

@@ -14,15 +14,21 @@ import { MEMORY_LIMIT_BYTES, estimateMemory } from './memory';
 import type { ModelDiagnostic } from './diagnostics';
 import { capQuotedInput, excerpt } from '../engine/excerpt';
 import { readTune } from './tune-parse';
+import type { CircuitGraph } from '../engine/circuit/types';
 
 /** Format v1 names that later versions of TrainLens train; named here so users get a clear message. */
 
 export interface ModelSource {
-  /** The spec, when the file has no errors. */
+  /** The spec, when the file has no errors (undefined for a circuit file). */
   spec: ModelSpec | undefined;
+  /**
+   * A circuit file (`circuit:` and `inputs:` instead of data and layers): the expression as
+   * written, and its graph evaluated forward and backward at the inputs when the file has no errors.
+   */
+  circuit?: { expression: string; graph: CircuitGraph | undefined };
   diagnostics: ModelDiagnostic[];
   /** Where things are, for CodeLens and inline notes. */
-  ranges: { layers: Range[]; optimizer?: Range; init?: Range; firstKey: Range; tune?: Range };
+  ranges: { layers: Range[]; optimizer?: Range; init?: Range; firstKey: Range; tune?: Range; circuit?: Range };
 }
 
 const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compare', 'tune'];

@@ -55,6 +55,8 @@ function tabLabel(id: TabId): string {
     case 'gradients': return vscode.l10n.t('Gradients');
     case 'activations': return vscode.l10n.t('Activations');
     case 'weights': return vscode.l10n.t('Weights');
+    case 'mistakes': return vscode.l10n.t('Mistakes');
+    case 'inspect': return vscode.l10n.t('Inspect');
     case 'checks': return vscode.l10n.t('Checks');
     case 'findings': return vscode.l10n.t('Findings');
     case 'tune': return vscode.l10n.t('Tune');
@@ -80,6 +82,8 @@ function tabContent(id: TabId): string {
   if (id === 'checks') return checksTab();
   if (id === 'findings') return '\n      <div id="slot-findings"></div>';
   if (id === 'tune') return '\n      <div id="slot-tune"></div>';
+  if (id === 'mistakes') return '\n      <div id="slot-mistakes"></div>';
+  if (id === 'inspect') return '\n      <div id="slot-inspect"></div>';
   return GROUPS.filter((g) => g.tab === id).map((g) => `
       <div class="group" id="group-${g.cards[0].chart}"${g.cards.every((c) => c.hidden) ? ' hidden' : ''}>${g.cards.map(card).join('')}
       </div>`).join('');

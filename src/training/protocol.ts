@@ -12,6 +12,8 @@ import type { SanityReport } from '../engine/sanity-types';
 import type { LrFindResult, LrPoint } from './lr-find';
 import type { TrialResult, TuneParam } from '../model/tune';
 import { FINDING_CODES, type Finding, type FindingCode } from './doctor-types';
+import type { InspectResult, InspectWeights, SampleSplit } from '../engine/inspect-types';
+import type { CircuitGraph } from '../engine/circuit/types';
 
 export type { LayerStats, StepStats, ModelCheck, LossPoint, SeriesDelta, SeriesState, FilterImages };
 
@@ -54,6 +56,12 @@ export interface EpochMetrics {
   valR2?: number | null;
   /** Regression: √(mean squared error) on the held-out set, in the targets' units; null as valR2. */
   valRmse?: number | null;
+  /**
+   * Classification with a held-out set: the confusion matrix of the held-out set in eval mode with
+   * the weights at the epoch's end, confusion[true class][predicted class] = count. null otherwise;
+   * absent in runs kept before it existed.
+   */
+  confusion?: number[][] | null;
   /** Seconds since training started. */
   seconds: number;
 }
@@ -139,6 +147,11 @@ export interface BoundaryGrid {
   step: number;
   /** Empty for regression. */
   classes: number[];
+  /**
+   * Classes: the frame's points (indices into BoundaryFrame.points / 2) the weights of this grid
+   * misclassify (eval mode), ringed on the plot. Point k is training sample boundaryPointRow(k).
+   */
+  wrong?: number[];
   /** Regression only. */
   values?: number[];
 }
@@ -172,6 +185,56 @@ export function toStatsPoint(s: StepStats): StatsPoint {
 }
 
 /** The size of a run, known once the worker has built the model and the data. */
+/**
+ * Samples as small images (image data: the validation gallery to pick from, the mistakes): one per
+ * index, in the layout of FilterImages.pixels, each scaled from the data's [0, 1] to 0–255.
+ */
+export interface SampleImages {
+  width: number;
+  height: number;
+  /** 1: grey; 3: RGB. */
+  channels: 1 | 3;
+  /** The samples' indices in their split, in the order of the images. */
+  indices: number[];
+  /** count·height·width·channels bytes, base64: image by image, row by row, channels interleaved. */
+  pixels: string;
+}
+
+/** A held-out sample the network gets wrong. */
+export interface Mistake {
+  /** Index in the held-out set (split 'val'). */
+  index: number;
+  label: number;
+  predicted: number;
+  /**
+   * How sure the wrong answer is: softmax, the predicted class's probability; SVM, the score
+   * margin s_predicted − s_label (> 0). The gallery shows the most confident mistakes first.
+   */
+  confidence: number;
+}
+
+/** The held-out set's mistakes at an epoch's end (classification with a held-out set). */
+export interface MistakesFrame {
+  epoch: number;
+  step: number;
+  /** How many held-out samples are misclassified, and how many there are. */
+  total: number;
+  validationSize: number;
+  /** The most confident mistakes first, at most MAX_MISTAKES. */
+  items: Mistake[];
+  /** Image data: the items' images, in the same order. */
+  images: SampleImages | null;
+}
+
+/** At most this many mistakes are sent per epoch; at most this many held-out images in the gallery. */
+export const MAX_MISTAKES = 48;
+export const GALLERY_SIZE = 48;
+
+/** The training sample drawn as point k of a classes frame of `take` points over `n` training samples (as the loop picks them). */
+export function boundaryPointRow(k: number, n: number, take: number): number {
+  return Math.floor((k * n) / take);
+}
+
 export interface RunShape {
   parameters: number;
   trainSize: number;
@@ -271,13 +334,37 @@ export type HostToWorker =
   | {
     type: 'export'; runId: string; spec: ModelSpec; baseDir: string | null; source: string; dir: string; memoryLimit?: number; l10n?: L10nBundle;
     run: { weights: ParamValues[]; steps: number; epochs: number } | null;
-  };
+  }
+  /**
+   * One sample forward and backward instead of training (answer: InspectMessage, or an error), with
+   * these weights (null: as initialized from the seed); then the worker ends.
+   */
+  | {
+    type: 'inspect'; runId: string; spec: ModelSpec; baseDir: string | null; memoryLimit?: number; l10n?: L10nBundle;
+    target: InspectTarget; weights: ParamValues[] | null; origin: InspectWeights; step: number;
+  }
+  /**
+   * A training run: follow this sample (an InspectMessage at once, then at most every
+   * INSPECT_FOLLOW_MS while the weights change), or stop following (null).
+   */
+  | { type: 'follow'; target: InspectTarget | null };
+
+/** A sample to inspect: its split and its index there. */
+export interface InspectTarget {
+  split: SampleSplit;
+  sample: number;
+}
+
+/** A followed sample is inspected again at most this often while its run trains. */
+export const INSPECT_FOLLOW_MS = 400;
 
 // ─── worker → host ─────────────────────────────────────────────────────────────
 
 export interface StartedMessage extends RunShape {
   type: 'started';
   runId: string;
+  /** Image data with a held-out set: the first GALLERY_SIZE held-out samples, to pick one to inspect. */
+  gallery?: SampleImages | null;
 }
 
 /** Everything since the previous progress message. */
@@ -296,6 +383,8 @@ export interface ProgressMessage {
   boundary: BoundaryGrid | null;
   /** For image data, the newest first-layer weights as images. */
   filters: FilterImages | null;
+  /** Classification with a held-out set: the newest epoch's mistakes, when an epoch ended since the last message. */
+  mistakes?: MistakesFrame | null;
   step: number;
   epoch: number;
   paused: boolean;
@@ -381,8 +470,15 @@ export interface FindingsMessage {
   final: boolean;
 }
 
+/** One sample forward and backward (a one-shot inspect, or a followed sample of a training run). */
+export interface InspectMessage {
+  type: 'inspect';
+  runId: string;
+  result: InspectResult;
+}
+
 export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | ExportedMessage
-  | SanityMessage | LrPointMessage | LrFindMessage | FindingsMessage;
+  | SanityMessage | LrPointMessage | LrFindMessage | FindingsMessage | InspectMessage;
 
 // ─── host → webview ────────────────────────────────────────────────────────────
 
@@ -422,6 +518,10 @@ export interface RunSnapshot extends RunHistory {
   gradcheck: ModelCheck | null;
   /** The training doctor's findings so far (absent in runs kept before it existed). */
   findings?: Finding[];
+  /** The newest epoch's held-out mistakes (classification with a held-out set). */
+  mistakes?: MistakesFrame | null;
+  /** Image data: held-out samples to pick one to inspect. */
+  gallery?: SampleImages | null;
 }
 
 /**
@@ -463,6 +563,8 @@ export interface PanelProgress {
   boundary: BoundaryGrid | null;
   /** New first-layer weight images, when this message brought some. */
   filters: FilterImages | null;
+  /** The newest epoch's mistakes, when an epoch ended since the last message. */
+  mistakes?: MistakesFrame | null;
   step: number;
   paused: boolean;
   samplesPerSec: number;
@@ -481,7 +583,41 @@ export type HostToWebview =
   /** reveal: the panel shows its Tune tab (a search started); false when refilling a reloaded panel. */
   | { type: 'tune'; reveal: boolean; tune: TuneState | null }
   /** The training doctor's findings of the panel's run, all of them. */
-  | { type: 'findings'; runId: string; findings: Finding[] };
+  | { type: 'findings'; runId: string; findings: Finding[] }
+  /** The Inspect tab's sample: computing, its result (again and again while a followed run trains), or why it failed. reveal: show the tab (view: on the circuit). */
+  | { type: 'inspect'; state: InspectState; reveal: boolean; view?: 'layers' | 'circuit' };
+
+/** What the Inspect tab shows. */
+export interface InspectState {
+  target: InspectTarget;
+  state: 'running' | 'done' | 'failed';
+  result: InspectResult | null;
+  error: string | null;
+  /** The run the weights are from (null: initial weights, no run). */
+  runId: string | null;
+  /** Following a training run live. */
+  live: boolean;
+}
+
+/** The circuit panel of a `circuit:` model file (its own small webview): the graph, redrawn as the file is typed. */
+export type HostToCircuitView =
+  /** graph: the newest circuit that evaluates (kept while the file has errors); error: the file's first error, or null. */
+  | { type: 'circuit'; title: string; graph: CircuitGraph | null; error: string | null };
+
+export type CircuitViewToHost =
+  | { type: 'ready' }
+  /** Select a gate's text in the model file (offsets of CircuitNode.range). */
+  | { type: 'reveal'; start: number; end: number };
+
+/** Accepts only well-formed circuit-view messages. */
+export function isCircuitViewToHost(m: unknown): m is CircuitViewToHost {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const o = m as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  if (o.type === 'ready') return keys === 'type';
+  const offset = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e9;
+  return o.type === 'reveal' && keys === 'end,start,type' && offset(o.start) && offset(o.end);
+}
 
 /** A tune search (random search over the `tune:` ranges) as the panel's Tune tab shows it. */
 export interface TuneState {
@@ -533,7 +669,7 @@ export const CHART_IDS = ['loss', 'accuracy', 'r2', 'grad-flow', 'grad-bars', 'h
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** Toolbar actions; the host runs the matching command on the panel's model file. */
-export const PANEL_ACTIONS = ['train', 'stop', 'pause', 'resume', 'step', 'swapOptimizer', 'swapInit', 'gradcheck', 'sanity', 'lrFind', 'useLr', 'tuneNarrow', 'tuneApply', 'tuneStop'] as const;
+export const PANEL_ACTIONS = ['train', 'stop', 'pause', 'resume', 'step', 'swapOptimizer', 'swapInit', 'gradcheck', 'sanity', 'lrFind', 'useLr', 'tuneNarrow', 'tuneApply', 'tuneStop', 'inspect'] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
 export type WebviewToHost =
@@ -546,7 +682,9 @@ export type WebviewToHost =
   /** Back from overlaid runs to the model file's own run. */
   | { type: 'clearOverlays' }
   /** Apply the first fix of the run's finding with this code and layer to the model file (undoable). */
-  | { type: 'applyFix'; runId: string; code: FindingCode; layer: number | null };
+  | { type: 'applyFix'; runId: string; code: FindingCode; layer: number | null }
+  /** Inspect this sample (a point of the boundary, an image of the gallery, a mistake) with the panel's run's weights. */
+  | { type: 'inspect'; split: SampleSplit; sample: number };
 
 /** Largest PNG the panel may send (a chart canvas at 2× is far below this). */
 export const MAX_PNG_DATA_URL = 16 * 1024 * 1024;
@@ -565,6 +703,9 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
         (o.layer === null || (typeof o.layer === 'number' && Number.isInteger(o.layer) && o.layer >= 0));
     case 'action':
       return keys === 'action,type' && (PANEL_ACTIONS as readonly unknown[]).includes(o.action);
+    case 'inspect':
+      return keys === 'sample,split,type' && (o.split === 'train' || o.split === 'val') &&
+        typeof o.sample === 'number' && Number.isInteger(o.sample) && o.sample >= 0 && o.sample < 1e9;
     case 'rendered':
       return keys === 'points,runId,type' && typeof o.runId === 'string' && o.runId.length < 100 &&
         typeof o.points === 'number' && Number.isInteger(o.points) && o.points >= 0;
