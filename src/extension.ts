@@ -22,6 +22,8 @@ import { registerRunNotices } from './editor/views/run-notices';
 import { setUpChecks } from './editor/checks-setup';
 import type { CheckRuns } from './training/check-runs';
 import type { CheckMarks } from './editor/views/check-marks';
+import { InspectController } from './panel/inspect-host';
+import { inspectKeptRun, registerInspectCommands } from './editor/commands/inspect';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {
@@ -34,6 +36,8 @@ export interface TrainLensApi {
   checks: CheckRuns;
   checkMarks: CheckMarks;
   runsTree: RunsTree;
+  /** The Inspect tab's samples. */
+  inspector: InspectController;
 }
 
 /** Where kept runs live: the workspace's storage, or a folder of the workspace (a setting). */
@@ -83,6 +87,11 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
   const codeLens = new ModelCodeLens(models, runs);
+  // The Inspect tab: a model file's spec as its editor holds it now, for samples inspected without a run.
+  const inspector = new InspectController(runs, charts, (source) => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source);
+    return doc ? models.get(doc).spec : undefined;
+  });
   const checks = setUpChecks(path.join(__dirname, 'worker.js'), { models, runs, charts });
   // Kept runs: whatever was recorded as running when VS Code last stopped was interrupted.
   const store = new RunStore(runsFolder(context));
@@ -90,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   const asked = { done: false };
   const runsView = registerRunsView({
     store, runs,
+    inspect: (run) => void inspectKeptRun({ runs, charts, inspector }, run, store.loadWeights(run.runId)),
     show: (picked) => {
       const source = picked[0].source;
       charts.show(source);
@@ -136,6 +146,8 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     recorder,
     { dispose: () => runs.stopAll() },
     ...registerCommands({ models, runs, charts }),
+    inspector,
+    ...registerInspectCommands({ models, runs, charts, inspector }),
     ...checks.disposables,
     registerHover(),
     registerCompletion(),
@@ -151,7 +163,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(
       vscode.l10n.t('TrainLens: could not train {0}: {1}', autoTrainFile, e instanceof Error ? e.message : String(e))));
   }
-  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks };
+  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks, inspector };
 }
 
 export function deactivate(): void {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { RunManager, RunsEvent } from '../training/runs';
-import { isWebviewToHost, type HostToWebview, type OverlaySet, type PanelAction, type RunSnapshot, type WebviewToHost } from '../training/protocol';
+import { isWebviewToHost, type HostToWebview, type InspectTarget, type OverlaySet, type PanelAction, type RunSnapshot, type WebviewToHost } from '../training/protocol';
 import type { Comparison } from '../training/compare';
 import { overlayOfSession } from './overlays';
 import { panelHtml } from './html';
@@ -34,6 +34,8 @@ export class ChartsPanels implements vscode.Disposable {
   readonly overlays = new Map<string, OverlaySet>();
   /** Called with the model file whenever its panel (re)loads and asks for everything. */
   private readonly readyListeners = new Set<(source: string) => void>();
+  /** Called when a panel asks to inspect a sample (a boundary point, a gallery image, a mistake). */
+  private readonly inspectListeners = new Set<(source: string, target: InspectTarget) => void>();
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly runs: RunManager) {
     this.runsSubscription = runs.onEvent((e) => this.forward(e));
@@ -168,6 +170,9 @@ export class ChartsPanels implements vscode.Disposable {
       case 'clearOverlays':
         this.setOverlays(source, null);
         break;
+      case 'inspect':
+        for (const l of this.inspectListeners) l(source, { split: message.split, sample: message.sample });
+        break;
       case 'applyFix':
         // The doctor's command (editor/language/doctor-actions.ts) makes the same edit as the quick fix.
         void vscode.commands.executeCommand('trainlens.applyDoctorFix', vscode.Uri.parse(source), message.runId, message.code, message.layer);
@@ -220,6 +225,12 @@ export class ChartsPanels implements vscode.Disposable {
   onReady(listener: (source: string) => void): vscode.Disposable {
     this.readyListeners.add(listener);
     return new vscode.Disposable(() => this.readyListeners.delete(listener));
+  }
+
+  /** Calls back when a model file's panel asks to inspect a sample. */
+  onInspectRequest(listener: (source: string, target: InspectTarget) => void): vscode.Disposable {
+    this.inspectListeners.add(listener);
+    return new vscode.Disposable(() => this.inspectListeners.delete(listener));
   }
 
   /** Sends a message to a model file's panel, if it is open. */

@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { TrainingSession, type SessionEvent } from './session';
 import type { ModelSpec } from '../model/spec';
-import type { ExportedMessage, GradcheckMessage, L10nBundle, ModelCheck, ParamValues, VariantInfo } from './protocol';
+import type { ExportedMessage, GradcheckMessage, InspectMessage, InspectTarget, L10nBundle, ModelCheck, ParamValues, VariantInfo } from './protocol';
+import type { InspectResult, InspectWeights } from '../engine/inspect-types';
 import { oneShotWorker } from './one-shot';
 import { Listeners } from './listeners';
 
@@ -172,6 +173,28 @@ export class RunManager {
       exited: (code) => new Error(l10n.t('The export worker exited unexpectedly (code {0}).', String(code))),
     });
     return shot.answer.then((m) => (m as ExportedMessage).paths);
+  }
+
+  /**
+   * One sample forward and backward in a worker of its own (the data is read there): with these
+   * weights (a finished or kept run's), or as initialized from the seed (null). Rejects with the
+   * worker's one-line reason (e.g. a sample out of range).
+   */
+  inspect(
+    spec: ModelSpec, baseDir: string | null, target: InspectTarget,
+    weights: { values: ParamValues[]; origin: InspectWeights; step: number } | null,
+  ): Promise<InspectResult> {
+    const runId = `inspect-${++this.counter}`;
+    const request = {
+      type: 'inspect' as const, runId, spec, baseDir, target, weights: weights?.values ?? null, origin: weights?.origin ?? 'initial' as const,
+      step: weights?.step ?? 0, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(),
+    };
+    const shot = oneShotWorker(this.workerPath, request, {
+      accept: (m) => m.type === 'inspect',
+      crashed: (e) => new Error(l10n.t('The inspect worker crashed: {0}', e.message)),
+      exited: (code) => new Error(l10n.t('The inspect worker exited unexpectedly (code {0}).', String(code))),
+    });
+    return shot.answer.then((m) => (m as InspectMessage).result);
   }
 
   private emit(e: RunsEvent): void {

@@ -19,6 +19,11 @@ export async function trainCommand(deps: CommandDeps, uri?: unknown): Promise<Tr
   if (!requireTrust(vscode.l10n.t('Training'))) return undefined;
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
+  // A circuit file has nothing to train: "Train" shows its circuit, to step through.
+  if (deps.models.get(doc).circuit) {
+    await vscode.commands.executeCommand('trainlens.showCircuit', doc.uri);
+    return undefined;
+  }
   const spec = await specOf(deps, doc, 'train');
   if (!spec) return undefined;
   const session = deps.runs.start(doc.uri.toString(), modelTitle(doc.uri), spec, baseDir(doc));

@@ -33,14 +33,18 @@ export async function targetDocument(uri: unknown): Promise<vscode.TextDocument 
  * The spec of a document, or undefined after pointing the user at its problems. `purpose` is what
  * the command was for: training, checking the gradients, the sanity checks or the range test.
  */
-export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck' | 'sanity' | 'lrFind'): Promise<ModelSpec | undefined> {
+export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.TextDocument, purpose: 'train' | 'gradcheck' | 'sanity' | 'lrFind' | 'inspect'): Promise<ModelSpec | undefined> {
   const source = deps.models.get(doc);
   if (source.spec) return source.spec;
+  if (source.circuit) {
+    circuitNotice(doc);
+    return undefined;
+  }
   const errors = source.diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0];
   const where = first ? vscode.l10n.t(' Line {0}: {1}', doc.positionAt(first.start).line + 1, first.message) : '';
   const name = modelTitle(doc.uri);
-  const message = purpose === 'sanity' || purpose === 'lrFind'
+  const message = purpose === 'sanity' || purpose === 'lrFind' || purpose === 'inspect'
     ? checkProblems(purpose, name, errors.length)
     : purpose === 'train'
       ? errors.length === 1
@@ -56,8 +60,23 @@ export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.Text
   return undefined;
 }
 
-/** "fix it to run the sanity checks" / "to find a learning rate", for specOf. */
-function checkProblems(purpose: 'sanity' | 'lrFind', name: string, count: number): string {
+/** A circuit file has no network to train or check: say so, and offer its circuit. */
+function circuitNotice(doc: vscode.TextDocument): void {
+  const show = vscode.l10n.t('Show Circuit');
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('TrainLens: {0} is a circuit (an expression, not a network): step through it forward and backward with Show Circuit.', modelTitle(doc.uri)), show,
+  ).then((choice) => {
+    if (choice === show) void vscode.commands.executeCommand('trainlens.showCircuit', doc.uri);
+  });
+}
+
+/** "fix it to run the sanity checks" / "to find a learning rate" / "to inspect a sample", for specOf. */
+function checkProblems(purpose: 'sanity' | 'lrFind' | 'inspect', name: string, count: number): string {
+  if (purpose === 'inspect') {
+    return count === 1
+      ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to inspect a sample.', name)
+      : vscode.l10n.t('TrainLens: {0} has {1} problems; fix them to inspect a sample.', name, count);
+  }
   if (purpose === 'sanity') {
     return count === 1
       ? vscode.l10n.t('TrainLens: {0} has 1 problem; fix it to run the sanity checks.', name)

@@ -4,6 +4,7 @@ import { describeRun } from './format';
 import { describeInit } from '../../training/session';
 import { compareOf } from '../../model/variants';
 import type { ModelDocuments } from '../models';
+import type { CircuitGraph } from '../../engine/circuit/types';
 
 /**
  * Over the model: Train (or Pause / Resume, Step, Stop while training), Gradient check, Charts and
@@ -44,6 +45,7 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
     const run = this.runs.get(uri.toString());
     const lens = (range: vscode.Range, title: string, command: string, tooltip?: string, ...args: unknown[]): vscode.CodeLens =>
       new vscode.CodeLens(range, { title, command, arguments: [uri, ...args], tooltip });
+    if (source.circuit) return circuitLenses(source.circuit.graph, source.ranges.circuit ? at(source.ranges.circuit[0]) : top, lens);
     const lenses: vscode.CodeLens[] = [];
     if (run?.running) {
       if (run.paused) {
@@ -104,4 +106,24 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+type Lens = (range: vscode.Range, title: string, command: string, tooltip?: string) => vscode.CodeLens;
+
+/** Over a circuit file's `circuit:` line: Show Circuit, and the output with each input's gradient. */
+function circuitLenses(graph: CircuitGraph | undefined, range: vscode.Range, lens: Lens): vscode.CodeLens[] {
+  const lenses = [lens(range, `$(type-hierarchy) ${vscode.l10n.t('Show Circuit')}`, 'trainlens.showCircuit',
+    vscode.l10n.t('Draw the expression as gates and step through the forward and backward pass'))];
+  if (graph) {
+    const grads = Object.entries(graph.grads).map(([name, g]) => `∂f/∂${name} = ${formatValue(g)}`);
+    lenses.push(lens(range, [`f = ${formatValue(graph.value)}`, ...grads].join(' · '), 'trainlens.showCircuit'));
+  }
+  return lenses;
+}
+
+/** At most 4 significant digits, without trailing zeros; −0 as 0. */
+function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  return String(Number(v.toPrecision(4))).replace('-', '−');
 }

@@ -143,6 +143,8 @@ export interface RunsViewDeps {
   runs: RunManager;
   /** Shows stored runs in a model file's panel, overlaid. */
   show(runs: StoredRun[]): void;
+  /** Inspect Sample… with a kept run's weights. */
+  inspect(run: StoredRun): void;
 }
 
 /** The Runs view and its commands. */
@@ -159,6 +161,10 @@ export function registerRunsView(deps: RunsViewDeps): { tree: RunsTree; disposab
   command('trainlens.runs.show', (node, selection) => {
     const picked = targetRuns(node, selection, view);
     if (picked.length > 0) deps.show(picked);
+  });
+  command('trainlens.runs.inspect', (node, selection) => {
+    const [run] = targetRuns(node, selection, view);
+    if (run) deps.inspect(run);
   });
   command('trainlens.runs.rename', async (node, selection) => {
     const [run] = targetRuns(node, selection, view);
