@@ -7,14 +7,25 @@ import { BOTTOM, drawPlaneAxes, LEFT, LEGEND, MAX_SIDE, PlaneView } from './plan
 import { isClassesFrame } from './fit-data';
 import { mix, paletteColor, parseColor, readTheme, type ChartTheme } from './theme';
 import * as l10n from '@vscode/l10n';
+import type { RunStore } from './store';
+import { pickPoints, ringPoints, type DrawnPoints } from './mistakes/boundary-marks';
 
 const TOP = 6;
 const RIGHT = 8;
 
 export class BoundaryView extends PlaneView {
+  /** The points as last drawn: a click near one inspects its training sample. */
+  private marks: DrawnPoints | null = null;
+
+  constructor(canvas: HTMLCanvasElement, store: RunStore) {
+    super(canvas, store);
+    pickPoints(canvas, () => this.marks);
+  }
+
   protected paint(): void {
     const frame = this.store.run?.info.boundary ?? null;
     this.drawn = 0;
+    this.marks = null;
     if (!isClassesFrame(frame)) {
       this.canvas.dataset.points = '0';
       return;
@@ -51,6 +62,9 @@ export class BoundaryView extends PlaneView {
       ctx.stroke();
     }
     this.drawn = n;
+    // The points the grid's weights misclassify, ringed.
+    this.marks = { geometry: { left: LEFT, top: TOP, side, xMin: frame.xMin, xMax: frame.xMax, yMin: frame.yMin, yMax: frame.yMax }, frame, count: n, trainSize: this.store.run?.info.trainSize ?? n };
+    this.canvas.dataset.wrong = String(ringPoints(ctx, this.marks, grid?.wrong, r, t.highContrast ? t.foreground : t.error));
 
     drawPlaneAxes(ctx, t, frame, LEFT, TOP, side);
 
@@ -80,7 +94,9 @@ export class BoundaryView extends PlaneView {
     });
     ctx.textAlign = 'right';
     ctx.fillStyle = t.muted;
-    ctx.fillText(grid ? l10n.t('step {0}', grid.step) : l10n.t('no prediction grid yet'), x0 + w, y);
+    const ringed = Number(this.canvas.dataset.wrong ?? 0);
+    const step = grid ? l10n.t('step {0}', grid.step) : l10n.t('no prediction grid yet');
+    ctx.fillText(ringed > 0 ? `${l10n.t('◯ {0} wrong', ringed)} · ${step}` : step, x0 + w, y);
   }
 
   /** The cells: the class colour laid faintly over the background. */

@@ -13,6 +13,9 @@ import { SanityView } from './sanity';
 import { LrFindView } from './lr-find';
 import { initTune } from './tune';
 import { FindingsView } from './findings';
+import { InspectView } from './inspect/view';
+import { MistakesView } from './mistakes/view';
+import { INSPECT_POINT_EVENT, type InspectPointDetail } from './mistakes/boundary-marks';
 
 interface VsCodeApi {
   postMessage(m: WebviewToHost): void;
@@ -49,6 +52,7 @@ function scheduleDraw(urgent = false): void {
     const urgentNow = important;
     important = false;
     charts.draw();
+    drawSampleViews();
     afterDraw(urgentNow);
   });
 }
@@ -141,7 +145,27 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         scheduleDraw(true);
       }
       break;
+    case 'inspect':
+      inspectView.set(m.state);
+      if (m.state.result?.labelNames) labelNames = m.state.result.labelNames;
+      if (m.reveal) showTab('inspect');
+      if (m.view === 'circuit') inspectView.revealCircuit();
+      break;
   }
+});
+
+/** The Mistakes tab and the Inspect tab's gallery, from the run (its epochs' confusion, its newest mistakes, its held-out images). */
+let labelNames: string[] | undefined;
+function drawSampleViews(): void {
+  const run = store.run;
+  mistakesView.update(store.epochItems, run?.mistakes ?? null, run?.info.boundary?.labelNames ?? labelNames);
+  inspectView.setGallery(run?.gallery ?? null);
+}
+
+// A click on a point of the decision boundary inspects its training sample.
+document.addEventListener(INSPECT_POINT_EVENT, (e) => {
+  const d = (e as CustomEvent<InspectPointDetail>).detail;
+  vscode.postMessage({ type: 'inspect', split: d.split, sample: d.sample });
 });
 
 document.getElementById('overlay-clear')?.addEventListener('click', () => vscode.postMessage({ type: 'clearOverlays' }));
@@ -177,6 +201,9 @@ const lrFindView = new LrFindView($('slot-lrfind'), (m) => vscode.postMessage(m)
 initTune((m) => vscode.postMessage(m));
 // The Findings tab: the training doctor's findings (it listens to the snapshot and findings messages itself).
 const findingsView = new FindingsView($('slot-findings'), (m) => vscode.postMessage(m));
+// The Mistakes tab (confusion matrix, mistakes) and the Inspect tab (one sample forward and backward).
+const mistakesView = new MistakesView($('slot-mistakes'), (m) => vscode.postMessage(m));
+const inspectView = new InspectView($('slot-inspect'), (m) => vscode.postMessage(m));
 
 const saved = vscode.getState() as SavedState | undefined;
 // The saved tab is shown again; a change of tab draws its charts and saves the state.

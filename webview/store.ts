@@ -141,6 +141,11 @@ export class RunStore {
     return this.history.stats.items.at(-1)?.step ?? 0;
   }
 
+  /** Every epoch's metrics the history keeps (the Mistakes tab's confusion matrices), oldest first. */
+  get epochItems(): readonly EpochMetrics[] {
+    return this.history.epochs.items;
+  }
+
   /** The newest epoch's metrics. */
   get lastEpoch(): EpochMetrics | undefined {
     const items = this.history.epochs.items;
@@ -176,6 +181,8 @@ export class RunStore {
     // The same function the host applied the message with to its own run.
     const thinned = applyProgress(h, run, m);
     if (thinned === null) return false;
+    // The newest epoch's held-out mistakes (kept with the run, so the saved state has them too).
+    if (m.mistakes) run.mistakes = m.mistakes;
     if (thinned) {
       this.rebuild();
     } else {
