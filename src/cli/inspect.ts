@@ -1,7 +1,207 @@
-/** `trainlens inspect FILE --sample K [--split train|val] [--weights initial|trained] [--json]`: one sample forward and backward. */
+/**
+ * `trainlens inspect FILE --sample K [--split train|val] [--weights initial|trained] [--json]`: one
+ * sample forward and backward through the model (inspectSample, float64, evaluation mode, the
+ * sample's data loss). The data, split and CSV normalization are a training run's (a Trainer over
+ * loadDataset's data); K indexes the training or held-out rows in the split's order.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseModel } from '../model/parse';
+import { lineColumn } from '../model/diagnostics';
+import { pathChecker } from '../node/files';
+import { loadDataset } from '../data/load';
+import { Trainer } from '../engine/trainer';
+import { inspectSample, sampleRangeMessage } from '../engine/inspect';
+import { RunLoop, type LoopMessage } from '../training/loop';
+import { ProgressBar } from './progress';
+import type { ModelSpec } from '../model/spec';
+import type { InspectResult, SampleSplit } from '../engine/inspect-types';
+
 type Out = NodeJS.WriteStream;
 
-export async function inspectCommand(_args: string[], _out: Out, err: Out): Promise<number> {
-  err.write('trainlens: inspect is being built.\n');
-  return 2;
+const USAGE = 'Usage: trainlens inspect FILE --sample K [--split train|val] [--weights initial|trained] [--json] [--epochs N] [--seed S]';
+
+interface InspectArgs {
+  file: string; sample: number; split?: SampleSplit; weights: 'initial' | 'trained'; json: boolean; epochs?: number; seed?: number;
+}
+
+/** A usage problem: one line, exit 2. */
+class UsageError extends Error {}
+
+function whole(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > 2 ** 32 - 1) throw new UsageError(`${flag} must be a whole number ≥ ${min}, got '${v}'.`);
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`${flag} is ${allowed.map((a) => `'${a}'`).join(' or ')}, got '${v}'.`);
+  return v as T;
+}
+
+function parseInspectArgs(args: string[]): InspectArgs {
+  const files: string[] = [];
+  const a: Partial<InspectArgs> = { weights: 'initial', json: false };
+  for (let i = 0; i < args.length; i++) {
+    if (!args[i].startsWith('-')) {
+      files.push(args[i]);
+      continue;
+    }
+    const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
+    if (flag === '--json' && inline === undefined) {
+      a.json = true;
+      continue;
+    }
+    if (!['--sample', '--split', '--weights', '--epochs', '--seed'].includes(flag)) throw new UsageError(`inspect does not take '${args[i]}'.\n${USAGE}`);
+    const v = inline ?? args[++i];
+    if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
+    switch (flag) {
+      case '--sample': a.sample = whole(flag, v, 0); break;
+      case '--split': a.split = oneOf(flag, v, ['train', 'val'] as const); break;
+      case '--weights': a.weights = oneOf(flag, v, ['initial', 'trained'] as const); break;
+      case '--epochs': a.epochs = whole(flag, v, 1); break;
+      case '--seed': a.seed = whole(flag, v, 0); break;
+    }
+  }
+  if (files.length !== 1) throw new UsageError(`inspect takes one model file.\n${USAGE}`);
+  if (a.sample === undefined) throw new UsageError(`inspect needs --sample K: the sample's index in its split (0 first).\n${USAGE}`);
+  return { ...a, file: files[0] } as InspectArgs;
+}
+
+/** The model's spec, or undefined after printing why not (diagnostics as file:line:col: severity: message). */
+function readSpec(file: string, err: Out): ModelSpec | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${file}: no such file.` : code === 'EISDIR' ? `${file} is a folder, not a model file.` : `cannot read ${file}: ${(e as Error).message}`);
+  }
+  // Data paths are relative to the model file and stay inside its folder or the current one.
+  const source = parseModel(text, { checkPath: pathChecker(file, [path.dirname(path.resolve(file)), process.cwd()]) });
+  for (const d of source.diagnostics) {
+    const { line, column } = lineColumn(text, d.start);
+    err.write(`${file}:${line}:${column}: ${d.severity}: ${d.message}\n`);
+  }
+  if (source.circuit && !source.diagnostics.some((d) => d.severity === 'error')) {
+    err.write(`trainlens: ${file} is a circuit, not a network: nothing to inspect. Run trainlens circuit ${file}.\n`);
+  } else if (!source.spec) {
+    err.write(`trainlens: ${file} has errors; nothing was inspected.\n`);
+  }
+  return source.spec;
+}
+
+/**
+ * A Trainer of the spec over its data: as initialized, or trained to the end as `trainlens train`
+ * trains it (a RunLoop). An error message instead when training diverges.
+ */
+function trainerFor(spec: ModelSpec, data: Awaited<ReturnType<typeof loadDataset>>, a: InspectArgs, out: Out): Trainer | string {
+  if (a.weights === 'initial') return new Trainer(spec, 'float32', data, { ownData: true });
+  const bar = !a.json && out.isTTY ? new ProgressBar(out, path.basename(a.file)) : undefined;
+  let totalSteps = 0;
+  const post = (m: LoopMessage): void => {
+    if (m.type === 'started') totalSteps = m.totalSteps;
+    if (m.type === 'progress') bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses.at(-1), m.epochs.at(-1)?.trainAcc ?? undefined, m.samplesPerSec);
+  };
+  const loop = new RunLoop(spec, { runId: 'cli', progressIntervalMs: bar ? 100 : Infinity, post, ownData: true }, false, data);
+  let end;
+  while (!end) end = loop.runSlice(Infinity);
+  bar?.finish();
+  return end.type === 'error' ? end.message : loop.trainer;
+}
+
+export async function inspectCommand(args: string[], out: Out, err: Out): Promise<number> {
+  let a: InspectArgs;
+  let spec: ModelSpec | undefined;
+  try {
+    a = parseInspectArgs(args);
+    spec = readSpec(a.file, err);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err.write(`trainlens: ${e.message}\n`);
+    return 2;
+  }
+  if (!spec) return 1;
+  spec = { ...spec, train: { ...spec.train, epochs: a.epochs ?? spec.train.epochs, seed: a.seed ?? spec.train.seed } };
+  const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  const trainer = trainerFor(spec, data, a, out);
+  if (typeof trainer === 'string') {
+    err.write(`trainlens: ${a.file}: ${trainer}\n`);
+    return 1;
+  }
+  const split: SampleSplit = a.split ?? (spec.data.validation > 0 ? 'val' : 'train');
+  const set = split === 'val' ? trainer.validationSet : trainer.trainSet;
+  const target = { split, sample: a.sample };
+  if (a.sample >= set.n) {
+    const hint = split === 'val' && set.n === 0 ? ' The model holds nothing out (data.validation is 0): use --split train.' : '';
+    err.write(`trainlens: ${a.file}: ${sampleRangeMessage(target, set.n)}${hint}\n`);
+    return 1;
+  }
+  const result = inspectSample(spec, trainer.network, set, target, { origin: a.weights, step: trainer.step });
+  out.write(a.json ? JSON.stringify(result) + '\n' : inspectText(path.basename(a.file), result, set.n));
+  return 0;
+}
+
+// ─── text ──────────────────────────────────────────────────────────────────────
+
+/** A number in 4 significant places, fixed where it reads well, else with an exponent. */
+export function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const m = Math.abs(v);
+  return m === 0 || (m >= 1e-3 && m < 1e5) ? v.toFixed(4) : v.toExponential(2);
+}
+
+/** The first `count` values, then "… (N in all)" when there are more. */
+function values(a: readonly number[], count = 6): string {
+  const shown = a.slice(0, count).map(num).join('  ');
+  return a.length > count ? `${shown}  … (${a.length})` : shown;
+}
+
+function norm(a: readonly number[]): number {
+  return Math.sqrt(a.reduce((s, v) => s + v * v, 0));
+}
+
+/** The loss and its terms, as the lessons write them. */
+function lossLines(r: InspectResult): string[] {
+  const y = typeof r.label === 'number' ? r.label : -1;
+  switch (r.lossName) {
+    case 'softmax': return [
+      `probs       ${values(r.probs ?? [], 10)}`,
+      `loss        ${num(r.loss)} = −log p[${y}] (softmax cross-entropy, data loss only)`,
+    ];
+    case 'svm': return [
+      `margins     ${values(r.margins ?? [], 10)}   (max(0, s_j − s_y + Δ), Δ = ${r.margin}; the correct class ${y} is excluded)`,
+      `loss        ${num(r.loss)} = Σ margins (multiclass SVM, data loss only)`,
+    ];
+    case 'mse': return [
+      `errors      ${values(r.errors ?? [], 10)}   (s_i − y_i)`,
+      `loss        ${num(r.loss)} = mean of the squared errors (data loss only)`,
+    ];
+  }
+}
+
+/** The readable summary: the label and prediction, scores and loss terms, then every layer forward and backward. */
+export function inspectText(file: string, r: InspectResult, splitSize: number): string {
+  const splitName = r.split === 'val' ? 'validation' : 'training';
+  const weights = r.weights === 'initial' ? 'initial weights' : `weights after ${r.step} steps`;
+  const name = (c: number): string => (r.labelNames?.[c] !== undefined ? `${c} (${r.labelNames[c]})` : String(c));
+  const lines = [`${file}: ${splitName} sample ${r.sample} of ${splitSize} · ${weights}`];
+  if (typeof r.label === 'number') {
+    const verdict = r.predicted === r.label ? 'right' : 'wrong';
+    lines.push(`label       ${name(r.label)} · predicted ${name(r.predicted ?? 0)} (${verdict})`);
+  } else {
+    lines.push(`targets     ${values(r.label, 10)}`);
+  }
+  lines.push(`scores      ${values(r.scores, 10)}`, ...lossLines(r), `∂L/∂scores  ${values(r.dscores, 10)}`, '');
+  const rows = [['layer', 'shape', 'values', '‖out‖', '‖dout‖']];
+  rows.push(['input', r.inputShape.join('×'), values(r.input, 4), num(norm(r.input)), num(norm(r.dinput))]);
+  for (const l of r.layers) rows.push([l.name, l.shape.join('×'), values(l.out, 4), num(norm(l.out)), num(norm(l.dout))]);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  for (const row of rows) lines.push(row.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  lines.push('', `∂L/∂input   ${values(r.dinput, 6)}   ‖∂L/∂input‖ ${num(norm(r.dinput))}`);
+  if (r.circuit) {
+    const gates = r.circuit.nodes.filter((n) => n.inputs.length > 0).length;
+    lines.push(`circuit     small enough to draw: ${r.circuit.nodes.length} nodes, ${gates} gates (--json has them; the panel's "Show as Circuit")`);
+  }
+  return lines.join('\n') + '\n';
 }

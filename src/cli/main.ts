@@ -127,7 +127,22 @@ const USAGE = `Usage:
              --json-weights OUT  the weights as JSON: {"layers[0].W": {"shape": [...], "values": [...]}, ...}
              --weights W       initial (default): as initialized from the seed; trained: after
                                training with TrainLens as the file says
-             --epochs N, --seed S  override train.epochs and train.seed`;
+             --epochs N, --seed S  override train.epochs and train.seed
+  inspect    one sample forward and backward, in float64 and eval mode (dropout off, batchnorm's
+             running statistics), with the file's data and split: --sample K is the K-th held-out
+             row (--split val, the default when data.validation > 0) or training row (--split
+             train). Prints the label and prediction, the scores and the loss terms (softmax
+             probabilities, SVM margins max(0, s_j − s_y + Δ), mse errors), the sample's data loss
+             (no regularization), then per layer its output and ‖out‖, ‖∂L/∂out‖, and ∂L/∂input.
+             --weights W  initial (default) or trained (after training as the file says; --epochs
+                          N, --seed S override train.epochs and train.seed)
+             --json  one line: {"type":"inspect","sample","split","label","predicted","scores",
+                     "probs"|"margins"|"errors","loss","dscores","input","inputShape","layers":
+                     [{"name","index","kind","shape","out","dout"}],"dinput","weights","step"}; a
+                     network of at most 40 weights of dense layers and activations also gets
+                     "circuit": its computation for the sample as a graph, as trainlens circuit
+                     prints one ({"type":"circuit","value","grads","nodes":[…]}).
+             Exits 1 when K is out of range (the message names the split and its size)`;
 
 /** A usage or input problem: printed as one line, never with a stack trace. */
 class CliError extends Error {}
