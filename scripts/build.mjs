@@ -25,7 +25,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { webview: 'webview/main.ts' },
+    entryPoints: { webview: 'webview/main.ts', circuit: 'webview/circuit-main.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',

@@ -13,6 +13,8 @@ import { registerQuickFixes } from './editor/language/quickfix';
 import { DoctorDiagnostics } from './editor/language/doctor-actions';
 import { registerTemplates } from './editor/commands/templates';
 import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
+import { CircuitPanels, CircuitPanelSerializer, CIRCUIT_VIEW_TYPE } from './panel/circuit-panels';
+import { registerCircuitCommands } from './editor/commands/circuit';
 import { configureModelL10n } from './editor/l10n';
 import { RunStore } from './runs/store';
 import { RunRecorder } from './runs/recorder';
@@ -86,6 +88,10 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle });
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
+  // Circuit files (`circuit:`): their panel, redrawn as the user types, and back after a reload.
+  const circuits = new CircuitPanels(context.extensionUri, models);
+  context.subscriptions.push(circuits, vscode.window.registerWebviewPanelSerializer(CIRCUIT_VIEW_TYPE, new CircuitPanelSerializer(circuits)));
+  registerCircuitCommands(context, models, circuits);
   const codeLens = new ModelCodeLens(models, runs);
   // The Inspect tab: a model file's spec as its editor holds it now, for samples inspected without a run.
   const inspector = new InspectController(runs, charts, (source) => {
