@@ -60,6 +60,9 @@ export interface Evaluation {
   regression?: RegressionScore;
 }
 
+/** Sees the scores (n, outputSize) of rows start…start + n − 1 of a set Trainer.evaluate is evaluating. */
+export type EvaluationHook = (scores: FloatArray, start: number, n: number) => void;
+
 /** Independent random streams per purpose, so changing one (e.g. init) leaves the others alone. */
 export function streamSeed(seed: number, purpose: 'data' | 'split' | 'init' | 'order' | 'train' | 'subset' | 'probe'): number {
   const salt = {
@@ -309,8 +312,13 @@ export class Trainer {
     return this.evaluate(this.trainSubset);
   }
 
-  /** Loss (data + regularization) and accuracy (regression: R² and RMSE) over a whole set, in evaluation mode. */
-  evaluate(set: Dataset): Evaluation {
+  /**
+   * Loss (data + regularization) and accuracy (regression: R² and RMSE) over a whole set, in evaluation mode.
+   * onChunk sees the scores of each chunk of rows as they are computed: rows start…start + n − 1 of
+   * the set, (n, outputSize) row-major, valid only during the call (the confusion matrix of an epoch
+   * is counted from them, in the same pass).
+   */
+  evaluate(set: Dataset, onChunk?: EvaluationHook): Evaluation {
     if (set.n === 0) return { loss: NaN, regLoss: NaN, accuracy: NaN };
     const f = set.features;
     const tc = set.targetCount ?? 0;
@@ -329,6 +337,7 @@ export class Trainer {
       correct += r.correct;
       // The last layer's output is the predictions.
       sums?.add(this.network.outputs[last], set.targets!, start, n);
+      onChunk?.(this.network.outputs[last], start, n);
     }
     const regLoss = this.network.regLoss(this.reg);
     if (sums) return { loss: lossSum / set.n + regLoss, regLoss, accuracy: NaN, regression: sums.score() };

@@ -8,12 +8,16 @@ import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { isRegressionSet, type Dataset } from '../engine/data/dataset';
 import { fitGrid, frameInputs, regressionFrame, squareBox } from './fit-frame';
 import { RunDoctor } from './doctor-run';
+import { EpochReview } from './mistakes';
+import { SampleFollower } from './follow';
+import { misclassifiedRows } from '../engine/confusion';
 import {
   CONTROL_STEP, CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
   type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats, type FindingsMessage,
+  type InspectMessage, type InspectTarget, type MistakesFrame, boundaryPointRow,
 } from './protocol';
 
-export type LoopMessage = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | FindingsMessage;
+export type LoopMessage = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | FindingsMessage | InspectMessage;
 
 export interface LoopOptions {
   runId: string;
@@ -74,7 +78,14 @@ export class RunLoop {
   private epochCorrect = 0;
   private epochSamples = 0;
   private readonly frame: BoundaryFrame | null;
+  /** The frame's grid cells as inputs; for classes, followed by its points (one forward pass for both). */
   private readonly grid: Float32Array | undefined;
+  /** Classification with a held-out set: the epoch's confusion matrix and mistakes (null otherwise). */
+  private readonly review: EpochReview | null;
+  /** The newest epoch's mistakes, until posted. */
+  private mistakes: MistakesFrame | null = null;
+  /** The sample the panel follows live. */
+  private readonly follower: SampleFollower;
   private ended: DoneMessage | ErrorMessage | undefined;
   /** The training doctor: findings from the curves and statistics (doctor.ts). */
   private readonly doctor: RunDoctor;
@@ -85,16 +96,20 @@ export class RunLoop {
     this.trainer = new Trainer(spec, 'float32', data, { ownData: o.ownData });
     this.paused = startPaused;
     this.frame = o.boundaryMs === undefined ? null : frameOf(this.trainer);
-    if (this.frame) this.grid = frameInputs(this.frame);
+    if (this.frame) this.grid = this.frame.kind === 'classes' ? withPoints(frameInputs(this.frame), this.frame.points) : frameInputs(this.frame);
+    this.review = EpochReview.of(this.trainer);
     this.filterLayout = o.filtersMs !== undefined ? filterLayout(this.trainer.network, this.trainer.trainSet.shape) : null;
     const t = this.trainer;
     const layers = layerInfo(t);
+    const gallery = this.review?.gallery() ?? null;
     o.post({
       type: 'started', runId: this.runId,
       parameters: t.network.parameterCount, trainSize: t.trainSet.n, validationSize: t.validationSet.n,
       batchSize: t.batchSize, stepsPerEpoch: t.stepsPerEpoch, totalSteps: t.totalSteps,
       layers, boundary: this.frame, regression: isRegressionSet(t.trainSet),
+      ...(gallery ? { gallery } : {}),
     });
+    this.follower = new SampleFollower(t, this.runId, o.post, this.now);
     this.doctor = new RunDoctor(t, layers.map((l) => l.index), this.runId, o.post);
     this.t0 = this.now();
     this.lastPost = this.t0;
@@ -128,6 +143,14 @@ export class RunLoop {
     if (this.paused) this.stepsWhilePaused++;
   }
 
+  /**
+   * Follows a sample (InspectMessage now, then as the weights change, see SampleFollower), or stops
+   * following (null). A sample the run cannot inspect is dropped with a warning; the run goes on.
+   */
+  follow(target: InspectTarget | null): void {
+    if (!this.done) this.follower.follow(target);
+  }
+
   /** Swaps the update rule before the next step; the switch is marked on the charts. */
   setOptimizer(spec: OptimizerSpec): void {
     this.pendingOptimizer = spec;
@@ -149,6 +172,8 @@ export class RunLoop {
     while (!this.ended) {
       if (t.done) return this.finish('finished');
       if (this.o.control && Atomics.load(this.o.control, 0) === CONTROL_STOP) return this.finish('stopped');
+      // A single step taken while paused (the Step button).
+      const single = this.paused;
       if (this.paused) {
         if (this.stepsWhilePaused === 0) break;
         this.stepsWhilePaused--;
@@ -195,6 +220,7 @@ export class RunLoop {
       if (this.frame && this.now() - this.lastBoundary >= (this.o.boundaryMs ?? Infinity)) this.computeBoundary();
       if (this.filterLayout && this.now() - this.lastFilters >= (this.o.filtersMs ?? Infinity)) this.takeFilters();
       if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();
+      this.follower.afterStep(single);
       if (this.now() >= sliceEnd) break;
     }
     return this.ended;
@@ -202,15 +228,19 @@ export class RunLoop {
 
   private endEpoch(regLoss: number): void {
     const t = this.trainer;
-    const val = t.validationSet.n > 0 ? t.evaluate(t.validationSet) : null;
+    // The held-out set's confusion matrix and mistakes are counted from the scores of its evaluation, in the same pass.
+    this.review?.begin();
+    const val = t.validationSet.n > 0 ? t.evaluate(t.validationSet, this.review?.hook) : null;
     // As cs231n's Solver: train accuracy in eval mode on a fixed sample of the training set.
     const train = t.trainAccuracy();
     this.epochs.push({
       epoch: t.epoch, step: t.step,
       loss: this.epochLoss / this.epochSamples, regLoss, runningAcc: train.regression ? null : this.epochCorrect / this.epochSamples,
       valLoss: val ? val.loss : null, ...scoreFields(train, val),
+      confusion: this.review ? this.review.confusion() : null,
       seconds: (this.now() - this.t0) / 1000,
     });
+    if (this.review) this.mistakes = this.review.mistakes(t.epoch, t.step);
     this.epochLoss = this.epochCorrect = this.epochSamples = 0;
   }
 
@@ -220,7 +250,9 @@ export class RunLoop {
     const grid = this.grid!;
     const frame = this.frame!;
     const cells = frame.kind === 'regression1d' ? frame.resolution : frame.resolution * frame.resolution;
-    const scores = t.network.forward(grid, cells, false);
+    // Classes: the frame's points (at most BOUNDARY_POINTS) ride in the same forward pass, after the cells.
+    const points = frame.kind === 'classes' ? frame.labels.length : 0;
+    const scores = t.network.forward(grid, cells + points, false);
     const c = t.network.outputSize;
     if (frame.kind !== 'classes') {
       this.boundary = fitGrid(scores, cells, c, t.step);
@@ -233,7 +265,9 @@ export class RunLoop {
       for (let j = 1; j < c; j++) if (scores[i * c + j] > scores[i * c + best]) best = j;
       classes[i] = best;
     }
-    this.boundary = { step: t.step, classes };
+    // The points these weights misclassify (eval mode), to ring on the plot.
+    const wrong = misclassifiedRows(scores.subarray(cells * c), frame.labels, 0, points, c);
+    this.boundary = { step: t.step, classes, wrong };
     this.lastBoundary = this.now();
   }
 
@@ -245,6 +279,7 @@ export class RunLoop {
     this.o.post({
       type: 'progress', runId: this.runId, firstStep: this.firstStep, losses: this.losses, epochs: this.epochs,
       stats: this.stats, markers: this.markers, boundary: this.boundary, filters: this.filters,
+      ...(this.mistakes ? { mistakes: this.mistakes } : {}),
       step: t.step, epoch: t.epoch, paused: this.paused,
       samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
     });
@@ -255,6 +290,7 @@ export class RunLoop {
     this.markers = [];
     this.boundary = null;
     this.filters = null;
+    this.mistakes = null;
     this.lastPost = now;
   }
 
@@ -321,6 +357,14 @@ function layerInfo(t: Trainer): LayerInfo[] {
   return out;
 }
 
+/** The grid's inputs followed by the points x0, y0, x1, y1, … (one array, one forward pass). */
+function withPoints(grid: Float32Array, points: readonly number[]): Float32Array {
+  const out = new Float32Array(grid.length + points.length);
+  out.set(grid);
+  out.set(points, grid.length);
+  return out;
+}
+
 /** What the panel draws predictions over: regression data of 1 or 2 inputs, or 2-D classes; null otherwise. */
 function frameOf(t: Trainer): BoundaryFrame | null {
   if (isRegressionSet(t.trainSet)) return regressionFrame(t.trainSet, t.validationSet);
@@ -340,7 +384,7 @@ function boundaryFrame(d: Dataset): BoundaryFrame {
   const points: number[] = [];
   const labels: number[] = [];
   for (let k = 0; k < take; k++) {
-    const i = Math.floor((k * d.n) / take);
+    const i = boundaryPointRow(k, d.n, take);
     points.push(d.x[2 * i], d.x[2 * i + 1]);
     labels.push(d.y[i]);
   }

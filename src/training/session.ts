@@ -10,7 +10,9 @@ import {
   CONTROL_STEP, CONTROL_STOP, CONTROL_WORDS, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
   type FilterImages, type L10nBundle, type ModelCheck, type PanelProgress, type ParamValues, type PreviousRun, type ProgressMessage, type RunInfo, type RunSnapshot,
   type RunStatus, type StartMessage, type StatsPoint, type StepStats, type VariantInfo, type WorkerToHost,
+  type InspectTarget, type MistakesFrame, type SampleImages,
 } from './protocol';
+import type { InspectResult } from '../engine/inspect-types';
 import { Listeners } from './listeners';
 
 export interface SessionOptions {
@@ -54,7 +56,9 @@ export type SessionEvent =
   }
   | { type: 'status'; session: TrainingSession }
   /** The training doctor's findings changed (session.findings). */
-  | { type: 'findings'; session: TrainingSession };
+  | { type: 'findings'; session: TrainingSession }
+  /** The followed sample, inspected with the run's weights now (see follow()). */
+  | { type: 'inspect'; session: TrainingSession; result: InspectResult };
 
 export function describeInit(spec: ModelSpec): string {
   return spec.init.type === 'normal' || spec.init.type === 'uniform' ? `${spec.init.type}(${spec.init.std})` : spec.init.type;
@@ -86,6 +90,12 @@ export class TrainingSession {
   gradcheck: ModelCheck | null = null;
   /** The training doctor's findings so far (all of them; the last message's). */
   findings: Finding[] = [];
+  /** The newest epoch's held-out mistakes (classification with a held-out set). */
+  mistakes: MistakesFrame | null = null;
+  /** Image data with a held-out set: the held-out samples to pick one to inspect (from 'started'). */
+  gallery: SampleImages | null = null;
+  /** The sample the worker follows (follow()), or null. */
+  following: InspectTarget | null = null;
   /**
    * Steps the worker had taken when stop() was called (read from the worker's own counter, not
    * from progress, which lags); null before a stop.
@@ -174,6 +184,18 @@ export class TrainingSession {
     if (this.running) this.send({ type: 'step' });
   }
 
+  /**
+   * Follows a sample while the run trains: the worker inspects it at once and then again as the
+   * weights change, at most every INSPECT_FOLLOW_MS ('inspect' events); null stops following.
+   * The caller checks the index against the run's split sizes (info.trainSize, info.validationSize):
+   * the worker drops a sample it cannot inspect.
+   */
+  follow(target: InspectTarget | null): void {
+    if (!this.running) return;
+    this.following = target;
+    this.send({ type: 'follow', target });
+  }
+
   /** The update rule training uses now: the spec's, or the last one swapped in. */
   get optimizer(): OptimizerSpec {
     return this.swappedOptimizer ?? this.spec.optimizer;
@@ -200,6 +222,7 @@ export class TrainingSession {
       markers: this.markers.slice(), boundary: this.boundary, filters: this.filters,
       step: this.step, samplesPerSec: this.samplesPerSec, final: this.final, error: this.error,
       previous: this.previous, gradcheck: this.gradcheck, findings: this.findings,
+      mistakes: this.mistakes, gallery: this.gallery,
     };
   }
 
@@ -215,8 +238,9 @@ export class TrainingSession {
     if (m.runId !== this.runId || !this.running) return;
     switch (m.type) {
       case 'started': {
-        const { type, runId, ...shape } = m;
+        const { type, runId, gallery, ...shape } = m;
         Object.assign(this.info, shape);
+        this.gallery = gallery ?? null;
         this.emit({ type: 'started', session: this });
         break;
       }
@@ -224,6 +248,7 @@ export class TrainingSession {
         const progress = this.kept(m);
         const thinned = applyProgress({ loss: this.loss.series, epochs: this.epochs, stats: this.stats }, this, progress) === true;
         this.epoch = m.epoch;
+        if (m.mistakes) this.mistakes = m.mistakes;
         this.emit({ type: 'progress', session: this, progress, thinned });
         break;
       }
@@ -245,6 +270,9 @@ export class TrainingSession {
         this.findings = m.findings;
         this.emit({ type: 'findings', session: this });
         break;
+      case 'inspect':
+        this.emit({ type: 'inspect', session: this, result: m.result });
+        break;
       case 'gradcheck':
         break; // gradient checks run in workers of their own (see runGradcheck in runs.ts)
     }
@@ -257,6 +285,7 @@ export class TrainingSession {
       loss: this.loss.keep(m.losses), epochs: this.epochs.keptOf(m.epochs), stats: this.stats.keptOf(m.stats.map(toStatsPoint)),
       latestStats: m.stats[m.stats.length - 1] ?? null, lastLoss: m.losses[m.losses.length - 1] ?? null,
       markers: m.markers, boundary: m.boundary, filters: m.filters, step: m.step, paused: m.paused, samplesPerSec: m.samplesPerSec,
+      ...(m.mistakes ? { mistakes: m.mistakes } : {}),
     };
   }
 

@@ -9,6 +9,7 @@ import { exportModel } from '../export/model-export';
 import { writeExportFiles } from '../export/write';
 import { lowerThreadPriority } from './priority';
 import { runCheck } from './check-task';
+import { runInspect } from './inspect-task';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
@@ -23,7 +24,9 @@ const post = (msg: WorkerToHost): void => port.postMessage(msg);
 
 port.on('message', (m: HostToWorker) => {
   // What the worker says (data errors, failures) in the display language the host sends.
-  if ((m.type === 'start' || m.type === 'gradcheck' || m.type === 'export' || m.type === 'sanity' || m.type === 'lrFind') && m.l10n) l10n.config({ contents: m.l10n });
+  if ((m.type === 'start' || m.type === 'gradcheck' || m.type === 'export' || m.type === 'sanity' || m.type === 'lrFind' || m.type === 'inspect') && m.l10n) {
+    l10n.config({ contents: m.l10n });
+  }
   switch (m.type) {
     case 'start':
       void train(m);
@@ -49,10 +52,14 @@ port.on('message', (m: HostToWorker) => {
     case 'lrFind':
       void runCheck(m, post).finally(() => port.close());
       break;
+    case 'inspect':
+      void runInspect(m, post).finally(() => port.close());
+      break;
     case 'pause': loop?.pause(); break;
     case 'resume': loop?.resume(); break;
     case 'step': loop?.stepOnce(); break;
     case 'setOptimizer': loop?.setOptimizer(m.spec); break;
+    case 'follow': loop?.follow(m.target); break;
   }
   wake?.();
 });
