@@ -157,6 +157,18 @@ function values(a: readonly number[], count = 6): string {
   return a.length > count ? `${shown}  … (${a.length})` : shown;
 }
 
+/** A layer's output at a glance: its first values, or for feature maps (mostly zeros at the edges) their range. */
+function glimpse(a: readonly number[], shape: readonly number[]): string {
+  if (shape.length === 1 || a.length <= 4) return values(a, 4);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of a) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return `min ${num(lo)}  max ${num(hi)}  (${a.length})`;
+}
+
 function norm(a: readonly number[]): number {
   return Math.sqrt(a.reduce((s, v) => s + v * v, 0));
 }
@@ -194,8 +206,8 @@ export function inspectText(file: string, r: InspectResult, splitSize: number): 
   }
   lines.push(`scores      ${values(r.scores, 10)}`, ...lossLines(r), `∂L/∂scores  ${values(r.dscores, 10)}`, '');
   const rows = [['layer', 'shape', 'values', '‖out‖', '‖dout‖']];
-  rows.push(['input', r.inputShape.join('×'), values(r.input, 4), num(norm(r.input)), num(norm(r.dinput))]);
-  for (const l of r.layers) rows.push([l.name, l.shape.join('×'), values(l.out, 4), num(norm(l.out)), num(norm(l.dout))]);
+  rows.push(['input', r.inputShape.join('×'), glimpse(r.input, r.inputShape), num(norm(r.input)), num(norm(r.dinput))]);
+  for (const l of r.layers) rows.push([l.name, l.shape.join('×'), glimpse(l.out, l.shape), num(norm(l.out)), num(norm(l.dout))]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) lines.push(row.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
   lines.push('', `∂L/∂input   ${values(r.dinput, 6)}   ‖∂L/∂input‖ ${num(norm(r.dinput))}`);

@@ -26,16 +26,25 @@ export interface SampleTarget {
 export type SamplePass = NetworkPass;
 
 /** The float64 twin of each float32 network inspected, built once and refreshed at every call. */
-const twins = new WeakMap<Network, { spec: ModelSpec; net: Network }>();
+const twins = new WeakMap<Network, { key: string; net: Network }>();
+
+/**
+ * What the twin's structure depends on: the layers, the loss and its margin, the input shape (the
+ * values, init and dropout's seed do not matter: the weights are copied and evaluation draws nothing).
+ */
+function twinKey(spec: ModelSpec, network: Network): string {
+  return JSON.stringify([spec.layers, spec.loss, spec.svmMargin ?? null, network.inputShape]);
+}
 
 /**
  * A float64 network of `spec` holding `network`'s parameters and batchnorm running statistics now.
- * Cached per network (and spec): the layers are built once; the values are copied at every call.
+ * Cached per network (and model structure): the layers are built once; the values are copied at every call.
  */
 export function float64Twin(spec: ModelSpec, network: Network): Network {
+  const key = twinKey(spec, network);
   let twin = twins.get(network);
-  if (!twin || twin.spec !== spec) {
-    twin = { spec, net: buildNetwork(spec, network.inputShape, 'float64') };
+  if (!twin || twin.key !== key) {
+    twin = { key, net: buildNetwork(spec, network.inputShape, 'float64') };
     twins.set(network, twin);
   }
   copyState(network, twin.net);
