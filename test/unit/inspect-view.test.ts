@@ -7,7 +7,7 @@ import { lossLine, parseIndex, predictionText, sampleTitle, scoreRows, weightsTe
 import { backwardRows, forwardRows, inputRow, isImageInput } from '../../webview/inspect/rows-data';
 
 const COLORS = { negative: '#0000ff', zero: '#000000', positive: '#ff8000' };
-const ROW_COLORS = { values: COLORS, grads: { negative: '#800080', zero: '#000000', positive: '#ff0000' }, hot: '#ff0000', background: '#000000' };
+const ROW_COLORS = { values: COLORS, grads: { negative: '#800080', zero: '#000000', positive: '#ff0000' }, hot: '#ff0000', background: '#000000', edge: '#333333' };
 
 /** A result for a 2-4-3 network on one sample; override what a test needs. */
 function result(o: Partial<InspectResult> = {}): InspectResult {

@@ -36,7 +36,7 @@ test('a matrix cell filters the mistakes to its pair, keeping each one\'s place 
   assert.ok(cellStrength(0.01) >= 0.12, 'one mistake among many is still seen');
   assert.equal(cellStrength(1), 1);
   assert.equal(mistakeCaption(2, 0, 0.934, ['cat', 'dog', 'ship']), 'ship → cat (0.934)');
-  assert.equal(mistakeCaption(2, 0, 0.5), 'class 2 → class 0 (0.5)');
+  assert.equal(mistakeCaption(2, 0, 0.5), '2 → 0 (0.5)');
 });
 
 test('a click within 6 px of a point picks the nearest, and its training sample is the one the loop drew there', () => {

@@ -6,7 +6,7 @@
  */
 import type { ValueScale } from '../colorscale';
 import { num, short } from '../format';
-import { mapCellAt, mapLayout, stripCellAt, stripLayout, type MapLayout, type StripLayout } from './layout';
+import { mapCellAt, mapLayout, MAX_MAPS, stripCellAt, stripLayout, TARGET_TILE, type MapLayout, type StripLayout } from './layout';
 import { colorOf, extent } from './scale';
 import { hideTip, showTip } from './tip';
 
@@ -19,8 +19,10 @@ export interface FigureData {
   scale: ValueScale;
   /** What a value is called in the tooltip, e.g. "out" or "∂L/∂out". */
   name: string;
-  /** Pre-coloured RGBA pixels for a single map (the input image, a saliency map). */
+  /** Pre-coloured RGBA pixels for a single map (the input image, a saliency map), drawn larger. */
   rgba?: Uint8ClampedArray;
+  /** The faint line around each cell of a strip whose cells are large enough (a 0 is the background's colour). */
+  edge?: string;
 }
 
 export class Figure {
@@ -68,6 +70,9 @@ export class Figure {
     const ctx = this.context(l.width, l.height);
     if (!ctx) return;
     const dpr = window.devicePixelRatio || 1;
+    const edged = d.edge !== undefined && l.cell >= 10;
+    if (edged) ctx.strokeStyle = d.edge as string;
+    ctx.lineWidth = 1;
     for (let i = 0; i < l.n; i++) {
       const [r, g, b] = colorOf(d.scale, d.values[i]);
       ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
@@ -77,12 +82,14 @@ export class Figure {
       const x2 = Math.round((((i % l.columns) + 1) * l.cell) * dpr) / dpr;
       const y2 = Math.round(((Math.floor(i / l.columns) + 1) * l.cell) * dpr) / dpr;
       ctx.fillRect(x, y, x2 - x, y2 - y);
+      if (edged) ctx.strokeRect(x + 0.5, y + 0.5, x2 - x - 1, y2 - y - 1);
     }
   }
 
   private paintMaps(d: FigureData, width: number): void {
     const [c, h, w] = d.shape;
-    const l = mapLayout(d.rgba ? 1 : c, h, w, width);
+    // A single picture (the input, the saliency map) is drawn about twice as large as a layer's maps.
+    const l = mapLayout(d.rgba ? 1 : c, h, w, width, MAX_MAPS, d.rgba ? 2 * TARGET_TILE : TARGET_TILE);
     this.layout = l;
     const ctx = this.context(l.width, l.height);
     const tctx = (this.tile.width = w, this.tile.height = h, this.tile.getContext('2d'));

@@ -51,16 +51,16 @@ export interface MapLayout {
 
 /** At most this many feature maps of a layer are drawn. */
 export const MAX_MAPS = 32;
-/** A map is drawn about this wide (a whole multiple of its size), at most MAX_TILE. */
-const TARGET_TILE = 56;
-const MAX_TILE = 96;
+/** A map is drawn about this wide (a whole multiple of its size). */
+export const TARGET_TILE = 56;
 const GAP = 4;
 
 /** The maps of a [channels, h, w] output in `width` CSS pixels. */
-export function mapLayout(channels: number, h: number, w: number, width: number, maxShown = MAX_MAPS): MapLayout {
+export function mapLayout(channels: number, h: number, w: number, width: number, maxShown = MAX_MAPS, target = TARGET_TILE): MapLayout {
   const shown = Math.max(0, Math.min(channels, maxShown));
   const side = Math.max(1, h, w);
-  const scale = Math.max(1, Math.min(Math.floor(MAX_TILE / side), Math.round(TARGET_TILE / side)));
+  // At most 1.7 times the target: a 3 × 3 map is not blown up to 96 px.
+  const scale = Math.max(1, Math.min(Math.floor((1.7 * target) / side), Math.round(target / side)));
   const tw = w * scale;
   const columns = Math.max(1, Math.min(shown, Math.floor((Math.max(tw, width) + GAP) / (tw + GAP))));
   const rows = shown === 0 ? 0 : Math.ceil(shown / columns);

@@ -21,6 +21,7 @@ export class Picker {
   private readonly index = el('vscode-textfield') as Valued;
   private readonly galleryBox = el('div', undefined, 'insp-gallery');
   private gallery: SampleImages | null = null;
+  private target: InspectTarget | null = null;
 
   constructor(private readonly post: (m: WebviewToHost) => void) {
     this.split.id = 'insp-split';
@@ -43,7 +44,7 @@ export class Picker {
     go.setAttribute('icon', 'search');
     go.addEventListener('click', () => this.submit());
     const ask = el('vscode-button', l10n.t('Inspect Sample…'));
-    ask.id = 'btn-inspect';
+    ask.id = 'insp-ask';
     ask.setAttribute('secondary', '');
     ask.title = l10n.t('Pick a sample of the model file\'s data, with the weights of its run or the initial ones');
     ask.addEventListener('click', () => this.post({ type: 'action', action: 'inspect' }));
@@ -55,8 +56,18 @@ export class Picker {
 
   /** Shows the sample on screen in the inputs. */
   setTarget(t: InspectTarget): void {
+    this.target = t;
     this.split.value = t.split;
     if (document.activeElement !== this.index) this.index.value = String(t.sample);
+    this.markCurrent();
+  }
+
+  /** Frames the gallery's image of the sample on show. */
+  private markCurrent(): void {
+    const t = this.target;
+    this.galleryBox.querySelectorAll<HTMLElement>('.mist-tile').forEach((tile) => {
+      tile.classList.toggle('insp-current', t?.split === 'val' && tile.dataset.sample === String(t.sample));
+    });
   }
 
   /** Image data: the held-out images to click (none: hidden). */
@@ -71,6 +82,7 @@ export class Picker {
       this.post({ type: 'inspect', split: 'val', sample });
     });
     this.galleryBox.replaceChildren(head, tiles);
+    this.markCurrent();
   }
 
   private submit(): void {

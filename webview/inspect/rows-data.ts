@@ -25,6 +25,8 @@ export interface RowColors {
   /** The saliency map's strongest colour. */
   hot: string;
   background: string;
+  /** The faint line around a strip's cells. */
+  edge: string;
 }
 
 const shapeText = (s: readonly number[]): string => (s.length <= 1 ? `[${s.join('')}]` : s.join(' × '));
@@ -38,9 +40,9 @@ function detail(values: ArrayLike<number>, shape: readonly number[], maps: boole
   return parts.join(' · ');
 }
 
-function row(key: string, title: string, values: number[], shape: number[], colors: CentredColors, name: string): RowSpec {
+function row(key: string, title: string, values: number[], shape: number[], colors: CentredColors, name: string, edge: string): RowSpec {
   const maps = isMapShape(shape);
-  return { key, title, detail: detail(values, shape, maps), data: { values, shape, maps, scale: centredScale(values, colors), name } };
+  return { key, title, detail: detail(values, shape, maps), data: { values, shape, maps, scale: centredScale(values, colors), name, edge } };
 }
 
 /** Whether the input is an image ([c, h, w], 1 or 3 channels). */
@@ -52,9 +54,9 @@ export function isImageInput(r: Pick<InspectResult, 'inputShape'>): boolean {
 /** The input: an image for image data (its own range stretched to black–white), else a value strip. */
 export function inputRow(r: InspectResult, c: RowColors): RowSpec {
   const key = `input:${r.inputShape.join('x')}`;
-  if (!isImageInput(r)) return row(key, l10n.t('input x'), r.input, [r.input.length], c.values, 'x');
+  if (!isImageInput(r)) return row(key, l10n.t('input x'), r.input, [r.input.length], c.values, 'x', c.edge);
   const [, h, w] = r.inputShape;
-  const spec = row(key, l10n.t('input x'), r.input, r.inputShape, c.values, 'x');
+  const spec = row(key, l10n.t('input x'), r.input, r.inputShape, c.values, 'x', c.edge);
   spec.data = { ...spec.data, shape: [1, h, w], rgba: imageRgba(r.input, r.inputShape) };
   spec.detail = `${shapeText(r.inputShape)} · ${l10n.t('as the network sees it (normalized)')}`;
   return spec;
@@ -62,7 +64,7 @@ export function inputRow(r: InspectResult, c: RowColors): RowSpec {
 
 /** Forward: every engine layer's output, first to last (the last is the scores). */
 export function forwardRows(r: InspectResult, c: RowColors): RowSpec[] {
-  return r.layers.map((l, i) => row(`f${i}:${l.name}:${l.shape.join('x')}`, l.name, l.out, l.shape, c.values, 'out'));
+  return r.layers.map((l, i) => row(`f${i}:${l.name}:${l.shape.join('x')}`, l.name, l.out, l.shape, c.values, 'out', c.edge));
 }
 
 /** Backward: ∂L/∂scores, then ∂L/∂(each earlier layer's output), then ∂L/∂input. */
@@ -71,7 +73,7 @@ export function backwardRows(r: InspectResult, c: RowColors): RowSpec[] {
   for (let i = r.layers.length - 1; i >= 0; i--) {
     const l = r.layers[i];
     const title = i === r.layers.length - 1 ? l10n.t('∂L/∂scores ({0})', l.name) : `∂L/∂ ${l.name}`;
-    rows.push(row(`b${i}:${l.name}:${l.shape.join('x')}`, title, l.dout, l.shape, c.grads, '∂L/∂out'));
+    rows.push(row(`b${i}:${l.name}:${l.shape.join('x')}`, title, l.dout, l.shape, c.grads, '∂L/∂out', c.edge));
   }
   rows.push(dinputRow(r, c));
   return rows;
@@ -80,10 +82,10 @@ export function backwardRows(r: InspectResult, c: RowColors): RowSpec[] {
 /** ∂L/∂input: for images the saliency map max_c |∂L/∂x| (cs231n), else a strip. */
 function dinputRow(r: InspectResult, c: RowColors): RowSpec {
   const key = `dinput:${r.inputShape.join('x')}`;
-  if (!isImageInput(r)) return row(key, '∂L/∂x', r.dinput, [r.dinput.length], c.grads, '∂L/∂x');
+  if (!isImageInput(r)) return row(key, '∂L/∂x', r.dinput, [r.dinput.length], c.grads, '∂L/∂x', c.edge);
   const [, h, w] = r.inputShape;
   const map = saliency(r.dinput, r.inputShape);
-  const spec = row(key, l10n.t('∂L/∂x as a saliency map'), map, [1, h, w], c.grads, '|∂L/∂x|');
+  const spec = row(key, l10n.t('∂L/∂x as a saliency map'), map, [1, h, w], c.grads, '|∂L/∂x|', c.edge);
   spec.data.rgba = heatRgba(map, c.background, c.hot);
   spec.detail = `${shapeText([h, w])} · ${l10n.t('max over channels of |∂L/∂x|, up to {0}', short(extent(map).max))}`;
   return spec;

@@ -38,6 +38,7 @@ function rowColors(): RowColors {
     grads: { negative: t.series[3], zero: t.background, positive: t.series[4] },
     hot: t.series[4],
     background: t.background,
+    edge: t.grid,
   };
 }
 

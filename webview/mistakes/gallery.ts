@@ -11,9 +11,10 @@ import { className } from '../inspect/loss-terms';
 import { filterMistakes, type ClassPair } from './confusion-data';
 import { renderTiles } from './images';
 
-/** "2 → 0 (0.93)" with the classes' names when given. */
+/** "2 → 0 (0.93)": the classes' names when given, else their numbers (the tile is small). */
 export function mistakeCaption(label: number, predicted: number, confidence: number, names?: readonly string[]): string {
-  return `${className(label, names)} → ${className(predicted, names)} (${short(confidence)})`;
+  const name = (k: number): string => names?.[k] ?? String(k);
+  return `${name(label)} → ${name(predicted)} (${short(confidence)})`;
 }
 
 function table(frame: MistakesFrame, pair: ClassPair | null, names: readonly string[] | undefined, onPick: (sample: number) => void): HTMLElement {
