@@ -12,6 +12,7 @@ import { pathChecker } from '../node/files';
 import { loadDataset } from '../data/load';
 import { Trainer } from '../engine/trainer';
 import { inspectSample, sampleRangeMessage } from '../engine/inspect';
+import { divergenceMessage } from '../engine/divergence';
 import { RunLoop, type LoopMessage } from '../training/loop';
 import { ProgressBar } from './progress';
 import type { ModelSpec } from '../model/spec';
@@ -107,7 +108,9 @@ function trainerFor(spec: ModelSpec, data: Awaited<ReturnType<typeof loadDataset
   let end;
   while (!end) end = loop.runSlice(Infinity);
   bar?.finish();
-  return end.type === 'error' ? end.message : loop.trainer;
+  if (end.type !== 'error') return loop.trainer;
+  // Nothing is inspected after a divergence, so the run's "weights kept" does not apply here.
+  return end.divergence && end.lr !== undefined ? divergenceMessage(end.divergence, end.lr, false) : end.message;
 }
 
 export async function inspectCommand(args: string[], out: Out, err: Out): Promise<number> {
