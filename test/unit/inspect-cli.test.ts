@@ -104,6 +104,31 @@ test('inspect: a small dense network (xor-circuit example) carries its circuit i
   assert.match(run(xorCircuit, '--sample', '1').stdout, /circuit +small enough to draw/);
 });
 
+test('inspect: a conv network on the bundled MNIST digits: feature maps and a saliency map laid out as the image', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-inspect-'));
+  const file = path.join(dir, 'digits.nn.yaml');
+  writeFileSync(file, [
+    'data: { dataset: mnist, samples: 50, validation: 0.2 }',
+    'layers:',
+    '  - conv: { filters: 2, size: 3, stride: 1, pad: 1 }',
+    '    activation: relu',
+    '  - pool: 2',
+    '  - dense: 10',
+    'loss: softmax',
+    'train: { epochs: 1, batch: 10, seed: 1 }',
+  ].join('\n') + '\n');
+  const r = run(file, '--sample', '9', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = jsonLine(r.stdout);
+  assert.equal(j.split, 'val');
+  assert.deepEqual(j.inputShape, [1, 28, 28]);
+  assert.equal((j.dinput as number[]).length, 784);
+  const layers = j.layers as Array<{ name: string; kind: string; shape: number[]; out: number[] }>;
+  assert.deepEqual(layers.map((l) => [l.kind, l.shape]), [['conv', [2, 28, 28]], ['activation', [2, 28, 28]], ['pool', [2, 14, 14]], ['dense', [10]]]);
+  assert.equal(j.circuit, undefined);
+  assert.match(run(file, '--sample', '10').stderr, /validation set has 10 samples/);
+});
+
 test('inspect: usage errors exit 2; a file with errors prints its diagnostics and exits 1; a circuit file is not inspected', () => {
   for (const args of [[spiral], [spiral, '--sample', 'x'], [spiral, '--sample', '1', '--split', 'test'], [spiral, '--sample', '1', '--weights', 'best'], [spiral, '--sample', '1', '--bogus']]) {
     const r = run(...args);
