@@ -15,6 +15,7 @@ import type { ModelDiagnostic } from './diagnostics';
 import { capQuotedInput, excerpt } from '../engine/excerpt';
 import { readTune } from './tune-parse';
 import type { CircuitGraph } from '../engine/circuit/types';
+import { readCircuitModel } from './circuit-parse';
 
 /** Format v1 names that later versions of TrainLens train; named here so users get a clear message. */
 
@@ -31,7 +32,7 @@ export interface ModelSource {
   ranges: { layers: Range[]; optimizer?: Range; init?: Range; firstKey: Range; tune?: Range; circuit?: Range };
 }
 
-const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compare', 'tune'];
+const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compare', 'tune', 'circuit'];
 
 /** Beyond its quotes, a parser message is the parser's own words: this bounds it however it is worded. */
 const PARSER_MESSAGE_CHARS = 160;
@@ -70,8 +71,12 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
     r.error(rangeOf(root, r.whole), l10n.t('A model file is a mapping with keys {0}; this file holds {1}.', TOP_KEYS.join(', '), describe(root)));
     return { spec: undefined, diagnostics: r.diagnostics, ranges };
   }
-  const top = new MapReader(r, root, l10n.t('the model'), TOP_KEYS);
   if (root.items.length > 0) ranges.firstKey = rangeOf(root.items[0].key, r.whole);
+  if (root.items.some((p) => isScalar(p.key) && p.key.value === 'circuit')) {
+    const c = readCircuitModel(r, root, text, TOP_KEYS);
+    return { spec: undefined, circuit: { expression: c.expression, graph: c.graph }, diagnostics: r.diagnostics, ranges: { ...ranges, circuit: c.range } };
+  }
+  const top = new MapReader(r, root, l10n.t('the model'), TOP_KEYS, [], { inputs: l10n.t("'inputs' belongs to a circuit file, with 'circuit:' (an expression such as \"(x + y) * z\").") });
 
   const data = readData(r, top, options.checkPath);
   const layers = readLayers(r, top, ranges);

@@ -80,6 +80,7 @@ test('parse errors on the exact character, with a message saying what is wrong',
     ['+x', 0, 1, /no unary plus/],
     ['x ^ 😀', 4, 6, /'😀' has no meaning/],
     ['[x]', 0, 1, /Group with \( and \)/],
+    ['x * 1e999', 4, 9, /1e999 is too large/],
   ];
   for (const [text, start, end, message] of cases) {
     const e = error(text);
