@@ -41,7 +41,9 @@ export function forwardText(graph: Graph, i: number, names: string[]): string {
   const index = new Map(graph.nodes.map((n, k) => [n.id, k]));
   const args = node.inputs.map((id) => index.get(id) ?? -1);
   const symbolic = applied(node, args.map((k) => names[k] ?? '?'));
-  const numeric = applied(node, args.map((k) => (k >= 0 ? operand(graph.nodes[k].value) : '?')));
+  // Negative numbers in parentheses where a sign would be misread: after an operator, a power's base, under a minus.
+  const parens = (j: number): boolean => (node.op in INFIX && j > 0) || node.op === 'pow' || node.op === 'neg';
+  const numeric = applied(node, args.map((k, j) => (k < 0 ? '?' : parens(j) ? operand(graph.nodes[k].value) : cnum(graph.nodes[k].value))));
   return `${names[i]} = ${symbolic} = ${numeric} = ${cnum(node.value)}`;
 }
 
@@ -103,7 +105,7 @@ export function backwardEquations(graph: Graph, i: number, names: string[]): str
   return node.inputs.map((_, arg) => {
     const local = node.local[arg] ?? NaN;
     const symbol = localSymbol(node, arg, args);
-    const product = `${operand(local)} × ${operand(node.grad)} = ${cnum(local * node.grad)}`;
+    const product = `${cnum(local)} × ${operand(node.grad)} = ${cnum(local * node.grad)}`;
     return `∂${out}/∂${args[arg]} = ${symbol ? `${symbol} × g = ` : ''}${product}`;
   });
 }

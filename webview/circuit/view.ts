@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { CircuitGraph } from '../../src/engine/circuit/types';
 import { captionFor, counterText, tooltipFor } from './caption';
 import { cnum } from './format';
+import { wireTexts } from './labels';
 import { layoutCircuit } from './layout';
 import { nodeNames } from './rules';
 import { clampPos, sameShape, stepState, type StepState } from './steps';
@@ -164,19 +165,14 @@ export class CircuitView {
 
   private paint(graph: CircuitGraph, state: StepState, drawn: CircuitSvg): void {
     const cur = state.current;
-    for (const w of drawn.wires) {
-      const { from, to, arg } = w.layout;
-      w.value.textContent = state.value[from] ? cnum(graph.nodes[from].value) : '';
-      let g: number | null = null;
-      if (to === null) g = state.outputGrad ? graph.nodes[from].grad : null;
-      else if (state.visited[to]) g = graph.nodes[to].grad * (graph.nodes[to].local[arg] ?? NaN);
-      w.grad.textContent = g === null ? '' : cnum(g);
-      const newValue = state.phase === 'forward' && cur === from;
-      const newGrad = state.phase === 'backward' && (cur === to || (to === null && state.step === 1));
-      w.value.classList.toggle('cv-new', newValue);
-      w.grad.classList.toggle('cv-new', newGrad);
-      w.path.classList.toggle('cv-active', cur !== null && (cur === from || cur === to));
-    }
+    wireTexts(graph, state, drawn.wires.map((w) => w.layout)).forEach((t, k) => {
+      const w = drawn.wires[k];
+      w.value.textContent = t.value;
+      w.grad.textContent = t.grad;
+      w.value.classList.toggle('cv-new', t.newValue);
+      w.grad.classList.toggle('cv-new', t.newGrad);
+      w.path.classList.toggle('cv-active', t.active);
+    });
     drawn.nodes.forEach((n, i) => {
       n.g.classList.toggle('cv-current', i === cur);
       n.g.classList.toggle('cv-pending', !state.value[i]);
