@@ -5,13 +5,18 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { InspectResult } from '../../src/engine/inspect-types';
+import type { CircuitGraph } from '../../src/engine/circuit/types';
 import { CIRCUIT_MAX_WEIGHTS } from '../../src/engine/inspect-types';
 import { el } from '../dom';
+import { CircuitView } from '../circuit/view';
 
 export class CircuitCard {
   readonly el = el('section', undefined, 'card insp-circuit');
   private readonly body = el('div', undefined, 'insp-circuit-body');
   private readonly note = el('p', '', 'muted insp-circuit-note');
+  /** Made for the first circuit; a newer one of the same network keeps its step position. */
+  private view: CircuitView | null = null;
+  private graph: CircuitGraph | null = null;
 
   constructor() {
     this.el.id = 'card-insp-circuit';
@@ -21,11 +26,19 @@ export class CircuitCard {
   }
 
   set(r: InspectResult | null): void {
-    const has = Boolean(r?.circuit);
-    this.el.dataset.circuit = has ? 'yes' : 'no';
-    this.note.hidden = has;
+    const graph = r?.circuit ?? null;
+    this.el.dataset.circuit = graph ? 'yes' : 'no';
+    this.note.hidden = graph !== null;
     this.note.textContent = l10n.t('Only a network of at most {0} weights and biases, of dense layers and activations, draws as a circuit.', CIRCUIT_MAX_WEIGHTS);
+    this.body.hidden = graph === null;
+    if (!graph || graph === this.graph) return;
+    this.graph = graph;
+    this.view ??= new CircuitView(this.body);
+    this.view.set(graph);
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.view?.dispose();
+    this.view = null;
+  }
 }
