@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseModel } from '../model/parse';
-import { lineColumn, type ModelDiagnostic } from '../model/diagnostics';
+import { formatDiagnostic } from './diagnostic-format';
 import { runTraining, type LoopMessage } from '../training/loop';
 import type { ModelSpec } from '../model/spec';
 import type { FinalMetrics } from '../training/protocol';
@@ -246,11 +246,6 @@ function readModel(file: string): { text: string; source: ReturnType<typeof pars
   }
   // Data paths are relative to the model file and stay inside its folder or the current one.
   return { text, source: parseModel(text, { checkPath: pathChecker(file, [path.dirname(path.resolve(file)), process.cwd()]) }) };
-}
-
-export function formatDiagnostic(file: string, text: string, d: ModelDiagnostic): string {
-  const { line, column } = lineColumn(text, d.start);
-  return `${file}:${line}:${column}: ${d.severity}: ${d.message}`;
 }
 
 function check(files: string[], out: NodeJS.WriteStream): number {
