@@ -51,7 +51,10 @@ function sampleAt(canvas: HTMLCanvasElement, e: MouseEvent, d: DrawnPoints | nul
 /** Listens on the canvas: a pointer cursor over points, and a click on one sends INSPECT_POINT_EVENT. */
 export function pickPoints(canvas: HTMLCanvasElement, drawn: () => DrawnPoints | null): void {
   canvas.addEventListener('mousemove', (e) => {
-    canvas.style.cursor = sampleAt(canvas, e, drawn()) === null ? '' : 'pointer';
+    const sample = sampleAt(canvas, e, drawn());
+    canvas.style.cursor = sample === null ? '' : 'pointer';
+    // The training sample under the pointer (the browser test reads it before it clicks).
+    canvas.dataset.hover = sample === null ? '' : String(sample);
   });
   canvas.addEventListener('click', (e) => {
     const sample = sampleAt(canvas, e, drawn());
