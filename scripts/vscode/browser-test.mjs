@@ -60,6 +60,19 @@
 //           the end, open the Findings tab: the same findings (code and layer; lr-too-high's step and
 //           message exactly) as `trainlens train --json`, the badge their count, nothing cut off;
 //           screenshot findings-<theme>.png; the lr-too-high row's button writes lr 0.1, Ctrl+Z restores 1.
+//   circuit  circuit.nn.yaml: "TrainLens: Show Circuit" from the Command Palette opens the circuit panel
+//           (+ and × gates, header f = −12); Step to the end of the forward pass (the output wire says
+//           −12, no gradient), then of the backward pass (red labels −4, −4, 3 on x, y, z; values and
+//           gradients in different colours); ← and → step when it has focus; screenshot
+//           circuit-<theme>.png. Then type z: -5 over z: -4 in the editor: half typed, the panel shows
+//           the file's error above the last circuit; then the same panel shows f = −15 at the same step
+//           (circuit-edited-<theme>.png); a click on the + gate selects its text in the editor.
+//   inspect  spiral.nn.yaml: ▶ Train to the end; the pointer over a point of the decision boundary (misclassified
+//           ones ringed) turns into a hand, a click opens the Inspect tab on that training sample: every
+//           strip has ink, the scores table's label row and the loss equal `trainlens inspect --weights
+//           trained --json`; the Mistakes tab's confusion matrix equals `trainlens train --json`'s last
+//           epoch and sums to the held-out size; a click on a mistake opens Inspect on that validation
+//           sample. Screenshots inspect-boundary-<theme>.png, inspect-<theme>.png, mistakes-<theme>.png.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
 //           to the loss chart's first drawn point (the panel's data-first-point-at; a panel
 //           without it, by a MutationObserver on data-points ≥ 1), five times, with when the
@@ -75,7 +88,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings
+// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings|inspect|circuit
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -105,6 +118,8 @@ import { seedsCase } from './browser/seeds.mjs';
 import { latencyScenario } from './browser/latency.mjs';
 import { tuneScenario } from './browser/tune.mjs';
 import { findingsScenario } from './browser/findings.mjs';
+import { inspectScenario } from './browser/inspect.mjs';
+import { CIRCUIT_FILE, circuitScenario } from './browser/circuit.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -118,7 +133,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario, findings: findingsScenario,
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario, findings: findingsScenario, inspect: inspectScenario, circuit: circuitScenario,
   // The compare scenario's seeds case alone (the compare scenario runs it too).
   seeds: seedsCase };
 
@@ -235,7 +250,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml', findings: 'spiral.nn.yaml' })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml', findings: 'spiral.nn.yaml', inspect: 'spiral.nn.yaml', circuit: CIRCUIT_FILE })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

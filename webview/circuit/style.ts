@@ -46,11 +46,14 @@ const CSS = `
   fill: var(--vscode-editor-selectionBackground, var(--vscode-editorWidget-background)); }
 .cv-node.cv-current .cv-label { fill: var(--cv-ink); }
 .cv-node:hover .cv-shape { stroke-width: 2.2; }
-.cv-label { fill: var(--cv-ink); text-anchor: middle; dominant-baseline: central; font-size: 15px; }
+.cv-label { fill: var(--cv-ink); text-anchor: middle; dominant-baseline: central; font-size: 16px; }
 .cv-leaf .cv-label { font-size: 12px; }
 .cv-name { fill: var(--vscode-descriptionForeground); text-anchor: middle; font-size: 10px; }
 .cv-out-name { fill: var(--cv-ink); font-style: italic; dominant-baseline: central; }
 body.vscode-high-contrast .cv-wire, body.vscode-high-contrast-light .cv-wire { opacity: 1; }
+/* High contrast: the selection colour would hide the gate's label; the thick focus border marks the current gate. */
+body.vscode-high-contrast .cv-node.cv-current .cv-shape, body.vscode-high-contrast-light .cv-node.cv-current .cv-shape {
+  fill: var(--vscode-editor-background); }
 `;
 
 let adopted = false;

@@ -35,7 +35,7 @@ export class CircuitView {
   private names: string[] = [];
   private drawn: CircuitSvg | null = null;
   private pos = 0;
-  /** Narrow panels: the drawing shrinks to fit, down to 3/4 of its size, then scrolls. */
+  /** The drawing fits the width: down to 3/4 of its size (then it scrolls), up to 1.4× for a small circuit in a wide panel. */
   private readonly resize = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.fit());
 
   constructor(host: HTMLElement, private readonly o: { onReveal?: (range: [number, number]) => void } = {}) {
@@ -88,7 +88,7 @@ export class CircuitView {
     const width = Number(svg.getAttribute('width'));
     const height = Number(svg.getAttribute('height'));
     const available = this.canvas.clientWidth;
-    const shown = available > 0 ? Math.max(width * 0.75, Math.min(width, available)) : width;
+    const shown = available > 0 ? Math.max(width * 0.75, Math.min(width * 1.4, available)) : width;
     svg.style.width = `${shown}px`;
     svg.style.height = `${(shown / width) * height}px`;
   }
