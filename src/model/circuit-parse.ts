@@ -123,10 +123,11 @@ function checkNames(r: Reporter, m: MapReader, ast: ExprNode, inputs: Inputs | u
     return;
   }
   if (!inputs) return;
-  const given = inputs.names.length > 0 ? excerpt(inputs.names.join(', ')) : l10n.t('none');
+  const list = inputs.names.length > 0 ? excerpt(inputs.names.join(', ')) : l10n.t('none');
+  const given = new Set(inputs.names);
   for (const [name, spans] of used) {
-    if (inputs.names.includes(name)) continue;
-    r.error(map(spans[0][0], spans[0][1]), l10n.t("'{0}' is not among the inputs (given: {1}); add it to 'inputs:'.", excerpt(name), given) + (name.length > 2 ? didYouMean(name, inputs.names) : ''));
+    if (given.has(name)) continue;
+    r.error(map(spans[0][0], spans[0][1]), l10n.t("'{0}' is not among the inputs (given: {1}); add it to 'inputs:'.", excerpt(name), list) + (name.length > 2 && inputs.names.length <= 200 ? didYouMean(name, inputs.names) : ''));
   }
   inputs.names.forEach((name, i) => {
     if (!used.has(name)) r.warning(inputs.keyRanges[i], l10n.t("The input '{0}' is not used by the circuit.", excerpt(name)));

@@ -64,8 +64,10 @@ function emitProgram(ast: ExprNode, names: readonly string[]): Program {
     return ops.length - 1;
   };
   const inputNode = new Map<string, number>();
+  const slotOf = new Map<string, number>();
+  names.forEach((name, i) => { if (!slotOf.has(name)) slotOf.set(name, i); });
   for (const [name, occurrences] of namesOf(ast)) {
-    const slot = names.indexOf(name);
+    const slot = slotOf.get(name) ?? -1;
     if (slot < 0) throw new Error(`the expression uses '${name}', which is not among the inputs`);
     inputNode.set(name, push('input', -1, -1, name, name, occurrences[0], false, slot));
   }
@@ -137,8 +139,8 @@ export function compileCircuit(ast: ExprNode, names: readonly string[], options:
   const n = p.ops.length;
   const v = new Float64Array(n);
   const g = new Float64Array(n);
-  const inputOf = (slot: number): number => p.leaf.findIndex((s, k) => p.ops[k] === 'input' && s === slot);
-  const nodeOfName = names.map((_, slot) => inputOf(slot));
+  const nodeOfName = new Int32Array(names.length).fill(-1);
+  p.ops.forEach((op, k) => { if (op === 'input') nodeOfName[p.leaf[k]] = k; });
   const mapRange: RangeMapper = options.range ?? ((s, e) => [s, e]);
   return {
     names,
