@@ -13,7 +13,7 @@ import { registerQuickFixes } from './editor/language/quickfix';
 import { DoctorDiagnostics } from './editor/language/doctor-actions';
 import { registerTemplates } from './editor/commands/templates';
 import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
-import { CircuitPanels, CircuitPanelSerializer, CIRCUIT_VIEW_TYPE } from './panel/circuit-panels';
+import { setUpCircuitPanels } from './panel/circuit-panels';
 import { registerCircuitCommands } from './editor/commands/circuit';
 import { configureModelL10n } from './editor/l10n';
 import { RunStore } from './runs/store';
@@ -40,6 +40,8 @@ export interface TrainLensApi {
   runsTree: RunsTree;
   /** The Inspect tab's samples. */
   inspector: InspectController;
+  /** The circuit panels of circuit files. */
+  circuits: CircuitPanels;
 }
 
 /** Where kept runs live: the workspace's storage, or a folder of the workspace (a setting). */
@@ -89,9 +91,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
   // Circuit files (`circuit:`): their panel, redrawn as the user types, and back after a reload.
-  const circuits = new CircuitPanels(context.extensionUri, models);
-  context.subscriptions.push(circuits, vscode.window.registerWebviewPanelSerializer(CIRCUIT_VIEW_TYPE, new CircuitPanelSerializer(circuits)));
-  registerCircuitCommands(context, models, circuits);
+  registerCircuitCommands(context, models, setUpCircuitPanels(context, models));
   const codeLens = new ModelCodeLens(models, runs);
   // The Inspect tab: a model file's spec as its editor holds it now, for samples inspected without a run.
   const inspector = new InspectController(runs, charts, (source) => {
@@ -169,7 +169,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(
       vscode.l10n.t('TrainLens: could not train {0}: {1}', autoTrainFile, e instanceof Error ? e.message : String(e))));
   }
-  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks, inspector };
+  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks, inspector, circuits };
 }
 
 export function deactivate(): void {

@@ -110,6 +110,9 @@ describe('Inspect Sample and circuits', () => {
     assert.ok(titles.includes('f = −12 · ∂f/∂x = −4 · ∂f/∂y = −4 · ∂f/∂z = 3'), titles.join(' | '));
     assert.ok(titles.some((t) => /Show Circuit/.test(t)));
     assert.ok(!titles.some((t) => /Train/.test(t)), 'no training lenses over a circuit');
+    assert.equal(await vscode.commands.executeCommand('trainlens.train', doc.uri), undefined, 'nothing trains');
+    await until('the circuit panel', () => extension().circuits.has(doc.uri));
+    assert.ok(!extension().charts.has(doc.uri.toString()), 'no chart panel for a circuit');
     const editor = await vscode.window.showTextDocument(doc);
     const at = doc.getText().indexOf('* z');
     await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 1)), '*)'));
