@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseModel } from '../model/parse';
-import { lineColumn } from '../model/diagnostics';
+import { formatDiagnostic } from './diagnostic-format';
 import { pathChecker } from '../node/files';
 import { loadDataset } from '../data/load';
 import { Trainer } from '../engine/trainer';
@@ -80,10 +80,7 @@ function readSpec(file: string, err: Out): ModelSpec | undefined {
   }
   // Data paths are relative to the model file and stay inside its folder or the current one.
   const source = parseModel(text, { checkPath: pathChecker(file, [path.dirname(path.resolve(file)), process.cwd()]) });
-  for (const d of source.diagnostics) {
-    const { line, column } = lineColumn(text, d.start);
-    err.write(`${file}:${line}:${column}: ${d.severity}: ${d.message}\n`);
-  }
+  for (const d of source.diagnostics) err.write(formatDiagnostic(file, text, d) + '\n');
   if (source.circuit && !source.diagnostics.some((d) => d.severity === 'error')) {
     err.write(`trainlens: ${file} is a circuit, not a network: nothing to inspect. Run trainlens circuit ${file}.\n`);
   } else if (!source.spec) {
