@@ -115,7 +115,7 @@ export class InspectView {
     this.result.classList.toggle('insp-busy', s?.state === 'running');
     if (!s) this.status.textContent = l10n.t('No sample yet: click a point of the decision boundary, an image, a mistake, or pick a sample above.');
     else if (s.state === 'failed') this.status.textContent = s.error ?? l10n.t('The sample could not be inspected.');
-    else if (s.state === 'running' && !s.result) this.status.textContent = l10n.t('Computing {0}…', sampleTitle(s.target.split, s.target.sample));
+    else if (s.state === 'running' && !s.result) this.status.textContent = l10n.t('Computing: {0}…', sampleTitle(s.target.split, s.target.sample));
     else this.status.textContent = '';
     this.status.hidden = this.status.textContent === '';
   }

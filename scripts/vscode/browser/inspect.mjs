@@ -3,14 +3,24 @@
 // naming its label, all as `trainlens inspect --weights trained --json` says); the Mistakes tab's
 // confusion matrix equals `trainlens train --json`'s last epoch and sums to the held-out size; a click
 // on a mistake opens Inspect on that validation sample.
+import fs from 'node:fs';
 import path from 'node:path';
 import { SHOTS, StepError, poll } from './common.mjs';
 import { cli } from './gradcheck.mjs';
 import { describePanel, readPanel, scrollPanelTo } from './panel.mjs';
 import { showPanelTab, tabScreenshot, tabState } from './tabs.mjs';
-import { openModelFile, runCommand, startTraining } from './workbench.mjs';
+import { closeAll, openModelFile, runCommand, startTraining } from './workbench.mjs';
 
 const FILE = 'spiral.nn.yaml';
+
+/** Image data: a small conv net on 600 MNIST digits (its held-out images are the gallery; conv outputs are feature maps). */
+const DIGITS_FILE = 'inspect-digits.nn.yaml';
+const DIGITS_TEXT = [
+  '# A small conv net on 600 MNIST digits, trained briefly: some held-out digits are still wrong',
+  'data: { dataset: mnist, samples: 600, validation: 0.2 }',
+  'layers:', '  - conv: { filters: 8, size: 3, pad: 1 }', '    activation: relu', '  - pool: 2', '  - dense: 10',
+  'loss: softmax', 'optimizer: { type: adam, lr: 0.01 }', 'train: { epochs: 2, batch: 32, seed: 1 }', '',
+].join('\n');
 
 /** Moves a (synthetic) pointer over the boundary's square until the canvas says a training sample is under it: where, and which. */
 async function findPoint(frame) {
@@ -131,6 +141,47 @@ export async function inspectScenario(page, ctx) {
   await runCommand(page, 'Notifications: Clear All Notifications');
   await tabScreenshot(page, ctx, frame, 'inspect', path.join(SHOTS, `inspect-${ctx.theme}.png`));
   await mistakesCase(page, ctx, frame, file, confusion);
+  await digitsCase(page, ctx);
+}
+
+/**
+ * Image data: the Inspect tab's gallery of held-out digits; a click on one inspects it (the input
+ * image, conv feature maps, the saliency map, all with ink; label and loss as the CLI's); the
+ * mistakes are drawn as images.
+ */
+async function digitsCase(page, ctx) {
+  const file = path.join(ctx.workspace, DIGITS_FILE);
+  fs.writeFileSync(file, DIGITS_TEXT);
+  // The spiral's panel closed first: the panel read below is the digits' own.
+  await closeAll(page);
+  await openModelFile(page, ctx, DIGITS_FILE);
+  await startTraining(page, ctx, DIGITS_FILE);
+  let p = null;
+  await poll('the digits run to finish', 90_000, async () => (p = await readPanel(page))?.loss.state === 'finished').catch((e) => {
+    throw new StepError(`${e.message}: ${describePanel(p)}`);
+  });
+  const frame = p.frame;
+  await showPanelTab(frame, 'inspect');
+  const tiles = frame.locator('.insp-gallery .mist-tile');
+  await poll('the gallery of held-out digits', 10_000, async () => (await tiles.count()) > 0);
+  const count = await tiles.count();
+  const sample = Number(await tiles.nth(Math.min(3, count - 1)).getAttribute('data-sample'));
+  await tiles.nth(Math.min(3, count - 1)).click();
+  const v = await waitInspect(frame, 'val', sample);
+  checkInspect(ctx, v, inspectCli(ctx, file, 'val', sample), `Inspect after a click on held-out digit #${sample} of the gallery (${count} images)`);
+  const rows = v.figures.map((f) => f.row);
+  for (const want of ['input x', 'layers[0] conv', '∂L/∂x as a saliency map']) {
+    if (!rows.some((r) => r.startsWith(want))) throw new StepError(`no row "${want}…" in Inspect: ${rows.join(', ')}`);
+  }
+  const current = await frame.locator('.insp-gallery .mist-tile.insp-current').getAttribute('data-sample');
+  if (current !== String(sample)) throw new StepError(`the gallery frames #${current}, not the digit inspected (#${sample})`);
+  await tabScreenshot(page, ctx, frame, 'inspect', path.join(SHOTS, `inspect-digits-${ctx.theme}.png`));
+  await showPanelTab(frame, 'mistakes');
+  let m = null;
+  await poll('the mistakes as images', 10_000, async () => (m = await readMistakes(frame)) && m.items.length > 0 && (await frame.locator('#mist-gallery .mist-tile canvas').count()) === m.items.length)
+    .catch((e) => { throw new StepError(`${e.message}; the tab shows ${JSON.stringify(m)}`); });
+  ctx.check(`digits: ${m.items.length} mistakes drawn as images; "${m.summary}"`);
+  await tabScreenshot(page, ctx, frame, 'mistakes', path.join(SHOTS, `mistakes-digits-${ctx.theme}.png`));
 }
 
 /** The Mistakes tab against the CLI's confusion; a click on the first mistake opens Inspect on it. */
