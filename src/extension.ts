@@ -13,7 +13,7 @@ import { registerQuickFixes } from './editor/language/quickfix';
 import { DoctorDiagnostics } from './editor/language/doctor-actions';
 import { registerTemplates } from './editor/commands/templates';
 import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/panels';
-import { setUpCircuitPanels } from './panel/circuit-panels';
+import { setUpCircuitPanels, type CircuitPanels } from './panel/circuit-panels';
 import { registerCircuitCommands } from './editor/commands/circuit';
 import { configureModelL10n } from './editor/l10n';
 import { RunStore } from './runs/store';
@@ -91,7 +91,8 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
   // Circuit files (`circuit:`): their panel, redrawn as the user types, and back after a reload.
-  registerCircuitCommands(context, models, setUpCircuitPanels(context, models));
+  const circuits = setUpCircuitPanels(context, models);
+  registerCircuitCommands(context, models, circuits);
   const codeLens = new ModelCodeLens(models, runs);
   // The Inspect tab: a model file's spec as its editor holds it now, for samples inspected without a run.
   const inspector = new InspectController(runs, charts, (source) => {

@@ -167,3 +167,10 @@ export class CircuitPanelSerializer implements vscode.WebviewPanelSerializer {
     await this.panels.restore(panel, state);
   }
 }
+
+/** The circuit panels and their serializer, registered with the extension's context. */
+export function setUpCircuitPanels(context: vscode.ExtensionContext, models: ModelDocuments): CircuitPanels {
+  const panels = new CircuitPanels(context.extensionUri, models);
+  context.subscriptions.push(panels, vscode.window.registerWebviewPanelSerializer(CIRCUIT_VIEW_TYPE, new CircuitPanelSerializer(panels)));
+  return panels;
+}
