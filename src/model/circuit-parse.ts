@@ -199,3 +199,23 @@ export function readCircuitModel(r: Reporter, root: YAMLMap, text: string, netwo
   for (const w of circuitWarnings(graph)) r.warning(w.range, w.message);
   return { expression: read.expression, graph, range };
 }
+
+/**
+ * The node a hover at `offset` is about: an input when the offset is on its name (in the
+ * expression, or its key under `inputs:`), else the smallest gate or constant written around it.
+ */
+export function circuitNodeAt(graph: CircuitGraph, text: string, offset: number): CircuitNode | undefined {
+  let start = offset;
+  while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1])) start--;
+  const name = /[A-Za-z_][A-Za-z0-9_]*/y;
+  name.lastIndex = start;
+  const word = name.exec(text)?.[0];
+  const input = word && offset < start + word.length ? graph.nodes.find((n) => n.op === 'input' && n.id === word) : undefined;
+  if (input) return input;
+  let best: CircuitNode | undefined;
+  for (const n of graph.nodes) {
+    if (!n.range || offset < n.range[0] || offset >= n.range[1] || n.op === 'input') continue;
+    if (!best || n.range[1] - n.range[0] < best.range![1] - best.range![0]) best = n;
+  }
+  return best;
+}

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { parseModel } from '../../src/model/parse';
+import { circuitNodeAt } from '../../src/model/circuit-parse';
 import type { ModelDiagnostic } from '../../src/model/diagnostics';
 
 const root = path.resolve(__dirname, '../../..');
@@ -194,4 +195,19 @@ test('the JSON Schema accepts circuit files and rejects what the reader rejects 
     assert.equal(validate(parse(text)), false, text);
     assert.ok(parseModel(text).diagnostics.some((d) => d.severity === 'error'), text);
   }
+});
+
+test('the node under an offset, for the hover: an input by its name anywhere, else the smallest gate around it', () => {
+  const text = example('circuit.nn.yaml');
+  const g = parseModel(text).circuit!.graph!;
+  const at = (needle: string, k = 0): string | undefined => circuitNodeAt(g, text, text.indexOf(needle) + k)?.id;
+  assert.equal(at('(x + y) * z', 1), 'x');
+  assert.equal(at('(x + y) * z', 3), 'n1'); // the '+'
+  assert.equal(at('(x + y) * z', 0), 'n1'); // its parenthesis
+  assert.equal(at('(x + y) * z', 8), 'n2'); // the '*'
+  assert.equal(at('z: -4'), 'z'); // the key under inputs:
+  assert.equal(at('z: -4', 3), undefined); // its value is not a node
+  const n = parseModel('circuit: 1 / exp(w)\ninputs: { w: 0 }\n').circuit!.graph!;
+  assert.equal(circuitNodeAt(n, 'circuit: 1 / exp(w)', 13)?.op, 'exp'); // on the function's name
+  assert.equal(circuitNodeAt(n, 'circuit: 1 / exp(w)', 9)?.op, 'const');
 });

@@ -8,6 +8,9 @@ import { bytes, compact, grouped, readPartialModel, shapeText, summarizeLayers, 
 import { LAYER_DOCS, keyDoc, valueDoc } from './docs';
 import { sectionOf } from './yaml-context';
 import { dataPathChecker, isModelDocument, MODEL_SELECTOR } from '../models';
+import { parseModel } from '../../model/parse';
+import { circuitNodeAt } from '../../model/circuit-parse';
+import type { CircuitGraph } from '../../engine/circuit/types';
 
 // ─── the hover ────────────────────────────────────────────────────────────────
 
@@ -71,6 +74,25 @@ function totalsHover(s: ModelSummary): vscode.MarkdownString {
   return md;
 }
 
+// ─── a circuit file: a gate's or an input's forward value and gradient ──────────
+
+/** A number as the hover writes it: at most 6 significant digits, a true minus sign. */
+function num(v: number): string {
+  return String(Number.isFinite(v) ? Number(v.toPrecision(6)) : v).replace('-', '\u2212');
+}
+
+export function circuitHover(graph: CircuitGraph, text: string, offset: number): vscode.MarkdownString | undefined {
+  const n = circuitNodeAt(graph, text, offset);
+  if (!n) return undefined;
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${escape(n.label)}** (${n.id}) — ${vscode.l10n.t('forward {0}, gradient ∂f/∂{1} = {2}', num(n.value), escape(n.id), num(n.grad))}\n\n`);
+  if (n.inputs.length > 0) {
+    const back = n.inputs.map((id, i) => `${escape(id)}: ${num(n.local[i])} × ${num(n.grad)} = ${num(n.local[i] * n.grad)}`).join(' · ');
+    md.appendMarkdown(vscode.l10n.t('Local gradients times the gradient from above, sent back to each input: {0}', back));
+  }
+  return md;
+}
+
 function escape(s: string): string {
   return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
 }
@@ -83,6 +105,17 @@ function escape(s: string): string {
 export class ModelHoverProvider implements vscode.HoverProvider {
   private cache: { uri: string; version: number; model: PartialModel } | undefined;
   private readonly csvColumns = new Map<string, { mtime: number; columns: number | undefined }>();
+  private circuitCache: { uri: string; version: number; circuit: { graph: CircuitGraph | undefined } | undefined } | undefined;
+
+  /** The file's circuit when it is a circuit file (`circuit:`), parsed once per version. */
+  private circuitOf(doc: vscode.TextDocument): { graph: CircuitGraph | undefined } | undefined {
+    const uri = doc.uri.toString();
+    if (this.circuitCache?.uri !== uri || this.circuitCache.version !== doc.version) {
+      const text = doc.getText();
+      this.circuitCache = { uri, version: doc.version, circuit: /^\s*["']?circuit["']?\s*:/m.test(text) ? parseModel(text).circuit : undefined };
+    }
+    return this.circuitCache.circuit;
+  }
 
   private async model(doc: vscode.TextDocument): Promise<PartialModel> {
     const uri = doc.uri.toString();
@@ -132,6 +165,11 @@ export class ModelHoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!isModelDocument(doc)) return undefined;
     const offset = doc.offsetAt(position);
+    const circuit = this.circuitOf(doc);
+    if (circuit) {
+      const md = circuit.graph ? circuitHover(circuit.graph, doc.getText(), offset) : undefined;
+      return md ? new vscode.Hover(md) : undefined;
+    }
     const model = await this.model(doc);
     const parts: vscode.MarkdownString[] = [];
     let range: vscode.Range | undefined;

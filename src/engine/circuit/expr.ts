@@ -290,20 +290,15 @@ export function parseExpression(text: string): ParseResult {
 /** Each distinct input name, in order of first appearance, with the span of every occurrence. */
 export function namesOf(ast: ExprNode): Map<string, Array<[number, number]>> {
   const out = new Map<string, Array<[number, number]>>();
-  const stack: ExprNode[] = [ast];
-  const found: ExprNode[] = [];
+  const stack: ExprNode[] = [ast]; // depth-first, left to right: reading order
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (n.kind === 'name') found.push(n);
-    else if (n.kind === 'neg') stack.push(n.arg);
+    if (n.kind === 'name') {
+      if (out.has(n.name)) out.get(n.name)!.push([n.start, n.end]);
+      else out.set(n.name, [[n.start, n.end]]);
+    } else if (n.kind === 'neg') stack.push(n.arg);
     else if (n.kind === 'binary') stack.push(n.right, n.left);
-    else if (n.kind === 'call') for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]);
-  }
-  for (const n of found) {
-    if (n.kind !== 'name') continue;
-    const spans = out.get(n.name) ?? [];
-    spans.push([n.start, n.end]);
-    out.set(n.name, spans);
+    else if (n.kind === 'call') stack.push(...[...n.args].reverse());
   }
   return out;
 }
