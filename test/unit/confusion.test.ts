@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { runTraining, type LoopMessage } from '../../src/training/loop';
 import { Trainer } from '../../src/engine/trainer';
 import { ConfusionCollector, mistakeConfidence, misclassifiedRows, predictedClass } from '../../src/engine/confusion';
@@ -125,4 +127,23 @@ test('predictedClass and misclassifiedRows: the first highest score, rows agains
   assert.equal(predictedClass([1, 3, 3, 0], 0, 4), 1);
   assert.equal(predictedClass([0, 0, 0, 1, 2, 0], 1, 3), 1);
   assert.deepEqual(misclassifiedRows([1, 0, 0, 1, 1, 0], [9, 0, 0, 0], 1, 3, 2), [1]);
+});
+
+test('trainlens train --json: each epoch line carries its confusion matrix (null for regression)', () => {
+  const root = path.resolve(__dirname, '../../..');
+  const lines = (file: string): Array<Record<string, unknown>> => {
+    const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'train', path.join(root, 'examples', file), '--json', '--epochs', '2'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.type === 'epoch');
+  };
+  const spiral = lines('spiral.nn.yaml');
+  assert.equal(spiral.length, 2);
+  for (const e of spiral) {
+    const m = e.confusion as number[][];
+    assert.equal(m.length, 3);
+    const n = m.flat().reduce((a, b) => a + b, 0);
+    assert.equal(n, 60, 'the 60 held-out points');
+    assert.equal(m.reduce((a, row, y) => a + row[y], 0) / n, e.valAcc);
+  }
+  for (const e of lines('sine.nn.yaml')) assert.equal(e.confusion, null);
 });
