@@ -44,14 +44,16 @@ export function renderConfusion(box: HTMLElement, f: ConfusionFigures, t: ChartT
   table.dataset.total = String(f.total);
   const head = el('tr');
   head.append(el('th', l10n.t('true ↓ predicted →'), 'mist-corner'));
-  for (let j = 0; j < f.classes; j++) head.append(el('th', className(j, names), 'mist-col'));
+  // Without names, the classes' numbers alone (ten columns of "class k" do not fit a narrow panel).
+  const short = (k: number): string => names?.[k] ?? String(k);
+  for (let j = 0; j < f.classes; j++) head.append(el('th', short(j), 'mist-col'));
   head.append(el('th', l10n.t('total'), 'mist-col muted'));
   const thead = el('thead');
   thead.append(head);
   const tbody = el('tbody');
   for (let i = 0; i < f.classes; i++) {
     const tr = el('tr');
-    tr.append(el('th', className(i, names), 'mist-row'));
+    tr.append(el('th', short(i), 'mist-row'));
     for (let j = 0; j < f.classes; j++) tr.append(cell(f, i, j, t, names, pair));
     tr.append(el('td', String(f.rowTotals[i]), 'mist-total muted'));
     tbody.append(tr);
