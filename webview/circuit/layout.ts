@@ -12,7 +12,7 @@ import { placeInOrder } from './place';
 import { isLeaf } from './steps';
 
 /** Distances in px (the view draws 12 px text; labels of a lead stand within ±LABEL of its port). */
-export const METRICS = { portGap: 34, lead: 66, curve: 40, outLead: 84, margin: 14, vGap: 10, label: 17, charW: 7 };
+export const METRICS = { portGap: 34, lead: 60, curve: 32, outLead: 70, margin: 14, vGap: 10, label: 17, charW: 7 };
 
 export interface Point { x: number; y: number }
 

@@ -35,7 +35,7 @@ export class CircuitView {
   private names: string[] = [];
   private drawn: CircuitSvg | null = null;
   private pos = 0;
-  /** The drawing fits the width: down to 3/4 of its size (then it scrolls), up to 1.4× for a small circuit in a wide panel. */
+  /** The drawing fits the width: down to 0.8 of its size (then it scrolls), up to 1.4× for a small circuit in a wide panel. */
   private readonly resize = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.fit());
 
   constructor(host: HTMLElement, private readonly o: { onReveal?: (range: [number, number]) => void } = {}) {
@@ -88,7 +88,7 @@ export class CircuitView {
     const width = Number(svg.getAttribute('width'));
     const height = Number(svg.getAttribute('height'));
     const available = this.canvas.clientWidth;
-    const shown = available > 0 ? Math.max(width * 0.75, Math.min(width * 1.4, available)) : width;
+    const shown = available > 0 ? Math.max(width * 0.8, Math.min(width * 1.4, available)) : width;
     svg.style.width = `${shown}px`;
     svg.style.height = `${(shown / width) * height}px`;
   }
@@ -161,6 +161,15 @@ export class CircuitView {
     const caption = captionFor(graph, state, this.names);
     this.caption.replaceChildren(div('cv-caption-title', caption.title), ...caption.lines.map((l) => div('cv-caption-line', l)));
     this.paint(graph, state, this.drawn);
+    if (state.current !== null) this.scrollTo(this.drawn, state.current);
+  }
+
+  /** A drawing wider than the view scrolls: keep the current gate in sight. */
+  private scrollTo(drawn: CircuitSvg, i: number): void {
+    const box = drawn.nodes[i].g.getBoundingClientRect();
+    const view = this.canvas.getBoundingClientRect();
+    if (box.width === 0 || (box.left >= view.left && box.right <= view.right)) return;
+    this.canvas.scrollLeft += box.left - view.left - (view.width - box.width) / 2;
   }
 
   private paint(graph: CircuitGraph, state: StepState, drawn: CircuitSvg): void {

@@ -147,6 +147,44 @@ async function editInput(page, ctx, frame) {
   await screenshot(page, ctx, path.join(SHOTS, `circuit-edited-${ctx.theme}.png`), await panelIframe(page, frame));
 }
 
+/** Pairs of wire labels (non-empty) whose drawn boxes overlap, as the panel lays them out. */
+async function overlappingLabels(frame) {
+  return frame.evaluate(() => {
+    const boxes = [...document.querySelectorAll('text.cv-val, text.cv-grad')].filter((t) => t.textContent !== '')
+      .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+    const hits = [];
+    for (let a = 0; a < boxes.length; a++) {
+      for (let b = a + 1; b < boxes.length; b++) {
+        const p = boxes[a].r;
+        const q = boxes[b].r;
+        if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1) hits.push(`${boxes[a].text} / ${boxes[b].text}`);
+      }
+    }
+    return { count: boxes.length, hits };
+  });
+}
+
+/** cs231n's staged example, everything shown: no two labels overlap; screenshot circuit-staged-<theme>.png. */
+async function stagedExample(page, ctx) {
+  await openModelFile(page, ctx, 'circuit-staged.nn.yaml', /^\s*Show Circuit\s*$/);
+  await runExactCommand(page, 'TrainLens: Show Circuit');
+  let frame = null;
+  await poll('the staged example\'s circuit panel', 20_000, async () => {
+    frame = await circuitFrame(page);
+    return frame && (await readCircuit(frame)).gates.includes('div') ? frame : null;
+  });
+  await frame.locator('vscode-button[data-step="all"]').click({ timeout: 5000 });
+  const s = await poll('Show all', 5000, async () => {
+    const x = await readCircuit(frame);
+    return x.pos === x.last ? x : null;
+  });
+  const { count, hits } = await overlappingLabels(frame);
+  if (hits.length) throw new StepError(`labels overlap on the staged circuit: ${hits.join('; ')}`);
+  ctx.check(`circuit-staged.nn.yaml: ${s.gates.length} gates, ${count} labels shown, none overlapping; header ${JSON.stringify(s.result)}`);
+  await sleep(300);
+  await screenshot(page, ctx, path.join(SHOTS, `circuit-staged-${ctx.theme}.png`), await panelIframe(page, frame));
+}
+
 export async function circuitScenario(page, ctx) {
   const frame = await openCircuit(page, ctx);
   await stepThrough(page, ctx, frame);
@@ -155,4 +193,5 @@ export async function circuitScenario(page, ctx) {
   await frame.locator('g.cv-gate[data-op="add"]').click();
   await poll('the editor to select the + gate\'s text', 5000, () => page.locator('.editor-instance .monaco-editor .selected-text').count());
   ctx.check('clicking the + gate selected its text in the editor');
+  await stagedExample(page, ctx);
 }
