@@ -122,3 +122,11 @@ test('random strings over the language never throw, and every error lies inside 
   }
   assert.ok(parsed > 50, `${parsed} parsed`);
 });
+
+test('messages quote at most 40 characters of the expression', () => {
+  for (const text of [`${'1'.repeat(300)}x`, `${'a'.repeat(300)}(x)`, `x ${'y'.repeat(300)}`, `${'9'.repeat(400)}`]) {
+    const e = error(text);
+    assert.ok(e.message.length < 300, e.message);
+    assert.ok(!e.message.includes('1'.repeat(41)) && !e.message.includes('a'.repeat(41)) && !e.message.includes('y'.repeat(41)) && !e.message.includes('9'.repeat(41)), e.message);
+  }
+});

@@ -90,7 +90,7 @@ function scanNumber(text: string, i: number): Token {
     }
   }
   if (i < text.length && (NAME_CHAR.test(text[i]) || text[i] === '.')) {
-    fail(i, i + 1, l10n.t("'{0}' cannot follow the number {1}: write a '*' between a number and a name (2 * x), and digits after 'e' (1e-3).", text[i], text.slice(start, i)));
+    fail(i, i + 1, l10n.t("'{0}' cannot follow the number {1}: write a '*' between a number and a name (2 * x), and digits after 'e' (1e-3).", text[i], excerpt(text.slice(start, i))));
   }
   if (!Number.isFinite(Number(text.slice(start, i)))) {
     fail(start, i, l10n.t('The number {0} is too large: a float64 holds at most about 1.8e308.', excerpt(text.slice(start, i))));
