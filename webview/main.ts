@@ -149,7 +149,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       inspectView.set(m.state);
       if (m.state.result?.labelNames) labelNames = m.state.result.labelNames;
       if (m.reveal) showTab('inspect');
-      if (m.view === 'circuit') inspectView.revealCircuit();
+      if (m.view === 'circuit' && m.reveal) inspectView.revealCircuit();
       break;
   }
 });

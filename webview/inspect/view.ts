@@ -56,6 +56,8 @@ export class InspectView {
   private readonly backward = new RowList(el('div', undefined, 'insp-rows'));
   private readonly scores = el('div', undefined, 'insp-scores-box');
   private readonly circuit = new CircuitCard();
+  /** The host asked to show the circuit: scrolled to when next drawn. */
+  private circuitPending = false;
   /** The rows' width last drawn for. */
   private width = 0;
 
@@ -103,9 +105,10 @@ export class InspectView {
     this.picker.setGallery(g);
   }
 
-  /** Brings the circuit card into view (the host's view: 'circuit'). */
+  /** Brings the circuit card into view (the host's view: 'circuit') once a result has drawn it. */
   revealCircuit(): void {
-    this.circuit.el.scrollIntoView({ block: 'start' });
+    this.circuitPending = true;
+    this.paint();
   }
 
   private showStatus(): void {
@@ -135,6 +138,10 @@ export class InspectView {
     renderScores(this.scores, r);
     this.backward.set(backwardRows(r, colors), width);
     this.circuit.set(r);
+    if (this.circuitPending) {
+      this.circuitPending = false;
+      this.circuit.el.scrollIntoView({ block: 'start' });
+    }
   }
 
   private header(r: InspectResult): void {
