@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cnum, operand } from '../../webview/circuit/format';
-import { clampPos, gateOrder, sameShape, stepState } from '../../webview/circuit/steps';
+import { clampPos, gateOrder, sameDrawing, sameShape, stepState } from '../../webview/circuit/steps';
 import { wireGradient, wireTexts, type WireRef } from '../../webview/circuit/labels';
 import { backwardEquations, forwardText, nodeNames, ruleWords } from '../../webview/circuit/rules';
 import { captionFor, counterText, tooltipFor } from '../../webview/circuit/caption';
@@ -80,6 +80,10 @@ test('a changed input value keeps the step position; another expression does not
   assert.ok(!sameShape(a, expression('(x + y) * z + 1', { x: -2, y: 5, z: -4 })));
   assert.ok(!sameShape(a, expression('(x - y) * z', { x: -2, y: 5, z: -4 })));
   assert.ok(!sameShape(a, null));
+  // The drawing stays for new numbers, not for a new constant (its label) or other wires.
+  assert.ok(sameDrawing(a, expression('(x + y) * z', { x: 1, y: 2, z: 3 })));
+  assert.ok(!sameDrawing(expression('x * 2', { x: 1 }), expression('x * 3', { x: 1 })));
+  assert.ok(!sameDrawing(expression('x * y', { x: 1, y: 2 }), expression('y * x', { x: 1, y: 2 })));
 });
 
 test('at every step of every circuit, the gradients on the wires leaving a node add up to its gradient', () => {

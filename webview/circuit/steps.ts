@@ -89,3 +89,11 @@ export function sameShape(a: Pick<CircuitGraph, 'nodes'> | null, b: Pick<Circuit
   if (!a || !b || a.nodes.length !== b.nodes.length) return false;
   return a.nodes.every((n, i) => n.id === b.nodes[i].id && n.op === b.nodes[i].op);
 }
+
+/** Same shape, and the same wires and labels: the drawing can stay, only its numbers change. */
+export function sameDrawing(a: Pick<CircuitGraph, 'nodes'> | null, b: Pick<CircuitGraph, 'nodes'> | null): boolean {
+  return sameShape(a, b) && (a as Pick<CircuitGraph, 'nodes'>).nodes.every((n, i) => {
+    const m = (b as Pick<CircuitGraph, 'nodes'>).nodes[i];
+    return n.label === m.label && n.inputs.length === m.inputs.length && n.inputs.every((id, k) => id === m.inputs[k]);
+  });
+}

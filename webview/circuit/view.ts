@@ -12,7 +12,7 @@ import { cnum } from './format';
 import { wireTexts } from './labels';
 import { layoutCircuit } from './layout';
 import { nodeNames } from './rules';
-import { clampPos, sameShape, stepState, type StepState } from './steps';
+import { clampPos, sameDrawing, sameShape, stepState, type StepState } from './steps';
 import { adoptCircuitStyles } from './style';
 import { drawCircuit, type CircuitSvg } from './svg';
 
@@ -56,7 +56,13 @@ export class CircuitView {
   /** Draws a graph (null: empty). A graph with the same node ids and ops keeps the step position (live updates while typing). */
   set(graph: CircuitGraph | null): void {
     const keep = sameShape(this.graph, graph);
+    const redraw = !sameDrawing(this.graph, graph);
     this.graph = graph && graph.nodes.length ? graph : null;
+    if (this.graph && this.drawn && !redraw) {
+      // New numbers on the same circuit (an input edited, a live sample): the drawing stays.
+      this.render();
+      return;
+    }
     this.canvas.replaceChildren();
     this.drawn = null;
     if (!this.graph) {
