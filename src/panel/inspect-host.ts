@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { RunManager, RunsEvent } from '../training/runs';
 import type { TrainingSession } from '../training/session';
-import type { HostToWebview, InspectState, InspectTarget, ParamValues } from '../training/protocol';
+import { INSPECT_FOLLOW_MS, type HostToWebview, type InspectState, type InspectTarget, type ParamValues } from '../training/protocol';
 import type { InspectResult } from '../engine/inspect-types';
 import type { ModelSpec } from '../model/spec';
 import type { ChartsPanels } from './panels';
@@ -26,6 +26,18 @@ interface Inspected {
   following: TrainingSession | null;
   /** Bumped by every request: an answer to an older one is dropped. */
   request: number;
+  /** When a live result was last sent to the panel, and the newer one waiting, if any. */
+  lastLive: number;
+  pendingLive?: NodeJS.Timeout;
+}
+
+/** Live results go to the panel at most about this many numbers a second (about 2 MB of JSON). */
+const LIVE_VALUES_PER_SECOND = 100_000;
+
+/** Milliseconds between live results sent to the panel: the worker's rate, or less often for a large result. */
+export function liveInterval(r: InspectResult): number {
+  const values = r.layers.reduce((s, l) => s + l.out.length + l.dout.length, 0) + r.dinput.length + r.input.length;
+  return Math.max(INSPECT_FOLLOW_MS, Math.ceil((values / LIVE_VALUES_PER_SECOND) * 1000));
 }
 
 /** The spec of a model file as its editor holds it now (undefined: not open, or it has errors). */
@@ -81,9 +93,10 @@ export class InspectController implements vscode.Disposable {
   private entry(source: string, target: InspectTarget, view: View | undefined): Inspected {
     const old = this.bySource.get(source);
     if (old?.following && old.following.running) old.following.follow(null);
+    if (old?.pendingLive) clearTimeout(old.pendingLive);
     const entry: Inspected = {
       state: { target, state: 'running', result: old?.state.result ?? null, error: null, runId: null, live: false },
-      view, following: null, request: (old?.request ?? 0) + 1,
+      view, following: null, request: (old?.request ?? 0) + 1, lastLive: 0,
     };
     this.bySource.set(source, entry);
     return entry;
@@ -138,9 +151,25 @@ export class InspectController implements vscode.Disposable {
     }
   }
 
+  /**
+   * A followed sample's newest result. The worker sends one at most every INSPECT_FOLLOW_MS; a
+   * large one (a conv net's feature maps and their gradients) goes to the panel less often, so the
+   * webview is sent at most about LIVE_VALUES_PER_SECOND numbers a second.
+   */
   private liveResult(source: string, entry: Inspected, result: InspectResult): void {
     entry.state = { ...entry.state, state: 'done', result, error: null, live: true };
-    this.post(source, entry, false);
+    const wait = entry.lastLive + liveInterval(result) - Date.now();
+    if (wait <= 0) {
+      entry.lastLive = Date.now();
+      this.post(source, entry, false);
+    } else {
+      entry.pendingLive ??= setTimeout(() => {
+        entry.pendingLive = undefined;
+        if (this.bySource.get(source) !== entry || !entry.state.live) return;
+        entry.lastLive = Date.now();
+        this.post(source, entry, false);
+      }, wait);
+    }
   }
 
   private resend(source: string): void {
@@ -154,7 +183,10 @@ export class InspectController implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-    for (const e of this.bySource.values()) if (e.following?.running) e.following.follow(null);
+    for (const e of this.bySource.values()) {
+      if (e.following?.running) e.following.follow(null);
+      if (e.pendingLive) clearTimeout(e.pendingLive);
+    }
     this.bySource.clear();
   }
 }
