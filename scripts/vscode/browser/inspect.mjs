@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SHOTS, StepError, poll } from './common.mjs';
 import { cli } from './gradcheck.mjs';
-import { describePanel, readPanel, scrollPanelTo } from './panel.mjs';
+import { describePanel, readPanel, scrollPanelTo, waitPanel } from './panel.mjs';
 import { showPanelTab, tabScreenshot, tabState } from './tabs.mjs';
-import { closeAll, openModelFile, runCommand, startTraining } from './workbench.mjs';
+import { closeAll, openModelFile, runCommand, startTraining, stopTraining } from './workbench.mjs';
+import { SPIRAL_LONG } from './workspace.mjs';
 
 const FILE = 'spiral.nn.yaml';
 
@@ -141,7 +142,48 @@ export async function inspectScenario(page, ctx) {
   await runCommand(page, 'Notifications: Clear All Notifications');
   await tabScreenshot(page, ctx, frame, 'inspect', path.join(SHOTS, `inspect-${ctx.theme}.png`));
   await mistakesCase(page, ctx, frame, file, confusion);
+  await liveCase(page, ctx);
   await digitsCase(page, ctx);
+}
+
+/** The header's step ("live run at step N"), and whether the first strip's canvas is the one marked earlier. */
+const liveView = (frame) => frame.evaluate(() => ({
+  facts: document.querySelector('.insp-facts')?.textContent ?? '',
+  live: document.getElementById('slot-inspect')?.dataset.live ?? null,
+  badge: Boolean(document.querySelector('.insp-live') && !document.querySelector('.insp-live').hidden),
+  same: document.querySelector('#insp-forward canvas')?.marked === true,
+}));
+
+/**
+ * While a run trains: a click on a point follows that sample live (the badge on, the step in the
+ * header moving) and each new result repaints the same canvases; after Stop, the run's last weights.
+ */
+async function liveCase(page, ctx) {
+  await closeAll(page);
+  await openModelFile(page, ctx, SPIRAL_LONG);
+  await startTraining(page, ctx, SPIRAL_LONG);
+  const { frame } = await waitPanel(page, 'the running spiral\'s panel', 20_000, (x) => x.loss.state === 'running');
+  await showPanelTab(frame, 'overview');
+  await poll('the boundary of the running spiral', 20_000, async () => Number(await frame.locator('#chart-boundary').getAttribute('data-points')) > 0);
+  await scrollPanelTo(frame, 'boundary');
+  const point = await findPoint(frame);
+  if (!point) throw new StepError('no point of the running spiral\'s boundary takes the pointer');
+  await frame.locator('#chart-boundary').click({ position: { x: point.x, y: point.y } });
+  const first = await waitInspect(frame, 'train', point.sample);
+  await frame.evaluate(() => { document.querySelector('#insp-forward canvas').marked = true; });
+  let v = null;
+  await poll('a newer live result of the followed sample', 20_000, async () => {
+    v = await liveView(frame);
+    return v.live === 'true' && v.badge && v.facts !== first.facts && /live run at step \d+/.test(v.facts);
+  }).catch((e) => { throw new StepError(`${e.message}; first ${JSON.stringify(first.facts)}, now ${JSON.stringify(v)}`); });
+  if (!v.same) throw new StepError('a live result rebuilt the strips instead of repainting them in place');
+  ctx.check(`live: training sample ${point.sample} followed while the run trains ("${first.facts}" → "${v.facts}"), the strips repainted in place`);
+  await stopTraining(page, ctx);
+  await poll('Inspect on the stopped run\'s last weights', 20_000, async () => {
+    v = await liveView(frame);
+    return v.live === 'false' && !v.badge && !/live run/.test(v.facts);
+  }).catch((e) => { throw new StepError(`${e.message}; it shows ${JSON.stringify(v)}`); });
+  ctx.check(`after Stop: "${v.facts}", no live badge`);
 }
 
 /**
