@@ -110,7 +110,19 @@ for (const loss of ['softmax', 'svm'] as const) {
 
 test('a run without a held-out set, or a regression, sends no mistakes', () => {
   const none = run({ ...SPIRAL, data: { ...SPIRAL.data, validation: 0 }, train: { ...SPIRAL.train, epochs: 2 } });
+  assert.ok(none.progress.some((p) => p.epochs.length > 0));
   assert.ok(none.progress.every((p) => p.mistakes === undefined));
+  const sine = run({
+    ...SPIRAL, loss: 'mse', train: { ...SPIRAL.train, epochs: 2 },
+    data: { dataset: 'sine', samples: 100, classes: 0, noise: 0.1, features: 1, validation: 0.2 },
+    layers: [{ kind: 'dense', units: 8, activation: { type: 'tanh' } }, { kind: 'dense', units: 1, activation: { type: 'linear' } }],
+  }, undefined, 0);
+  assert.ok(sine.progress.every((p) => p.mistakes === undefined));
+  assert.equal(sine.started.gallery, undefined);
+  // The regression grid has values, no classes to be wrong about.
+  const grids = sine.progress.map((p) => p.boundary).filter((b) => b !== null);
+  assert.ok(grids.length > 0);
+  for (const g of grids) assert.equal(g.wrong, undefined);
 });
 
 /** The bytes a SampleImages holds for row `row` of an image set, as round(255·x) clamped, in (y, x, channel) order. */
