@@ -66,7 +66,9 @@
 //           gradients in different colours); ← and → step when it has focus; screenshot
 //           circuit-<theme>.png. Then type z: -5 over z: -4 in the editor: half typed, the panel shows
 //           the file's error above the last circuit; then the same panel shows f = −15 at the same step
-//           (circuit-edited-<theme>.png); a click on the + gate selects its text in the editor.
+//           (circuit-edited-<theme>.png); a click on the + gate selects its text in the editor. Last,
+//           circuit-staged.nn.yaml shown whole: no two labels overlap (circuit-staged-<theme>.png); after
+//           "Developer: Reload Window" its panel comes back drawn.
 //   inspect  spiral.nn.yaml: ▶ Train to the end; the pointer over a point of the decision boundary (misclassified
 //           ones ringed) turns into a hand, a click opens the Inspect tab on that training sample: every
 //           strip has ink, the scores table's label row and the loss equal `trainlens inspect --weights

@@ -238,7 +238,8 @@ export function layoutCircuit(nodes: readonly LayoutInput[]): CircuitLayout {
     const box = boxes[c.to];
     const port = box.ports[c.arg];
     const y = box.leads[c.arg];
-    const through = c.items.flatMap((d) => [{ x: edges[d.col].left, y: d.y }, { x: edges[d.col].left + edges[d.col].width, y: d.y }]);
+    // A long wire reaches its level before the column's leads begin, so it never crosses their labels.
+    const through = c.items.flatMap((d) => [{ x: edges[d.col].left - METRICS.lead - 8, y: d.y }, { x: edges[d.col].left + edges[d.col].width, y: d.y }]);
     const end = box.shape === 'circle' ? box.x - box.w / 2 - 8 : port.x;
     const lead = [{ x: end - METRICS.lead, y }, ...(end === port.x ? [] : [{ x: end, y }]), port];
     return { from: c.from, to: c.to, arg: c.arg, points: [boxes[c.from].out, ...through, ...lead], label: { x: end - METRICS.lead / 2, y } };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sleep } from '../server.mjs';
 import { SHOTS, StepError, poll } from './common.mjs';
 import { panelIframe } from './panel.mjs';
-import { editorLines, openModelFile, screenshot } from './workbench.mjs';
+import { editorLines, openModelFile, runCommand, screenshot } from './workbench.mjs';
 
 export const CIRCUIT_FILE = 'circuit.nn.yaml';
 
@@ -183,6 +183,7 @@ async function stagedExample(page, ctx) {
   ctx.check(`circuit-staged.nn.yaml: ${s.gates.length} gates, ${count} labels shown, none overlapping; header ${JSON.stringify(s.result)}`);
   await sleep(300);
   await screenshot(page, ctx, path.join(SHOTS, `circuit-staged-${ctx.theme}.png`), await panelIframe(page, frame));
+  return frame;
 }
 
 export async function circuitScenario(page, ctx) {
@@ -193,5 +194,17 @@ export async function circuitScenario(page, ctx) {
   await frame.locator('g.cv-gate[data-op="add"]').click();
   await poll('the editor to select the + gate\'s text', 5000, () => page.locator('.editor-instance .monaco-editor .selected-text').count());
   ctx.check('clicking the + gate selected its text in the editor');
-  await stagedExample(page, ctx);
+  const staged = await stagedExample(page, ctx);
+  // A window reload: the serializer brings the panel back from its saved state, drawn again by the host.
+  await runCommand(page, 'Developer: Reload Window');
+  let back = null;
+  await poll('the circuit panel back after the window reload', 90_000, async () => {
+    const f = await circuitFrame(page);
+    if (!f || f === staged) return null;
+    back = await readCircuit(f);
+    return back.gates.includes('div') ? back : null;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; it shows ${JSON.stringify(back)}`);
+  });
+  ctx.check(`after "Developer: Reload Window" the staged circuit's panel is back: ${back.gates.length} gates, header ${JSON.stringify(back.result)}`);
 }
