@@ -6,15 +6,14 @@ import { networkArrays } from '../export/arrays';
 import { gradcheckModel } from '../engine/check';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { isRegressionSet, type Dataset } from '../engine/data/dataset';
-import { fitGrid, frameInputs, regressionFrame, squareBox } from './fit-frame';
+import { boundaryGrid, boundaryInputs, frameOf } from './class-frame';
 import { RunDoctor } from './doctor-run';
 import { EpochReview } from './mistakes';
 import { SampleFollower } from './follow';
-import { misclassifiedRows } from '../engine/confusion';
 import {
   CONTROL_STEP, CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
   type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats, type FindingsMessage,
-  type InspectMessage, type InspectTarget, type MistakesFrame, boundaryPointRow,
+  type InspectMessage, type InspectTarget, type MistakesFrame,
 } from './protocol';
 
 export type LoopMessage = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | FindingsMessage | InspectMessage;
@@ -43,9 +42,6 @@ export interface LoopOptions {
    */
   pauseEachEpoch?: boolean;
 }
-
-const BOUNDARY_RESOLUTION = 64;
-const BOUNDARY_POINTS = 1000;
 
 /**
  * One training run, driven in slices: the CLI runs it to the end in one go, the worker in slices
@@ -78,7 +74,7 @@ export class RunLoop {
   private epochCorrect = 0;
   private epochSamples = 0;
   private readonly frame: BoundaryFrame | null;
-  /** The frame's grid cells as inputs; for classes, followed by its points (one forward pass for both). */
+  /** The frame's grid cells as inputs; for classes, followed by its points (one forward pass for both: boundaryInputs). */
   private readonly grid: Float32Array | undefined;
   /** Classification with a held-out set: the epoch's confusion matrix and mistakes (null otherwise). */
   private readonly review: EpochReview | null;
@@ -96,7 +92,7 @@ export class RunLoop {
     this.trainer = new Trainer(spec, 'float32', data, { ownData: o.ownData });
     this.paused = startPaused;
     this.frame = o.boundaryMs === undefined ? null : frameOf(this.trainer);
-    if (this.frame) this.grid = this.frame.kind === 'classes' ? withPoints(frameInputs(this.frame), this.frame.points) : frameInputs(this.frame);
+    if (this.frame) this.grid = boundaryInputs(this.frame);
     this.review = EpochReview.of(this.trainer);
     this.filterLayout = o.filtersMs !== undefined ? filterLayout(this.trainer.network, this.trainer.trainSet.shape) : null;
     const t = this.trainer;
@@ -244,30 +240,9 @@ export class RunLoop {
     this.epochLoss = this.epochCorrect = this.epochSamples = 0;
   }
 
-  /** The predicted class of every cell of the boundary grid (regression: the predicted value), with the current weights. */
+  /** The predicted class of every cell of the boundary grid and the points misclassified (regression: the predicted value), with the current weights. */
   private computeBoundary(): void {
-    const t = this.trainer;
-    const grid = this.grid!;
-    const frame = this.frame!;
-    const cells = frame.kind === 'regression1d' ? frame.resolution : frame.resolution * frame.resolution;
-    // Classes: the frame's points (at most BOUNDARY_POINTS) ride in the same forward pass, after the cells.
-    const points = frame.kind === 'classes' ? frame.labels.length : 0;
-    const scores = t.network.forward(grid, cells + points, false);
-    const c = t.network.outputSize;
-    if (frame.kind !== 'classes') {
-      this.boundary = fitGrid(scores, cells, c, t.step);
-      this.lastBoundary = this.now();
-      return;
-    }
-    const classes = new Array<number>(cells);
-    for (let i = 0; i < cells; i++) {
-      let best = 0;
-      for (let j = 1; j < c; j++) if (scores[i * c + j] > scores[i * c + best]) best = j;
-      classes[i] = best;
-    }
-    // The points these weights misclassify (eval mode), to ring on the plot.
-    const wrong = misclassifiedRows(scores.subarray(cells * c), frame.labels, 0, points, c);
-    this.boundary = { step: t.step, classes, wrong };
+    this.boundary = boundaryGrid(this.trainer, this.frame!, this.grid!);
     this.lastBoundary = this.now();
   }
 
@@ -355,42 +330,6 @@ function layerInfo(t: Trainer): LayerInfo[] {
     }
   }
   return out;
-}
-
-/** The grid's inputs followed by the points x0, y0, x1, y1, … (one array, one forward pass). */
-function withPoints(grid: Float32Array, points: readonly number[]): Float32Array {
-  const out = new Float32Array(grid.length + points.length);
-  out.set(grid);
-  out.set(points, grid.length);
-  return out;
-}
-
-/** What the panel draws predictions over: regression data of 1 or 2 inputs, or 2-D classes; null otherwise. */
-function frameOf(t: Trainer): BoundaryFrame | null {
-  if (isRegressionSet(t.trainSet)) return regressionFrame(t.trainSet, t.validationSet);
-  return t.trainSet.features === 2 ? boundaryFrame(t.trainSet) : null;
-}
-
-/** The data's bounding box with a 10 % margin, made square, and up to 1,000 of its points. */
-function boundaryFrame(d: Dataset): BoundaryFrame {
-  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
-  for (let i = 0; i < d.n; i++) {
-    const x = d.x[2 * i];
-    const y = d.x[2 * i + 1];
-    xMin = Math.min(xMin, x); xMax = Math.max(xMax, x);
-    yMin = Math.min(yMin, y); yMax = Math.max(yMax, y);
-  }
-  const take = Math.min(d.n, BOUNDARY_POINTS);
-  const points: number[] = [];
-  const labels: number[] = [];
-  for (let k = 0; k < take; k++) {
-    const i = boundaryPointRow(k, d.n, take);
-    points.push(d.x[2 * i], d.x[2 * i + 1]);
-    labels.push(d.y[i]);
-  }
-  const frame: BoundaryFrame = { kind: 'classes', ...squareBox(xMin, xMax, yMin, yMax), resolution: BOUNDARY_RESOLUTION, classes: d.classes, points, labels };
-  if (d.labelNames) frame.labelNames = [...d.labelNames];
-  return frame;
 }
 
 /**
