@@ -81,26 +81,33 @@ async function offerPrune(store: RunStore, tree: RunsTree, asked: { done: boolea
   }
 }
 
-export function activate(context: vscode.ExtensionContext): TrainLensApi {
-  // Before anything reads a model file: its problems are reported in the display language.
-  configureModelL10n();
-  // dist/extension.js and dist/worker.js sit side by side.
-  // Each worker refuses data over the memory limit setting as it reads the headers, and says
-  // what goes wrong in the display language.
-  const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle });
-  const models = new ModelDocuments();
-  const charts = new ChartsPanels(context.extensionUri, runs);
-  // Circuit files (`circuit:`): their panel, redrawn as the user types, and back after a reload.
-  const circuits = setUpCircuitPanels(context, models);
-  registerCircuitCommands(context, models, circuits);
-  const codeLens = new ModelCodeLens(models, runs);
-  // The Inspect tab: a model file's spec as its editor holds it now, for samples inspected without a run.
-  const inspector = new InspectController(runs, charts, (source) => {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source);
-    return doc ? models.get(doc).spec : undefined;
+/**
+ * The `when` contexts of the editor's title and palette: whether the active model file trains,
+ * is paused, whether anything trains, whether there has been a run. Updated as runs change.
+ */
+function trackRunContext(runs: RunManager): vscode.Disposable {
+  const updateContext = (): void => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const run = doc && isModelDocument(doc) ? runs.get(doc.uri.toString()) : undefined;
+    void vscode.commands.executeCommand('setContext', 'trainlens.activeTraining', run?.running ?? false);
+    void vscode.commands.executeCommand('setContext', 'trainlens.activePaused', (run?.running && run.paused) ?? false);
+    void vscode.commands.executeCommand('setContext', 'trainlens.anyTraining', runs.anyRunning);
+    void vscode.commands.executeCommand('setContext', 'trainlens.hasRun', runs.latest !== undefined);
+  };
+  let lastPaused = false;
+  const runEvents = runs.onEvent((e) => {
+    if (e.type === 'progress') {
+      if (e.session.paused === lastPaused) return;
+      lastPaused = e.session.paused;
+    }
+    updateContext();
   });
-  const checks = setUpChecks(path.join(__dirname, 'worker.js'), { models, runs, charts });
-  // Kept runs: whatever was recorded as running when VS Code last stopped was interrupted.
+  updateContext();
+  return vscode.Disposable.from(vscode.window.onDidChangeActiveTextEditor(updateContext), { dispose: () => runEvents.dispose() });
+}
+
+/** Kept runs: the store (whatever was recorded as running when VS Code last stopped was interrupted), the Runs view, the recorder. */
+function setUpKeptRuns(context: vscode.ExtensionContext, runs: RunManager, charts: ChartsPanels, inspector: InspectController) {
   const store = new RunStore(runsFolder(context));
   store.markInterrupted(new Set());
   const asked = { done: false };
@@ -120,23 +127,29 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     runsView.tree.refresh();
     void offerPrune(store, runsView.tree, asked);
   });
+  return { store, runsView, recorder };
+}
 
-  const updateContext = (): void => {
-    const doc = vscode.window.activeTextEditor?.document;
-    const run = doc && isModelDocument(doc) ? runs.get(doc.uri.toString()) : undefined;
-    void vscode.commands.executeCommand('setContext', 'trainlens.activeTraining', run?.running ?? false);
-    void vscode.commands.executeCommand('setContext', 'trainlens.activePaused', (run?.running && run.paused) ?? false);
-    void vscode.commands.executeCommand('setContext', 'trainlens.anyTraining', runs.anyRunning);
-    void vscode.commands.executeCommand('setContext', 'trainlens.hasRun', runs.latest !== undefined);
-  };
-  let lastPaused = false;
-  const runEvents = runs.onEvent((e) => {
-    if (e.type === 'progress') {
-      if (e.session.paused === lastPaused) return;
-      lastPaused = e.session.paused;
-    }
-    updateContext();
+export function activate(context: vscode.ExtensionContext): TrainLensApi {
+  // Before anything reads a model file: its problems are reported in the display language.
+  configureModelL10n();
+  // dist/extension.js and dist/worker.js sit side by side.
+  // Each worker refuses data over the memory limit setting as it reads the headers, and says
+  // what goes wrong in the display language.
+  const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle });
+  const models = new ModelDocuments();
+  const charts = new ChartsPanels(context.extensionUri, runs);
+  // Circuit files (`circuit:`): their panel, redrawn as the user types, and back after a reload.
+  const circuits = setUpCircuitPanels(context, models);
+  registerCircuitCommands(context, models, circuits);
+  const codeLens = new ModelCodeLens(models, runs);
+  // The Inspect tab: a model file's spec as its editor holds it now, for samples inspected without a run.
+  const inspector = new InspectController(runs, charts, (source) => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source);
+    return doc ? models.get(doc).spec : undefined;
   });
+  const checks = setUpChecks(path.join(__dirname, 'worker.js'), { models, runs, charts });
+  const { store, runsView, recorder } = setUpKeptRuns(context, runs, charts, inspector);
 
   context.subscriptions.push(
     new ModelDiagnostics(models),
@@ -147,8 +160,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     new LayerHealthDecorations(models, runs),
     charts,
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, new ChartsPanelSerializer(charts)),
-    vscode.window.onDidChangeActiveTextEditor(updateContext),
-    { dispose: () => runEvents.dispose() },
+    trackRunContext(runs),
     // Before the runs stop: what is still training is kept as interrupted, not as stopped.
     recorder,
     { dispose: () => runs.stopAll() },
@@ -163,7 +175,6 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     ...registerTemplates(context.extensionUri),
     ...runsView.disposables,
   );
-  updateContext();
   const autoTrainFile = process.env.TRAINLENS_AUTOTRAIN;
   if (autoTrainFile) {
     delete process.env.TRAINLENS_AUTOTRAIN;
