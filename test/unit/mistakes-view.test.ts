@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boundaryPointRow, type EpochMetrics, type Mistake } from '../../src/training/protocol';
+import { boundaryPointRow, type EpochMetrics, type MistakesFrame, type Mistake, type PanelProgress, type RunSnapshot } from '../../src/training/protocol';
+import { RunStore } from '../../webview/store';
 import { cellStrength, confusionEpochs, confusionFigures, filterMistakes } from '../../webview/mistakes/confusion-data';
 import { pointAt, pointPixel } from '../../webview/mistakes/pick';
 import { decodeBase64, sampleRgba, tileScale } from '../../webview/mistakes/images';
@@ -68,4 +69,29 @@ test('sample images decode to RGBA, grey repeated into r, g, b; a tile is a whol
 test('a cell\'s count is written in whichever of the theme\'s colours reads better on its fill', () => {
   assert.equal(readableOn('#1060ff', '#ffffff', '#000000'), '#ffffff');
   assert.equal(readableOn('#f0f0f0', '#ffffff', '#1e1e1e'), '#1e1e1e');
+});
+
+test('the panel\'s store keeps each epoch\'s confusion matrix and the newest mistakes, from the snapshot and from progress', () => {
+  const epoch = (n: number, confusion: number[][]): EpochMetrics => ({ epoch: n, step: n * 8, loss: 1, regLoss: 0, trainAcc: 0.5, valLoss: 1, valAcc: 0.5, confusion, seconds: n });
+  const frame = (n: number, total: number): MistakesFrame => ({ epoch: n, step: n * 8, total, validationSize: 4, items: [{ index: 2, label: 0, predicted: 1, confidence: 0.7 }], images: null });
+  const snap: RunSnapshot = {
+    info: { runId: 'r', source: 's', title: 't', parameters: 0, trainSize: 8, validationSize: 4, batchSize: 1, stepsPerEpoch: 8, totalSteps: 16, layers: [], boundary: null, epochs: 2, optimizer: 'sgd', init: 'he' },
+    status: 'running', paused: false, loss: { count: 0, stride: 1, items: [] }, lastLoss: null, epochs: { count: 1, stride: 1, items: [epoch(1, [[1, 1], [0, 2]])] },
+    stats: { count: 0, stride: 1, items: [] }, latestStats: null, markers: [], boundary: null, filters: null,
+    step: 8, samplesPerSec: 0, final: null, error: null, previous: null, gradcheck: null, mistakes: frame(1, 1), gallery: null,
+  };
+  const store = new RunStore();
+  store.load(snap);
+  assert.equal(store.run?.mistakes?.epoch, 1);
+  assert.deepEqual(confusionEpochs(store.epochItems).map((e) => e.epoch), [1]);
+  const progress: PanelProgress = {
+    type: 'progress', runId: 'r', loss: { from: 0, count: 0, items: [] }, epochs: { from: 1, count: 2, items: [epoch(2, [[2, 0], [0, 2]])] },
+    stats: { from: 0, count: 0, items: [] }, latestStats: null, lastLoss: null, markers: [], boundary: null, filters: null, mistakes: frame(2, 0), step: 16, paused: false, samplesPerSec: 0,
+  };
+  assert.equal(store.addProgress(progress), true);
+  assert.equal(store.run?.mistakes?.epoch, 2, 'the newest epoch\'s mistakes replace the older');
+  assert.deepEqual(confusionEpochs(store.epochItems).map((e) => [e.epoch, confusionFigures(e.confusion).accuracy]), [[1, 0.75], [2, 1]]);
+  // A message without mistakes (no epoch ended) keeps them.
+  assert.equal(store.addProgress({ ...progress, epochs: { from: 2, count: 2, items: [] }, mistakes: undefined }), true);
+  assert.equal(store.run?.mistakes?.epoch, 2);
 });
