@@ -263,7 +263,8 @@ function check(files: string[], out: NodeJS.WriteStream): number {
 function loadSpec(file: string, err: NodeJS.WriteStream, what: string): ModelSpec | undefined {
   const { text, source } = readModel(file);
   for (const d of source.diagnostics) err.write(formatDiagnostic(file, text, d) + '\n');
-  if (!source.spec) err.write(`trainlens: ${file} has errors; nothing was ${what}.\n`);
+  if (source.circuit) err.write(`trainlens: ${file} is a circuit (an expression, not a network); nothing was ${what}. Try: trainlens circuit ${file}\n`);
+  else if (!source.spec) err.write(`trainlens: ${file} has errors; nothing was ${what}.\n`);
   return source.spec;
 }
 

@@ -85,3 +85,12 @@ test('circuit: usage errors exit 2 (no file, two files, unknown flag, a network 
   assert.equal(net.code, 1);
   assert.match(net.stderr, /is not a circuit file/);
 });
+
+test('train, gradcheck and sanity on a circuit file say it is a circuit and point to `trainlens circuit` (exit 1)', () => {
+  for (const command of ['train', 'gradcheck', 'sanity']) {
+    const r = run(command, example('circuit.nn.yaml'));
+    assert.equal(r.code, 1, `${command}: ${r.stderr}`);
+    assert.match(r.stderr, /circuit\.nn\.yaml is a circuit \(an expression, not a network\); nothing was .*Try: trainlens circuit /);
+    assert.equal(r.stdout, '');
+  }
+});
