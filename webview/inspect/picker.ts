@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import * as l10n from '@vscode/l10n';
 import type { InspectTarget, SampleImages, WebviewToHost } from '../../src/training/protocol';
 import { el } from '../dom';
-import { renderTiles } from '../mistakes/images';
+import { renderTiles, tileScale } from '../mistakes/images';
 import { parseIndex } from './loss-terms';
 
 type Valued = HTMLElement & { value: string };
@@ -78,9 +78,11 @@ export class Picker {
     if (!g || g.indices.length === 0) return;
     const head = el('div', l10n.t('Or click a held-out image:'), 'muted insp-gallery-head');
     const tiles = el('div');
+    // Half the mistakes' size: 48 digits in a few rows above the result.
+    const scale = Math.max(1, tileScale(g.width) - 1);
     renderTiles(tiles, g, g.indices.map((sample, at) => ({ at, sample, caption: `#${sample}`, title: l10n.t('Inspect validation sample {0}', sample) })), (sample) => {
       this.post({ type: 'inspect', split: 'val', sample });
-    });
+    }, scale);
     this.galleryBox.replaceChildren(head, tiles);
     this.markCurrent();
   }

@@ -43,11 +43,10 @@ export function tileScale(width: number): number {
   return Math.max(1, Math.min(4, Math.round(56 / Math.max(1, width))));
 }
 
-/** Fills `box` with the tiles; clicking one (or Enter on it) calls onPick with its sample. */
-export function renderTiles(box: HTMLElement, imgs: SampleImages, tiles: readonly Tile[], onPick: (sample: number) => void): void {
+/** Fills `box` with the tiles (each image `scale` times its size); clicking one (or Enter on it) calls onPick with its sample. */
+export function renderTiles(box: HTMLElement, imgs: SampleImages, tiles: readonly Tile[], onPick: (sample: number) => void, scale = tileScale(imgs.width)): void {
   const bytes = decodeBase64(imgs.pixels);
-  const scale = tileScale(imgs.width);
-  const grid = el('div', undefined, 'mist-tiles');
+  const grid = el('div', undefined, scale < tileScale(imgs.width) ? 'mist-tiles mist-tiles-small' : 'mist-tiles');
   for (const t of tiles) {
     const rgba = sampleRgba(imgs, bytes, t.at);
     if (!rgba) continue;
