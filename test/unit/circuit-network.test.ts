@@ -141,8 +141,9 @@ test('circuit: 2-2-2 relu network on xor: values, gradients and local rules are 
   const { g } = checkCircuit(xor([dense(2, 'relu'), dense(2)]), 3);
   assert.equal(g.nodes.filter((n) => n.op === 'wsum').length, 4);
   assert.equal(g.nodes.filter((n) => n.op === 'relu').length, 2);
-  assert.equal(g.nodes.find((n) => n.id === 'layers[0].W[1][0]')!.label, 'w₁₀');
-  assert.equal(g.nodes.find((n) => n.id === 'layers[1].b[1]')!.label, 'b₁');
+  assert.equal(g.nodes.find((n) => n.id === 'layers[0].W[1][0]')!.label, 'w¹₁₀', 'cs231n numbers the dense layers from 1: W1, W2');
+  assert.equal(g.nodes.find((n) => n.id === 'layers[1].W[1][0]')!.label, 'w²₁₀');
+  assert.equal(g.nodes.find((n) => n.id === 'layers[1].b[1]')!.label, 'b²₁');
   assert.equal(g.nodes.find((n) => n.id === 'x1')!.label, 'x₁');
   assert.equal(g.nodes.at(-1)!.op, 'softmax_loss');
 });

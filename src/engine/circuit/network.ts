@@ -37,9 +37,16 @@ export function subscript(n: number): string {
   return String(n).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
 }
 
-/** "w₁₀" for W[1][0]; "w₁₂,₃" when an index has two digits. */
-function weightLabel(i: number, j: number): string {
-  return i < 10 && j < 10 ? `w${subscript(i)}${subscript(j)}` : `w${subscript(i)},${subscript(j)}`;
+const SUPERSCRIPTS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** 12 → "¹²". */
+function superscript(n: number): string {
+  return String(n).replace(/\d/g, (d) => SUPERSCRIPTS[Number(d)]);
+}
+
+/** "w²₁₀" for W[1][0] of the second dense layer (cs231n's W2); "w¹₁₂,₃" when an index has two digits. */
+function weightLabel(dense: number, i: number, j: number): string {
+  return i < 10 && j < 10 ? `w${superscript(dense)}${subscript(i)}${subscript(j)}` : `w${superscript(dense)}${subscript(i)},${subscript(j)}`;
 }
 
 const ACTIVATION_OPS: Record<string, CircuitOp> = {
@@ -60,8 +67,8 @@ function leaf(b: Builder, node: Omit<CircuitNode, 'inputs' | 'local'>): string {
   return node.id;
 }
 
-/** Dense layer li: per unit j its weights W[·][j], its bias, then the wsum gate. Returns the wsum ids. */
-function denseNodes(b: Builder, l: DenseLayer, prev: string[], x: Float64Array, pass: NetworkPass, li: number): string[] {
+/** Dense layer li (the `dense`-th, from 1): per unit j its weights W[·][j], its bias, then the wsum gate. Returns the wsum ids. */
+function denseNodes(b: Builder, l: DenseLayer, prev: string[], x: Float64Array, pass: NetworkPass, li: number, dense: number): string[] {
   const [w, bias] = l.params;
   const m = l.outSize;
   const layer = l.sourceIndex;
@@ -71,10 +78,10 @@ function denseNodes(b: Builder, l: DenseLayer, prev: string[], x: Float64Array, 
     const wv: number[] = [];
     for (let i = 0; i < l.inSize; i++) {
       const k = i * m + j;
-      ws.push(leaf(b, { id: `layers[${layer}].W[${i}][${j}]`, op: 'weight', value: w.value[k], grad: w.grad[k], label: weightLabel(i, j), layer }));
+      ws.push(leaf(b, { id: `layers[${layer}].W[${i}][${j}]`, op: 'weight', value: w.value[k], grad: w.grad[k], label: weightLabel(dense, i, j), layer }));
       wv.push(w.value[k]);
     }
-    const bid = leaf(b, { id: `layers[${layer}].b[${j}]`, op: 'weight', value: bias.value[j], grad: bias.grad[j], label: `b${subscript(j)}`, layer });
+    const bid = leaf(b, { id: `layers[${layer}].b[${j}]`, op: 'weight', value: bias.value[j], grad: bias.grad[j], label: `b${superscript(dense)}${subscript(j)}`, layer });
     const id = `layers[${layer}].z[${j}]`;
     b.nodes.push({
       id, op: 'wsum', inputs: [...prev, ...ws, bid], value: pass.outs[li][j], grad: pass.douts[li][j],
@@ -111,8 +118,9 @@ export function networkCircuit(net: Network, pass: NetworkPass): CircuitGraph {
   const b: Builder = { nodes: [], grads: {} };
   let prev = Array.from(pass.input, (v, i) => leaf(b, { id: `x${i}`, op: 'input', value: v, grad: pass.dinput[i], label: `x${subscript(i)}` }));
   let x = pass.input;
+  let dense = 0;
   net.layers.forEach((l, li) => {
-    if (l instanceof DenseLayer) prev = denseNodes(b, l, prev, x, pass, li);
+    if (l instanceof DenseLayer) prev = denseNodes(b, l, prev, x, pass, li, ++dense);
     else if (l instanceof ActivationLayer && l.fn !== 'linear') prev = activationNodes(b, l, prev, pass, li);
     // flatten, dropout (evaluation mode) and a linear activation pass their input through.
     x = pass.outs[li];
