@@ -203,7 +203,7 @@ initTune((m) => vscode.postMessage(m));
 const findingsView = new FindingsView($('slot-findings'), (m) => vscode.postMessage(m));
 // The Mistakes tab (confusion matrix, mistakes) and the Inspect tab (one sample forward and backward).
 const mistakesView = new MistakesView($('slot-mistakes'), (m) => vscode.postMessage(m));
-const inspectView = new InspectView($('slot-inspect'), (m) => vscode.postMessage(m));
+const inspectView = new InspectView($('slot-inspect'), (m) => vscode.postMessage(m), (runId) => (store.run?.info.runId === runId ? store.run.status : undefined));
 
 const saved = vscode.getState() as SavedState | undefined;
 // The saved tab is shown again; a change of tab draws its charts and saves the state.

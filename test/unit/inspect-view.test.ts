@@ -111,6 +111,8 @@ test('the header says which sample, and whose weights', () => {
   assert.equal(weightsText({ live: true }, { weights: 'live', step: 340 }), 'live run at step 340, following it');
   assert.equal(weightsText({ live: false }, { weights: 'initial', step: 0 }), 'initial weights');
   assert.equal(weightsText({ live: false }, { weights: 'kept', step: 9 }), 'kept run, step 9');
+  assert.equal(weightsText({ live: false }, { weights: 'final', step: 9 }, 'finished'), 'finished run, step 9');
+  assert.equal(weightsText({ live: false }, { weights: 'final', step: 9 }, 'stopped'), 'stopped run, step 9');
   assert.deepEqual(['12', ' 3 ', '-1', '1.5', ''].map(parseIndex), [12, 3, null, null, null]);
 });
 

@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { InspectResult } from '../../src/engine/inspect-types';
-import type { InspectState } from '../../src/training/protocol';
+import type { InspectState, RunStatus } from '../../src/training/protocol';
 import { num } from '../format';
 
 /** One row of the scores table: a class (or, for mse, an output). */
@@ -82,13 +82,15 @@ export function sampleTitle(split: 'train' | 'val', sample: number): string {
   return split === 'val' ? l10n.t('Sample {0} of the validation set', sample) : l10n.t('Sample {0} of the training set', sample);
 }
 
-/** Whose weights the result used: initial, the live run at step N (following it), a finished or kept run. */
-export function weightsText(s: Pick<InspectState, 'live'>, r: Pick<InspectResult, 'weights' | 'step'>): string {
+/** Whose weights the result used: initial, the live run at step N (following it), a finished (or stopped) or kept run. */
+export function weightsText(s: Pick<InspectState, 'live'>, r: Pick<InspectResult, 'weights' | 'step'>, runStatus?: RunStatus): string {
   switch (r.weights) {
     case 'initial': return l10n.t('initial weights');
     case 'trained': return l10n.t('trained weights, step {0}', r.step);
     case 'live': return s.live ? l10n.t('live run at step {0}, following it', r.step) : l10n.t('live run at step {0}', r.step);
-    case 'final': return l10n.t('finished run, step {0}', r.step);
+    case 'final':
+      if (runStatus === 'stopped') return l10n.t('stopped run, step {0}', r.step);
+      return runStatus === 'failed' ? l10n.t('the run\'s last good weights, step {0}', r.step) : l10n.t('finished run, step {0}', r.step);
     case 'kept': return l10n.t('kept run, step {0}', r.step);
   }
 }

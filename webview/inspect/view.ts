@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import * as l10n from '@vscode/l10n';
 import type { InspectResult } from '../../src/engine/inspect-types';
-import type { InspectState, SampleImages, WebviewToHost } from '../../src/training/protocol';
+import type { InspectState, RunStatus, SampleImages, WebviewToHost } from '../../src/training/protocol';
 import { el } from '../dom';
 import { num } from '../format';
 import { isTabShown, onTabShown } from '../tabs';
@@ -61,7 +61,8 @@ export class InspectView {
   /** The rows' width last drawn for. */
   private width = 0;
 
-  constructor(private readonly slot: HTMLElement, post: (m: WebviewToHost) => void) {
+  /** runStatus: the status of a run by its id (a stopped run's weights are not a finished run's). */
+  constructor(private readonly slot: HTMLElement, post: (m: WebviewToHost) => void, private readonly runStatus: (runId: string) => RunStatus | undefined = () => undefined) {
     this.picker = new Picker(post);
     this.status.id = 'insp-status';
     this.scores.id = 'insp-scores';
@@ -150,7 +151,7 @@ export class InspectView {
     this.live.hidden = !s?.live;
     const label = el('b', labelText(r));
     this.facts.replaceChildren(
-      l10n.t('label: '), label, ` · ${predictionText(r)} · `, l10n.t('loss {0}', num(r.loss)), ` · ${weightsText(s ?? { live: false }, r)}`,
+      l10n.t('label: '), label, ` · ${predictionText(r)} · `, l10n.t('loss {0}', num(r.loss)), ` · ${weightsText(s ?? { live: false }, r, s?.runId ? this.runStatus(s.runId) : undefined)}`,
     );
     this.facts.dataset.label = typeof r.label === 'number' ? String(r.label) : '';
     this.facts.dataset.predicted = r.predicted === null ? '' : String(r.predicted);
