@@ -160,6 +160,7 @@ function drawSampleViews(): void {
   const run = store.run;
   mistakesView.update(store.epochItems, run?.mistakes ?? null, run?.info.boundary?.labelNames ?? labelNames);
   inspectView.setGallery(run?.gallery ?? null);
+  inspectView.refreshHeader();
 }
 
 // A click on a point of the decision boundary inspects its training sample.

@@ -102,6 +102,12 @@ export class InspectView {
     this.paint();
   }
 
+  /** The header again (the run's status may have changed: a stopped run's weights). */
+  refreshHeader(): void {
+    const r = this.state?.result;
+    if (r && !this.result.hidden) this.header(r);
+  }
+
   setGallery(g: SampleImages | null | undefined): void {
     this.picker.setGallery(g);
   }

@@ -162,7 +162,7 @@ async function liveCase(page, ctx) {
   await closeAll(page);
   await openModelFile(page, ctx, SPIRAL_LONG);
   await startTraining(page, ctx, SPIRAL_LONG);
-  const { frame } = await waitPanel(page, 'the running spiral\'s panel', 20_000, (x) => x.loss.state === 'running');
+  const { frame } = await waitPanel(page, 'the running spiral\'s panel', 60_000, (x) => x.loss.state === 'running');
   await showPanelTab(frame, 'overview');
   await poll('the boundary of the running spiral', 20_000, async () => Number(await frame.locator('#chart-boundary').getAttribute('data-points')) > 0);
   await scrollPanelTo(frame, 'boundary');
