@@ -58,6 +58,8 @@ export class InspectView {
   private readonly circuit = new CircuitCard();
   /** The host asked to show the circuit: scrolled to when next drawn. */
   private circuitPending = false;
+  /** The run's status the header was written for. */
+  private headerStatus: RunStatus | undefined;
   /** The rows' width last drawn for. */
   private width = 0;
 
@@ -105,6 +107,9 @@ export class InspectView {
   /** The header again (the run's status may have changed: a stopped run's weights). */
   refreshHeader(): void {
     const r = this.state?.result;
+    const runId = this.state?.runId;
+    const status = runId ? this.runStatus(runId) : undefined;
+    if (status === this.headerStatus) return;
     if (r && !this.result.hidden) this.header(r);
   }
 
@@ -153,11 +158,12 @@ export class InspectView {
 
   private header(r: InspectResult): void {
     const s = this.state;
+    this.headerStatus = s?.runId ? this.runStatus(s.runId) : undefined;
     this.title.textContent = sampleTitle(r.split, r.sample);
     this.live.hidden = !s?.live;
     const label = el('b', labelText(r));
     this.facts.replaceChildren(
-      l10n.t('label: '), label, ` · ${predictionText(r)} · `, l10n.t('loss {0}', num(r.loss)), ` · ${weightsText(s ?? { live: false }, r, s?.runId ? this.runStatus(s.runId) : undefined)}`,
+      l10n.t('label: '), label, ` · ${predictionText(r)} · `, l10n.t('loss {0}', num(r.loss)), ` · ${weightsText(s ?? { live: false }, r, this.headerStatus)}`,
     );
     this.facts.dataset.label = typeof r.label === 'number' ? String(r.label) : '';
     this.facts.dataset.predicted = r.predicted === null ? '' : String(r.predicted);
