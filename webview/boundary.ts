@@ -96,7 +96,16 @@ export class BoundaryView extends PlaneView {
     ctx.fillStyle = t.muted;
     const ringed = Number(this.canvas.dataset.wrong ?? 0);
     const step = grid ? l10n.t('step {0}', grid.step) : l10n.t('no prediction grid yet');
-    ctx.fillText(ringed > 0 ? `${l10n.t('◯ {0} wrong', ringed)} · ${step}` : step, x0 + w, y);
+    const text = ringed > 0 ? `${l10n.t('{0} wrong', ringed)} · ${step}` : step;
+    ctx.fillText(text, x0 + w, y);
+    // The ring as the plot draws it around a misclassified point.
+    if (ringed > 0) {
+      ctx.beginPath();
+      ctx.arc(x0 + w - ctx.measureText(text).width - 9, y, 5, 0, 2 * Math.PI);
+      ctx.strokeStyle = t.highContrast ? t.foreground : t.error;
+      ctx.lineWidth = 1.6;
+      ctx.stroke();
+    }
   }
 
   /** The cells: the class colour laid faintly over the background. */
