@@ -115,7 +115,7 @@ export const GROUPS: Array<{ tab: TabId; cards: Card[] }> = [
     cards: [
       {
         chart: 'boundary', title: vscode.l10n.t('Decision boundary'), hidden: true,
-        why: vscode.l10n.t('What the network learned: the class it predicts at every point of the plane, with the training points on top.'),
+        why: vscode.l10n.t('What the network learned: the class it predicts at every point of the plane, with the training points on top; the points it gets wrong are ringed. Click a point to inspect that sample.'),
         body: canvas('boundary', vscode.l10n.t('Predicted class over the input plane, with the training points coloured by label'), 'boundary-box'),
       },
     ],
