@@ -8,6 +8,16 @@ export function el(tag: string, text?: string, className?: string): HTMLElement 
   return e;
 }
 
+/** A card of the panel (section#card-<id>): its title, what it shows and why, then its body. */
+export function card(id: string, title: string, why: string, ...body: HTMLElement[]): HTMLElement {
+  const c = el('section', undefined, 'card');
+  c.id = `card-${id}`;
+  const head = el('div', undefined, 'card-head');
+  head.append(el('h3', title));
+  c.append(head, el('p', why, 'why'), ...body);
+  return c;
+}
+
 /**
  * A vscode-table (zebra, rows bordered; below 480 px wide its compact view, each cell labelled
  * with its header): `columns` its initial widths (vscode-table's syntax), `headers` their names.

@@ -4,11 +4,11 @@
  * selected in the file. A serializer brings them back after a window reload.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { isCircuitViewToHost, type HostToCircuitView } from '../training/protocol';
 import type { CircuitGraph } from '../engine/circuit/types';
 import { modelTitle, type ModelDocuments } from '../editor/models';
 import { circuitHtml } from './circuit-html';
+import { pageBasics, webviewOptions } from './webview-options';
 
 export const CIRCUIT_VIEW_TYPE = 'trainlens.circuit';
 
@@ -46,7 +46,7 @@ export class CircuitPanels implements vscode.Disposable {
       return;
     }
     const panel = vscode.window.createWebviewPanel(CIRCUIT_VIEW_TYPE, panelTitle(doc.uri),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
     this.adopt(doc.uri, panel);
   }
 
@@ -64,15 +64,8 @@ export class CircuitPanels implements vscode.Disposable {
       panel.dispose(); // the file is gone
       return;
     }
-    panel.webview.options = this.webviewOptions();
+    panel.webview.options = webviewOptions(this.extensionUri);
     this.adopt(uri, panel);
-  }
-
-  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
   }
 
   private adopt(uri: vscode.Uri, panel: vscode.WebviewPanel): void {
@@ -81,13 +74,9 @@ export class CircuitPanels implements vscode.Disposable {
     panel.title = panelTitle(uri);
     const webview = panel.webview;
     webview.html = circuitHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'circuit.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'circuit.css')).toString(),
+      ...pageBasics(webview, this.extensionUri, 'circuit.js', 'circuit.css'),
       source: key,
       title: modelTitle(uri),
-      language: vscode.env.language,
       l10n: vscode.l10n.bundle,
     });
     const open: OpenCircuit = { panel, uri, graph: null, timer: undefined, subscriptions: [] };

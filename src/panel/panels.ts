@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import type { RunManager, RunsEvent } from '../training/runs';
 import { isWebviewToHost, type HostToWebview, type InspectTarget, type OverlaySet, type PanelAction, type RunSnapshot, type WebviewToHost } from '../training/protocol';
 import type { Comparison } from '../training/compare';
 import { overlayOfSession } from './overlays';
 import { panelHtml } from './html';
+import { pageBasics, webviewOptions } from './webview-options';
 
 export const PANEL_VIEW_TYPE = 'trainlens.panel';
 
@@ -57,7 +57,7 @@ export class ChartsPanels implements vscode.Disposable {
       open.panel.reveal(undefined, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(source), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(source), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
     this.adopt(source, panel);
   }
 
@@ -106,15 +106,8 @@ export class ChartsPanels implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    panel.webview.options = this.webviewOptions();
+    panel.webview.options = webviewOptions(this.extensionUri);
     this.adopt(source, panel);
-  }
-
-  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
   }
 
   private adopt(source: string, panel: vscode.WebviewPanel): void {
@@ -122,12 +115,8 @@ export class ChartsPanels implements vscode.Disposable {
     panel.title = panelTitle(source);
     const webview = panel.webview;
     webview.html = panelHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
+      ...pageBasics(webview, this.extensionUri, 'webview.js', 'panel.css'),
       codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons', 'codicon.css')).toString(),
-      language: vscode.env.language,
       l10n: vscode.l10n.bundle,
     });
     const open: OpenPanel = { panel, subscriptions: [] };

@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import * as l10n from '@vscode/l10n';
 import type { InspectResult } from '../../src/engine/inspect-types';
 import type { InspectState, RunStatus, SampleImages, WebviewToHost } from '../../src/training/protocol';
-import { el } from '../dom';
+import { card, el } from '../dom';
 import { num } from '../format';
 import { isTabShown, onTabShown } from '../tabs';
 import { onThemeChange, readTheme } from '../theme';
@@ -20,15 +20,6 @@ import { Picker } from './picker';
 import { RowList } from './rows';
 import { backwardRows, forwardRows, inputRow, type RowColors } from './rows-data';
 import { renderScores } from './scores';
-
-function card(id: string, title: string, why: string, ...body: HTMLElement[]): HTMLElement {
-  const c = el('section', undefined, 'card');
-  c.id = `card-${id}`;
-  const head = el('div', undefined, 'card-head');
-  head.append(el('h3', title));
-  c.append(head, el('p', why, 'why'), ...body);
-  return c;
-}
 
 /** The theme's colours for values (blue below 0, orange above) and gradients (purple below, red above). */
 function rowColors(): RowColors {

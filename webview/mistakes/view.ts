@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { EpochMetrics, MistakesFrame, WebviewToHost } from '../../src/training/protocol';
-import { el } from '../dom';
+import { card, el } from '../dom';
 import { pct } from '../format';
 import { isTabShown, onTabShown, showTabHeader } from '../tabs';
 import { onThemeChange, readTheme } from '../theme';
@@ -13,15 +13,6 @@ import { className } from '../inspect/loss-terms';
 import { renderConfusion } from './confusion';
 import { confusionEpochs, confusionFigures, type ClassPair, type ConfusionEpoch } from './confusion-data';
 import { renderMistakes } from './gallery';
-
-function card(id: string, title: string, why: string, ...body: HTMLElement[]): HTMLElement {
-  const c = el('section', undefined, 'card');
-  c.id = `card-${id}`;
-  const head = el('div', undefined, 'card-head');
-  head.append(el('h3', title));
-  c.append(head, el('p', why, 'why'), ...body);
-  return c;
-}
 
 export class MistakesView {
   private epochs: ConfusionEpoch[] = [];
