@@ -33,6 +33,19 @@ function selectionChanged(): void {
 }
 
 /**
+ * When the visible tabs' names do not fit the panel's width, the tabs not on show keep only their
+ * icon (body.compact-tabs; each name stays in its header's tooltip); measured with every name shown.
+ */
+function fitTabs(): void {
+  const tabs = document.getElementById('tabs');
+  if (!tabs || !document.querySelector('vscode-tab-header .codicon')) return;
+  document.body.classList.remove('compact-tabs');
+  const headers = [...document.querySelectorAll<HTMLElement>('vscode-tab-header[data-tab]')].filter((h) => !h.hidden);
+  const used = headers.reduce((sum, h) => sum + h.getBoundingClientRect().width, 0);
+  document.body.classList.toggle('compact-tabs', used > tabs.getBoundingClientRect().width);
+}
+
+/**
  * Selects the saved tab (when valid) and listens to the headers; onChange runs after every change
  * of the selected tab (the panel saves it and draws the tab's charts).
  */
@@ -40,6 +53,8 @@ export function initTabs(saved: unknown, onChange: (id: TabId) => void): void {
   changed = onChange;
   state.restore(saved);
   apply();
+  const tabs = document.getElementById('tabs');
+  if (tabs) new ResizeObserver(() => fitTabs()).observe(tabs);
   document.getElementById('tabs')?.addEventListener('vsc-tabs-select', (e) => {
     const id = TAB_IDS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
     if (id && state.select(id)) selectionChanged();
@@ -54,7 +69,11 @@ export function showTab(id: TabId): void {
 
 /** Shows or hides a tab's header; hiding the selected tab shows the overview. */
 export function showTabHeader(id: TabId, visible = true): void {
-  header(id)?.toggleAttribute('hidden', !visible);
+  const h = header(id);
+  if (h && h.hidden === visible) {
+    h.toggleAttribute('hidden', !visible);
+    fitTabs();
+  }
   if (state.setHeaderVisible(id, visible)) selectionChanged();
 }
 

@@ -99,7 +99,9 @@ function tabs(icons: boolean): string {
     const icon = icons ? `<span class="codicon codicon-${TAB_ICONS[id]}" slot="content-before" aria-hidden="true"></span>` : '';
     const badge = id === 'findings' ? '<vscode-badge variant="counter" slot="content-after" id="badge-findings" hidden>0</vscode-badge>' : '';
     const hidden = TABS_HIDDEN_AT_FIRST.includes(id) ? ' hidden' : '';
-    return `<vscode-tab-header slot="header" data-tab="${id}"${hidden}>${icon}${escape(tabLabel(id))}${badge}</vscode-tab-header>`;
+    // The name is its own element: a panel too narrow for every name shows the other tabs' icons only (webview/tabs.ts), the name their tooltip.
+    const label = escape(tabLabel(id));
+    return `<vscode-tab-header slot="header" data-tab="${id}"${hidden} title="${label}">${icon}<span class="tab-label">${label}</span>${badge}</vscode-tab-header>`;
   });
   const panels = TAB_IDS.map((id) => `
     <vscode-tab-panel data-tab="${id}"><div class="tab-body" id="panel-${id}">${tabContent(id)}

@@ -12,7 +12,7 @@ describe('The panel\'s HTML: tabs, slots and ids', () => {
   const ids = (html: string): string[] => [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
 
   it('has one header and one panel per tab, in order, each panel\'s content #panel-<tab>; weights and tune hidden at first', () => {
-    const headers = [...withIcons.matchAll(/<vscode-tab-header slot="header" data-tab="([a-z]+)"( hidden)?>/g)];
+    const headers = [...withIcons.matchAll(/<vscode-tab-header slot="header" data-tab="([a-z]+)"( hidden)? title="[^"]+"><span class="codicon [^"]+" slot="content-before" aria-hidden="true"><\/span><span class="tab-label">[^<]+<\/span>/g)];
     assert.deepEqual(headers.map((m) => m[1]), [...TAB_IDS]);
     assert.deepEqual(headers.filter((m) => m[2]).map((m) => m[1]), [...TABS_HIDDEN_AT_FIRST]);
     const panels = [...withIcons.matchAll(/<vscode-tab-panel data-tab="([a-z]+)"><div class="tab-body" id="panel-([a-z]+)">/g)];

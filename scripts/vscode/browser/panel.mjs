@@ -172,7 +172,7 @@ export async function panelTexts(frame) {
     return {
       lang: document.documentElement.lang,
       headings: text('h2, h3'),
-      tabs: [...document.querySelectorAll('vscode-tab-header')].filter((e) => !e.hidden).map((e) => e.firstChild ? [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim() : ''),
+      tabs: [...document.querySelectorAll('vscode-tab-header')].filter((e) => !e.hidden).map((e) => e.querySelector('.tab-label')?.textContent.trim() ?? ''),
       buttons: text('vscode-button, button.save'),
       badge: document.getElementById('run-status')?.textContent.trim() ?? '',
       summary: document.getElementById('run-summary')?.textContent.trim() ?? '',
