@@ -13,10 +13,8 @@ export function registerCircuitCommands(context: vscode.ExtensionContext, models
     const doc = await targetDocument(uri);
     if (!doc) return;
     if (!models.get(doc).circuit) {
-      void vscode.window.showInformationMessage(vscode.l10n.t(
-        'TrainLens: {0} is a network, not a circuit. A circuit file holds an expression and its inputs instead of data and layers, e.g. circuit: "(x + y) * z" and inputs: { x: -2, y: 5, z: -4 }.',
-        modelTitle(doc.uri),
-      ));
+      const message = vscode.l10n.t('TrainLens: {0} is a network, not a circuit. A circuit file holds an expression and its inputs instead of data and layers, e.g. circuit: "(x + y) * z" and inputs: { x: -2, y: 5, z: -4 }.', modelTitle(doc.uri));
+      void vscode.window.showInformationMessage(message);
       return;
     }
     panels.show(doc);
