@@ -40,7 +40,7 @@ function fitTabs(): void {
   const tabs = document.getElementById('tabs');
   if (!tabs || !document.querySelector('vscode-tab-header .codicon')) return;
   document.body.classList.remove('compact-tabs');
-  const headers = [...document.querySelectorAll<HTMLElement>('vscode-tab-header[data-tab]')].filter((h) => !h.hidden);
+  const headers = Array.from(document.querySelectorAll<HTMLElement>('vscode-tab-header[data-tab]')).filter((h) => !h.hidden);
   const used = headers.reduce((sum, h) => sum + h.getBoundingClientRect().width, 0);
   document.body.classList.toggle('compact-tabs', used > tabs.getBoundingClientRect().width);
 }
