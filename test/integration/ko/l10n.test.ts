@@ -74,7 +74,7 @@ describe('TrainLens in Korean (VS Code with --locale ko)', () => {
   it('the panel\'s HTML is Korean and carries the bundle its script reads', () => {
     const html = panelHtml({ cspSource: 'vscode-resource:', nonce: 'n', scriptUri: 'webview.js', styleUri: 'panel.css', language: vscode.env.language, l10n: vscode.l10n.bundle });
     assert.match(html, /<html lang="ko">/);
-    for (const label of ['>개요</vscode-tab-header>', '<h3 id="title-loss">손실</h3>', '<h3 id="title-accuracy">정확도</h3>', '>PNG 저장</button>', '옵티마이저 바꾸기…']) {
+    for (const label of ['<span class="tab-label">개요</span>', '<h3 id="title-loss">손실</h3>', '<h3 id="title-accuracy">정확도</h3>', '>PNG 저장</button>', '옵티마이저 바꾸기…']) {
       assert.ok(html.includes(label), label);
     }
     const attr = /<body data-l10n="([^"]*)">/.exec(html);
