@@ -5,6 +5,7 @@
  * of classes does.
  */
 import type { LossName } from '../model/spec';
+import { argmax } from './loss';
 
 /** A sample the scores classify wrong (the fields of the protocol's Mistake). */
 export interface ScoredMistake {
@@ -18,10 +19,7 @@ export interface ScoredMistake {
 
 /** The first class with the highest score of row `row` of scores (n, c): ties go to the lower class, as the losses count them. */
 export function predictedClass(scores: ArrayLike<number>, row: number, c: number): number {
-  const o = row * c;
-  let best = 0;
-  for (let j = 1; j < c; j++) if (scores[o + j] > scores[o + best]) best = j;
-  return best;
+  return argmax(scores, row * c, c);
 }
 
 /**

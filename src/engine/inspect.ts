@@ -9,7 +9,7 @@
 import * as l10n from '@vscode/l10n';
 import { buildNetwork } from './trainer';
 import { BatchNormLayer } from './layers/batchnorm';
-import { LOSS_FUNCTIONS, isClassification, type Targets } from './loss';
+import { LOSS_FUNCTIONS, argmax, isClassification, type Targets } from './loss';
 import { networkCircuit, circuitEligible, type NetworkPass } from './circuit/network';
 import type { Network } from './network';
 import type { Dataset } from './data/dataset';
@@ -111,16 +111,9 @@ export function samplePass(net: Network, set: Dataset, sample: number): SamplePa
   return { input, outs, douts, dinput: Float64Array.from(g.subarray(0, input.length)), loss };
 }
 
-/** The index of the highest score (the first on ties). */
-function argmax(s: ArrayLike<number>): number {
-  let best = 0;
-  for (let j = 1; j < s.length; j++) if (s[j] > s[best]) best = j;
-  return best;
-}
-
 /** softmax: the probabilities, computed after subtracting the highest score (no overflow). */
 function softmax(s: Float64Array): number[] {
-  const max = s[argmax(s)];
+  const max = s[argmax(s, 0, s.length)];
   const e = Array.from(s, (v) => Math.exp(v - max));
   const sum = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / sum);
@@ -177,7 +170,7 @@ export function inspectSample(spec: ModelSpec, network: Network, set: Dataset, t
   const result: InspectResult = {
     type: 'inspect', sample: k, split: target.split,
     label: classes ? set.y[k] : Array.from(set.targets!.subarray(k * tc, (k + 1) * tc)),
-    predicted: classes ? argmax(scores) : null,
+    predicted: classes ? argmax(scores, 0, scores.length) : null,
     lossName: net.lossName,
     scores: Array.from(scores),
     ...lossTerms(net, scores, set, k),

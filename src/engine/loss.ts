@@ -28,7 +28,8 @@ function labelKernels(scores: FloatArray, targets: Targets, dscores: FloatArray 
   return dscores ? kernelsFor(scores, targets, dscores) : kernelsFor(scores, targets);
 }
 
-function argmax(scores: FloatArray, o: number, c: number): number {
+/** The first index of the highest of scores[o … o + c − 1], minus o (ties go to the lower class, as the losses count them). */
+export function argmax(scores: ArrayLike<number>, o: number, c: number): number {
   let best = 0;
   for (let j = 1; j < c; j++) if (scores[o + j] > scores[o + best]) best = j;
   return best;

@@ -77,17 +77,8 @@ export class InspectController implements vscode.Disposable {
   /** Inspects a sample with a kept run's weights (the Runs view), in the panel of its model file. */
   async inspectKept(source: string, target: InspectTarget, kept: { spec: ModelSpec; weights: ParamValues[]; step: number; runId: string }): Promise<InspectState> {
     const entry = this.entry(source, target, undefined);
-    const request = entry.request;
     this.post(source, entry, true);
-    try {
-      const result = await this.runs.inspect(kept.spec, baseDirOf(source), target, { values: kept.weights, origin: 'kept', step: kept.step });
-      if (this.bySource.get(source)?.request !== request) return entry.state;
-      entry.state = { ...entry.state, state: 'done', result, error: null, runId: kept.runId, live: false };
-      this.post(source, entry, false);
-    } catch (e) {
-      if (this.bySource.get(source)?.request === request) this.fail(source, entry, e instanceof Error ? e.message : String(e), false);
-    }
-    return entry.state;
+    return this.compute(source, entry, kept.spec, { values: kept.weights, origin: 'kept', step: kept.step }, kept.runId);
   }
 
   private entry(source: string, target: InspectTarget, view: View | undefined): Inspected {
@@ -112,14 +103,21 @@ export class InspectController implements vscode.Disposable {
 
   /** One worker computes it: with the ended run's weights, or the initial ones. */
   private async computeOnce(source: string, entry: Inspected, run: TrainingSession | undefined, reveal: boolean): Promise<InspectState> {
-    const request = entry.request;
     const weights = run?.finalWeights ? { values: run.finalWeights, origin: 'final' as const, step: run.step } : null;
     const spec = weights && run ? run.spec : this.specOf(source) ?? run?.spec;
     if (!spec) return this.fail(source, entry, vscode.l10n.t('The model file has problems: fix them to inspect a sample.'), reveal);
+    return this.compute(source, entry, spec, weights, weights && run ? run.runId : null);
+  }
+
+  /** The sample inspected in a worker of its own with these weights (null: the initial ones); an answer to an older request is dropped. */
+  private async compute(
+    source: string, entry: Inspected, spec: ModelSpec, weights: Parameters<RunManager['inspect']>[3], runId: string | null,
+  ): Promise<InspectState> {
+    const request = entry.request;
     try {
       const result = await this.runs.inspect(spec, baseDirOf(source), entry.state.target, weights);
       if (this.bySource.get(source)?.request !== request) return entry.state;
-      entry.state = { ...entry.state, state: 'done', result, error: null, runId: weights && run ? run.runId : null, live: false };
+      entry.state = { ...entry.state, state: 'done', result, error: null, runId, live: false };
       this.post(source, entry, false);
     } catch (e) {
       if (this.bySource.get(source)?.request !== request) return entry.state;
