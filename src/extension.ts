@@ -168,7 +168,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     inspector,
     ...registerInspectCommands({ models, runs, charts, inspector }),
     ...checks.disposables,
-    registerHover(),
+    registerHover(models),
     registerCompletion(),
     registerQuickFixes(models),
     new DoctorDiagnostics(models, runs),

@@ -7,8 +7,7 @@ import type { Range } from '../../model/reader';
 import { bytes, compact, grouped, readPartialModel, shapeText, summarizeLayers, type LayerSummary, type ModelSummary, type PartialModel } from '../../model/summary';
 import { LAYER_DOCS, keyDoc, valueDoc } from './docs';
 import { sectionOf } from './yaml-context';
-import { dataPathChecker, isModelDocument, MODEL_SELECTOR } from '../models';
-import { parseModel } from '../../model/parse';
+import { dataPathChecker, isModelDocument, MODEL_SELECTOR, type ModelDocuments } from '../models';
 import { circuitNodeAt } from '../../model/circuit-parse';
 import type { CircuitGraph } from '../../engine/circuit/types';
 
@@ -105,17 +104,8 @@ function escape(s: string): string {
 export class ModelHoverProvider implements vscode.HoverProvider {
   private cache: { uri: string; version: number; model: PartialModel } | undefined;
   private readonly csvColumns = new Map<string, { mtime: number; columns: number | undefined }>();
-  private circuitCache: { uri: string; version: number; circuit: { graph: CircuitGraph | undefined } | undefined } | undefined;
-
-  /** The file's circuit when it is a circuit file (`circuit:`), parsed once per version. */
-  private circuitOf(doc: vscode.TextDocument): { graph: CircuitGraph | undefined } | undefined {
-    const uri = doc.uri.toString();
-    if (this.circuitCache?.uri !== uri || this.circuitCache.version !== doc.version) {
-      const text = doc.getText();
-      this.circuitCache = { uri, version: doc.version, circuit: /^\s*["']?circuit["']?\s*:/m.test(text) ? parseModel(text).circuit : undefined };
-    }
-    return this.circuitCache.circuit;
-  }
+  /** The parsed documents, each version once (the circuit of a circuit file among them). */
+  constructor(private readonly models: ModelDocuments) {}
 
   private async model(doc: vscode.TextDocument): Promise<PartialModel> {
     const uri = doc.uri.toString();
@@ -165,7 +155,7 @@ export class ModelHoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!isModelDocument(doc)) return undefined;
     const offset = doc.offsetAt(position);
-    const circuit = this.circuitOf(doc);
+    const circuit = this.models.get(doc).circuit;
     if (circuit) {
       const md = circuit.graph ? circuitHover(circuit.graph, doc.getText(), offset) : undefined;
       return md ? new vscode.Hover(md) : undefined;
@@ -249,6 +239,6 @@ function toRange(doc: vscode.TextDocument, [s, e]: [number, number]): vscode.Ran
   return new vscode.Range(doc.positionAt(s), doc.positionAt(e));
 }
 
-export function registerHover(): vscode.Disposable {
-  return vscode.languages.registerHoverProvider(MODEL_SELECTOR, new ModelHoverProvider());
+export function registerHover(models: ModelDocuments): vscode.Disposable {
+  return vscode.languages.registerHoverProvider(MODEL_SELECTOR, new ModelHoverProvider(models));
 }
