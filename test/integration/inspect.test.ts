@@ -113,6 +113,10 @@ describe('Inspect Sample and circuits', () => {
     assert.equal(await vscode.commands.executeCommand('trainlens.train', doc.uri), undefined, 'nothing trains');
     await until('the circuit panel', () => extension().circuits.has(doc.uri));
     assert.ok(!extension().charts.has(doc.uri.toString()), 'no chart panel for a circuit');
+    const plus = doc.getText().indexOf('+');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(plus));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /forward 3, gradient ∂f\/∂n1 = −4/, 'hovering + gives its value and gradient');
     const editor = await vscode.window.showTextDocument(doc);
     const at = doc.getText().indexOf('* z');
     await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 1)), '*)'));
