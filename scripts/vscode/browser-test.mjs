@@ -85,12 +85,14 @@
 //           ("TrainLens: 모델 학습"), the panel's headings, badge, summary and toolbar in Korean once
 //           the run finishes; screenshot of the workbench (korean-<theme>.png).
 //
-//   node scripts/vscode/browser-test.mjs                       # every scenario, themes dark and light
+//   node scripts/vscode/browser-test.mjs                       # every scenario in dark; the colour ones in light too
+//   node scripts/vscode/browser-test.mjs --all-themes          # every scenario in dark and light
 //   node scripts/vscode/browser-test.mjs --theme hc --scenario spiral
 //   node scripts/vscode/browser-test.mjs --theme dark --out docs/screenshot.png   # spiral only
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
-// Options: --theme dark|light|hc (repeatable; default dark and light), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings|inspect|circuit
+// Options: --theme dark|light|hc (repeatable; default dark and light: every scenario in the first, the
+//   colour-reading ones (EVERY_THEME) in the others, unless --all-themes), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings|inspect|circuit
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -132,6 +134,7 @@ const { values: opt } = parseArgs({
     examples: { type: 'string', default: process.env.TRAINLENS_EXAMPLES_DIR || path.join(repoRoot, 'examples') },
     file: { type: 'string', default: 'spiral.nn.yaml' },
     timeout: { type: 'string', default: '120000' },
+    'all-themes': { type: 'boolean', default: false },
   },
 });
 
@@ -141,6 +144,16 @@ const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenar
 
 /** Scenarios that run in a workbench with another display language. */
 const SCENARIO_LOCALE = { korean: 'ko' };
+
+/**
+ * Unasked, every scenario runs in the first theme, and these in every theme: the ones whose checks
+ * read colours off the canvases (series ink, boundary, fit, filters, value and gradient labels) or
+ * whose screenshots show a view the others do not. The rest check behaviour that does not depend
+ * on the theme (swaps, compare, tune, findings, checks, latency); `--all-themes` runs them in every
+ * theme too. `seeds` is part of compare and runs only when asked for.
+ */
+const EVERY_THEME = new Set(['spiral', 'weights', 'regression', 'gradcheck', 'inspect', 'circuit']);
+const ONLY_WHEN_ASKED = new Set(['seeds']);
 
 // ---------------------------------------------------------------------------------------------
 // Sessions: one workbench per theme, shared by its scenarios
@@ -238,7 +251,8 @@ async function main() {
   for (const t of themes) {
     if (!THEMES[t]) throw new Error(`unknown theme ${t}: use ${Object.keys(THEMES).join(', ')}`);
   }
-  const scenarios = opt.scenario?.length ? opt.scenario : opt.out ? ['spiral'] : Object.keys(SCENARIOS);
+  const asked = Boolean(opt.scenario?.length);
+  const scenarios = asked ? opt.scenario : opt.out ? ['spiral'] : Object.keys(SCENARIOS).filter((s) => !ONLY_WHEN_ASKED.has(s));
   for (const s of scenarios) {
     if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s}: use ${Object.keys(SCENARIOS).join(', ')}`);
   }
@@ -262,9 +276,10 @@ async function main() {
   const all = [];
   for (const [i, theme] of themes.entries()) {
     // One workbench per theme and display language; unasked, the Korean one runs in the first theme only.
+    const inTheme = (s) => asked || opt['all-themes'] || i === 0 || EVERY_THEME.has(s);
     const groups = [
-      { locale: undefined, list: scenarios.filter((s) => !SCENARIO_LOCALE[s]) },
-      { locale: 'ko', list: scenarios.filter((s) => SCENARIO_LOCALE[s] === 'ko' && (opt.scenario?.length || i === 0)) },
+      { locale: undefined, list: scenarios.filter((s) => !SCENARIO_LOCALE[s] && inTheme(s)) },
+      { locale: 'ko', list: scenarios.filter((s) => SCENARIO_LOCALE[s] === 'ko' && (asked || i === 0)) },
     ];
     for (const { locale, list } of groups) {
       if (list.length === 0) continue;

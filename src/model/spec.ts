@@ -171,4 +171,45 @@ export interface ModelSpec {
   compare?: CompareSpec;
   /** What "Tune…" / `trainlens tune` searches at random (see tune.ts). */
   tune?: TuneSpec;
+  /** A surface file: the point the optimizer steps, instead of a network (see SurfaceSetup). */
+  surface?: SurfaceSetup;
 }
+
+// ─── surfaces ─────────────────────────────────────────────────────────────────
+
+/** The optimizer lesson's surfaces f(x, y) (formulas in src/engine/surface/presets.ts). */
+export type SurfacePreset = 'rosenbrock' | 'beale' | 'himmelblau' | 'saddle' | 'ravine';
+export const SURFACE_PRESETS: readonly SurfacePreset[] = ['rosenbrock', 'beale', 'himmelblau', 'saddle', 'ravine'];
+
+/**
+ * A surface file (`surface:`, `start:`, `optimizer:`, `train: { steps, noise, seed }`): the update
+ * rules step a point (x, y) down f instead of training a network. Its ModelSpec carries this in
+ * `surface`; its data, layers, loss and init are the fixed placeholders of SURFACE_NETWORK, never
+ * trained or loaded (commands that need a network refuse a surface; see isSurfaceSpec).
+ */
+export interface SurfaceSetup {
+  /** The preset's name, or null for an expression of x and y. */
+  preset: SurfacePreset | null;
+  /** The expression in the circuit language (a preset's formula for a preset). */
+  expression: string;
+  start: [number, number];
+  /** Optimizer steps (train.steps). */
+  steps: number;
+  /** σ of the Gaussian noise added to each gradient component (train.noise), to mimic minibatches. */
+  noise: number;
+}
+
+/** A surface file's spec: ModelSpec with `surface` set. */
+export type SurfaceModelSpec = ModelSpec & { surface: SurfaceSetup };
+
+export function isSurfaceSpec(spec: ModelSpec): spec is SurfaceModelSpec {
+  return spec.surface !== undefined;
+}
+
+/** What a surface file's spec holds where a network's has data, layers, loss and init: nothing to load or train. */
+export const SURFACE_NETWORK: Pick<ModelSpec, 'data' | 'layers' | 'loss' | 'init'> = {
+  data: { dataset: 'gaussian', samples: 0, classes: 0, noise: 0, features: 2, validation: 0 },
+  layers: [],
+  loss: 'mse',
+  init: { type: 'zeros' },
+};

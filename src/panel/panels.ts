@@ -13,7 +13,7 @@ const ACTION_COMMANDS: Record<PanelAction, string> = {
   step: 'trainlens.step', swapOptimizer: 'trainlens.swapOptimizer', swapInit: 'trainlens.swapInit', gradcheck: 'trainlens.gradcheck',
   sanity: 'trainlens.sanity', lrFind: 'trainlens.lrFind', useLr: 'trainlens.useLr',
   tuneNarrow: 'trainlens.tuneNarrow', tuneApply: 'trainlens.tuneApplyBest', tuneStop: 'trainlens.tuneStop',
-  inspect: 'trainlens.inspect',
+  inspect: 'trainlens.inspect', landscape: 'trainlens.landscape',
 };
 
 interface OpenPanel {

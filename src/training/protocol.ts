@@ -14,8 +14,10 @@ import type { TrialResult, TuneParam } from '../model/tune';
 import { FINDING_CODES, type Finding, type FindingCode } from './doctor-types';
 import type { InspectResult, InspectWeights, SampleSplit } from '../engine/inspect-types';
 import type { CircuitGraph } from '../engine/circuit/types';
+import type { SurfaceFrame, SurfacePoint } from '../engine/surface/types';
+import type { LandscapeOptions, LandscapeResult, WeightTrajectory } from '../engine/landscape/types';
 
-export type { LayerStats, StepStats, ModelCheck, LossPoint, SeriesDelta, SeriesState, FilterImages };
+export type { LayerStats, StepStats, ModelCheck, LossPoint, SeriesDelta, SeriesState, FilterImages, SurfaceFrame, SurfacePoint, LandscapeResult, WeightTrajectory };
 
 // ─── shared payloads ───────────────────────────────────────────────────────────
 
@@ -88,6 +90,11 @@ export interface FinalMetrics {
   epochs: number;
   samplesPerSec: number;
   seconds: number;
+  /**
+   * The same loss as `loss` (data + regularization, eval mode, the whole training set) at the
+   * initial weights: the landscape's α = 0. Absent for surfaces and in runs kept before it existed.
+   */
+  initialLoss?: number | null;
 }
 
 /** A model-file layer as the charts name it. */
@@ -228,6 +235,8 @@ export interface MistakesFrame {
 
 /** At most this many mistakes are sent per epoch; at most this many held-out images in the gallery. */
 export const MAX_MISTAKES = 48;
+/** A surface run's path keeps every step up to this many points, and is thinned evenly past it (as `train --json`'s step lines). */
+export const MAX_PATH_POINTS = 10_000;
 export const GALLERY_SIZE = 48;
 
 /** The training sample drawn as point k of a classes frame of `take` points over `n` training samples (as the loop picks them). */
@@ -246,6 +255,8 @@ export interface RunShape {
   boundary: BoundaryFrame | null;
   /** Regression (loss: mse): R² and RMSE instead of accuracy. Absent: classification. */
   regression?: boolean;
+  /** A surface run (a `surface:` file): the contour plot's surface. Absent for networks. */
+  surface?: SurfaceFrame | null;
 }
 
 /** A run that is one variant of a comparison ("Compare…"). */
@@ -347,7 +358,17 @@ export type HostToWorker =
    * A training run: follow this sample (an InspectMessage at once, then at most every
    * INSPECT_FOLLOW_MS while the weights change), or stop following (null).
    */
-  | { type: 'follow'; target: InspectTarget | null };
+  | { type: 'follow'; target: InspectTarget | null }
+  /** The loss landscape around a finished run's weights (see engine/landscape/types.ts); one-shot worker. */
+  | LandscapeTask;
+
+export interface LandscapeTask {
+  type: 'landscape'; runId: string; spec: ModelSpec; baseDir: string | null; memoryLimit?: number; l10n?: L10nBundle;
+  /** The run's final weights, and the weights it visited (first: initial; last: final). */
+  weights: ParamValues[];
+  trajectory: WeightTrajectory;
+  options: LandscapeOptions;
+}
 
 /** A sample to inspect: its split and its index there. */
 export interface InspectTarget {
@@ -385,6 +406,8 @@ export interface ProgressMessage {
   filters: FilterImages | null;
   /** Classification with a held-out set: the newest epoch's mistakes, when an epoch ended since the last message. */
   mistakes?: MistakesFrame | null;
+  /** A surface run: the point after each step since the last message (the first message starts with step 0, the start). */
+  path?: SurfacePoint[];
   step: number;
   epoch: number;
   paused: boolean;
@@ -408,8 +431,10 @@ export interface DoneMessage {
   runId: string;
   status: 'finished' | 'stopped';
   final: FinalMetrics;
-  /** The final weights, for kept runs and exports. */
+  /** The final weights, for kept runs and exports (a surface run: one array "position", [x, y]). */
   weights: ParamValues[];
+  /** The weights the run visited (networks), for the loss landscape; absent for surfaces. */
+  trajectory?: WeightTrajectory | null;
 }
 
 export interface ErrorMessage {
@@ -478,7 +503,21 @@ export interface InspectMessage {
 }
 
 export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | ExportedMessage
-  | SanityMessage | LrPointMessage | LrFindMessage | FindingsMessage | InspectMessage;
+  | SanityMessage | LrPointMessage | LrFindMessage | FindingsMessage | InspectMessage | LandscapeProgressMessage | LandscapeMessage;
+
+/** The landscape's loss evaluations so far, of `total` (for the progress bar). */
+export interface LandscapeProgressMessage {
+  type: 'landscapeProgress';
+  runId: string;
+  done: number;
+  total: number;
+}
+
+export interface LandscapeMessage {
+  type: 'landscape';
+  runId: string;
+  result: LandscapeResult;
+}
 
 // ─── host → webview ────────────────────────────────────────────────────────────
 
@@ -522,6 +561,8 @@ export interface RunSnapshot extends RunHistory {
   mistakes?: MistakesFrame | null;
   /** Image data: held-out samples to pick one to inspect. */
   gallery?: SampleImages | null;
+  /** A surface run: its path so far (thinned evenly past MAX_PATH_POINTS). */
+  path?: SurfacePoint[];
 }
 
 /**
@@ -539,6 +580,8 @@ export interface OverlayRun extends RunHistory {
   /** A comparison over seeds: the variant this run is a seed of (its label), and the seed. */
   group?: string;
   seed?: number;
+  /** A surface run: its path (thinned evenly past MAX_PATH_POINTS). */
+  path?: SurfacePoint[];
 }
 
 /** What the overlays are, e.g. "optimizer: 6 variants from identical weights". */
@@ -565,6 +608,8 @@ export interface PanelProgress {
   filters: FilterImages | null;
   /** The newest epoch's mistakes, when an epoch ended since the last message. */
   mistakes?: MistakesFrame | null;
+  /** A surface run: the points since the last message. */
+  path?: SurfacePoint[];
   step: number;
   paused: boolean;
   samplesPerSec: number;
@@ -585,7 +630,22 @@ export type HostToWebview =
   /** The training doctor's findings of the panel's run, all of them. */
   | { type: 'findings'; runId: string; findings: Finding[] }
   /** The Inspect tab's sample: computing, its result (again and again while a followed run trains), or why it failed. reveal: show the tab (view: on the circuit). */
-  | { type: 'inspect'; state: InspectState; reveal: boolean; view?: 'layers' | 'circuit' };
+  | { type: 'inspect'; state: InspectState; reveal: boolean; view?: 'layers' | 'circuit' }
+  /** The Landscape tab: computing (with progress), its result, or why it failed. reveal: show the tab. */
+  | { type: 'landscape'; state: LandscapeState; reveal: boolean };
+
+/** What the Landscape tab shows. */
+export interface LandscapeState {
+  /** The run whose weights it is computed around. */
+  runId: string;
+  state: 'running' | 'done' | 'failed';
+  /** Loss evaluations done and to do. */
+  done: number;
+  total: number;
+  options: LandscapeOptions;
+  result: LandscapeResult | null;
+  error: string | null;
+}
 
 /** What the Inspect tab shows. */
 export interface InspectState {
@@ -669,7 +729,7 @@ export const CHART_IDS = ['loss', 'accuracy', 'r2', 'grad-flow', 'grad-bars', 'h
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** Toolbar actions; the host runs the matching command on the panel's model file. */
-export const PANEL_ACTIONS = ['train', 'stop', 'pause', 'resume', 'step', 'swapOptimizer', 'swapInit', 'gradcheck', 'sanity', 'lrFind', 'useLr', 'tuneNarrow', 'tuneApply', 'tuneStop', 'inspect'] as const;
+export const PANEL_ACTIONS = ['train', 'stop', 'pause', 'resume', 'step', 'swapOptimizer', 'swapInit', 'gradcheck', 'sanity', 'lrFind', 'useLr', 'tuneNarrow', 'tuneApply', 'tuneStop', 'inspect', 'landscape'] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
 export type WebviewToHost =
