@@ -1,15 +1,19 @@
-/** Worker-thread entry: trains one run (or gradient-checks a model) and reports to the host. */
+/** Worker-thread entry: trains one run (a network or a surface; or gradient-checks a model) and reports to the host. */
 import * as l10n from '@vscode/l10n';
 import { parentPort } from 'node:worker_threads';
 import { RunLoop, errorText, runGradcheck } from './loop';
 import { loadDataset } from '../data/load';
 import type { Dataset } from '../engine/data/dataset';
 import type { HostToWorker, WorkerToHost } from './protocol';
+import { isSurfaceSpec, type SurfaceModelSpec } from '../model/spec';
+import type { TrainingLoop } from './loop-types';
+import { SurfaceLoop } from './surface-loop';
 import { exportModel } from '../export/model-export';
 import { writeExportFiles } from '../export/write';
 import { lowerThreadPriority } from './priority';
 import { runCheck } from './check-task';
 import { runInspect } from './inspect-task';
+import { runLandscape } from './landscape-task';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
@@ -18,14 +22,20 @@ lowerThreadPriority();
 /** Milliseconds of training between looks at the message queue (pause, step, swaps). */
 const SLICE_MS = 15;
 
-let loop: RunLoop | undefined;
+let loop: TrainingLoop | undefined;
 let wake: (() => void) | undefined;
 const post = (msg: WorkerToHost): void => port.postMessage(msg);
 
 port.on('message', (m: HostToWorker) => {
   // What the worker says (data errors, failures) in the display language the host sends.
-  if ((m.type === 'start' || m.type === 'gradcheck' || m.type === 'export' || m.type === 'sanity' || m.type === 'lrFind' || m.type === 'inspect') && m.l10n) {
+  if ((m.type === 'start' || m.type === 'gradcheck' || m.type === 'export' || m.type === 'sanity' || m.type === 'lrFind' || m.type === 'inspect' || m.type === 'landscape') && m.l10n) {
     l10n.config({ contents: m.l10n });
+  }
+  // Only a run trains a surface: the other tasks need a network (the host does not send them one; say so if it does).
+  if ((m.type === 'gradcheck' || m.type === 'export' || m.type === 'sanity' || m.type === 'lrFind' || m.type === 'inspect' || m.type === 'landscape') && isSurfaceSpec(m.spec)) {
+    post({ type: 'error', runId: m.runId, message: l10n.t('This is a surface file (f(x, y), not a network): it has no network to check, export, inspect or map the loss of. Train it to race its optimizer on the surface.') });
+    port.close();
+    return;
   }
   switch (m.type) {
     case 'start':
@@ -55,6 +65,9 @@ port.on('message', (m: HostToWorker) => {
     case 'inspect':
       void runInspect(m, post).finally(() => port.close());
       break;
+    case 'landscape':
+      void runLandscape(m, post).finally(() => port.close());
+      break;
     case 'pause': loop?.pause(); break;
     case 'resume': loop?.resume(); break;
     case 'step': loop?.stepOnce(); break;
@@ -64,7 +77,10 @@ port.on('message', (m: HostToWorker) => {
   wake?.();
 });
 
-async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
+type Start = Extract<HostToWorker, { type: 'start' }>;
+
+async function train(m: Start): Promise<void> {
+  if (isSurfaceSpec(m.spec)) return trainSurface(m, m.spec);
   const control = new Int32Array(m.control);
   let data: Dataset | undefined;
   try {
@@ -85,22 +101,40 @@ async function train(m: Extract<HostToWorker, { type: 'start' }>): Promise<void>
     }, m.paused ?? false, data);
     // The trainer holds the rows it needs (views of the set, or its own copies): let it go here.
     data = undefined;
-    for (;;) {
-      if (loop.runnable || Atomics.load(control, 0) !== 0) {
-        if (loop.runSlice(SLICE_MS)) break;
-        // Let pause, step and swap messages in between slices.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      } else {
-        // Paused: sleep until a message arrives (or check the stop flag now and then).
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 100);
-        });
-        wake = undefined;
-      }
-    }
+    await drive(loop, control);
   } catch (e) {
     post({ type: 'error', runId: m.runId, message: l10n.t('Training failed: {0}', errorText(e)) });
   }
   port.close();
+}
+
+/** A surface run: nothing to load; paced so that the path can be watched. */
+async function trainSurface(m: Start, spec: SurfaceModelSpec): Promise<void> {
+  const control = new Int32Array(m.control);
+  try {
+    loop = new SurfaceLoop(spec, { runId: m.runId, control, post, progressIntervalMs: m.progressIntervalMs, paced: true }, m.paused ?? false);
+    await drive(loop, control);
+  } catch (e) {
+    post({ type: 'error', runId: m.runId, message: l10n.t('Training failed: {0}', errorText(e)) });
+  }
+  port.close();
+}
+
+/** Runs a loop in slices to its end, letting pause, step and swap messages in between. */
+async function drive(run: TrainingLoop, control: Int32Array): Promise<void> {
+  for (;;) {
+    if (run.runnable || Atomics.load(control, 0) !== 0) {
+      if (run.runSlice(SLICE_MS)) return;
+      // Let pause, step and swap messages in between slices.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    } else {
+      // Paused, or a paced run's next step not yet due: sleep until a message arrives, the step is
+      // due, or now and then, to check the stop flag.
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, Math.min(100, run.idleMs ?? 100));
+      });
+      wake = undefined;
+    }
+  }
 }
