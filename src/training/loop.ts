@@ -4,6 +4,9 @@ import { divergenceLabel, divergenceMessage } from '../engine/divergence';
 import { filterImages, filterLayout, type FilterImages, type FilterLayout } from '../engine/filters';
 import { networkArrays } from '../export/arrays';
 import { gradcheckModel } from '../engine/check';
+import { WeightVector } from '../engine/landscape/weights';
+import { TrajectoryRecorder } from '../engine/landscape/trajectory';
+import type { WeightTrajectory } from '../engine/landscape/types';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { isRegressionSet, type Dataset } from '../engine/data/dataset';
 import { boundaryGrid, boundaryInputs, frameOf } from './class-frame';
@@ -85,6 +88,8 @@ export class RunLoop {
   private ended: DoneMessage | ErrorMessage | undefined;
   /** The training doctor: findings from the curves and statistics (doctor.ts). */
   private readonly doctor: RunDoctor;
+  /** The weights the run visits, for the loss landscape (null when the arrays cannot be laid out). */
+  private readonly trajectory: { vector: WeightVector; recorder: TrajectoryRecorder } | null;
 
   constructor(spec: ModelSpec, private readonly o: LoopOptions, startPaused = false, data?: Dataset) {
     this.runId = o.runId;
@@ -107,6 +112,7 @@ export class RunLoop {
     });
     this.follower = new SampleFollower(t, this.runId, o.post, this.now);
     this.doctor = new RunDoctor(t, layers.map((l) => l.index), this.runId, o.post);
+    this.trajectory = trajectoryOf(t);
     this.t0 = this.now();
     this.lastPost = this.t0;
     // The weights as initialized: what the init scheme alone gives.
@@ -184,6 +190,7 @@ export class RunLoop {
       // Every statsEvery steps (time allowing), and always at the last step, so the end is charted.
       const withStats = statsEvery > 0 && ((t.step % statsEvery === 0 && now - this.lastStats >= (this.o.statsMinMs ?? 0)) || t.step === t.totalSteps - 1);
       if (withStats) this.lastStats = now;
+      this.trajectory?.recorder.before(t.step);
       const r = t.trainStep(this.doctor.wantsStats(t.step) || withStats);
       if (this.o.control && this.o.control.length > CONTROL_STEP) Atomics.store(this.o.control, CONTROL_STEP, t.step);
       if (r.stats && withStats) this.stats.push(r.stats);
@@ -269,6 +276,20 @@ export class RunLoop {
     this.lastPost = now;
   }
 
+  /**
+   * The training loss at the initial weights (the trajectory's first snapshot), evaluated as the
+   * final loss is (same arrays, same evaluation: the landscape's α = 0 matches it bit for bit);
+   * the network is given back the final weights (the last snapshot) after.
+   */
+  private initialLoss(trajectory: WeightTrajectory): number {
+    const t = this.trainer;
+    const { vector } = this.trajectory!;
+    vector.write(trajectory.snapshots[0]);
+    const loss = t.evaluate(t.trainSet).loss;
+    vector.write(trajectory.snapshots[trajectory.snapshots.length - 1]);
+    return loss;
+  }
+
   private finish(status: 'finished' | 'stopped'): DoneMessage {
     const t = this.trainer;
     const seconds = (this.now() - this.t0) / 1000;
@@ -278,6 +299,7 @@ export class RunLoop {
     this.doctor.end();
     const train = t.evaluate(t.trainSet);
     const val = t.validationSet.n > 0 ? t.evaluate(t.validationSet) : null;
+    const trajectory = this.trajectory?.recorder.finish(t.step) ?? null;
     const done: DoneMessage = {
       type: 'done', runId: this.runId, status,
       final: {
@@ -285,7 +307,9 @@ export class RunLoop {
         valLoss: val ? val.loss : null, ...scoreFields(train, val), trainRmse: train.regression?.rmse ?? null,
         steps: t.step, epochs: t.epoch,
         samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
+        initialLoss: trajectory ? this.initialLoss(trajectory) : null,
       },
+      trajectory,
       // Copies: the engine's buffers are views of the kernels' memory, which must not be posted.
       weights: weightsOf(t),
     };
@@ -293,6 +317,20 @@ export class RunLoop {
     this.o.post(done);
     return done;
   }
+}
+
+/**
+ * A trainer's weights as the trajectory lays them out (networkArrays's order), bound once, and a
+ * recorder of snapshots at steps planned from the run's length; null when the arrays cannot be laid out.
+ */
+function trajectoryOf(t: Trainer): { vector: WeightVector; recorder: TrajectoryRecorder } | null {
+  let vector: WeightVector;
+  try {
+    vector = new WeightVector(t.network, networkArrays(t.network, t.spec.layers));
+  } catch {
+    return null;
+  }
+  return { vector, recorder: new TrajectoryRecorder(vector, t.totalSteps) };
 }
 
 /**

@@ -13,7 +13,15 @@ export interface LandscapeOptions {
   plane: LandscapePlane;
   /** Seed of the random directions. */
   seed: number;
+  /**
+   * Where the plane is centred: the trained weights (default, Li et al.) or the initial ones (the
+   * plane then shows the loss around the start of the run; the path starts at (0, 0)).
+   */
+  centre?: LandscapeCentre;
 }
+
+/** The point the 2-D plane goes through. */
+export type LandscapeCentre = 'trained' | 'initial';
 
 /** θ(α) = θ₀ + α·(θ₁ − θ₀): θ₀ the initial weights, θ₁ the trained ones. */
 export interface LandscapeLine {
@@ -41,6 +49,8 @@ export interface LandscapeSurface {
   pathSteps: number[];
   /** pca: the fraction of the trajectory's variance along d₁ and d₂; random: null. */
   explained: [number, number] | null;
+  /** The weights at (0, 0) (LandscapeOptions.centre; absent: trained). */
+  centre?: LandscapeCentre;
 }
 
 export interface LandscapeResult {
@@ -53,6 +63,11 @@ export interface LandscapeResult {
   evaluations: number;
   samples: number;
   seconds: number;
+  /**
+   * Present when the resolution was lowered to bound the work (LANDSCAPE_BUDGET_MACS in
+   * compute.ts): the resolution asked for; line and surface used surface.resolution.
+   */
+  requestedResolution?: number;
 }
 
 /**
