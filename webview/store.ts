@@ -5,7 +5,7 @@
 import type { Point } from 'chart.js';
 import {
   type EpochMetrics, type FinalMetrics, type HostToWebview, type ModelCheck, type OverlaySet, type PreviousRun,
-  type RunHistory, type RunSnapshot, type RunStatus, type StatsPoint,
+  type RunHistory, type RunSnapshot, type RunStatus, type StatsPoint, type SurfacePoint,
 } from '../src/training/protocol';
 import {
   Decimated, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, type LossPoint, type SeriesState,
@@ -14,6 +14,7 @@ import { addEpochs, addLoss, addStats, emptyLayers, seriesOf, type HistorySeries
 import { applyProgress } from '../src/training/progress';
 import { groupRuns } from '../src/training/aggregate';
 import { seedGroups, type SeedGroup } from './seeds';
+import { appendPath } from './surface/path-data';
 import * as l10n from '@vscode/l10n';
 
 export { MAX_LOSS_POINTS };
@@ -37,6 +38,8 @@ export interface OverlaySeries extends HistorySeries {
   seed?: number;
   /** Its colour: its variant's place among the overlays (with seeds, shared by the variant's runs). */
   colorIndex: number;
+  /** A surface run: its path. */
+  path?: SurfacePoint[];
 }
 
 export interface GradcheckState {
@@ -98,6 +101,8 @@ export class RunStore {
   overlayTitle: string | null = null;
   /** A comparison over seeds: per variant, its seeds' mean and min–max curves and final figures; else empty. */
   seedGroups: SeedGroup[] = [];
+  /** A surface run: its path so far (appended to as progress arrives). */
+  path: SurfacePoint[] = [];
   private history = new HistoryMirror();
 
   /** Replaces the overlays (the host re-sends them whole as they grow). */
@@ -110,6 +115,7 @@ export class RunStore {
       lastStep: Math.max(r.loss.count, r.stats.items[r.stats.items.length - 1]?.step ?? 0),
       ...(r.group !== undefined ? { group: r.group, seed: r.seed } : {}),
       colorIndex: groups.length > 0 ? groups.indexOf(r.group ?? r.label) : k,
+      ...(r.path ? { path: r.path } : {}),
     }));
     this.seedGroups = groups.length > 0 ? seedGroups(this.overlays, set?.seeds ?? 1) : [];
     this.version++;
@@ -154,17 +160,19 @@ export class RunStore {
 
   /** The run as it stands, with its whole (bounded) history: what the webview saves. */
   saved(): RunSnapshot | null {
-    return this.run ? { ...this.run, ...this.history.state() } : null;
+    return this.run ? { ...this.run, ...this.history.state(), ...(this.run.info.surface ? { path: this.path } : {}) } : null;
   }
 
   load(snapshot: RunSnapshot, stale = false): void {
-    const { loss, epochs, stats, ...rest } = snapshot;
+    // The path is held apart (this.path), appended to as progress arrives.
+    const { loss, epochs, stats, path, ...rest } = snapshot;
     this.run = { ...rest, markers: snapshot.markers.slice() };
     this.stale = stale;
     // A check still running keeps its card; otherwise the snapshot's last result (if any) is shown.
     if (snapshot.gradcheck) this.gradcheck = { state: 'done', result: snapshot.gradcheck, error: null };
     else if (this.gradcheck?.state !== 'running') this.gradcheck = null;
     this.history = new HistoryMirror({ loss, epochs, stats });
+    this.path = path?.slice() ?? [];
     this.rebuild();
     const p = snapshot.previous;
     this.previous = p ? { ...seriesOf(p), label: previousLabel(p) } : null;
@@ -183,6 +191,7 @@ export class RunStore {
     if (thinned === null) return false;
     // The newest epoch's held-out mistakes (kept with the run, so the saved state has them too).
     if (m.mistakes) run.mistakes = m.mistakes;
+    if (m.path) appendPath(this.path, m.path);
     if (thinned) {
       this.rebuild();
     } else {

@@ -99,7 +99,9 @@ export function createViews(store: RunStore): Views {
 
 function lossChart(store: RunStore, { version, markers, xRange, marks }: StepAxis): LineChart {
   return new LineChart({
-    canvas: $canvas('loss-chart'), xTitle: l10n.t('step'), yTitle: l10n.t('loss'), y: 'linear', version, markers, xRange,
+    // A surface run's loss is f at each step's point.
+    canvas: $canvas('loss-chart'), xTitle: l10n.t('step'), yTitle: l10n.t('loss'), version, markers, xRange,
+    y: (t) => ({ y: linearScale(t, store.run?.info.surface ? 'f(x, y)' : l10n.t('loss')) }),
     stamp: () => `${store.raw.length}/${store.valLoss.length}/${marks()}/${store.run?.step ?? 0}/${store.version}`,
     empty: waiting(store, 'steps'),
     series: (t) => {
@@ -108,6 +110,7 @@ function lossChart(store: RunStore, { version, markers, xRange, marks }: StepAxi
         return store.overlays.map((o, k): Series => ({ label: o.label, data: () => o.smooth, color: paletteColor(t, k), width: 2, own: true }));
       }
       const [blue, orange] = t.series;
+      if (store.run?.info.surface) return [{ label: 'f(x, y)', data: () => store.raw, color: blue, width: 2 }];
       const s: Series[] = [
         { label: l10n.t('train (smoothed {0})', SMOOTHING), data: () => store.smooth, color: blue, width: 2, own: false },
         { label: l10n.t('validation (per epoch)'), data: () => store.valLoss, color: orange, width: 2, dots: (store.run?.info.epochs ?? 0) <= 40, own: false },

@@ -84,9 +84,12 @@ function tabContent(id: TabId): string {
   if (id === 'tune') return '\n      <div id="slot-tune"></div>';
   if (id === 'mistakes') return '\n      <div id="slot-mistakes"></div>';
   if (id === 'inspect') return '\n      <div id="slot-inspect"></div>';
-  return GROUPS.filter((g) => g.tab === id).map((g) => `
+  const groups = GROUPS.filter((g) => g.tab === id).map((g) => `
       <div class="group" id="group-${g.cards[0].chart}"${g.cards.every((c) => c.hidden) ? ' hidden' : ''}>${g.cards.map(card).join('')}
       </div>`).join('');
+  // A surface run's card (webview/surface/view.ts), where the decision boundary is for 2-D data.
+  return id === 'overview' ? `${groups}
+      <div id="slot-surface"></div>` : groups;
 }
 
 /**
