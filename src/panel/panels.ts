@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { RunManager, RunsEvent } from '../training/runs';
 import { isWebviewToHost, type HostToWebview, type InspectTarget, type OverlaySet, type PanelAction, type RunSnapshot, type WebviewToHost } from '../training/protocol';
 import type { Comparison } from '../training/compare';
-import { overlayOfSession } from './overlays';
+import { overlayOfSession, surfaceOf } from './overlays';
 import { panelHtml } from './html';
 import { pageBasics, webviewOptions } from './webview-options';
 
@@ -74,10 +74,14 @@ export class ChartsPanels implements vscode.Disposable {
    */
   showComparison(source: string, c: Comparison, title: string): void {
     this.show(source);
-    const send = (): void => this.setOverlays(source, {
-      title, runs: c.sessions.flatMap((s, i) => (s ? [overlayOfSession(s, c.variants[i].label)] : [])),
-      ...(c.seeds > 1 ? { seeds: c.seeds } : {}),
-    });
+    const send = (): void => {
+      const surface = surfaceOf(c.sessions.map((s) => s?.info.surface));
+      this.setOverlays(source, {
+        title, runs: c.sessions.flatMap((s, i) => (s ? [overlayOfSession(s, c.variants[i].label)] : [])),
+        ...(c.seeds > 1 ? { seeds: c.seeds } : {}),
+        ...(surface ? { surface } : {}),
+      });
+    };
     let timer: NodeJS.Timeout | undefined;
     const soon = (): void => {
       timer ??= setTimeout(() => {

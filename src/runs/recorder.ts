@@ -40,10 +40,13 @@ export class RunRecorder {
         // What the session's bounded history kept; when it thinned, the file is rewritten whole.
         const s = e.session;
         if (e.thinned) {
-          this.store.replaceHistory(s.runId, { t: 'state', loss: s.loss.series.state(), epochs: s.epochs.state(), stats: s.stats.state(), markers: s.markers.slice() });
+          this.store.replaceHistory(s.runId, {
+            t: 'state', loss: s.loss.series.state(), epochs: s.epochs.state(), stats: s.stats.state(), markers: s.markers.slice(),
+            ...(s.spec.surface ? { path: s.path.state() } : {}),
+          });
         } else {
           const { loss, epochs, stats, markers } = e.progress;
-          const lines: HistoryLine[] = [{ t: 'delta', loss, epochs, stats }];
+          const lines: HistoryLine[] = [{ t: 'delta', loss, epochs, stats, ...(e.path ? { path: e.path } : {}) }];
           for (const v of markers) lines.push({ t: 'marker', v });
           this.store.append(s.runId, lines);
         }

@@ -2,9 +2,9 @@ import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ModelSpec } from '../model/spec';
-import type { EpochMetrics, FinalMetrics, Marker, RunHistory as SeriesHistory, RunInfo, RunStatus, StatsPoint } from '../training/protocol';
+import type { EpochMetrics, FinalMetrics, Marker, RunHistory as SeriesHistory, RunInfo, RunStatus, StatsPoint, SurfacePoint } from '../training/protocol';
 import {
-  Decimated, Ema, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, SMOOTHING, type LossPoint, type SeriesDelta, type SeriesState,
+  Decimated, Ema, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, PATH_CAP, SMOOTHING, type LossPoint, type SeriesDelta, type SeriesState,
 } from '../training/history';
 
 /**
@@ -14,6 +14,7 @@ import {
  *                 the run, every step of a short one): what each progress message kept, appended;
  *                 rewritten atomically as one 'state' line when the history thins, so the file stays
  *                 a few MB however long the run trains
+ *                 (a surface run's path too: its points, kept as the session keeps them)
  *   weights.bin   final weights, float32 little-endian, in the order of `weights` in run.json
  * A crash or reload loses at most the history not yet flushed (flushed at least every second);
  * a run found as 'running' with nothing training it is marked 'interrupted', never dropped.
@@ -56,13 +57,15 @@ export interface HistoryDelta {
   loss: SeriesDelta<LossPoint>;
   epochs: SeriesDelta<EpochMetrics>;
   stats: SeriesDelta<StatsPoint>;
+  /** A surface run: what its path kept (absent for networks, and in messages without a step). */
+  path?: SeriesDelta<SurfacePoint>;
 }
 
 /** One line of metrics.jsonl. */
 export type HistoryLine =
   | HistoryDelta
   /** The whole history: the first line of a file rewritten when the history thinned. */
-  | { t: 'state'; loss: SeriesState<LossPoint>; epochs: SeriesState<EpochMetrics>; stats: SeriesState<StatsPoint>; markers: Marker[] }
+  | { t: 'state'; loss: SeriesState<LossPoint>; epochs: SeriesState<EpochMetrics>; stats: SeriesState<StatsPoint>; markers: Marker[]; path?: SeriesState<SurfacePoint> }
   | { t: 'marker'; v: Marker }
   // Lines of runs kept before the history was bounded: still read.
   /** first: the 1-based step of v[0] */
@@ -73,6 +76,8 @@ export type HistoryLine =
 /** A kept run's history: as the panel draws it, with its markers. */
 export interface RunHistory extends SeriesHistory {
   markers: Marker[];
+  /** A surface run: its path (thinned evenly past MAX_PATH_POINTS); absent for networks. */
+  path?: SurfacePoint[];
   /** Lines that could not be read (a torn last line after a crash), or that did not follow on. */
   skipped: number;
 }
@@ -226,9 +231,12 @@ export class RunStore {
     let epochs = new Decimated<EpochMetrics>(MAX_EPOCH_POINTS);
     let stats = new Decimated<StatsPoint>(MAX_STATS_POINTS);
     let markers: Marker[] = [];
+    let surfacePath: Decimated<SurfacePoint> | undefined;
     let skipped = 0;
     const ema = new Ema(SMOOTHING); // for losses kept before the history was bounded
-    const result = (): RunHistory => ({ loss: loss.state(), epochs: epochs.state(), stats: stats.state(), markers, skipped });
+    const result = (): RunHistory => ({
+      loss: loss.state(), epochs: epochs.state(), stats: stats.state(), markers, skipped, ...(surfacePath ? { path: surfacePath.items.slice() } : {}),
+    });
     let text = '';
     try {
       text = fs.readFileSync(path.join(this.dir(runId), HISTORY), 'utf8');
@@ -259,11 +267,13 @@ export class RunStore {
           epochs = new Decimated(MAX_EPOCH_POINTS, l.epochs);
           stats = new Decimated(MAX_STATS_POINTS, l.stats);
           markers = l.markers.slice();
+          surfacePath = l.path ? new Decimated(PATH_CAP, l.path) : undefined;
           break;
         case 'delta':
           apply(loss, l.loss);
           apply(epochs, l.epochs);
           apply(stats, l.stats);
+          if (l.path) apply(surfacePath ??= new Decimated<SurfacePoint>(PATH_CAP), l.path);
           break;
         case 'marker': markers.push(l.v); break;
         case 'losses':
@@ -338,12 +348,16 @@ export class RunStore {
 }
 
 function follows(a: HistoryDelta, b: HistoryDelta): boolean {
-  return b.loss.from === a.loss.count && b.epochs.from === a.epochs.count && b.stats.from === a.stats.count;
+  return b.loss.from === a.loss.count && b.epochs.from === a.epochs.count && b.stats.from === a.stats.count &&
+    (!a.path || !b.path || b.path.from === a.path.count);
+}
+
+function copySeries<T>(x: SeriesDelta<T>): SeriesDelta<T> {
+  return { from: x.from, items: x.items.slice(), count: x.count };
 }
 
 function copyDelta(d: HistoryDelta): HistoryDelta {
-  const c = <T>(x: SeriesDelta<T>): SeriesDelta<T> => ({ from: x.from, items: x.items.slice(), count: x.count });
-  return { t: 'delta', loss: c(d.loss), epochs: c(d.epochs), stats: c(d.stats) };
+  return { t: 'delta', loss: copySeries(d.loss), epochs: copySeries(d.epochs), stats: copySeries(d.stats), ...(d.path ? { path: copySeries(d.path) } : {}) };
 }
 
 /** Appends delta b (which follows on from a) to a. */
@@ -355,6 +369,10 @@ function mergeDelta(a: HistoryDelta, b: HistoryDelta): void {
   m(a.loss, b.loss);
   m(a.epochs, b.epochs);
   m(a.stats, b.stats);
+  if (b.path) {
+    if (a.path) m(a.path, b.path);
+    else a.path = copySeries(b.path);
+  }
 }
 
 /** Why a run is kept as interrupted. */

@@ -7,6 +7,7 @@
  * multiple of `stride` are kept. When `cap` are kept, every other one is dropped and the stride
  * doubles. A long run is therefore drawn from evenly spaced items, at most `cap` of them.
  */
+import { MAX_PATH_POINTS } from './protocol';
 
 /** A decimated series, as it travels in messages. */
 export interface SeriesState<T> {
@@ -195,4 +196,30 @@ export function pushAll<T>(series: Decimated<T>, items: readonly T[]): SeriesDel
   const delta = series.keptOf(items);
   series.apply(delta);
   return delta;
+}
+
+/**
+ * A surface run's path keeps every point of a run of up to MAX_PATH_POINTS steps (its MAX_PATH_POINTS + 1
+ * points, the start included) and is thinned evenly past that: the Decimated rule with this cap.
+ */
+export const PATH_CAP = MAX_PATH_POINTS + 2;
+
+/**
+ * Mirrors a Decimated series from the items it kept alone (a snapshot's path, then each progress
+ * message's): appends them and, whenever `cap` are held, keeps items 0, 2, 4, … — the moments and
+ * the rule of Decimated, which thins on the number of items kept, not on their numbers. Returns
+ * whether it thinned.
+ */
+export function appendKept<T>(items: T[], kept: readonly T[], cap: number): boolean {
+  let thinned = false;
+  for (const item of kept) {
+    items.push(item);
+    if (items.length >= cap) {
+      let k = 0;
+      for (let i = 0; i < items.length; i += 2) items[k++] = items[i];
+      items.length = k;
+      thinned = true;
+    }
+  }
+  return thinned;
 }

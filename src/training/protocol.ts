@@ -590,6 +590,8 @@ export interface OverlaySet {
   runs: OverlayRun[];
   /** Seeds per variant, when more than one: the panel draws each group's mean and min–max band. */
   seeds?: number;
+  /** Surface runs (a comparison on a surface, kept surface runs): the surface their paths are drawn on (the first run's). */
+  surface?: SurfaceFrame | null;
 }
 
 /** What training added since the last progress message: only what the host's history kept. */

@@ -4,13 +4,13 @@ import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { Finding } from './doctor-types';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
 import type { Divergence } from '../engine/trainer';
-import { Decimated, LossHistory, MAX_EPOCH_POINTS, MAX_STATS_POINTS } from './history';
+import { Decimated, LossHistory, MAX_EPOCH_POINTS, MAX_STATS_POINTS, PATH_CAP, type SeriesDelta } from './history';
 import { applyProgress } from './progress';
 import {
   CONTROL_STEP, CONTROL_STOP, CONTROL_WORDS, toStatsPoint, type BoundaryGrid, type EpochMetrics, type FinalMetrics, type HostToWorker, type Marker,
   type FilterImages, type L10nBundle, type ModelCheck, type PanelProgress, type ParamValues, type PreviousRun, type ProgressMessage, type RunInfo, type RunSnapshot,
   type RunStatus, type StartMessage, type StatsPoint, type StepStats, type VariantInfo, type WorkerToHost,
-  type InspectTarget, type MistakesFrame, type SampleImages,
+  type InspectTarget, type MistakesFrame, type SampleImages, type SurfacePoint,
 } from './protocol';
 import type { InspectResult } from '../engine/inspect-types';
 import { Listeners } from './listeners';
@@ -53,6 +53,8 @@ export type SessionEvent =
     progress: PanelProgress;
     /** Whether it thinned the history (a mirror written whole, the run store's file, is rewritten). */
     thinned: boolean;
+    /** A surface run: what the path kept of the message's points (progress.path holds its items). */
+    path?: SeriesDelta<SurfacePoint>;
   }
   | { type: 'status'; session: TrainingSession }
   /** The training doctor's findings changed (session.findings). */
@@ -76,6 +78,8 @@ export class TrainingSession {
   readonly loss = new LossHistory();
   readonly epochs = new Decimated<EpochMetrics>(MAX_EPOCH_POINTS);
   readonly stats = new Decimated<StatsPoint>(MAX_STATS_POINTS);
+  /** A surface run: the point after each step (step 0: the start), thinned evenly past MAX_PATH_POINTS. */
+  readonly path = new Decimated<SurfacePoint>(PATH_CAP);
   latestStats: StepStats | null = null;
   /** The newest step's loss. */
   lastLoss: number | null = null;
@@ -223,6 +227,7 @@ export class TrainingSession {
       step: this.step, samplesPerSec: this.samplesPerSec, final: this.final, error: this.error,
       previous: this.previous, gradcheck: this.gradcheck, findings: this.findings,
       mistakes: this.mistakes, gallery: this.gallery,
+      ...(this.spec.surface ? { path: this.path.items.slice() } : {}),
     };
   }
 
@@ -245,11 +250,13 @@ export class TrainingSession {
         break;
       }
       case 'progress': {
-        const progress = this.kept(m);
+        const path = m.path ? this.path.keptOf(m.path) : undefined;
+        const progress = this.kept(m, path);
         const thinned = applyProgress({ loss: this.loss.series, epochs: this.epochs, stats: this.stats }, this, progress) === true;
+        const pathThinned = path ? this.path.apply(path) === true : false;
         this.epoch = m.epoch;
         if (m.mistakes) this.mistakes = m.mistakes;
-        this.emit({ type: 'progress', session: this, progress, thinned });
+        this.emit({ type: 'progress', session: this, progress, thinned: thinned || pathThinned, ...(path ? { path } : {}) });
         break;
       }
       case 'done':
@@ -279,13 +286,14 @@ export class TrainingSession {
   }
 
   /** What the bounded history keeps of a worker's progress message, as the panel receives it. */
-  private kept(m: ProgressMessage): PanelProgress {
+  private kept(m: ProgressMessage, path: SeriesDelta<SurfacePoint> | undefined): PanelProgress {
     return {
       type: 'progress', runId: this.runId,
       loss: this.loss.keep(m.losses), epochs: this.epochs.keptOf(m.epochs), stats: this.stats.keptOf(m.stats.map(toStatsPoint)),
       latestStats: m.stats[m.stats.length - 1] ?? null, lastLoss: m.losses[m.losses.length - 1] ?? null,
       markers: m.markers, boundary: m.boundary, filters: m.filters, step: m.step, paused: m.paused, samplesPerSec: m.samplesPerSec,
       ...(m.mistakes ? { mistakes: m.mistakes } : {}),
+      ...(path ? { path: path.items } : {}),
     };
   }
 
