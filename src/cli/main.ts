@@ -24,6 +24,8 @@ import { findingJsonLines, findingsText } from './findings-format';
 import type { Finding } from '../training/doctor-types';
 import { inspectCommand } from './inspect';
 import { circuitCommand } from './circuit';
+import { isSurfaceSpec } from '../model/spec';
+import { trainSurfaceCommand } from './surface';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
@@ -49,6 +51,12 @@ const USAGE = `Usage:
                               and at the last step
                               (per layer: activation mean/std/histogram, dead and saturated
                               fractions, gradient norm, update/weight ratio)
+             A surface file (surface:, start:) steps the point (x, y) down f with the file's optimizer
+             for train.steps steps (--seed: the gradient noise's; --epochs, --stats-every do not
+             apply); prints the final position, f, ‖∇f‖ and the distance to the nearest minimum.
+             --json: one {"type":"step","step","position":[x,y],"value"} per step from 0 (the
+             start), past 10,000 steps every ⌈n/10000⌉-th and the last, then
+             {"type":"done","position","value","steps"}
   gradcheck  checks every parameter's gradient in float64 against centered differences over a
              batch of N training samples (default 8), up to N entries per parameter (default 64).
              Per entry, cs231n's relative error |a − n| / max(1e-8, |a| + |n|) (a: analytic,
@@ -339,6 +347,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
   if (a.statsEvery !== undefined && !a.json) throw new CliError('--stats-every writes JSON lines; use it with --json.');
   const loaded = loadSpec(a.file, err, 'trained');
   if (!loaded) return 1;
+  if (isSurfaceSpec(loaded)) return trainSurfaceCommand(a, loaded, out, err);
   const spec: ModelSpec = {
     ...loaded,
     train: { ...loaded.train, epochs: a.epochs ?? loaded.train.epochs, seed: a.seed ?? loaded.train.seed },
