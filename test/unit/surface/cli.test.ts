@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseModel } from '../../../src/model/parse';
 import { isSurfaceSpec } from '../../../src/model/spec';
-import { compileSurface } from '../../../src/engine/surface/surface';
-import { SurfaceRun } from '../../../src/engine/surface/run';
+import { enginePath } from './loop-oracle';
 import type { SurfacePoint } from '../../../src/engine/surface/types';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -32,18 +31,11 @@ const surfaceFile = (steps: number, extra = '', optimizer = '{ type: adam, lr: 0
 type Line = Record<string, unknown>;
 const jsonLines = (stdout: string): Line[] => stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
 
-/** The path SurfaceRun takes on the file (seed: --seed's), driven directly: what the step lines must hold. */
-function enginePath(f: string, seed?: number): SurfacePoint[] {
+/** The path SurfaceRun takes on the file (seed: --seed's): what the step lines must hold. */
+function filePath(f: string, seed?: number): SurfacePoint[] {
   const spec = parseModel(readFileSync(f, 'utf8')).spec;
   assert.ok(spec && isSurfaceSpec(spec));
-  const r = new SurfaceRun(compileSurface(spec.surface), spec.surface, spec.optimizer, seed ?? spec.train.seed);
-  const out = [{ ...r.point }];
-  while (!r.done) {
-    const p = r.advance();
-    if ('diverged' in p) break;
-    out.push({ ...p });
-  }
-  return out;
+  return enginePath(spec, seed);
 }
 
 const asLine = (p: SurfacePoint): Line => ({ type: 'step', step: p.step, position: [p.x, p.y], value: p.f });
@@ -58,7 +50,7 @@ test('train --json on a surface: a step line per step from 0 to n with exactly t
   const steps = lines.slice(0, -1);
   for (const l of steps) assert.deepEqual(Object.keys(l), ['type', 'step', 'position', 'value']);
   // Every bit of the engine's float64 path (JSON prints the shortest text that reads back the same double).
-  assert.deepEqual(steps, enginePath(f).map(asLine));
+  assert.deepEqual(steps, filePath(f).map(asLine));
   const done = lines.at(-1)!;
   assert.deepEqual(Object.keys(done), ['type', 'position', 'value', 'steps']);
   assert.deepEqual(done, { type: 'done', position: steps.at(-1)!.position, value: steps.at(-1)!.value, steps: 300 });
@@ -82,7 +74,7 @@ test('train --json past 10,000 steps: every ⌈n/10000⌉-th step and the last; 
   assert.ok(steps.length <= 10_001, String(steps.length));
   const expected = [...Array.from({ length: 8334 }, (_, i) => 3 * i), 25_000];
   assert.deepEqual(steps.map((l) => l.step), expected);
-  const engine = enginePath(f);
+  const engine = filePath(f);
   assert.deepEqual(steps, expected.map((k) => asLine(engine[k])));
   assert.deepEqual(lines.at(-1), { type: 'done', position: steps.at(-1)!.position, value: steps.at(-1)!.value, steps: 25_000 });
 
@@ -94,8 +86,8 @@ test('--seed overrides train.seed (the gradient noise); compare: in the file doe
   const noisy = surfaceFile(200, '', '{ type: adam, lr: 0.02 }', 'himmelblau', 0.5);
   const a = jsonLines(run('train', noisy, '--json', '--seed', '2').stdout);
   const b = jsonLines(run('train', noisy, '--json', '--seed', '3').stdout);
-  assert.deepEqual(a.slice(0, -1), enginePath(noisy, 2).map(asLine));
-  assert.deepEqual(b.slice(0, -1), enginePath(noisy, 3).map(asLine));
+  assert.deepEqual(a.slice(0, -1), filePath(noisy, 2).map(asLine));
+  assert.deepEqual(b.slice(0, -1), filePath(noisy, 3).map(asLine));
   assert.notDeepEqual(a.at(-1), b.at(-1));
 
   const plain = run('train', surfaceFile(200), '--json');
@@ -111,7 +103,7 @@ test('train on a surface, text: a header (surface, start, optimizer) and a summa
   const [head, summary, ...rest] = r.stdout.split('\n');
   assert.deepEqual(rest, ['']);
   assert.equal(head, 'rosenbrock f = (1 - x)^2 + 100 * (y - x^2)^2 · start (-1.5, 2) · adam lr 0.02 · 300 steps');
-  const last = enginePath(f).at(-1)!;
+  const last = filePath(f).at(-1)!;
   const six = (v: number): string => String(Number(v.toPrecision(6)));
   const dist = Math.hypot(last.x - 1, last.y - 1);
   assert.match(summary, new RegExp(`^race\\.nn\\.yaml: \\(${six(last.x)}, ${six(last.y)}\\) · f ${six(last.f)} · ‖∇f‖ ${six(last.grad)} · ${six(dist)} from the minimum \\(1, 1\\) · 300 steps in \\d+\\.\\d\\d s$`));
@@ -134,7 +126,7 @@ test('train on a surface: --epochs and --stats-every are refused (exit 2); a div
   const lines = jsonLines(r.stdout);
   assert.ok(lines.every((l) => l.type === 'step'));
   const n = lines.length - 1;
-  assert.deepEqual(lines, enginePath(wild).map(asLine));
+  assert.deepEqual(lines, filePath(wild).map(asLine));
   assert.ok(n > 10 && n < 1000, String(n));
   assert.match(r.stderr, new RegExp(`^trainlens: ${wild.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Diverged: Step ${n + 1}\\b.*smaller learning rate \\(now 1\\)\\.\\n$`));
   const text = run('train', wild);

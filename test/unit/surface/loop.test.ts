@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OPTIMIZER_DEFAULTS, SURFACE_NETWORK, type OptimizerSpec, type SurfaceModelSpec, type SurfaceSetup } from '../../../src/model/spec';
 import { SurfaceLoop, pacedRate, runSurface } from '../../../src/training/surface-loop';
-import { compileSurface } from '../../../src/engine/surface/surface';
-import { SurfaceRun } from '../../../src/engine/surface/run';
+import { enginePath as runPath } from './loop-oracle';
 import type { SurfacePoint } from '../../../src/engine/surface/types';
 import { CONTROL_STEP, CONTROL_STOP, CONTROL_WORDS, type DoneMessage, type ErrorMessage, type ProgressMessage, type StartedMessage } from '../../../src/training/protocol';
 import type { LoopMessage } from '../../../src/training/loop';
@@ -14,18 +13,6 @@ function surfaceSpec(setup: Partial<SurfaceSetup>, optimizer: OptimizerSpec, see
 }
 
 const adam = (lr: number): OptimizerSpec => ({ ...OPTIMIZER_DEFAULTS.adam, lr });
-
-/** Every point a SurfaceRun of the spec visits, driven directly (the oracle for the loop's path). */
-function runPath(spec: SurfaceModelSpec): SurfacePoint[] {
-  const run = new SurfaceRun(compileSurface(spec.surface), spec.surface, spec.optimizer, spec.train.seed);
-  const out = [{ ...run.point }];
-  while (!run.done) {
-    const p = run.advance();
-    if ('diverged' in p) break;
-    out.push({ ...p });
-  }
-  return out;
-}
 
 function collect(): { messages: LoopMessage[]; post: (m: LoopMessage) => void; progress: () => ProgressMessage[] } {
   const messages: LoopMessage[] = [];
