@@ -13,6 +13,7 @@ import {
   type InspectTarget, type MistakesFrame, type SampleImages, type SurfacePoint,
 } from './protocol';
 import type { InspectResult } from '../engine/inspect-types';
+import type { WeightTrajectory } from '../engine/landscape/types';
 import { Listeners } from './listeners';
 
 export interface SessionOptions {
@@ -109,6 +110,8 @@ export class TrainingSession {
   divergence: (Divergence & { lr: number }) | null = null;
   /** The weights at the end of the run (after 'done'). */
   finalWeights: ParamValues[] | null = null;
+  /** The weights a finished network run visited (after 'done'), for the loss landscape; null for surfaces and before the end. */
+  trajectory: WeightTrajectory | null = null;
   readonly previous: PreviousRun | null;
   readonly finished: Promise<TrainingSession>;
 
@@ -262,6 +265,7 @@ export class TrainingSession {
       case 'done':
         this.final = m.final;
         this.finalWeights = m.weights;
+        this.trajectory = m.trajectory ?? null;
         this.samplesPerSec = m.final.samplesPerSec;
         this.paused = false;
         this.end(m.status, null);
