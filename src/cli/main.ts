@@ -24,6 +24,7 @@ import { findingJsonLines, findingsText } from './findings-format';
 import type { Finding } from '../training/doctor-types';
 import { inspectCommand } from './inspect';
 import { circuitCommand } from './circuit';
+import { landscapeCommand } from './landscape';
 import { isSurfaceSpec } from '../model/spec';
 import { trainSurfaceCommand } from './surface';
 
@@ -38,6 +39,7 @@ const USAGE = `Usage:
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
   trainlens inspect FILE --sample K [--split train|val] [--weights initial|trained] [--json]
   trainlens circuit FILE [--json]
+  trainlens landscape FILE [--json] [--weights trained|initial] [--resolution N] [--plane random|pca] [--epochs N] [--seed S]
 
   train      trains the model in FILE and prints the final metrics
              --json           one JSON object per line: {"type":"epoch",...} per epoch, then one
@@ -150,7 +152,29 @@ const USAGE = `Usage:
                      network of at most 40 weights of dense layers and activations also gets
                      "circuit": its computation for the sample as a graph, as trainlens circuit
                      prints one ({"type":"circuit","value","grads","nodes":[…]}).
-             Exits 1 when K is out of range (the message names the split and its size)`;
+             Exits 1 when K is out of range (the message names the split and its size)
+  landscape  trains the model as train does (--epochs N overrides train.epochs), recording the
+             weights it visits (up to 41 snapshots), then evaluates the training loss (data +
+             regularization, eval mode, the whole training set: as the final loss) on
+             - the line θ(α) = θ₀ + α·(θ₁ − θ₀), θ₀ the initial and θ₁ the trained weights, at
+               2N + 1 values of α from −0.5 to 1.5 holding 0 and 1 (the run's initial and final
+               losses, exactly); Goodfellow et al., 2015;
+             - an N×N grid of the plane θ(a, b) = θc + a·d₁ + b·d₂; the run's path is projected onto it.
+             --plane random  (default) d₁, d₂ Gaussian (seeded by --seed S, default 1), each filter (a
+                             unit's incoming weights, a conv filter) scaled to the norm of the same
+                             filter of θc; biases and batchnorm get none (Li et al., 2018); a, b ∈ [−1, 1]
+             --plane pca     d₁, d₂ the first two principal directions of the visited weights, with
+                             the fraction of their variance each explains; the range covers the path
+             --weights W     trained (default): θc is the trained weights; initial: θc is the initial
+                             weights, so the plane shows the loss around where training started (the
+                             path then starts at (0, 0)); the line is the same either way
+             --resolution N  3–101, default 21 (43 points on the line, 441 on the plane); lowered
+                             when (2N + 1 + N²) evaluations of the training set would pass 4·10¹¹
+                             multiply-adds (then "requestedResolution" says what was asked)
+             --json  one line: {"type":"landscape","line":{"alphas","losses"},"surface":{"plane",
+                     "resolution","aMin","aMax","bMin","bMax","values" (row b, then a),"levels",
+                     "path":[[a,b],…],"pathSteps","explained","centre"},"initialLoss","trainedLoss",
+                     "evaluations","samples","seconds"}. A surface or circuit file: exit 1`;
 
 /** A usage or input problem: printed as one line, never with a stack trace. */
 class CliError extends Error {}
@@ -169,6 +193,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       case 'export': return await exportCommand(rest, out, err);
       case 'inspect': return await inspectCommand(rest, out, err);
       case 'circuit': return await circuitCommand(rest, out, err);
+      case 'landscape': return await landscapeCommand(rest, out, err, loadSpec);
       case undefined: case '-h': case '--help': case 'help':
         out.write(USAGE + '\n');
         return command === undefined ? 2 : 0;
