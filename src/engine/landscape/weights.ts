@@ -77,6 +77,19 @@ export class WeightVector {
     for (const b of this.bound) b.target.set(from.subarray(b.offset, b.offset + b.target.length));
   }
 
+  /** θ from named arrays (a run's weights, as networkArrays names them); throws naming an array that is missing or of another size. */
+  gather(arrays: ReadonlyArray<{ name: string; values: ArrayLike<number> }>): Float32Array {
+    const given = new Map(arrays.map((a) => [a.name, a.values]));
+    const theta = new Float32Array(this.length);
+    for (const { entry, target, offset } of this.bound) {
+      const v = given.get(entry.name);
+      if (!v) throw new Error(`${entry.name}: not given`);
+      if (v.length !== target.length) throw new Error(`${entry.name}: ${v.length} values given, the network has ${target.length}`);
+      theta.set(v, offset);
+    }
+    return theta;
+  }
+
   checkLength(n: number): void {
     if (n !== this.length) throw new Error(`a weight vector of ${n} values, the network has ${this.length}`);
   }
