@@ -18,6 +18,7 @@ import { MistakesView } from './mistakes/view';
 import { INSPECT_POINT_EVENT, type InspectPointDetail } from './mistakes/boundary-marks';
 import { SurfaceView } from './surface/view';
 import { applySurfaceLayout, surfaceHeader } from './surface/layout';
+import { surfaceFrame } from './surface/runs';
 
 interface VsCodeApi {
   postMessage(m: WebviewToHost): void;
@@ -160,7 +161,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 /** A surface run: its card on the Overview tab, what it does not produce hidden, the header in its words. */
 function drawSurface(): void {
   const header = surfaceHeader(store);
-  applySurfaceLayout(header !== null);
+  applySurfaceLayout(surfaceFrame(store) !== null);
   if (header) {
     $('run-summary').textContent = header.summary;
     $('run-details').textContent = header.details;

@@ -5,7 +5,7 @@
 import type { Point } from 'chart.js';
 import {
   type EpochMetrics, type FinalMetrics, type HostToWebview, type ModelCheck, type OverlaySet, type PreviousRun,
-  type RunHistory, type RunSnapshot, type RunStatus, type StatsPoint, type SurfacePoint,
+  type RunHistory, type RunSnapshot, type RunStatus, type StatsPoint, type SurfaceFrame, type SurfacePoint,
 } from '../src/training/protocol';
 import {
   Decimated, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, type LossPoint, type SeriesState,
@@ -99,6 +99,8 @@ export class RunStore {
   /** Runs overlaid instead of the file's own run; empty when there are none. */
   overlays: OverlaySeries[] = [];
   overlayTitle: string | null = null;
+  /** The surface the overlaid runs' paths are drawn on (surface runs), else null. */
+  overlaySurface: SurfaceFrame | null = null;
   /** A comparison over seeds: per variant, its seeds' mean and min–max curves and final figures; else empty. */
   seedGroups: SeedGroup[] = [];
   /** A surface run: its path so far (appended to as progress arrives). */
@@ -108,6 +110,7 @@ export class RunStore {
   /** Replaces the overlays (the host re-sends them whole as they grow). */
   setOverlays(set: OverlaySet | null): void {
     this.overlayTitle = set?.title ?? null;
+    this.overlaySurface = set?.surface ?? null;
     const groups = (set?.seeds ?? 1) > 1 ? groupRuns(set?.runs ?? []).map((g) => g.label) : [];
     this.overlays = (set?.runs ?? []).map((r, k) => ({
       ...seriesOf(r),

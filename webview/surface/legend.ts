@@ -2,10 +2,9 @@
 import * as l10n from '@vscode/l10n';
 import type { SurfaceFrame } from '../../src/engine/surface/types';
 import { el } from '../dom';
-import { num } from '../format';
 import type { ChartTheme } from '../theme';
 import type { PathSource } from './runs';
-import { kindText, legendText, positionText } from './text';
+import { kindText, legendText, markText, positionText } from './text';
 
 const GLYPH = { minimum: '★', saddle: '✕', maximum: '▲' } as const;
 
@@ -19,10 +18,14 @@ export function renderLegend(list: HTMLElement, sources: readonly PathSource[], 
     li.append(swatch, el('span', legendText(s.label, s.points[s.points.length - 1], s.running)));
     return li;
   });
-  const marks = frame.critical.map((c) => {
+  // The critical points by kind (each one named on hover, and in the entry's tooltip).
+  const marks = (['minimum', 'saddle', 'maximum'] as const).flatMap((kind) => {
+    const points = frame.critical.filter((c) => c.kind === kind);
+    if (points.length === 0) return [];
     const li = el('li', undefined, 'surface-mark muted');
-    li.append(el('span', GLYPH[c.kind], 'glyph'), el('span', `${kindText(c.kind)} ${positionText(c.x, c.y)}, f = ${num(c.f)}`));
-    return li;
+    li.append(el('span', GLYPH[kind], 'glyph'), el('span', points.length > 1 ? `${kindText(kind)} × ${points.length}` : kindText(kind)));
+    li.title = points.map(markText).join('\n');
+    return [li];
   });
   const start = el('li', undefined, 'surface-mark muted');
   start.append(el('span', '○', 'glyph'), el('span', l10n.t('start {0}', positionText(frame.start[0], frame.start[1]))));

@@ -1,24 +1,14 @@
 /** A surface run's path as the card keeps and looks it up: appended as progress arrives, found by step, picked by the pointer. */
-import { MAX_PATH_POINTS, type SurfacePoint } from '../../src/training/protocol';
+import type { SurfacePoint } from '../../src/training/protocol';
+import { appendKept, PATH_CAP } from '../../src/training/history';
 
 /**
- * Appends the points that follow on (a later step than the last one held); past `cap` points the
- * path keeps every other one, as the host's history does. Returns whether it thinned.
+ * Appends the points that follow on (a later step than the last one held) by the host's rule
+ * (history.ts appendKept: past `cap` points, every other one is kept). Returns whether it thinned.
  */
-export function appendPath(path: SurfacePoint[], incoming: readonly SurfacePoint[], cap = MAX_PATH_POINTS): boolean {
-  let thinned = false;
-  for (const p of incoming) {
-    const last = path[path.length - 1];
-    if (last && p.step <= last.step) continue;
-    path.push(p);
-    if (path.length >= cap) {
-      let w = 0;
-      for (let r = 0; r < path.length; r += 2) path[w++] = path[r];
-      path.length = w;
-      thinned = true;
-    }
-  }
-  return thinned;
+export function appendPath(path: SurfacePoint[], incoming: readonly SurfacePoint[], cap = PATH_CAP): boolean {
+  const last = path[path.length - 1]?.step ?? -1;
+  return appendKept(path, incoming.filter((p) => p.step > last), cap);
 }
 
 /** The place of the last point at or before step k (a thinned path: the nearest kept one before it); −1 before the first. */

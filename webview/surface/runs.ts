@@ -11,8 +11,9 @@ export interface PathSource {
   running: boolean;
 }
 
-/** The surface of the run on show (null: not a surface run). */
+/** The surface on show (null: not a surface run): the overlaid runs' when there are some, else the run's. */
 export function surfaceFrame(store: RunStore): SurfaceFrame | null {
+  if (store.overlays.length > 0) return store.overlaySurface ?? null;
   return store.run?.info.surface ?? null;
 }
 

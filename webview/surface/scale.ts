@@ -55,7 +55,7 @@ export function viridis(t: number): Rgb {
 
 /** How strongly the scale shows through the background: enough to read the valleys, little enough for the paths. */
 export function fillStrength(t: Pick<ChartTheme, 'dark' | 'highContrast'>): number {
-  return t.highContrast ? 0.28 : t.dark ? 0.5 : 0.42;
+  return t.highContrast ? 0.28 : t.dark ? 0.45 : 0.42;
 }
 
 /** A tone's colour muted toward the theme's background, as 256 precomputed steps. */

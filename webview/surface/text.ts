@@ -36,3 +36,8 @@ export function kindText(kind: CriticalPoint['kind']): string {
     case 'maximum': return l10n.t('maximum');
   }
 }
+
+/** A critical point named on hover: "minimum (x, y) = (3.000, 2.000) · f = 0". */
+export function markText(c: CriticalPoint): string {
+  return `${kindText(c.kind)} ${positionText(c.x, c.y)} · f = ${num(c.f)}`;
+}

@@ -13,10 +13,13 @@ import { indexAtStep, lastStep, pickPoint } from './path-data';
 import { paintAxes, paintMarks, paintPaths, paintSurface, type DrawnPath } from './render';
 import { pathSources, surfaceFrame, type PathSource } from './runs';
 import { renderLegend } from './legend';
-import { pointText, sliderText, surfaceText } from './text';
+import { markText, pointText, sliderText, surfaceText } from './text';
 
 /** How near (CSS pixels) the pointer must be to a path's point to name it. */
 const PICK_RADIUS = 10;
+/** How near to a critical point's mark. */
+const MARK_RADIUS = 8;
+const sub = ([x, y]: [number, number], px: number, py: number): [number, number] => [x - px, y - py];
 
 export class SurfaceView {
   readonly canvas = el('canvas');
@@ -155,7 +158,9 @@ export class SurfaceView {
     const py = e.clientY - r.top;
     const picked = pickPoint(this.paths.map((p) => p.points), this.paths.map((p) => p.upTo), (x, y) => toPixel(box, x, y), px, py, PICK_RADIUS);
     let text: string | null = null;
+    const mark = picked ? undefined : frame.critical.find((c) => Math.hypot(...sub(toPixel(box, c.x, c.y), px, py)) <= MARK_RADIUS);
     if (picked) text = pointText(picked.point, this.paths.length > 1 ? this.paths[picked.path].label : null);
+    else if (mark) text = markText(mark);
     else if (insideBox(box, px, py)) {
       const [x, y] = fromPixel(box, px, py);
       text = surfaceText(x, y, surfaceAt(frame, x, y));

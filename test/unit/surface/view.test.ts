@@ -4,7 +4,7 @@ import { contourSegments, drawContours, gridToBox, type ContourGrid } from '../.
 import { appendPath, indexAtStep, lastStep, pickPoint } from '../../../webview/surface/path-data';
 import { fromPixel, plotBox, surfaceAt, toPixel } from '../../../webview/surface/geometry';
 import { contourColor, logTone, mutedRamp, tonePosition, viridis } from '../../../webview/surface/scale';
-import { legendText, pointText, sliderText, surfaceText } from '../../../webview/surface/text';
+import { legendText, markText, pointText, sliderText, surfaceText } from '../../../webview/surface/text';
 import { mix, parseColor } from '../../../webview/theme';
 import type { SurfaceFrame, SurfacePoint } from '../../../src/engine/surface/types';
 
@@ -154,8 +154,8 @@ test('colours: log(f − fmin + ε) from 0 at the minimum to 1 at the maximum; �
   const dark = { background: '#1f1f1f', dark: true, highContrast: false };
   const ramp = mutedRamp(dark);
   assert.equal(ramp.length, 256);
-  assert.deepEqual(ramp[0], parseColor(mix('#1f1f1f', 'rgb(68, 1, 84)', 0.5)));
-  assert.deepEqual(ramp[255], parseColor(mix('#1f1f1f', 'rgb(253, 231, 37)', 0.5)));
+  assert.deepEqual(ramp[0], parseColor(mix('#1f1f1f', 'rgb(68, 1, 84)', 0.45)));
+  assert.deepEqual(ramp[255], parseColor(mix('#1f1f1f', 'rgb(253, 231, 37)', 0.45)));
   assert.equal(contourColor({ foreground: '#cccccc', highContrast: false }, 0, 5), 'rgba(204, 204, 204, 0.42)');
   assert.equal(contourColor({ foreground: '#ffffff', highContrast: true }, 4, 5), 'rgba(255, 255, 255, 0.6)');
 });
@@ -169,4 +169,5 @@ test('text: the hover names step, position, f and ‖∇f‖ (and the run when s
   assert.equal(legendText('sgd', p, false), 'sgd: final f = 0.002341');
   assert.equal(legendText('sgd', p, true), 'sgd: f = 0.002341 at step 1,200');
   assert.equal(legendText('sgd', undefined, true), 'sgd');
+  assert.equal(markText({ kind: 'saddle', x: 0, y: -0.5, f: 1e-40 }), 'saddle point (x, y) = (0, -0.5000) · f = 1.00e-40');
 });
