@@ -1,9 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import {
-  ACTIVATIONS, COMPARE_DIMENSIONS, INIT_SCHEMES, LOSSES, MAX_SEEDS, OPTIMIZERS, OPTIMIZER_DEFAULTS, type CompareSpec,
-  type DataSpec, type LayerSpec, type ModelSpec, type OptimizerName, type OptimizerSpec, type ScheduleSpec, type TrainSpec,
-} from './spec';
+import type { DataSpec, LayerSpec, ModelSpec, ScheduleSpec, SurfacePreset, TrainSpec } from './spec';
 import { MapReader, Reporter, describe, rangeOf, readChoice, type Range } from './reader';
 import { readInit, readLayer } from './layers';
 import { inputShape, isRegression, readData, type PathCheck } from './data';
@@ -16,20 +13,30 @@ import { capQuotedInput, excerpt } from '../engine/excerpt';
 import { readTune } from './tune-parse';
 import type { CircuitGraph } from '../engine/circuit/types';
 import { readCircuitModel } from './circuit-parse';
+import { readCompare, readOptimizer } from './optimizer-parse';
+import { readSurfaceModel } from './surface-parse';
+
+// Swaps (edits.ts) and Tune's apply read each rule's keys from here, as before the move.
+export { OPTIMIZER_KEYS } from './optimizer-parse';
 
 /** Format v1 names that later versions of TrainLens train; named here so users get a clear message. */
 
 export interface ModelSource {
-  /** The spec, when the file has no errors (undefined for a circuit file). */
+  /** The spec, when the file has no errors (undefined for a circuit file; a SurfaceModelSpec for a surface file). */
   spec: ModelSpec | undefined;
   /**
    * A circuit file (`circuit:` and `inputs:` instead of data and layers): the expression as
    * written, and its graph evaluated forward and backward at the inputs when the file has no errors.
    */
   circuit?: { expression: string; graph: CircuitGraph | undefined };
+  /**
+   * A surface file (`surface:`, `start:` instead of data and layers): the expression (a preset's
+   * formula for a preset) and the preset's name, or null for an expression; '' when unreadable.
+   */
+  surface?: { expression: string; preset: SurfacePreset | null };
   diagnostics: ModelDiagnostic[];
   /** Where things are, for CodeLens and inline notes. */
-  ranges: { layers: Range[]; optimizer?: Range; init?: Range; firstKey: Range; tune?: Range; circuit?: Range };
+  ranges: { layers: Range[]; optimizer?: Range; init?: Range; firstKey: Range; tune?: Range; circuit?: Range; surface?: Range };
 }
 
 const TOP_KEYS = ['data', 'layers', 'loss', 'init', 'optimizer', 'train', 'compare', 'tune', 'circuit'];
@@ -72,11 +79,20 @@ export function parseModel(text: string, options: ParseOptions = {}): ModelSourc
     return { spec: undefined, diagnostics: r.diagnostics, ranges };
   }
   if (root.items.length > 0) ranges.firstKey = rangeOf(root.items[0].key, r.whole);
+  // A surface file first: its reader explains a stray `circuit:` or `inputs:` key.
+  if (root.items.some((p) => isScalar(p.key) && p.key.value === 'surface')) {
+    const s = readSurfaceModel(r, root, text);
+    const surfaceRanges = { ...ranges, surface: s.range, ...(s.optimizerRange ? { optimizer: s.optimizerRange } : {}) };
+    return { spec: s.spec, surface: { expression: s.expression, preset: s.preset }, diagnostics: r.diagnostics, ranges: surfaceRanges };
+  }
   if (root.items.some((p) => isScalar(p.key) && p.key.value === 'circuit')) {
     const c = readCircuitModel(r, root, text, TOP_KEYS);
     return { spec: undefined, circuit: { expression: c.expression, graph: c.graph }, diagnostics: r.diagnostics, ranges: { ...ranges, circuit: c.range } };
   }
-  const top = new MapReader(r, root, l10n.t('the model'), TOP_KEYS, [], { inputs: l10n.t("'inputs' belongs to a circuit file, with 'circuit:' (an expression such as \"(x + y) * z\").") });
+  const top = new MapReader(r, root, l10n.t('the model'), TOP_KEYS, [], {
+    inputs: l10n.t("'inputs' belongs to a circuit file, with 'circuit:' (an expression such as \"(x + y) * z\")."),
+    start: l10n.t("'start' belongs to a surface file, with 'surface:' (a preset such as rosenbrock, or an expression of x and y)."),
+  });
 
   const data = readData(r, top, options.checkPath);
   const layers = readLayers(r, top, ranges);
@@ -126,49 +142,6 @@ function readLayers(r: Reporter, top: MapReader, ranges: ModelSource['ranges']):
   return out.length === node.items.length ? out : undefined;
 }
 
-/** Keys each rule takes in the file (snake_case as in PyTorch), mapped to the spec's fields. */
-export const OPTIMIZER_KEYS: Record<OptimizerName, Record<string, string>> = {
-  sgd: { lr: 'lr' },
-  momentum: { lr: 'lr', momentum: 'momentum' },
-  nesterov: { lr: 'lr', momentum: 'momentum' },
-  adagrad: { lr: 'lr', eps: 'eps' },
-  rmsprop: { lr: 'lr', decay: 'decay', eps: 'eps' },
-  adam: { lr: 'lr', beta1: 'beta1', beta2: 'beta2', eps: 'eps' },
-  adamw: { lr: 'lr', beta1: 'beta1', beta2: 'beta2', eps: 'eps', weight_decay: 'weightDecay' },
-};
-
-function readOptimizer(r: Reporter, top: MapReader): OptimizerSpec | undefined {
-  if (!top.has('optimizer')) return { ...OPTIMIZER_DEFAULTS.sgd };
-  const node = top.node('optimizer');
-  if (isScalar(node)) {
-    const name = readChoice(r, node, top.valueRange('optimizer'), 'optimizer', OPTIMIZERS, []);
-    return name ? { ...OPTIMIZER_DEFAULTS[name] } : undefined;
-  }
-  if (!isMap(node)) {
-    r.error(top.valueRange('optimizer'), l10n.t("'optimizer' must be a name such as 'adam' or a mapping such as '{ type: adam, lr: 0.001 }'."));
-    return undefined;
-  }
-  const typePair = node.items.find((p) => isScalar(p.key) && p.key.value === 'type');
-  if (!typePair) {
-    r.error(top.keyRange('optimizer'), l10n.t("'optimizer' needs a 'type' (one of {0}).", OPTIMIZERS.join(', ')));
-    return undefined;
-  }
-  const type = readChoice(r, typePair.value, rangeOf(typePair.value, top.valueRange('optimizer')), 'optimizer', OPTIMIZERS, []);
-  if (!type) return undefined;
-  const keys = OPTIMIZER_KEYS[type];
-  const m = new MapReader(r, node, `'optimizer' (${type})`, ['type', ...Object.keys(keys)]);
-  const spec: Record<string, number | string> = { ...OPTIMIZER_DEFAULTS[type] };
-  for (const [key, field] of Object.entries(keys)) {
-    const fallback = spec[field] as number;
-    const rule = key === 'lr' ? { above: 0, max: 100 }
-      : key === 'eps' ? { above: 0, max: 1 }
-      : key === 'weight_decay' ? { min: 0, max: 10 }
-      : { min: 0, below: 1 };
-    spec[field] = m.number(key, fallback, rule);
-  }
-  return spec as unknown as OptimizerSpec;
-}
-
 function readSchedule(r: Reporter, m: MapReader): ScheduleSpec | undefined {
   const node = m.node('schedule');
   if (!isMap(node)) {
@@ -197,7 +170,8 @@ function readTrain(r: Reporter, top: MapReader): TrainSpec | undefined {
     r.error(top.valueRange('train'), l10n.t("'train' must be a mapping such as '{ epochs: 100, batch: 64 }', not {0}.", describe(node)));
     return undefined;
   }
-  const m = new MapReader(r, node, "'train'", ['epochs', 'batch', 'l2', 'l1', 'seed', 'schedule']);
+  const surfaceOnly = l10n.t("'steps' and 'noise' belong to a surface file's train (with 'surface:'); a network trains for 'epochs'.");
+  const m = new MapReader(r, node, "'train'", ['epochs', 'batch', 'l2', 'l1', 'seed', 'schedule'], [], { steps: surfaceOnly, noise: surfaceOnly });
   const epochs = m.number('epochs', defaults.epochs, { integer: true, min: 1, max: 1_000_000 });
   let batch: number | 'full' = defaults.batch;
   if (m.has('batch')) {
@@ -262,46 +236,4 @@ function checkShapes(
         ? l10n.t('The SVM loss expects raw class scores; an activation after the last layer limits them (cs231n leaves the last layer linear).')
         : l10n.t('An activation after the last layer limits the predictions to its range; for regression cs231n leaves the last layer linear.'));
   }
-}
-
-/** `compare:` — one dimension and its values, e.g. `optimizer: [sgd, momentum, adam]`. */
-function readCompare(r: Reporter, top: MapReader): CompareSpec | undefined {
-  const node = top.node('compare');
-  if (!isMap(node)) {
-    r.error(top.valueRange('compare'), l10n.t("'compare' names what to sweep, e.g. '{ optimizer: [sgd, momentum, adam] }', not {0}.", describe(node)));
-    return undefined;
-  }
-  const m = new MapReader(r, node, "'compare'", [...COMPARE_DIMENSIONS, 'seeds']);
-  // Seeds per variant; alone (`compare: { seeds: 3 }`) the command asks what to sweep.
-  const seeds = m.has('seeds') ? { seeds: m.number('seeds', 1, { integer: true, min: 1, max: MAX_SEEDS }) } : {};
-  const dims = COMPARE_DIMENSIONS.filter((d) => m.has(d));
-  if (dims.length !== 1) {
-    if (dims.length === 0 && m.has('seeds')) return seeds;
-    r.error(top.keyRange('compare'), dims.length === 0
-      ? l10n.t("'compare' needs one of {0} with a list of values.", COMPARE_DIMENSIONS.join(', '))
-      : l10n.t("'compare' sweeps one dimension at a time; it has {0}.", dims.join(l10n.t(' and '))));
-    return undefined;
-  }
-  const dim = dims[0];
-  const list = m.node(dim);
-  if (!isSeq(list) || list.items.length < 2) {
-    const sample = dim === 'lr' ? '0.1, 0.01, 0.001' : dim === 'optimizer' ? 'sgd, adam' : dim === 'init' ? 'small, xavier, he' : dim === 'loss' ? 'softmax, svm' : 'relu, tanh';
-    r.error(m.valueRange(dim), l10n.t("'{0}' takes a list of at least two values to compare, e.g. [{1}].", dim, sample));
-    return undefined;
-  }
-  const values: Array<string | number> = [];
-  for (const item of list.items) {
-    const range = rangeOf(item, m.valueRange(dim));
-    if (dim === 'lr') {
-      const v = isScalar(item) ? item.value : undefined;
-      if (typeof v !== 'number' || !(v > 0) || v > 100) r.error(range, l10n.t('Each learning rate must be a number above 0, not {0}.', describe(item)));
-      else values.push(v);
-      continue;
-    }
-    const choices: readonly string[] = dim === 'optimizer' ? OPTIMIZERS : dim === 'init' ? INIT_SCHEMES : dim === 'loss' ? LOSSES : ACTIVATIONS;
-    const v = readChoice(r, item, range, dim, choices, []);
-    if (v) values.push(v);
-  }
-  if (values.length !== list.items.length) return undefined;
-  return { [dim]: values, ...seeds } as CompareSpec;
 }
