@@ -406,7 +406,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
     out.write(JSON.stringify({
       type: 'done', loss: f.loss, regLoss: f.regLoss, trainAcc: f.trainAcc, valAcc: f.valAcc, valLoss: f.valLoss,
       trainR2: f.trainR2 ?? null, valR2: f.valR2 ?? null, valRmse: f.valRmse ?? null, trainRmse: f.trainRmse ?? null,
-      steps: f.steps, epochs: f.epochs, samplesPerSec: f.samplesPerSec, seconds: f.seconds, kernels: kernelBuild(),
+      steps: f.steps, epochs: f.epochs, initialLoss: f.initialLoss ?? null, samplesPerSec: f.samplesPerSec, seconds: f.seconds, kernels: kernelBuild(),
     }) + '\n');
   } else {
     out.write(
