@@ -1,8 +1,9 @@
 /**
  * The critical points of a surface inside a box: where ∇f = 0, found by Newton's method on ∇f from
- * a grid of starts, and classified by the Hessian's eigenvalues. The Hessian is centered
- * differences of the exact gradient. Bounded work: STARTS² starts × MAX_ITERATIONS iterations,
- * each a handful of gradient evaluations.
+ * a grid of starts (and from the local minima and maxima of f on a finer grid), and classified by
+ * the Hessian's eigenvalues. The Hessian is centered differences of the exact gradient. Bounded
+ * work: SEEDS² values of f, then STARTS² + MAX_EXTREMA starts × MAX_ITERATIONS iterations, each a
+ * handful of gradient evaluations.
  */
 import type { CriticalPoint } from './types';
 import type { Surface } from './surface';
@@ -17,6 +18,10 @@ export interface Box {
 /** Starts per side of the grid. */
 const STARTS = 12;
 const MAX_ITERATIONS = 60;
+/** Points per side of the grid of f whose local minima and maxima are starts too (Newton's basins can be small). */
+const SEEDS = 48;
+/** At most this many such extrema are used. */
+const MAX_EXTREMA = 64;
 /** An eigenvalue below this fraction of the larger one's size counts as 0: the point is degenerate, not marked. */
 const DEGENERATE = 1e-6;
 
@@ -77,8 +82,8 @@ function newton(s: Surface, x: number, y: number, limit: Box, maxStep: number, t
     }
     x += dx;
     y += dy;
-    if (!(x >= limit.xMin && x <= limit.xMax && y >= limit.yMin && y <= limit.yMax)) return undefined;
     norm = gradNorm(s, x, y, g);
+    if (!(x >= limit.xMin && x <= limit.xMax && y >= limit.yMin && y <= limit.yMax)) return undefined;
     if (length <= 1e-14 * (1 + Math.abs(x) + Math.abs(y))) break;
   }
   return norm <= tolerance ? [x, y] : undefined;
@@ -95,6 +100,36 @@ function classify(s: Surface, x: number, y: number): CriticalPoint | undefined {
   return { x, y, f: s.value(x, y), kind };
 }
 
+/**
+ * The strict local minima and maxima of f on a SEEDS × SEEDS grid over the box (each within a
+ * cell of a true one, where Newton converges), the most extreme MAX_EXTREMA of them.
+ */
+function gridExtrema(s: Surface, box: Box): Array<[number, number]> {
+  const dx = (box.xMax - box.xMin) / (SEEDS - 1);
+  const dy = (box.yMax - box.yMin) / (SEEDS - 1);
+  const f = new Float64Array(SEEDS * SEEDS);
+  for (let j = 0; j < SEEDS; j++) for (let i = 0; i < SEEDS; i++) f[j * SEEDS + i] = s.value(box.xMin + i * dx, box.yMin + j * dy);
+  const found: Array<{ at: [number, number]; height: number }> = [];
+  for (let j = 1; j < SEEDS - 1; j++) {
+    for (let i = 1; i < SEEDS - 1; i++) {
+      const v = f[j * SEEDS + i];
+      if (!Number.isFinite(v)) continue;
+      let below = 0;
+      let above = 0;
+      for (let b = -1; b <= 1; b++) {
+        for (let a = -1; a <= 1; a++) {
+          const u = f[(j + b) * SEEDS + i + a];
+          if (u < v) below++;
+          else if (u > v) above++;
+        }
+      }
+      // Strict: all 8 neighbours higher (a minimum) or all lower (a maximum).
+      if (above === 8 || below === 8) found.push({ at: [box.xMin + i * dx, box.yMin + j * dy], height: Math.abs(v) });
+    }
+  }
+  return found.sort((a, b) => a.height - b.height).slice(0, MAX_EXTREMA).map((e) => e.at);
+}
+
 const KIND_ORDER = { minimum: 0, saddle: 1, maximum: 2 };
 
 /**
@@ -107,7 +142,7 @@ export function criticalPoints(s: Surface, box: Box): CriticalPoint[] {
   // Newton may leave the box on its way to a point inside it; not farther than this.
   const limit = { xMin: box.xMin - w, xMax: box.xMax + w, yMin: box.yMin - hgt, yMax: box.yMax + hgt };
   const g = new Float64Array(2);
-  const starts: Array<[number, number]> = [];
+  const starts = gridExtrema(s, box);
   let scale = 0;
   for (let j = 0; j < STARTS; j++) {
     for (let i = 0; i < STARTS; i++) {
@@ -123,7 +158,7 @@ export function criticalPoints(s: Surface, box: Box): CriticalPoint[] {
   const same = 1e-6 * Math.hypot(w, hgt);
   const found: CriticalPoint[] = [];
   for (const [x0, y0] of starts) {
-    const p = newton(s, x0, y0, limit, Math.hypot(w, hgt) / 8, tolerance);
+    const p = newton(s, x0, y0, limit, Math.hypot(w, hgt) / STARTS, tolerance);
     if (!p || p[0] < box.xMin || p[0] > box.xMax || p[1] < box.yMin || p[1] > box.yMax) continue;
     if (found.some((c) => Math.hypot(c.x - p[0], c.y - p[1]) <= same)) continue;
     const c = classify(s, p[0], p[1]);

@@ -20,8 +20,12 @@ export const MIN_RESOLUTION = 8;
 export const MAX_RESOLUTION = 400;
 /** Contour levels on a surface that is not flat. */
 export const LEVELS = 20;
-/** The lowest level sits this fraction of the grid's range above its minimum; the others are geometric up to about half the range. */
-const LOWEST_LEVEL = 1e-5;
+/**
+ * The lowest level sits this fraction of the grid's range above its minimum, the others geometric
+ * from there: deep into a basin when the box holds a minimum (Rosenbrock's valley floor is 10⁻⁴ of
+ * its range), spread over the range when it does not (a saddle's lowest values are its corners).
+ */
+export const LOWEST_LEVEL = { basin: 1e-6, open: 10 ** -1.5 };
 /** The box never grows past this many times its starting size per side (a diverged path does not shrink the picture to a dot). */
 const MAX_GROWTH = 20;
 const MARGIN = 0.1;
@@ -47,36 +51,41 @@ function startingBox(setup: Pick<SurfaceSetup, 'preset' | 'start'>): Box {
   return { xMin: sx - half, xMax: sx + half, yMin: sy - half, yMax: sy + half };
 }
 
-/** `box` widened to hold the points (each clamped to MAX_GROWTH times the box), with a margin. */
+/**
+ * `box` widened to hold the points (each clamped to MAX_GROWTH times the box), each at least a
+ * margin of MARGIN times the span inside the edges, so a minimum or a path's end is never cut at
+ * the border.
+ */
 function widened(box: Box, points: ReadonlyArray<readonly [number, number]>): Box {
   const w = box.xMax - box.xMin;
   const h = box.yMax - box.yMin;
   const cx = (box.xMin + box.xMax) / 2;
   const cy = (box.yMin + box.yMax) / 2;
-  const out = { ...box };
-  let grew = false;
+  const held = { xMin: Infinity, xMax: -Infinity, yMin: Infinity, yMax: -Infinity };
   for (const [x, y] of points) {
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     const px = Math.min(cx + (MAX_GROWTH * w) / 2, Math.max(cx - (MAX_GROWTH * w) / 2, x));
     const py = Math.min(cy + (MAX_GROWTH * h) / 2, Math.max(cy - (MAX_GROWTH * h) / 2, y));
-    if (px < out.xMin || px > out.xMax || py < out.yMin || py > out.yMax) grew = true;
-    out.xMin = Math.min(out.xMin, px);
-    out.xMax = Math.max(out.xMax, px);
-    out.yMin = Math.min(out.yMin, py);
-    out.yMax = Math.max(out.yMax, py);
+    held.xMin = Math.min(held.xMin, px);
+    held.xMax = Math.max(held.xMax, px);
+    held.yMin = Math.min(held.yMin, py);
+    held.yMax = Math.max(held.yMax, py);
   }
-  if (!grew) return out;
-  const mx = MARGIN * (out.xMax - out.xMin);
-  const my = MARGIN * (out.yMax - out.yMin);
-  return { xMin: out.xMin - mx, xMax: out.xMax + mx, yMin: out.yMin - my, yMax: out.yMax + my };
+  if (held.xMin > held.xMax) return { ...box };
+  const mx = MARGIN * (Math.max(box.xMax, held.xMax) - Math.min(box.xMin, held.xMin));
+  const my = MARGIN * (Math.max(box.yMax, held.yMax) - Math.min(box.yMin, held.yMin));
+  return {
+    xMin: Math.min(box.xMin, held.xMin - mx), xMax: Math.max(box.xMax, held.xMax + mx),
+    yMin: Math.min(box.yMin, held.yMin - my), yMax: Math.max(box.yMax, held.yMax + my),
+  };
 }
 
 /**
  * Contour levels over the finite values: LEVELS values fmin + (fmax − fmin)·q^k, geometric from
- * LOWEST_LEVEL of the range up to about half of it, so the valleys get most of the lines. Empty
+ * `lowest` of the range up to `lowest`^(1/LEVELS) of it, so the valleys get most of the lines. Empty
  * when no value is finite or the surface is flat over the grid (nothing to draw).
  */
-export function contourLevels(values: ArrayLike<number>): number[] {
+export function contourLevels(values: ArrayLike<number>, lowest = LOWEST_LEVEL.basin): number[] {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -89,7 +98,7 @@ export function contourLevels(values: ArrayLike<number>): number[] {
   if (!(range > 0) || !Number.isFinite(range)) return [];
   const levels: number[] = [];
   for (let k = 0; k < LEVELS; k++) {
-    const level = lo + range * Math.pow(LOWEST_LEVEL, 1 - k / LEVELS);
+    const level = lo + range * Math.pow(lowest, 1 - k / LEVELS);
     if (level > (levels.length > 0 ? levels[levels.length - 1] : lo)) levels.push(level);
   }
   return levels;
@@ -112,7 +121,7 @@ function inside(box: Box, c: CriticalPoint): boolean {
  * The frame for a surface run: a preset's box (or one around an expression's start and the minima
  * found near it), widened to show the start and `include`, f on a resolution² grid (a value that
  * is not finite — log of a negative, an overflow — is NaN there and left out of the levels), the
- * levels and the non-degenerate critical points inside.
+ * levels (deeper when a minimum is inside: LOWEST_LEVEL) and the non-degenerate critical points inside.
  */
 export function surfaceFrame(surface: Surface, setup: Pick<SurfaceSetup, 'preset' | 'expression' | 'start'>, opts: FrameOptions = {}): SurfaceFrame {
   const resolution = Math.round(Math.min(MAX_RESOLUTION, Math.max(MIN_RESOLUTION, opts.resolution ?? DEFAULT_RESOLUTION)));
@@ -134,8 +143,10 @@ export function surfaceFrame(surface: Surface, setup: Pick<SurfaceSetup, 'preset
       values[j * resolution + i] = Number.isFinite(f) ? f : NaN;
     }
   }
+  const shown = critical.filter((c) => inside(box, c));
+  const lowest = shown.some((c) => c.kind === 'minimum') ? LOWEST_LEVEL.basin : LOWEST_LEVEL.open;
   return {
     preset: setup.preset, expression: surface.expression, ...box, resolution, values,
-    levels: contourLevels(values), critical: critical.filter((c) => inside(box, c)), start: [setup.start[0], setup.start[1]],
+    levels: contourLevels(values, lowest), critical: shown, start: [setup.start[0], setup.start[1]],
   };
 }

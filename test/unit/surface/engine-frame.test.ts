@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSurface, type Surface } from '../../../src/engine/surface/surface';
 import { criticalPoints, type Box } from '../../../src/engine/surface/critical';
-import { contourLevels, LEVELS, surfaceFrame } from '../../../src/engine/surface/frame';
+import { contourLevels, LEVELS, LOWEST_LEVEL, surfaceFrame } from '../../../src/engine/surface/frame';
 import type { CriticalPoint } from '../../../src/engine/surface/types';
 import type { SurfacePreset } from '../../../src/model/spec';
 
@@ -99,6 +99,13 @@ test('frame: presets\' default boxes, the start and include points widen it, cri
   assert.ok(saddle.xMin < -1 && saddle.xMax > 0.2 && saddle.yMin < 0 && saddle.yMax > 3);
   assert.equal(saddle.critical.length, 1);
   assert.ok(saddle.levels.length === LEVELS && saddle.levels[0] < 0, 'levels of a surface that is negative');
+  // No minimum in the box: the levels spread over the range instead of crowding into its corners.
+  const lo = Math.min(...saddle.values);
+  const span = Math.max(...saddle.values) - lo;
+  assert.ok(Math.abs(saddle.levels[0] - (lo + span * LOWEST_LEVEL.open)) < 1e-9 * span);
+  assert.ok(saddle.levels[LEVELS - 1] > lo + 0.5 * span);
+  // With a minimum inside, the lowest level is deep in the basin.
+  assert.ok(rosen.levels[0] < 0.01);
   // A diverged path's far point does not blow the box up past bounded growth.
   const far = surfaceFrame(preset('ravine'), { preset: 'ravine', expression: '', start: [-4, 1] }, { include: [[1e30, Infinity]] });
   assert.ok(far.xMax < 1000 && Number.isFinite(far.yMax));
@@ -107,9 +114,15 @@ test('frame: presets\' default boxes, the start and include points widen it, cri
 test('frame of an expression: a box around the start that also shows the minima near it; non-finite f is NaN and levels survive', () => {
   const s = compileSurface({ preset: null, expression: '(x - 3)^2 + (y + 1)^2' });
   const frame = surfaceFrame(s, { preset: null, expression: '(x - 3)^2 + (y + 1)^2', start: [0, 0] });
-  assert.ok(frame.xMin <= 0 && frame.xMax >= 3 && frame.yMin <= -1 && frame.yMax >= 0);
+  // The minimum (3, −1) is shown with a margin, not on the border.
+  assert.ok(frame.xMin <= 0 && frame.xMax > 3.1 && frame.yMin < -1.1 && frame.yMax >= 0);
   assert.equal(frame.critical.length, 1);
   assert.ok(at(frame.critical[0], 3, -1, 1e-9));
+  // A minimum whose Newton basin is small (tanh² bends the other way past |y| ≈ 0.66) is still found.
+  const bent = 'log(1 + x^2) + 2*tanh(y)^2 + 0.1*x*y';
+  const curved = surfaceFrame(compileSurface({ preset: null, expression: bent }), { preset: null, expression: bent, start: [2, 1] }, { resolution: 20 });
+  assert.ok(curved.xMin < 0 && curved.yMin < 0, 'the box shows the minimum at (0, 0) with a margin');
+  assert.ok(curved.critical.some((c) => c.kind === 'minimum' && at(c, 0, 0, 1e-9)));
   const logs = compileSurface({ preset: null, expression: 'log(x) + y^2' });
   const holes = surfaceFrame(logs, { preset: null, expression: 'log(x) + y^2', start: [1, 0] }, { resolution: 20 });
   assert.ok(holes.values.some((v) => Number.isNaN(v)), 'log of x ≤ 0 is NaN on the grid');
