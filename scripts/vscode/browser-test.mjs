@@ -75,6 +75,14 @@
 //           trained --json`; the Mistakes tab's confusion matrix equals `trainlens train --json`'s last
 //           epoch and sums to the held-out size; a click on a mistake opens Inspect on that validation
 //           sample. Screenshots inspect-boundary-<theme>.png, inspect-<theme>.png, mistakes-<theme>.png.
+//   surface  surface.nn.yaml (six rules racing on Himmelblau): ▶ Train to the end; the Overview tab alone,
+//           the loss card reads f(x, y), no Accuracy card, no Swap init or Gradient check; the surface
+//           card drew its contour lines and the path (≥ 150 px of the path's colour); Home and → on the
+//           step slider move the drawn dot back to step 40, and hovering it names step 40, its position
+//           and f exactly as `trainlens train --json`'s step line (formatted as the tip formats them);
+//           End follows the end again. Compare over the six optimizers: six paths, the legend one entry
+//           per rule, six different colours, each with ink. Screenshots surface-<theme>.png (the card),
+//           surface-panel-<theme>.png, surface-workbench-<theme>.png, surface-compare-<theme>.png.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
 //           to the loss chart's first drawn point (the panel's data-first-point-at; a panel
 //           without it, by a MutationObserver on data-points ≥ 1), five times, with when the
@@ -92,7 +100,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
 // Options: --theme dark|light|hc (repeatable; default dark and light: every scenario in the first, the
-//   colour-reading ones (EVERY_THEME) in the others, unless --all-themes), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings|inspect|circuit
+//   colour-reading ones (EVERY_THEME) in the others, unless --all-themes), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings|inspect|circuit|surface
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -124,6 +132,7 @@ import { tuneScenario } from './browser/tune.mjs';
 import { findingsScenario } from './browser/findings.mjs';
 import { inspectScenario } from './browser/inspect.mjs';
 import { CIRCUIT_FILE, circuitScenario } from './browser/circuit.mjs';
+import { SURFACE_FILE, surfaceScenario } from './browser/surface.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -138,7 +147,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario, findings: findingsScenario, inspect: inspectScenario, circuit: circuitScenario,
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario, findings: findingsScenario, inspect: inspectScenario, circuit: circuitScenario, surface: surfaceScenario,
   // The compare scenario's seeds case alone (the compare scenario runs it too).
   seeds: seedsCase };
 
@@ -152,7 +161,7 @@ const SCENARIO_LOCALE = { korean: 'ko' };
  * on the theme (swaps, compare, tune, findings, checks, latency); `--all-themes` runs them in every
  * theme too. `seeds` is part of compare and runs only when asked for.
  */
-const EVERY_THEME = new Set(['spiral', 'weights', 'regression', 'gradcheck', 'inspect', 'circuit']);
+const EVERY_THEME = new Set(['spiral', 'weights', 'regression', 'gradcheck', 'inspect', 'circuit', 'surface']);
 const ONLY_WHEN_ASKED = new Set(['seeds']);
 
 // ---------------------------------------------------------------------------------------------
@@ -266,7 +275,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml', findings: 'spiral.nn.yaml', inspect: 'spiral.nn.yaml', circuit: CIRCUIT_FILE })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml', findings: 'spiral.nn.yaml', inspect: 'spiral.nn.yaml', circuit: CIRCUIT_FILE, surface: SURFACE_FILE })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

@@ -88,7 +88,7 @@ export class SurfaceView {
     const sources = pathSources(this.store, this.theme);
     const last = lastStep(sources.map((s) => s.points));
     const step = this.at === null ? last : Math.min(this.at, last);
-    const key = [frame.expression, this.box.clientWidth, step, ...sources.map((s) => `${s.color}:${s.points.length}:${s.points.at(-1)?.step}`)].join('|');
+    const key = [frame.expression, this.box.clientWidth, step, ...sources.map((s) => `${s.color}:${s.label}:${s.running}:${s.points.length}:${s.points.at(-1)?.step}`)].join('|');
     if (key === this.drawnKey) return;
     this.drawnKey = key;
     this.updateSlider(step, last);
