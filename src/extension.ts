@@ -26,6 +26,7 @@ import type { CheckRuns } from './training/check-runs';
 import type { CheckMarks } from './editor/views/check-marks';
 import { InspectController } from './panel/inspect-host';
 import { inspectKeptRun, registerInspectCommands } from './editor/commands/inspect';
+import { isSurfaceSource } from './editor/commands/context';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {
@@ -83,10 +84,20 @@ async function offerPrune(store: RunStore, tree: RunsTree, asked: { done: boolea
 
 /**
  * The `when` contexts of the editor's title and palette: whether the active model file trains,
- * is paused, whether anything trains, whether there has been a run. Updated as runs change.
+ * is paused, is a surface (whose menus leave out what needs a network), whether anything trains,
+ * whether there has been a run. Updated as runs change and as the active file is edited.
  */
-function trackRunContext(runs: RunManager): vscode.Disposable {
+function trackRunContext(runs: RunManager, models: ModelDocuments): vscode.Disposable {
+  let surface: boolean | undefined;
+  const updateSurface = (): void => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const now = doc !== undefined && isModelDocument(doc) && isSurfaceSource(models.get(doc));
+    if (now === surface) return;
+    surface = now;
+    void vscode.commands.executeCommand('setContext', 'trainlens.activeSurface', now);
+  };
   const updateContext = (): void => {
+    updateSurface();
     const doc = vscode.window.activeTextEditor?.document;
     const run = doc && isModelDocument(doc) ? runs.get(doc.uri.toString()) : undefined;
     void vscode.commands.executeCommand('setContext', 'trainlens.activeTraining', run?.running ?? false);
@@ -103,7 +114,10 @@ function trackRunContext(runs: RunManager): vscode.Disposable {
     updateContext();
   });
   updateContext();
-  return vscode.Disposable.from(vscode.window.onDidChangeActiveTextEditor(updateContext), { dispose: () => runEvents.dispose() });
+  const edits = vscode.workspace.onDidChangeTextDocument((e) => {
+    if (e.document === vscode.window.activeTextEditor?.document) updateSurface();
+  });
+  return vscode.Disposable.from(vscode.window.onDidChangeActiveTextEditor(updateContext), edits, { dispose: () => runEvents.dispose() });
 }
 
 /** Kept runs: the store (whatever was recorded as running when VS Code last stopped was interrupted), the Runs view, the recorder. */
@@ -160,7 +174,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     new LayerHealthDecorations(models, runs),
     charts,
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, new ChartsPanelSerializer(charts)),
-    trackRunContext(runs),
+    trackRunContext(runs, models),
     // Before the runs stop: what is still training is kept as interrupted, not as stopped.
     recorder,
     { dispose: () => runs.stopAll() },

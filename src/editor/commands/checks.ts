@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { modelTitle } from '../models';
-import { baseDir, specOf, targetDocument, type CommandDeps } from './context';
+import { baseDir, refuseSurface, specOf, targetDocument, type CommandDeps } from './context';
 import { requireTrust } from './trust';
 import { applyEdits } from './commands';
 import { learningRateEdits } from './lr-edit';
@@ -25,7 +25,7 @@ function failure(e: unknown): undefined {
 async function checkTarget(deps: CheckDeps, uri: unknown, purpose: 'sanity' | 'lrFind', what: string) {
   if (!requireTrust(what)) return undefined;
   const doc = await targetDocument(uri);
-  if (!doc) return undefined;
+  if (!doc || refuseSurface(deps, doc, what)) return undefined;
   const spec = await specOf(deps, doc, purpose);
   if (!spec) return undefined;
   const source = doc.uri.toString();

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isModelDocument, modelTitle } from '../models';
-import { baseDir, specOf, targetDocument, type CommandDeps } from './context';
+import { baseDir, refuseSurface, specOf, targetDocument, type CommandDeps } from './context';
 import { INIT_NOTES, OPTIMIZER_NOTES } from '../language/docs';
 import type { TrainingSession } from '../../training/session';
 import { swapInitEdits, swapOptimizerEdits, type TextEdit } from '../../model/edits';
@@ -109,7 +109,7 @@ export async function swapOptimizerCommand(deps: CommandDeps, uri?: unknown, cho
  */
 export async function swapInitCommand(deps: CommandDeps, uri?: unknown, choice?: unknown): Promise<InitScheme | undefined> {
   const doc = await targetDocument(uri);
-  if (!doc) return undefined;
+  if (!doc || refuseSurface(deps, doc, vscode.l10n.t('Swap Init Scheme'))) return undefined;
   const currentInit = deps.models.get(doc).spec?.init.type;
   const scheme = await choiceOrPick(INIT_SCHEMES, choice, currentInit, INIT_NOTES, {
     title: vscode.l10n.t('Swap init scheme — {0}', modelTitle(doc.uri)),
@@ -139,7 +139,7 @@ export async function swapInitCommand(deps: CommandDeps, uri?: unknown, choice?:
 export async function gradcheckCommand(deps: CommandDeps, uri?: unknown): Promise<ModelCheck | undefined> {
   if (!requireTrust(vscode.l10n.t('The gradient check'))) return undefined;
   const doc = await targetDocument(uri);
-  if (!doc) return undefined;
+  if (!doc || refuseSurface(deps, doc, vscode.l10n.t('The gradient check'))) return undefined;
   const spec = await specOf(deps, doc, 'gradcheck');
   if (!spec) return undefined;
   const source = doc.uri.toString();

@@ -5,7 +5,7 @@ import { modelTitle } from '../models';
 import { requireTrust } from './trust';
 import { Comparison } from '../../training/compare';
 import { compareOf, compareVariants, withSeeds, type CompareDimension } from '../../model/variants';
-import { ACTIVATIONS, INIT_SCHEMES, OPTIMIZERS, type ModelSpec } from '../../model/spec';
+import { ACTIVATIONS, INIT_SCHEMES, OPTIMIZERS, isSurfaceSpec, type ModelSpec } from '../../model/spec';
 
 export interface CompareChoice {
   dimension: CompareDimension;
@@ -39,8 +39,12 @@ function offered(spec: ModelSpec, d: CompareDimension): Array<{ value: string | 
   }
 }
 
-/** The dimensions the QuickPick offers: softmax against SVM needs class labels, so a regression model (loss: mse) is not offered it. */
+/**
+ * The dimensions the QuickPick offers: softmax against SVM needs class labels, so a regression model
+ * (loss: mse) is not offered it; a surface has only its update rule and learning rate to vary.
+ */
 export function compareDimensions(spec: ModelSpec): CompareDimension[] {
+  if (isSurfaceSpec(spec)) return ['optimizer', 'lr'];
   return (['optimizer', 'init', 'lr', 'activation', 'loss'] as const).filter((d) => d !== 'loss' || spec.loss !== 'mse');
 }
 
@@ -67,8 +71,12 @@ async function pickComparison(spec: ModelSpec, title: string): Promise<CompareCh
   return { dimension, values: values.map((v) => v.value) };
 }
 
-/** How many seeds per variant, when the file's compare: section does not say. */
-async function pickSeeds(title: string): Promise<number | undefined> {
+/**
+ * How many seeds per variant, when the file's compare: section does not say. A surface without
+ * gradient noise has nothing a seed changes: one run per variant, without asking.
+ */
+async function pickSeeds(spec: ModelSpec, title: string): Promise<number | undefined> {
+  if (isSurfaceSpec(spec) && !(spec.surface.noise > 0)) return 1;
   const items = [1, 3, 5].map((n) => ({
     label: n === 1 ? vscode.l10n.t('1 seed') : vscode.l10n.t('{0} seeds', n), n,
     detail: n === 1
@@ -77,13 +85,20 @@ async function pickSeeds(title: string): Promise<number | undefined> {
   }));
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('Compare — {0}: seeds per variant', title),
-    placeHolder: vscode.l10n.t('Each seed changes the initial weights, the batch order and dropout; the data and its split stay the same'),
+    placeHolder: isSurfaceSpec(spec)
+      ? vscode.l10n.t('Each seed draws different gradient noise; the start stays the same')
+      : vscode.l10n.t('Each seed changes the initial weights, the batch order and dropout; the data and its split stay the same'),
   });
   return picked?.n;
 }
 
 /** What the panel's overlay bar says the comparison is. */
-function comparisonTitle(dimension: CompareDimension, variants: number, seeds: number): string {
+function comparisonTitle(dimension: CompareDimension, variants: number, seeds: number, surface: boolean): string {
+  if (surface) {
+    return seeds > 1
+      ? vscode.l10n.t('{0}: {1} variants × {2} seeds from the same start (each seed its own gradient noise)', dimension, variants, seeds)
+      : vscode.l10n.t('{0}: {1} variants from the same start', dimension, variants);
+  }
   if (seeds > 1) return vscode.l10n.t('{0}: {1} variants × {2} seeds (one data split; each seed its own initial weights and batch order)', dimension, variants, seeds);
   return dimension === 'init'
     ? vscode.l10n.t('{0}: {1} variants from the same seed', dimension, variants)
@@ -105,13 +120,13 @@ export async function compareCommand(deps: CommandDeps, uri?: unknown, choice?: 
   const title = modelTitle(doc.uri);
   const chosen = choice ?? await pickComparison(spec, title);
   if (!chosen) return undefined;
-  const seeds = chosen.seeds ?? spec.compare?.seeds ?? (choice ? 1 : await pickSeeds(title));
+  const seeds = chosen.seeds ?? spec.compare?.seeds ?? (choice ? 1 : await pickSeeds(spec, title));
   if (seeds === undefined) return undefined;
   const variants = compareVariants(spec, chosen.dimension, chosen.values);
   const runs = withSeeds(variants, seeds);
   const source = doc.uri.toString();
   const c = new Comparison(deps.runs, source, title, chosen.dimension, runs, baseDir(doc), undefined, seeds).start();
-  deps.charts.showComparison(source, c, comparisonTitle(chosen.dimension, variants.length, seeds));
+  deps.charts.showComparison(source, c, comparisonTitle(chosen.dimension, variants.length, seeds, isSurfaceSpec(spec)));
   void vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, cancellable: true,
     title: seeds > 1

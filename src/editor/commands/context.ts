@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { RunManager } from '../../training/runs';
 import type { ChartsPanels } from '../../panel/panels';
 import { isModelDocument, modelTitle, type ModelDocuments } from '../models';
-import type { ModelSpec } from '../../model/spec';
+import { isSurfaceSpec, type ModelSpec } from '../../model/spec';
+import type { ModelSource } from '../../model/parse';
 
 /** What every command reaches: the parsed documents, the runs, the panels; and how a command finds its document. */
 
@@ -58,6 +59,27 @@ export async function specOf(deps: Pick<CommandDeps, 'models'>, doc: vscode.Text
     if (choice === showProblems) void vscode.commands.executeCommand('workbench.actions.view.problems');
   });
   return undefined;
+}
+
+/** Whether a parsed model file is a surface file (`surface:`), with errors or not. */
+export function isSurfaceSource(source: ModelSource): boolean {
+  return source.surface !== undefined || (source.spec !== undefined && isSurfaceSpec(source.spec));
+}
+
+/**
+ * A command that needs a network (`what`, e.g. "The gradient check") asked of a surface file: says
+ * so, naming the file and what a surface offers, and returns true; false for any other file.
+ */
+export function refuseSurface(deps: Pick<CommandDeps, 'models'>, doc: vscode.TextDocument, what: string): boolean {
+  if (!isSurfaceSource(deps.models.get(doc))) return false;
+  surfaceNotice(what, modelTitle(doc.uri));
+  return true;
+}
+
+/** "… needs a network; bowl.nn.yaml is a surface": for commands on a surface file or a kept surface run. */
+export function surfaceNotice(what: string, name: string): void {
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('TrainLens: {0} needs a network; {1} is a surface (a function f(x, y) for the optimizers to race on). On a surface: Train, Swap Optimizer and Compare.', what, name));
 }
 
 /** A circuit file has no network to train or check: say so, and offer its circuit. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { baseDir, specOf, targetDocument, type CommandDeps } from './context';
+import { baseDir, refuseSurface, specOf, targetDocument, type CommandDeps } from './context';
 import { modelTitle } from '../models';
 import { requireTrust } from './trust';
 import { exportName } from '../../export/pytorch';
@@ -19,7 +19,7 @@ export interface ExportChoice {
 export async function exportPyTorchCommand(deps: CommandDeps, uri?: unknown, choice?: ExportChoice): Promise<string[] | undefined> {
   if (!requireTrust(vscode.l10n.t('Export as PyTorch'))) return undefined;
   const doc = await targetDocument(uri);
-  if (!doc) return undefined;
+  if (!doc || refuseSurface(deps, doc, vscode.l10n.t('Export as PyTorch'))) return undefined;
   const spec = await specOf(deps, doc, 'train');
   if (!spec) return undefined;
   const source = doc.uri.toString();

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { modelTitle } from '../models';
-import { specOf, targetDocument, type CommandDeps } from './context';
+import { refuseSurface, specOf, surfaceNotice, targetDocument, type CommandDeps } from './context';
 import type { InspectController } from '../../panel/inspect-host';
 import type { InspectState, InspectTarget } from '../../training/protocol';
 import type { SampleSplit } from '../../engine/inspect-types';
@@ -58,7 +58,7 @@ export async function pickIndex(size: number | undefined, given: unknown, curren
 /** Inspect Sample…: arguments (uri, split, sample) skip the questions. Resolves with the tab's state, or undefined when cancelled. */
 export async function inspectCommand(deps: InspectDeps, uri?: unknown, split?: unknown, sample?: unknown): Promise<InspectState | undefined> {
   const doc = await targetDocument(uri);
-  if (!doc) return undefined;
+  if (!doc || refuseSurface(deps, doc, vscode.l10n.t('Inspect Sample'))) return undefined;
   const spec = await specOf(deps, doc, 'inspect');
   if (!spec) return undefined;
   const source = doc.uri.toString();
@@ -88,7 +88,7 @@ export function circuitProblem(spec: ModelSpec): string | null {
 /** Show as Circuit: the inspected sample (or training sample 0) through the network, drawn as a circuit. */
 export async function showAsCircuitCommand(deps: InspectDeps, uri?: unknown): Promise<InspectState | undefined> {
   const doc = await targetDocument(uri);
-  if (!doc) return undefined;
+  if (!doc || refuseSurface(deps, doc, vscode.l10n.t('Show as Circuit'))) return undefined;
   const spec = await specOf(deps, doc, 'inspect');
   if (!spec) return undefined;
   const problem = circuitProblem(spec);
@@ -106,6 +106,10 @@ export async function showAsCircuitCommand(deps: InspectDeps, uri?: unknown): Pr
 export async function inspectKeptRun(
   deps: Pick<InspectDeps, 'runs' | 'charts' | 'inspector'>, run: StoredRun, weights: ParamValues[],
 ): Promise<InspectState | undefined> {
+  if (run.spec.surface) {
+    surfaceNotice(vscode.l10n.t('Inspect Sample'), run.title);
+    return undefined;
+  }
   if (weights.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('TrainLens: the run "{0}" kept no weights to inspect.', run.name || run.title));
     return undefined;

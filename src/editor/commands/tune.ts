@@ -4,7 +4,7 @@
  * "Narrow around the best" (a finer second round), "Apply best" (one undoable edit) and Stop.
  */
 import * as vscode from 'vscode';
-import { baseDir, specOf, targetDocument, type CommandDeps } from './context';
+import { baseDir, refuseSurface, specOf, targetDocument, type CommandDeps } from './context';
 import { modelTitle } from '../models';
 import { requireTrust } from './trust';
 import { pickTune, type TuneChoice } from './tune-pick';
@@ -61,7 +61,7 @@ async function writeSection(doc: vscode.TextDocument, choice: TuneChoice): Promi
 export async function tuneCommand(deps: CommandDeps, feed: TuneFeed, uri?: unknown, given?: TuneChoice): Promise<Tune | undefined> {
   if (!requireTrust(vscode.l10n.t('Tuning'))) return undefined;
   const doc = await targetDocument(uri);
-  if (!doc) return undefined;
+  if (!doc || refuseSurface(deps, doc, vscode.l10n.t('Tuning'))) return undefined;
   const spec = await specOf(deps, doc, 'train');
   if (!spec) return undefined;
   const source = doc.uri.toString();

@@ -5,6 +5,9 @@ import { describeInit } from '../../training/session';
 import { compareOf } from '../../model/variants';
 import type { ModelDocuments } from '../models';
 import type { CircuitGraph } from '../../engine/circuit/types';
+import { isSurfaceSource } from '../commands/context';
+import { describeSurfaceRun } from './surface-text';
+import type { TrainingSession } from '../../training/session';
 
 /**
  * Over the model: Train (or Pause / Resume, Step, Stop while training), Gradient check, Charts and
@@ -46,18 +49,18 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
     const lens = (range: vscode.Range, title: string, command: string, tooltip?: string, ...args: unknown[]): vscode.CodeLens =>
       new vscode.CodeLens(range, { title, command, arguments: [uri, ...args], tooltip });
     if (source.circuit) return circuitLenses(source.circuit.graph, source.ranges.circuit ? at(source.ranges.circuit[0]) : top, lens);
-    const lenses: vscode.CodeLens[] = [];
-    if (run?.running) {
-      if (run.paused) {
-        lenses.push(lens(top, `$(debug-continue) ${vscode.l10n.t('Resume')}`, 'trainlens.resume', vscode.l10n.t('Go on training')));
-        lenses.push(lens(top, `$(debug-step-over) ${vscode.l10n.t('Step')}`, 'trainlens.step', vscode.l10n.t('Train one batch, then pause again')));
-      } else {
-        lenses.push(lens(top, `$(debug-pause) ${vscode.l10n.t('Pause')}`, 'trainlens.pause', vscode.l10n.t('Pause after the current step')));
-      }
-      lenses.push(lens(top, `$(debug-stop) ${vscode.l10n.t('Stop')}`, 'trainlens.stop', vscode.l10n.t('Stop training after the current step')));
-    } else {
-      lenses.push(lens(top, `$(play) ${vscode.l10n.t('Train')}`, 'trainlens.train', vscode.l10n.t('Train this model in the background and chart it live')));
+    const optimizerLens = (): vscode.CodeLens => {
+      const name = source.spec?.optimizer.type ?? '?';
+      return lens(source.ranges.optimizer ? at(source.ranges.optimizer[0]) : top,
+        source.ranges.optimizer ? vscode.l10n.t('optimizer: {0} · Swap…', name) : vscode.l10n.t('optimizer: {0} (default) · Swap…', name),
+        'trainlens.swapOptimizer',
+        run?.running ? vscode.l10n.t('Pick another update rule (training goes on from the same weights)') : vscode.l10n.t('Pick another update rule'));
+    };
+    if (isSurfaceSource(source)) {
+      const at0 = source.ranges.surface ? at(source.ranges.surface[0]) : top;
+      return [...surfaceLenses(at0, run, lens, source.spec?.compare !== undefined), optimizerLens()];
     }
+    const lenses = runLenses(top, run, lens);
     lenses.push(lens(top, `$(split-horizontal) ${vscode.l10n.t('Compare…')}`, 'trainlens.compare', source.spec?.compare && compareOf(source.spec.compare)
       ? vscode.l10n.t('Train one variant per value of this file\'s compare: section, from the same seed, overlaid')
       : vscode.l10n.t('Train variants of this model (optimizer, init, learning rate, activation, loss) from the same seed, overlaid')));
@@ -71,14 +74,9 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
     if (run) lenses.push(lens(top, describeRun(run), 'trainlens.showPanel'));
 
     const spec = source.spec;
-    const optimizerName = spec?.optimizer.type ?? '?';
     const initName = spec ? describeInit(spec) : '?';
-    const optimizerRange = source.ranges.optimizer ? at(source.ranges.optimizer[0]) : top;
     const initRange = source.ranges.init ? at(source.ranges.init[0]) : top;
-    lenses.push(lens(optimizerRange,
-      source.ranges.optimizer ? vscode.l10n.t('optimizer: {0} · Swap…', optimizerName) : vscode.l10n.t('optimizer: {0} (default) · Swap…', optimizerName),
-      'trainlens.swapOptimizer',
-      run?.running ? vscode.l10n.t('Pick another update rule (training goes on from the same weights)') : vscode.l10n.t('Pick another update rule')));
+    lenses.push(optimizerLens());
     lenses.push(lens(initRange,
       source.ranges.init ? vscode.l10n.t('init: {0} · Swap…', initName) : vscode.l10n.t('init: {0} (default) · Swap…', initName),
       'trainlens.swapInit',
@@ -109,6 +107,34 @@ export class ModelCodeLens implements vscode.CodeLensProvider, vscode.Disposable
 }
 
 type Lens = (range: vscode.Range, title: string, command: string, tooltip?: string) => vscode.CodeLens;
+
+/** Train, or while training Pause (Resume and Step when paused) and Stop. */
+function runLenses(range: vscode.Range, run: TrainingSession | undefined, lens: Lens): vscode.CodeLens[] {
+  if (!run?.running) return [lens(range, `$(play) ${vscode.l10n.t('Train')}`, 'trainlens.train', vscode.l10n.t('Train this model in the background and chart it live'))];
+  const lenses = run.paused
+    ? [
+      lens(range, `$(debug-continue) ${vscode.l10n.t('Resume')}`, 'trainlens.resume', vscode.l10n.t('Go on training')),
+      lens(range, `$(debug-step-over) ${vscode.l10n.t('Step')}`, 'trainlens.step', vscode.l10n.t('Train one batch, then pause again')),
+    ]
+    : [lens(range, `$(debug-pause) ${vscode.l10n.t('Pause')}`, 'trainlens.pause', vscode.l10n.t('Pause after the current step'))];
+  lenses.push(lens(range, `$(debug-stop) ${vscode.l10n.t('Stop')}`, 'trainlens.stop', vscode.l10n.t('Stop training after the current step')));
+  return lenses;
+}
+
+/**
+ * Over a surface file's `surface:` line: Train (Pause, Stop…), Compare…, Charts and the run's
+ * figures; nothing that needs a network (init, checks, tune, inspect, export).
+ */
+function surfaceLenses(range: vscode.Range, run: TrainingSession | undefined, lens: Lens, fileCompare: boolean): vscode.CodeLens[] {
+  const lenses = runLenses(range, run, lens);
+  if (!run?.running) lenses[0] = lens(range, `$(play) ${vscode.l10n.t('Train')}`, 'trainlens.train', vscode.l10n.t('Step the optimizer down the surface from the start, the path drawn live on the contour plot'));
+  lenses.push(lens(range, `$(split-horizontal) ${vscode.l10n.t('Compare…')}`, 'trainlens.compare', fileCompare
+    ? vscode.l10n.t('Race one path per value of this file\'s compare: section, from the same start, on one contour plot')
+    : vscode.l10n.t('Race update rules or learning rates from the same start, on one contour plot')));
+  lenses.push(lens(range, `$(graph-line) ${vscode.l10n.t('Charts')}`, 'trainlens.showPanel', vscode.l10n.t('Show the contour plot and the path')));
+  if (run) lenses.push(lens(range, describeSurfaceRun(run), 'trainlens.showPanel'));
+  return lenses;
+}
 
 /** Over a circuit file's `circuit:` line: Show Circuit, and the output with each input's gradient. */
 function circuitLenses(graph: CircuitGraph | undefined, range: vscode.Range, lens: Lens): vscode.CodeLens[] {

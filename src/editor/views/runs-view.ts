@@ -7,6 +7,7 @@ import { requireTrust } from '../commands/trust';
 import { weightsJson } from '../../export/weights-json';
 import type { FinalMetrics } from '../../training/protocol';
 import { formatR2 } from './format';
+import { surfaceSummary } from './surface-text';
 
 /** A model file in the Runs view, or one of its runs. */
 export type RunsNode = { kind: 'source'; source: string; runs: StoredRun[] } | { kind: 'run'; run: StoredRun };
@@ -34,10 +35,19 @@ function sourceLabel(source: string): { name: string; folder: string } {
   return { name: path.basename(p), folder: vscode.workspace.asRelativePath(path.dirname(p)) };
 }
 
-/** "finished · val 93.3 % · loss 0.214"; for regression "finished · val R² 0.987 · RMSE 0.103 · loss 0.0107". */
+/**
+ * "finished · val 93.3 % · loss 0.214"; for regression "finished · val R² 0.987 · RMSE 0.103 · loss 0.0107";
+ * for a surface "finished · adam · f = 1.2e-5 · 300 steps" (the rule it ended with, after any swap).
+ */
 export function runDescription(r: StoredRun): string {
   const parts = [statusLabel(r.status)];
   const f = r.final;
+  if (r.spec.surface) {
+    const optimizer = r.info?.optimizer ?? r.spec.optimizer.type;
+    if (f) parts.push(surfaceSummary(optimizer, f.loss, f.steps));
+    else parts.push(optimizer);
+    return parts.join(' · ');
+  }
   if (f && f.trainR2 !== null && f.trainR2 !== undefined) {
     // The held-out figures where there is a held-out set, else the training ones.
     const held = f.valR2 !== null && f.valR2 !== undefined;
@@ -98,7 +108,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
     item.id = r.runId;
     item.description = runDescription(r);
     item.iconPath = new vscode.ThemeIcon(STATUS_ICON[r.status]);
-    item.contextValue = `trainlens.run.${r.status}`;
+    // A surface run has no samples to inspect: its own suffix keeps Inspect off its menu.
+    item.contextValue = r.spec.surface ? `trainlens.run.${r.status}.surface` : `trainlens.run.${r.status}`;
     item.tooltip = runTooltip(r);
     item.command = { command: 'trainlens.runs.show', title: vscode.l10n.t('Show in Panel'), arguments: [node] };
     return item;
@@ -109,6 +120,10 @@ function runTooltip(r: StoredRun): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const s = r.spec;
   md.appendMarkdown(`**${runLabel(r)}** — ${statusLabel(r.status)}\n\n`);
+  if (s.surface) {
+    surfaceTooltip(md, r);
+    return md;
+  }
   md.appendMarkdown(`${vscode.l10n.t('optimizer')}: \`${s.optimizer.type}\`, lr ${s.optimizer.lr} · init: \`${s.init.type}\` · loss: \`${s.loss}\` · seed ${r.seed}\n\n`);
   if (r.final) {
     md.appendMarkdown(`${vscode.l10n.t('{0} steps, {1} epochs in {2} s', r.final.steps, r.final.epochs, r.final.seconds.toFixed(1))} · `);
@@ -117,6 +132,16 @@ function runTooltip(r: StoredRun): vscode.MarkdownString {
   }
   if (r.error) md.appendText(r.error);
   return md;
+}
+
+/** A surface run's tooltip: the surface, the start, the rule, the noise; where it ended. */
+function surfaceTooltip(md: vscode.MarkdownString, r: StoredRun): void {
+  const surface = r.spec.surface!;
+  md.appendMarkdown(`${vscode.l10n.t('surface')}: \`${surface.preset ?? surface.expression}\` · ${vscode.l10n.t('start')} (${surface.start[0]}, ${surface.start[1]})\n\n`);
+  md.appendMarkdown(`${vscode.l10n.t('optimizer')}: \`${r.info?.optimizer ?? r.spec.optimizer.type}\`, lr ${r.spec.optimizer.lr}`);
+  md.appendMarkdown(surface.noise > 0 ? ` · ${vscode.l10n.t('gradient noise σ {0}, seed {1}', surface.noise, r.seed)}\n\n` : '\n\n');
+  if (r.final) md.appendMarkdown(`${surfaceSummary(r.info?.optimizer ?? r.spec.optimizer.type, r.final.loss, r.final.steps)}\n\n`);
+  if (r.error) md.appendText(r.error);
 }
 
 /** The final figures in a run's tooltip: accuracies, or R² and RMSE of each set for regression. */

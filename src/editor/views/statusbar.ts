@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RunManager } from '../../training/runs';
 import type { TrainingSession } from '../../training/session';
 import { describeRun } from './format';
+import { describeSurfaceRun } from './surface-text';
 
 const ICON: Record<TrainingSession['status'], string> = {
   running: '$(sync~spin)', finished: '$(check)', stopped: '$(debug-stop)', failed: '$(error)',
@@ -48,9 +49,12 @@ export class TrainingStatusBar implements vscode.Disposable {
         this.items.set(source, item);
       }
       const name = run.info.title.replace(/\.nn\.(ya?ml|json)$/i, '');
-      item.text = `${run.paused ? '$(debug-pause)' : ICON[run.status]} ${name}: ${run.paused ? `${vscode.l10n.t('paused')} · ` : ''}${describeRun(run)}`;
-      item.tooltip = `TrainLens — ${run.info.title}\n` + vscode.l10n.t('{0} parameters · {1} training / {2} held-out samples · batch {3}',
-        run.info.parameters.toLocaleString('en-US'), run.info.trainSize, run.info.validationSize, run.info.batchSize) +
+      const surface = run.spec.surface;
+      item.text = `${run.paused ? '$(debug-pause)' : ICON[run.status]} ${name}: ${run.paused ? `${vscode.l10n.t('paused')} · ` : ''}${surface ? describeSurfaceRun(run) : describeRun(run)}`;
+      item.tooltip = `TrainLens — ${run.info.title}\n` + (surface
+        ? vscode.l10n.t('surface {0} · start ({1}, {2}) · {3} steps', surface.preset ?? surface.expression, surface.start[0], surface.start[1], surface.steps)
+        : vscode.l10n.t('{0} parameters · {1} training / {2} held-out samples · batch {3}',
+          run.info.parameters.toLocaleString('en-US'), run.info.trainSize, run.info.validationSize, run.info.batchSize)) +
         `\n${vscode.l10n.t('Click to show the charts.')}`;
       item.command = { title: vscode.l10n.t('Show Charts'), command: 'trainlens.showPanel', arguments: [vscode.Uri.parse(source)] };
       item.backgroundColor = run.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
