@@ -77,7 +77,8 @@
 //           sample. Screenshots inspect-boundary-<theme>.png, inspect-<theme>.png, mistakes-<theme>.png.
 //   surface  surface.nn.yaml (six rules racing on Himmelblau): ▶ Train to the end; the Overview tab alone,
 //           the loss card reads f(x, y), no Accuracy card, no Swap init or Gradient check; the surface
-//           card drew its contour lines and the path (≥ 150 px of the path's colour); Home and → on the
+//           card drew its contour lines and the path (≥ 150 px of the path's colour); ▶ Train again from the
+//           panel: the path grows draw by draw as the steps arrive; Home and → on the
 //           step slider move the drawn dot back to step 40, and hovering it names step 40, its position
 //           and f exactly as `trainlens train --json`'s step line (formatted as the tip formats them);
 //           End follows the end again. Compare over the six optimizers: six paths, the legend one entry

@@ -31,6 +31,8 @@ export class SurfaceView {
   private readonly tip = el('div', undefined, 'surface-tip');
   /** The slider's step; null: the newest, following the run. */
   private at: number | null = null;
+  /** The runs drawn (their ids), to tell a new run from the same one growing. */
+  private runs = '';
   private drawnKey = '';
   private background: { key: string; image: HTMLCanvasElement; segments: number } | null = null;
   private plot: PlotBox | null = null;
@@ -85,6 +87,12 @@ export class SurfaceView {
     const frame = surfaceFrame(this.store);
     this.card.hidden = frame === null;
     if (!frame || this.box.clientWidth === 0) return;
+    // Another run or set of runs: the slider follows the newest step again.
+    const runs = this.store.overlays.length > 0 ? this.store.overlays.map((o) => o.id).join() : this.store.run?.info.runId ?? '';
+    if (runs !== this.runs) {
+      this.runs = runs;
+      this.at = null;
+    }
     const sources = pathSources(this.store, this.theme);
     const last = lastStep(sources.map((s) => s.points));
     const step = this.at === null ? last : Math.min(this.at, last);

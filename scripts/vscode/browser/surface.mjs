@@ -97,6 +97,29 @@ async function trainSurface(page, ctx) {
   return { frame, s };
 }
 
+/**
+ * ▶ Train again from the panel's toolbar, every write of the card's drawn-points count recorded in
+ * the panel: the path grows step by step as the run goes (animated), and ends whole.
+ */
+async function animates(page, ctx, frame, end) {
+  await frame.evaluate(() => {
+    const log = (window.__surfacePoints = []);
+    const c = document.getElementById('chart-surface');
+    new MutationObserver(() => log.push(Number(c.dataset.points))).observe(c, { attributes: true, attributeFilter: ['data-points'] });
+  });
+  await frame.locator('#btn-train').click();
+  let p = null;
+  await poll('the second run to start and finish', 60_000, async () => {
+    p = await readPanel(page);
+    const n = await frame.evaluate(() => window.__surfacePoints.length);
+    return n > 0 && p?.loss.state === 'finished' && (await readSurface(frame)).points === end.points;
+  }).catch((e) => { throw new StepError(`${e.message}: ${describePanel(p)}`); });
+  const seen = [...new Set(await frame.evaluate(() => window.__surfacePoints))];
+  const growing = seen.filter((n) => n > 0 && n < Number(end.points));
+  if (growing.length < 3) throw new StepError(`while the run trained, the card drew ${JSON.stringify(seen)} points: the path did not grow as the steps arrived`);
+  ctx.check(`▶ Train from the panel: the path grew as the steps arrived, ${seen.length} draws (${seen.slice(0, 6).join(', ')}, … ${seen.at(-1)} points)`);
+}
+
 /** Home, then → to STEP on the slider: the dot moves, the slider says so; the dot hovered names step STEP as the CLI. */
 async function sliderAndHover(page, ctx, frame, end, steps) {
   await frame.locator('#surface-slider').focus();
@@ -165,6 +188,7 @@ export async function surfaceScenario(page, ctx) {
   await frame.evaluate(() => window.scrollTo(0, 0));
   await sleep(300);
   await screenshot(page, ctx, path.join(SHOTS, `surface-panel-${ctx.theme}.png`), await panelIframe(page, frame));
+  await animates(page, ctx, frame, s);
   await sliderAndHover(page, ctx, frame, s, steps);
   await screenshot(page, ctx, path.join(SHOTS, `surface-workbench-${ctx.theme}.png`));
   await compareCase(page, ctx);
