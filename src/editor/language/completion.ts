@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, type OptimizerName } from '../../model/spec';
-import { OPTIMIZER_KEYS } from '../../model/parse';
-import { ACTIVATION_DOCS, DATASET_DOCS, INIT_NOTES, LAYER_DOCS, LOSS_DOCS, NORMALIZE_DOCS, keyDoc, layerDoc, optimizerDoc } from './docs';
+import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, SURFACE_PRESETS, type OptimizerName } from '../../model/spec';
+import { OPTIMIZER_KEYS } from '../../model/optimizer-parse';
+import { ACTIVATION_DOCS, DATASET_DOCS, INIT_NOTES, LAYER_DOCS, LOSS_DOCS, NORMALIZE_DOCS, SURFACE_PRESET_DOCS, keyDoc, layerDoc, optimizerDoc } from './docs';
 import { sectionOf, yamlContext, type YamlContext } from './yaml-context';
 import { MODEL_SELECTOR } from '../models';
 
@@ -54,6 +54,19 @@ const SECTION_KEYS: Record<string, [string, string][]> = {
     ['optimizer', '[${1:sgd, momentum, adam}]'], ['init', '[${1:xavier, he}]']],
 };
 
+/** A surface file's sections (surface:, start:, …), where they differ from a network's. */
+const SURFACE_SECTION_KEYS: Record<string, [string, string][]> = {
+  top: [['surface', 'list'], ['start', '[${1:-1.5}, ${2:2}]'], ['optimizer', 'list'],
+    ['train', 'train:\n  steps: ${1:300}\n  noise: ${2:0}\n  seed: ${3:1}'], ['compare', 'compare:\n  optimizer: [${1:sgd, momentum, adam}]']],
+  train: [['steps', '${1:300}'], ['noise', '${1:0.1}'], ['seed', '${1:1}']],
+  compare: [['optimizer', '[${1:sgd, momentum, adam}]'], ['lr', '[${1:0.1, 0.01, 0.001}]'], ['seeds', '${1|3,5,1|}']],
+};
+
+/** Whether a model file's text is a surface file (a top-level `surface:` key), as parseModel decides. */
+export function isSurfaceText(text: string): boolean {
+  return /^["']?surface["']?[ \t]*:/m.test(text);
+}
+
 const SCHEDULE_KEYS: Record<string, [string, string][]> = {
   step: [['every', '${1:30}'], ['gamma', '${1:0.5}']],
   exp: [['gamma', '${1:0.95}']],
@@ -79,7 +92,8 @@ function dataKeys(siblings: Map<string, string | undefined>): [string, string][]
   return [...keys, ...common];
 }
 
-function keysOf(section: string, siblings: Map<string, string | undefined>): [string, string][] {
+function keysOf(section: string, siblings: Map<string, string | undefined>, surface: boolean): [string, string][] {
+  if (surface && SURFACE_SECTION_KEYS[section]) return SURFACE_SECTION_KEYS[section];
   switch (section) {
     case 'data': return dataKeys(siblings);
     case 'optimizer': {
@@ -108,6 +122,7 @@ function valuesOf(section: string, key: string): [string, string | undefined][] 
   if (key === 'init' && (section === 'top' || section === 'layer')) return list(INIT_SCHEMES, (n) => INIT_NOTES[n]);
   if ((section === 'top' && key === 'loss') || (section === 'loss' && key === 'type')) return list(LOSSES, (n) => LOSS_DOCS[n]);
   if (section === 'data' && key === 'dataset') return list(DATASETS, (n) => DATASET_DOCS[n]);
+  if (section === 'top' && key === 'surface') return list(SURFACE_PRESETS, (n) => SURFACE_PRESET_DOCS[n]);
   if (section === 'data' && key === 'normalize') return list(NORMALIZE, (n) => NORMALIZE_DOCS[n]);
   if (section === 'schedule' && key === 'type') {
     return [
@@ -122,8 +137,8 @@ function valuesOf(section: string, key: string): [string, string | undefined][] 
   return [];
 }
 
-/** What to offer at a context: keys of the section, layer kinds, or the values of a key. */
-export function suggestions(ctx: YamlContext): Suggestion[] {
+/** What to offer at a context: keys of the section, layer kinds, or the values of a key (`surface`: in a surface file). */
+export function suggestions(ctx: YamlContext, surface = false): Suggestion[] {
   const section = sectionOf(ctx.path);
   if (ctx.slot === 'value') {
     return valuesOf(section, ctx.key ?? '').map(([label, doc]) => ({ label, kind: 'value', insert: label, doc }));
@@ -133,13 +148,13 @@ export function suggestions(ctx: YamlContext): Suggestion[] {
     const dash = section === 'layers' ? '- ' : '';
     return LAYER_SNIPPETS.map(([label, snippet]) => ({ label, kind: 'layer', insert: dash + snippet, doc: layerDoc(label), detail: snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1') }));
   }
-  return keysOf(section, ctx.siblings)
+  return keysOf(section, ctx.siblings, surface)
     .filter(([key]) => !ctx.siblings.has(key))
     .map(([key, value]) => {
       const block = value.includes('\n');
       const list = value === 'list';
       const insert = block ? value : list ? `${key}: ` : `${key}: ${value}`;
-      return { label: key, kind: 'key', insert: ctx.flow && block ? `${key}: ` : insert, doc: keyDoc(section, key), retrigger: list || value.endsWith('- ') };
+      return { label: key, kind: 'key', insert: ctx.flow && block ? `${key}: ` : insert, doc: keyDoc(section, key, surface), retrigger: list || value.endsWith('- ') };
     });
 }
 
@@ -159,7 +174,8 @@ const KINDS: Record<Suggestion['kind'], vscode.CompletionItemKind> = {
 export class ModelCompletionProvider implements vscode.CompletionItemProvider {
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): vscode.CompletionItem[] | undefined {
     if (doc.languageId !== 'yaml') return undefined;
-    const ctx = yamlContext(doc.getText(), doc.offsetAt(position));
+    const text = doc.getText();
+    const ctx = yamlContext(text, doc.offsetAt(position));
     if (!ctx) return undefined;
     if (context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter && ctx.prefix === '') {
       // A space opens the list only after `key: `, after `- `, and after `{ ` or `, ` in a flow mapping.
@@ -167,7 +183,7 @@ export class ModelCompletionProvider implements vscode.CompletionItemProvider {
       if (!(ctx.slot === 'value' && /:\s$/.test(before)) && !/-\s$/.test(before) && !(ctx.flow && /[{,]\s$/.test(before))) return undefined;
     }
     const range = new vscode.Range(doc.positionAt(ctx.start), doc.positionAt(ctx.end));
-    return suggestions(ctx).map((s, i) => {
+    return suggestions(ctx, isSurfaceText(text)).map((s, i) => {
       const item = new vscode.CompletionItem(s.label, KINDS[s.kind]);
       item.insertText = new vscode.SnippetString(s.insert);
       item.range = range;

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import { ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, OPTIMIZER_DEFAULTS, type ActivationName, type LayerKind, type InitScheme, type LossName, type OptimizerName } from '../../model/spec';
+import {
+  ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, NORMALIZE, OPTIMIZERS, OPTIMIZER_DEFAULTS, SURFACE_PRESETS,
+  type ActivationName, type LayerKind, type InitScheme, type LossName, type OptimizerName, type SurfacePreset,
+} from '../../model/spec';
 
 /** What each update rule fixes, in cs231n's words (lecture 7). */
 export const OPTIMIZER_NOTES: Record<OptimizerName, string> = {
@@ -145,12 +148,36 @@ export const KEY_DOCS: Record<string, string> = {
   margin: vscode.l10n.t('The SVM hinge\'s margin Δ in Σ max(0, s_j − s_y + Δ): how far the correct class\'s score must beat the others (1, cs231n\'s).'),
 };
 
+/** Each preset surface: its formula (as presets.ts computes it) and its critical points. */
+export const SURFACE_PRESET_DOCS: Record<SurfacePreset, string> = {
+  rosenbrock: vscode.l10n.t('(1 − x)² + 100·(y − x²)²: a curved valley with a flat floor; the minimum 0 at (1, 1). Reaching the valley is easy, following its floor is slow.'),
+  beale: vscode.l10n.t('(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²: flat plateaus and steep ridges; the minimum 0 at (3, 0.5).'),
+  himmelblau: vscode.l10n.t('(x² + y − 11)² + (x + y² − 7)²: four minima of value 0, at (3, 2), (−2.805, 3.131), (−3.779, −3.283) and (3.584, −1.848), with a maximum near (−0.271, −0.923) and four saddles between them.'),
+  saddle: vscode.l10n.t('x² − y²: a saddle point at (0, 0), where ∇f = 0, up along x and down along y; no minimum.'),
+  ravine: vscode.l10n.t('0.5·x² + 50·y²: a ravine 100× steeper across (y) than along (x); the minimum 0 at (0, 0).'),
+};
+
+/** Keys whose meaning in a surface file differs from a network's, by section. */
+export const SURFACE_KEY_DOCS: Record<string, string> = {
+  'top.surface': vscode.l10n.t('The function f(x, y) the optimizers step down, instead of data and layers: a preset (rosenbrock, beale, himmelblau, saddle, ravine) or an expression of x and y in the circuit language, so the gradients are exact.'),
+  'top.start': vscode.l10n.t('The point [x, y] every optimizer starts from, e.g. [-1.5, 2]; f and its gradient must be finite there.'),
+  'top.optimizer': vscode.l10n.t('The update rule that steps the point (x, y) down the surface: a name (`adam`) or a mapping (`{ type: adam, lr: 0.02 }`).'),
+  'top.train': vscode.l10n.t('How long and how noisy: `steps`, `noise` and `seed`.'),
+  'top.compare': vscode.l10n.t('What "Compare…" races from the same start: `optimizer: [...]` or `lr: [...]`, one path each.'),
+  'train.steps': vscode.l10n.t('Optimizer steps from the start (300), 1 to 1,000,000.'),
+  'train.noise': vscode.l10n.t('σ of the Gaussian noise added to each component of the gradient at every step, to mimic the noise of minibatches (0: the exact gradient).'),
+  'train.seed': vscode.l10n.t('Seed of the gradient noise (1): the same seed gives the same path.'),
+  'compare.seeds': vscode.l10n.t('Runs per variant (1–20), with seeds train.seed, train.seed + 1, …: each seed draws different gradient noise from the same start.'),
+};
+
 /** "**dense** layer: what it does." */
 export function layerDoc(kind: string): string {
   return vscode.l10n.t('**{0}** layer: {1}.', kind, (LAYER_DOCS as Record<string, string>)[kind]);
 }
 
-export function keyDoc(section: string, key: string): string | undefined {
+/** What a key means; `surface`: in a surface file, where some keys mean something else. */
+export function keyDoc(section: string, key: string, surface = false): string | undefined {
+  if (surface && SURFACE_KEY_DOCS[`${section}.${key}`]) return SURFACE_KEY_DOCS[`${section}.${key}`];
   if (section === 'layer' && (LAYER_DOCS as Record<string, string>)[key]) return layerDoc(key);
   return KEY_DOCS[`${section}.${key}`] ?? KEY_DOCS[key];
 }
@@ -170,5 +197,6 @@ export function valueDoc(section: string, key: string, value: string): string | 
   if (key === 'loss' && isIn(LOSSES)) return LOSS_DOCS[value as LossName];
   if (key === 'dataset' && isIn(DATASETS)) return DATASET_DOCS[value];
   if (key === 'normalize' && isIn(NORMALIZE)) return NORMALIZE_DOCS[value];
+  if (section === 'top' && key === 'surface' && isIn(SURFACE_PRESETS)) return SURFACE_PRESET_DOCS[value as SurfacePreset];
   return undefined;
 }

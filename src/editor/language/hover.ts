@@ -160,6 +160,11 @@ export class ModelHoverProvider implements vscode.HoverProvider {
       const md = circuit.graph ? circuitHover(circuit.graph, doc.getText(), offset) : undefined;
       return md ? new vscode.Hover(md) : undefined;
     }
+    // A surface file has no layers to total: what its keys and values (presets) mean.
+    if (this.models.get(doc).surface) {
+      const meaning = meaningAt(doc, offset, true);
+      return meaning ? new vscode.Hover(meaning.md, meaning.range) : undefined;
+    }
     const model = await this.model(doc);
     const parts: vscode.MarkdownString[] = [];
     let range: vscode.Range | undefined;
@@ -171,15 +176,10 @@ export class ModelHoverProvider implements vscode.HoverProvider {
       range = onLayersKey ? toRange(doc, model.layersKey!) : doc.lineAt(0).range;
     }
     // What a key or a value means.
-    const at = nodeAt(doc.getText(), offset);
-    if (at && !onLayersKey) {
-      const section = sectionOf(at.path);
-      const isKind = section === 'layer' && at.slot === 'key' && at.word in LAYER_DOCS;
-      const text = at.slot === 'key' ? (isKind ? undefined : keyDoc(section, at.word)) : valueDoc(section, at.key, at.word);
-      if (text) {
-        parts.push(new vscode.MarkdownString(`**${escape(at.word)}** — ${text}`));
-        range ??= toRange(doc, at.range);
-      }
+    const meaning = onLayersKey ? undefined : meaningAt(doc, offset, false);
+    if (meaning) {
+      parts.push(meaning.md);
+      range ??= meaning.range;
     }
     // A layer: its shapes, parameters and FLOPs.
     const lineOf = (o: number): number => doc.positionAt(o).line;
@@ -188,6 +188,16 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     if (layer) parts.push(layerHover(layer));
     return parts.length > 0 ? new vscode.Hover(parts, range) : undefined;
   }
+}
+
+/** What the key or value under an offset means (`surface`: in a surface file), and where it is. */
+function meaningAt(doc: vscode.TextDocument, offset: number, surface: boolean): { md: vscode.MarkdownString; range: vscode.Range } | undefined {
+  const at = nodeAt(doc.getText(), offset);
+  if (!at) return undefined;
+  const section = sectionOf(at.path);
+  const isKind = section === 'layer' && at.slot === 'key' && at.word in LAYER_DOCS;
+  const text = at.slot === 'key' ? (isKind ? undefined : keyDoc(section, at.word, surface)) : valueDoc(section, at.key, at.word);
+  return text ? { md: new vscode.MarkdownString(`**${escape(at.word)}** — ${text}`), range: toRange(doc, at.range) } : undefined;
 }
 
 /** The key or scalar value under an offset, with the keys that lead to it ('-' for a list item). */
