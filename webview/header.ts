@@ -5,6 +5,7 @@ import { int, num, pct, r2, rate, seconds } from './format';
 import type { RunStore } from './store';
 import { paletteColor, readTheme } from './theme';
 import { renderSeedTable } from './seed-table';
+import { surfaceHeader } from './surface/layout';
 
 const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;
 
@@ -154,8 +155,10 @@ export function renderHeader(store: RunStore): void {
     status.hidden = false;
     status.textContent = b ? badgeText(b) : '';
     status.className = `badge ${b}`;
-    $('run-summary').textContent = summary(store);
-    $('run-details').textContent = details(run.info, store);
+    // A surface run speaks of its surface, start and steps rather than epochs and samples.
+    const surface = surfaceHeader(store);
+    $('run-summary').textContent = surface?.summary ?? summary(store);
+    $('run-details').textContent = surface?.details ?? details(run.info, store);
     error.hidden = !run.error;
     error.textContent = run.error ?? '';
   }

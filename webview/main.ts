@@ -7,7 +7,7 @@ import {
 import { chartPng } from './png';
 import { isRunSnapshot, RunStore, type GradcheckState } from './store';
 import { onThemeChange } from './theme';
-import { initTabs, isTabShown, selectedTab, showTab, type TabId } from './tabs';
+import { initTabs, selectedTab, showTab, type TabId } from './tabs';
 import { PanelCharts } from './panel-charts';
 import { SanityView } from './sanity';
 import { LrFindView } from './lr-find';
@@ -16,9 +16,6 @@ import { FindingsView } from './findings';
 import { InspectView } from './inspect/view';
 import { MistakesView } from './mistakes/view';
 import { INSPECT_POINT_EVENT, type InspectPointDetail } from './mistakes/boundary-marks';
-import { SurfaceView } from './surface/view';
-import { applySurfaceLayout, surfaceHeader } from './surface/layout';
-import { surfaceFrame } from './surface/runs';
 
 interface VsCodeApi {
   postMessage(m: WebviewToHost): void;
@@ -55,7 +52,6 @@ function scheduleDraw(urgent = false): void {
     const urgentNow = important;
     important = false;
     charts.draw();
-    drawSurface();
     drawSampleViews();
     afterDraw(urgentNow);
   });
@@ -158,17 +154,6 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   }
 });
 
-/** A surface run: its card on the Overview tab, what it does not produce hidden, the header in its words. */
-function drawSurface(): void {
-  const header = surfaceHeader(store);
-  applySurfaceLayout(surfaceFrame(store) !== null);
-  if (header) {
-    $('run-summary').textContent = header.summary;
-    $('run-details').textContent = header.details;
-  }
-  if (isTabShown('overview')) surfaceView.draw();
-}
-
 /** The Mistakes tab and the Inspect tab's gallery, from the run (its epochs' confusion, its newest mistakes, its held-out images). */
 let labelNames: string[] | undefined;
 function drawSampleViews(): void {
@@ -207,7 +192,6 @@ for (const id of CHART_IDS) {
 
 onThemeChange(() => {
   charts.retheme();
-  surfaceView.retheme();
   scheduleDraw();
 });
 
@@ -220,8 +204,6 @@ initTune((m) => vscode.postMessage(m));
 const findingsView = new FindingsView($('slot-findings'), (m) => vscode.postMessage(m));
 // The Mistakes tab (confusion matrix, mistakes) and the Inspect tab (one sample forward and backward).
 const mistakesView = new MistakesView($('slot-mistakes'), (m) => vscode.postMessage(m));
-// The surface card of a surface run (Overview tab).
-const surfaceView = new SurfaceView($('slot-surface'), store);
 const inspectView = new InspectView($('slot-inspect'), (m) => vscode.postMessage(m), (runId) => (store.run?.info.runId === runId ? store.run.status : undefined));
 
 const saved = vscode.getState() as SavedState | undefined;

@@ -19,6 +19,9 @@ import type { RunStore } from './store';
 import { isTabShown, showTabHeader, type TabId } from './tabs';
 import { createViews, type Views } from './views';
 import type { LineChart } from './charts';
+import { SurfaceView } from './surface/view';
+import { applySurfaceLayout } from './surface/layout';
+import { surfaceFrame } from './surface/runs';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -30,6 +33,8 @@ export class PanelCharts {
   private readonly boundary: BoundaryView;
   private readonly fit: FitView;
   private readonly weights: WeightsView;
+  /** The surface card of a surface run (Overview tab). */
+  private readonly surface: SurfaceView;
   private readonly lossCanvas = $<HTMLCanvasElement>('loss-chart');
   /** Tabs whose charts redraw in full when next on show (a theme change): the charts skip what has not changed. */
   private readonly staleTabs = new Set<TabId>();
@@ -45,9 +50,12 @@ export class PanelCharts {
     this.boundary = new BoundaryView($('chart-boundary'), store);
     this.fit = new FitView($('chart-fit'), $('chart-fit-map'), store);
     this.weights = new WeightsView($('chart-weights'), store);
+    const surface = (this.surface = new SurfaceView($('slot-surface'), store));
+    addSaveButton(surface.card, 'surface');
     this.surfaces = {
       loss: v.loss, accuracy: v.accuracy, r2: this.r2, 'grad-flow': v.gradFlow, 'grad-bars': this.bars, histograms: this.histograms,
       'act-std': v.actStd, 'act-health': v.actHealth, updates: v.updates, boundary: this.boundary, fit: this.fit, weights: this.weights,
+      surface: { canvas: surface.canvas, get points() { return Number(surface.canvas.dataset.points); } },
     };
   }
 
@@ -55,6 +63,7 @@ export class PanelCharts {
   retheme(): void {
     const v = this.views;
     for (const c of [v.loss, v.accuracy, this.r2, v.gradFlow, v.actStd, v.actHealth, v.updates]) c.retheme();
+    this.surface.retheme();
     for (const id of TAB_IDS) this.staleTabs.add(id);
   }
 
@@ -81,10 +90,13 @@ export class PanelCharts {
     // R² and RMSE where accuracy would be, for regression.
     $('card-accuracy').hidden = store.regression;
     $('card-r2').hidden = !store.regression;
+    // A surface run: what it does not produce hidden (after the lines above, which would show it again).
+    applySurfaceLayout(surfaceFrame(store) !== null);
     this.drawTab('overview', (force) => {
       for (const v of [views.loss, views.accuracy, this.r2]) v.draw(force);
       fit.draw(force);
       if (hasBoundary) this.boundary.draw(force);
+      this.surface.draw();
     });
     this.drawTab('gradients', (force) => {
       views.gradFlow.draw(force);
@@ -137,4 +149,21 @@ export class PanelCharts {
     lossCanvas.dataset.overlays = String(store.overlays.length);
     lossCanvas.dataset.overlaysDone = String(store.overlays.filter((o) => o.status !== 'running' && o.smooth.length > 0).length);
   }
+}
+
+/** A Save PNG button for a card the panel builds itself (the host's cards carry theirs, src/panel/cards.ts), and the title id the save names the image by. */
+function addSaveButton(card: HTMLElement, id: ChartId): void {
+  const head = card.querySelector('.card-head');
+  const title = head?.querySelector('h3');
+  if (!head || !title) return;
+  title.id = `title-${id}`;
+  const save = document.createElement('button');
+  save.type = 'button';
+  save.className = 'save';
+  save.id = `save-${id}`;
+  save.dataset.chart = id;
+  save.title = l10n.t('Save this chart as a PNG image');
+  save.textContent = l10n.t('Save PNG');
+  save.disabled = true;
+  head.append(save);
 }

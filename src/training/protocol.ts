@@ -727,7 +727,7 @@ export interface LrFindState {
 // ─── webview → host ────────────────────────────────────────────────────────────
 
 /** Charts the panel can save as PNG. */
-export const CHART_IDS = ['loss', 'accuracy', 'r2', 'grad-flow', 'grad-bars', 'histograms', 'act-std', 'act-health', 'updates', 'boundary', 'fit', 'weights'] as const;
+export const CHART_IDS = ['loss', 'accuracy', 'r2', 'grad-flow', 'grad-bars', 'histograms', 'act-std', 'act-health', 'updates', 'boundary', 'fit', 'weights', 'surface'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** Toolbar actions; the host runs the matching command on the panel's model file. */
