@@ -98,7 +98,7 @@ export function captionText(r: LandscapeResult, options: Pick<LandscapeOptions, 
   const n = parameters === null ? l10n.t('all of the network\'s parameters') : l10n.t('{0} parameters', int(parameters));
   const plane = s.plane === 'pca'
     ? l10n.t('The plane is spanned by the first two principal directions of the {0} weight snapshots the run kept; together they hold {1} of the path\'s variance, so the path is drawn nearly as it went, but the plane need not follow the loss\'s valleys.', s.path.length, percent((s.explained?.[0] ?? 0) + (s.explained?.[1] ?? 0)))
-    : l10n.t('The plane is spanned by two random directions, each filter-normalized (scaled per filter to the weights\' own size, Li et al. 2018); they are one draw (seed {0}): another draw shows another slice. The path is the run\'s {1} weight snapshots projected onto the plane; random directions in a space this large are nearly orthogonal to it, so the projection shows little of the way it went.', options.seed, s.path.length);
+    : l10n.t('The plane is spanned by two random directions, each filter-normalized (scaled per filter to the weights\' own size, Li et al. 2018); they are one draw (seed {0}): another draw shows another slice. The path is the run\'s {1} weight snapshots projected onto the plane; random directions in a space this large are nearly orthogonal to it, so the projection shows little of the way it went (the principal plane shows more of it: Compute again…).', options.seed, s.path.length);
   const lowered = r.requestedResolution !== undefined
     ? l10n.t(' (lowered from {0} × {0} to keep the work bounded)', r.requestedResolution) : '';
   return [

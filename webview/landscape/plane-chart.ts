@@ -47,29 +47,32 @@ export class PlaneChart extends CanvasView {
     if (points.length > 0) {
       const color = t.series[1];
       paintPaths(ctx, [{ label: '', color, points, upTo: points.length - 1 }], box, t);
-      const [sx, sy] = toPixel(box, points[0].x, points[0].y);
-      paintMark(ctx, 'start', sx, sy, t);
-      label(ctx, box, points[0].x, points[0].y, l10n.t('initial'), t);
-      const end = points[points.length - 1];
-      label(ctx, box, end.x, end.y, l10n.t('trained'), t);
+      const start = toPixel(box, points[0].x, points[0].y);
+      const end = toPixel(box, points[points.length - 1].x, points[points.length - 1].y);
+      paintMark(ctx, 'start', start[0], start[1], t);
+      // Names above their points; when the points are close (a random plane: the path's projection is short), the start's below.
+      const close = Math.hypot(start[0] - end[0], start[1] - end[1]) < 48;
+      label(ctx, box, end, l10n.t('trained'), t, false);
+      label(ctx, box, start, l10n.t('initial'), t, close);
     }
     this.drawn = points.length;
-    Object.assign(this.canvas.dataset, { points: String(points.length), contours: String(segments), cells: String(s.values.length) });
+    Object.assign(this.canvas.dataset, { points: String(points.length), contours: String(segments), cells: String(s.values.length), axes: `${xName} | ${yName}` });
   }
 }
 
-/** A point's name beside it, on a halo of the background (inside the plot; a point outside it is not named). */
-function label(ctx: CanvasRenderingContext2D, box: PlotBox, x: number, y: number, text: string, t: ChartTheme): void {
-  const [px, py] = toPixel(box, x, y);
+/** A point's name beside it (above, or below), on a halo of the background; a point outside the plot is not named. */
+function label(ctx: CanvasRenderingContext2D, box: PlotBox, [px, py]: [number, number], text: string, t: ChartTheme, below: boolean): void {
   if (px < box.left || px > box.left + box.width || py < box.top || py > box.top + box.height) return;
   ctx.font = `${t.fontSize - 1}px ${t.font}`;
   const right = px + 10 + ctx.measureText(text).width > box.left + box.width;
   ctx.textAlign = right ? 'right' : 'left';
-  ctx.textBaseline = 'bottom';
+  ctx.textBaseline = below ? 'top' : 'bottom';
   const tx = right ? px - 9 : px + 9;
+  const ty = below ? py + 7 : py - 7;
+  ctx.lineJoin = 'round';
   ctx.lineWidth = 3;
   ctx.strokeStyle = t.background;
-  ctx.strokeText(text, tx, py - 6);
+  ctx.strokeText(text, tx, ty);
   ctx.fillStyle = t.foreground;
-  ctx.fillText(text, tx, py - 6);
+  ctx.fillText(text, tx, ty);
 }
