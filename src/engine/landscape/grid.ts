@@ -1,4 +1,5 @@
 /** The landscape's sample points: the line's α values, the plane's range, and contour levels. */
+import { contourLevels } from '../surface/frame';
 
 /**
  * 2·resolution + 1 values of α from −0.5 to 1.5, ascending, holding 0 and 1 exactly: evenly spaced
@@ -38,17 +39,14 @@ export function coveringRange(values: readonly number[], margin = 0.2): [number,
   return [lo - margin * span, hi + margin * span];
 }
 
-/** Levels of a contour plot, log-spaced above the minimum: min + span·10^(−3 + 3·i/(count − 1)), i = 0 … count − 1. */
-export function logLevels(values: readonly number[], count = 20): number[] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  if (!Number.isFinite(lo)) return [];
-  const span = hi - lo;
-  if (!(span > 0)) return [lo];
-  return Array.from({ length: count }, (_, i) => lo + span * 10 ** (-3 + (3 * i) / (count - 1)));
+/**
+ * The lowest contour level of a landscape's plane sits this fraction of its range above the
+ * minimum: a network's loss rarely falls more than three decades across the plane, and deeper
+ * levels would crowd around the trained weights.
+ */
+export const LANDSCAPE_LOWEST_LEVEL = 1e-3;
+
+/** The plane's contour levels: the surface card's (surface/frame.ts), LEVELS of them log-spaced from LANDSCAPE_LOWEST_LEVEL of the range above the minimum. */
+export function logLevels(values: readonly number[]): number[] {
+  return contourLevels(values, LANDSCAPE_LOWEST_LEVEL);
 }
