@@ -57,6 +57,11 @@ export function landscapeProblem(run: RunForLandscape | undefined, name: string)
   return null;
 }
 
+/** Whether a run has a landscape to show (the `trainlens.activeLandscape` context of the editor's title and palette). */
+export function hasLandscape(run: RunForLandscape | undefined): boolean {
+  return run !== undefined && landscapeProblem(run, '') === null;
+}
+
 interface Computing {
   state: LandscapeState;
   /** Bumped by every request and cancel: an answer to an older one is dropped. */

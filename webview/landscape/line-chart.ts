@@ -4,7 +4,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { LandscapeLine } from '../../src/engine/landscape/types';
-import { CanvasView } from '../canvas-view';
+import { DataCanvas } from './data-canvas';
 import type { ChartTheme } from '../theme';
 import { withAlpha } from '../theme';
 import { scaleTicks } from '../colorscale';
@@ -15,27 +15,10 @@ const MARGIN = { left: 56, right: 16, top: 22, bottom: 40 };
 const HEIGHT = 240;
 const MAX_WIDTH = 640;
 
-export class LineChart extends CanvasView {
-  private line: LandscapeLine | null = null;
-
-  constructor(canvas: HTMLCanvasElement, private theme: () => ChartTheme) {
-    super(canvas);
-  }
-
-  set(line: LandscapeLine | null): void {
-    this.line = line;
-    this.draw();
-  }
-
-  protected key(): unknown {
-    return this.line;
-  }
-
+export class LineChart extends DataCanvas<LandscapeLine> {
   protected paint(): void {
-    const line = this.line;
-    const box = this.canvas.parentElement ?? this.canvas;
-    this.width = box.clientWidth;
-    if (!line || this.width <= 0) return;
+    const line = this.data;
+    if (!line || this.available() <= 0) return;
     const width = Math.max(240, Math.min(this.width, MAX_WIDTH));
     const ctx = this.resize(width, HEIGHT);
     if (!ctx) return;

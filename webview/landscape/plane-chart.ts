@@ -4,7 +4,7 @@
  * it, from ○ the initial weights to ● the trained ones.
  */
 import type { LandscapeSurface } from '../../src/engine/landscape/types';
-import { CanvasView } from '../canvas-view';
+import { DataCanvas } from './data-canvas';
 import type { ChartTheme } from '../theme';
 import { scaleTicks } from '../colorscale';
 import { plotBox, toPixel, type PlotBox } from '../surface/geometry';
@@ -13,27 +13,10 @@ import { paintAxes, ticksOf } from './axes';
 import { axisNames, pathPoints, planeFrame } from './data';
 import * as l10n from '@vscode/l10n';
 
-export class PlaneChart extends CanvasView {
-  private surface: LandscapeSurface | null = null;
-
-  constructor(canvas: HTMLCanvasElement, private theme: () => ChartTheme) {
-    super(canvas);
-  }
-
-  set(surface: LandscapeSurface | null): void {
-    this.surface = surface;
-    this.draw();
-  }
-
-  protected key(): unknown {
-    return this.surface;
-  }
-
+export class PlaneChart extends DataCanvas<LandscapeSurface> {
   protected paint(): void {
-    const s = this.surface;
-    const holder = this.canvas.parentElement ?? this.canvas;
-    this.width = holder.clientWidth;
-    if (!s || this.width <= 0) return;
+    const s = this.data;
+    if (!s || this.available() <= 0) return;
     const frame = planeFrame(s);
     const { box, width, height } = plotBox(frame, this.width);
     const ctx = this.resize(width, height);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { LandscapeHost, landscapeProblem, landscapeWorkers, type LandscapeJob, type LandscapeRun, type RunForLandscape, type StartLandscape } from '../../../src/panel/landscape-host';
+import { hasLandscape, LandscapeHost, landscapeProblem, landscapeWorkers, type LandscapeJob, type LandscapeRun, type RunForLandscape, type StartLandscape } from '../../../src/panel/landscape-host';
 import type { HostToWebview, LandscapeState, LandscapeTask } from '../../../src/training/protocol';
 import type { LandscapeResult } from '../../../src/engine/landscape/types';
 import { evaluationCount } from '../../../src/engine/landscape/compute';
@@ -167,6 +167,10 @@ test('landscapeProblem: no run, a surface, a running, failed or stopped-without-
   assert.match(landscapeProblem({ ...ok, trajectory: { steps: [0], snapshots: [new Float32Array(3)] } }, 'a') ?? '', /kept no trajectory/);
   assert.equal(landscapeProblem(ok, 'a'), null);
   assert.equal(landscapeProblem({ ...ok, status: 'stopped' }, 'a'), null, 'a stopped run with its weights has a landscape');
+  assert.equal(hasLandscape(ok), true);
+  assert.equal(hasLandscape(undefined), false);
+  assert.equal(hasLandscape({ ...ok, trajectory: null }), false);
+  assert.equal(hasLandscape({ ...ok, status: 'running' }), false);
 });
 
 // The real worker (compiled beside this test): its α = 0 and α = 1 are the run's own losses.
