@@ -150,8 +150,12 @@ export class LandscapeHost {
     this.post(source, { type: 'landscape', state: entry.state, reveal });
   }
 
+  /** Ends every computation, telling no panel (they are going away too). */
   dispose(): void {
-    for (const source of [...this.bySource.keys()]) this.cancel(source);
+    for (const entry of this.bySource.values()) {
+      entry.request++;
+      entry.job?.cancel(new Error('disposed'));
+    }
     this.bySource.clear();
   }
 }

@@ -146,13 +146,17 @@ test('host: a newer request ends the older one; only the newer one\'s answer is 
   assert.ok(states.every((x) => x.state.options.plane === 'pca' || x.state.state === 'running'), 'the older request posts nothing after it was replaced');
 });
 
-test('host: dispose cancels what runs', async () => {
+test('host: dispose ends what runs and posts nothing more (the panels go away too)', async () => {
   const { start, jobs } = fakeWorkers();
-  const host = new LandscapeHost(start, () => undefined);
+  const { post, states } = posted();
+  const host = new LandscapeHost(start, post);
   const pending = host.compute('s', RUN, OPTIONS);
+  const count = states.length;
   host.dispose();
-  assert.ok(jobs[0].cancelled);
-  assert.equal((await pending).state, 'failed');
+  assert.ok(jobs[0].cancelled, 'the worker is ended');
+  await pending;
+  assert.equal(states.length, count);
+  assert.equal(host.current('s'), undefined);
 });
 
 test('landscapeProblem: no run, a surface, a running, failed or stopped-without-weights run, a run without a trajectory; none for an ended run with one', () => {
