@@ -5,6 +5,8 @@ import type { DoneMessage, ErrorMessage, InspectTarget } from './protocol';
 export interface TrainingLoop {
   /** The run has ended (done or error posted). */
   readonly done: boolean;
+  /** Paused (by pause(), or a network run's pauseEachEpoch gate): only stepOnce() lets an update through. */
+  readonly paused: boolean;
   /** Whether the loop has work it can do now (not paused, or a Step pending; a paced loop: its next step is due). */
   readonly runnable: boolean;
   /** A paced loop waiting for its next step: milliseconds until it is due (absent: not waiting on the clock). */

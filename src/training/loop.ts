@@ -13,6 +13,8 @@ import { boundaryGrid, boundaryInputs, frameOf } from './class-frame';
 import { RunDoctor } from './doctor-run';
 import { EpochReview } from './mistakes';
 import { SampleFollower } from './follow';
+import { PauseState } from './loop-control';
+import type { TrainingLoop } from './loop-types';
 import {
   CONTROL_STEP, CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
   type GradcheckMessage, type LayerInfo, type Marker, type ProgressMessage, type StartedMessage, type StepStats, type FindingsMessage,
@@ -52,10 +54,9 @@ export interface LoopOptions {
  * batched and posted at most once per interval, so the message rate is bounded however fast the
  * steps are.
  */
-export class RunLoop {
+export class RunLoop implements TrainingLoop {
   readonly trainer: Trainer;
-  paused = false;
-  private stepsWhilePaused = 0;
+  private readonly pausing: PauseState;
   private pendingOptimizer: OptimizerSpec | undefined;
   private readonly runId: string;
   private readonly now: () => number;
@@ -95,7 +96,7 @@ export class RunLoop {
     this.runId = o.runId;
     this.now = o.now ?? (() => performance.now());
     this.trainer = new Trainer(spec, 'float32', data, { ownData: o.ownData });
-    this.paused = startPaused;
+    this.pausing = new PauseState(startPaused);
     this.frame = o.boundaryMs === undefined ? null : frameOf(this.trainer);
     if (this.frame) this.grid = boundaryInputs(this.frame);
     this.review = EpochReview.of(this.trainer);
@@ -130,19 +131,22 @@ export class RunLoop {
     return this.ended !== undefined;
   }
 
+  get paused(): boolean {
+    return this.pausing.paused;
+  }
+
   pause(): void {
-    this.paused = true;
+    this.pausing.pause();
     this.flush();
   }
 
   resume(): void {
-    this.paused = false;
-    this.stepsWhilePaused = 0;
+    this.pausing.resume();
   }
 
   /** While paused: one more batch. */
   stepOnce(): void {
-    if (this.paused) this.stepsWhilePaused++;
+    this.pausing.stepOnce();
   }
 
   /**
@@ -160,7 +164,7 @@ export class RunLoop {
 
   /** Whether the loop has work it can do now. */
   get runnable(): boolean {
-    return !this.done && (!this.paused || this.stepsWhilePaused > 0);
+    return !this.done && this.pausing.canStep;
   }
 
   /**
@@ -175,11 +179,8 @@ export class RunLoop {
       if (t.done) return this.finish('finished');
       if (this.o.control && Atomics.load(this.o.control, 0) === CONTROL_STOP) return this.finish('stopped');
       // A single step taken while paused (the Step button).
-      const single = this.paused;
-      if (this.paused) {
-        if (this.stepsWhilePaused === 0) break;
-        this.stepsWhilePaused--;
-      }
+      const single = this.pausing.paused;
+      if (!this.pausing.take()) break;
       if (this.pendingOptimizer) {
         const from = t.optimizer.type;
         t.setOptimizer(this.pendingOptimizer);
@@ -217,12 +218,12 @@ export class RunLoop {
       this.epochSamples += r.batchSize;
       if (r.epochEnded) {
         this.endEpoch(r.regLoss);
-        if (this.o.pauseEachEpoch && !t.done) this.paused = true;
+        if (this.o.pauseEachEpoch && !t.done) this.pausing.pause();
       }
       this.doctor.afterStep(r, r.epochEnded ? this.epochs[this.epochs.length - 1] : undefined, t.epoch);
       if (this.frame && this.now() - this.lastBoundary >= (this.o.boundaryMs ?? Infinity)) this.computeBoundary();
       if (this.filterLayout && this.now() - this.lastFilters >= (this.o.filtersMs ?? Infinity)) this.takeFilters();
-      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();
+      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.pausing.paused) this.flush();
       this.follower.afterStep(single);
       if (this.now() >= sliceEnd) break;
     }
@@ -262,7 +263,7 @@ export class RunLoop {
       type: 'progress', runId: this.runId, firstStep: this.firstStep, losses: this.losses, epochs: this.epochs,
       stats: this.stats, markers: this.markers, boundary: this.boundary, filters: this.filters,
       ...(this.mistakes ? { mistakes: this.mistakes } : {}),
-      step: t.step, epoch: t.epoch, paused: this.paused,
+      step: t.step, epoch: t.epoch, paused: this.pausing.paused,
       samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
     });
     this.firstStep = t.step + 1;

@@ -12,6 +12,7 @@ import type { SurfacePoint } from '../engine/surface/types';
 import { CONTROL_STEP, CONTROL_STOP, type DoneMessage, type ErrorMessage, type Marker } from './protocol';
 import type { LoopMessage } from './loop';
 import type { TrainingLoop } from './loop-types';
+import { PauseState } from './loop-control';
 
 export interface SurfaceLoopOptions {
   runId: string;
@@ -35,12 +36,11 @@ export function pacedRate(steps: number): number {
 }
 
 export class SurfaceLoop implements TrainingLoop {
-  paused: boolean;
+  private readonly pausing: PauseState;
   private readonly run: SurfaceRun;
   private readonly now: () => number;
   private readonly t0: number;
   private lastPost: number;
-  private stepsWhilePaused = 0;
   private pendingOptimizer: OptimizerSpec | undefined;
   private optimizerType: string;
   /** The learning rate of the rule in use (the divergence message names it). */
@@ -62,7 +62,7 @@ export class SurfaceLoop implements TrainingLoop {
     this.run = new SurfaceRun(surface, setup, spec.optimizer, spec.train.seed);
     this.optimizerType = spec.optimizer.type;
     this.lr = spec.optimizer.lr;
-    this.paused = startPaused;
+    this.pausing = new PauseState(startPaused);
     this.rate = pacedRate(setup.steps);
     o.post({
       type: 'started', runId: o.runId,
@@ -86,20 +86,23 @@ export class SurfaceLoop implements TrainingLoop {
     return this.run.step;
   }
 
+  get paused(): boolean {
+    return this.pausing.paused;
+  }
+
   pause(): void {
-    this.paused = true;
+    this.pausing.pause();
     this.flush();
   }
 
   resume(): void {
-    this.paused = false;
-    this.stepsWhilePaused = 0;
+    this.pausing.resume();
     this.paceStart = this.now();
     this.pacedSteps = 0;
   }
 
   stepOnce(): void {
-    if (this.paused) this.stepsWhilePaused++;
+    this.pausing.stepOnce();
   }
 
   /** A surface has no samples to follow. */
@@ -111,12 +114,12 @@ export class SurfaceLoop implements TrainingLoop {
 
   get runnable(): boolean {
     if (this.done) return false;
-    if (this.paused) return this.stepsWhilePaused > 0;
+    if (this.pausing.paused) return this.pausing.canStep;
     return this.idleMs === undefined;
   }
 
   get idleMs(): number | undefined {
-    if (!this.o.paced || this.paused || this.done) return undefined;
+    if (!this.o.paced || this.pausing.paused || this.done) return undefined;
     const due = this.paceStart + ((this.pacedSteps + 1) * 1000) / this.rate;
     const wait = due - this.now();
     return wait > 0 ? wait : undefined;
@@ -128,16 +131,15 @@ export class SurfaceLoop implements TrainingLoop {
     while (!this.ended) {
       if (this.run.done) return this.finish('finished');
       if (this.o.control && Atomics.load(this.o.control, 0) === CONTROL_STOP) return this.finish('stopped');
-      if (this.paused) {
-        if (this.stepsWhilePaused === 0) break;
-        this.stepsWhilePaused--;
+      if (this.pausing.paused) {
+        if (!this.pausing.take()) break;
       } else if (this.idleMs !== undefined) {
         break;
       } else {
         this.pacedSteps++;
       }
       if (this.stepOne()) return this.ended;
-      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();
+      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.pausing.paused) this.flush();
       if (this.now() >= sliceEnd) break;
     }
     return this.ended;
@@ -191,7 +193,7 @@ export class SurfaceLoop implements TrainingLoop {
     this.o.post({
       type: 'progress', runId: this.o.runId, firstStep: this.firstStep, losses: this.losses, epochs: [],
       stats: [], markers: this.markers, boundary: null, filters: null, path: this.path,
-      step, epoch: this.run.done ? 1 : 0, paused: this.paused,
+      step, epoch: this.run.done ? 1 : 0, paused: this.pausing.paused,
       samplesPerSec: seconds > 0 ? step / seconds : 0, seconds,
     });
     this.firstStep = step + 1;
