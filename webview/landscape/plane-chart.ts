@@ -7,7 +7,7 @@ import type { LandscapeSurface } from '../../src/engine/landscape/types';
 import { DataCanvas } from './data-canvas';
 import type { ChartTheme } from '../theme';
 import { scaleTicks } from '../colorscale';
-import { plotBox, toPixel, type PlotBox } from '../surface/geometry';
+import { insideBox, plotBox, toPixel, type PlotBox } from '../surface/geometry';
 import { paintMark, paintPaths, paintSurface } from '../surface/render';
 import { paintAxes, ticksOf } from './axes';
 import { axisNames, pathPoints, planeFrame } from './data';
@@ -33,6 +33,7 @@ export class PlaneChart extends DataCanvas<LandscapeSurface> {
       const start = toPixel(box, points[0].x, points[0].y);
       const end = toPixel(box, points[points.length - 1].x, points[points.length - 1].y);
       paintMark(ctx, 'start', start[0], start[1], t);
+      if (insideBox(box, ...end)) paintTrained(ctx, end, t);
       // Names above their points; when the points are close (a random plane: the path's projection is short), the start's below.
       const close = Math.hypot(start[0] - end[0], start[1] - end[1]) < 48;
       label(ctx, box, end, l10n.t('trained'), t, false);
@@ -43,9 +44,20 @@ export class PlaneChart extends DataCanvas<LandscapeSurface> {
   }
 }
 
+/** ● the trained weights, as the line chart marks α = 1 (over the path's own end dot). */
+function paintTrained(ctx: CanvasRenderingContext2D, [px, py]: [number, number], t: ChartTheme): void {
+  ctx.beginPath();
+  ctx.arc(px, py, 5, 0, 2 * Math.PI);
+  ctx.fillStyle = t.foreground;
+  ctx.fill();
+  ctx.strokeStyle = t.background;
+  ctx.lineWidth = 1.5;
+  ctx.stroke();
+}
+
 /** A point's name beside it (above, or below), on a halo of the background; a point outside the plot is not named. */
 function label(ctx: CanvasRenderingContext2D, box: PlotBox, [px, py]: [number, number], text: string, t: ChartTheme, below: boolean): void {
-  if (px < box.left || px > box.left + box.width || py < box.top || py > box.top + box.height) return;
+  if (!insideBox(box, px, py)) return;
   ctx.font = `${t.fontSize - 1}px ${t.font}`;
   const right = px + 10 + ctx.measureText(text).width > box.left + box.width;
   ctx.textAlign = right ? 'right' : 'left';
