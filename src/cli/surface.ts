@@ -43,6 +43,12 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v);
 }
 
+/** The progress bar's words for a surface run: "step 120/300  f = 0.01234  ‖∇f‖ = 0.4" (4 significant digits). */
+export function barFields(step: number, steps: number, p: SurfacePoint): string[] {
+  const short = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
+  return [`step ${step}/${steps}`, `f = ${short(p.f)}`, `‖∇f‖ = ${short(p.grad)}`];
+}
+
 /** "rosenbrock (1-x)^2+… · start (-1.5, 2) · adam lr 0.02 · 300 steps". */
 function header(spec: SurfaceModelSpec): string {
   const s = spec.surface;
@@ -88,7 +94,7 @@ export function trainSurfaceCommand(a: SurfaceTrainArgs, loaded: SurfaceModelSpe
         seen.lastWritten = kept[kept.length - 1].step;
       }
     } else {
-      bar?.update(m.step, steps, m.epoch, 1, m.losses.at(-1), undefined, m.samplesPerSec);
+      if (bar && seen.last) bar.draw(m.step, steps, barFields(m.step, steps, seen.last));
     }
   };
   const result = runSurface(spec, { runId: 'cli', progressIntervalMs: 100, post });
