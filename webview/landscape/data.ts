@@ -110,10 +110,10 @@ export function captionText(r: LandscapeResult, options: Pick<LandscapeOptions, 
   ];
 }
 
-/** The tab's status line: computing (with its progress), failed (why), or nothing. */
-export function statusText(s: LandscapeState | null): string {
+/** The tab's status line: computing (with its progress), failed (why), of an earlier run than the panel's (earlier), or nothing. */
+export function statusText(s: LandscapeState | null, earlier = false): string {
   if (!s) return l10n.t('No loss landscape yet: train the model (to the end, or stop it), then run Show Loss Landscape.');
   if (s.state === 'failed') return s.error ?? l10n.t('The loss landscape could not be computed.');
   if (s.state === 'running') return l10n.t('Computing the loss landscape: {0} of {1} loss evaluations…', int(s.done), int(s.total));
-  return '';
+  return earlier ? l10n.t('This is the landscape of an earlier run of the file: once the newer run has ended, Compute again… for its own.') : '';
 }

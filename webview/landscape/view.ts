@@ -30,14 +30,16 @@ export class LandscapeView {
   private readonly caption = el('div', undefined, 'land-caption');
   private readonly line: LineChart;
   private readonly plane: PlaneChart;
+  /** The panel's run the status was written for. */
+  private shownFor: string | null = null;
 
   /**
-   * tab: whether the Landscape tab is on show, and a call when it is shown; parametersOf: the
-   * number of parameters of a run by its id (null: not known to the panel).
+   * tab: whether the Landscape tab is on show, and a call when it is shown; panelRun: the run the
+   * panel shows (its id and number of parameters; null: none).
    */
   constructor(
     slot: HTMLElement, post: (m: WebviewToHost) => void, private readonly tab: TabHooks,
-    private readonly parametersOf: (runId: string) => number | null = () => null,
+    private readonly panelRun: () => { runId: string; parameters: number } | null = () => null,
   ) {
     this.status.id = 'landscape-status';
     this.progress.id = 'landscape-progress';
@@ -82,9 +84,18 @@ export class LandscapeView {
     this.paint(false);
   }
 
+  /** The panel's run changed (a new run of the file): the status says whether the landscape is of an earlier one. */
+  refresh(): void {
+    const run = this.panelRun()?.runId ?? null;
+    if (run === this.shownFor) return;
+    this.show();
+  }
+
   private show(): void {
     const s = this.state;
-    const text = statusText(s);
+    const run = this.panelRun();
+    this.shownFor = run?.runId ?? null;
+    const text = statusText(s, s !== null && run !== null && run.runId !== s.runId);
     this.status.textContent = text;
     this.status.classList.toggle('land-error', s?.state === 'failed');
     this.status.hidden = text === '';
@@ -116,7 +127,7 @@ export class LandscapeView {
       e.dataset.loss = String(m.loss);
       return e;
     }));
-    this.caption.replaceChildren(...captionText(r, s.options, this.parametersOf(s.runId)).map((p) => el('p', p)));
+    this.caption.replaceChildren(...captionText(r, s.options, this.panelRun()?.runId === s.runId ? this.panelRun()!.parameters : null).map((p) => el('p', p)));
   }
 }
 

@@ -106,10 +106,11 @@ test('captionText: the number of parameters, the samples, evaluations, resolutio
   assert.match(pca, /3 × 3 on the plane \(lowered from 101 × 101 to keep the work bounded\)/);
 });
 
-test('statusText: none yet, computing with its progress, failed with the reason, nothing when done', () => {
+test('statusText: none yet, computing with its progress, failed with the reason, nothing when done (unless the panel shows a newer run)', () => {
   assert.match(statusText(null), /No loss landscape yet: train the model/);
   const s: LandscapeState = { runId: 'r', state: 'running', done: 120, total: 1000, options: { resolution: 21, plane: 'random', seed: 1 }, result: null, error: null };
   assert.equal(statusText(s), 'Computing the loss landscape: 120 of 1,000 loss evaluations…');
   assert.equal(statusText({ ...s, state: 'failed', error: 'The weights do not fit the model: x' }), 'The weights do not fit the model: x');
   assert.equal(statusText({ ...s, state: 'done', result: result() }), '');
+  assert.match(statusText({ ...s, state: 'done', result: result() }, true), /landscape of an earlier run of the file/);
 });
