@@ -115,6 +115,13 @@ export async function landscapeScenario(page, ctx) {
   if (!(ink['landscape-plane']?.series >= MIN_SERIES_INK)) throw new StepError(`the principal plane has ${JSON.stringify(ink['landscape-plane'])} of ink`);
   ctx.check(`"Compute again…" → Principal plane: axes "${v.axes}" as the CLI's explained variance; ${v.contours} contour segments`);
   await tabScreenshot(page, ctx, frame, 'landscape', path.join(SHOTS, `landscape-pca-${ctx.theme}.png`));
+
+  // A new run of the file: the tab says its landscape is of the earlier one.
+  await frame.locator('#btn-train').click();
+  await poll('the Landscape tab to say it shows an earlier run', 30_000, async () => /earlier run/.test((v = await readLandscape(frame))?.status ?? '')).catch((e) => {
+    throw new StepError(`${e.message}; it says ${JSON.stringify(v?.status)}`);
+  });
+  ctx.check(`after ▶ Train again: "${v.status}"`);
 }
 
 /** Waits for the Landscape tab on show with a computed landscape that satisfies `pred`. */
