@@ -13,7 +13,7 @@ import { boundaryGrid, boundaryInputs, frameOf } from './class-frame';
 import { RunDoctor } from './doctor-run';
 import { EpochReview } from './mistakes';
 import { SampleFollower } from './follow';
-import { PauseState } from './loop-control';
+import { PausableLoop } from './loop-control';
 import type { TrainingLoop } from './loop-types';
 import {
   CONTROL_STEP, CONTROL_STOP, type BoundaryFrame, type ParamValues, type BoundaryGrid, type DoneMessage, type EpochMetrics, type ErrorMessage,
@@ -54,9 +54,8 @@ export interface LoopOptions {
  * batched and posted at most once per interval, so the message rate is bounded however fast the
  * steps are.
  */
-export class RunLoop implements TrainingLoop {
+export class RunLoop extends PausableLoop implements TrainingLoop {
   readonly trainer: Trainer;
-  private readonly pausing: PauseState;
   private pendingOptimizer: OptimizerSpec | undefined;
   private readonly runId: string;
   private readonly now: () => number;
@@ -93,10 +92,10 @@ export class RunLoop implements TrainingLoop {
   private readonly trajectory: { vector: WeightVector; recorder: TrajectoryRecorder } | null;
 
   constructor(spec: ModelSpec, private readonly o: LoopOptions, startPaused = false, data?: Dataset) {
+    super(startPaused);
     this.runId = o.runId;
     this.now = o.now ?? (() => performance.now());
     this.trainer = new Trainer(spec, 'float32', data, { ownData: o.ownData });
-    this.pausing = new PauseState(startPaused);
     this.frame = o.boundaryMs === undefined ? null : frameOf(this.trainer);
     if (this.frame) this.grid = boundaryInputs(this.frame);
     this.review = EpochReview.of(this.trainer);
@@ -131,24 +130,6 @@ export class RunLoop implements TrainingLoop {
     return this.ended !== undefined;
   }
 
-  get paused(): boolean {
-    return this.pausing.paused;
-  }
-
-  pause(): void {
-    this.pausing.pause();
-    this.flush();
-  }
-
-  resume(): void {
-    this.pausing.resume();
-  }
-
-  /** While paused: one more batch. */
-  stepOnce(): void {
-    this.pausing.stepOnce();
-  }
-
   /**
    * Follows a sample (InspectMessage now, then as the weights change, see SampleFollower), or stops
    * following (null). A sample the run cannot inspect is dropped with a warning; the run goes on.
@@ -164,7 +145,7 @@ export class RunLoop implements TrainingLoop {
 
   /** Whether the loop has work it can do now. */
   get runnable(): boolean {
-    return !this.done && this.pausing.canStep;
+    return !this.done && this.canStep;
   }
 
   /**
@@ -179,8 +160,8 @@ export class RunLoop implements TrainingLoop {
       if (t.done) return this.finish('finished');
       if (this.o.control && Atomics.load(this.o.control, 0) === CONTROL_STOP) return this.finish('stopped');
       // A single step taken while paused (the Step button).
-      const single = this.pausing.paused;
-      if (!this.pausing.take()) break;
+      const single = this.paused;
+      if (!this.takeStep()) break;
       if (this.pendingOptimizer) {
         const from = t.optimizer.type;
         t.setOptimizer(this.pendingOptimizer);
@@ -218,12 +199,12 @@ export class RunLoop implements TrainingLoop {
       this.epochSamples += r.batchSize;
       if (r.epochEnded) {
         this.endEpoch(r.regLoss);
-        if (this.o.pauseEachEpoch && !t.done) this.pausing.pause();
+        if (this.o.pauseEachEpoch && !t.done) this.hold();
       }
       this.doctor.afterStep(r, r.epochEnded ? this.epochs[this.epochs.length - 1] : undefined, t.epoch);
       if (this.frame && this.now() - this.lastBoundary >= (this.o.boundaryMs ?? Infinity)) this.computeBoundary();
       if (this.filterLayout && this.now() - this.lastFilters >= (this.o.filtersMs ?? Infinity)) this.takeFilters();
-      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.pausing.paused) this.flush();
+      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();
       this.follower.afterStep(single);
       if (this.now() >= sliceEnd) break;
     }
@@ -263,7 +244,7 @@ export class RunLoop implements TrainingLoop {
       type: 'progress', runId: this.runId, firstStep: this.firstStep, losses: this.losses, epochs: this.epochs,
       stats: this.stats, markers: this.markers, boundary: this.boundary, filters: this.filters,
       ...(this.mistakes ? { mistakes: this.mistakes } : {}),
-      step: t.step, epoch: t.epoch, paused: this.pausing.paused,
+      step: t.step, epoch: t.epoch, paused: this.paused,
       samplesPerSec: seconds > 0 ? this.samples / seconds : 0, seconds,
     });
     this.firstStep = t.step + 1;

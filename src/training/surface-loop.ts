@@ -12,7 +12,7 @@ import type { SurfacePoint } from '../engine/surface/types';
 import { CONTROL_STEP, CONTROL_STOP, type DoneMessage, type ErrorMessage, type Marker } from './protocol';
 import type { LoopMessage } from './loop';
 import type { TrainingLoop } from './loop-types';
-import { PauseState } from './loop-control';
+import { PausableLoop } from './loop-control';
 
 export interface SurfaceLoopOptions {
   runId: string;
@@ -35,8 +35,7 @@ export function pacedRate(steps: number): number {
   return Math.max(MIN_PACED_STEPS_PER_SECOND, steps / PACE_SECONDS);
 }
 
-export class SurfaceLoop implements TrainingLoop {
-  private readonly pausing: PauseState;
+export class SurfaceLoop extends PausableLoop implements TrainingLoop {
   private readonly run: SurfaceRun;
   private readonly now: () => number;
   private readonly t0: number;
@@ -56,13 +55,13 @@ export class SurfaceLoop implements TrainingLoop {
   private ended: DoneMessage | ErrorMessage | undefined;
 
   constructor(spec: SurfaceModelSpec, private readonly o: SurfaceLoopOptions, startPaused = false) {
+    super(startPaused);
     this.now = o.now ?? (() => performance.now());
     const setup = spec.surface;
     const surface = compileSurface(setup);
     this.run = new SurfaceRun(surface, setup, spec.optimizer, spec.train.seed);
     this.optimizerType = spec.optimizer.type;
     this.lr = spec.optimizer.lr;
-    this.pausing = new PauseState(startPaused);
     this.rate = pacedRate(setup.steps);
     o.post({
       type: 'started', runId: o.runId,
@@ -86,23 +85,11 @@ export class SurfaceLoop implements TrainingLoop {
     return this.run.step;
   }
 
-  get paused(): boolean {
-    return this.pausing.paused;
-  }
-
-  pause(): void {
-    this.pausing.pause();
-    this.flush();
-  }
-
-  resume(): void {
-    this.pausing.resume();
+  /** Resumes; a paced run's pace counts from now (the steps do not rush to catch up the pause). */
+  override resume(): void {
+    super.resume();
     this.paceStart = this.now();
     this.pacedSteps = 0;
-  }
-
-  stepOnce(): void {
-    this.pausing.stepOnce();
   }
 
   /** A surface has no samples to follow. */
@@ -114,12 +101,12 @@ export class SurfaceLoop implements TrainingLoop {
 
   get runnable(): boolean {
     if (this.done) return false;
-    if (this.pausing.paused) return this.pausing.canStep;
+    if (this.paused) return this.canStep;
     return this.idleMs === undefined;
   }
 
   get idleMs(): number | undefined {
-    if (!this.o.paced || this.pausing.paused || this.done) return undefined;
+    if (!this.o.paced || this.paused || this.done) return undefined;
     const due = this.paceStart + ((this.pacedSteps + 1) * 1000) / this.rate;
     const wait = due - this.now();
     return wait > 0 ? wait : undefined;
@@ -131,15 +118,15 @@ export class SurfaceLoop implements TrainingLoop {
     while (!this.ended) {
       if (this.run.done) return this.finish('finished');
       if (this.o.control && Atomics.load(this.o.control, 0) === CONTROL_STOP) return this.finish('stopped');
-      if (this.pausing.paused) {
-        if (!this.pausing.take()) break;
+      if (this.paused) {
+        if (!this.takeStep()) break;
       } else if (this.idleMs !== undefined) {
         break;
       } else {
         this.pacedSteps++;
       }
       if (this.stepOne()) return this.ended;
-      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.pausing.paused) this.flush();
+      if (this.now() - this.lastPost >= this.o.progressIntervalMs || this.paused) this.flush();
       if (this.now() >= sliceEnd) break;
     }
     return this.ended;
@@ -193,7 +180,7 @@ export class SurfaceLoop implements TrainingLoop {
     this.o.post({
       type: 'progress', runId: this.o.runId, firstStep: this.firstStep, losses: this.losses, epochs: [],
       stats: [], markers: this.markers, boundary: null, filters: null, path: this.path,
-      step, epoch: this.run.done ? 1 : 0, paused: this.pausing.paused,
+      step, epoch: this.run.done ? 1 : 0, paused: this.paused,
       samplesPerSec: seconds > 0 ? step / seconds : 0, seconds,
     });
     this.firstStep = step + 1;
