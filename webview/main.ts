@@ -7,13 +7,14 @@ import {
 import { chartPng } from './png';
 import { isRunSnapshot, RunStore, type GradcheckState } from './store';
 import { onThemeChange } from './theme';
-import { initTabs, selectedTab, showTab, type TabId } from './tabs';
+import { initTabs, isTabShown, onTabShown, selectedTab, showTab, showTabHeader, type TabId } from './tabs';
 import { PanelCharts } from './panel-charts';
 import { SanityView } from './sanity';
 import { LrFindView } from './lr-find';
 import { initTune } from './tune';
 import { FindingsView } from './findings';
 import { InspectView } from './inspect/view';
+import { LandscapeView } from './landscape/view';
 import { MistakesView } from './mistakes/view';
 import { INSPECT_POINT_EVENT, type InspectPointDetail } from './mistakes/boundary-marks';
 
@@ -151,6 +152,11 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       if (m.reveal) showTab('inspect');
       if (m.view === 'circuit' && m.reveal) inspectView.revealCircuit();
       break;
+    case 'landscape':
+      showTabHeader('landscape');
+      landscapeView.set(m.state);
+      if (m.reveal) showTab('landscape');
+      break;
   }
 });
 
@@ -161,6 +167,7 @@ function drawSampleViews(): void {
   mistakesView.update(store.epochItems, run?.mistakes ?? null, run?.info.boundary?.labelNames ?? labelNames);
   inspectView.setGallery(run?.gallery ?? null);
   inspectView.refreshHeader();
+  landscapeView.refresh();
 }
 
 // A click on a point of the decision boundary inspects its training sample.
@@ -204,6 +211,10 @@ initTune((m) => vscode.postMessage(m));
 const findingsView = new FindingsView($('slot-findings'), (m) => vscode.postMessage(m));
 // The Mistakes tab (confusion matrix, mistakes) and the Inspect tab (one sample forward and backward).
 const mistakesView = new MistakesView($('slot-mistakes'), (m) => vscode.postMessage(m));
+// The Landscape tab: the loss landscape of the file's ended run (Show Loss Landscape).
+const landscapeView = new LandscapeView($('slot-landscape'), (m) => vscode.postMessage(m),
+  { isShown: () => isTabShown('landscape'), onShown: (cb) => onTabShown('landscape', cb) },
+  () => (store.run ? { runId: store.run.info.runId, parameters: store.run.info.parameters } : null));
 const inspectView = new InspectView($('slot-inspect'), (m) => vscode.postMessage(m), (runId) => (store.run?.info.runId === runId ? store.run.status : undefined));
 
 const saved = vscode.getState() as SavedState | undefined;

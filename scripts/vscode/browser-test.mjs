@@ -84,6 +84,13 @@
 //           End follows the end again. Compare over the six optimizers: six paths, the legend one entry
 //           per rule, six different colours, each with ink. Screenshots surface-<theme>.png (the card),
 //           surface-panel-<theme>.png, surface-workbench-<theme>.png, surface-compare-<theme>.png.
+//   landscape  spiral.nn.yaml: ▶ Train to the end, then "TrainLens: Show Loss Landscape" from the Command
+//           Palette (Enter on its QuickPick's first plane, random 21 × 21): the Landscape tab shows the
+//           line chart and the plane with ink on both, the plane's 21² cells, its contours and the path
+//           (one point per weight snapshot), the α = 0 and α = 1 losses equal to `trainlens landscape
+//           FILE --json --weights trained`'s as the tab writes them, and a caption of what it cannot
+//           show; screenshot landscape-<theme>.png. Then "Compute again…" in the tab, the principal
+//           plane: its axes name the CLI's explained variance; landscape-pca-<theme>.png.
 //   latency  with the panel closed, click "▶ Train" on spiral.nn.yaml and time, from the mousedown
 //           to the loss chart's first drawn point (the panel's data-first-point-at; a panel
 //           without it, by a MutationObserver on data-points ≥ 1), five times, with when the
@@ -101,7 +108,7 @@
 //   node scripts/vscode/browser-test.mjs --theme dark --scenario korean --out docs/korean.png
 //
 // Options: --theme dark|light|hc (repeatable; default dark and light: every scenario in the first, the
-//   colour-reading ones (EVERY_THEME) in the others, unless --all-themes), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings|inspect|circuit|surface
+//   colour-reading ones (EVERY_THEME) in the others, unless --all-themes), --scenario spiral|swap|init|compare|diverge|weights|regression|gradcheck|checks|korean|latency|seeds|tune|findings|inspect|circuit|surface|landscape
 //   (repeatable; default all, korean in the first theme only, or spiral with --out), --out FILE (one
 //   theme, one scenario: its main
 //   screenshot), --extension DIR (TRAINLENS_EXTENSION_PATH, default repo root), --examples DIR
@@ -134,6 +141,7 @@ import { findingsScenario } from './browser/findings.mjs';
 import { inspectScenario } from './browser/inspect.mjs';
 import { CIRCUIT_FILE, circuitScenario } from './browser/circuit.mjs';
 import { SURFACE_FILE, surfaceScenario } from './browser/surface.mjs';
+import { landscapeScenario } from './browser/landscape.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -148,7 +156,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario, findings: findingsScenario, inspect: inspectScenario, circuit: circuitScenario, surface: surfaceScenario,
+const SCENARIOS = { spiral: spiralScenario, swap: swapScenario, init: initScenario, compare: compareScenario, diverge: divergeScenario, weights: weightsScenario, regression: regressionScenario, gradcheck: gradcheckScenario, checks: checksScenario, korean: koreanScenario, latency: latencyScenario, tune: tuneScenario, findings: findingsScenario, inspect: inspectScenario, circuit: circuitScenario, surface: surfaceScenario, landscape: landscapeScenario,
   // The compare scenario's seeds case alone (the compare scenario runs it too).
   seeds: seedsCase };
 
@@ -162,7 +170,7 @@ const SCENARIO_LOCALE = { korean: 'ko' };
  * on the theme (swaps, compare, tune, findings, checks, latency); `--all-themes` runs them in every
  * theme too. `seeds` is part of compare and runs only when asked for.
  */
-const EVERY_THEME = new Set(['spiral', 'weights', 'regression', 'gradcheck', 'inspect', 'circuit', 'surface']);
+const EVERY_THEME = new Set(['spiral', 'weights', 'regression', 'gradcheck', 'inspect', 'circuit', 'surface', 'landscape']);
 const ONLY_WHEN_ASKED = new Set(['seeds']);
 
 // ---------------------------------------------------------------------------------------------
@@ -276,7 +284,7 @@ async function main() {
     const m = path.resolve(extension, main);
     if (!fs.existsSync(m) && !fs.existsSync(`${m}.js`)) throw new Error(`extension entry ${m} is missing: run \`npm run build\` first`);
   }
-  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml', findings: 'spiral.nn.yaml', inspect: 'spiral.nn.yaml', circuit: CIRCUIT_FILE, surface: SURFACE_FILE })[s]))];
+  const needed = [...new Set(scenarios.map((s) => ({ spiral: opt.file, swap: 'spiral.nn.yaml', init: INIT_FILE, compare: COMPARE_FILE, diverge: 'spiral.nn.yaml', weights: 'spiral.nn.yaml', regression: SINE_FILE, gradcheck: 'spiral.nn.yaml', checks: 'spiral.nn.yaml', korean: 'spiral.nn.yaml', latency: 'spiral.nn.yaml', seeds: 'spiral.nn.yaml', tune: 'spiral.nn.yaml', findings: 'spiral.nn.yaml', inspect: 'spiral.nn.yaml', circuit: CIRCUIT_FILE, surface: SURFACE_FILE, landscape: 'spiral.nn.yaml' })[s]))];
   for (const f of needed) {
     if (!fs.existsSync(path.join(examples, f))) throw new Error(`${path.join(examples, f)} is missing`);
   }

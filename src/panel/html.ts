@@ -57,6 +57,7 @@ function tabLabel(id: TabId): string {
     case 'weights': return vscode.l10n.t('Weights');
     case 'mistakes': return vscode.l10n.t('Mistakes');
     case 'inspect': return vscode.l10n.t('Inspect');
+    case 'landscape': return vscode.l10n.t('Landscape');
     case 'checks': return vscode.l10n.t('Checks');
     case 'findings': return vscode.l10n.t('Findings');
     case 'tune': return vscode.l10n.t('Tune');
@@ -84,6 +85,7 @@ function tabContent(id: TabId): string {
   if (id === 'tune') return '\n      <div id="slot-tune"></div>';
   if (id === 'mistakes') return '\n      <div id="slot-mistakes"></div>';
   if (id === 'inspect') return '\n      <div id="slot-inspect"></div>';
+  if (id === 'landscape') return '\n      <div id="slot-landscape"></div>';
   const groups = GROUPS.filter((g) => g.tab === id).map((g) => `
       <div class="group" id="group-${g.cards[0].chart}"${g.cards.every((c) => c.hidden) ? ' hidden' : ''}>${g.cards.map(card).join('')}
       </div>`).join('');
