@@ -26,6 +26,8 @@ import type { CheckRuns } from './training/check-runs';
 import type { CheckMarks } from './editor/views/check-marks';
 import { InspectController } from './panel/inspect-host';
 import { inspectKeptRun, registerInspectCommands } from './editor/commands/inspect';
+import { registerLandscape } from './editor/commands/landscape';
+import { hasLandscape, type LandscapeHost } from './panel/landscape-host';
 import { isSurfaceSource } from './editor/commands/context';
 
 /** What activate() returns: the live objects, for the integration tests. */
@@ -43,6 +45,8 @@ export interface TrainLensApi {
   inspector: InspectController;
   /** The circuit panels of circuit files. */
   circuits: CircuitPanels;
+  /** Show Loss Landscape's computations. */
+  landscape: LandscapeHost;
 }
 
 /** Where kept runs live: the workspace's storage, or a folder of the workspace (a setting). */
@@ -104,6 +108,7 @@ function trackRunContext(runs: RunManager, models: ModelDocuments): vscode.Dispo
     void vscode.commands.executeCommand('setContext', 'trainlens.activePaused', (run?.running && run.paused) ?? false);
     void vscode.commands.executeCommand('setContext', 'trainlens.anyTraining', runs.anyRunning);
     void vscode.commands.executeCommand('setContext', 'trainlens.hasRun', runs.latest !== undefined);
+    void vscode.commands.executeCommand('setContext', 'trainlens.activeLandscape', hasLandscape(run));
   };
   let lastPaused = false;
   const runEvents = runs.onEvent((e) => {
@@ -164,6 +169,8 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   });
   const checks = setUpChecks(path.join(__dirname, 'worker.js'), { models, runs, charts });
   const { store, runsView, recorder } = setUpKeptRuns(context, runs, charts, inspector);
+  // Show Loss Landscape: a worker of its own per request, its state sent to the file's panel.
+  const landscape = registerLandscape(context, { models, runs, charts });
 
   context.subscriptions.push(
     new ModelDiagnostics(models),
@@ -195,7 +202,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(
       vscode.l10n.t('TrainLens: could not train {0}: {1}', autoTrainFile, e instanceof Error ? e.message : String(e))));
   }
-  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks, inspector, circuits };
+  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks, inspector, circuits, landscape };
 }
 
 export function deactivate(): void {

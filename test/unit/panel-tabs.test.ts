@@ -13,7 +13,7 @@ test('tabs: the overview shows first; the others have never been shown', () => {
     assert.equal(s.wasShown(id), false, id);
   }
   for (const id of TABS_HIDDEN_AT_FIRST) assert.equal(s.isHeaderVisible(id), false, id);
-  assert.deepEqual([...TABS_HIDDEN_AT_FIRST].sort(), ['mistakes', 'tune', 'weights']);
+  assert.deepEqual([...TABS_HIDDEN_AT_FIRST].sort(), ['landscape', 'mistakes', 'tune', 'weights']);
 });
 
 test('tabs: selecting a tab shows it once and for all, and its index is its place in TAB_IDS', () => {
