@@ -12,9 +12,7 @@ import { pathChecker } from '../node/files';
 import { loadDataset } from '../data/load';
 import { Trainer } from '../engine/trainer';
 import { inspectSample, sampleRangeMessage } from '../engine/inspect';
-import { divergenceMessage } from '../engine/divergence';
-import { RunLoop, type LoopMessage } from '../training/loop';
-import { ProgressBar } from './progress';
+import { trainToEnd } from './train-to-end';
 import type { ModelSpec } from '../model/spec';
 import type { InspectResult, SampleSplit } from '../engine/inspect-types';
 
@@ -91,23 +89,12 @@ function readSpec(file: string, err: Out): ModelSpec | undefined {
 
 /**
  * A Trainer of the spec over its data: as initialized, or trained to the end as `trainlens train`
- * trains it (a RunLoop). An error message instead when training diverges.
+ * trains it (trainToEnd). An error message instead when training diverges.
  */
 function trainerFor(spec: ModelSpec, data: Awaited<ReturnType<typeof loadDataset>>, a: InspectArgs, out: Out): Trainer | string {
   if (a.weights === 'initial') return new Trainer(spec, 'float32', data, { ownData: true });
-  const bar = !a.json && out.isTTY ? new ProgressBar(out, path.basename(a.file)) : undefined;
-  let totalSteps = 0;
-  const post = (m: LoopMessage): void => {
-    if (m.type === 'started') totalSteps = m.totalSteps;
-    if (m.type === 'progress') bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses.at(-1), m.epochs.at(-1)?.trainAcc ?? undefined, m.samplesPerSec);
-  };
-  const loop = new RunLoop(spec, { runId: 'cli', progressIntervalMs: bar ? 100 : Infinity, post, ownData: true }, false, data);
-  let end;
-  while (!end) end = loop.runSlice(Infinity);
-  bar?.finish();
-  if (end.type !== 'error') return loop.trainer;
-  // Nothing is inspected after a divergence, so the run's "weights kept" does not apply here.
-  return end.divergence && end.lr !== undefined ? divergenceMessage(end.divergence, end.lr, false) : end.message;
+  const run = trainToEnd(spec, data, a, out);
+  return typeof run === 'string' ? run : run.loop.trainer;
 }
 
 export async function inspectCommand(args: string[], out: Out, err: Out): Promise<number> {

@@ -6,14 +6,11 @@
  */
 import * as path from 'node:path';
 import { loadDataset } from '../data/load';
-import { divergenceMessage } from '../engine/divergence';
 import { isSurfaceSpec, type ModelSpec } from '../model/spec';
-import { RunLoop, type LoopMessage } from '../training/loop';
 import { landscapeOf, LandscapeError } from '../training/landscape-task';
 import type { LandscapeCentre, LandscapeOptions, LandscapeResult } from '../engine/landscape/types';
 import { MAX_RESOLUTION, MIN_RESOLUTION } from '../engine/landscape/compute';
-import type { DoneMessage } from '../training/protocol';
-import { ProgressBar } from './progress';
+import { trainToEnd } from './train-to-end';
 
 type Out = NodeJS.WriteStream;
 /** main.ts's loadSpec: the spec, or undefined after printing its diagnostics (a circuit file: one line). */
@@ -71,22 +68,6 @@ function parseLandscapeArgs(args: string[]): LandscapeArgs {
   };
 }
 
-/** Trains to the end as `trainlens train` does (a progress bar on a TTY); the loop and its done message, or why it failed. */
-function train(spec: ModelSpec, data: Awaited<ReturnType<typeof loadDataset>>, a: LandscapeArgs, out: Out): { loop: RunLoop; done: DoneMessage } | string {
-  const bar = !a.json && out.isTTY ? new ProgressBar(out, path.basename(a.file)) : undefined;
-  let totalSteps = 0;
-  const post = (m: LoopMessage): void => {
-    if (m.type === 'started') totalSteps = m.totalSteps;
-    if (m.type === 'progress') bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses.at(-1), m.epochs.at(-1)?.trainAcc ?? undefined, m.samplesPerSec);
-  };
-  const loop = new RunLoop(spec, { runId: 'cli', progressIntervalMs: bar ? 100 : Infinity, post, ownData: true }, false, data);
-  let end;
-  while (!end) end = loop.runSlice(Infinity);
-  bar?.finish();
-  if (end.type === 'done') return { loop, done: end };
-  return end.divergence && end.lr !== undefined ? divergenceMessage(end.divergence, end.lr, false) : end.message;
-}
-
 export async function landscapeCommand(args: string[], out: Out, err: Out, loadSpec: SpecLoader): Promise<number> {
   let a: LandscapeArgs;
   try {
@@ -104,7 +85,7 @@ export async function landscapeCommand(args: string[], out: Out, err: Out, loadS
   }
   const spec = { ...loaded, train: { ...loaded.train, epochs: a.epochs ?? loaded.train.epochs } };
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
-  const run = train(spec, data, a, out);
+  const run = trainToEnd(spec, data, a, out);
   if (typeof run === 'string') {
     err.write(`trainlens: ${a.file}: ${run}\n`);
     return 1;
