@@ -1,3 +1,15 @@
+/**
+ * Sizes a canvas to width×height CSS pixels at pixel ratio `dpr` (the screen's unless given); its
+ * context, with whatever transform it had (null: none to be had).
+ */
+export function sizeCanvas(canvas: HTMLCanvasElement, width: number, height: number, dpr = window.devicePixelRatio || 1): CanvasRenderingContext2D | null {
+  canvas.width = Math.round(width * dpr);
+  canvas.height = Math.round(height * dpr);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  return canvas.getContext('2d');
+}
+
 /** A hand-drawn canvas that redraws when what it shows changes, or when its box is resized. */
 export abstract class CanvasView {
   /** Data points drawn last time (the test hook `data-points`). */
@@ -26,11 +38,7 @@ export abstract class CanvasView {
   /** Sizes the canvas to width×height CSS pixels at the screen's pixel ratio; a cleared context. */
   protected resize(width: number, height: number): CanvasRenderingContext2D | null {
     const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
-    const ctx = this.canvas.getContext('2d');
+    const ctx = sizeCanvas(this.canvas, width, height, dpr);
     if (!ctx) return null;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);

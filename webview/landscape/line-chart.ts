@@ -7,8 +7,7 @@ import type { LandscapeLine } from '../../src/engine/landscape/types';
 import { DataCanvas } from './data-canvas';
 import type { ChartTheme } from '../theme';
 import { withAlpha } from '../theme';
-import { scaleTicks } from '../colorscale';
-import { paintAxes, ticksOf, type Rect } from './axes';
+import { linearTicks, paintAxes, ticksOf, type Rect } from '../surface/axes';
 import { alphaMarks, lossScale, scalePlace, type AlphaMark } from './data';
 
 const MARGIN = { left: 56, right: 16, top: 22, bottom: 40 };
@@ -30,7 +29,7 @@ export class LineChart extends DataCanvas<LandscapeLine> {
     const px = (a: number): number => r.left + ((a - a0) / (a1 - a0 || 1)) * r.width;
     const py = (v: number): number => r.top + r.height - Math.min(1.05, Math.max(-0.05, scalePlace(y, v))) * r.height;
     paintAxes(ctx, r,
-      { ticks: ticksOf(scaleTicks({ lo: a0, hi: a1 }, 5), (a) => (a - a0) / (a1 - a0 || 1)), name: 'α' },
+      { ticks: linearTicks(a0, a1, 5), name: 'α' },
       { ticks: ticksOf(y.ticks, (v) => scalePlace(y, v)), name: y.log ? l10n.t('training loss (log)') : l10n.t('training loss') }, t);
     const marks = alphaMarks(line);
     for (const m of marks) paintMarkLine(ctx, px(m.alpha), r, t);

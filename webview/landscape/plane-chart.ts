@@ -6,10 +6,9 @@
 import type { LandscapeSurface } from '../../src/engine/landscape/types';
 import { DataCanvas } from './data-canvas';
 import type { ChartTheme } from '../theme';
-import { scaleTicks } from '../colorscale';
 import { insideBox, plotBox, toPixel, type PlotBox } from '../surface/geometry';
 import { paintMark, paintPaths, paintSurface } from '../surface/render';
-import { paintAxes, ticksOf } from './axes';
+import { linearTicks, paintAxes } from '../surface/axes';
 import { axisNames, pathPoints, planeFrame } from './data';
 import * as l10n from '@vscode/l10n';
 
@@ -24,8 +23,7 @@ export class PlaneChart extends DataCanvas<LandscapeSurface> {
     const t = this.theme();
     const segments = paintSurface(ctx, frame, box, t);
     const [xName, yName] = axisNames(s);
-    const along = (lo: number, hi: number) => ticksOf(scaleTicks({ lo, hi }, 6), (v) => (v - lo) / (hi - lo || 1));
-    paintAxes(ctx, box, { ticks: along(s.aMin, s.aMax), name: xName }, { ticks: along(s.bMin, s.bMax), name: yName }, t);
+    paintAxes(ctx, box, { ticks: linearTicks(s.aMin, s.aMax, 6), name: xName }, { ticks: linearTicks(s.bMin, s.bMax, 6), name: yName }, t);
     const points = pathPoints(s);
     if (points.length > 0) {
       const color = t.series[1];

@@ -1,7 +1,5 @@
-/** Draws the surface card's plot: the muted surface with its contours (cached), axes, critical points and start, then the paths. */
+/** Draws the surface card's plot: the muted surface with its contours (cached), critical points and start, then the paths (the axes: ./axes). */
 import type { CriticalPoint, SurfaceFrame, SurfacePoint } from '../../src/engine/surface/types';
-import { scaleTicks } from '../colorscale';
-import { short } from '../format';
 import type { ChartTheme } from '../theme';
 import { drawContours } from './contour';
 import { toPixel, type PlotBox } from './geometry';
@@ -44,44 +42,6 @@ export function paintSurface(ctx: CanvasRenderingContext2D, frame: SurfaceFrame,
     ctx.drawImage(cells, box.left, box.top, box.width, box.height);
   }
   return drawContours(ctx, { values: frame.values, nx: n, ny: n }, frame.levels, box, (k) => ({ color: contourColor(theme, k, frame.levels.length), width: 1 }));
-}
-
-/** The frame around the plot, the ticks and their values, and the axes' names x and y. */
-export function paintAxes(ctx: CanvasRenderingContext2D, box: PlotBox, t: ChartTheme): void {
-  ctx.strokeStyle = t.grid;
-  ctx.lineWidth = 1;
-  ctx.strokeRect(box.left - 0.5, box.top - 0.5, box.width + 1, box.height + 1);
-  ctx.font = `${t.fontSize - 2}px ${t.font}`;
-  ctx.fillStyle = t.muted;
-  ctx.strokeStyle = t.muted;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  const bottom = box.top + box.height;
-  for (const x of scaleTicks({ lo: box.xMin, hi: box.xMax }, 6)) {
-    const [px] = toPixel(box, x, box.yMin);
-    ctx.beginPath();
-    ctx.moveTo(px, bottom);
-    ctx.lineTo(px, bottom + 4);
-    ctx.stroke();
-    ctx.fillText(short(x), px, bottom + 5);
-  }
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  for (const y of scaleTicks({ lo: box.yMin, hi: box.yMax }, 6)) {
-    const [, py] = toPixel(box, box.xMin, y);
-    ctx.beginPath();
-    ctx.moveTo(box.left - 4, py);
-    ctx.lineTo(box.left, py);
-    ctx.stroke();
-    ctx.fillText(short(y), box.left - 6, py);
-  }
-  ctx.font = `italic ${t.fontSize - 1}px ${t.font}`;
-  ctx.fillStyle = t.foreground;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'bottom';
-  ctx.fillText('x', box.left + box.width / 2, bottom + 36);
-  ctx.textBaseline = 'middle';
-  ctx.fillText('y', 12, box.top + box.height / 2);
 }
 
 /** A critical point's mark: ★ minimum, ✕ saddle, ▲ maximum; in the foreground, ringed by the background. */

@@ -5,12 +5,14 @@
  */
 import * as l10n from '@vscode/l10n';
 import { card, el } from '../dom';
+import { sizeCanvas } from '../canvas-view';
 import { readTheme, type ChartTheme } from '../theme';
 import type { RunStore } from '../store';
 import type { SurfaceFrame } from '../../src/engine/surface/types';
 import { fromPixel, insideBox, plotBox, surfaceAt, toPixel, type PlotBox } from './geometry';
 import { indexAtStep, lastStep, pickPoint } from './path-data';
-import { paintAxes, paintMarks, paintPaths, paintSurface, type DrawnPath } from './render';
+import { paintMarks, paintPaths, paintSurface, type DrawnPath } from './render';
+import { linearTicks, paintAxes } from './axes';
 import { pathSources, surfaceFrame, type PathSource } from './runs';
 import { renderLegend } from './legend';
 import { markText, pointText, sliderText, surfaceText } from './text';
@@ -118,12 +120,9 @@ export class SurfaceView {
     const { box, width, height } = plotBox(frame, this.box.clientWidth);
     this.plot = box;
     const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
-    const ctx = this.canvas.getContext('2d');
+    const ctx = sizeCanvas(this.canvas, width, height, dpr);
     if (!ctx) return;
+    // The cached surface at device pixels, then the marks and paths in CSS pixels.
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.surfaceImage(frame, box, width, height, dpr), 0, 0);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -150,7 +149,7 @@ export class SurfaceView {
     if (ctx) {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       segments = paintSurface(ctx, frame, box, this.theme);
-      paintAxes(ctx, box, this.theme);
+      paintAxes(ctx, box, { ticks: linearTicks(box.xMin, box.xMax, 6), name: 'x' }, { ticks: linearTicks(box.yMin, box.yMax, 6), name: 'y' }, this.theme, 'symbols');
     }
     this.background = { key, image, segments };
     return image;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   alphaMarks, axisNames, captionText, lossScale, LOG_RATIO, markText, pathPoints, planeFrame, scalePlace, statusText,
 } from '../../../webview/landscape/data';
-import { ticksOf } from '../../../webview/landscape/axes';
+import { ticksOf } from '../../../webview/surface/axes';
 import { contourSegments } from '../../../webview/surface/contour';
 import { plotBox, toPixel } from '../../../webview/surface/geometry';
 import { lineAlphas } from '../../../src/engine/landscape/grid';
