@@ -4,11 +4,7 @@
  * sample's data loss). The data, split and CSV normalization are a training run's (a Trainer over
  * loadDataset's data); K indexes the training or held-out rows in the split's order.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseModel } from '../model/parse';
-import { formatDiagnostic } from './diagnostic-format';
-import { pathChecker } from '../node/files';
 import { loadDataset } from '../data/load';
 import { Trainer } from '../engine/trainer';
 import { inspectSample, sampleRangeMessage } from '../engine/inspect';
@@ -17,6 +13,8 @@ import type { ModelSpec } from '../model/spec';
 import type { InspectResult, SampleSplit } from '../engine/inspect-types';
 
 type Out = NodeJS.WriteStream;
+/** main.ts's loadSpec: the spec, or undefined after printing why not (diagnostics, a circuit or surface file: one line). */
+type SpecLoader = (file: string, err: Out, what: string) => ModelSpec | undefined;
 
 const USAGE = 'Usage: trainlens inspect FILE --sample K [--split train|val] [--weights initial|trained] [--json] [--epochs N] [--seed S]';
 
@@ -67,26 +65,6 @@ function parseInspectArgs(args: string[]): InspectArgs {
   return { ...a, file: files[0] } as InspectArgs;
 }
 
-/** The model's spec, or undefined after printing why not (diagnostics as file:line:col: severity: message). */
-function readSpec(file: string, err: Out): ModelSpec | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${file}: no such file.` : code === 'EISDIR' ? `${file} is a folder, not a model file.` : `cannot read ${file}: ${(e as Error).message}`);
-  }
-  // Data paths are relative to the model file and stay inside its folder or the current one.
-  const source = parseModel(text, { checkPath: pathChecker(file, [path.dirname(path.resolve(file)), process.cwd()]) });
-  for (const d of source.diagnostics) err.write(formatDiagnostic(file, text, d) + '\n');
-  if (source.circuit && !source.diagnostics.some((d) => d.severity === 'error')) {
-    err.write(`trainlens: ${file} is a circuit, not a network: nothing to inspect. Run trainlens circuit ${file}.\n`);
-  } else if (!source.spec) {
-    err.write(`trainlens: ${file} has errors; nothing was inspected.\n`);
-  }
-  return source.spec;
-}
-
 /**
  * A Trainer of the spec over its data: as initialized, or trained to the end as `trainlens train`
  * trains it (trainToEnd). An error message instead when training diverges.
@@ -97,12 +75,12 @@ function trainerFor(spec: ModelSpec, data: Awaited<ReturnType<typeof loadDataset
   return typeof run === 'string' ? run : run.loop.trainer;
 }
 
-export async function inspectCommand(args: string[], out: Out, err: Out): Promise<number> {
+export async function inspectCommand(args: string[], out: Out, err: Out, loadSpec: SpecLoader): Promise<number> {
   let a: InspectArgs;
   let spec: ModelSpec | undefined;
   try {
     a = parseInspectArgs(args);
-    spec = readSpec(a.file, err);
+    spec = loadSpec(a.file, err, 'inspected');
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     err.write(`trainlens: ${e.message}\n`);

@@ -191,7 +191,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       case 'lr-find': return await lrFindCommand(rest, out, err);
       case 'tune': return await tuneCommand(rest, out, err, loadSpec, USAGE);
       case 'export': return await exportCommand(rest, out, err);
-      case 'inspect': return await inspectCommand(rest, out, err);
+      case 'inspect': return await inspectCommand(rest, out, err, loadSpec);
       case 'circuit': return await circuitCommand(rest, out, err);
       case 'landscape': return await landscapeCommand(rest, out, err, loadSpec);
       case undefined: case '-h': case '--help': case 'help':
@@ -292,12 +292,19 @@ function check(files: string[], out: NodeJS.WriteStream): number {
   return errors > 0 ? 1 : 0;
 }
 
-/** The model's spec, or undefined after printing its diagnostics. */
-function loadSpec(file: string, err: NodeJS.WriteStream, what: string): ModelSpec | undefined {
+/**
+ * The model's spec, or undefined after printing its diagnostics. A surface file's spec only where
+ * the command takes one (`surfaces`: train); elsewhere one line says so.
+ */
+function loadSpec(file: string, err: NodeJS.WriteStream, what: string, surfaces = false): ModelSpec | undefined {
   const { text, source } = readModel(file);
   for (const d of source.diagnostics) err.write(formatDiagnostic(file, text, d) + '\n');
   if (source.circuit) err.write(`trainlens: ${file} is a circuit (an expression, not a network); nothing was ${what}. Try: trainlens circuit ${file}\n`);
   else if (!source.spec) err.write(`trainlens: ${file} has errors; nothing was ${what}.\n`);
+  else if (isSurfaceSpec(source.spec) && !surfaces) {
+    err.write(`trainlens: ${file} is a surface (a function of x and y, not a network); nothing was ${what}. Try: trainlens train ${file}\n`);
+    return undefined;
+  }
   return source.spec;
 }
 
@@ -370,7 +377,7 @@ async function lrFindCommand(args: string[], out: NodeJS.WriteStream, err: NodeJ
 async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
   const a = parseArgs('train', args, ['--json', '--epochs', '--seed', '--stats-every']);
   if (a.statsEvery !== undefined && !a.json) throw new CliError('--stats-every writes JSON lines; use it with --json.');
-  const loaded = loadSpec(a.file, err, 'trained');
+  const loaded = loadSpec(a.file, err, 'trained', true);
   if (!loaded) return 1;
   if (isSurfaceSpec(loaded)) return trainSurfaceCommand(a, loaded, out, err);
   const spec: ModelSpec = {

@@ -11,6 +11,9 @@ import { main } from '../../src/cli/main';
 import { DataError, loadDataset } from '../../src/data/load';
 import type { Dataset } from '../../src/engine/data/dataset';
 import { ModelMismatch } from '../../src/model/fit';
+import { isSurfaceSpec } from '../../src/model/spec';
+import { compileSurface } from '../../src/engine/surface/surface';
+import { SurfaceRun } from '../../src/engine/surface/run';
 
 // Bad model files never crash anything: 10,000 mutated or random model files (YAML and JSON),
 // reproducible from the seed, go through the parser and validator; those that come out valid
@@ -122,6 +125,7 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
   let trained = 0;
   let refused = 0;
   let mismatched = 0;
+  let surfaces = 0;
   let cliRuns = 0;
   let diagnostics = 0;
   let longest = 0;
@@ -148,31 +152,45 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
       if (spec) {
         valid++;
         assert.ok(!source.diagnostics.some((d) => d.severity === 'error'), `${where}: a spec despite an error`);
-        // The data as the worker loads it (beside the case's file): a data file that is missing or
-        // bad is a DataError with a message, never anything else.
-        let data: Dataset | undefined;
-        try {
-          data = await loadDataset(spec, dir, { memoryLimit: 16 * 1024 * 1024 });
-        } catch (e) {
-          assert.ok(e instanceof DataError && e.message.length > 0 && !e.message.includes('\n    at '), `${where}: loading the data threw ${e instanceof Error ? e.stack : String(e)}\n--- text ---\n${text}`);
-          refused++;
-        }
-        if (data) {
+        if (isSurfaceSpec(spec)) {
+          // A surface (mutated into being): 3 steps down it, a finite point or a stop with a reason.
+          const run = new SurfaceRun(compileSurface(spec.surface), spec.surface, spec.optimizer, spec.train.seed);
+          for (let s = 0; s < 3; s++) {
+            const p = run.advance();
+            if ('diverged' in p) {
+              assert.ok(p.diverged.length > 0 && !p.diverged.includes('\n'), `${where}: a surface stop without a one-line reason`);
+              break;
+            }
+            assert.ok(Number.isFinite(p.x) && Number.isFinite(p.y), `${where}: a surface step to a non-finite point`);
+          }
+          surfaces++;
+        } else {
+          // The data as the worker loads it (beside the case's file): a data file that is missing or
+          // bad is a DataError with a message, never anything else.
+          let data: Dataset | undefined;
           try {
-            const trainer = new Trainer({ ...spec, train: { ...spec.train, epochs: 1 } }, 'float32', data, { ownData: true });
-            for (let s = 0; s < 3 && !trainer.done; s++) {
-              const r = trainer.trainStep();
-              if (r.divergence) break;
-            }
-            trained++;
+            data = await loadDataset(spec, dir, { memoryLimit: 16 * 1024 * 1024 });
           } catch (e) {
-            // A data file decides its classes: a model ending in another width is refused with
-            // what to change (the worker shows it), never anything else.
-            if (!(e instanceof ModelMismatch)) {
-              assert.fail(`${where}: training a spec the parser accepted threw ${e instanceof Error ? e.stack : String(e)}\n--- text ---\n${text}`);
+            assert.ok(e instanceof DataError && e.message.length > 0 && !e.message.includes('\n    at '), `${where}: loading the data threw ${e instanceof Error ? e.stack : String(e)}\n--- text ---\n${text}`);
+            refused++;
+          }
+          if (data) {
+            try {
+              const trainer = new Trainer({ ...spec, train: { ...spec.train, epochs: 1 } }, 'float32', data, { ownData: true });
+              for (let s = 0; s < 3 && !trainer.done; s++) {
+                const r = trainer.trainStep();
+                if (r.divergence) break;
+              }
+              trained++;
+            } catch (e) {
+              // A data file decides its classes: a model ending in another width is refused with
+              // what to change (the worker shows it), never anything else.
+              if (!(e instanceof ModelMismatch)) {
+                assert.fail(`${where}: training a spec the parser accepted threw ${e instanceof Error ? e.stack : String(e)}\n--- text ---\n${text}`);
+              }
+              assert.ok(e.message.length > 0 && !e.message.includes('\n'), `${where}: a mismatch without a one-line message`);
+              mismatched++;
             }
-            assert.ok(e.message.length > 0 && !e.message.includes('\n'), `${where}: a mismatch without a one-line message`);
-            mismatched++;
           }
         }
       }
@@ -197,6 +215,6 @@ test(`${CASES.toLocaleString('en')} mutated and random model files (seed ${SEED}
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  t.diagnostic(`${CASES} files: ${valid} valid (${trained} trained 3 steps, ${refused} refused by the data loader with a message, ${mismatched} whose data file's classes the model does not end with), ${diagnostics} diagnostics (the longest message ${longest} characters), ${cliRuns} through trainlens check`);
+  t.diagnostic(`${CASES} files: ${valid} valid (${trained} trained 3 steps, ${refused} refused by the data loader with a message, ${mismatched} whose data file's classes the model does not end with, ${surfaces} surfaces stepped 3 times), ${diagnostics} diagnostics (the longest message ${longest} characters), ${cliRuns} through trainlens check`);
   assert.ok(valid > 100 && valid < CASES, `a mix of valid (${valid}) and invalid files`);
 });

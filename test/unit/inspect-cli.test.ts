@@ -147,5 +147,5 @@ test('inspect: usage errors exit 2; a file with errors prints its diagnostics an
   writeFileSync(circuit, 'circuit: "(x + y) * z"\ninputs: { x: -2, y: 5, z: -4 }\n');
   const c = run(circuit, '--sample', '0');
   assert.equal(c.code, 1);
-  assert.match(c.stderr, /is a circuit, not a network/);
+  assert.match(c.stderr, /is a circuit \(an expression, not a network\); nothing was inspected/);
 });

@@ -133,3 +133,14 @@ test('train on a surface: --epochs and --stats-every are refused (exit 2); a div
   assert.equal(text.code, 1);
   assert.equal(text.stderr, r.stderr);
 });
+
+test('commands that need a network refuse a surface in one line naming the file, exit 1, and point to train', () => {
+  const f = surfaceFile(10);
+  const commands: string[][] = [['gradcheck'], ['sanity'], ['lr-find'], ['bench'], ['export', '--pytorch', path.join(path.dirname(f), 'out')], ['inspect', '--sample', '0'], ['landscape'], ['tune']];
+  for (const [command, ...flags] of commands) {
+    const r = run(command, f, ...flags);
+    assert.equal(r.code, 1, `${command}: exit ${r.code} (${r.stderr})`);
+    assert.equal(r.stdout, '', command);
+    assert.match(r.stderr, /^trainlens: .*race\.nn\.yaml is a surface \(a function of x and y, not a network\); nothing was \w+\. Try: trainlens train .*race\.nn\.yaml\n$/, command);
+  }
+});
