@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { loadDataset } from '../data/load';
-import { isSurfaceSpec, type ModelSpec } from '../model/spec';
+import type { ModelSpec } from '../model/spec';
 import { landscapeOf, LandscapeError } from '../training/landscape-task';
 import type { LandscapeCentre, LandscapeOptions, LandscapeResult } from '../engine/landscape/types';
 import { MAX_RESOLUTION, MIN_RESOLUTION } from '../engine/landscape/compute';
@@ -78,11 +78,8 @@ export async function landscapeCommand(args: string[], out: Out, err: Out, loadS
     return 2;
   }
   const loaded = loadSpec(a.file, err, 'computed');
+  // (A surface or circuit file is refused by loadSpec, in one line.)
   if (!loaded) return 1;
-  if (isSurfaceSpec(loaded)) {
-    err.write(`trainlens: ${a.file} is a surface, not a network: it has no weights to take a landscape of (its plot is the surface itself). Try: trainlens train ${a.file}\n`);
-    return 1;
-  }
   const spec = { ...loaded, train: { ...loaded.train, epochs: a.epochs ?? loaded.train.epochs } };
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
   const run = trainToEnd(spec, data, a, out);

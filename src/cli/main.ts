@@ -157,8 +157,8 @@ const USAGE = `Usage:
              weights it visits (up to 41 snapshots), then evaluates the training loss (data +
              regularization, eval mode, the whole training set: as the final loss) on
              - the line θ(α) = θ₀ + α·(θ₁ − θ₀), θ₀ the initial and θ₁ the trained weights, at
-               2N + 1 values of α from −0.5 to 1.5 holding 0 and 1 (the run's initial and final
-               losses, exactly); Goodfellow et al., 2015;
+               4⌈N/2⌉ + 1 evenly spaced values of α from −0.5 to 1.5 holding 0 and 1 (the run's
+               initial and final losses, exactly); Goodfellow et al., 2015;
              - an N×N grid of the plane θ(a, b) = θc + a·d₁ + b·d₂; the run's path is projected onto it.
              --plane random  (default) d₁, d₂ Gaussian (seeded by --seed S, default 1), each filter (a
                              unit's incoming weights, a conv filter) scaled to the norm of the same
@@ -168,8 +168,8 @@ const USAGE = `Usage:
              --weights W     trained (default): θc is the trained weights; initial: θc is the initial
                              weights, so the plane shows the loss around where training started (the
                              path then starts at (0, 0)); the line is the same either way
-             --resolution N  3–101, default 21 (43 points on the line, 441 on the plane); lowered
-                             when (2N + 1 + N²) evaluations of the training set would pass 4·10¹¹
+             --resolution N  3–101, default 21 (45 points on the line, 441 on the plane); lowered
+                             when (4⌈N/2⌉ + 1 + N²) evaluations of the training set would pass 4·10¹¹
                              multiply-adds (then "requestedResolution" says what was asked)
              --json  one line: {"type":"landscape","line":{"alphas","losses"},"surface":{"plane",
                      "resolution","aMin","aMax","bMin","bMax","values" (row b, then a),"levels",

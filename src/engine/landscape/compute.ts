@@ -10,7 +10,7 @@ import { Rng } from '../rng';
 import type { LandscapeLine, LandscapeOptions, LandscapeResult, LandscapeSurface, WeightTrajectory } from './types';
 import type { WeightVector } from './weights';
 import { filterNormalizedDirection, principalDirections, projectOnPlane } from './directions';
-import { coveringRange, gridCoordinate, lineAlphas, logLevels } from './grid';
+import { coveringRange, gridCoordinate, lineAlphas, linePoints, logLevels } from './grid';
 
 export const MIN_RESOLUTION = 3;
 export const MAX_RESOLUTION = 101;
@@ -22,9 +22,9 @@ export const MAX_RESOLUTION = 101;
  */
 export const LANDSCAPE_BUDGET_MACS = 4e11;
 
-/** Loss evaluations at a resolution: the line's 2r + 1 points and the plane's r². */
+/** Loss evaluations at a resolution: the line's points (linePoints) and the plane's r². */
 export function evaluationCount(resolution: number): number {
-  return 2 * resolution + 1 + resolution * resolution;
+  return linePoints(resolution) + resolution * resolution;
 }
 
 /** The highest resolution ≤ requested whose work fits LANDSCAPE_BUDGET_MACS (at least MIN_RESOLUTION). */

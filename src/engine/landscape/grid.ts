@@ -2,19 +2,20 @@
 import { contourLevels } from '../surface/frame';
 
 /**
- * 2·resolution + 1 values of α from −0.5 to 1.5, ascending, holding 0 and 1 exactly: evenly spaced
- * (step 1/resolution) when resolution is even; when it is odd, the evenly spaced points (step
- * 1/resolution from −0.5) just above 0 and just above 1 are moved onto 0 and 1.
+ * The line's points at a resolution: 4·⌈resolution/2⌉ + 1 (2·resolution + 1 when it is even), so
+ * that evenly spaced points from −0.5 to 1.5 land on 0 and 1.
+ */
+export function linePoints(resolution: number): number {
+  return 4 * Math.ceil(resolution / 2) + 1;
+}
+
+/**
+ * linePoints(resolution) values of α from −0.5 to 1.5, ascending and evenly spaced (step
+ * 1/(2·⌈resolution/2⌉)), holding 0 and 1 exactly: (i − m)/(2m) for i = 0 … 4m, m = ⌈resolution/2⌉.
  */
 export function lineAlphas(resolution: number): number[] {
-  const r = resolution;
-  // (2i − r)/(2r): −0.5 and 1.5 at the ends exactly, and for even r, 0 at i = r/2 and 1 at i = 3r/2.
-  const out = Array.from({ length: 2 * r + 1 }, (_, i) => (2 * i - r) / (2 * r));
-  if (r % 2 === 1) {
-    out[(r + 1) / 2] = 0;
-    out[(3 * r + 1) / 2] = 1;
-  }
-  return out;
+  const m = Math.ceil(resolution / 2);
+  return Array.from({ length: 4 * m + 1 }, (_, i) => (i - m) / (2 * m));
 }
 
 /** Grid coordinate i of n from lo to hi (the contract's a = aMin + i·(aMax − aMin)/(n − 1)). */

@@ -8,7 +8,7 @@
 export type LandscapePlane = 'random' | 'pca';
 
 export interface LandscapeOptions {
-  /** Points per side of the 2-D grid (the 1-D line takes 2·resolution + 1 points). */
+  /** Points per side of the 2-D grid (the 1-D line takes 4·⌈resolution/2⌉ + 1 evenly spaced points). */
   resolution: number;
   plane: LandscapePlane;
   /** Seed of the random directions. */
@@ -25,7 +25,7 @@ export type LandscapeCentre = 'trained' | 'initial';
 
 /** θ(α) = θ₀ + α·(θ₁ − θ₀): θ₀ the initial weights, θ₁ the trained ones. */
 export interface LandscapeLine {
-  /** Ascending, from −0.5 to 1.5, including 0 and 1 exactly. */
+  /** Ascending and evenly spaced, from −0.5 to 1.5, including 0 and 1 exactly. */
   alphas: number[];
   /** The training loss (data + regularization, eval mode, the whole training set) at each α. */
   losses: number[];

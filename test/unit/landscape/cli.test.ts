@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { LandscapeResult } from '../../../src/engine/landscape/types';
+import { linePoints } from '../../../src/engine/landscape/grid';
 
 const root = path.resolve(__dirname, '../../../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -25,7 +26,7 @@ test('landscape --json: one line of the result, whose α = 0 and 1 are train --j
   assert.equal(lines.length, 1);
   const j = JSON.parse(lines[0]) as LandscapeResult & { type: string };
   assert.equal(j.type, 'landscape');
-  assert.ok(numbers(j.line.alphas) && j.line.alphas.length === 11 && numbers(j.line.losses));
+  assert.ok(numbers(j.line.alphas) && j.line.alphas.length === linePoints(5) && numbers(j.line.losses));
   const s = j.surface;
   assert.equal(s.plane, 'pca');
   assert.equal(s.resolution, 5);
@@ -34,7 +35,7 @@ test('landscape --json: one line of the result, whose α = 0 and 1 are train --j
   assert.ok(numbers(s.explained) && s.explained.length === 2);
   assert.ok(numbers([s.aMin, s.aMax, s.bMin, s.bMax, j.initialLoss, j.trainedLoss, j.evaluations, j.samples, j.seconds]));
   assert.ok(s.aMin < s.aMax && s.bMin < s.bMax);
-  assert.equal(j.evaluations, 11 + 25);
+  assert.equal(j.evaluations, linePoints(5) + 25);
   const done = JSON.parse(run('train', spiral, '--json', '--epochs', '3').stdout.trimEnd().split('\n').at(-1)!) as Record<string, number>;
   assert.equal(done.type as unknown, 'done');
   assert.equal(typeof done.initialLoss, 'number');
@@ -61,7 +62,7 @@ test('landscape refuses a surface file and a circuit file with one line naming i
   assert.equal(s.code, 1);
   assert.equal(s.stdout, '');
   assert.equal(s.stderr.trimEnd().split('\n').length, 1);
-  assert.ok(s.stderr.includes(surface) && /surface, not a network/.test(s.stderr), s.stderr);
+  assert.ok(s.stderr.includes(surface) && /is a surface \(a function of x and y, not a network\)/.test(s.stderr), s.stderr);
   const c = run('landscape', circuit);
   assert.equal(c.code, 1);
   assert.ok(c.stderr.includes(circuit) && /circuit/.test(c.stderr), c.stderr);

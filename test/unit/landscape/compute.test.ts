@@ -4,7 +4,7 @@ import { landscapeOnce, LandscapeError } from '../../../src/training/landscape-t
 import { filterNormalizedDirection } from '../../../src/engine/landscape/directions';
 import { WeightVector } from '../../../src/engine/landscape/weights';
 import { boundedResolution, evaluationCount, MIN_RESOLUTION } from '../../../src/engine/landscape/compute';
-import { lineAlphas } from '../../../src/engine/landscape/grid';
+import { lineAlphas, linePoints } from '../../../src/engine/landscape/grid';
 import { networkArrays } from '../../../src/export/arrays';
 import { Trainer } from '../../../src/engine/trainer';
 import { Rng } from '../../../src/engine/rng';
@@ -22,14 +22,16 @@ function landscapeAfterRun(spec: ModelSpec, options: LandscapeOptions = OPTIONS)
   return { done, result };
 }
 
-test('lineAlphas: 2r + 1 ascending values from −0.5 to 1.5 holding 0 and 1 exactly (odd and even r)', () => {
-  for (const r of [3, 4, 5, 21]) {
+test('lineAlphas: evenly spaced from −0.5 to 1.5 holding 0 and 1 exactly; 2r + 1 values for even r, 2r + 3 for odd r', () => {
+  for (const r of [3, 4, 5, 21, 22]) {
     const a = lineAlphas(r);
-    assert.equal(a.length, 2 * r + 1);
+    assert.equal(a.length, r % 2 === 0 ? 2 * r + 1 : 2 * r + 3);
+    assert.equal(a.length, linePoints(r));
     assert.equal(a[0], -0.5);
-    assert.equal(a[2 * r], 1.5);
+    assert.equal(a.at(-1), 1.5);
     assert.ok(a.includes(0) && a.includes(1), `r ${r}`);
-    for (let i = 1; i < a.length; i++) assert.ok(a[i] > a[i - 1]);
+    const step = 2 / (a.length - 1);
+    for (let i = 1; i < a.length; i++) assert.ok(Math.abs(a[i] - a[i - 1] - step) < 1e-12, `r ${r}: step ${a[i] - a[i - 1]} at ${i}`);
   }
 });
 
