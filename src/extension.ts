@@ -28,7 +28,7 @@ import { InspectController } from './panel/inspect-host';
 import { inspectKeptRun, registerInspectCommands } from './editor/commands/inspect';
 import { registerLandscape } from './editor/commands/landscape';
 import { hasLandscape, type LandscapeHost } from './panel/landscape-host';
-import { isSurfaceSource } from './editor/commands/context';
+import { isSurfaceSource, surfaceNotices } from './editor/commands/context';
 
 /** What activate() returns: the live objects, for the integration tests. */
 export interface TrainLensApi {
@@ -47,6 +47,8 @@ export interface TrainLensApi {
   circuits: CircuitPanels;
   /** Show Loss Landscape's computations. */
   landscape: LandscapeHost;
+  /** The "needs a network; … is a surface" notices shown so far, newest last (at most 100). */
+  surfaceNotices: readonly string[];
 }
 
 /** Where kept runs live: the workspace's storage, or a folder of the workspace (a setting). */
@@ -202,7 +204,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     autoTrain(autoTrainFile).catch((e) => void vscode.window.showErrorMessage(
       vscode.l10n.t('TrainLens: could not train {0}: {1}', autoTrainFile, e instanceof Error ? e.message : String(e))));
   }
-  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks, inspector, circuits, landscape };
+  return { runs, charts, models, store, runsTree: runsView.tree, checks: checks.runs, checkMarks: checks.marks, inspector, circuits, landscape, surfaceNotices };
 }
 
 export function deactivate(): void {

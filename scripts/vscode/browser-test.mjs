@@ -168,10 +168,10 @@ const SCENARIO_LOCALE = { korean: 'ko' };
  * read colours off the canvases (series ink, boundary, fit, filters, value and gradient labels) or
  * whose screenshots show a view the others do not. The rest check behaviour that does not depend
  * on the theme (swaps, compare, tune, findings, checks, latency); `--all-themes` runs them in every
- * theme too. `seeds` is part of compare and runs only when asked for.
+ * theme too. `seeds` (part of compare) and `latency` (a measurement: it reports times, asserts none) run only when asked for.
  */
 const EVERY_THEME = new Set(['spiral', 'weights', 'regression', 'gradcheck', 'inspect', 'circuit', 'surface', 'landscape']);
-const ONLY_WHEN_ASKED = new Set(['seeds']);
+const ONLY_WHEN_ASKED = new Set(['seeds', 'latency']);
 
 // ---------------------------------------------------------------------------------------------
 // Sessions: one workbench per theme, shared by its scenarios

@@ -76,10 +76,15 @@ export function refuseSurface(deps: Pick<CommandDeps, 'models'>, doc: vscode.Tex
   return true;
 }
 
+/** The surface notices shown so far, newest last (at most 100): what the integration tests read back. */
+export const surfaceNotices: string[] = [];
+
 /** "… needs a network; bowl.nn.yaml is a surface": for commands on a surface file or a kept surface run. */
 export function surfaceNotice(what: string, name: string): void {
-  void vscode.window.showInformationMessage(
-    vscode.l10n.t('TrainLens: {0} needs a network; {1} is a surface (a function f(x, y) for the optimizers to race on). On a surface: Train, Swap Optimizer and Compare.', what, name));
+  const message = vscode.l10n.t('TrainLens: {0} needs a network; {1} is a surface (a function f(x, y) for the optimizers to race on). On a surface: Train, Swap Optimizer and Compare.', what, name);
+  surfaceNotices.push(message);
+  if (surfaceNotices.length > 100) surfaceNotices.shift();
+  void vscode.window.showInformationMessage(message);
 }
 
 /** A circuit file has no network to train or check: say so, and offer its circuit. */
