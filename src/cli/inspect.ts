@@ -9,6 +9,7 @@ import { loadDataset } from '../data/load';
 import { Trainer } from '../engine/trainer';
 import { inspectSample, sampleRangeMessage } from '../engine/inspect';
 import { trainToEnd } from './train-to-end';
+import { scanFlags } from './flags';
 import type { ModelSpec } from '../model/spec';
 import type { InspectResult, SampleSplit } from '../engine/inspect-types';
 
@@ -37,21 +38,9 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
 }
 
 function parseInspectArgs(args: string[]): InspectArgs {
-  const files: string[] = [];
-  const a: Partial<InspectArgs> = { weights: 'initial', json: false };
-  for (let i = 0; i < args.length; i++) {
-    if (!args[i].startsWith('-')) {
-      files.push(args[i]);
-      continue;
-    }
-    const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
-    if (flag === '--json' && inline === undefined) {
-      a.json = true;
-      continue;
-    }
-    if (!['--sample', '--split', '--weights', '--epochs', '--seed'].includes(flag)) throw new UsageError(`inspect does not take '${args[i]}'.\n${USAGE}`);
-    const v = inline ?? args[++i];
-    if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
+  const { files, json, values } = scanFlags('inspect', args, ['--sample', '--split', '--weights', '--epochs', '--seed'], USAGE, (m) => new UsageError(m));
+  const a: Partial<InspectArgs> = { weights: 'initial', json };
+  for (const [flag, v] of values) {
     switch (flag) {
       case '--sample': a.sample = whole(flag, v, 0); break;
       case '--split': a.split = oneOf(flag, v, ['train', 'val'] as const); break;

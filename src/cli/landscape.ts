@@ -11,6 +11,7 @@ import { landscapeOf, LandscapeError } from '../training/landscape-task';
 import type { LandscapeCentre, LandscapeOptions, LandscapeResult } from '../engine/landscape/types';
 import { MAX_RESOLUTION, MIN_RESOLUTION } from '../engine/landscape/compute';
 import { trainToEnd } from './train-to-end';
+import { scanFlags } from './flags';
 
 type Out = NodeJS.WriteStream;
 /** main.ts's loadSpec: the spec, or undefined after printing its diagnostics (a circuit file: one line). */
@@ -39,24 +40,9 @@ function flagValue(flag: string, v: string): string | number {
 }
 
 function parseLandscapeArgs(args: string[]): LandscapeArgs {
-  const files: string[] = [];
+  const { files, json, values } = scanFlags('landscape', args, [...Object.keys(CHOICES), ...Object.keys(WHOLE)], USAGE, (m) => new UsageError(m));
   const given: Record<string, string | number> = {};
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    if (!args[i].startsWith('-')) {
-      files.push(args[i]);
-      continue;
-    }
-    const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
-    if (flag === '--json' && inline === undefined) {
-      json = true;
-      continue;
-    }
-    if (!(flag in CHOICES) && !(flag in WHOLE)) throw new UsageError(`landscape does not take '${args[i]}'.\n${USAGE}`);
-    const v = inline ?? args[++i];
-    if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
-    given[flag] = flagValue(flag, v);
-  }
+  for (const [flag, v] of values) given[flag] = flagValue(flag, v);
   if (files.length !== 1) throw new UsageError(`landscape takes one model file.\n${USAGE}`);
   return {
     file: files[0], json,
