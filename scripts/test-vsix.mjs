@@ -1,6 +1,8 @@
 // `npm run test:vsix`: packages trainlens.vsix, installs it with VS Code's own
-// `--install-extension` into a fresh extensions folder, and runs the integration tests against
-// the installed copy, so a file missing from the package (worker, webview, media) fails here.
+// `--install-extension` into a fresh extensions folder, and runs the package's suite
+// (out/test/integration/vsix: training in the worker, the panel's HTML, the bundled digits) against
+// the installed copy, so a file missing from the package (worker, kernels, webview, media) fails
+// here. The whole integration suite runs against the source folder in test:vscode.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,9 +35,10 @@ try {
     process.exit(1);
   }
   say(`installed into ${installed}`);
-  // The same integration tests, loaded against the installed files instead of the source folder.
-  run(process.execPath, [path.join(repoRoot, 'scripts/vscode/run-tests.mjs'), '--extension', installed]);
-  say('OK: the packaged extension installs and passes the integration tests');
+  // Integration tests of the files a package could lose, loaded against the installed files.
+  run(process.execPath, [path.join(repoRoot, 'scripts/vscode/run-tests.mjs'), '--extension', installed,
+    '--tests', path.join(repoRoot, 'out/test/integration/vsix/index.js')]);
+  say('OK: the packaged extension installs and passes its integration suite');
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
