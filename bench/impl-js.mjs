@@ -1,10 +1,13 @@
 // One JavaScript implementation as a child process of bench/run.mjs:
-//   node bench/impl-js.mjs trainlens|tfjs-cpu|tfjs-wasm
+//   [TRAINLENS_THREADS=N] node bench/impl-js.mjs trainlens|tfjs-cpu|tfjs-wasm
 // Reads one JSON request a line on stdin ({"workload":"W1","warmupMs":500,"ms":1500}) and answers
 // each with a line `BENCH {...}` on stdout (other output is ignored by the runner).
+// TRAINLENS_THREADS=N (N > 1) starts the engine's N − 1 helper threads before anything is built
+// (out/src/node/kernel-threads.js); the `peak` pseudo-workload runs bench/peak.mjs's ceiling loop.
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { WORKLOADS, LAYERS, LEARNING_RATE, randomData } from './workloads.mjs';
+import { createPeak } from './peak.mjs';
 
 const require = createRequire(import.meta.url);
 const impl = process.argv[2];
@@ -34,12 +37,40 @@ function measure(state, step, warmupMs, ms) {
 }
 
 // ─── TrainLens: the engine directly ──────────────────────────────────────────
-function trainlens() {
+/** Starts the helper threads TRAINLENS_THREADS asks for (none for 1); returns the engine's ThreadsInfo or a stand-in. */
+async function startThreads() {
+  const n = Number(process.env.TRAINLENS_THREADS ?? 1);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`TRAINLENS_THREADS=${process.env.TRAINLENS_THREADS}: expected a whole number ≥ 1`);
+  if (n === 1) return { threads: 1, requested: 1, shared: null, variant: null, stop: () => {} };
+  let mod;
+  try {
+    mod = require('../out/src/node/kernel-threads.js');
+  } catch (e) {
+    if (e?.code !== 'MODULE_NOT_FOUND') throw e;
+    throw new Error(`TRAINLENS_THREADS=${n}: out/src/node/kernel-threads.js is missing (threaded kernels not built; run \`npm run compile-tests\`)`);
+  }
+  const info = await mod.startKernelThreads(n);
+  return { ...info, stop: () => mod.stopKernelThreads?.() };
+}
+
+async function trainlens() {
+  const threads = await startThreads();
   const { Trainer } = require('../out/src/engine/trainer.js');
   const { gemmNN } = require('../out/src/engine/gemm.js');
   const { allocate } = require('../out/src/engine/tensor.js');
+  const variant = require('../out/src/engine/wasm/kernels.js').kernels()?.variant ?? 'no';
+  const t = threads.requested === 1 ? '1 thread'
+    : `${threads.threads} of ${threads.requested} threads (${threads.variant ?? '?'}${threads.shared ? ', shared memory' : threads.shared === false ? ', no shared memory' : ''}${threads.reason ? `: ${threads.reason}` : ''})`;
+  let peak;
   return {
-    version: `${require('../package.json').version}, ${require('../out/src/engine/wasm/kernels.js').kernels()?.variant ?? 'no'} WebAssembly kernels`,
+    version: `${require('../package.json').version}, ${variant} WebAssembly kernels, ${t}`,
+    threads: { threads: threads.threads, requested: threads.requested, shared: threads.shared, variant: threads.variant ?? variant, reason: threads.reason },
+    stop: threads.stop,
+    async peak() {
+      // The same build as the engine's kernels: relaxed when this Node validates it and was asked for it.
+      peak ??= await createPeak(variant === 'relaxed' ? 'relaxed' : 'simd');
+      return peak;
+    },
     train(name) {
       const w = WORKLOADS[name];
       const data = randomData(name);
@@ -119,13 +150,13 @@ async function tfjs(backend) {
 
 let api;
 try {
-  api = impl === 'trainlens' ? trainlens() : impl === 'tfjs-cpu' ? await tfjs('cpu') : impl === 'tfjs-wasm' ? await tfjs('wasm') : undefined;
+  api = impl === 'trainlens' ? await trainlens() : impl === 'tfjs-cpu' ? await tfjs('cpu') : impl === 'tfjs-wasm' ? await tfjs('wasm') : undefined;
   if (!api) throw new Error(`unknown implementation '${impl}'`);
 } catch (e) {
   reply({ absent: String(e?.message ?? e).split('\n')[0] });
   process.exit(0);
 }
-reply({ ready: true, version: api.version });
+reply({ ready: true, version: api.version, threads: api.threads ?? { threads: 1 } });
 
 const states = new Map();
 const steps = new Map();
@@ -134,6 +165,12 @@ for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
   const w = WORKLOADS[req.workload];
   try {
+    if (w.kind === 'peak') {
+      if (!api.peak) throw new Error('no peak loop for this implementation');
+      const p = await api.peak();
+      reply(p.measure(req.warmupMs, req.ms));
+      continue;
+    }
     if (!steps.has(req.workload)) steps.set(req.workload, w.kind === 'gemm' ? api.gemm(w.n) : api.train(req.workload));
     if (!states.has(req.workload)) states.set(req.workload, { warmed: false, stepMs: 0 });
     const r = measure(states.get(req.workload), steps.get(req.workload), req.warmupMs, req.ms);
@@ -144,3 +181,5 @@ for await (const line of createInterface({ input: process.stdin })) {
     reply({ unsupported: String(e?.message ?? e).split('\n')[0] });
   }
 }
+api.stop?.();
+process.exit(0);

@@ -1,20 +1,27 @@
 """One Python implementation as a child process of bench/run.mjs:
-    OMP_NUM_THREADS=1 python3 bench/impl_python.py torch|numpy
+    [BENCH_THREADS=2] [OPENBLAS_CORETYPE=Haswell] python3 bench/impl_python.py torch|numpy [--probe MS]
 
 Reads one JSON request a line on stdin ({"workload": "W1", "warmupMs": 500, "ms": 1500}) and answers
-each with a line `BENCH {...}` on stdout. `torch` runs W1-W4 with PyTorch on one thread; `numpy`
-runs W4 only (OpenBLAS, or whatever BLAS numpy is linked to, on one thread). When the module is
-missing it answers {"absent": ...} and exits.
+each with a line `BENCH {...}` on stdout. `torch` runs W1-W4 with PyTorch on BENCH_THREADS threads
+(default 1); `numpy` runs W4 only (OpenBLAS, or whatever BLAS numpy is linked to). When the module
+is missing it answers {"absent": ...} and exits.
+
+--probe MS: one answer and exit, for the runner's choice of OpenBLAS kernel (OPENBLAS_CORETYPE must
+be in the environment before OpenBLAS loads, so the runner starts one process per candidate): the
+512^3 float32 product's GFLOP/s over MS milliseconds, its normwise relative error against the
+float64 product, and the kernel OpenBLAS says it uses (openblas_get_corename).
 """
 import json
 import os
 import sys
 import time
 
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(var, "1")
+    os.environ[var] = str(THREADS)
 
 IMPL = sys.argv[1] if len(sys.argv) > 1 else "torch"
+PROBE_MS = float(sys.argv[sys.argv.index("--probe") + 1]) if "--probe" in sys.argv else None
 LR = 0.01
 TRAIN = {
     "W1": {"batch": 64, "shape": (784,), "classes": 10, "samples": 2048, "flops": 1211392},
@@ -41,12 +48,38 @@ def blas_name():
     return "unknown BLAS"
 
 
+def openblas_corename():
+    """The kernel the loaded OpenBLAS runs (Debian's libopenblas or a wheel's scipy_openblas), or None."""
+    try:
+        import threadpoolctl  # names the architecture of every BLAS loaded in this process
+        for info in threadpoolctl.threadpool_info():
+            if info.get("internal_api") == "openblas" and info.get("architecture"):
+                return info["architecture"]
+    except Exception:
+        pass
+    try:
+        import ctypes
+        with open("/proc/self/maps") as maps:
+            libs = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and ".so" in line})
+        for lib in libs:
+            handle = ctypes.CDLL(lib)
+            for symbol in ("openblas_get_corename", "openblas_get_corename64_", "scipy_openblas_get_corename64_", "scipy_openblas_get_corename"):
+                fn = getattr(handle, symbol, None)
+                if fn is not None:
+                    fn.restype = ctypes.c_char_p
+                    return fn().decode()
+    except Exception:
+        pass
+    return None
+
+
 try:
     if IMPL == "torch":
         import torch
-        torch.set_num_threads(1)
+        torch.set_num_threads(THREADS)
         torch.manual_seed(1)
-        VERSION = "%s (%s), %d thread, BLAS %s" % (torch.__version__, sys.executable, torch.get_num_threads(), blas_name())
+        VERSION = "%s (%s), %d thread%s, BLAS %s" % (torch.__version__, sys.executable, torch.get_num_threads(),
+                                                      "" if THREADS == 1 else "s", blas_name())
     elif IMPL == "numpy":
         import numpy as np
         try:  # numpy >= 1.26 names the BLAS it was built with (pip wheels bundle their own OpenBLAS)
@@ -54,7 +87,7 @@ try:
             blas = "%s %s" % (blas.get("name", "?"), blas.get("version", ""))
         except Exception:
             blas = blas_name()
-        VERSION = "%s (%s), BLAS %s" % (np.__version__, sys.executable, blas.strip())
+        VERSION = "%s (%s), %d thread%s, BLAS %s" % (np.__version__, sys.executable, THREADS, "" if THREADS == 1 else "s", blas.strip())
     else:
         raise RuntimeError("unknown implementation %r" % IMPL)
 except Exception as e:  # ImportError, or a broken install
@@ -93,15 +126,16 @@ def torch_train(name):
     return step
 
 
-def gemm(n):
+def gemm(n, a64=None, b64=None):
+    """A step computing one float32 n^3 product (of a64 @ b64 rounded to float32 when given); returns C."""
     if IMPL == "torch":
-        a = torch.randn(n, n)
-        b = torch.randn(n, n)
+        a = torch.randn(n, n) if a64 is None else torch.from_numpy(a64).float()
+        b = torch.randn(n, n) if b64 is None else torch.from_numpy(b64).float()
         c = torch.empty(n, n)
-        return lambda: torch.mm(a, b, out=c)
+        return lambda: torch.mm(a, b, out=c).numpy()
     rng = np.random.default_rng(1)
-    a = rng.standard_normal((n, n), dtype=np.float32)
-    b = rng.standard_normal((n, n), dtype=np.float32)
+    a = rng.standard_normal((n, n), dtype=np.float32) if a64 is None else a64.astype(np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32) if b64 is None else b64.astype(np.float32)
     c = np.empty((n, n), dtype=np.float32)
     return lambda: np.matmul(a, b, out=c)
 
@@ -129,7 +163,31 @@ def measure(state, step, warmup_ms, ms):
     return {"steps": steps, "seconds": seconds, "warmupSteps": warm}
 
 
-reply({"ready": True, "version": VERSION})
+def probe(ms):
+    """GFLOP/s of the 512^3 float32 product and its error against float64 (see the module's doc)."""
+    import numpy
+    n = 512
+    rng = numpy.random.default_rng(1)
+    a64 = rng.standard_normal((n, n))
+    b64 = rng.standard_normal((n, n))
+    exact = a64.astype(numpy.float32).astype(numpy.float64) @ b64.astype(numpy.float32).astype(numpy.float64)
+    step = gemm(n, a64, b64)
+    got = numpy.asarray(step(), dtype=numpy.float64)
+    rel = float(numpy.linalg.norm(got - exact) / numpy.linalg.norm(exact))
+    r = measure({"warmed": False, "step_ms": 0.0}, step, ms / 3, ms)
+    return {"probe": True, "gflops": 2 * n ** 3 * r["steps"] / r["seconds"] / 1e9, "relErr": rel,
+            "corename": openblas_corename(), "coretype": os.environ.get("OPENBLAS_CORETYPE")}
+
+
+if PROBE_MS is not None:
+    try:
+        reply(probe(PROBE_MS))
+    except Exception as e:
+        reply({"probe": True, "error": "%s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else "")})
+    sys.exit(0)
+
+CORENAME = openblas_corename()
+reply({"ready": True, "version": VERSION + (", OpenBLAS kernel %s" % CORENAME if CORENAME else ""), "threads": THREADS})
 steps = {}
 states = {}
 for line in sys.stdin:

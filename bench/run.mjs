@@ -1,5 +1,8 @@
-// `npm run bench`: TrainLens against tfjs (cpu and wasm backends), PyTorch on one thread and numpy
-// (OpenBLAS, one thread) on the workloads W1–W4 of ../../shared/notes/performance.md.
+// `npm run bench`: TrainLens on 1 and 2 threads against tfjs (cpu and wasm backends), PyTorch on 1
+// and 2 threads and numpy (OpenBLAS, one thread) on the workloads W1–W4 of
+// ../../shared/notes/performance.md, plus the one-core ceiling of each WebAssembly build
+// (bench/peak.mjs) and the derived figures of issue 17 (bench/report.mjs). Before measuring, the
+// Python implementations' OpenBLAS kernel is chosen (bench/anchor.mjs).
 //
 //   node bench/run.mjs [--json] [--quick] [--workloads W1,W3]
 //
@@ -9,12 +12,15 @@
 // window. Medians over the rounds, with min–max, and the ratios of the medians taken in this run.
 // Progress goes to stderr; the table to stdout; with --json the last stdout line is the JSON result.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKLOADS } from './workloads.mjs';
+import { chooseAnchor } from './anchor.mjs';
+import { formatReport } from './format.mjs';
+import { OURS, efficiency, scaling, issueTargets, pytorchLimit, cpuKind } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -22,7 +28,7 @@ const json = args.includes('--json');
 const quick = args.includes('--quick');
 const wIndex = args.indexOf('--workloads');
 const asked = wIndex >= 0 ? (args[wIndex + 1] ?? '').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : ['W1', 'W2', 'W3', 'W4'];
-const workloads = asked.flatMap((w) => (w === 'W4' ? ['W4-512', 'W4-1024'] : [w]));
+const workloads = ['peak', ...asked.flatMap((w) => (w === 'W4' ? ['W4-512', 'W4-1024'] : [w])).filter((w) => w !== 'PEAK')];
 for (const w of workloads) {
   if (!WORKLOADS[w]) {
     console.error(`bench: unknown workload '${w}' (choose from W1, W2, W3, W4, W4-512, W4-1024)`);
@@ -43,20 +49,34 @@ if (!existsSync(join(here, '../out/src/engine/trainer.js'))) {
 // The first Python that has the module wins: $PYTHON, then python3 on PATH, then Debian's /usr/bin/python3.
 const pythons = [...new Set([process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean))];
 const threadEnv = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+const TRAIN_AND_GEMM = ['W1', 'W2', 'W3', 'W4-512', 'W4-1024'];
+const GEMM_ONLY = ['W4-512', 'W4-1024'];
 const IMPLS = [
   // What this Node picks by itself: on Node 20 the baseline SIMD build (its V8 runs relaxed SIMD only
-  // behind a flag).
-  { id: 'trainlens', label: 'TrainLens', cmd: process.execPath, args: [join(here, 'impl-js.mjs'), 'trainlens'] },
+  // behind a flag). The 1-thread children also measure their build's ceiling (`peak`).
+  { id: 'trainlens', label: 'TrainLens', cmd: process.execPath, args: [join(here, 'impl-js.mjs'), 'trainlens'], only: ['peak', ...TRAIN_AND_GEMM] },
+  {
+    id: 'trainlens-2t', label: 'TrainLens, 2 threads', cmd: process.execPath, args: [join(here, 'impl-js.mjs'), 'trainlens'],
+    env: { TRAINLENS_THREADS: '2' }, only: TRAIN_AND_GEMM,
+  },
   // The relaxed-SIMD build (fused multiply-add), which newer V8 — Node 22+, VS Code's Electron —
   // validates by default; here it needs the flag, which only the bench passes.
   {
     id: 'trainlens-relaxed', label: 'TrainLens, relaxed SIMD', cmd: process.execPath,
-    args: ['--experimental-wasm-relaxed-simd', join(here, 'impl-js.mjs'), 'trainlens'], env: { TRAINLENS_KERNELS: 'relaxed' },
+    args: ['--experimental-wasm-relaxed-simd', join(here, 'impl-js.mjs'), 'trainlens'], env: { TRAINLENS_KERNELS: 'relaxed' }, only: ['peak', ...TRAIN_AND_GEMM],
   },
-  { id: 'pytorch', label: 'PyTorch, 1 thread', cmd: pythons, args: [join(here, 'impl_python.py'), 'torch'] },
-  { id: 'numpy', label: 'numpy, 1 thread', cmd: pythons, args: [join(here, 'impl_python.py'), 'numpy'], only: ['W4-512', 'W4-1024'] },
-  { id: 'tfjs-wasm', label: 'tfjs-wasm', cmd: process.execPath, args: [join(here, 'impl-js.mjs'), 'tfjs-wasm'] },
-  { id: 'tfjs-cpu', label: 'tfjs-cpu', cmd: process.execPath, args: [join(here, 'impl-js.mjs'), 'tfjs-cpu'] },
+  {
+    id: 'trainlens-relaxed-2t', label: 'TrainLens, relaxed SIMD, 2 threads', cmd: process.execPath,
+    args: ['--experimental-wasm-relaxed-simd', join(here, 'impl-js.mjs'), 'trainlens'], env: { TRAINLENS_KERNELS: 'relaxed', TRAINLENS_THREADS: '2' }, only: TRAIN_AND_GEMM,
+  },
+  { id: 'pytorch', label: 'PyTorch, 1 thread', cmd: pythons, args: [join(here, 'impl_python.py'), 'torch'], anchor: 'torch', only: TRAIN_AND_GEMM },
+  {
+    id: 'pytorch-2t', label: 'PyTorch, 2 threads', cmd: pythons, args: [join(here, 'impl_python.py'), 'torch'], anchor: 'torch',
+    env: { BENCH_THREADS: '2' }, only: TRAIN_AND_GEMM,
+  },
+  { id: 'numpy', label: 'numpy, 1 thread', cmd: pythons, args: [join(here, 'impl_python.py'), 'numpy'], anchor: 'numpy', only: GEMM_ONLY },
+  { id: 'tfjs-wasm', label: 'tfjs-wasm', cmd: process.execPath, args: [join(here, 'impl-js.mjs'), 'tfjs-wasm'], only: TRAIN_AND_GEMM },
+  { id: 'tfjs-cpu', label: 'tfjs-cpu', cmd: process.execPath, args: [join(here, 'impl-js.mjs'), 'tfjs-cpu'], only: TRAIN_AND_GEMM },
 ];
 const log = (s) => process.stderr.write(`${s}\n`);
 
@@ -101,6 +121,21 @@ const started = performance.now();
 log(`bench: ${ROUNDS} rounds × (warm-up ${WARMUP_MS} ms + window ${WINDOW_MS} ms) per implementation; workloads ${workloads.join(', ')}`);
 const children = new Map();
 const notes = [];
+// The anchor: the OpenBLAS kernel PyTorch and numpy run (OPENBLAS_CORETYPE, fastest correct).
+const anchor = {};
+for (const kind of ['torch', 'numpy']) {
+  const users = IMPLS.filter((i) => i.anchor === kind && i.only.some((w) => workloads.includes(w)));
+  if (!users.length) continue;
+  log(`  choosing the OpenBLAS kernel for ${kind} (OPENBLAS_CORETYPE candidates, 512³ float32 against float64):`);
+  const a = await chooseAnchor(kind, pythons, join(here, 'impl_python.py'), threadEnv, { ms: quick ? 150 : 400, passes: quick ? 1 : 2, log });
+  anchor[kind === 'torch' ? 'pytorch' : 'numpy'] = a;
+  if (a.absent) continue;
+  log(`    → ${a.coretype ? `OPENBLAS_CORETYPE=${a.coretype}` : 'OPENBLAS_CORETYPE unset'} (${a.corename ?? '?'} kernel)`);
+  for (const impl of users) {
+    impl.cmd = [a.python];
+    impl.env = { ...impl.env, ...(a.coretype ? { OPENBLAS_CORETYPE: a.coretype } : {}) };
+  }
+}
 for (const impl of IMPLS) {
   if (impl.only && !impl.only.some((w) => workloads.includes(w))) continue;
   let child;
@@ -113,6 +148,7 @@ for (const impl of IMPLS) {
   }
   if (hello.ready) {
     impl.version = hello.version;
+    impl.threads = typeof hello.threads === 'number' ? { threads: hello.threads } : hello.threads;
     children.set(impl.id, child);
     log(`  ${impl.id}: ${hello.version}`);
   } else {
@@ -142,7 +178,8 @@ for (let round = 0; round < ROUNDS; round++) {
       cell.spent += (performance.now() - t0) / 1000;
       if (r.unsupported) cell.unsupported = r.unsupported;
       else if (r.absent) cell.absent = r.absent;
-      else cell.values.push(WORKLOADS[w].kind === 'gemm' ? r.gflops : r.samplesPerSec);
+      else cell.values.push(WORKLOADS[w].kind === 'train' ? r.samplesPerSec : r.gflops);
+      if (r.form) (cell.forms ??= []).push(r.forms);
     }
   }
   log(`  round ${round + 1}/${ROUNDS} done at ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -150,13 +187,26 @@ for (let round = 0; round < ROUNDS; round++) {
 for (const child of children.values()) child.proc.stdin.end();
 
 // ─── results ─────────────────────────────────────────────────────────────────
-const OURS = ['trainlens', 'trainlens-relaxed'];
+const OUR_IDS = Object.keys(OURS);
 const rows = [];
 const ratios = {};
-for (const w of workloads) {
+const peak = {};
+for (const id of ['trainlens', 'trainlens-relaxed']) {
+  const cell = cells.peak?.[id];
+  if (!cell?.values.length) continue;
+  const build = IMPLS.find((i) => i.id === id).threads?.variant ?? OURS[id].build;
+  const forms = {};
+  for (const f of cell.forms ?? []) for (const [k, v] of Object.entries(f)) (forms[k] ??= []).push(v);
+  peak[build] = {
+    gflops: median(cell.values), spread: [Math.min(...cell.values), Math.max(...cell.values)], rounds: cell.values.length, impl: id,
+    forms: Object.fromEntries(Object.entries(forms).map(([k, v]) => [k, median(v)])),
+  };
+}
+for (const w of workloads.filter((x) => x !== 'peak')) {
   const spec = WORKLOADS[w];
   for (const [id, cell] of Object.entries(cells[w])) {
-    const row = { workload: w, impl: id };
+    const impl = IMPLS.find((i) => i.id === id);
+    const row = { workload: w, impl: id, threads: impl.threads?.threads ?? 1 };
     if (cell.values.length) {
       const med = median(cell.values);
       const spread = [Math.min(...cell.values), Math.max(...cell.values)];
@@ -168,10 +218,10 @@ for (const w of workloads) {
     }
     rows.push(row);
   }
-  for (const id of OURS) {
+  for (const id of OUR_IDS) {
     const mine = rows.find((r) => r.workload === w && r.impl === id);
     for (const r of rows) {
-      if (r.workload !== w || OURS.includes(r.impl) || !mine?.gflops || !r.gflops) continue;
+      if (r.workload !== w || OUR_IDS.includes(r.impl) || !mine?.gflops || !r.gflops) continue;
       (ratios[w] ??= {})[`${id}/${r.impl}`] = mine.gflops / r.gflops;
     }
   }
@@ -184,52 +234,31 @@ const TARGETS = [
   { workload: 'W2', pair: 'trainlens/pytorch', min: 0.5, what: 'W2 ≥ 0.5× PyTorch (1 thread)' },
   { workload: 'W3', pair: 'trainlens/pytorch', min: 1.0, what: 'W3 ≥ 1.0× PyTorch (1 thread)' },
 ];
-const targets = TARGETS.filter((t) => workloads.includes(t.workload)).flatMap((t) => OURS.map((id) => {
+const targets = TARGETS.filter((t) => workloads.includes(t.workload)).flatMap((t) => ['trainlens', 'trainlens-relaxed'].map((id) => {
   const pair = t.pair.replace(/^trainlens\//, `${id}/`);
   const ratio = ratios[t.workload]?.[pair] ?? null;
   return { target: t.what, workload: t.workload, pair, min: t.min, ratio, met: ratio === null ? null : ratio >= t.min };
 }));
+let cpuinfo = '';
+try { cpuinfo = readFileSync('/proc/cpuinfo', 'utf8'); } catch {}
+const kind = cpuKind(cpuinfo);
+const eff = efficiency(rows, peak);
+const scale = scaling(rows);
+const issue = issueTargets(rows, { eff, scale, ratios, zen4: kind.zen4 });
+const limit = pytorchLimit(rows, peak, kind.zen4);
+targets.push(...issue.filter((t) => workloads.includes(t.workload)));
 
-const fmt = (x, digits = 0) => (x === null || x === undefined ? '–' : x >= 100 || digits === 0 ? Math.round(x).toLocaleString('en-US') : x.toFixed(digits));
-const fmtG = (x) => (x === null || x === undefined ? '–' : x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1));
-const fmtR = (x) => (x === null || x === undefined ? '–' : x >= 10 ? `${x.toFixed(1)}×` : x >= 0.1 ? `${x.toFixed(2)}×` : `${x.toFixed(3)}×`);
-const cpu = cpus();
 const seconds = (performance.now() - started) / 1000;
-const out = [];
-out.push(`TrainLens benchmark — ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-out.push(`${ROUNDS} interleaved rounds, warm-up ${WARMUP_MS} ms + window ${WINDOW_MS} ms each; median (min–max); ratio = TrainLens ÷ that row, same run.`);
-for (const impl of IMPLS) if (impl.version) out.push(`  ${impl.id}: ${impl.version}`);
-out.push('');
-const header = ['workload', 'implementation', 'samples/s', 'GFLOP/s', 'spread (min–max)', 'rounds', 'TrainLens ÷', 'relaxed ÷'];
-const table = rows.map((r) => {
-  const gemm = WORKLOADS[r.workload].kind === 'gemm';
-  const spread = r.spread ? `${gemm ? fmtG(r.spread[0]) : fmt(r.spread[0])}–${gemm ? fmtG(r.spread[1]) : fmt(r.spread[1])}` : '';
-  return [r.workload, r.impl, r.unsupported ? `unsupported: ${r.unsupported}` : gemm ? '' : fmt(r.samplesPerSec), fmtG(r.gflops), spread, String(r.rounds ?? ''),
-    ...OURS.map((id) => (OURS.includes(r.impl) ? '' : fmtR(ratios[r.workload]?.[`${id}/${r.impl}`])))];
-});
-const widths = header.map((h, i) => Math.max(h.length, ...table.filter((t) => !t[2].startsWith('unsupported')).map((t) => t[i].length)));
-const line = (cols) => (cols[2].startsWith('unsupported') ? cols.slice(0, 3) : cols).map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.startsWith('unsupported') ? c : c.padStart(widths[i]))).join('  ').trimEnd();
-out.push(line(header));
-out.push(widths.map((w) => '─'.repeat(w)).join('  '));
-let last = '';
-for (const t of table) {
-  if (last && t[0] !== last) out.push('');
-  last = t[0];
-  out.push(line(t));
-}
-if (targets.length) {
-  out.push('');
-  out.push('Targets (../shared/notes/performance.md):');
-  for (const t of targets) out.push(`  ${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.target.padEnd(46)} ${t.pair.split('/')[0].padEnd(17)} ${fmtR(t.ratio)}`);
-}
-for (const n of notes) out.push(`Note: ${n}`);
-out.push(`Whole run: ${seconds.toFixed(0)} s.`);
-console.log(out.join('\n'));
+console.log(formatReport({
+  rounds: ROUNDS, warmupMs: WARMUP_MS, windowMs: WINDOW_MS, impls: IMPLS, rows, ratios, targets, peak, eff, scale, anchor, limit, kind, notes, seconds,
+}));
 if (json) {
+  const cpu = cpus();
   console.log(JSON.stringify({
-    type: 'bench', machine: { cpu: cpu[0]?.model, cores: cpu.length, node: process.version }, quick, rounds: ROUNDS, seconds,
+    type: 'bench', machine: { cpu: cpu[0]?.model, cores: cpu.length, node: process.version, family: kind.family, model: kind.model, avx512: kind.avx512, zen4: kind.zen4 },
+    quick, rounds: ROUNDS, seconds,
     versions: Object.fromEntries(IMPLS.map((i) => [i.id, i.version ?? null])),
     absent: Object.fromEntries(IMPLS.filter((i) => i.absent).map((i) => [i.id, i.absent])),
-    rows, ratios, targets,
+    rows, ratios, targets, peak, efficiency: eff, scaling: scale, anchor, pytorchLimit: limit,
   }));
 }

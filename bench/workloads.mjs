@@ -21,6 +21,8 @@ export const WORKLOADS = {
   },
   'W4-512': { title: 'float32 GEMM 512³', kind: 'gemm', n: 512 },
   'W4-1024': { title: 'float32 GEMM 1024³', kind: 'gemm', n: 1024 },
+  // The ceiling (bench/peak.mjs): register-only f32x4 multiply-adds, trainlens children on 1 thread only.
+  peak: { title: 'f32x4 multiply-add ceiling, one core', kind: 'peak' },
 };
 
 /** Layers of the training workloads in TrainLens's model language (the other implementations mirror them). */
