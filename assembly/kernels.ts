@@ -39,17 +39,20 @@ export function setScratch(ptr: usize): void {
 }
 
 /**
- * C (+)= op(A)·op(B), C: (m, n) at c. With accumulate = 0, C is overwritten.
+ * C (+)= op(A)·op(B), C: (m, n) at c with rows ldc floats apart (ldc ≥ n: a block of a wider C, as
+ * one thread's share). With accumulate = 0, C is overwritten. Each element of C is summed over k
+ * in the same order whatever m, n and ldc are (KC blocks in turn, p ascending within a block), so
+ * a product split by rows or columns of C equals the whole one bit for bit.
  */
 export function gemm(
   m: i32, n: i32, k: i32,
   a: usize, aRow: i32, aCol: i32,
   b: usize, bRow: i32, bCol: i32,
-  c: usize, accumulate: i32,
+  c: usize, ldc: i32, accumulate: i32,
 ): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate) memory.fill(c, 0, <usize>(m * n * 4));
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc * 4), 0, <usize>(n * 4));
     return;
   }
   for (let jc = 0; jc < n; jc += NC) {
@@ -67,8 +70,8 @@ export function gemm(
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const pa = packA + <usize>(ir * kc * 4);
-            const ct = c + <usize>(((ic + ir) * n + jc + jr) * 4);
-            tile(kc, pa, pb, ct, n, mr, nr, first);
+            const ct = c + <usize>(((ic + ir) * ldc + jc + jr) * 4);
+            tile(kc, pa, pb, ct, ldc, mr, nr, first);
           }
         }
       }
@@ -692,14 +695,15 @@ export function swapBlocks(dst: usize, src: usize, a: i32, b: i32, len: i32, bia
 }
 
 /**
- * Max pooling of `planes` planes (N·C) of H × W with a K × K window every S pixels, no padding:
- * out (planes, H', W'); arg[o] is the index into x of each window's largest value (the first in
- * row-major order on ties, as the TypeScript path).
+ * Max pooling of planes p0 ≤ p < p1 (of N·C) of H × W with a K × K window every S pixels, no
+ * padding: out (planes, H', W'); arg[o] is the index into x of each window's largest value (the
+ * first in row-major order on ties, as the TypeScript path). x, out and arg are the whole arrays'
+ * starts, so a thread's share of the planes writes the same indices as the whole call.
  */
-export function maxPoolForward(x: usize, out: usize, arg: usize, planes: i32, h: i32, w: i32, k: i32, stride: i32, outH: i32, outW: i32): void {
-  let o: usize = 0;
+export function maxPoolForward(x: usize, out: usize, arg: usize, p0: i32, p1: i32, h: i32, w: i32, k: i32, stride: i32, outH: i32, outW: i32): void {
+  let o: usize = <usize>(p0 * outH * outW * 4);
   const pairs = k == 2 && stride == 2;
-  for (let p = 0; p < planes; p++) {
+  for (let p = p0; p < p1; p++) {
     const base = p * h * w;
     for (let oh = 0; oh < outH; oh++) {
       let ow = 0;
@@ -757,11 +761,11 @@ export function maxPoolForward(x: usize, out: usize, arg: usize, planes: i32, h:
   }
 }
 
-/** dx (planes, H, W) = 0 except each window's gradient added at its arg-max. */
-export function maxPoolBackward(dout: usize, arg: usize, dx: usize, planes: i32, h: i32, w: i32, outH: i32, outW: i32): void {
-  memory.fill(dx, 0, <usize>(planes * h * w * 4));
-  const len = <usize>(planes * outH * outW * 4);
-  for (let o: usize = 0; o < len; o += 4) {
+/** dx planes p0 ≤ p < p1 (of H × W) = 0 except each window's gradient added at its arg-max. */
+export function maxPoolBackward(dout: usize, arg: usize, dx: usize, p0: i32, p1: i32, h: i32, w: i32, outH: i32, outW: i32): void {
+  memory.fill(dx + <usize>(p0 * h * w * 4), 0, <usize>((p1 - p0) * h * w * 4));
+  const len = <usize>(p1 * outH * outW * 4);
+  for (let o: usize = <usize>(p0 * outH * outW * 4); o < len; o += 4) {
     const d = dx + <usize>(load<i32>(arg + o) * 4);
     store<f32>(d, load<f32>(d) + load<f32>(dout + o));
   }

@@ -16,7 +16,7 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', worker: 'src/training/worker.ts', cli: 'src/cli/main.ts' },
+    entryPoints: { extension: 'src/extension.ts', worker: 'src/training/worker.ts', 'kernel-helper': 'src/training/kernel-helper.ts', cli: 'src/cli/main.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

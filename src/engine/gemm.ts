@@ -1,5 +1,6 @@
 import type { FloatArray } from './tensor';
 import { addr, kernelsFor } from './wasm/kernels';
+import * as parallel from './wasm/parallel';
 
 /**
  * General matrix multiply for the engine, in plain single-threaded JavaScript.
@@ -73,7 +74,7 @@ function wasmGemm(
 ): boolean {
   const w = kernelsFor(a, b, c);
   if (!w) return false;
-  w.gemm(m, n, k, addr(a, aOffset), aRow, aCol, addr(b, bOffset), bRow, bCol, addr(c, cOffset), accumulate ? 1 : 0);
+  parallel.gemm(w, m, n, k, addr(a, aOffset), aRow, aCol, addr(b, bOffset), bRow, bCol, addr(c, cOffset), accumulate ? 1 : 0);
   return true;
 }
 

@@ -2,6 +2,8 @@
  * Every message between the extension host, the training worker and the webview panel.
  * All three sides import this module; nothing else is shared between them.
  */
+import type { HelpersMessage, SetThreadsMessage, ThreadsMessage } from './thread-messages';
+import type { ThreadsInfo } from '../engine/wasm/threads';
 import type { Divergence } from '../engine/trainer';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { LayerStats, StepStats } from '../engine/stats';
@@ -284,6 +286,8 @@ export interface RunInfo extends RunShape {
   epochs: number;
   optimizer: string;
   init: string;
+  /** The threads the kernels use now, and why not more (from the worker; absent before it says). */
+  threads?: ThreadsInfo;
 }
 
 export type RunStatus = 'running' | 'finished' | 'stopped' | 'failed';
@@ -324,10 +328,17 @@ export interface StartMessage {
   paused?: boolean;
   /** Pause at the end of every epoch but the last, until resumed or stopped (a tune trial waits there for its verdict). */
   pauseEachEpoch?: boolean;
+  /**
+   * Threads for the kernels now (the run's share of the cores; absent: 1), and the most it may be
+   * given later (the trainlens.threads setting): the worker sends a HelpersMessage for that many.
+   */
+  threads?: number;
+  maxThreads?: number;
 }
 
 export type HostToWorker =
   | StartMessage
+  | SetThreadsMessage
   | { type: 'pause' }
   | { type: 'resume' }
   /** While paused: train one batch. */
@@ -503,7 +514,8 @@ export interface InspectMessage {
 }
 
 export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | ExportedMessage
-  | SanityMessage | LrPointMessage | LrFindMessage | FindingsMessage | InspectMessage | LandscapeProgressMessage | LandscapeMessage;
+  | SanityMessage | LrPointMessage | LrFindMessage | FindingsMessage | InspectMessage | LandscapeProgressMessage | LandscapeMessage
+  | HelpersMessage | ThreadsMessage;
 
 /** The landscape's loss evaluations so far, of `total` (for the progress bar). */
 export interface LandscapeProgressMessage {

@@ -5,6 +5,8 @@ import type { ExportedMessage, GradcheckMessage, InspectMessage, InspectTarget, 
 import type { InspectResult, InspectWeights } from '../engine/inspect-types';
 import { oneShotWorker } from './one-shot';
 import { Listeners } from './listeners';
+import type { ThreadBudget } from './thread-budget';
+import * as path from 'node:path';
 
 export type GradcheckEvent = {
   type: 'gradcheck'; source: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null;
@@ -21,6 +23,11 @@ export interface RunManagerOptions {
   l10n?: () => L10nBundle | undefined;
   /** Training workers' JavaScript heap limit in MB (absent: Node's default). */
   workerHeapMB?: number;
+  /**
+   * The cores the runs divide between them for their kernel threads (absent: every run on one
+   * thread). Helper threads run kernel-helper.js beside the worker script.
+   */
+  threads?: ThreadBudget;
 }
 
 /**
@@ -109,6 +116,10 @@ export class RunManager {
       workerPath: this.workerPath, runId, source, title, previous, baseDir, variant,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
       memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(), heapLimitMB: this.options.workerHeapMB, pauseEachEpoch: gate,
+      // A surface run's steps are two numbers: no kernels, no share of the cores.
+      ...(this.options.threads && !spec.surface
+        ? { threads: { budget: this.options.threads, helperPath: path.join(path.dirname(this.workerPath), 'kernel-helper.js') } }
+        : {}),
     });
     session.gradcheck = this.checks.get(source) ?? null;
     if (variant) {

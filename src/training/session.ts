@@ -15,6 +15,7 @@ import {
 import type { InspectResult } from '../engine/inspect-types';
 import type { WeightTrajectory } from '../engine/landscape/types';
 import { Listeners } from './listeners';
+import { RunThreads, type RunThreadsOptions } from './session-threads';
 
 export interface SessionOptions {
   workerPath: string;
@@ -41,6 +42,8 @@ export interface SessionOptions {
   heapLimitMB?: number;
   /** Pause at the end of every epoch but the last until resumed or stopped (a tune trial's gate). */
   pauseEachEpoch?: boolean;
+  /** Kernel threads: the budget the run takes its share of the cores from (absent: one thread). */
+  threads?: RunThreadsOptions;
 }
 
 export type SessionEvent =
@@ -117,6 +120,8 @@ export class TrainingSession {
 
   private readonly worker: Worker;
   private readonly control: Int32Array;
+  /** The run's kernel helper threads (absent: one thread). */
+  readonly threads: RunThreads | undefined;
   private readonly listeners = new Listeners<SessionEvent>('run');
   private resolveFinished!: (s: TrainingSession) => void;
   private stopTimer: NodeJS.Timeout | undefined;
@@ -142,12 +147,16 @@ export class TrainingSession {
     this.worker.on('exit', (code) => {
       if (this.status === 'running') this.end('failed', l10n.t('The training worker exited unexpectedly (code {0}).', String(code)));
     });
+    this.threads = options.threads
+      ? new RunThreads(options.threads, (count) => this.send({ type: 'setThreads', count }), (reason) => this.end('failed', reason))
+      : undefined;
     const start: StartMessage = {
       type: 'start', runId: options.runId, spec, control: shared, baseDir: options.baseDir ?? null, memoryLimit: options.memoryLimit, l10n: options.l10n,
       progressIntervalMs: options.progressIntervalMs ?? 100,
       statsEvery: options.statsEvery ?? DEFAULT_STATS_EVERY,
       statsMinMs: options.statsMinMs ?? 50,
       ...(options.pauseEachEpoch ? { pauseEachEpoch: true } : {}),
+      ...(this.threads ? { threads: this.threads.join(), maxThreads: this.threads.max } : {}),
     };
     this.worker.postMessage(start);
   }
@@ -286,6 +295,13 @@ export class TrainingSession {
         break;
       case 'gradcheck':
         break; // gradient checks run in workers of their own (see runGradcheck in runs.ts)
+      case 'helpers':
+        this.threads?.offer(m.helpers);
+        break;
+      case 'threads':
+        this.info.threads = m.info;
+        this.emit({ type: 'status', session: this });
+        break;
     }
   }
 
@@ -307,6 +323,7 @@ export class TrainingSession {
     this.error = error;
     if (this.stopTimer) clearTimeout(this.stopTimer);
     void this.worker.terminate();
+    this.threads?.end();
     this.emit({ type: 'status', session: this });
     this.resolveFinished(this);
   }

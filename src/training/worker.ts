@@ -14,6 +14,7 @@ import { lowerThreadPriority } from './priority';
 import { runCheck } from './check-task';
 import { runInspect } from './inspect-task';
 import { runLandscape } from './landscape-task';
+import { helperInit, setThreads, threadsInfo, MAX_HELPERS, type HelperInit, type ThreadsInfo } from '../engine/wasm/threads';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
@@ -73,6 +74,7 @@ port.on('message', (m: HostToWorker) => {
     case 'step': loop?.stepOnce(); break;
     case 'setOptimizer': loop?.setOptimizer(m.spec); break;
     case 'follow': loop?.follow(m.target); break;
+    case 'setThreads': useThreads(m.count); break;
   }
   wake?.();
 });
@@ -92,6 +94,9 @@ async function train(m: Start): Promise<void> {
     return;
   }
   try {
+    threadsRunId = m.runId;
+    if (m.maxThreads !== undefined && m.maxThreads > 1) offerHelpers(m.runId, m.maxThreads);
+    useThreads(m.threads ?? 1);
     loop = new RunLoop(m.spec, {
       runId: m.runId, control, post,
       progressIntervalMs: m.progressIntervalMs, statsEvery: m.statsEvery, statsMinMs: m.statsMinMs, boundaryMs: 250, filtersMs: 1000,
@@ -120,11 +125,43 @@ async function trainSurface(m: Start, spec: SurfaceModelSpec): Promise<void> {
   port.close();
 }
 
+let threadsRunId: string | undefined;
+let reported: ThreadsInfo | undefined;
+
+/**
+ * Sends the host what the helper threads this run may get need (the host starts and watches them),
+ * and says from then on how many threads the kernels use.
+ */
+function offerHelpers(runId: string, maxThreads: number): void {
+  const helpers: HelperInit[] = [];
+  for (let i = 1; i < Math.min(maxThreads, 1 + MAX_HELPERS); i++) {
+    const init = helperInit(i);
+    if (!init) break;
+    helpers.push(init);
+  }
+  if (helpers.length) post({ type: 'helpers', runId, helpers });
+}
+
+/** Uses up to `count` threads from now on (as many as have helpers ready), and says so. */
+function useThreads(count: number): void {
+  setThreads(count);
+  reportThreads();
+}
+
+/** Tells the host when the threads in use change (a helper became ready, a new share). */
+function reportThreads(): void {
+  const info = threadsInfo();
+  if (reported && reported.threads === info.threads && reported.requested === info.requested) return;
+  reported = info;
+  if (threadsRunId) post({ type: 'threads', runId: threadsRunId, info });
+}
+
 /** Runs a loop in slices to its end, letting pause, step and swap messages in between. */
 async function drive(run: TrainingLoop, control: Int32Array): Promise<void> {
   for (;;) {
     if (run.runnable || Atomics.load(control, 0) !== 0) {
       if (run.runSlice(SLICE_MS)) return;
+      reportThreads();
       // Let pause, step and swap messages in between slices.
       await new Promise<void>((resolve) => setImmediate(resolve));
     } else {

@@ -3,6 +3,7 @@ import { ensure, sizeOf, type Layer, type LayerContext, type Shape } from './lay
 import { ACTIVATION_ALPHA, type ActivationName, type ActivationSpec } from '../../model/spec';
 import { erf } from '../math';
 import { ACTIVATION_CODES, addr, kernelsFor } from '../wasm/kernels';
+import * as parallel from '../wasm/parallel';
 import { fold, type KinkKind } from '../kinks';
 
 /**
@@ -112,7 +113,7 @@ export class ActivationLayer implements Layer {
     this.out = ensure(this.out, len, this.dtype);
     this.x = x;
     const k = this.code >= 0 ? kernelsFor(x, this.out) : undefined;
-    if (k) k.activationForward(this.code, addr(x), addr(this.out), len, this.alpha);
+    if (k) parallel.activationForward(k, this.code, addr(x), addr(this.out), len, this.alpha);
     else this.impl.forward(x, this.out, len, this.alpha);
     return this.out;
   }
@@ -132,7 +133,7 @@ export class ActivationLayer implements Layer {
     const k = this.code >= 0 ? kernelsFor(pre, bias, this.out) : undefined;
     if (!k) return undefined;
     this.x = pre;
-    k.biasActivation(addr(pre), addr(this.out), addr(bias), n, this.inSize, this.code, this.alpha);
+    parallel.biasActivation(k, addr(pre), addr(this.out), addr(bias), n, this.inSize, this.code, this.alpha);
     return this.out;
   }
 
@@ -142,7 +143,7 @@ export class ActivationLayer implements Layer {
     this.dx = ensure(this.dx, n * this.inSize, this.dtype);
     const k = this.code >= 0 ? kernelsFor(this.x, this.out, dout, this.dx, db) : undefined;
     if (!k) return undefined;
-    k.activationBackwardBias(this.code, addr(this.x), addr(this.out), addr(dout), addr(this.dx), addr(db), n, this.inSize, this.alpha);
+    parallel.activationBackwardBias(k, this.code, addr(this.x), addr(this.out), addr(dout), addr(this.dx), addr(db), n, this.inSize, this.alpha);
     return this.dx;
   }
 
@@ -163,7 +164,7 @@ export class ActivationLayer implements Layer {
     const len = n * this.inSize;
     this.dx = ensure(this.dx, len, this.dtype);
     const k = this.code >= 0 ? kernelsFor(this.x, this.out, dout, this.dx) : undefined;
-    if (k) k.activationBackward(this.code, addr(this.x), addr(this.out), addr(dout), addr(this.dx), len, this.alpha);
+    if (k) parallel.activationBackward(k, this.code, addr(this.x), addr(this.out), addr(dout), addr(this.dx), len, this.alpha);
     else this.impl.backward(this.x, this.out, dout, this.dx, len, this.alpha);
     return this.dx;
   }

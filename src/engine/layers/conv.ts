@@ -4,6 +4,7 @@ import { initWeights } from '../init';
 import { gemmNN, gemmNT, gemmTN } from '../gemm';
 import type { ConvLayerSpec } from '../../model/spec';
 import { addr, allocFloat32, kernels, kernelsFor } from '../wasm/kernels';
+import * as parallel from '../wasm/parallel';
 
 /**
  * Output extent of a sliding window along one axis, (size + 2·pad − kernel)/stride + 1, or
@@ -214,7 +215,7 @@ export function convForwardBatched(
   for (let s0 = 0; s0 < n; s0 += chunk) {
     const cs = Math.min(chunk, n - s0);
     const ld = cs * pixels;
-    for (let s = 0; s < cs; s++) k.im2col(addr(x, (s0 + s) * inSize), addr(cols, s * pixels), c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
+    parallel.samplesIm2col(k, false, addr(x, s0 * inSize), addr(cols), cs, inSize, pixels, c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
     gemmNN(f, ld, patch, w, 0, cols, 0, prod, 0, false);
     k.swapBlocks(addr(out, s0 * f * pixels), addr(prod), f, cs, pixels, addr(b));
   }
@@ -246,16 +247,14 @@ export function convBackwardBatched(
   for (let s0 = 0; s0 < n; s0 += chunk) {
     const cs = Math.min(chunk, n - s0);
     const ld = cs * pixels;
-    if (!reuse) {
-      for (let s = 0; s < cs; s++) k.im2col(addr(x, (s0 + s) * inSize), addr(cols, s * pixels), c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
-    }
+    if (!reuse) parallel.samplesIm2col(k, false, addr(x, s0 * inSize), addr(cols), cs, inSize, pixels, c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
     k.swapBlocks(addr(prod), addr(dout, s0 * f * pixels), cs, f, pixels, 0);
     for (let filter = 0; filter < f; filter++) db[filter] += k.sum(addr(prod, filter * ld), ld);
     gemmNT(f, patch, ld, prod, 0, cols, 0, dw, 0, s0 > 0);
     if (!dx) continue;
     gemmTN(patch, ld, f, w, 0, prod, 0, dcols, 0, false);
     dx.fill(0, s0 * inSize, (s0 + cs) * inSize);
-    for (let s = 0; s < cs; s++) k.col2im(addr(dcols, s * pixels), addr(dx, (s0 + s) * inSize), c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
+    parallel.samplesIm2col(k, true, addr(dx, s0 * inSize), addr(dcols), cs, inSize, pixels, c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
   }
   if (!reuse) scratch.colsOf = undefined; // cols now holds the last chunk
   return true;

@@ -3,6 +3,7 @@ import { ensure, formatShape, sizeOf, type Layer, type LayerContext, type Shape 
 import { windowOutputSize } from './conv';
 import type { PoolLayerSpec } from '../../model/spec';
 import { addr, allocInt32, kernelsFor } from '../wasm/kernels';
+import * as parallel from '../wasm/parallel';
 import { fold, type KinkKind } from '../kinks';
 
 /** The sizes of one pooling: input (C, H, W), K×K windows every S pixels, output (C, H', W'). */
@@ -32,7 +33,7 @@ const pick = new Float64Array(2);
 export function maxPoolForward(x: FloatArray, out: FloatArray, argmax: Int32Array, n: number, g: PoolGeometry): void {
   const { c, h, w, stride, outH, outW, window } = g;
   const kernel = kernelsFor(x, out, argmax);
-  if (kernel) return kernel.maxPoolForward(addr(x), addr(out), addr(argmax), n * c, h, w, g.k, stride, outH, outW);
+  if (kernel) return parallel.maxPoolForward(kernel, addr(x), addr(out), addr(argmax), n * c, h, w, g.k, stride, outH, outW);
   const size = window.length;
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
@@ -67,7 +68,7 @@ export function maxPoolForward(x: FloatArray, out: FloatArray, argmax: Int32Arra
 export function maxPoolBackward(dout: FloatArray, argmax: Int32Array, dx: FloatArray, n: number, g: PoolGeometry): void {
   const { c, h, w, outH, outW } = g;
   const kernel = kernelsFor(dout, argmax, dx);
-  if (kernel) return kernel.maxPoolBackward(addr(dout), addr(argmax), addr(dx), n * c, h, w, outH, outW);
+  if (kernel) return parallel.maxPoolBackward(kernel, addr(dout), addr(argmax), addr(dx), n * c, h, w, outH, outW);
   dx.fill(0, 0, n * c * h * w);
   const len = n * c * outH * outW;
   for (let o = 0; o < len; o++) dx[argmax[o]] += dout[o];
@@ -80,7 +81,7 @@ export function maxPoolBackward(dout: FloatArray, argmax: Int32Array, dx: FloatA
 export function avgPoolForward(x: FloatArray, out: FloatArray, n: number, g: PoolGeometry): void {
   const { c, h, w, k, stride, outH, outW } = g;
   const kernel = kernelsFor(x, out);
-  if (kernel) return kernel.avgPoolForward(addr(x), addr(out), n * c, h, w, k, stride, outH, outW);
+  if (kernel) return parallel.avgPool(kernel, false, addr(x), addr(out), n * c, h, w, k, stride, outH, outW);
   const scale = 1 / (k * k);
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
@@ -107,7 +108,7 @@ export function avgPoolForward(x: FloatArray, out: FloatArray, n: number, g: Poo
 export function avgPoolBackward(dout: FloatArray, dx: FloatArray, n: number, g: PoolGeometry): void {
   const { c, h, w, k, stride, outH, outW } = g;
   const kernel = kernelsFor(dout, dx);
-  if (kernel) return kernel.avgPoolBackward(addr(dout), addr(dx), n * c, h, w, k, stride, outH, outW);
+  if (kernel) return parallel.avgPool(kernel, true, addr(dout), addr(dx), n * c, h, w, k, stride, outH, outW);
   const scale = 1 / (k * k);
   dx.fill(0, 0, n * c * h * w);
   let o = 0;

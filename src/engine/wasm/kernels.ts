@@ -1,4 +1,4 @@
-import { KERNELS_RELAXED, KERNELS_SIMD } from './binary.generated';
+import { KERNELS_RELAXED, KERNELS_RELAXED_SHARED, KERNELS_SIMD, KERNELS_SIMD_SHARED } from './binary.generated';
 
 /**
  * The WebAssembly kernels (assembly/kernels.ts) and the memory they work in.
@@ -14,6 +14,11 @@ import { KERNELS_RELAXED, KERNELS_SIMD } from './binary.generated';
  * Which build runs: the relaxed-SIMD one (fused multiply-add) when WebAssembly.validate accepts it,
  * else baseline SIMD, else none (TypeScript only). TRAINLENS_KERNELS=relaxed|simd|ts forces one
  * (tests use it to cover each path); a forced build the engine cannot run is an error.
+ *
+ * Where shared memory is available (SharedArrayBuffer and Atomics; in a browser only when
+ * crossOriginIsolated), the memory is shared and the build is the same code compiled for it, so
+ * helper threads can run kernels in it too (threads.ts); elsewhere an ordinary memory, one thread.
+ * TRAINLENS_SHARED_MEMORY=0 forces the ordinary one.
  */
 
 export type KernelVariant = 'relaxed' | 'simd';
@@ -23,7 +28,7 @@ export interface KernelExports {
   setScratch(ptr: number): void;
   heapBase(): number;
   SCRATCH_BYTES: WebAssembly.Global;
-  gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, accumulate: number): void;
+  gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, ldc: number, accumulate: number): void;
   addBiasRows(out: number, bias: number, rows: number, cols: number): void;
   fillPlanes(out: number, bias: number, planes: number, size: number): void;
   sumRows(db: number, dout: number, rows: number, cols: number, accumulate: number): void;
@@ -40,8 +45,8 @@ export interface KernelExports {
   im2col(x: number, cols: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number, ld: number): void;
   col2im(dcols: number, dx: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number, ld: number): void;
   swapBlocks(dst: number, src: number, a: number, b: number, len: number, bias: number): void;
-  maxPoolForward(x: number, out: number, arg: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
-  maxPoolBackward(dout: number, arg: number, dx: number, planes: number, h: number, w: number, outH: number, outW: number): void;
+  maxPoolForward(x: number, out: number, arg: number, p0: number, p1: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
+  maxPoolBackward(dout: number, arg: number, dx: number, p0: number, p1: number, h: number, w: number, outH: number, outW: number): void;
   avgPoolForward(x: number, out: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
   avgPoolBackward(dout: number, dx: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
   gatherRows(dst: number, src: number, idx: number, n: number, f: number): void;
@@ -128,6 +133,10 @@ export class Arena {
 
 export interface Kernels {
   readonly variant: KernelVariant;
+  /** Whether the memory is shared (a SharedArrayBuffer helper threads can work in). */
+  readonly shared: boolean;
+  /** The compiled build, for helper threads to instantiate over the same memory. */
+  readonly module: WebAssembly.Module;
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
   /** memory.buffer (never detached: the memory does not grow). */
@@ -150,17 +159,36 @@ function requested(): KernelVariant | 'ts' | 'auto' {
   throw new Error(`TRAINLENS_KERNELS=${v}: expected relaxed, simd, ts or auto`);
 }
 
-/** Instantiates one build in a fresh memory, or returns undefined when this engine cannot run it. */
-export function instantiate(variant: KernelVariant): Kernels | undefined {
-  const bytes = decode(variant === 'relaxed' ? KERNELS_RELAXED : KERNELS_SIMD);
+/** Why this JavaScript environment cannot share a memory between threads, or null when it can. */
+export function sharedMemoryUnavailable(): string | null {
+  const env = typeof process !== 'undefined' ? process.env.TRAINLENS_SHARED_MEMORY : undefined;
+  if (env === '0') return 'TRAINLENS_SHARED_MEMORY=0';
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return 'no SharedArrayBuffer here (a page without cross-origin isolation)';
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (isolated === false) return 'not cross-origin isolated';
+  return null;
+}
+
+const BUILDS: Record<KernelVariant, { plain: string; shared: string }> = {
+  relaxed: { plain: KERNELS_RELAXED, shared: KERNELS_RELAXED_SHARED },
+  simd: { plain: KERNELS_SIMD, shared: KERNELS_SIMD_SHARED },
+};
+
+/**
+ * Instantiates one build in a fresh memory (shared when `shared`, by default where available), or
+ * returns undefined when this engine cannot run it.
+ */
+export function instantiate(variant: KernelVariant, shared = sharedMemoryUnavailable() === null): Kernels | undefined {
+  const bytes = decode(shared ? BUILDS[variant].shared : BUILDS[variant].plain);
   if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return undefined;
   let memory: WebAssembly.Memory;
   try {
-    memory = new WebAssembly.Memory({ initial: RESERVED_PAGES, maximum: RESERVED_PAGES });
+    memory = new WebAssembly.Memory({ initial: RESERVED_PAGES, maximum: RESERVED_PAGES, shared });
   } catch {
     return undefined; // no address space for the reservation: TypeScript path
   }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
   const base = Math.ceil(exports.heapBase() / PAGE) * PAGE;
   const scratch = base;
@@ -169,7 +197,7 @@ export function instantiate(variant: KernelVariant): Kernels | undefined {
   const arena = new Arena(arenaStart, RESERVED_PAGES * PAGE);
   const at = arena.alloc(RESULT_BYTES);
   const results = { at, f64: new Float64Array(memory.buffer, at, 8), i32: new Int32Array(memory.buffer, at + 64, RESULT_INTS) };
-  return { variant, exports, memory, buffer: memory.buffer, arena, results };
+  return { variant, shared, module, exports, memory, buffer: memory.buffer as ArrayBuffer, arena, results };
 }
 
 /** The kernels this process uses (loaded on first call), or null for the TypeScript path. */
@@ -182,7 +210,8 @@ export function kernels(): Kernels | null {
     if (!k) throw new Error(`TRAINLENS_KERNELS=${want}: this JavaScript engine cannot run the ${want} build`);
     return (loaded = k);
   }
-  return (loaded = instantiate('relaxed') ?? instantiate('simd') ?? null);
+  // A shared memory the engine cannot reserve (address space) falls back to an ordinary one.
+  return (loaded = instantiate('relaxed') ?? instantiate('simd') ?? instantiate('relaxed', false) ?? instantiate('simd', false) ?? null);
 }
 
 /** Frees an arena block when the view over it is garbage collected. */

@@ -1,0 +1,86 @@
+/**
+ * A run's kernel helper threads, seen from the extension host: takes the run's share of the cores
+ * from the budget, starts as many helpers as the share allows from what the worker offered
+ * (HelpersMessage), and watches them: a helper that crashes or exits fails the run with a reason,
+ * as a dead training worker does, even while the worker waits for that helper's part.
+ */
+import * as l10n from '@vscode/l10n';
+import { Worker } from 'node:worker_threads';
+import type { HelperInit } from '../engine/wasm/threads';
+import type { ThreadBudget } from './thread-budget';
+import type { KernelHelperData } from './kernel-helper';
+
+export interface RunThreadsOptions {
+  budget: ThreadBudget;
+  /** dist/kernel-helper.js (or out/src/training/kernel-helper.js in tests). */
+  helperPath: string;
+}
+
+export class RunThreads {
+  /** The run's share of the cores now. */
+  share = 1;
+  private offered: HelperInit[] = [];
+  private readonly helpers: Worker[] = [];
+  private ended = false;
+
+  constructor(
+    private readonly options: RunThreadsOptions,
+    /** Passes a new share on to the worker. */
+    private readonly tellWorker: (count: number) => void,
+    /** Fails the run with this reason. */
+    private readonly fail: (reason: string) => void,
+  ) {}
+
+  /** Joins the budget; the run's first share. */
+  join(): number {
+    this.share = this.options.budget.join(this);
+    return this.share;
+  }
+
+  /** The most threads the run may be given (the budget's total). */
+  get max(): number {
+    return this.options.budget.threads;
+  }
+
+  /** The budget's new share for this run. */
+  setThreads(count: number): void {
+    if (this.ended || count === this.share) return;
+    this.share = count;
+    this.tellWorker(count);
+    this.spawn();
+  }
+
+  /** What the worker offered: starts the helpers the share allows. */
+  offer(helpers: HelperInit[]): void {
+    this.offered = helpers;
+    this.spawn();
+  }
+
+  /** Helper threads started so far (the tests kill one). */
+  get workers(): readonly Worker[] {
+    return this.helpers;
+  }
+
+  /** The run ended: leaves the budget and ends the helpers. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.options.budget.leave(this);
+    for (const h of this.helpers) void h.terminate();
+  }
+
+  private spawn(): void {
+    while (!this.ended && this.helpers.length < Math.min(this.share - 1, this.offered.length)) {
+      const data: KernelHelperData = { ...this.offered[this.helpers.length], lowerPriority: true };
+      const index = data.index;
+      const worker = new Worker(this.options.helperPath, { workerData: data });
+      worker.on('error', (e) => {
+        if (!this.ended) this.fail(l10n.t('Kernel helper thread {0} of this run crashed: {1}', String(index), e.message));
+      });
+      worker.on('exit', (code) => {
+        if (!this.ended) this.fail(l10n.t('Kernel helper thread {0} of this run exited unexpectedly (code {1}).', String(index), String(code)));
+      });
+      this.helpers.push(worker);
+    }
+  }
+}
