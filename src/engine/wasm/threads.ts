@@ -30,6 +30,7 @@ const FAIL = 4; // 0, or 1 + the index of a helper whose part threw
 const EXIT = 5; // 1: helpers return
 const INVITED = 6; // helpers 1..INVITED take part in the current job
 const READY = 7; // helpers that have instantiated the kernels and wait for jobs
+const HELPER_PARTS = 8; // parts the helpers have computed so far (for tests and the bench)
 const SCRATCH = 16; // + i: helper i's GEMM scratch address (i = 1..MAX_HELPERS)
 const ARGS_BYTE = 128; // float64 arguments from here
 export const ARG_SLOTS = 24;
@@ -65,6 +66,8 @@ class Pool {
   readonly args: Float64Array;
   readonly scratch: number[] = [];
   requested = 1;
+  /** Jobs spread over threads so far. */
+  jobs = 0;
   private gen = 0;
 
   constructor(readonly k: Kernels, readonly control: number) {
@@ -93,7 +96,8 @@ class Pool {
     Atomics.store(ctl, NEXT, (this.gen & 0xffff) << 16);
     Atomics.store(ctl, GEN, this.gen);
     if (invited > 0) Atomics.notify(ctl, GEN);
-    claimParts(this.k.exports, ctl, this.args, this.gen, parts);
+    this.jobs++;
+    claimParts(this.k.exports, ctl, this.args, this.gen, parts, false);
     waitDone(ctl, parts);
     const failed = Atomics.load(ctl, FAIL);
     if (failed) throw new Error(`kernel helper thread ${failed - 1} failed its part of a ${describeJob(this.args)} (see its error)`);
@@ -101,7 +105,7 @@ class Pool {
 }
 
 /** Claims parts of job `gen` until none is left; each is run with runPart and counted in DONE. */
-function claimParts(e: KernelExports, ctl: Int32Array, args: Float64Array, gen: number, parts: number): void {
+function claimParts(e: KernelExports, ctl: Int32Array, args: Float64Array, gen: number, parts: number, helper: boolean): void {
   const tag = (gen & 0xffff) << 16;
   for (;;) {
     const next = Atomics.load(ctl, NEXT);
@@ -110,6 +114,7 @@ function claimParts(e: KernelExports, ctl: Int32Array, args: Float64Array, gen: 
     if (part >= parts) return;
     if (Atomics.compareExchange(ctl, NEXT, next, next + 1) !== next) continue;
     runPart(e, args, part, parts);
+    if (helper) Atomics.add(ctl, HELPER_PARTS, 1);
     if (Atomics.add(ctl, DONE, 1) + 1 === parts) Atomics.notify(ctl, DONE);
   }
 }
@@ -157,6 +162,11 @@ export function setThreads(n: number): ThreadsInfo {
   const p = n > 1 ? threadPool() : pool;
   if (p) p.requested = Math.max(1, Math.min(1 + MAX_HELPERS, Math.floor(n)));
   return threadsInfo(n);
+}
+
+/** Jobs this thread has spread over threads, and the parts helpers computed (all helpers, so far). */
+export function threadWork(): { jobs: number; helperParts: number } {
+  return { jobs: pool?.jobs ?? 0, helperParts: pool ? Atomics.load(pool.ctl, HELPER_PARTS) : 0 };
 }
 
 /** Threads in use now, and why not more. */
@@ -224,7 +234,7 @@ export function runHelper(init: HelperInit): void {
     if (Atomics.load(ctl, EXIT)) break;
     if (init.index > Atomics.load(ctl, INVITED)) continue;
     try {
-      claimParts(e, ctl, args, seen, Atomics.load(ctl, PARTS));
+      claimParts(e, ctl, args, seen, Atomics.load(ctl, PARTS), true);
     } catch (err) {
       Atomics.store(ctl, FAIL, init.index + 1);
       Atomics.store(ctl, DONE, Atomics.load(ctl, PARTS)); // thread 0 stops waiting and throws
