@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunManager } from './training/runs';
+import { ThreadBudget } from './training/thread-budget';
 import { ModelDocuments, MODEL_SELECTOR, isModelDocument, memoryLimitBytes } from './editor/models';
 import { ModelDiagnostics } from './editor/language/diagnostics';
 import { ModelCodeLens } from './editor/views/codelens';
@@ -49,6 +51,12 @@ export interface TrainLensApi {
   landscape: LandscapeHost;
   /** The "needs a network; … is a surface" notices shown so far, newest last (at most 100). */
   surfaceNotices: readonly string[];
+}
+
+/** Threads for the runs' kernels: the trainlens.threads setting, 0 (the default) meaning one per core. */
+function threadsSetting(): number {
+  const n = vscode.workspace.getConfiguration('trainlens').get<number>('threads') ?? 0;
+  return n >= 1 ? Math.min(16, Math.floor(n)) : os.availableParallelism();
 }
 
 /** Where kept runs live: the workspace's storage, or a folder of the workspace (a setting). */
@@ -157,7 +165,13 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   // dist/extension.js and dist/worker.js sit side by side.
   // Each worker refuses data over the memory limit setting as it reads the headers, and says
   // what goes wrong in the display language.
-  const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle });
+  // The cores (trainlens.threads) divided between the runs training at once; a change of the
+  // setting gives runs already training their new share (same results, another speed).
+  const budget = new ThreadBudget(threadsSetting());
+  const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle, threads: budget });
+  const threadsListener = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('trainlens.threads')) budget.setTotal(threadsSetting());
+  });
   const models = new ModelDocuments();
   const charts = new ChartsPanels(context.extensionUri, runs);
   // Circuit files (`circuit:`): their panel, redrawn as the user types, and back after a reload.
@@ -176,6 +190,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
 
   context.subscriptions.push(
     new ModelDiagnostics(models),
+    threadsListener,
     codeLens,
     vscode.languages.registerCodeLensProvider(MODEL_SELECTOR, codeLens),
     new TrainingStatusBar(runs),

@@ -25,7 +25,17 @@ function details(info: RunInfo, store: RunStore): string {
     l10n.t('init {0}', info.init),
   ];
   if (last) parts.push(l10n.t('swapped {0} at step {1}', last.label, last.step));
+  if (info.threads) parts.push(threadsText(info.threads));
   return parts.join(' · ');
+}
+
+/** The threads the run's kernels use, and why not more when fewer than asked for run. */
+export function threadsText(t: NonNullable<RunInfo['threads']>): string {
+  if (!t.shared) return t.reason ? l10n.t('1 thread (single-threaded build: {0})', t.reason) : l10n.t('1 thread (single-threaded build)');
+  if (t.threads < t.requested) {
+    return t.reason ? l10n.t('{0} of {1} threads ({2})', t.threads, t.requested, t.reason) : l10n.t('{0} of {1} threads', t.threads, t.requested);
+  }
+  return t.threads === 1 ? l10n.t('1 thread') : l10n.t('{0} threads', t.threads);
 }
 
 interface Scores {

@@ -119,6 +119,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'status':
       if (store.run && m.runId === store.run.info.runId) {
         store.setStatus(m.status, m.final, m.error);
+        if (m.threads) store.run.info.threads = m.threads;
         scheduleDraw(true);
       }
       break;

@@ -27,15 +27,16 @@ import { circuitCommand } from './circuit';
 import { landscapeCommand } from './landscape';
 import { isSurfaceSpec } from '../model/spec';
 import { trainSurfaceCommand } from './surface';
+import { threadsText, threadsValue, useThreads } from './threads';
 
 const USAGE = `Usage:
-  trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N]
+  trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N] [--threads N]
   trainlens gradcheck FILE [--json] [--batch N] [--entries N]
   trainlens sanity FILE [--json]
   trainlens check FILE...
-  trainlens bench FILE [--json] [--seconds S]
+  trainlens bench FILE [--json] [--seconds S] [--threads N]
   trainlens lr-find FILE [--json] [--min LR] [--max LR] [--steps N] [--seed S]
-  trainlens tune FILE [--json] [--trials N] [--seeds K] [--rounds R]
+  trainlens tune FILE [--json] [--trials N] [--seeds K] [--rounds R] [--threads N]
   trainlens export FILE [--pytorch DIR] [--json-weights OUT] [--weights initial|trained] [--epochs N] [--seed S]
   trainlens inspect FILE --sample K [--split train|val] [--weights initial|trained] [--json]
   trainlens circuit FILE [--json]
@@ -45,7 +46,8 @@ const USAGE = `Usage:
              --json           one JSON object per line: {"type":"epoch",...} per epoch, then one
                               {"type":"finding","code","step","layer","message",...} per finding of
                               the training doctor (README, "Training doctor"), then {"type":"done",...};
-                              done's "kernels" names the build that ran: relaxed-simd, simd or typescript
+                              done's "kernels" names the build that ran: relaxed-simd, simd or typescript,
+                              and "threads" the threads its kernels ran on
              --epochs N       overrides train.epochs
              --seed S         overrides train.seed (one seed repeats a run bit for bit under one
                               kernel build; the builds round differently)
@@ -53,8 +55,10 @@ const USAGE = `Usage:
                               and at the last step
                               (per layer: activation mean/std/histogram, dead and saturated
                               fractions, gradient norm, update/weight ratio)
+             --threads N      threads for the kernels, 1–16 (default: one per core); the results
+                              are identical for any N, only the speed changes
              A surface file (surface:, start:) steps the point (x, y) down f with the file's optimizer
-             for train.steps steps (--seed: the gradient noise's; --epochs, --stats-every do not
+             for train.steps steps (--seed: the gradient noise's; --epochs, --stats-every, --threads do not
              apply); prints the final position, f, ‖∇f‖ and the distance to the nearest minimum.
              --json: one {"type":"step","step","position":[x,y],"value"} per step from 0 (the
              start), past 10,000 steps every ⌈n/10000⌉-th and the last, then
@@ -97,7 +101,8 @@ const USAGE = `Usage:
              and exits 1 if any has errors
   bench      times the model's training steps as a run takes them (its data, batch and update
              rule; no statistics): a warm-up, then 5 rounds over S seconds (default 5); prints
-             samples/s (median, min–max), steps/s, ms per step and GFLOP/s, and the kernels used
+             samples/s (median, min–max), steps/s, ms per step and GFLOP/s, the kernels used and
+             the threads they ran on (--threads N, 1–16, default: one per core; --json: "threads")
   lr-find    the learning-rate range test: from the file's init, on its training split, with its
              optimizer type and other settings, one run of N steps (default 100) whose lr grows
              exponentially, lr_k = min·(max/min)^(k/(N−1)) (default 1e-7 → 10). Records each
@@ -120,7 +125,8 @@ const USAGE = `Usage:
              regression) is below the median of the epoch-e figures of the earlier trials that
              reached epoch e, once there are ≥ 5 of them (stopped). Best: the done trial with the
              highest val accuracy (R²). Text: the trials best first, the best, and the epochs
-             not trained. --trials N and --seeds K override the section's (with K seeds a
+             not trained. --threads N (1–16, default: one per core): the threads the trials
+             running at once divide between them. --trials N and --seeds K override the section's (with K seeds a
              trial's figures are the mean over train.seed … train.seed + K − 1, with the std).
              --rounds R (1–5): coarse to fine, each round after the first over ranges narrowed
              around the previous round's best (README, "Tune"), trial indices numbered on
@@ -213,7 +219,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
 
 interface Args {
   file: string; json: boolean; epochs?: number; seed?: number; statsEvery?: number; batch?: number; entries?: number; seconds?: number;
-  steps?: number; lrMin?: number; lrMax?: number;
+  steps?: number; lrMin?: number; lrMax?: number; threads?: number;
 }
 
 const NUMBER_FLAGS: Record<string, { key: keyof Args; min: number }> = {
@@ -246,6 +252,12 @@ function parseArgs(command: string, args: string[], allowed: string[]): Args {
     if (v === undefined) throw new CliError(`${flag} needs a value.`);
     if (flag === '--min' || flag === '--max') {
       result[flag === '--min' ? 'lrMin' : 'lrMax'] = positiveNumber(flag, v);
+      continue;
+    }
+    if (flag === '--threads') {
+      const n = threadsValue(flag, v);
+      if (typeof n === 'string') throw new CliError(n);
+      result.threads = n;
       continue;
     }
     const spec = NUMBER_FLAGS[flag];
@@ -343,16 +355,17 @@ async function sanity(args: string[], out: NodeJS.WriteStream, err: NodeJS.Write
 }
 
 async function bench(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
-  const a = parseArgs('bench', args, ['--json', '--seconds']);
+  const a = parseArgs('bench', args, ['--json', '--seconds', '--threads']);
   const spec = loadSpec(a.file, err, 'timed');
   if (!spec) return 1;
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  const threads = useThreads(a.threads);
   const r = benchModel(spec, data, a.seconds ?? 5);
   if (a.json) {
-    out.write(JSON.stringify(r) + '\n');
+    out.write(JSON.stringify({ ...r, threads: threads.threads, threadsInfo: threads }) + '\n');
   } else {
     const n = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-    out.write(`${path.basename(a.file)}: ${n(r.parameters)} parameters, batch ${r.batch}, ${r.kernels} kernels\n`);
+    out.write(`${path.basename(a.file)}: ${n(r.parameters)} parameters, batch ${r.batch}, ${r.kernels} kernels on ${threadsText(threads)}\n`);
     out.write(`  ${n(r.samplesPerSec)} samples/s (${n(Math.min(...r.rounds))}–${n(Math.max(...r.rounds))} over ${r.rounds.length} rounds)`
       + ` · ${n(r.stepsPerSec)} steps/s · ${n(r.msPerStep, 3)} ms/step · ${n(r.gflops, 2)} GFLOP/s\n`);
     if (r.divergedAtStep !== undefined) out.write(`  training diverged at step ${r.divergedAtStep}; the rounds cover the steps before it\n`);
@@ -375,7 +388,7 @@ async function lrFindCommand(args: string[], out: NodeJS.WriteStream, err: NodeJ
 }
 
 async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
-  const a = parseArgs('train', args, ['--json', '--epochs', '--seed', '--stats-every']);
+  const a = parseArgs('train', args, ['--json', '--epochs', '--seed', '--stats-every', '--threads']);
   if (a.statsEvery !== undefined && !a.json) throw new CliError('--stats-every writes JSON lines; use it with --json.');
   const loaded = loadSpec(a.file, err, 'trained', true);
   if (!loaded) return 1;
@@ -399,6 +412,7 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
     }
   };
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
+  const threads = useThreads(a.threads);
   const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post, ownData: true }, data);
   bar?.finish();
   const doctor = a.json ? findingJsonLines(findings) : findingsText(findings);
@@ -414,11 +428,12 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
       type: 'done', loss: f.loss, regLoss: f.regLoss, trainAcc: f.trainAcc, valAcc: f.valAcc, valLoss: f.valLoss,
       trainR2: f.trainR2 ?? null, valR2: f.valR2 ?? null, valRmse: f.valRmse ?? null, trainRmse: f.trainRmse ?? null,
       steps: f.steps, epochs: f.epochs, initialLoss: f.initialLoss ?? null, samplesPerSec: f.samplesPerSec, seconds: f.seconds, kernels: kernelBuild(),
+      threads: threads.threads,
     }) + '\n');
   } else {
     out.write(
       `${path.basename(a.file)}: loss ${f.loss.toFixed(4)} · ${finalScores(f)}` +
-      ` · ${f.steps} steps in ${f.seconds.toFixed(2)} s · ${Math.round(f.samplesPerSec).toLocaleString('en-US')} samples/s\n`,
+      ` · ${f.steps} steps in ${f.seconds.toFixed(2)} s · ${Math.round(f.samplesPerSec).toLocaleString('en-US')} samples/s · ${threadsText(threads)}\n`,
     );
     if (doctor.length > 0) out.write(doctor.join('\n') + '\n');
   }

@@ -9,16 +9,18 @@ import type { ModelSpec } from '../model/spec';
 import { RunLoop, type LoopMessage } from '../training/loop';
 import type { DoneMessage } from '../training/protocol';
 import { ProgressBar } from './progress';
+import { useThreads } from './threads';
 
 /**
  * Trains to the end, a progress bar on `out` when it is a TTY and `json` is off (labelled with the
  * file's name); the loop and its done message, or why it failed. Nothing is used after a divergence,
- * so the run's "weights kept" does not apply to its message.
+ * so the run's "weights kept" does not apply to its message. The kernels run on `o.threads` threads
+ * (default: one per core; the results are the same on any number).
  */
 export function trainToEnd(
   spec: ModelSpec,
   data: Awaited<ReturnType<typeof loadDataset>>,
-  o: { file: string; json: boolean },
+  o: { file: string; json: boolean; threads?: number },
   out: NodeJS.WriteStream,
 ): { loop: RunLoop; done: DoneMessage } | string {
   const bar = !o.json && out.isTTY ? new ProgressBar(out, path.basename(o.file)) : undefined;
@@ -27,6 +29,7 @@ export function trainToEnd(
     if (m.type === 'started') totalSteps = m.totalSteps;
     if (m.type === 'progress') bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses.at(-1), m.epochs.at(-1)?.trainAcc ?? undefined, m.samplesPerSec);
   };
+  useThreads(o.threads);
   const loop = new RunLoop(spec, { runId: 'cli', progressIntervalMs: bar ? 100 : Infinity, post, ownData: true }, false, data);
   let end;
   while (!end) end = loop.runSlice(Infinity);

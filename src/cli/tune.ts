@@ -1,6 +1,8 @@
-/** `trainlens tune FILE [--json] [--trials N] [--seeds K] [--rounds R]`: the random search of the file's `tune:` section. */
+/** `trainlens tune FILE [--json] [--trials N] [--seeds K] [--rounds R] [--threads N]`: the random search of the file's `tune:` section. */
 import * as path from 'node:path';
 import { RunManager } from '../training/runs';
+import { ThreadBudget } from '../training/thread-budget';
+import { defaultThreads, threadsValue } from './threads';
 import { Tune } from '../training/tune';
 import { MEDIAN_RULE, bestTrial, byScore, type TuneSavings } from '../training/tune-rule';
 import { TUNE_LIMITS, TUNE_PARAMS, type TrialParams, type TrialResult, type TuneRange } from '../model/tune';
@@ -18,7 +20,7 @@ const EXAMPLE = `tune:
   lr: { log: [1.0e-4, 1.0e-1] }
   l2: { log: [1.0e-5, 1.0] }`;
 
-interface TuneArgs { file: string; json: boolean; trials?: number; seeds?: number; rounds: number }
+interface TuneArgs { file: string; json: boolean; trials?: number; seeds?: number; rounds: number; threads?: number }
 
 const COUNT_FLAGS: Record<string, ['trials' | 'seeds' | 'rounds', number]> = {
   '--trials': ['trials', TUNE_LIMITS.trials], '--seeds': ['seeds', TUNE_LIMITS.seeds], '--rounds': ['rounds', MAX_ROUNDS],
@@ -38,6 +40,10 @@ export function parseTuneArgs(args: string[]): TuneArgs | string {
       const n = Number(v);
       if (v === undefined || !/^\d+$/.test(v) || n < 1 || n > max) return `${flag} must be a whole number from 1 to ${max}, got '${v ?? ''}'.`;
       a[key] = n;
+    } else if (flag === '--threads') {
+      const n = threadsValue(flag, inline ?? args[++i]);
+      if (typeof n === 'string') return n;
+      a.threads = n;
     } else return `tune does not take '${args[i]}'.`;
   }
   if (files.length !== 1) return 'tune takes one model file.';
@@ -85,7 +91,8 @@ export async function tuneCommand(args: string[], out: Out, err: Out, load: Load
  * index order, each as soon as it and every trial before it have ended.
  */
 async function runRounds(a: TuneArgs, spec: ModelSpec, out: Out): Promise<Tune[]> {
-  const runs = new RunManager(path.join(__dirname, 'worker.js'), { statsEvery: 0 });
+  // The trials training at once divide the threads between them.
+  const runs = new RunManager(path.join(__dirname, 'worker.js'), { statsEvery: 0, threads: new ThreadBudget(a.threads ?? defaultThreads()) });
   const file = path.resolve(a.file);
   const rounds: Tune[] = [];
   let search = spec.tune;

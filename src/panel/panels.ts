@@ -206,7 +206,8 @@ export class ChartsPanels implements vscode.Disposable {
         this.post(source, e.progress);
         break;
       case 'status':
-        this.post(source, { type: 'status', runId: s.runId, status: s.status, final: s.final, error: s.error });
+        // The threads change while the run trains (a helper ready, a new share of the cores).
+        this.post(source, { type: 'status', runId: s.runId, status: s.status, final: s.final, error: s.error, ...(s.info.threads ? { threads: s.info.threads } : {}) });
         break;
       case 'findings':
         this.post(source, { type: 'findings', runId: s.runId, findings: s.findings });

@@ -633,7 +633,7 @@ export type HostToWebview =
   | { type: 'snapshot'; run: RunSnapshot | null }
   | { type: 'overlays'; overlays: OverlaySet | null }
   | PanelProgress
-  | { type: 'status'; runId: string; status: RunStatus; final: FinalMetrics | null; error: string | null }
+  | { type: 'status'; runId: string; status: RunStatus; final: FinalMetrics | null; error: string | null; threads?: ThreadsInfo }
   /** reveal: the panel shows its Checks tab (a check started or ended now); absent when refilling a reloaded panel. */
   | { type: 'gradcheck'; runId: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null; reveal?: boolean }
   /** reveal: the panel shows its checks tab (a new state, or the user asked to see it); false when refilling a reloaded panel. */

@@ -1,0 +1,35 @@
+/**
+ * `--threads N`: the threads a command's kernels use (src/node/kernel-threads.ts). Default: one per
+ * core. The kernels give the same results on any number of threads; only the speed changes.
+ */
+import * as os from 'node:os';
+import { startKernelThreads } from '../node/kernel-threads';
+import type { ThreadsInfo } from '../engine/wasm/threads';
+
+/** The most threads --threads takes (the kernels' 1 + MAX_HELPERS). */
+export const MAX_THREADS = 16;
+
+/** One thread per core, at most MAX_THREADS. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(MAX_THREADS, os.availableParallelism()));
+}
+
+/** --threads' value, or the one-line message refusing it. */
+export function threadsValue(flag: string, v: string | undefined): number | string {
+  const n = Number(v);
+  if (v === undefined || !/^\d+$/.test(v) || n < 1 || n > MAX_THREADS) return `${flag} must be a whole number from 1 to ${MAX_THREADS}, got '${v ?? ''}'.`;
+  return n;
+}
+
+/** Starts this process's kernel helpers for `n` threads (default: one per core); what runs. */
+export function useThreads(n = defaultThreads()): ThreadsInfo {
+  return startKernelThreads(n);
+}
+
+/** "2 threads", "1 thread", or with the reason when fewer than asked for run: "1 of 2 threads (…)". */
+export function threadsText(t: ThreadsInfo): string {
+  const count = `${t.threads} thread${t.threads === 1 ? '' : 's'}`;
+  if (!t.shared) return `${count} (single-threaded build${t.reason ? `: ${t.reason}` : ''})`;
+  if (t.threads < t.requested) return `${t.threads} of ${t.requested} threads${t.reason ? ` (${t.reason})` : ''}`;
+  return count;
+}
