@@ -57,6 +57,10 @@ export async function spiralScenario(page, ctx) {
   }
   const trainingSecs = (Date.now() - clickedAt) / 1000;
   ctx.check(`training done: data-state="finished", data-points=${panel.loss.points} (${trainingSecs.toFixed(1)} s after the click)`);
+  // The run header says the threads the run's kernels used (trainlens.threads: one per core).
+  const { details } = await panelTexts(panel.frame);
+  if (!/ · (1 thread|\d+ threads|\d+ of \d+ threads)( \(.+\))?$/.test(details)) throw new StepError(`the run header does not say the threads: ${JSON.stringify(details)}`);
+  ctx.check(`the run header says the threads: ${JSON.stringify(details.split(' · ').at(-1))}`);
   // A run that takes seconds must show the Stop lens; a very short one may finish between two
   // CodeLens refreshes, so it is only reported then.
   if (!sawStop) {
