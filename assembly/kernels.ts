@@ -292,6 +292,11 @@ export function sum(p: usize, len: i32): f64 {
   return s;
 }
 
+/** out[f] (f64) = sum(p + 4·f·len, len) for f < planes: each plane's sum, as sum() forms it. */
+export function sumPlanes(p: usize, planes: i32, len: i32, out: usize): void {
+  for (let f = 0; f < planes; f++) store<f64>(out + <usize>(f * 8), sum(p + <usize>(f) * <usize>(len * 4), len));
+}
+
 // Activation codes shared with the host (src/engine/wasm/kernels.ts).
 const LINEAR = 0;
 const RELU = 1;
@@ -656,12 +661,13 @@ export function col2im(dcols: usize, dx: usize, c: i32, h: i32, w: i32, k: i32, 
 }
 
 /**
- * Swaps the two outer axes of (a, b, len) blocks: dst[j, i, :] = src[i, j, :] (+ bias[i] when bias ≠ 0).
- * Turns a batched convolution's (F, N, H'·W') product into (N, F, H'·W') and its gradient back.
+ * Swaps the two outer axes of (a, b, len) blocks: dst[j, i, :] = src[i, j, :] (+ bias[i] when
+ * bias ≠ 0), for i0 ≤ i < i1 (a thread's share; 0 and a for all). Turns a batched convolution's
+ * (F, N, H'·W') product into (N, F, H'·W') and its gradient back.
  */
-export function swapBlocks(dst: usize, src: usize, a: i32, b: i32, len: i32, bias: usize): void {
+export function swapBlocks(dst: usize, src: usize, a: i32, b: i32, len: i32, bias: usize, i0: i32, i1: i32): void {
   const bytes = <usize>(len * 4);
-  for (let i = 0; i < a; i++) {
+  for (let i = i0; i < i1; i++) {
     const add = bias ? f32x4.splat(load<f32>(bias + <usize>(i * 4))) : f32x4.splat(0);
     const addScalar = bias ? load<f32>(bias + <usize>(i * 4)) : 0;
     for (let j = 0; j < b; j++) {

@@ -6,7 +6,7 @@ import { gemmNN, gemmNT, gemmTN } from '../../src/engine/gemm';
 import { affineBackward, affineForward } from '../../src/engine/layers/dense';
 import { ACTIVATION_FUNCTIONS, ActivationLayer, activationAlpha } from '../../src/engine/layers/activation';
 import {
-  chunkSamples, col2im, convBackward, convBackwardBatched, convForward, convForwardBatched, im2col, type BatchedScratch, type ConvGeometry,
+  chunkSamples, col2im, convBackward, convBackwardBatched, convForward, convForwardBatched, im2col, newBatchedScratch, type BatchedScratch, type ConvGeometry,
 } from '../../src/engine/layers/conv';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward, poolGeometry } from '../../src/engine/layers/pool';
 import type { LayerContext } from '../../src/engine/layers/layer';
@@ -425,7 +425,7 @@ function kernelTests(): void {
       const x = normals(rng, n * inSize), w = normals(rng, g.f * patch), b = normals(rng, g.f);
       const ref = new Float32Array(n * g.f * pixels);
       convForward(plain(x), plain(w), plain(b), ref, new Float32Array(colsLen), n, g);
-      const scratch: BatchedScratch = { cols: allocFloat32(0), dcols: allocFloat32(0), prod: allocFloat32(0) };
+      const scratch: BatchedScratch = newBatchedScratch();
       const kx = arena(x);
       const out = arena(normals(rng, ref.length, 100));
       assert.ok(convForwardBatched(kx, arena(w), arena(b), out, scratch, n, g), `${what}: the batched path ran`);

@@ -171,13 +171,23 @@ export function convBackward(
 
 const CHUNK_FLOATS = 4 * 1024 * 1024;
 
-/** Scratch of the batched path: cols and dcols (C·K·K, S·H'·W'), prod (F, S·H'·W') for S samples. */
+/**
+ * Scratch of the batched path: cols and dcols (C·K·K, S·H'·W'), prod (F, S·H'·W') for S samples;
+ * sums: F float64 plane sums, a view of sumsBlock (an arena block, kept here so it is not freed).
+ */
 export interface BatchedScratch {
   cols: Float32Array;
   dcols: Float32Array;
   prod: Float32Array;
+  sumsBlock: Float32Array;
+  sums: Float64Array;
   /** cols holds im2col of these samples (the last forward pass was one chunk), else undefined. */
   colsOf?: { x: FloatArray; n: number };
+}
+
+/** Empty scratch, grown on first use. */
+export function newBatchedScratch(): BatchedScratch {
+  return { cols: allocFloat32(0), dcols: allocFloat32(0), prod: allocFloat32(0), sumsBlock: allocFloat32(0), sums: new Float64Array(0) };
 }
 
 export function chunkSamples(g: ConvGeometry, n: number): number {
@@ -194,6 +204,10 @@ export function ensureBatched(s: BatchedScratch, g: ConvGeometry, chunk: number)
     s.colsOf = undefined;
   }
   if (s.prod.length < g.f * pixels) s.prod = allocFloat32(g.f * pixels);
+  if (s.sums.length < g.f) {
+    s.sumsBlock = allocFloat32(2 * g.f);
+    s.sums = new Float64Array(s.sumsBlock.buffer, s.sumsBlock.byteOffset, g.f);
+  }
 }
 
 /**
@@ -217,7 +231,7 @@ export function convForwardBatched(
     const ld = cs * pixels;
     parallel.samplesIm2col(k, false, addr(x, s0 * inSize), addr(cols), cs, inSize, pixels, c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
     gemmNN(f, ld, patch, w, 0, cols, 0, prod, 0, false);
-    k.swapBlocks(addr(out, s0 * f * pixels), addr(prod), f, cs, pixels, addr(b));
+    parallel.swapBlocks(k, addr(out, s0 * f * pixels), addr(prod), f, cs, pixels, addr(b));
   }
   scratch.colsOf = chunk >= n ? { x, n } : undefined;
   return true;
@@ -238,9 +252,9 @@ export function convBackwardBatched(
   const pixels = outH * outW;
   const patch = c * g.k * g.k;
   if (dx && scratch.dcols.length < patch * chunk * pixels) scratch.dcols = allocFloat32(patch * chunk * pixels);
-  const { cols, prod, dcols } = scratch;
+  const { cols, prod, dcols, sums } = scratch;
   const k = kernelsFor(dout, x, w, dw, db, cols);
-  if (!k || !kernelsFor(prod) || (dx && !kernelsFor(dx, dcols))) return false;
+  if (!k || !kernelsFor(prod, scratch.sumsBlock) || (dx && !kernelsFor(dx, dcols))) return false;
   const inSize = c * h * g.w;
   const reuse = scratch.colsOf !== undefined && scratch.colsOf.x === x && scratch.colsOf.n === n;
   db.fill(0, 0, f);
@@ -248,8 +262,9 @@ export function convBackwardBatched(
     const cs = Math.min(chunk, n - s0);
     const ld = cs * pixels;
     if (!reuse) parallel.samplesIm2col(k, false, addr(x, s0 * inSize), addr(cols), cs, inSize, pixels, c, h, g.w, g.k, g.stride, g.pad, outH, outW, ld);
-    k.swapBlocks(addr(prod), addr(dout, s0 * f * pixels), cs, f, pixels, 0);
-    for (let filter = 0; filter < f; filter++) db[filter] += k.sum(addr(prod, filter * ld), ld);
+    parallel.swapBlocks(k, addr(prod), addr(dout, s0 * f * pixels), cs, f, pixels, 0);
+    parallel.sumPlanes(k, addr(prod), f, ld, sums.byteOffset);
+    for (let filter = 0; filter < f; filter++) db[filter] += sums[filter];
     gemmNT(f, patch, ld, prod, 0, cols, 0, dw, 0, s0 > 0);
     if (!dx) continue;
     gemmTN(patch, ld, f, w, 0, prod, 0, dcols, 0, false);
@@ -324,7 +339,7 @@ export class ConvLayer implements Layer {
     const colsLength = isPointwise(this.geometry) ? 0 : patch * outH * outW;
     this.cols = allocate(ctx.dtype, colsLength);
     this.dcols = allocate(ctx.dtype, colsLength);
-    this.batched = ctx.dtype === 'float32' && kernels() ? { cols: allocFloat32(0), dcols: allocFloat32(0), prod: allocFloat32(0) } : undefined;
+    this.batched = ctx.dtype === 'float32' && kernels() ? newBatchedScratch() : undefined;
   }
 
   forward(x: FloatArray, n: number): FloatArray {

@@ -33,6 +33,7 @@ export interface KernelExports {
   fillPlanes(out: number, bias: number, planes: number, size: number): void;
   sumRows(db: number, dout: number, rows: number, cols: number, accumulate: number): void;
   sum(p: number, len: number): number;
+  sumPlanes(p: number, planes: number, len: number, out: number): void;
   activationForward(fn: number, x: number, out: number, len: number, alpha: number): void;
   activationBackward(fn: number, x: number, out: number, dout: number, dx: number, len: number, alpha: number): void;
   softmaxLoss(scores: number, y: number, n: number, c: number, dscores: number): number;
@@ -44,7 +45,7 @@ export interface KernelExports {
   adam(w: number, dw: number, m: number, v: number, len: number, lr: number, rate1: number, rate2: number, eps: number, mc: number, vc: number, keep: number): void;
   im2col(x: number, cols: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number, ld: number): void;
   col2im(dcols: number, dx: number, c: number, h: number, w: number, k: number, stride: number, pad: number, outH: number, outW: number, ld: number): void;
-  swapBlocks(dst: number, src: number, a: number, b: number, len: number, bias: number): void;
+  swapBlocks(dst: number, src: number, a: number, b: number, len: number, bias: number, i0: number, i1: number): void;
   maxPoolForward(x: number, out: number, arg: number, p0: number, p1: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;
   maxPoolBackward(dout: number, arg: number, dx: number, p0: number, p1: number, h: number, w: number, outH: number, outW: number): void;
   avgPoolForward(x: number, out: number, planes: number, h: number, w: number, k: number, stride: number, outH: number, outW: number): void;

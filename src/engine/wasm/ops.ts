@@ -18,6 +18,8 @@ export const OP_MAX_POOL = 7;
 export const OP_MAX_POOL_BACKWARD = 8;
 export const OP_AVG_POOL = 9;
 export const OP_AVG_POOL_BACKWARD = 10;
+export const OP_SWAP_BLOCKS = 11;
+export const OP_SUM_PLANES = 12;
 
 /** GEMM shares: columns of C in multiples of the register tile's 8, rows in multiples of its 4. */
 export const GEMM_COL_UNIT = 8;
@@ -53,6 +55,16 @@ export function runPart(e: KernelExports, a: Float64Array, part: number, parts: 
       const lo = cut(a[4], part, parts, 1), hi = cut(a[4], part + 1, parts, 1);
       const at = 4 * lo * a[5];
       return e.biasActivation(a[1] + at, a[2] + at, a[3], hi - lo, a[5], a[6], a[7]);
+    }
+    case OP_SWAP_BLOCKS: {
+      // dst, src, a, b, len, bias: a share of the outer axis of src.
+      const lo = cut(a[3], part, parts, 1), hi = cut(a[3], part + 1, parts, 1);
+      return e.swapBlocks(a[1], a[2], a[3], a[4], a[5], a[6], lo, hi);
+    }
+    case OP_SUM_PLANES: {
+      // p, planes, len, out (float64): a share of the planes.
+      const lo = cut(a[2], part, parts, 1), hi = cut(a[2], part + 1, parts, 1);
+      return e.sumPlanes(a[1] + 4 * lo * a[3], hi - lo, a[3], a[4] + 8 * lo);
     }
     default: return poolPart(e, a, part, parts);
   }

@@ -1,7 +1,7 @@
 import type { KernelExports } from './kernels';
 import {
   GEMM_COL_UNIT, GEMM_ROW_UNIT, OP_ACTIVATION, OP_ACTIVATION_BACKWARD, OP_AVG_POOL, OP_AVG_POOL_BACKWARD, OP_BIAS_ACTIVATION,
-  OP_COL2IM, OP_GEMM, OP_IM2COL, OP_MAX_POOL, OP_MAX_POOL_BACKWARD,
+  OP_COL2IM, OP_GEMM, OP_IM2COL, OP_MAX_POOL, OP_MAX_POOL_BACKWARD, OP_SUM_PLANES, OP_SWAP_BLOCKS,
 } from './ops';
 import { poolFor } from './threads';
 
@@ -109,6 +109,26 @@ export function activationBackwardBias(
   if (!poolFor(parts)) return e.activationBackwardBias(fn, pre, out, dout, dpre, db, rows, cols, alpha);
   activationBackward(e, fn, pre, out, dout, dpre, rows * cols, alpha);
   e.sumRows(db, dpre, rows, cols, 0);
+}
+
+/** dst[j, i, :] = src[i, j, :] (+ bias[i] when bias ≠ 0) for (a, b, len) blocks. */
+export function swapBlocks(e: KernelExports, dst: number, src: number, a: number, b: number, len: number, bias: number): void {
+  const parts = Math.min(a, partsFor(a * b * len, FLOATS_PER_PART));
+  const pool = poolFor(parts);
+  if (!pool) return e.swapBlocks(dst, src, a, b, len, bias, 0, a);
+  const s = pool.args;
+  s[0] = OP_SWAP_BLOCKS; s[1] = dst; s[2] = src; s[3] = a; s[4] = b; s[5] = len; s[6] = bias;
+  pool.run(parts);
+}
+
+/** out[f] (float64) = Σ of plane f's `len` floats from p, for f < planes. */
+export function sumPlanes(e: KernelExports, p: number, planes: number, len: number, out: number): void {
+  const parts = Math.min(planes, partsFor(planes * len, FLOATS_PER_PART));
+  const pool = poolFor(parts);
+  if (!pool) return e.sumPlanes(p, planes, len, out);
+  const s = pool.args;
+  s[0] = OP_SUM_PLANES; s[1] = p; s[2] = planes; s[3] = len; s[4] = out;
+  pool.run(parts);
 }
 
 /** Max pooling of `planes` planes (absolute arg-max indices into x). */
