@@ -50,6 +50,11 @@ export class RunThreads {
     this.spawn();
   }
 
+  /** The run cannot use more than `count` threads (its model is too small to spread). */
+  cap(count: number): void {
+    if (!this.ended) this.options.budget.cap(this, count);
+  }
+
   /** What the worker offered: starts the helpers the share allows. */
   offer(helpers: HelperInit[]): void {
     this.offered = helpers;

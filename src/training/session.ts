@@ -300,6 +300,7 @@ export class TrainingSession {
         break;
       case 'threads':
         this.info.threads = m.info;
+        if (m.info.why === 'small-model') this.threads?.cap(1);
         this.emit({ type: 'status', session: this });
         break;
     }

@@ -15,6 +15,7 @@ import { runCheck } from './check-task';
 import { runInspect } from './inspect-task';
 import { runLandscape } from './landscape-task';
 import { helperInit, setThreads, threadsInfo, MAX_HELPERS, type HelperInit, type ThreadsInfo } from '../engine/wasm/threads';
+import { worthThreads } from '../engine/wasm/parallel';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
@@ -95,17 +96,23 @@ async function train(m: Start): Promise<void> {
   }
   try {
     threadsRunId = m.runId;
-    if (m.maxThreads !== undefined && m.maxThreads > 1) offerHelpers(m.runId, m.maxThreads);
-    useThreads(m.threads ?? 1);
-    loop = new RunLoop(m.spec, {
+    const run = new RunLoop(m.spec, {
       runId: m.runId, control, post,
       progressIntervalMs: m.progressIntervalMs, statsEvery: m.statsEvery, statsMinMs: m.statsMinMs, boundaryMs: 250, filtersMs: 1000,
       pauseEachEpoch: m.pauseEachEpoch,
       // The loaded set is the run's: split in place, not copied (one copy of the data, not two).
       ownData: true,
     }, m.paused ?? false, data);
+    loop = run;
     // The trainer holds the rows it needs (views of the set, or its own copies): let it go here.
     data = undefined;
+    const { network, batchSize } = run.trainer;
+    if (!worthThreads(network.layers, batchSize)) {
+      small = true; // helpers would only wait: one thread, and the header says why
+    } else if (m.maxThreads !== undefined && m.maxThreads > 1) {
+      offerHelpers(m.runId, m.maxThreads);
+    }
+    useThreads(m.threads ?? 1);
     await drive(loop, control);
   } catch (e) {
     post({ type: 'error', runId: m.runId, message: l10n.t('Training failed: {0}', errorText(e)) });
@@ -127,6 +134,8 @@ async function trainSurface(m: Start, spec: SurfaceModelSpec): Promise<void> {
 
 let threadsRunId: string | undefined;
 let reported: ThreadsInfo | undefined;
+/** The model's kernel calls are all too small to spread: the run keeps one thread whatever its share. */
+let small = false;
 
 /**
  * Sends the host what the helper threads this run may get need (the host starts and watches them),
@@ -144,13 +153,17 @@ function offerHelpers(runId: string, maxThreads: number): void {
 
 /** Uses up to `count` threads from now on (as many as have helpers ready), and says so. */
 function useThreads(count: number): void {
-  setThreads(count);
+  requestedThreads = count;
+  setThreads(small ? 1 : count);
   reportThreads();
 }
+let requestedThreads = 1;
 
 /** Tells the host when the threads in use change (a helper became ready, a new share). */
 function reportThreads(): void {
-  const info = threadsInfo();
+  const info: ThreadsInfo = small
+    ? { ...threadsInfo(1), requested: requestedThreads, why: 'small-model', reason: 'every kernel call of this model is too small to spread over threads' }
+    : threadsInfo();
   if (reported && reported.threads === info.threads && reported.requested === info.requested) return;
   reported = info;
   if (threadsRunId) post({ type: 'threads', runId: threadsRunId, info });

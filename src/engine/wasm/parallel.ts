@@ -21,6 +21,15 @@ export const GEMM_MACS_PER_PART = 1 << 18;
 /** Floats per part of an elementwise kernel (activations, pooling, im2col/col2im). */
 export const FLOATS_PER_PART = 1 << 15;
 
+/**
+ * Whether a network trained in batches of `batch` has any kernel call large enough to spread (a
+ * product of two parts' worth of multiply-adds, or two parts' worth of floats); when none has,
+ * helper threads would only wait, so a run does not start them.
+ */
+export function worthThreads(layers: readonly { macsPerSample: number; inSize: number; outSize: number }[], batch: number): boolean {
+  return layers.some((l) => batch * l.macsPerSample >= 2 * GEMM_MACS_PER_PART || batch * Math.max(l.inSize, l.outSize) >= 2 * FLOATS_PER_PART);
+}
+
 /** Parts for `work` units with at least `perPart` each: 1 when not worth spreading. */
 function partsFor(work: number, perPart: number): number {
   const p = poolFor(2);

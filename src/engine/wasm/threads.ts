@@ -57,9 +57,17 @@ export interface ThreadsInfo {
   shared: boolean;
   /** The kernels' build, or null on the TypeScript path. */
   variant: KernelVariant | null;
-  /** Why fewer threads than requested run (no shared memory, no kernels), when that is so. */
+  /** Why fewer threads than requested run, when that is so: a code (for translated text)… */
+  why?: ThreadsShortfall;
+  /** …and the same in English, with the detail (the CLI and the bench print it). */
   reason?: string;
 }
+
+/**
+ * Why a run uses fewer threads than it asked for: no shared memory here (single-threaded build), no
+ * WebAssembly kernels, helpers still starting, or a model whose kernel calls are all too small.
+ */
+export type ThreadsShortfall = 'no-shared-memory' | 'no-kernels' | 'helpers-starting' | 'small-model';
 
 class Pool {
   readonly ctl: Int32Array;
@@ -175,9 +183,9 @@ export function threadsInfo(requested = pool?.requested ?? 1): ThreadsInfo {
   const threads = pool ? pool.threads : 1;
   const info: ThreadsInfo = { threads, requested, shared: Boolean(k?.shared), variant: k?.variant ?? null };
   if (threads < requested) {
-    if (!k) info.reason = 'no WebAssembly kernels (TypeScript path)';
-    else if (!k.shared) info.reason = `single-threaded build: ${sharedMemoryUnavailable() ?? 'shared memory unavailable'}`;
-    else info.reason = `${threads - 1} of ${requested - 1} helper threads ready`;
+    if (!k) Object.assign(info, { why: 'no-kernels', reason: 'no WebAssembly kernels (TypeScript path)' });
+    else if (!k.shared) Object.assign(info, { why: 'no-shared-memory', reason: `single-threaded build: ${sharedMemoryUnavailable() ?? 'shared memory unavailable'}` });
+    else Object.assign(info, { why: 'helpers-starting', reason: `${threads - 1} of ${requested - 1} helper threads ready` });
   }
   return info;
 }
