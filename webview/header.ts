@@ -29,13 +29,32 @@ function details(info: RunInfo, store: RunStore): string {
   return parts.join(' · ');
 }
 
-/** The threads the run's kernels use, and why not more when fewer than asked for run. */
-export function threadsText(t: NonNullable<RunInfo['threads']>): string {
-  if (!t.shared) return t.reason ? l10n.t('1 thread (single-threaded build: {0})', t.reason) : l10n.t('1 thread (single-threaded build)');
-  if (t.threads < t.requested) {
-    return t.reason ? l10n.t('{0} of {1} threads ({2})', t.threads, t.requested, t.reason) : l10n.t('{0} of {1} threads', t.threads, t.requested);
+type ThreadsInfo = NonNullable<RunInfo['threads']>;
+
+/** The threads the run's kernels use ("2 threads"), and why not more when fewer than asked for run. */
+export function threadsText(t: ThreadsInfo): string {
+  // Without a shared memory the single-threaded build runs: one thread, whatever was asked for.
+  const count = !t.shared ? l10n.t('1 thread')
+    : t.threads < t.requested ? l10n.t('{0} of {1} threads', t.threads, t.requested)
+      : t.threads === 1 ? l10n.t('1 thread') : l10n.t('{0} threads', t.threads);
+  const why = shortfall(t);
+  return why ? `${count} (${why})` : count;
+}
+
+/** Why fewer threads than asked for run, in the user's words (the engine's English detail kept). */
+function shortfall(t: ThreadsInfo): string | undefined {
+  switch (t.why) {
+    case 'no-shared-memory': {
+      const detail = t.reason?.replace(/^single-threaded build: /, '');
+      return detail ? l10n.t('single-threaded build: {0}', detail) : l10n.t('single-threaded build');
+    }
+    case 'no-kernels': return l10n.t('no WebAssembly kernels');
+    case 'helpers-starting': return l10n.t('helper threads starting');
+    case 'small-model': return l10n.t('kernel calls too small to spread');
+    default:
+      if (t.shared) return t.reason;
+      return t.variant === null ? l10n.t('no WebAssembly kernels') : l10n.t('single-threaded build');
   }
-  return t.threads === 1 ? l10n.t('1 thread') : l10n.t('{0} threads', t.threads);
 }
 
 interface Scores {

@@ -26,10 +26,12 @@ export function useThreads(n = defaultThreads()): ThreadsInfo {
   return startKernelThreads(n);
 }
 
-/** "2 threads", "1 thread", or with the reason when fewer than asked for run: "1 of 2 threads (…)". */
+/**
+ * "2 threads", "1 thread", or with the reason when fewer than asked for run: "1 of 2 threads (…)";
+ * without a shared memory, "1 thread (single-threaded build: …)".
+ */
 export function threadsText(t: ThreadsInfo): string {
-  const count = `${t.threads} thread${t.threads === 1 ? '' : 's'}`;
-  if (!t.shared) return `${count} (single-threaded build${t.reason ? `: ${t.reason}` : ''})`;
-  if (t.threads < t.requested) return `${t.threads} of ${t.requested} threads${t.reason ? ` (${t.reason})` : ''}`;
-  return count;
+  const count = t.shared && t.threads < t.requested ? `${t.threads} of ${t.requested} threads` : `${t.threads} thread${t.threads === 1 ? '' : 's'}`;
+  const why = t.reason ?? (t.shared ? undefined : t.variant === null ? 'no WebAssembly kernels' : 'single-threaded build');
+  return why ? `${count} (${why})` : count;
 }

@@ -9,14 +9,16 @@ import { until, useExtension, writeModel } from './util';
 // cores (RunInfo.threads, reported by the worker as its helper threads become ready), a change of the
 // setting reaches runs already training, and runs training at once divide the threads.
 
-/** An MLP whose products are large enough to be spread over threads; trains until stopped. */
+/** An MLP whose products (64×512×512 multiply-adds) are large enough to be spread over threads; trains until stopped. */
 const MODEL = `data:
   dataset: spiral
   samples: 600
   classes: 3
   validation: 0.2
 layers:
-  - dense: 256
+  - dense: 512
+    activation: relu
+  - dense: 512
     activation: relu
   - dense: 3
 loss: softmax

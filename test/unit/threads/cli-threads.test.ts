@@ -75,24 +75,30 @@ test('train --threads 2 and --threads 1: the same losses and accuracies, bit for
 
 test('train without --threads uses one thread per core (at most 16), and the text summary says so', () => {
   const cores = Math.min(16, availableParallelism());
-  const done = jsonLines(run('train', spiral, '--json', '--epochs', '2').stdout).at(-1)!;
+  const done = jsonLines(run('train', mlp, '--json', '--epochs', '1').stdout).at(-1)!;
   assert.equal(done.threads, cores);
-  const text = run('train', spiral, '--epochs', '2', '--threads', '1');
+  const text = run('train', mlp, '--epochs', '1', '--threads', '1');
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, / · 1 thread\n$/);
-  const two = run('train', spiral, '--epochs', '2', '--threads=2');
+  assert.match(text.stdout, /^mlp\.nn\.yaml: loss .* · 1 thread\n$/);
+  const two = run('train', mlp, '--epochs', '1', '--threads=2');
   assert.equal(two.code, 0, two.stderr);
-  assert.match(two.stdout, / · 2 threads\n$/);
+  assert.match(two.stdout, /^mlp\.nn\.yaml: loss .* · 2 threads\n$/);
+});
+
+test('without a shared memory the single-threaded build runs, and the summary says so', () => {
+  const r = spawnSync(process.execPath, [cli, 'train', mlp, '--epochs', '1', '--threads', '2'], { encoding: 'utf8', env: { ...process.env, TRAINLENS_SHARED_MEMORY: '0' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, / · 1 thread \(single-threaded build: TRAINLENS_SHARED_MEMORY=0\)\n$/);
 });
 
 test('bench --threads N prints the count used, in text and in --json', () => {
-  const json = run('bench', spiral, '--json', '--seconds', '1', '--threads', '2');
+  const json = run('bench', mlp, '--json', '--seconds', '1', '--threads', '2');
   assert.equal(json.code, 0, json.stderr);
   const r = jsonLines(json.stdout)[0];
   assert.equal(r.type, 'bench');
   assert.equal(r.threads, 2);
   assert.deepEqual({ ...(r.threadsInfo as object), variant: undefined }, { threads: 2, requested: 2, shared: true, variant: undefined });
-  const text = run('bench', spiral, '--seconds', '1', '--threads', '1');
+  const text = run('bench', mlp, '--seconds', '1', '--threads', '1');
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout.split('\n')[0], / kernels on 1 thread$/);
 });
