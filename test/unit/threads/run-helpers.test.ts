@@ -166,3 +166,17 @@ test('two runs at once share two threads one each; when one ends the other gets 
   await ended(b);
   assert.equal(b.status, 'stopped', b.error ?? '');
 });
+
+test('a training worker that dies with a helper attached fails its run as before, and its helper ends with it', async () => {
+  const budget = new ThreadBudget(2);
+  const runs = manager(budget);
+  const s = runs.start('dies', 'dies', MLP);
+  await helperAttached(s);
+  const helper = s.threads!.workers[0];
+  await trainingWorker(s).terminate();
+  await ended(s);
+  assert.equal(s.status, 'failed');
+  assert.match(s.error ?? '', /^The training worker exited unexpectedly \(code \d+\)\.$/, 'the worker\'s death, not its helper\'s ending, is the reason');
+  await until(() => helper.threadId === -1, 'the helper ended with its run');
+  assert.equal(budget.shareOf(0), 2, 'the run left the budget');
+});
