@@ -40,7 +40,7 @@ test('1–5 runs on 1–4 threads: shares differ by at most one, the earlier run
   }
 });
 
-test('join tells the other runs their new share and returns the newcomer\'s without telling it', () => {
+test('join tells the other runs whose share changed and returns the newcomer\'s without telling it', () => {
   const budget = new ThreadBudget(4);
   const a = new Client();
   const b = new Client();
@@ -51,9 +51,10 @@ test('join tells the other runs their new share and returns the newcomer\'s with
   assert.deepEqual(a.told, [2]);
   assert.deepEqual(b.told, []);
   assert.equal(budget.join(c), 1);
-  assert.deepEqual(a.told, [2, 2], 'the budget tells every other run, changed or not (RunThreads ignores the same share)');
+  assert.deepEqual(a.told, [2], 'a keeps 2: not told again');
   assert.deepEqual(b.told, [1], 'b learns its smaller share');
   assert.equal(budget.join(a), 2, 'joining twice does not add the run twice');
+  assert.deepEqual([a.told, b.told, c.told], [[2], [1], []], 'nobody is told when nothing changed');
   assert.deepEqual([budget.shareOf(0), budget.shareOf(1), budget.shareOf(2)], [2, 1, 1]);
 });
 
@@ -66,18 +67,18 @@ test('leave gives the run\'s threads to the others; leaving twice or never joine
   a.told = []; b.told = []; c.told = [];
   budget.leave(a);
   assert.deepEqual(b.told, [2], 'b is now first and takes the remainder');
-  assert.deepEqual(c.told, [1]);
+  assert.deepEqual(c.told, [], 'c keeps 1: not told');
   assert.deepEqual(a.told, [], 'the run that left is not told');
   budget.leave(a);
   budget.leave(new Client());
-  assert.deepEqual([b.told, c.told], [[2], [1]], 'nothing changed');
+  assert.deepEqual([b.told, c.told], [[2], []], 'nothing changed');
   budget.leave(b);
-  assert.deepEqual(c.told, [1, 3], 'the last run gets every thread');
+  assert.deepEqual(c.told, [3], 'the last run gets every thread');
   budget.leave(c);
   assert.equal(budget.shareOf(0), 3, 'with no run, a newcomer would get the total');
 });
 
-test('setTotal re-divides (at least 1 thread, whole threads) and tells every run', () => {
+test('setTotal re-divides (at least 1 thread, whole threads) and tells the runs whose share changed', () => {
   const budget = new ThreadBudget(2);
   const [a, b] = [new Client(), new Client()];
   budget.join(a);
@@ -88,12 +89,46 @@ test('setTotal re-divides (at least 1 thread, whole threads) and tells every run
   assert.deepEqual([a.told, b.told], [[2], [2]]);
   budget.setTotal(3.7);
   assert.equal(budget.threads, 3, 'whole threads');
-  assert.deepEqual([a.told.at(-1), b.told.at(-1)], [2, 1]);
+  assert.deepEqual([a.told, b.told], [[2], [2, 1]], 'a keeps 2');
+  budget.setTotal(3);
+  assert.deepEqual([a.told, b.told], [[2], [2, 1]], 'the same total: nobody told');
   budget.setTotal(0);
   assert.equal(budget.threads, 1, 'at least one thread');
-  assert.deepEqual([a.told.at(-1), b.told.at(-1)], [1, 1]);
+  assert.deepEqual([a.told, b.told], [[2, 1], [2, 1]], 'each run keeps one thread even when the total is one');
   assert.equal(new ThreadBudget(-3).threads, 1);
   assert.equal(new ThreadBudget(2.9).threads, 2);
+});
+
+test('a capped run (a model too small to spread) keeps its cap and the others share what it leaves', () => {
+  const budget = new ThreadBudget(4);
+  const [a, b, c] = [new Client(), new Client(), new Client()];
+  [a, b, c].forEach((x) => budget.join(x));
+  assert.deepEqual([0, 1, 2].map((i) => budget.shareOf(i)), [2, 1, 1]);
+  a.told = []; b.told = []; c.told = [];
+  budget.cap(a, 1);
+  assert.deepEqual([0, 1, 2].map((i) => budget.shareOf(i)), [1, 2, 1], 'b is the first uncapped run: it takes the remainder');
+  assert.deepEqual([a.told, b.told, c.told], [[1], [2], []]);
+  budget.cap(a, 1);
+  assert.deepEqual([a.told, b.told, c.told], [[1], [2], []], 'the same cap again: nothing changes');
+  budget.cap(new Client(), 1);
+  assert.deepEqual([0, 1, 2].map((i) => budget.shareOf(i)), [1, 2, 1], 'a run that never joined is not capped');
+  budget.leave(c);
+  assert.deepEqual([budget.shareOf(0), budget.shareOf(1)], [1, 3], 'b takes all a leaves');
+  assert.deepEqual(b.told, [2, 3]);
+  budget.leave(a);
+  budget.join(a);
+  assert.deepEqual([budget.shareOf(0), budget.shareOf(1)], [2, 2], 'a cap ends when its run leaves');
+
+  const wide = new ThreadBudget(4);
+  const [d, e] = [new Client(), new Client()];
+  wide.join(d);
+  wide.join(e);
+  wide.cap(d, 3);
+  assert.deepEqual([wide.shareOf(0), wide.shareOf(1)], [2, 2], 'a cap above the even share changes nothing');
+  wide.cap(d, 1);
+  assert.deepEqual([wide.shareOf(0), wide.shareOf(1)], [1, 3]);
+  wide.cap(e, 1);
+  assert.deepEqual([wide.shareOf(0), wide.shareOf(1)], [1, 1], 'every run capped: threads stay unused rather than oversubscribe');
 });
 
 test('a run (RunThreads) passes a share to its worker only when it changes, and not after it ended', () => {
