@@ -12,6 +12,7 @@ import { RunManager } from '../../../src/training/runs';
 import { ThreadBudget } from '../../../src/training/thread-budget';
 import type { TrainingSession } from '../../../src/training/session';
 import type { ModelSpec } from '../../../src/model/spec';
+import { SPIRAL } from '../fixtures';
 
 /** The repository root: the nearest folder above this file with dist/worker.js (npm run build). */
 function repoRoot(): string {
@@ -179,4 +180,24 @@ test('a training worker that dies with a helper attached fails its run as before
   assert.match(s.error ?? '', /^The training worker exited unexpectedly \(code \d+\)\.$/, 'the worker\'s death, not its helper\'s ending, is the reason');
   await until(() => helper.threadId === -1, 'the helper ended with its run');
   assert.equal(budget.shareOf(0), 2, 'the run left the budget');
+});
+
+test('a model too small to spread keeps one thread and no helper, and leaves its share to a run that can use it', async () => {
+  // Three threads: without the cap the spiral, which started first, would take two and the MLP one.
+  const budget = new ThreadBudget(3);
+  const runs = manager(budget);
+  const small = runs.start('small', 'small', { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } });
+  const big = runs.start('big', 'big', MLP);
+  await until(() => small.info.threads?.why === 'small-model' || !small.running, 'the spiral says its calls are too small');
+  assert.equal(small.status, 'running', small.error ?? '');
+  await helperAttached(big);
+  assert.deepEqual([small.threads?.share, big.threads?.share], [1, 2]);
+  assert.equal(small.info.threads?.threads, 1);
+  assert.equal(small.threads?.workers.length, 0, 'the spiral started no helper');
+  const from = small.step;
+  await until(() => small.step > from + 50, 'the spiral trains on');
+  small.stop();
+  big.stop();
+  await Promise.all([ended(small), ended(big)]);
+  assert.deepEqual([small.status, big.status], ['stopped', 'stopped']);
 });
