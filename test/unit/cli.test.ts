@@ -81,7 +81,7 @@ test('train --json names the kernel build in its done line; one seed repeats bit
 test('without a TTY, train prints one summary line', () => {
   const r = run('train', example, '--epochs', '2');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^spiral\.nn\.yaml: loss [\d.]+ · train acc [\d.]+% · val acc [\d.]+% · 16 steps in [\d.]+ s · [\d,]+ samples\/s\n$/);
+  assert.match(r.stdout, /^spiral\.nn\.yaml: loss [\d.]+ · train acc [\d.]+% · val acc [\d.]+% · 16 steps in [\d.]+ s · [\d,]+ samples\/s · \d+ threads?( \(.+\))?\n$/);
 });
 
 test('a broken model: file:line:col diagnostics on stderr, exit 1, nothing trained', () => {
@@ -195,7 +195,7 @@ test('bench: times the model\'s training steps; JSON with the rounds, their medi
   // The TypeScript path when asked for, and a readable line without --json.
   const ts = spawnSync(process.execPath, [cli, 'bench', example, '--seconds', '1'], { encoding: 'utf8', env: { ...process.env, TRAINLENS_KERNELS: 'ts' } });
   assert.equal(ts.status, 0, ts.stderr);
-  assert.match(ts.stdout, /^spiral\.nn\.yaml: 603 parameters, batch 32, typescript kernels\n {2}[\d,]+ samples\/s \([\d,]+–[\d,]+ over 5 rounds\) · [\d,]+ steps\/s · [\d.]+ ms\/step · [\d.]+ GFLOP\/s\n$/);
+  assert.match(ts.stdout, /^spiral\.nn\.yaml: 603 parameters, batch 32, typescript kernels on 1 thread \(no WebAssembly kernels \(TypeScript path\)\)\n {2}[\d,]+ samples\/s \([\d,]+–[\d,]+ over 5 rounds\) · [\d,]+ steps\/s · [\d.]+ ms\/step · [\d.]+ GFLOP\/s\n$/);
   // A model with errors is not timed.
   const dir = mkdtempSync(path.join(tmpdir(), 'trainlens-bench-'));
   const bad = path.join(dir, 'bad.nn.yaml');
