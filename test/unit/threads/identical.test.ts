@@ -81,7 +81,7 @@ const CASES: Case[] = [
     ], 64, 5),
     data: dataset(13, 128, [3, 20, 20], 10),
     steps: 5,
-    spread: ['gemm', 'samplesIm2col', 'maxPoolForward', 'maxPoolBackward', 'avgPool'],
+    spread: ['gemm', 'samplesIm2col', 'swapBlocks', 'sumPlanes', 'maxPoolForward', 'maxPoolBackward', 'avgPool'],
   },
   {
     name: 'batchnorm after a conv and after a dense layer, batch 128',
@@ -97,7 +97,27 @@ const CASES: Case[] = [
     ], 128, 6),
     data: dataset(14, 256, [2, 16, 16], 10),
     steps: 5,
-    spread: ['gemm', 'samplesIm2col', 'maxPoolForward', 'activationForward'],
+    spread: ['gemm', 'samplesIm2col', 'swapBlocks', 'sumPlanes', 'maxPoolForward', 'activationForward'],
+  },
+  {
+    // 8 × 9 × 1,024 = 73,728 column floats a sample: the im2col matrix holds 56 samples, so a batch
+    // of 64 goes in two chunks (56 and 8), the weight gradient accumulated over both.
+    name: 'conv on 8×32×32 images in two im2col chunks a batch (accumulated weight gradients), batch 64',
+    spec: spec([
+      { kind: 'conv', filters: 6, size: 3, stride: 1, pad: 1, activation: { type: 'elu' } },
+      { kind: 'pool', size: 2, stride: 2, type: 'max' },
+      dense(10, 'linear'),
+    ], 64, 8, { type: 'nesterov', lr: 0.01, momentum: 0.9 }),
+    data: dataset(16, 64, [8, 32, 32], 10),
+    steps: 3,
+    spread: ['gemm', 'samplesIm2col', 'swapBlocks', 'sumPlanes', 'maxPoolForward', 'maxPoolBackward', 'activationForward', 'activationBackward'],
+  },
+  {
+    name: 'dropout and maxout after a dense layer of 300, batch 128',
+    spec: spec([dense(300, 'relu'), { kind: 'dropout', p: 0.3 }, { kind: 'maxout', units: 67, pieces: 3 }, dense(10, 'linear')], 128, 9),
+    data: dataset(17, 256, [200], 10),
+    steps: 6,
+    spread: ['gemm'],
   },
 ];
 
@@ -119,13 +139,15 @@ function countJobs(): void {
   };
 }
 
-interface Trace { losses: number[]; weights: Float32Array[] }
+interface Trace { losses: number[]; weights: Float32Array[]; evaluation: { loss: number; accuracy: number } }
 
 function train(c: Case): Trace {
   const t = new Trainer(c.spec, 'float32', c.data);
   const losses: number[] = [];
   for (let i = 0; i < c.steps; i++) losses.push(t.trainStep().loss);
-  return { losses, weights: t.network.params.map((p) => Float32Array.from(p.value)) };
+  // Evaluation mode too (dropout off, batchnorm's running statistics), over the whole set.
+  const { loss, accuracy } = t.evaluate(c.data);
+  return { losses, weights: t.network.params.map((p) => Float32Array.from(p.value)), evaluation: { loss, accuracy } };
 }
 
 /** The first index where two float32 arrays differ in bits, or -1. */
@@ -167,6 +189,8 @@ for (const c of CASES) {
     for (const op of c.spread) assert.ok((jobs.get(op) ?? 0) >= c.steps, `${op} was spread over the threads at every step (${jobs.get(op) ?? 0} jobs)`);
     assert.ok(one.losses.every(Number.isFinite) && one.losses[0] !== one.losses.at(-1), `a run that trains: ${one.losses.join(', ')}`);
     one.losses.forEach((l, i) => assert.ok(Object.is(l, two.losses[i]), `step ${i + 1}: ${l} on 1 thread, ${two.losses[i]} on 2`));
+    assert.ok(Object.is(one.evaluation.loss, two.evaluation.loss) && Object.is(one.evaluation.accuracy, two.evaluation.accuracy),
+      `evaluation: ${JSON.stringify(one.evaluation)} on 1 thread, ${JSON.stringify(two.evaluation)} on 2`);
     assert.equal(one.weights.length, two.weights.length);
     one.weights.forEach((w, i) => {
       const at = firstDifference(w, two.weights[i]);
