@@ -27,7 +27,8 @@ import { circuitCommand } from './circuit';
 import { landscapeCommand } from './landscape';
 import { isSurfaceSpec } from '../model/spec';
 import { trainSurfaceCommand } from './surface';
-import { threadsText, threadsValue, useThreads } from './threads';
+import { threadsForLoop, threadsText, threadsValue, useThreads } from './threads';
+import { smallModelThreads } from '../engine/wasm/parallel';
 
 const USAGE = `Usage:
   trainlens train FILE [--json] [--epochs N] [--seed S] [--stats-every N] [--threads N]
@@ -412,8 +413,9 @@ async function train(args: string[], out: NodeJS.WriteStream, err: NodeJS.WriteS
     }
   };
   const data = await loadDataset(spec, path.dirname(path.resolve(a.file)));
-  const threads = useThreads(a.threads);
-  const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post, ownData: true }, data);
+  let threads = smallModelThreads(1);
+  const result = runTraining(spec, { runId: 'cli', progressIntervalMs: a.json ? 0 : 100, statsEvery: a.statsEvery, post, ownData: true }, data,
+    (loop) => (threads = threadsForLoop(loop, a.threads)));
   bar?.finish();
   const doctor = a.json ? findingJsonLines(findings) : findingsText(findings);
   if (result.type === 'error') {

@@ -5,6 +5,8 @@
 import * as os from 'node:os';
 import { startKernelThreads } from '../node/kernel-threads';
 import type { ThreadsInfo } from '../engine/wasm/threads';
+import { smallModelThreads, worthThreads } from '../engine/wasm/parallel';
+import type { RunLoop } from '../training/loop';
 
 /** The most threads --threads takes (the kernels' 1 + MAX_HELPERS). */
 export const MAX_THREADS = 16;
@@ -27,11 +29,21 @@ export function useThreads(n = defaultThreads()): ThreadsInfo {
 }
 
 /**
+ * The threads for a built run, as a run in VS Code gets them: helpers only when one of the model's
+ * kernel calls is large enough to spread (else one thread, and the reason).
+ */
+export function threadsForLoop(loop: RunLoop, n = defaultThreads()): ThreadsInfo {
+  const { network, batchSize } = loop.trainer;
+  return worthThreads(network.layers, batchSize) ? startKernelThreads(n) : smallModelThreads(n);
+}
+
+/**
  * "2 threads", "1 thread", or with the reason when fewer than asked for run: "1 of 2 threads (…)";
  * without a shared memory, "1 thread (single-threaded build: …)".
  */
 export function threadsText(t: ThreadsInfo): string {
-  const count = t.shared && t.threads < t.requested ? `${t.threads} of ${t.requested} threads` : `${t.threads} thread${t.threads === 1 ? '' : 's'}`;
+  const count = t.shared && t.threads < t.requested && t.why !== 'small-model'
+    ? `${t.threads} of ${t.requested} threads` : `${t.threads} thread${t.threads === 1 ? '' : 's'}`;
   const why = t.reason ?? (t.shared ? undefined : t.variant === null ? 'no WebAssembly kernels' : 'single-threaded build');
   return why ? `${count} (${why})` : count;
 }

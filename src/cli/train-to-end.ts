@@ -9,7 +9,7 @@ import type { ModelSpec } from '../model/spec';
 import { RunLoop, type LoopMessage } from '../training/loop';
 import type { DoneMessage } from '../training/protocol';
 import { ProgressBar } from './progress';
-import { useThreads } from './threads';
+import { threadsForLoop } from './threads';
 
 /**
  * Trains to the end, a progress bar on `out` when it is a TTY and `json` is off (labelled with the
@@ -29,8 +29,8 @@ export function trainToEnd(
     if (m.type === 'started') totalSteps = m.totalSteps;
     if (m.type === 'progress') bar?.update(m.step, totalSteps, m.epoch, spec.train.epochs, m.losses.at(-1), m.epochs.at(-1)?.trainAcc ?? undefined, m.samplesPerSec);
   };
-  useThreads(o.threads);
   const loop = new RunLoop(spec, { runId: 'cli', progressIntervalMs: bar ? 100 : Infinity, post, ownData: true }, false, data);
+  threadsForLoop(loop, o.threads);
   let end;
   while (!end) end = loop.runSlice(Infinity);
   bar?.finish();

@@ -319,7 +319,7 @@ function trajectoryOf(t: Trainer): { vector: WeightVector; recorder: TrajectoryR
  * Trains a spec to the end (or until stopped), synchronously, posting batched progress.
  * The CLI drives it; the worker uses RunLoop in slices.
  */
-export function runTraining(spec: ModelSpec, o: LoopOptions, data?: Dataset): DoneMessage | ErrorMessage {
+export function runTraining(spec: ModelSpec, o: LoopOptions, data?: Dataset, built?: (loop: RunLoop) => void): DoneMessage | ErrorMessage {
   let loop: RunLoop;
   try {
     loop = new RunLoop(spec, o, false, data);
@@ -328,6 +328,7 @@ export function runTraining(spec: ModelSpec, o: LoopOptions, data?: Dataset): Do
     o.post(m);
     return m;
   }
+  built?.(loop);
   let end: DoneMessage | ErrorMessage | undefined;
   while (!end) end = loop.runSlice(Infinity);
   return end;

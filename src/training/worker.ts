@@ -15,7 +15,7 @@ import { runCheck } from './check-task';
 import { runInspect } from './inspect-task';
 import { runLandscape } from './landscape-task';
 import { helperInit, setThreads, threadsInfo, MAX_HELPERS, type HelperInit, type ThreadsInfo } from '../engine/wasm/threads';
-import { worthThreads } from '../engine/wasm/parallel';
+import { smallModelThreads, worthThreads } from '../engine/wasm/parallel';
 
 if (!parentPort) throw new Error('worker.js must run in a worker thread');
 const port = parentPort;
@@ -161,9 +161,7 @@ let requestedThreads = 1;
 
 /** Tells the host when the threads in use change (a helper became ready, a new share). */
 function reportThreads(): void {
-  const info: ThreadsInfo = small
-    ? { ...threadsInfo(1), requested: requestedThreads, why: 'small-model', reason: 'every kernel call of this model is too small to spread over threads' }
-    : threadsInfo();
+  const info: ThreadsInfo = small ? smallModelThreads(requestedThreads) : threadsInfo();
   if (reported && reported.threads === info.threads && reported.requested === info.requested) return;
   reported = info;
   if (threadsRunId) post({ type: 'threads', runId: threadsRunId, info });

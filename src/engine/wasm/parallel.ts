@@ -3,7 +3,7 @@ import {
   GEMM_COL_UNIT, GEMM_ROW_UNIT, OP_ACTIVATION, OP_ACTIVATION_BACKWARD, OP_AVG_POOL, OP_AVG_POOL_BACKWARD, OP_BIAS_ACTIVATION,
   OP_COL2IM, OP_GEMM, OP_IM2COL, OP_MAX_POOL, OP_MAX_POOL_BACKWARD, OP_SUM_PLANES, OP_SWAP_BLOCKS,
 } from './ops';
-import { poolFor } from './threads';
+import { poolFor, threadsInfo, type ThreadsInfo } from './threads';
 
 /**
  * The kernel calls of the layers, spread over the kernel threads (threads.ts) when the call is
@@ -28,6 +28,11 @@ export const FLOATS_PER_PART = 1 << 15;
  */
 export function worthThreads(layers: readonly { macsPerSample: number; inSize: number; outSize: number }[], batch: number): boolean {
   return layers.some((l) => batch * l.macsPerSample >= 2 * GEMM_MACS_PER_PART || batch * Math.max(l.inSize, l.outSize) >= 2 * FLOATS_PER_PART);
+}
+
+/** What a run whose model is not worth threads (worthThreads) uses: one thread, and why. */
+export function smallModelThreads(requested: number): ThreadsInfo {
+  return { ...threadsInfo(1), requested, why: 'small-model', reason: 'every kernel call of this model is too small to spread over threads' };
 }
 
 /** Parts for `work` units with at least `perPart` each: 1 when not worth spreading. */
