@@ -4,15 +4,18 @@
  * Code gets its helpers from its session instead (src/training/session.ts), which watches them.
  *
  * Here the thread that waits for the helpers' parts is the one that started them, so it cannot
- * see a helper exit while it waits: a helper that throws marks its job failed (the engine throws),
- * and one that exits without throwing (killed) is noticed before the next job only.
+ * see a helper exit while it waits: a helper that throws marks its job failed (the engine throws
+ * that), and one killed between jobs is noticed when this thread's event loop next runs, and no
+ * longer invited. A helper killed in the middle of a part would leave this thread waiting: nothing
+ * here kills helpers, and runs in VS Code have theirs watched by the host (session-threads.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { helperInit, releaseHelpers, setThreads, threadsInfo, MAX_HELPERS, type ThreadsInfo } from '../engine/wasm/threads';
+import { helperInit, helperLost, releaseHelpers, setThreads, threadsInfo, MAX_HELPERS, type ThreadsInfo } from '../engine/wasm/threads';
 
-const helpers: Worker[] = [];
+/** The helpers started here, by their index (1-based; each index has its own GEMM scratch). */
+const helpers = new Map<number, Worker>();
 
 /** dist/kernel-helper.js beside the bundle, or out/src/training/kernel-helper.js for tsc's output. */
 export function defaultHelperPath(): string {
@@ -29,12 +32,21 @@ export function startKernelThreads(n: number, helperPath = defaultHelperPath(), 
   const want = Math.max(1, Math.min(1 + MAX_HELPERS, Math.floor(n)));
   const info = setThreads(want);
   if (!info.shared) return info;
-  while (helpers.length < want - 1) {
-    const init = helperInit(helpers.length + 1);
+  for (let index = 1; helpers.size < want - 1 && index <= MAX_HELPERS; index++) {
+    if (helpers.has(index)) continue;
+    const init = helperInit(index);
     if (!init) break;
     const worker = new Worker(helperPath, { workerData: { ...init, lowerPriority: false } });
     worker.unref(); // the process ends when its own work does
-    helpers.push(worker);
+    let failed = false;
+    // A helper's own error: the engine has already thrown the failure of its job (threads.ts).
+    worker.on('error', () => (failed = true));
+    worker.on('exit', (code) => {
+      if (helpers.get(index) !== worker) return; // released
+      helpers.delete(index);
+      if (code !== 0 && !failed) helperLost(); // killed: it did not say it left
+    });
+    helpers.set(index, worker);
   }
   waitReady(want, readyMs * (want - 1));
   return threadsInfo(want);
@@ -50,6 +62,6 @@ function waitReady(want: number, ms: number): void {
 /** Releases the helpers (they return after their part) and goes back to one thread. */
 export function stopKernelThreads(): void {
   releaseHelpers();
-  helpers.length = 0;
+  helpers.clear();
   setThreads(1);
 }

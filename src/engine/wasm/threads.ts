@@ -78,6 +78,11 @@ class Pool {
   jobs = 0;
   private gen = 0;
 
+  /** A helper ended without leaving (killed): it no longer counts as ready. */
+  lost(): void {
+    Atomics.sub(this.ctl, READY, 1);
+  }
+
   constructor(readonly k: Kernels, readonly control: number) {
     this.ctl = new Int32Array(k.buffer, control, ARGS_BYTE / 4);
     this.args = new Float64Array(k.buffer, control + ARGS_BYTE, ARG_SLOTS);
@@ -96,7 +101,8 @@ class Pool {
   run(parts: number): void {
     const ctl = this.ctl;
     const invited = Math.min(this.threads - 1, parts - 1);
-    this.gen = (this.gen + 1) & 0x7fffffff;
+    // From the block's generation, not a count of this thread's own: releaseHelpers bumps it too.
+    this.gen = (Atomics.load(ctl, GEN) + 1) & 0x7fffffff;
     Atomics.store(ctl, PARTS, parts);
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, FAIL, 0);
@@ -170,6 +176,15 @@ export function setThreads(n: number): ThreadsInfo {
   const p = n > 1 ? threadPool() : pool;
   if (p) p.requested = Math.max(1, Math.min(1 + MAX_HELPERS, Math.floor(n)));
   return threadsInfo(n);
+}
+
+/**
+ * A helper of this thread's kernels ended without saying so (it was killed, not released and not
+ * failed): it no longer counts as ready, so jobs stop inviting it. Its part, if it held one, is
+ * lost: call this only between jobs (the thread that started it sees its exit only then).
+ */
+export function helperLost(): void {
+  pool?.lost();
 }
 
 /** Jobs this thread has spread over threads, and the parts helpers computed (all helpers, so far). */
