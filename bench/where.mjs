@@ -23,7 +23,7 @@ const build = relaxed ? 'relaxed' : 'simd';
 
 function inWorker(task, count) {
   return Promise.all(Array.from({ length: count }, (_, i) => new Promise((resolve, reject) => {
-    const w = new Worker(self, { workerData: { ...task, index: i }, execArgv: process.execArgv });
+    const w = new Worker(self, { workerData: { ...task, index: i } }); // V8 flags are the process's: the workers have them too
     w.once('message', resolve);
     w.once('error', reject);
   })));
