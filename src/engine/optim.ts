@@ -2,6 +2,7 @@ import { allocate, dtypeOf, maxAbs, type FloatArray, type Param } from './tensor
 import { boundAfter, SLOTS } from './update-bound';
 import type { AdamSpec, OptimizerName, OptimizerSpec } from '../model/spec';
 import { addr, kernelsFor } from './wasm/kernels';
+import * as parallel from './wasm/parallel-update';
 
 /**
  * Update rules as cs231n lecture 7 and its notes write them, in order of increasing state.
@@ -13,14 +14,14 @@ import { addr, kernelsFor } from './wasm/kernels';
 /** sgd: w −= lr·dw */
 export function sgdUpdate(w: FloatArray, dw: FloatArray, lr: number): void {
   const k = kernelsFor(w, dw);
-  if (k) return k.sgd(addr(w), addr(dw), w.length, lr);
+  if (k) return parallel.sgd(k, addr(w), addr(dw), w.length, lr);
   for (let i = 0; i < w.length; i++) w[i] -= lr * dw[i];
 }
 
 /** momentum: v = μ·v − lr·dw;  w += v */
 export function momentumUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr: number, mu: number): void {
   const k = kernelsFor(w, dw, v);
-  if (k) return k.momentum(addr(w), addr(dw), addr(v), w.length, lr, mu, 0);
+  if (k) return parallel.momentum(k, addr(w), addr(dw), addr(v), w.length, lr, mu, 0);
   for (let i = 0; i < w.length; i++) {
     v[i] = mu * v[i] - lr * dw[i];
     w[i] += v[i];
@@ -33,7 +34,7 @@ export function momentumUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr:
  */
 export function nesterovUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr: number, mu: number): void {
   const k = kernelsFor(w, dw, v);
-  if (k) return k.momentum(addr(w), addr(dw), addr(v), w.length, lr, mu, 1);
+  if (k) return parallel.momentum(k, addr(w), addr(dw), addr(v), w.length, lr, mu, 1);
   for (let i = 0; i < w.length; i++) {
     const vPrev = v[i];
     v[i] = mu * v[i] - lr * dw[i];
@@ -44,7 +45,7 @@ export function nesterovUpdate(w: FloatArray, dw: FloatArray, v: FloatArray, lr:
 /** adagrad: cache += dw²;  w −= lr·dw / (√cache + ε) */
 export function adagradUpdate(w: FloatArray, dw: FloatArray, cache: FloatArray, lr: number, eps: number): void {
   const k = kernelsFor(w, dw, cache);
-  if (k) return k.scaledUpdate(addr(w), addr(dw), addr(cache), w.length, lr, 0, eps);
+  if (k) return parallel.scaledUpdate(k, addr(w), addr(dw), addr(cache), w.length, lr, 0, eps);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];
     cache[i] += g * g;
@@ -57,7 +58,7 @@ export function rmspropUpdate(
   w: FloatArray, dw: FloatArray, cache: FloatArray, lr: number, decay: number, eps: number,
 ): void {
   const k = kernelsFor(w, dw, cache);
-  if (k) return k.scaledUpdate(addr(w), addr(dw), addr(cache), w.length, lr, 1 - decay, eps);
+  if (k) return parallel.scaledUpdate(k, addr(w), addr(dw), addr(cache), w.length, lr, 1 - decay, eps);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];
     cache[i] = decay * cache[i] + (1 - decay) * g * g;
@@ -81,7 +82,7 @@ export function adamUpdate(
   const mCorrection = 1 - Math.pow(beta1, t);
   const vCorrection = 1 - Math.pow(beta2, t);
   const k = kernelsFor(w, dw, m, v);
-  if (k) return k.adam(addr(w), addr(dw), addr(m), addr(v), w.length, lr, 1 - beta1, 1 - beta2, eps, mCorrection, vCorrection, 1 - lr * weightDecay);
+  if (k) return parallel.adam(k, addr(w), addr(dw), addr(m), addr(v), w.length, lr, 1 - beta1, 1 - beta2, eps, mCorrection, vCorrection, 1 - lr * weightDecay);
   if (weightDecay !== 0) weightDecayUpdate(w, lr, weightDecay);
   for (let i = 0; i < w.length; i++) {
     const g = dw[i];

@@ -1,4 +1,5 @@
 import { addr, allocFloat32, kernels, kernelsFor } from './wasm/kernels';
+import * as parallel from './wasm/parallel-update';
 
 /** Engine arrays: float32 for training, float64 for gradient checking. */
 export type Dtype = 'float32' | 'float64';
@@ -59,7 +60,7 @@ export function norm(a: FloatArray): number {
  */
 export function maxAbs(a: FloatArray, len = a.length): number {
   const k = kernelsFor(a);
-  if (k) return k.maxAbs(addr(a), len);
+  if (k) return parallel.maxAbs(k, addr(a), len);
   let m = 0;
   for (let i = 0; i < len; i++) {
     const v = Math.abs(a[i]);

@@ -15,6 +15,7 @@ import { probeSize, StatsRecorder, type ProbeSet, type StepStats } from './stats
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import { ModelMismatch, modelMismatch } from '../model/fit';
 import { addr, allocFloat32, allocInt32, kernelsFor } from './wasm/kernels';
+import * as parallel from './wasm/parallel-update';
 
 /**
  * Where a step first went non-finite: the loss was NaN or ±Infinity because a layer's output was
@@ -226,7 +227,7 @@ export class Trainer {
     const tc = data.targetCount ?? 0;
     const n = Math.min(batchSize, data.n - this.cursor);
     const k = kernelsFor(this.xBatch, data.x, this.order);
-    if (k) k.gatherRows(addr(this.xBatch), addr(data.x), addr(this.order, this.cursor), n, f);
+    if (k) parallel.gatherRows(k, addr(this.xBatch), addr(data.x), addr(this.order, this.cursor), n, f);
     for (let i = 0; i < n; i++) {
       const src = this.order[this.cursor + i];
       if (!k) {

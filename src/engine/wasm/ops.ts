@@ -20,6 +20,15 @@ export const OP_AVG_POOL = 9;
 export const OP_AVG_POOL_BACKWARD = 10;
 export const OP_SWAP_BLOCKS = 11;
 export const OP_SUM_PLANES = 12;
+export const OP_SGD = 13;
+export const OP_MOMENTUM = 14;
+export const OP_SCALED_UPDATE = 15;
+export const OP_ADAM = 16;
+export const OP_MAX_ABS = 17;
+export const OP_GATHER_ROWS = 18;
+
+/** Argument slots of a job; part p's result (a reduction's) goes to slot RESULT_SLOT + p. */
+export const RESULT_SLOT = 24;
 
 /** GEMM shares: columns of C in multiples of the register tile's 8, rows in multiples of its 4. */
 export const GEMM_COL_UNIT = 8;
@@ -66,7 +75,45 @@ export function runPart(e: KernelExports, a: Float64Array, part: number, parts: 
       const lo = cut(a[2], part, parts, 1), hi = cut(a[2], part + 1, parts, 1);
       return e.sumPlanes(a[1] + 4 * lo * a[3], hi - lo, a[3], a[4] + 8 * lo);
     }
-    default: return poolPart(e, a, part, parts);
+    default: return a[0] >= OP_SGD ? updatePart(e, a, part, parts) : poolPart(e, a, part, parts);
+  }
+}
+
+/** The optimizers' updates, max |v| and the batch gather, over a share of the elements or rows. */
+function updatePart(e: KernelExports, a: Float64Array, part: number, parts: number): void {
+  switch (a[0]) {
+    case OP_SGD: {
+      // w, dw, len, lr
+      const lo = cut(a[3], part, parts, LANE_UNIT), hi = cut(a[3], part + 1, parts, LANE_UNIT);
+      return e.sgd(a[1] + 4 * lo, a[2] + 4 * lo, hi - lo, a[4]);
+    }
+    case OP_MOMENTUM: {
+      // w, dw, v, len, lr, mu, nesterov
+      const lo = cut(a[4], part, parts, LANE_UNIT), hi = cut(a[4], part + 1, parts, LANE_UNIT);
+      return e.momentum(a[1] + 4 * lo, a[2] + 4 * lo, a[3] + 4 * lo, hi - lo, a[5], a[6], a[7]);
+    }
+    case OP_SCALED_UPDATE: {
+      // w, dw, cache, len, lr, rate, eps
+      const lo = cut(a[4], part, parts, LANE_UNIT), hi = cut(a[4], part + 1, parts, LANE_UNIT);
+      return e.scaledUpdate(a[1] + 4 * lo, a[2] + 4 * lo, a[3] + 4 * lo, hi - lo, a[5], a[6], a[7]);
+    }
+    case OP_ADAM: {
+      // w, dw, m, v, len, lr, rate1, rate2, eps, mc, vc, keep
+      const lo = cut(a[5], part, parts, LANE_UNIT), hi = cut(a[5], part + 1, parts, LANE_UNIT);
+      return e.adam(a[1] + 4 * lo, a[2] + 4 * lo, a[3] + 4 * lo, a[4] + 4 * lo, hi - lo, a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
+    }
+    case OP_MAX_ABS: {
+      // p, len: this part's max |v| into its result slot (max is exact in any order; NaN propagates).
+      const lo = cut(a[2], part, parts, LANE_UNIT), hi = cut(a[2], part + 1, parts, LANE_UNIT);
+      a[RESULT_SLOT + part] = e.maxAbs(a[1] + 4 * lo, hi - lo);
+      return;
+    }
+    case OP_GATHER_ROWS: {
+      // dst, src, idx, n, f: a share of the rows.
+      const lo = cut(a[4], part, parts, 1), hi = cut(a[4], part + 1, parts, 1);
+      return e.gatherRows(a[1] + 4 * lo * a[5], a[2], a[3] + 4 * lo, hi - lo, a[5]);
+    }
+    default: throw new Error(`unknown kernel job ${a[0]}`);
   }
 }
 

@@ -36,7 +36,7 @@ export function smallModelThreads(requested: number): ThreadsInfo {
 }
 
 /** Parts for `work` units with at least `perPart` each: 1 when not worth spreading. */
-function partsFor(work: number, perPart: number): number {
+export function partsFor(work: number, perPart: number): number {
   const p = poolFor(2);
   if (!p) return 1;
   return Math.max(1, Math.min(p.threads, Math.floor(work / perPart)));

@@ -33,7 +33,7 @@ const READY = 7; // helpers that have instantiated the kernels and wait for jobs
 const HELPER_PARTS = 8; // parts the helpers have computed so far (for tests and the bench)
 const SCRATCH = 16; // + i: helper i's GEMM scratch address (i = 1..MAX_HELPERS)
 const ARGS_BYTE = 128; // float64 arguments from here
-export const ARG_SLOTS = 24;
+export const ARG_SLOTS = 24 + MAX_HELPERS + 1; // arguments, then one result slot per part (ops.ts RESULT_SLOT)
 const CONTROL_BYTES = ARGS_BYTE + ARG_SLOTS * 8;
 
 /** Microseconds a waiting thread spins before it sleeps in Atomics.wait. */

@@ -112,6 +112,21 @@ const CASES: Case[] = [
     steps: 3,
     spread: ['gemm', 'samplesIm2col', 'swapBlocks', 'sumPlanes', 'maxPoolForward', 'maxPoolBackward', 'activationForward', 'activationBackward'],
   },
+  // The update rules, the optimizer's max |dw| and the batch gather (parallel-update.ts), on a
+  // 784-256-10 MLP: 200,704 weights in the first layer, a batch of 128 rows of 784.
+  ...([
+    ['sgd', { type: 'sgd', lr: 0.05 }, 'sgd'],
+    ['momentum', { type: 'momentum', lr: 0.01, momentum: 0.9 }, 'momentum'],
+    ['adagrad', { type: 'adagrad', lr: 0.01, eps: 1e-8 }, 'scaledUpdate'],
+    ['rmsprop', { type: 'rmsprop', lr: 0.001, decay: 0.99, eps: 1e-8 }, 'scaledUpdate'],
+    ['adamw', { type: 'adamw', lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 }, 'adam'],
+  ] as const).map(([name, optimizer, kernel]): Case => ({
+    name: `${name} updates, max |dw| and the batch gather of a 784-256-10 MLP, batch 128`,
+    spec: spec([dense(256, 'relu'), dense(10, 'linear')], 128, 10, optimizer as ModelSpec['optimizer']),
+    data: dataset(18, 256, [784], 10),
+    steps: 4,
+    spread: ['gemm', kernel, 'maxAbs', 'gatherRows'],
+  })),
   {
     name: 'dropout and maxout after a dense layer of 300, batch 128',
     spec: spec([dense(300, 'relu'), { kind: 'dropout', p: 0.3 }, { kind: 'maxout', units: 67, pieces: 3 }, dense(10, 'linear')], 128, 9),
@@ -132,7 +147,7 @@ function countJobs(): void {
   const run = pool.run.bind(pool);
   pool.run = (parts: number): void => {
     if (counting) {
-      const caller = /at (?:Object\.)?(\w+) \([^)]*parallel\.js/.exec(new Error().stack ?? '')?.[1] ?? '?';
+      const caller = /at (?:Object\.)?(\w+) \([^)]*parallel(?:-update)?\.js/.exec(new Error().stack ?? '')?.[1] ?? '?';
       jobs.set(caller, (jobs.get(caller) ?? 0) + 1);
     }
     run(parts);
