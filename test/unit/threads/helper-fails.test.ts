@@ -26,10 +26,13 @@ function trappingGemm(): () => void {
   return () => gemm(k.exports, M, N, K, addr(a), K, 1, addr(b), N, 1, c, 0);
 }
 
-const M = 4;
+// N ≥ M: the product is split by columns (parallel.ts), part 0 the left half.
+const M = 64;
 const N = 64;
-// Long sums make thread 0's half slow (~1 ms): the helper, woken at once, takes the other half.
-const K = 1 << 16;
+// Long sums make thread 0's half slow (~50 ms on a free core): the helper, woken at once, takes the
+// other half even when the machine is busy (a woken thread may wait milliseconds for a core; with
+// ~1 ms halves, thread 0 took both halves in a CI run with another test file beside it).
+const K = 1 << 18;
 
 test('a helper whose part traps makes the engine throw, naming the helper and the job; its error does not escape; new helpers then work', async (t) => {
   const k = kernels();
