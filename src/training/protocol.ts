@@ -317,8 +317,11 @@ export interface StartMessage {
   memoryLimit?: number;
   /** The extension's strings in the display language: the worker says its errors in it (absent: English). */
   l10n?: L10nBundle;
-  /** Int32Array(CONTROL_WORDS) over it (see CONTROL_WORDS). */
-  control: SharedArrayBuffer;
+  /**
+   * Int32Array(CONTROL_WORDS) over it (see CONTROL_WORDS); null where the host has no shared
+   * memory: Stop then comes as a message ({ type: 'stop' }, answered by StoppingMessage).
+   */
+  control: SharedArrayBuffer | null;
   /** Minimum milliseconds between progress messages. */
   progressIntervalMs: number;
   /** Take statistics every this many steps (0: never), and no more often than every statsMinMs. */
@@ -341,6 +344,8 @@ export type HostToWorker =
   | SetThreadsMessage
   | { type: 'pause' }
   | { type: 'resume' }
+  /** A run started without shared control: stop before the next step (the worker answers with StoppingMessage). */
+  | { type: 'stop' }
   /** While paused: train one batch. */
   | { type: 'step' }
   /** From the next step on: the weights stay, the new rule starts with fresh state. */
@@ -515,7 +520,14 @@ export interface InspectMessage {
 
 export type WorkerToHost = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage | GradcheckMessage | ExportedMessage
   | SanityMessage | LrPointMessage | LrFindMessage | FindingsMessage | InspectMessage | LandscapeProgressMessage | LandscapeMessage
-  | HelpersMessage | ThreadsMessage;
+  | HelpersMessage | ThreadsMessage | StoppingMessage;
+
+/** The answer to a 'stop' message: the steps the run had taken when the request reached it (it stops before the next). */
+export interface StoppingMessage {
+  type: 'stopping';
+  runId: string;
+  step: number;
+}
 
 /** The landscape's loss evaluations so far, of `total` (for the progress bar). */
 export interface LandscapeProgressMessage {

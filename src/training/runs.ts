@@ -28,6 +28,8 @@ export interface RunManagerOptions {
    * thread). Helper threads run kernel-helper.js beside the worker script.
    */
   threads?: ThreadBudget;
+  /** Stop runs through shared memory (default) or, false, through messages (as where there is none). */
+  sharedControl?: boolean;
 }
 
 /**
@@ -116,6 +118,7 @@ export class RunManager {
       workerPath: this.workerPath, runId, source, title, previous, baseDir, variant,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
       memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(), heapLimitMB: this.options.workerHeapMB, pauseEachEpoch: gate,
+      sharedControl: this.options.sharedControl,
       // A surface run's steps are two numbers: no kernels, no share of the cores.
       ...(this.options.threads && !spec.surface
         ? { threads: { budget: this.options.threads, helperPath: path.join(path.dirname(this.workerPath), 'kernel-helper.js') } }

@@ -44,6 +44,11 @@ export interface SessionOptions {
   pauseEachEpoch?: boolean;
   /** Kernel threads: the budget the run takes its share of the cores from (absent: one thread). */
   threads?: RunThreadsOptions;
+  /**
+   * Stop through a SharedArrayBuffer the worker reads at every step (default true); false: through
+   * a 'stop' message, as where there is no shared memory (the worker then reads its queue after every step).
+   */
+  sharedControl?: boolean;
 }
 
 export type SessionEvent =
@@ -106,7 +111,8 @@ export class TrainingSession {
   following: InspectTarget | null = null;
   /**
    * Steps the worker had taken when stop() was called (read from the worker's own counter, not
-   * from progress, which lags); null before a stop.
+   * from progress, which lags; without shared control, from the worker's answer to the stop
+   * message); null before a stop.
    */
   stepAtStop: number | null = null;
   /** Where and at which learning rate training went non-finite, when it did. */
@@ -119,7 +125,8 @@ export class TrainingSession {
   readonly finished: Promise<TrainingSession>;
 
   private readonly worker: Worker;
-  private readonly control: Int32Array;
+  /** The control words shared with the worker; null without shared control (Stop is then a message). */
+  private readonly control: Int32Array | null;
   /** The run's kernel helper threads (absent: one thread). */
   readonly threads: RunThreads | undefined;
   private readonly listeners = new Listeners<SessionEvent>('run');
@@ -136,8 +143,8 @@ export class TrainingSession {
     };
     this.previous = options.previous ?? null;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    const shared = new SharedArrayBuffer(4 * CONTROL_WORDS);
-    this.control = new Int32Array(shared);
+    const shared = options.sharedControl === false ? null : new SharedArrayBuffer(4 * CONTROL_WORDS);
+    this.control = shared && new Int32Array(shared);
     this.worker = new Worker(options.workerPath, options.heapLimitMB ? { resourceLimits: { maxOldGenerationSizeMb: options.heapLimitMB } } : undefined);
     this.worker.on('message', (m: WorkerToHost) => this.receive(m));
     this.worker.on('error', (e) => this.end('failed', (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -176,9 +183,16 @@ export class TrainingSession {
   /** Asks the worker to stop after its current step; terminates it if it does not answer in time. */
   stop(): void {
     if (!this.running) return;
-    this.stepAtStop ??= Atomics.load(this.control, CONTROL_STEP);
-    Atomics.store(this.control, 0, CONTROL_STOP);
-    this.send({ type: 'resume' }); // wakes a paused worker so it sees the stop at once
+    if (this.control) {
+      this.stepAtStop ??= Atomics.load(this.control, CONTROL_STEP);
+      Atomics.store(this.control, 0, CONTROL_STOP);
+      this.send({ type: 'resume' }); // wakes a paused worker so it sees the stop at once
+    } else {
+      // No shared counter to read: the last step progress reported, until the worker's 'stopping'
+      // answer says exactly (a worker stuck in a long step never answers; the grace timer ends it).
+      this.stepAtStop ??= this.step;
+      this.send({ type: 'stop' }); // the message wakes a paused worker too
+    }
     this.stopTimer ??= setTimeout(() => {
       if (this.running) {
         void this.worker.terminate();
@@ -295,6 +309,9 @@ export class TrainingSession {
         break;
       case 'gradcheck':
         break; // gradient checks run in workers of their own (see runGradcheck in runs.ts)
+      case 'stopping':
+        this.stepAtStop = m.step;
+        break;
       case 'helpers':
         this.threads?.offer(m.helpers);
         break;
