@@ -1,28 +1,19 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import zlib from 'node:zlib';
-import { pipeline } from 'node:stream';
-import { promisify } from 'node:util';
 import * as l10n from '@vscode/l10n';
 import { DataError, formatBytes, memoryProblem } from '../engine/data/errors';
-
-const gunzip = promisify(zlib.gunzip);
+import type { DataFiles, DataStat } from './data-files';
 
 /** Files larger than this (after gunzip) are refused unless the caller says otherwise: 1 GiB. */
 export const DEFAULT_MAX_BYTES = 1024 ** 3;
 
+/** The `code` of a thrown error (errno or zlib style), if it has one. */
+export function errorCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** True for gzip data (magic 1f 8b), whatever the file is called. */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** The absolute path of a path as written in the model file (relative to baseDir). */
-export function resolveDataPath(written: string, baseDir: string | null): string {
-  if (path.isAbsolute(written)) return written;
-  if (baseDir === null) {
-    throw new DataError(l10n.t('{0}: a relative path, but the model file is not saved in a folder to be relative to; save it first, or give an absolute path', written), written);
-  }
-  return path.resolve(baseDir, written);
 }
 
 /** A path inside a folder given in the model file, written the same way: "data/cifar/data_batch_1.bin". */
@@ -33,7 +24,7 @@ export function joinWritten(dir: string, name: string): string {
 /** An fs error as a DataError naming the file (`what` it was to be: a file, a folder, either). */
 export function fsError(e: unknown, written: string, abs: string, what: 'file' | 'directory' | 'either' = 'file'): DataError {
   if (e instanceof DataError) return e;
-  const code = (e as NodeJS.ErrnoException)?.code;
+  const code = errorCode(e);
   const message = code === 'ENOENT' || code === 'ENOTDIR'
     ? (what === 'file' ? l10n.t('no such file (looked for {0})', abs) : what === 'directory' ? l10n.t('no such folder (looked for {0})', abs) : l10n.t('no such file or folder (looked for {0})', abs))
     : code === 'EISDIR' ? l10n.t('a folder, not a file')
@@ -43,17 +34,17 @@ export function fsError(e: unknown, written: string, abs: string, what: 'file' |
 }
 
 /** Stats a data file or folder; what it must be is checked with a clear message. */
-export async function statData(abs: string, written: string, kind: 'file' | 'directory' | 'either'): Promise<fs.Stats> {
-  let st: fs.Stats;
+export async function statData(files: DataFiles, abs: string, written: string, kind: 'file' | 'directory' | 'either'): Promise<DataStat> {
+  let st: DataStat;
   try {
-    st = await fs.promises.stat(abs);
+    st = await files.stat(abs);
   } catch (e) {
     throw fsError(e, written, abs, kind);
   }
-  if (kind === 'file' && st.isDirectory()) throw new DataError(`${written}: ${l10n.t('a folder, not a file')}`, written);
-  if (kind === 'directory' && !st.isDirectory()) throw new DataError(`${written}: ${l10n.t('a file, not a folder')}`, written);
-  if (!st.isDirectory() && !st.isFile()) throw new DataError(`${written}: ${l10n.t('not a regular file')}`, written);
-  if (st.isFile() && st.size === 0) throw new DataError(l10n.t('{0}: the file is empty', written), written);
+  if (kind === 'file' && st.kind === 'directory') throw new DataError(`${written}: ${l10n.t('a folder, not a file')}`, written);
+  if (kind === 'directory' && st.kind !== 'directory') throw new DataError(`${written}: ${l10n.t('a file, not a folder')}`, written);
+  if (st.kind === 'other') throw new DataError(`${written}: ${l10n.t('not a regular file')}`, written);
+  if (st.kind === 'file' && st.size === 0) throw new DataError(l10n.t('{0}: the file is empty', written), written);
   return st;
 }
 
@@ -70,16 +61,9 @@ export function checkMemory(samples: number, features: number, memoryLimit: numb
 }
 
 /** The first `n` bytes of a file (fewer when it is shorter). */
-export async function readHead(abs: string, written: string, n: number): Promise<Uint8Array> {
+export async function readHead(files: DataFiles, abs: string, written: string, n: number): Promise<Uint8Array> {
   try {
-    const fh = await fs.promises.open(abs, 'r');
-    try {
-      const buf = Buffer.alloc(n);
-      const { bytesRead } = await fh.read(buf, 0, n, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
+    return await files.head(abs, n);
   } catch (e) {
     throw fsError(e, written, abs);
   }
@@ -89,14 +73,12 @@ export async function readHead(abs: string, written: string, n: number): Promise
  * The first `n` bytes of a gzip file once unpacked, unpacking no more than it takes; `complete`
  * when that is the whole content (it is shorter than `n`, or exactly `n`).
  */
-export async function gunzipHead(abs: string, written: string, n: number, maxBytes: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
-  const file = fs.createReadStream(abs, { highWaterMark: 16 * 1024 });
-  const gunzip = pipeline(file, zlib.createGunzip({ chunkSize: Math.max(64, n) }), () => {});
-  const parts: Buffer[] = [];
+export async function gunzipHead(files: DataFiles, abs: string, written: string, n: number, maxBytes: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
+  const parts: Uint8Array[] = [];
   let have = 0;
   let complete = true;
   try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    for await (const chunk of files.gunzipChunks(files.chunks(abs, 16 * 1024), Math.max(64, n))) {
       parts.push(chunk);
       have += chunk.length;
       if (have > n) {
@@ -105,13 +87,19 @@ export async function gunzipHead(abs: string, written: string, n: number, maxByt
       }
     }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException)?.code ?? '';
-    throw code.startsWith('Z_') ? gzipError(e, written, maxBytes) : fsError(e, written, abs);
-  } finally {
-    file.destroy();
-    gunzip.destroy();
+    throw (errorCode(e) ?? '').startsWith('Z_') ? gzipError(e, written, maxBytes) : fsError(e, written, abs);
   }
-  return { bytes: Buffer.concat(parts).subarray(0, n), complete };
+  return { bytes: concat(parts, have).subarray(0, n), complete };
+}
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**
@@ -119,21 +107,10 @@ export async function gunzipHead(abs: string, written: string, n: number, maxByt
  * loader that decodes file after file holds one buffer, not one per file). A file whose length
  * is no longer `length` changed since it was looked at: an error.
  */
-export async function readInto(abs: string, written: string, into: Uint8Array, length: number): Promise<Uint8Array> {
-  let got = 0;
+export async function readInto(files: DataFiles, abs: string, written: string, into: Uint8Array, length: number): Promise<Uint8Array> {
+  let got: number;
   try {
-    const fh = await fs.promises.open(abs, 'r');
-    try {
-      while (got < length) {
-        const { bytesRead } = await fh.read(into, got, length - got, got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      const { bytesRead: more } = await fh.read(Buffer.alloc(1), 0, 1, length);
-      if (more > 0) got = -1;
-    } finally {
-      await fh.close();
-    }
+    got = await files.readInto(abs, into, length);
   } catch (e) {
     throw fsError(e, written, abs);
   }
@@ -146,19 +123,19 @@ export async function readInto(abs: string, written: string, into: Uint8Array, l
 }
 
 /** A whole binary file, gunzipped when it is gzip data. */
-export async function readBytes(abs: string, written: string, maxBytes: number): Promise<Uint8Array> {
-  const st = await statData(abs, written, 'file');
+export async function readBytes(files: DataFiles, abs: string, written: string, maxBytes: number): Promise<Uint8Array> {
+  const st = await statData(files, abs, written, 'file');
   checkSize(st.size, maxBytes, written);
   let bytes: Uint8Array;
   try {
-    bytes = await fs.promises.readFile(abs);
+    bytes = await files.read(abs);
   } catch (e) {
     throw fsError(e, written, abs);
   }
   if (!isGzip(bytes)) return bytes;
   let out: Uint8Array;
   try {
-    out = await gunzip(bytes, { maxOutputLength: maxBytes });
+    out = await files.gunzip(bytes, maxBytes);
   } catch (e) {
     throw gzipError(e, written, maxBytes);
   }
@@ -169,8 +146,7 @@ export async function readBytes(abs: string, written: string, maxBytes: number):
 /** A gunzip failure as a DataError naming the file. */
 export function gzipError(e: unknown, written: string, maxBytes: number): DataError {
   if (e instanceof DataError) return e;
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ERR_BUFFER_TOO_LARGE') return new DataError(unpacksPast(written, maxBytes), written);
+  if (errorCode(e) === 'ERR_BUFFER_TOO_LARGE') return new DataError(unpacksPast(written, maxBytes), written);
   return new DataError(l10n.t('{0}: broken gzip data ({1})', written, (e as Error)?.message ?? String(e)), written);
 }
 
