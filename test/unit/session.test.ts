@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { RunManager } from '../../src/training/runs';
 import { SPIRAL } from './fixtures';
+import { LONG_SPIRAL, pauseStepResume, stopWithinOneStep } from './web/control-cases';
 import { Trainer } from '../../src/engine/trainer';
 import type { ProgressMessage } from '../../src/training/protocol';
 import { runTraining, type LoopMessage } from '../../src/training/loop';
@@ -56,30 +57,7 @@ test('stop ends a long run after the current step, and reports final metrics', a
 });
 
 test('stop takes effect within one step: the worker takes at most the step it is in, for fast and slow models', async () => {
-  const runs = manager(workerPath, { progressIntervalMs: 20 });
-  const fast = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
-  // ~100× slower per step: a wide tanh stack on a big batch.
-  const slow = {
-    ...fast,
-    layers: [...Array.from({ length: 4 }, () => ({ kind: 'dense' as const, units: 500, activation: { type: 'tanh' as const } })), SPIRAL.layers[1]],
-    train: { ...fast.train, batch: 240 },
-  };
-  const latencies: number[] = [];
-  for (const [name, spec] of [['fast', fast], ['slow', slow]] as const) {
-    for (let k = 0; k < 4; k++) {
-      const s = runs.start(`${name}${k}`, name, spec);
-      await until(() => s.step > 3 + k * 7);
-      await new Promise((r) => setTimeout(r, 13 * k)); // a stop at an arbitrary moment within a step
-      s.stop();
-      await s.finished;
-      assert.equal(s.status, 'stopped');
-      assert.ok(s.stepAtStop !== null && s.stepAtStop > 0, `${name}: the worker's step counter at the stop`);
-      const after = s.final!.steps - s.stepAtStop!;
-      latencies.push(after);
-      assert.ok(after === 0 || after === 1, `${name}: ${after} steps after the stop request`);
-      assert.equal(s.loss.steps, s.final!.steps, 'every step taken was reported');
-    }
-  }
+  const latencies = await stopWithinOneStep(manager(workerPath, { progressIntervalMs: 20 }));
   console.log(`steps taken after a stop request: ${latencies.join(', ')}`);
 });
 
@@ -140,22 +118,8 @@ test('a diverging run stops at the first non-finite step, names the step and the
 
 test('pause, step and resume: a paused run trains exactly the steps asked for', async () => {
   const runs = manager(workerPath, { progressIntervalMs: 20 });
-  const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
-  const s = runs.start('p', 'p', long);
-  await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress' && s.step > 0) resolve(); }));
-  s.pause();
-  await until(() => s.paused);
-  const at = s.step;
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(s.step, at, 'no steps while paused');
-  s.stepOnce();
-  s.stepOnce();
-  await until(() => s.step === at + 2);
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(s.step, at + 2, 'exactly two steps');
-  assert.equal(s.loss.steps, at + 2);
-  s.resume();
-  await until(() => s.step > at + 20 && !s.paused);
+  const s = runs.start('p', 'p', LONG_SPIRAL);
+  await pauseStepResume(s);
   s.stop();
   await s.finished;
   assert.equal(s.status, 'stopped');
