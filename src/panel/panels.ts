@@ -183,7 +183,7 @@ export class ChartsPanels implements vscode.Disposable {
       saveLabel: vscode.l10n.t('Save Chart'),
     });
     if (!target) return;
-    const bytes = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    const bytes = Uint8Array.from(atob(dataUrl.slice(dataUrl.indexOf(',') + 1)), (c) => c.charCodeAt(0));
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(vscode.l10n.t('TrainLens: saved {0}.', target.path.split('/').pop() ?? ''));
   }

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 
 /** What every TrainLens webview may do: run its script, and load files from the extension's dist/ and media/ only. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -15,9 +14,15 @@ export function pageBasics(webview: vscode.Webview, extensionUri: vscode.Uri, sc
 } {
   return {
     cspSource: webview.cspSource,
-    nonce: randomBytes(16).toString('base64'),
+    nonce: randomNonce(),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', script)).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', style)).toString(),
     language: vscode.env.language,
   };
+}
+
+/** 16 random bytes in base64, from the Web Crypto API (the same in Node's extension host and a browser's). */
+function randomNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
 }
