@@ -17,7 +17,7 @@ import { writeExportFiles } from '../export/write';
 import { runCheck } from './check-task';
 import { runInspect } from './inspect-task';
 import { runLandscape } from './landscape-task';
-import { helperInit, setThreads, threadsInfo, MAX_HELPERS, type HelperInit, type ThreadsInfo } from '../engine/wasm/threads';
+import { helperInit, setThreads, threadsInfo, threadsInUse, MAX_HELPERS, type HelperInit, type ThreadsInfo } from '../engine/wasm/threads';
 import { smallModelThreads, worthThreads } from '../engine/wasm/parallel';
 import type { WorkerEnv, WorkerPort } from '../platform/worker-types';
 
@@ -35,7 +35,8 @@ class WorkerCore {
   private control: Int32Array | undefined;
   private runId: string | undefined;
   private threadsRunId: string | undefined;
-  private reported: ThreadsInfo | undefined;
+  /** The threads in use and asked for at the last report (-1: none yet). */
+  private reported = { threads: -1, requested: -1 };
   /** The model's kernel calls are all too small to spread: the run keeps one thread whatever its share. */
   private small = false;
   private requestedThreads = 1;
@@ -185,9 +186,11 @@ class WorkerCore {
 
   /** Tells the host when the threads in use change (a helper became ready, a new share). */
   private reportThreads(): void {
-    const info: ThreadsInfo = this.small ? smallModelThreads(this.requestedThreads) : threadsInfo();
-    if (this.reported && this.reported.threads === info.threads && this.reported.requested === info.requested) return;
-    this.reported = info;
+    // Called after every slice (every step without a shared Stop flag): compare two numbers, build the report only when they change.
+    const threads = this.small ? 1 : threadsInUse();
+    if (this.reported.threads === threads && this.reported.requested === this.requestedThreads) return;
+    this.reported = { threads, requested: this.requestedThreads };
+    const info: ThreadsInfo = this.small ? smallModelThreads(this.requestedThreads) : threadsInfo(this.requestedThreads);
     if (this.threadsRunId) this.post({ type: 'threads', runId: this.threadsRunId, info });
   }
 

@@ -192,10 +192,15 @@ export function threadWork(): { jobs: number; helperParts: number } {
   return { jobs: pool?.jobs ?? 0, helperParts: pool ? Atomics.load(pool.ctl, HELPER_PARTS) : 0 };
 }
 
+/** Threads a job may use now (1 without a pool): threadsInfo's `threads`, without building the report. */
+export function threadsInUse(): number {
+  return pool ? pool.threads : 1;
+}
+
 /** Threads in use now, and why not more. */
 export function threadsInfo(requested = pool?.requested ?? 1): ThreadsInfo {
   const k = kernels();
-  const threads = pool ? pool.threads : 1;
+  const threads = threadsInUse();
   const info: ThreadsInfo = { threads, requested, shared: Boolean(k?.shared), variant: k?.variant ?? null };
   if (threads < requested) {
     if (!k) Object.assign(info, { why: 'no-kernels', reason: 'no WebAssembly kernels (TypeScript path)' });
