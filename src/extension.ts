@@ -18,16 +18,15 @@ import { ChartsPanels, ChartsPanelSerializer, PANEL_VIEW_TYPE } from './panel/pa
 import { setUpCircuitPanels, type CircuitPanels } from './panel/circuit-panels';
 import { registerCircuitCommands } from './editor/commands/circuit';
 import { configureModelL10n } from './editor/l10n';
-import { RunStore } from './runs/store';
-import { RunRecorder } from './runs/recorder';
-import { registerRunsView, runLabel, type RunsTree } from './editor/views/runs-view';
-import { overlaysOfStored } from './panel/overlays';
+import type { RunsTree } from './editor/views/runs-view';
+import type { RunStore } from './runs/store';
+import { setUpKeptRuns } from './editor/kept-runs';
 import { registerRunNotices } from './editor/views/run-notices';
 import { setUpChecks } from './editor/checks-setup';
 import type { CheckRuns } from './training/check-runs';
 import type { CheckMarks } from './editor/views/check-marks';
 import { InspectController } from './panel/inspect-host';
-import { inspectKeptRun, registerInspectCommands } from './editor/commands/inspect';
+import { registerInspectCommands } from './editor/commands/inspect';
 import { registerLandscape } from './editor/commands/landscape';
 import { hasLandscape, type LandscapeHost } from './panel/landscape-host';
 import { isSurfaceSource, surfaceNotices } from './editor/commands/context';
@@ -57,43 +56,6 @@ export interface TrainLensApi {
 function threadsSetting(): number {
   const n = vscode.workspace.getConfiguration('trainlens').get<number>('threads') ?? 0;
   return n >= 1 ? Math.min(16, Math.floor(n)) : os.availableParallelism();
-}
-
-/** Where kept runs live: the workspace's storage, or a folder of the workspace (a setting). */
-function runsFolder(context: vscode.ExtensionContext): string {
-  const config = vscode.workspace.getConfiguration('trainlens.runs');
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (config.get<string>('location') === 'workspaceFolder' && folder?.uri.scheme === 'file') {
-    return path.join(folder.uri.fsPath, config.get<string>('folder') || '.trainlens/runs');
-  }
-  const storage = context.storageUri ?? context.globalStorageUri;
-  return path.join(storage.fsPath, 'runs');
-}
-
-/**
- * After a run ends: when kept runs exceed the size limit, offer to delete the oldest — never
- * without asking, and at most once per session unless the user asks again.
- */
-async function offerPrune(store: RunStore, tree: RunsTree, asked: { done: boolean }): Promise<void> {
-  if (asked.done) return;
-  const capMB = vscode.workspace.getConfiguration('trainlens.runs').get<number>('maxStorageMB') ?? 500;
-  const { total, runs } = store.pruneCandidates(capMB * 1024 * 1024);
-  if (runs.length === 0) return;
-  asked.done = true;
-  const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
-  const remove = vscode.l10n.t('Delete {0} Oldest', runs.length);
-  const settings = vscode.l10n.t('Change the Limit');
-  const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('TrainLens keeps {0} MB of runs, over the {1} MB limit. Delete the {2} oldest ({3} MB)?', mb(total), capMB, runs.length, mb(runs.reduce((s, r) => s + r.bytes, 0))),
-    remove, settings,
-  );
-  if (answer === remove) {
-    for (const r of runs) store.delete(r.run.runId);
-    tree.refresh();
-    asked.done = false;
-  } else if (answer === settings) {
-    void vscode.commands.executeCommand('workbench.action.openSettings', 'trainlens.runs.maxStorageMB');
-  }
 }
 
 /**
@@ -133,30 +95,6 @@ function trackRunContext(runs: RunManager, models: ModelDocuments): vscode.Dispo
     if (e.document === vscode.window.activeTextEditor?.document) updateSurface();
   });
   return vscode.Disposable.from(vscode.window.onDidChangeActiveTextEditor(updateContext), edits, { dispose: () => runEvents.dispose() });
-}
-
-/** Kept runs: the store (whatever was recorded as running when VS Code last stopped was interrupted), the Runs view, the recorder. */
-function setUpKeptRuns(context: vscode.ExtensionContext, runs: RunManager, charts: ChartsPanels, inspector: InspectController) {
-  const store = new RunStore(runsFolder(context));
-  store.markInterrupted(new Set());
-  const asked = { done: false };
-  const runsView = registerRunsView({
-    store, runs,
-    inspect: (run) => void inspectKeptRun({ runs, charts, inspector }, run, store.loadWeights(run.runId)),
-    show: (picked) => {
-      const source = picked[0].source;
-      charts.show(source);
-      charts.setOverlays(source, {
-        title: picked.length === 1 ? runLabel(picked[0]) : vscode.l10n.t('{0} kept runs', picked.length),
-        ...overlaysOfStored(store, picked, runLabel),
-      });
-    },
-  });
-  const recorder = new RunRecorder(runs, store, () => {
-    runsView.tree.refresh();
-    void offerPrune(store, runsView.tree, asked);
-  });
-  return { store, runsView, recorder };
 }
 
 export function activate(context: vscode.ExtensionContext): TrainLensApi {

@@ -4,6 +4,7 @@
  * node:worker_threads; a web entry supplies them from a Web Worker's `self`.
  */
 import type { HostToWorker, WorkerToHost } from '../training/protocol';
+import type { DataFiles } from '../data/data-files';
 
 /** The worker's end of its channel to the host. */
 export interface WorkerPort {
@@ -14,6 +15,8 @@ export interface WorkerPort {
 }
 
 export interface WorkerEnv {
+  /** How the worker reads data files (Node: fs and zlib; web: requests answered by the host through workspace.fs). */
+  files: DataFiles;
   /** Lets queued messages in (Node: setImmediate; web: a MessageChannel round). */
   yieldNow(): Promise<void>;
   /**

@@ -1,6 +1,7 @@
 /** The sanity checks and the learning-rate range test as the worker runs them: load the data, run, report. */
 import * as l10n from '@vscode/l10n';
-import { loadDataset } from '../data/load';
+import { loadDatasetWith } from '../data/loader';
+import type { DataFiles } from '../data/data-files';
 import { runSanity } from '../engine/sanity';
 import { LR_FIND_DEFAULTS, lrFind, type LrPoint } from './lr-find';
 import { errorText } from './loop';
@@ -9,10 +10,10 @@ import type { HostToWorker, WorkerToHost } from './protocol';
 type CheckRequest = Extract<HostToWorker, { type: 'sanity' | 'lrFind' }>;
 
 /** Runs one request and posts its result (or an error naming what failed); never throws. */
-export async function runCheck(m: CheckRequest, post: (msg: WorkerToHost) => void): Promise<void> {
+export async function runCheck(m: CheckRequest, post: (msg: WorkerToHost) => void, files: DataFiles): Promise<void> {
   const t0 = performance.now();
   try {
-    const data = await loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
+    const data = await loadDatasetWith(files, m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
     if (m.type === 'sanity') {
       const report = runSanity(m.spec, data);
       post({ type: 'sanity', runId: m.runId, report, ms: performance.now() - t0 });

@@ -4,7 +4,8 @@
  * sample indices, the split and the normalization are the ones training uses.
  */
 import * as l10n from '@vscode/l10n';
-import { loadDataset } from '../data/load';
+import { loadDatasetWith } from '../data/loader';
+import type { DataFiles } from '../data/data-files';
 import { Trainer } from '../engine/trainer';
 import { inspectSample, sampleRangeMessage } from '../engine/inspect';
 import { setNetworkArrays } from '../export/arrays';
@@ -38,9 +39,9 @@ export function inspectOnce(m: InspectRequest, data: Dataset): InspectMessage {
 }
 
 /** Loads the data, inspects, and posts the InspectMessage (or an error naming what failed); never throws. */
-export async function runInspect(m: InspectRequest, post: (msg: WorkerToHost) => void): Promise<void> {
+export async function runInspect(m: InspectRequest, post: (msg: WorkerToHost) => void, files: DataFiles): Promise<void> {
   try {
-    const data = await loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
+    const data = await loadDatasetWith(files, m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
     post(inspectOnce(m, data));
   } catch (e) {
     const message = e instanceof InspectError ? e.message : l10n.t('Could not inspect the sample: {0}', errorText(e));

@@ -4,7 +4,8 @@
  * is read and split by a Trainer, so the training set and its loss are the run's own.
  */
 import * as l10n from '@vscode/l10n';
-import { loadDataset } from '../data/load';
+import { loadDatasetWith } from '../data/loader';
+import type { DataFiles } from '../data/data-files';
 import { Trainer } from '../engine/trainer';
 import { networkArrays } from '../export/arrays';
 import { isSurfaceSpec } from '../model/spec';
@@ -52,9 +53,9 @@ export function landscapeOf(t: Trainer, m: Pick<LandscapeTask, 'weights' | 'traj
 }
 
 /** Loads the data, computes the landscape with progress, and posts it (or an error naming what failed); never throws. */
-export async function runLandscape(m: LandscapeTask, post: (msg: WorkerToHost) => void): Promise<void> {
+export async function runLandscape(m: LandscapeTask, post: (msg: WorkerToHost) => void, files: DataFiles): Promise<void> {
   try {
-    const data = isSurfaceSpec(m.spec) ? undefined : await loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
+    const data = isSurfaceSpec(m.spec) ? undefined : await loadDatasetWith(files, m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
     let last = -Infinity;
     const progress = (done: number, total: number): void => {
       const now = performance.now();

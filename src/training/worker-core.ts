@@ -6,7 +6,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { RunLoop, errorText, runGradcheck } from './loop';
-import { loadDataset } from '../data/load';
+import { loadDatasetWith } from '../data/loader';
 import type { Dataset } from '../engine/data/dataset';
 import { CONTROL_STEP, CONTROL_STOP, CONTROL_WORDS, type HostToWorker, type StartMessage, type WorkerToHost } from './protocol';
 import { isSurfaceSpec, type SurfaceModelSpec } from '../model/spec';
@@ -62,14 +62,14 @@ class WorkerCore {
         void this.train(m);
         break;
       case 'gradcheck':
-        void loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
+        void loadDatasetWith(this.env.files, m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
           // The loaded set is this check's alone: split in place, not copied.
           .then((data) => post(runGradcheck(m.spec, m.runId, data, true)))
           .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: l10n.t('The gradient check failed: {0}', errorText(e)) }))
           .finally(() => port.close());
         break;
       case 'export':
-        void loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
+        void loadDatasetWith(this.env.files, m.spec, m.baseDir, { memoryLimit: m.memoryLimit })
           .then((data) => {
             const run = m.run && { ...m.run, weights: m.run.weights.map((w) => ({ name: w.name, shape: w.shape, data: w.values })) };
             const files = exportModel(m.spec, data, { source: m.source, run: run ?? undefined, ownData: true }).files();
@@ -80,13 +80,13 @@ class WorkerCore {
         break;
       case 'sanity':
       case 'lrFind':
-        void runCheck(m, post).finally(() => port.close());
+        void runCheck(m, post, this.env.files).finally(() => port.close());
         break;
       case 'inspect':
-        void runInspect(m, post).finally(() => port.close());
+        void runInspect(m, post, this.env.files).finally(() => port.close());
         break;
       case 'landscape':
-        void runLandscape(m, post).finally(() => port.close());
+        void runLandscape(m, post, this.env.files).finally(() => port.close());
         break;
       case 'stop': this.stop(); break;
       case 'pause': this.loop?.pause(); break;
@@ -120,7 +120,7 @@ class WorkerCore {
     let data: Dataset | undefined;
     try {
       // The data is read here, in the worker: the extension host never holds a data set.
-      data = await loadDataset(m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
+      data = await loadDatasetWith(this.env.files, m.spec, m.baseDir, { memoryLimit: m.memoryLimit });
     } catch (e) {
       post({ type: 'error', runId: m.runId, message: errorText(e) });
       this.port.close();

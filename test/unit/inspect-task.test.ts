@@ -1,3 +1,4 @@
+import { nodeDataFiles } from '../../src/node/data-files';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -28,7 +29,7 @@ function trainedWeights(): { weights: ParamValues[]; steps: number } {
 
 async function answer(m: InspectRequest): Promise<WorkerToHost[]> {
   const posted: WorkerToHost[] = [];
-  await runInspect(m, (msg) => posted.push(msg));
+  await runInspect(m, (msg) => posted.push(msg), nodeDataFiles);
   return posted;
 }
 

@@ -5,6 +5,7 @@ import { startWorker } from '../../../src/training/worker-core';
 import type { DoneMessage, HostToWorker, ProgressMessage, StartMessage, WorkerToHost } from '../../../src/training/protocol';
 import type { ModelSpec } from '../../../src/model/spec';
 import { SPIRAL } from '../fixtures';
+import { nodeDataFiles } from '../../../src/node/data-files';
 
 function fakeWorker(): { send(m: HostToWorker): void; posts: WorkerToHost[]; closed: Promise<void>; yields: () => number } {
   const posts: WorkerToHost[] = [];
@@ -15,6 +16,7 @@ function fakeWorker(): { send(m: HostToWorker): void; posts: WorkerToHost[]; clo
   startWorker(
     { post: (m) => posts.push(m), onMessage: (f) => (handler = f), close: () => close() },
     {
+      files: nodeDataFiles,
       yieldNow: () => { yields++; return new Promise<void>((resolve) => setImmediate(resolve)); },
       sliceMs: (shared) => (shared ? 15 : 0),
       lowerPriority: () => undefined,
