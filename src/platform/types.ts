@@ -54,3 +54,4 @@ export interface StoreFiles {
   /** Removes a file or a folder with what it holds (nothing when absent). */
   remove(rel: string): Promise<void>;
 }
+
