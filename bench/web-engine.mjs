@@ -1,0 +1,63 @@
+// The engine's side of bench/web.mjs: bundled twice by esbuild from this one file — an iife for a
+// Chromium Web Worker (the web build's engine) and a CommonJS file for a Node worker thread (the
+// desktop's) — so both time the same code on W1–W3: a Trainer on bench/workloads.mjs's random data,
+// trainStep() without statistics, as bench/impl-js.mjs times it.
+// A request {workload, warmupMs, ms, yieldEach} is answered with {workload, samplesPerSec, steps,
+// seconds, kernels}. yieldEach: after every step, wait for one round of the thread's message queue,
+// as a run does when Stop cannot go through shared memory (a browser without cross-origin isolation:
+// src/web/worker.ts yields through a MessageChannel; Node's entry through setImmediate).
+import { Trainer } from '../src/engine/trainer';
+import { kernels } from '../src/engine/wasm/kernels';
+import { WORKLOADS, LAYERS, LEARNING_RATE, randomData } from './workloads.mjs';
+
+const trainers = new Map();
+
+function trainer(name) {
+  if (!trainers.has(name)) {
+    const w = WORKLOADS[name];
+    const data = randomData(name);
+    const spec = {
+      data: { dataset: 'gaussian', samples: data.n, classes: w.classes, noise: 0, features: data.features, validation: 0 },
+      layers: LAYERS[name], loss: 'softmax', init: { type: 'he' }, optimizer: { type: 'sgd', lr: LEARNING_RATE },
+      train: { epochs: 1_000_000_000, batch: w.batch, l2: 0, l1: 0, seed: 1 },
+    };
+    trainers.set(name, new Trainer(spec, 'float32', data));
+  }
+  return trainers.get(name);
+}
+
+/** Steps for `ms` after `warmupMs` of warm-up; with yieldNow, one yield after each step (counted in the time). */
+export async function measure(req, yieldNow) {
+  const t = trainer(req.workload);
+  const step = () => t.trainStep(false);
+  const warmEnd = performance.now() + req.warmupMs;
+  do step(); while (performance.now() < warmEnd);
+  const t0 = performance.now();
+  let steps = 0;
+  let now = t0;
+  do {
+    step();
+    steps++;
+    if (req.yieldEach) await yieldNow();
+    now = performance.now();
+  } while (now - t0 < req.ms);
+  const seconds = (now - t0) / 1000;
+  const k = kernels();
+  return {
+    workload: req.workload, yieldEach: Boolean(req.yieldEach), steps, seconds,
+    samplesPerSec: (steps * WORKLOADS[req.workload].batch) / seconds,
+    kernels: k ? k.variant : 'none (TypeScript)',
+  };
+}
+
+/** A yield through a MessageChannel (the web worker's), or setImmediate where it exists (Node's). */
+export function queueYield() {
+  if (typeof setImmediate === 'function') return () => new Promise((resolve) => setImmediate(resolve));
+  const channel = new MessageChannel();
+  const waiting = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () => new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+}
