@@ -1,4 +1,5 @@
-// One esbuild script for every bundle: node (extension, worker, CLI) and browser (webview).
+// One esbuild script for every bundle: node (extension, worker, CLI), browser (webview) and the web
+// extension (dist/web/: the extension for VS Code's web worker extension host and its Web Worker).
 import fs from 'node:fs';
 import * as esbuild from 'esbuild';
 
@@ -30,6 +31,26 @@ const builds = [
     platform: 'browser',
     format: 'iife',
   },
+  // The web extension (package.json "browser"): VS Code's web worker extension host loads it with
+  // its CommonJS loader. platform 'browser' resolves package.json "browser" fields (@vscode/l10n's
+  // browser build) and fails on any node: import: the guard that keeps Node out of the web bundles.
+  {
+    ...common,
+    entryPoints: { 'web/extension': 'src/web/extension.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  // The engine's Web Worker, started from a blob URL of this file's text: VS Code's worker wrapper
+  // loads it with importScripts, so it is a classic script.
+  ...(fs.existsSync('src/web/worker.ts') ? [{
+    ...common,
+    entryPoints: { 'web/worker': 'src/web/worker.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+  }] : []),
 ];
 
 // The WebAssembly kernels, compiled from assembly/kernels.ts and inlined into the engine (skipped when up to date).
