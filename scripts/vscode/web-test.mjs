@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// `npm run test:web`: the extension as vscode.dev and github.dev run it — in the browser's web
+// worker extension host, training in a Web Worker — used in a real VS Code the way a person would.
+//
+// The test copies the built extension into a temp dir with a manifest that has no "main" (and no
+// "bin"), and from dist/ only the web bundles (web/extension.js, web/worker.js), the panels' scripts,
+// the codicons and the bundled digits: VS Code then runs it in the web worker extension host (no
+// process, no Buffer, no node: modules, no SharedArrayBuffer), and a stray require of a Node bundle
+// fails loudly. Per theme: a fresh VS Code server + headless Chromium (scripts/vscode/server.mjs),
+// the copy loaded as the development extension, a copy of examples/ (plus a CSV and a model reading
+// it) as the workspace. Before any scenario the extension host must log the web entry's line
+// "TrainLens: web extension host (crossOriginIsolated=…)" (a Node host never does) and no
+// "Activating extension … failed". Then, one after another in that workbench (one that fails is run
+// once more in a fresh workbench, and reported):
+//
+//   spiral   open spiral.nn.yaml, ▶ Train from the CodeLens, the run finishes with a finite loss;
+//            every chart of the panel drew, by the ink on its canvas, tab by tab.
+//   swap     spiral-long.nn.yaml: train, swap the optimizer to sgd from its lens while it trains:
+//            the swap marker on the loss chart and "type: sgd" in the file; stop from the lens.
+//   compare  optimizer-compare.nn.yaml: Compare… from the lens, its compare: section, one seed: six
+//            runs overlaid and ended, six legend entries, loss and accuracy drawn.
+//   csv      web-csv.nn.yaml reading data/web-points.csv (written into the workspace): trains to a
+//            finite loss over all the file's rows; loss, accuracy and decision boundary drawn.
+//   stop     spiral-long.nn.yaml: train, ⏹ Stop from the lens: the panel says stopped and its points
+//            stop growing; the lens is ▶ Train again.
+//   digits   digits.nn.yaml (the bundled MNIST sample: read from the extension's URI, gunzipped with
+//            DecompressionStream): trains to a finite loss; the first-layer weights draw as images.
+//   korean   with the Korean display language (--locale ko): Korean lenses, Train by its Korean title,
+//            the panel in Korean (the browser test's korean scenario), first theme only.
+//
+//   node scripts/vscode/web-test.mjs                          # every scenario in dark; spiral in light too
+//   node scripts/vscode/web-test.mjs --theme dark --scenario csv
+//
+// Options: --theme dark|light|hc (repeatable; default dark and light: every scenario in the first,
+//   spiral and compare in the others), --scenario NAME (repeatable), --timeout MS (per scenario,
+//   default 240000), --no-retry, --examples DIR. Screenshots: test-results/screenshots/web-*.png,
+//   failure-web-<scenario>-<theme>.png when a step fails. TRAINLENS_VSCODE_VERBOSE=1 prints more.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureCodeServer, repoRoot } from './ensure-code-server.mjs';
+import { THEMES, cleanupAll, isNoise, launchBrowser, openWorkbench, startServer, withTimeout } from './server.mjs';
+import { SHOTS, StepError, VIEWPORT, health, poll, secsSince } from './browser/common.mjs';
+import { closeAll } from './browser/workbench.mjs';
+import { makeWebCopy, prepareWebWorkspace } from './web/copy.mjs';
+import { WEB_SCENARIOS } from './web/scenarios.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    theme: { type: 'string', multiple: true },
+    scenario: { type: 'string', multiple: true },
+    examples: { type: 'string', default: path.join(repoRoot, 'examples') },
+    timeout: { type: 'string', default: '240000' },
+    'no-retry': { type: 'boolean', default: false },
+  },
+});
+
+const say = (msg) => console.log(`[test:web] ${msg}`);
+
+/** The web entry's one line at activation (src/web/extension.ts). */
+const ACTIVATION_LINE = /^TrainLens: web extension host \(crossOriginIsolated=(\w+)\)/;
+
+/** Scenarios run in a workbench with another display language, and the ones run in every theme (their screenshots show colours). */
+const SCENARIO_LOCALE = { korean: 'ko' };
+const EVERY_THEME = new Set(['spiral', 'compare']);
+
+async function openSession(theme, { extension, examples, locale }) {
+  health.fatal = null;
+  const errors = [];
+  const activation = { line: null, failed: null };
+  const workspace = prepareWebWorkspace(examples);
+  const server = await startServer({ theme, locale });
+  const { page } = await launchBrowser({ viewport: VIEWPORT });
+  const t0 = Date.now();
+  await openWorkbench(page, server, {
+    folder: workspace,
+    extensionDevelopmentPath: extension,
+    onLog: (level, text) => {
+      if (ACTIVATION_LINE.test(text)) activation.line = text.split('\n')[0];
+      if (level === 'error' && !isNoise(text)) errors.push(text.split('\n')[0]);
+      if (/Activating extension .* failed/.test(text)) {
+        activation.failed = text.split('\n')[0];
+        health.fatal = activation.failed.replace(/^Error: /, '');
+      }
+    },
+    printLog: (level, text) => !isNoise(text) && level !== 'trace' && level !== 'debug',
+  });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.explorer-folders-view').waitFor({ state: 'visible', timeout: 60_000 }).catch(() => {});
+  // The extension must be running in the web worker extension host, and have activated there.
+  await poll('the web entry\'s activation line "TrainLens: web extension host (crossOriginIsolated=…)"', 60_000,
+    () => activation.line || activation.failed).catch((e) => {
+    throw new StepError(`${e.message}: the extension did not activate in the web worker extension host`);
+  });
+  if (activation.failed) throw new StepError(`the extension failed to activate: ${activation.failed}`);
+  const isolated = ACTIVATION_LINE.exec(activation.line)[1];
+  say(`activated in the web worker extension host ${secsSince(t0)} s after opening the workbench: ${JSON.stringify(activation.line)}`);
+  return { server, page, workspace, errors, activation, isolated };
+}
+
+async function runScenario(name, theme, state, options) {
+  const t0 = Date.now();
+  const ctx = {
+    theme,
+    sec: () => secsSince(t0),
+    check: (msg) => console.log(`  ✔ ${msg}`),
+    note: (msg) => console.log(`  • ${msg}`),
+  };
+  console.log(`  -- ${name} --`);
+  let errorsBefore = 0;
+  let result;
+  try {
+    if (!state.session) {
+      state.session = await withTimeout(openSession(theme, options), 120_000, 'starting VS Code and activating the web extension');
+      ctx.check(`workbench loaded, the extension activated in the web worker extension host (crossOriginIsolated=${state.session.isolated}) (${ctx.sec()} s)`);
+    } else {
+      await withTimeout(closeAll(state.session.page), 30_000, 'closing the previous scenario\'s editors');
+    }
+    errorsBefore = state.session.errors.length;
+    await withTimeout(WEB_SCENARIOS[name](state.session.page, { ...ctx, workspace: state.session.workspace }), options.timeoutMs, `running the ${name} scenario`);
+    result = { name, ok: true, secs: (Date.now() - t0) / 1000 };
+  } catch (e) {
+    await reportFailure(name, theme, state.session, ctx, e);
+    result = { name, ok: false, secs: (Date.now() - t0) / 1000, reason: firstLine(e) };
+    await cleanupAll();
+    state.session = null;
+  }
+  const errors = state.session ? state.session.errors.slice(errorsBefore) : [];
+  if (errors.length) {
+    console.log('  errors logged by the workbench/extension host during the scenario:');
+    for (const e of errors.slice(0, 20)) console.log(`    ${e}`);
+  }
+  say(`${theme} / ${name}: ${result.ok ? 'OK' : 'FAILED'} in ${result.secs.toFixed(1)} s`);
+  return result;
+}
+
+const firstLine = (e) => String(e instanceof StepError ? e.message : e?.message ?? e).split('\n')[0].slice(0, 300);
+
+async function reportFailure(name, theme, session, ctx, e) {
+  let toasts = [];
+  if (session) {
+    const file = path.join(SHOTS, `failure-web-${name}-${theme}.png`);
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await session.page.screenshot({ path: file }).then(() => ctx.note(`failure screenshot ${path.relative(process.cwd(), file)}`), () => {});
+    toasts = await session.page.$$eval('.notification-list-item-message', (els) => els.map((el) => el.textContent.trim())).catch(() => []);
+  }
+  console.error(`  ✘ ${name}: ${e instanceof StepError ? e.message : e.stack}`);
+  for (const t of toasts) console.error(`  VS Code notification: ${t}`);
+}
+
+/** The scenarios in one workbench; one that fails runs once more in a fresh workbench (2 shared cores carry everything). */
+async function runGroup(theme, scenarios, options) {
+  for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) {
+    if (f.startsWith('failure-web-') && f.endsWith(`-${theme}.png`)) fs.rmSync(path.join(SHOTS, f), { force: true });
+  }
+  const results = [];
+  const state = { session: null };
+  try {
+    for (const name of scenarios) {
+      let result = await runScenario(name, theme, state, options);
+      if (!result.ok && !opt['no-retry']) {
+        say(`${theme} / ${name}: a second attempt in a fresh workbench`);
+        const first = result;
+        result = await runScenario(name, theme, state, options);
+        result = { ...result, firstFailure: first.reason, secs: first.secs + result.secs };
+      }
+      results.push(result);
+    }
+  } finally {
+    await cleanupAll();
+  }
+  return results;
+}
+
+async function main() {
+  const themes = opt.theme?.length ? opt.theme : ['dark', 'light'];
+  for (const t of themes) if (!THEMES[t]) throw new Error(`unknown theme ${t}: use ${Object.keys(THEMES).join(', ')}`);
+  const asked = Boolean(opt.scenario?.length);
+  const scenarios = asked ? opt.scenario : Object.keys(WEB_SCENARIOS);
+  for (const s of scenarios) if (!WEB_SCENARIOS[s]) throw new Error(`unknown scenario ${s}: use ${Object.keys(WEB_SCENARIOS).join(', ')}`);
+  const examples = path.resolve(opt.examples);
+  await ensureCodeServer();
+  const copy = makeWebCopy(repoRoot);
+  say(`the web copy of the extension: ${copy.dir} ("browser": ${copy.browser}, no "main")`);
+  const t0 = Date.now();
+  const all = [];
+  for (const [i, theme] of themes.entries()) {
+    const inTheme = (s) => asked || i === 0 || EVERY_THEME.has(s);
+    const groups = [
+      { locale: undefined, list: scenarios.filter((s) => !SCENARIO_LOCALE[s] && inTheme(s)) },
+      { locale: 'ko', list: scenarios.filter((s) => SCENARIO_LOCALE[s] === 'ko' && (asked || i === 0)) },
+    ];
+    for (const { locale, list } of groups) {
+      if (list.length === 0) continue;
+      say(`--- theme ${theme} (${THEMES[theme]})${locale ? `, locale ${locale}` : ''}: ${list.join(', ')} ---`);
+      const results = await runGroup(theme, list, { extension: copy.dir, examples, timeoutMs: Number(opt.timeout), locale });
+      all.push(...results.map((r) => ({ ...r, theme })));
+    }
+  }
+  const failed = all.filter((r) => !r.ok);
+  console.log(`\nweb: ${all.length - failed.length} passed, ${failed.length} failed (${secsSince(t0)} s)`);
+  for (const r of all) console.log(`  ${r.ok ? '✔' : '✘'} ${r.theme} / ${r.name} (${r.secs.toFixed(1)} s)${r.ok ? '' : `: ${r.reason}`}${r.firstFailure ? ` (first attempt failed: ${r.firstFailure})` : ''}`);
+  if (failed.length) process.exitCode = 1;
+}
+
+main().catch(async (e) => {
+  console.error(`[test:web] FAILED: ${e.message}`);
+  await cleanupAll();
+  process.exitCode = 1;
+});

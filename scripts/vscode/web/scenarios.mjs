@@ -1,0 +1,143 @@
+// The web test's scenarios: the extension in the browser's web worker extension host, driven as a
+// person does, with the browser test's helpers (scripts/vscode/browser/). Screenshots are
+// test-results/screenshots/web-<scenario>-<theme>.png.
+import path from 'node:path';
+import { sleep } from '../server.mjs';
+import { CHART_IDS, SHOTS, StepError, num, poll, secsSince } from '../browser/common.mjs';
+import { COMPARE_FILE, WEIGHTS_FILE } from '../browser/workspace.mjs';
+import { describePanel, inkSummary, panelOverlays, panelTexts, readPanel, waitInk, waitPanel } from '../browser/panel.mjs';
+import { inkByTab, showPanelTab, tabScreenshot } from '../browser/tabs.mjs';
+import {
+  LENS, clickLens, codeLensTexts, lensLocator, openModelFile, pickInQuickPick, screenshot, startTraining, stopTraining,
+} from '../browser/workbench.mjs';
+import { koreanScenario, swapScenario } from '../browser/scenarios-train.mjs';
+import { CSV_DATA, CSV_FILE, CSV_ROWS, SPIRAL_LONG } from './copy.mjs';
+
+const shot = (name, ctx) => path.join(SHOTS, `web-${name}-${ctx.theme}.png`);
+
+/** Trains the open file from its lens until the panel says finished; the panel. */
+async function trainToEnd(page, ctx, file, ms = 120_000) {
+  const clickedAt = Date.now();
+  await startTraining(page, ctx, file);
+  const panel = await waitPanel(page, `the run of ${file} to finish (data-state="finished")`, ms,
+    (p) => num(p.loss.points) > 0 && p.loss.state === 'finished');
+  ctx.check(`${file} trained to the end: data-points=${panel.loss.points} (${secsSince(clickedAt)} s after the click)`);
+  return panel;
+}
+
+/** The panel's final loss ("final: loss X"), which must be a finite number. */
+async function finalLoss(panel) {
+  let texts = null;
+  await poll('the panel\'s summary "final: loss …"', 10_000, async () => {
+    texts = await panelTexts(panel.frame);
+    return /final: loss \S+/.test(texts.summary);
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the summary reads ${JSON.stringify(texts?.summary)}`);
+  });
+  const loss = Number(/final: loss ([^\s(),]+)/.exec(texts.summary)[1]);
+  if (!Number.isFinite(loss)) throw new StepError(`the final loss is not a finite number: ${JSON.stringify(texts.summary)}`);
+  return { loss, texts };
+}
+
+/** Open the spiral, ▶ Train from the CodeLens, every chart of the panel draws (ink, tab by tab). */
+export async function spiralWeb(page, ctx) {
+  await openModelFile(page, ctx, 'spiral.nn.yaml');
+  const panel = await trainToEnd(page, ctx, 'spiral.nn.yaml');
+  const { loss, texts } = await finalLoss(panel);
+  ctx.check(`the panel says ${JSON.stringify(texts.summary)} (loss ${loss})`);
+  ctx.check(`run details: ${JSON.stringify(texts.details)}`);
+  const ink = await inkByTab(panel, ctx, ['loss', ...CHART_IDS]);
+  ctx.check(`every chart drew, by the ink on its canvas: ${inkSummary(ink)}`);
+  await showPanelTab(panel.frame, 'overview');
+  await poll('the CodeLens to return to "▶ Train"', 15_000, () => lensLocator(page, LENS.train).isVisible());
+  await sleep(800);
+  await screenshot(page, ctx, shot('spiral', ctx));
+  await tabScreenshot(page, ctx, panel.frame, 'gradients', shot('spiral-gradients', ctx));
+  await showPanelTab(panel.frame, 'overview');
+}
+
+/** The long spiral: swap the optimizer from its lens while it trains (marker, `type: sgd`), stop from the lens. */
+export async function swapWeb(page, ctx) {
+  await swapScenario(page, { ...ctx, shots: { main: shot('swap', ctx) } });
+}
+
+/** Compare… from the lens over the file's compare: section: six optimizers overlaid, each drawn. */
+export async function compareWeb(page, ctx) {
+  await openModelFile(page, ctx, COMPARE_FILE);
+  const widget = page.locator('.quick-input-widget');
+  await clickLens(page, ctx, LENS.compare, 'Compare…', () => widget.isVisible(), { effectMs: 4000 });
+  await pickInQuickPick(page, ctx, { title: /^Compare\b.*optimizer-compare\.nn\.yaml/, filter: 'optimizer: sgd', expect: 'optimizer: sgd, momentum, nesterov, adagrad, rmsprop, adam' });
+  await pickInQuickPick(page, ctx, { title: /seeds per variant/, filter: '1 seed', expect: '1 seed' });
+  const pickedAt = Date.now();
+  let seen = null;
+  await poll('six overlaid runs, all ended (canvas#loss-chart data-overlays=6, data-overlays-done=6)', 240_000, async () => {
+    seen = await panelOverlays(page);
+    return seen && seen.n === 6 && seen.done === 6;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the panel shows ${JSON.stringify(seen && { n: seen.n, done: seen.done })}`);
+  });
+  ctx.check(`six optimizers trained and overlaid (${secsSince(pickedAt)} s after the pick)`);
+  const items = await seen.frame.$$eval('#overlay-list li', (els) => els.map((e) => e.textContent.trim()));
+  if (items.length !== 6) throw new StepError(`the overlay legend lists ${items.length} runs: ${JSON.stringify(items)}`);
+  ctx.check(`overlay legend: ${items.join(' | ')}`);
+  const ink = await inkByTab({ frame: seen.frame }, ctx, ['loss', 'accuracy']);
+  ctx.check(`the overlaid runs drew: ${inkSummary(ink)}`);
+  await sleep(500);
+  await screenshot(page, ctx, shot('compare', ctx));
+}
+
+/** A model whose data is a CSV file in the workspace (read through workspace.fs): trains to a finite loss. */
+export async function csvWeb(page, ctx) {
+  await openModelFile(page, ctx, CSV_FILE);
+  const panel = await trainToEnd(page, ctx, CSV_FILE);
+  const { loss, texts } = await finalLoss(panel);
+  const sizes = /([\d,]+) training \/ ([\d,]+) held-out samples/.exec(texts.details);
+  if (!sizes || num(sizes[1].replace(/,/g, '')) + num(sizes[2].replace(/,/g, '')) !== CSV_ROWS) {
+    throw new StepError(`the run did not read the ${CSV_ROWS} rows of ${CSV_DATA}: ${JSON.stringify(texts.details)}`);
+  }
+  ctx.check(`trained from ${CSV_DATA}: ${JSON.stringify(texts.summary)} (loss ${loss}); ${JSON.stringify(texts.details)}`);
+  const ink = await waitInk(panel, ['loss', 'accuracy', 'boundary']);
+  ctx.check(`loss, accuracy and the decision boundary drew: ${inkSummary(ink)}`);
+  await sleep(500);
+  await screenshot(page, ctx, shot('csv', ctx));
+}
+
+/** A long run stopped from its "⏹ Stop" lens: the panel says stopped and its points stop growing. */
+export async function stopWeb(page, ctx) {
+  await openModelFile(page, ctx, SPIRAL_LONG);
+  await startTraining(page, ctx, SPIRAL_LONG);
+  const running = await waitPanel(page, 'loss points while the long spiral trains', 30_000,
+    (p) => num(p.loss.points) > 0 && p.loss.state === 'running');
+  ctx.check(`training: data-points=${running.loss.points}, data-state="running"`);
+  await stopTraining(page, ctx);
+  const stopped = await readPanel(page);
+  await sleep(1500);
+  const later = await readPanel(page);
+  if (later?.loss.state !== 'stopped' || num(later.loss.points) !== num(stopped.loss.points)) {
+    throw new StepError(`the run went on after Stop: ${describePanel(stopped)} then ${describePanel(later)}`);
+  }
+  ctx.check(`stopped: data-points stays ${later.loss.points} 1.5 s later; lenses ${JSON.stringify(await codeLensTexts(page))}`);
+  await screenshot(page, ctx, shot('stop', ctx));
+}
+
+/** The bundled MNIST digits (read from the extension's URI, gunzipped by DecompressionStream) train; the weights draw as images. */
+export async function digitsWeb(page, ctx) {
+  await openModelFile(page, ctx, WEIGHTS_FILE);
+  const panel = await trainToEnd(page, ctx, WEIGHTS_FILE, 240_000);
+  const { loss, texts } = await finalLoss(panel);
+  ctx.check(`the digits trained: ${JSON.stringify(texts.summary)} (loss ${loss}); ${JSON.stringify(texts.details)}`);
+  const ink = await inkByTab(panel, ctx, ['loss', 'accuracy', 'weights']);
+  ctx.check(`the loss, accuracy and first-layer weights drew: ${inkSummary(ink)}`);
+  await sleep(500);
+  await tabScreenshot(page, ctx, panel.frame, 'weights', shot('digits-weights', ctx));
+  await showPanelTab(panel.frame, 'overview');
+}
+
+/** In Korean (--locale ko): the lenses, the command's Korean title, the panel. */
+export async function koreanWeb(page, ctx) {
+  await koreanScenario(page, { ...ctx, shots: { main: shot('korean', ctx) } });
+}
+
+export const WEB_SCENARIOS = {
+  spiral: spiralWeb, swap: swapWeb, compare: compareWeb, csv: csvWeb, stop: stopWeb, digits: digitsWeb, korean: koreanWeb,
+};
