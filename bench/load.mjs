@@ -20,6 +20,7 @@ const seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
 const json = args.includes('--json');
 
 const { RunManager } = require('../out/src/training/runs.js');
+const { nodeWorkers } = require('../out/src/node/workers.js');
 const { RunStore } = require('../out/src/runs/store.js');
 const { RunRecorder } = require('../out/src/runs/recorder.js');
 const { parseModel } = require('../out/src/model/parse.js');
@@ -56,7 +57,7 @@ const cnn = {
 const models = [['spiral', forever(spiral)], ['mlp 784-256-10', forever(mlp)], ['init experiment', forever(init)], ['cnn on mnist', forever(cnn)]];
 
 const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-load-'));
-const runs = new RunManager(workerPath);
+const runs = new RunManager(nodeWorkers(workerPath));
 const recorder = new RunRecorder(runs, new RunStore(storeDir));
 const messages = new Map();
 runs.onEvent((e) => {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunManager } from './training/runs';
+import { nodeWorkers } from './node/workers';
 import { ThreadBudget } from './training/thread-budget';
 import { ModelDocuments, MODEL_SELECTOR, isModelDocument, memoryLimitBytes } from './editor/models';
 import { ModelDiagnostics } from './editor/language/diagnostics';
@@ -106,7 +107,8 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
   // The cores (trainlens.threads) divided between the runs training at once; a change of the
   // setting gives runs already training their new share (same results, another speed).
   const budget = new ThreadBudget(threadsSetting());
-  const runs = new RunManager(path.join(__dirname, 'worker.js'), { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle, threads: budget });
+  const workers = nodeWorkers(path.join(__dirname, 'worker.js'), path.join(__dirname, 'kernel-helper.js'));
+  const runs = new RunManager(workers, { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle, threads: budget });
   const threadsListener = vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('trainlens.threads')) budget.setTotal(threadsSetting());
   });
@@ -121,10 +123,10 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source);
     return doc ? models.get(doc).spec : undefined;
   });
-  const checks = setUpChecks(path.join(__dirname, 'worker.js'), { models, runs, charts });
+  const checks = setUpChecks(workers, { models, runs, charts });
   const { store, runsView, recorder } = setUpKeptRuns(context, runs, charts, inspector);
   // Show Loss Landscape: a worker of its own per request, its state sent to the file's panel.
-  const landscape = registerLandscape(context, { models, runs, charts });
+  const landscape = registerLandscape(context, { models, runs, charts }, workers);
 
   context.subscriptions.push(
     new ModelDiagnostics(models),

@@ -1,6 +1,7 @@
 /** `trainlens tune FILE [--json] [--trials N] [--seeds K] [--rounds R] [--threads N]`: the random search of the file's `tune:` section. */
 import * as path from 'node:path';
 import { RunManager } from '../training/runs';
+import { nodeWorkers } from '../node/workers';
 import { ThreadBudget } from '../training/thread-budget';
 import { defaultThreads, threadsValue } from './threads';
 import { Tune } from '../training/tune';
@@ -92,7 +93,7 @@ export async function tuneCommand(args: string[], out: Out, err: Out, load: Load
  */
 async function runRounds(a: TuneArgs, spec: ModelSpec, out: Out): Promise<Tune[]> {
   // The trials training at once divide the threads between them.
-  const runs = new RunManager(path.join(__dirname, 'worker.js'), { statsEvery: 0, threads: new ThreadBudget(a.threads ?? defaultThreads()) });
+  const runs = new RunManager(nodeWorkers(path.join(__dirname, 'worker.js'), path.join(__dirname, 'kernel-helper.js')), { statsEvery: 0, threads: new ThreadBudget(a.threads ?? defaultThreads()) });
   const file = path.resolve(a.file);
   const rounds: Tune[] = [];
   let search = spec.tune;

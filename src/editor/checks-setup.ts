@@ -6,13 +6,14 @@ import { SuggestedLrFix } from './language/lr-fix';
 import { registerCheckCommands } from './commands/checks';
 import { MODEL_SELECTOR, memoryLimitBytes } from './models';
 import type { CommandDeps } from './commands/context';
+import type { Workers } from '../platform/types';
 
 /**
  * The sanity checks and the learning-rate finder: their runs (workers), their panel cards' feed,
  * their diagnostics and CodeLens, and their commands.
  */
-export function setUpChecks(workerPath: string, deps: CommandDeps): { runs: CheckRuns; marks: CheckMarks; disposables: vscode.Disposable[] } {
-  const runs = new CheckRuns(workerPath, { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle });
+export function setUpChecks(workers: Workers, deps: CommandDeps): { runs: CheckRuns; marks: CheckMarks; disposables: vscode.Disposable[] } {
+  const runs = new CheckRuns(workers, { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle });
   const bridge = new ChecksBridge(deps.charts, runs);
   const marks = new CheckMarks(deps.models, runs);
   return {

@@ -11,6 +11,7 @@ import { evaluationCount } from '../engine/landscape/compute';
 import type { LandscapeOptions, LandscapeResult, WeightTrajectory } from '../engine/landscape/types';
 import type { HostToWebview, L10nBundle, LandscapeMessage, LandscapeState, LandscapeTask, ParamValues } from '../training/protocol';
 import { oneShotWorker } from '../training/one-shot';
+import type { Workers } from '../platform/types';
 
 /** The plane and resolution asked for when nobody chose: Li et al.'s random plane, 21 × 21. */
 export const DEFAULT_LANDSCAPE_OPTIONS: LandscapeOptions = { resolution: 21, plane: 'random', seed: 1 };
@@ -160,10 +161,10 @@ export class LandscapeHost {
   }
 }
 
-/** Each landscape in a worker of its own (dist/worker.js), in the display language, with the memory limit of the setting. */
-export function landscapeWorkers(workerPath: string, o: { memoryLimit?: () => number; l10n?: () => L10nBundle | undefined } = {}): StartLandscape {
+/** Each landscape in a worker of its own (the engine's), in the display language, with the memory limit of the setting. */
+export function landscapeWorkers(workers: Pick<Workers, 'start'>, o: { memoryLimit?: () => number; l10n?: () => L10nBundle | undefined } = {}): StartLandscape {
   return (task, onProgress) => {
-    const shot = oneShotWorker(workerPath, { ...task, memoryLimit: o.memoryLimit?.(), l10n: o.l10n?.() }, {
+    const shot = oneShotWorker(() => workers.start(), { ...task, memoryLimit: o.memoryLimit?.(), l10n: o.l10n?.() }, {
       accept: (m) => m.type === 'landscape',
       onMessage: (m) => {
         if (m.type === 'landscapeProgress') onProgress(m.done, m.total);

@@ -1,10 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import type { Worker } from 'node:worker_threads';
 import type { ModelSpec } from '../model/spec';
 import type { L10nBundle, LrFindState, SanityState, WorkerToHost } from './protocol';
 import type { LrPoint } from './lr-find';
 import { oneShotWorker } from './one-shot';
 import { Listeners } from './listeners';
+import type { WorkerLike, Workers } from '../platform/types';
 
 /**
  * The host's sanity checks and learning-rate range tests: each in a worker of its own (the host
@@ -35,7 +35,7 @@ export interface CheckRunsOptions {
 }
 
 interface Running {
-  worker: Worker;
+  worker: WorkerLike;
   cancel: () => void;
 }
 
@@ -46,7 +46,7 @@ export class CheckRuns {
   private readonly listeners = new Listeners<ChecksEvent>('checks');
   private counter = 0;
 
-  constructor(private readonly workerPath: string, private readonly options: CheckRunsOptions = {}) {}
+  constructor(private readonly workers: Workers, private readonly options: CheckRunsOptions = {}) {}
 
   onEvent(listener: (e: ChecksEvent) => void): { dispose(): void } {
     return this.listeners.add(listener);
@@ -136,7 +136,7 @@ export class CheckRuns {
     this.running.get(key)?.cancel();
     const runId = `${kind}-${++this.counter}`;
     const what = kind === 'sanity' ? l10n.t('The sanity-check worker') : l10n.t('The range-test worker');
-    const shot = oneShotWorker(this.workerPath, { type: kind, runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() }, {
+    const shot = oneShotWorker(() => this.workers.start(), { type: kind, runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() }, {
       accept: (m) => m.type === kind,
       onMessage: (m) => {
         if (m.type === 'lrPoint') this.emit({ type: 'lrPoint', source, point: m.point, steps: m.steps });

@@ -1,12 +1,10 @@
-import * as os from 'node:os';
 import type { RunManager } from './runs';
 import type { TrainingSession } from './session';
 import type { Variant } from '../model/variants';
 import { Listeners } from './listeners';
 
 /** How many variants train at once: two on a machine with two cores or more, else one. */
-export function compareConcurrency(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+export function compareConcurrency(cores: number): number {
   return Math.max(1, Math.min(2, cores));
 }
 
@@ -42,7 +40,7 @@ export class Comparison {
     readonly dimension: string,
     readonly variants: readonly Variant[],
     private readonly baseDir: string | null,
-    readonly concurrency = compareConcurrency(),
+    readonly concurrency = compareConcurrency(runs.cores),
     readonly seeds = 1,
   ) {
     this.sessions = variants.map(() => undefined);

@@ -1,11 +1,11 @@
-import { Worker } from 'node:worker_threads';
 import type { HostToWorker, WorkerToHost } from './protocol';
+import type { WorkerLike } from '../platform/types';
 
 /** A worker started for one request (a gradient check, an export, sanity checks, a range test). */
 export interface OneShot {
   /** The worker's answer: the first message `accept` takes. */
   readonly answer: Promise<WorkerToHost>;
-  readonly worker: Worker;
+  readonly worker: WorkerLike;
   /** Ends it now: the worker is terminated and `answer` rejects with `reason`. */
   cancel(reason: Error): void;
 }
@@ -27,27 +27,27 @@ export interface OneShotOptions {
  * `error` message, its crash, an exit before answering, or cancel(); the worker is terminated
  * once, whichever comes first.
  */
-export function oneShotWorker(workerPath: string, request: HostToWorker, o: OneShotOptions): OneShot {
-  const worker = new Worker(workerPath);
+export function oneShotWorker(start: () => WorkerLike, request: HostToWorker, o: OneShotOptions): OneShot {
+  const worker = start();
   let settled = false;
   let cancel: (reason: Error) => void = () => undefined;
   const answer = new Promise<WorkerToHost>((resolve, reject) => {
     const settle = (f: () => void): void => {
       if (settled) return;
       settled = true;
-      void worker.terminate();
+      worker.terminate();
       o.onSettled?.();
       f();
     };
     cancel = (reason) => settle(() => reject(reason));
-    worker.on('message', (m: WorkerToHost) => {
+    worker.onMessage((m) => {
       if (o.accept(m)) settle(() => resolve(m));
       else if (m.type === 'error') settle(() => reject(new Error(m.message)));
       else if (!settled) o.onMessage?.(m);
     });
-    worker.on('error', (e) => settle(() => reject(o.crashed(e))));
-    worker.on('exit', (code) => settle(() => reject(o.exited(code))));
-    worker.postMessage(request);
+    worker.onError((message) => settle(() => reject(o.crashed(new Error(message)))));
+    worker.onExit((code) => settle(() => reject(o.exited(code))));
+    worker.post(request);
   });
   return { answer, worker, cancel: (reason) => cancel(reason) };
 }

@@ -6,7 +6,7 @@ import type { InspectResult, InspectWeights } from '../engine/inspect-types';
 import { oneShotWorker } from './one-shot';
 import { Listeners } from './listeners';
 import type { ThreadBudget } from './thread-budget';
-import * as path from 'node:path';
+import type { WorkerLike, Workers } from '../platform/types';
 
 export type GradcheckEvent = {
   type: 'gradcheck'; source: string; state: 'running' | 'done' | 'failed'; result: ModelCheck | null; error: string | null;
@@ -25,10 +25,10 @@ export interface RunManagerOptions {
   workerHeapMB?: number;
   /**
    * The cores the runs divide between them for their kernel threads (absent: every run on one
-   * thread). Helper threads run kernel-helper.js beside the worker script.
+   * thread). Helper threads come from workers.helpers (none there: every run on one thread).
    */
   threads?: ThreadBudget;
-  /** Stop runs through shared memory (default) or, false, through messages (as where there is none). */
+  /** Stop runs through shared memory or, false, through messages (default: workers.sharedMemory). */
   sharedControl?: boolean;
 }
 
@@ -46,7 +46,12 @@ export class RunManager {
   /** The run started last. */
   latest: TrainingSession | undefined;
 
-  constructor(private readonly workerPath: string, private readonly options: RunManagerOptions = {}) {}
+  constructor(private readonly workers: Workers, private readonly options: RunManagerOptions = {}) {}
+
+  /** Logical cores of the machine (how many comparison variants or tune trials train at once). */
+  get cores(): number {
+    return this.workers.cores;
+  }
 
   onEvent(listener: (e: RunsEvent) => void): { dispose(): void } {
     return this.listeners.add(listener);
@@ -115,13 +120,13 @@ export class RunManager {
   ): TrainingSession {
     const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
     const session = new TrainingSession(spec, {
-      workerPath: this.workerPath, runId, source, title, previous, baseDir, variant,
+      workers: this.workers, runId, source, title, previous, baseDir, variant,
       progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
       memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(), heapLimitMB: this.options.workerHeapMB, pauseEachEpoch: gate,
       sharedControl: this.options.sharedControl,
       // A surface run's steps are two numbers: no kernels, no share of the cores.
-      ...(this.options.threads && !spec.surface
-        ? { threads: { budget: this.options.threads, helperPath: path.join(path.dirname(this.workerPath), 'kernel-helper.js') } }
+      ...(this.options.threads && this.workers.helpers && !spec.surface
+        ? { threads: { budget: this.options.threads, helpers: this.workers.helpers } }
         : {}),
     });
     session.gradcheck = this.checks.get(source) ?? null;
@@ -152,7 +157,7 @@ export class RunManager {
   gradcheck(source: string, spec: ModelSpec, baseDir: string | null = null): Promise<ModelCheck> {
     const runId = `check-${++this.counter}`;
     this.emit({ type: 'gradcheck', source, state: 'running', result: null, error: null });
-    const shot = oneShotWorker(this.workerPath, { type: 'gradcheck', runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() }, {
+    const shot = oneShotWorker(this.startOneShot, { type: 'gradcheck', runId, spec, baseDir, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() }, {
       accept: (m) => m.type === 'gradcheck',
       crashed: (e) => new Error(l10n.t('The gradient-check worker crashed: {0}', e.message)),
       exited: (code) => new Error(l10n.t('The gradient-check worker exited unexpectedly (code {0}).', String(code))),
@@ -181,7 +186,7 @@ export class RunManager {
   ): Promise<string[]> {
     const runId = `export-${++this.counter}`;
     const request = { type: 'export' as const, runId, spec, baseDir, source, dir, run, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() };
-    const shot = oneShotWorker(this.workerPath, request, {
+    const shot = oneShotWorker(this.startOneShot, request, {
       accept: (m) => m.type === 'exported',
       crashed: (e) => e,
       exited: (code) => new Error(l10n.t('The export worker exited unexpectedly (code {0}).', String(code))),
@@ -203,13 +208,16 @@ export class RunManager {
       type: 'inspect' as const, runId, spec, baseDir, target, weights: weights?.values ?? null, origin: weights?.origin ?? 'initial' as const,
       step: weights?.step ?? 0, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(),
     };
-    const shot = oneShotWorker(this.workerPath, request, {
+    const shot = oneShotWorker(this.startOneShot, request, {
       accept: (m) => m.type === 'inspect',
       crashed: (e) => new Error(l10n.t('The inspect worker crashed: {0}', e.message)),
       exited: (code) => new Error(l10n.t('The inspect worker exited unexpectedly (code {0}).', String(code))),
     });
     return shot.answer.then((m) => (m as InspectMessage).result);
   }
+
+  /** A worker for one request (no heap limit: as before, only training workers have one). */
+  private readonly startOneShot = (): WorkerLike => this.workers.start();
 
   private emit(e: RunsEvent): void {
     this.listeners.emit(e);

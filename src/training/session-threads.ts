@@ -5,22 +5,22 @@
  * as a dead training worker does, even while the worker waits for that helper's part.
  */
 import * as l10n from '@vscode/l10n';
-import { Worker } from 'node:worker_threads';
 import type { HelperInit } from '../engine/wasm/threads';
 import type { ThreadBudget } from './thread-budget';
 import type { KernelHelperData } from './kernel-helper';
+import type { WorkerLike } from '../platform/types';
 
 export interface RunThreadsOptions {
   budget: ThreadBudget;
-  /** dist/kernel-helper.js (or out/src/training/kernel-helper.js in tests). */
-  helperPath: string;
+  /** Starts a helper (Node: a worker thread on dist/kernel-helper.js; see Workers.helpers). */
+  helpers: { start(data: KernelHelperData): WorkerLike };
 }
 
 export class RunThreads {
   /** The run's share of the cores now. */
   share = 1;
   private offered: HelperInit[] = [];
-  private readonly helpers: Worker[] = [];
+  private readonly helpers: WorkerLike[] = [];
   private ended = false;
 
   constructor(
@@ -62,7 +62,7 @@ export class RunThreads {
   }
 
   /** Helper threads started so far (the tests kill one). */
-  get workers(): readonly Worker[] {
+  get workers(): readonly WorkerLike[] {
     return this.helpers;
   }
 
@@ -71,18 +71,18 @@ export class RunThreads {
     if (this.ended) return;
     this.ended = true;
     this.options.budget.leave(this);
-    for (const h of this.helpers) void h.terminate();
+    for (const h of this.helpers) h.terminate();
   }
 
   private spawn(): void {
     while (!this.ended && this.helpers.length < Math.min(this.share - 1, this.offered.length)) {
       const data: KernelHelperData = { ...this.offered[this.helpers.length], lowerPriority: true };
       const index = data.index;
-      const worker = new Worker(this.options.helperPath, { workerData: data });
-      worker.on('error', (e) => {
-        if (!this.ended) this.fail(l10n.t('Kernel helper thread {0} of this run crashed: {1}', String(index), e.message));
+      const worker = this.options.helpers.start(data);
+      worker.onError((message) => {
+        if (!this.ended) this.fail(l10n.t('Kernel helper thread {0} of this run crashed: {1}', String(index), message));
       });
-      worker.on('exit', (code) => {
+      worker.onExit((code) => {
         if (!this.ended) this.fail(l10n.t('Kernel helper thread {0} of this run exited unexpectedly (code {1}).', String(index), String(code)));
       });
       this.helpers.push(worker);

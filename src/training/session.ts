@@ -1,5 +1,4 @@
 import * as l10n from '@vscode/l10n';
-import { Worker } from 'node:worker_threads';
 import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { Finding } from './doctor-types';
 import { DEFAULT_STATS_EVERY } from '../engine/stats';
@@ -16,9 +15,11 @@ import type { InspectResult } from '../engine/inspect-types';
 import type { WeightTrajectory } from '../engine/landscape/types';
 import { Listeners } from './listeners';
 import { RunThreads, type RunThreadsOptions } from './session-threads';
+import type { WorkerLike, Workers } from '../platform/types';
 
 export interface SessionOptions {
-  workerPath: string;
+  /** How the run's worker is started (Node: a worker thread; web: a Web Worker). */
+  workers: Workers;
   runId: string;
   source: string;
   title: string;
@@ -38,15 +39,16 @@ export interface SessionOptions {
   memoryLimit?: number;
   /** The strings of the display language, for what the worker says (absent: English). */
   l10n?: L10nBundle;
-  /** The worker's JavaScript heap limit in MB (absent: Node's default for the machine). */
+  /** The worker's JavaScript heap limit in MB, where the platform sets one (absent: Node's default for the machine). */
   heapLimitMB?: number;
   /** Pause at the end of every epoch but the last until resumed or stopped (a tune trial's gate). */
   pauseEachEpoch?: boolean;
   /** Kernel threads: the budget the run takes its share of the cores from (absent: one thread). */
   threads?: RunThreadsOptions;
   /**
-   * Stop through a SharedArrayBuffer the worker reads at every step (default true); false: through
-   * a 'stop' message, as where there is no shared memory (the worker then reads its queue after every step).
+   * Stop through a SharedArrayBuffer the worker reads at every step (default: workers.sharedMemory);
+   * false: through a 'stop' message, as where there is no shared memory (the worker then reads its
+   * queue after every step).
    */
   sharedControl?: boolean;
 }
@@ -124,7 +126,7 @@ export class TrainingSession {
   readonly previous: PreviousRun | null;
   readonly finished: Promise<TrainingSession>;
 
-  private readonly worker: Worker;
+  private readonly worker: WorkerLike;
   /** The control words shared with the worker; null without shared control (Stop is then a message). */
   private readonly control: Int32Array | null;
   /** The run's kernel helper threads (absent: one thread). */
@@ -143,15 +145,15 @@ export class TrainingSession {
     };
     this.previous = options.previous ?? null;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    const shared = options.sharedControl === false ? null : new SharedArrayBuffer(4 * CONTROL_WORDS);
+    const shared = (options.sharedControl ?? options.workers.sharedMemory) ? new SharedArrayBuffer(4 * CONTROL_WORDS) : null;
     this.control = shared && new Int32Array(shared);
-    this.worker = new Worker(options.workerPath, options.heapLimitMB ? { resourceLimits: { maxOldGenerationSizeMb: options.heapLimitMB } } : undefined);
-    this.worker.on('message', (m: WorkerToHost) => this.receive(m));
-    this.worker.on('error', (e) => this.end('failed', (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+    this.worker = options.workers.start({ heapLimitMB: options.heapLimitMB });
+    this.worker.onMessage((m) => this.receive(m));
+    this.worker.onError((message, outOfMemory) => this.end('failed', outOfMemory
       // Node ends only the worker whose heap is full; the extension host and other runs go on.
       ? l10n.t('The training worker ran out of memory (its JavaScript heap is full). Train on fewer samples or a smaller model.')
-      : l10n.t('The training worker crashed: {0}', e.message)));
-    this.worker.on('exit', (code) => {
+      : l10n.t('The training worker crashed: {0}', message)));
+    this.worker.onExit((code) => {
       if (this.status === 'running') this.end('failed', l10n.t('The training worker exited unexpectedly (code {0}).', String(code)));
     });
     this.threads = options.threads
@@ -165,7 +167,7 @@ export class TrainingSession {
       ...(options.pauseEachEpoch ? { pauseEachEpoch: true } : {}),
       ...(this.threads ? { threads: this.threads.join(), maxThreads: this.threads.max } : {}),
     };
-    this.worker.postMessage(start);
+    this.worker.post(start);
   }
 
   get runId(): string {
@@ -195,7 +197,7 @@ export class TrainingSession {
     }
     this.stopTimer ??= setTimeout(() => {
       if (this.running) {
-        void this.worker.terminate();
+        this.worker.terminate();
         this.end('stopped', null);
       }
     }, this.options.stopGraceMs ?? 2000);
@@ -259,7 +261,7 @@ export class TrainingSession {
 
   private send(m: HostToWorker): void {
     try {
-      this.worker.postMessage(m);
+      this.worker.post(m);
     } catch {
       // The worker has already exited; its 'exit' event ends the run.
     }
@@ -340,7 +342,7 @@ export class TrainingSession {
     this.status = status;
     this.error = error;
     if (this.stopTimer) clearTimeout(this.stopTimer);
-    void this.worker.terminate();
+    this.worker.terminate();
     this.threads?.end();
     this.emit({ type: 'status', session: this });
     this.resolveFinished(this);

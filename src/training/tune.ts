@@ -27,7 +27,6 @@
  *   Each trial run is a variant run of the run manager (kept, charted): VariantInfo.comparison is
  *   tune.id, dimension 'tune', label "trial 3" (with seeds: "trial 3 · seed 2", the run's train.seed).
  */
-import * as os from 'node:os';
 import type { RunManager } from './runs';
 import type { TrainingSession } from './session';
 import type { EpochMetrics } from './protocol';
@@ -57,13 +56,13 @@ export interface TuneOptions {
   seeds?: number;
   round?: number;
   firstIndex?: number;
-  /** Runs training at once (default: the cores, os.availableParallelism). */
+  /** Runs training at once (default: the cores, RunManager.cores). */
   concurrency?: number;
 }
 
 /** As many trials at once as there are cores. */
-export function tuneConcurrency(): number {
-  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+export function tuneConcurrency(cores: number): number {
+  return Math.max(1, cores);
 }
 
 /** One run: trial `trial`, seed `seed` (0-based). */
@@ -103,7 +102,7 @@ export class Tune {
     this.search = { ...section, trials: o.trials ?? section.trials, seeds: o.seeds ?? section.seeds };
     this.round = o.round ?? 1;
     this.regression = o.spec.loss === 'mse';
-    this.concurrency = Math.max(1, o.concurrency ?? tuneConcurrency());
+    this.concurrency = Math.max(1, o.concurrency ?? tuneConcurrency(runs.cores));
     const first = o.firstIndex ?? 0;
     this.trials = [];
     this.specs = [];

@@ -7,6 +7,7 @@ import { runSanity } from '../../src/engine/sanity';
 import { lrFind } from '../../src/training/lr-find';
 import { parseModel } from '../../src/model/parse';
 import { SPIRAL } from './fixtures';
+import { nodeWorkers } from '../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
@@ -17,7 +18,7 @@ function recorder(checks: CheckRuns): ChecksEvent[] {
 }
 
 test('the sanity checks in a worker give the figures of the engine run in-process, and keep the latest state', async () => {
-  const checks = new CheckRuns(workerPath);
+  const checks = new CheckRuns(nodeWorkers(workerPath));
   const events = recorder(checks);
   const state = await checks.sanity('file:///spiral.nn.yaml', SPIRAL, null);
   assert.equal(state.state, 'done');
@@ -29,7 +30,7 @@ test('the sanity checks in a worker give the figures of the engine run in-proces
 });
 
 test('the range test in a worker: every step reported as it is measured, the result as in-process, the file\'s lr kept', async () => {
-  const checks = new CheckRuns(workerPath);
+  const checks = new CheckRuns(nodeWorkers(workerPath));
   const events = recorder(checks);
   const state = await checks.lrFind('file:///spiral.nn.yaml', SPIRAL, null);
   const want = lrFind(SPIRAL);
@@ -41,7 +42,7 @@ test('the range test in a worker: every step reported as it is measured, the res
 });
 
 test('cancelling terminates the worker: the promise rejects with CheckCancelled, the state says so (or keeps the last result)', async () => {
-  const checks = new CheckRuns(workerPath);
+  const checks = new CheckRuns(nodeWorkers(workerPath));
   const source = 'file:///a.nn.yaml';
   const first = checks.sanity(source, SPIRAL, null);
   assert.equal(checks.isRunning('sanity', source), true);
@@ -59,7 +60,7 @@ test('cancelling terminates the worker: the promise rejects with CheckCancelled,
 });
 
 test('a new check of the same file replaces the running one, whose end does not overwrite the new state', async () => {
-  const checks = new CheckRuns(workerPath);
+  const checks = new CheckRuns(nodeWorkers(workerPath));
   const source = 'file:///b.nn.yaml';
   const first = checks.lrFind(source, SPIRAL, null);
   const second = checks.lrFind(source, SPIRAL, null);
@@ -72,7 +73,7 @@ test('a new check of the same file replaces the running one, whose end does not 
 test('bad input: a missing data file fails with the loader\'s message, named after the check', async () => {
   const spec = parseModel('data:\n  csv: no-such-file.csv\n  label: y\nlayers:\n  - dense: 2\n').spec;
   assert.ok(spec, 'the file parses without a path checker');
-  const checks = new CheckRuns(workerPath);
+  const checks = new CheckRuns(nodeWorkers(workerPath));
   await assert.rejects(checks.sanity('file:///c.nn.yaml', spec, os.tmpdir()), /^Error: The sanity checks failed: .*no-such-file\.csv/);
   assert.equal(checks.sanityState('file:///c.nn.yaml')?.state, 'failed');
   await assert.rejects(checks.lrFind('file:///c.nn.yaml', spec, os.tmpdir()), /^Error: The learning-rate range test failed: .*no-such-file\.csv/);

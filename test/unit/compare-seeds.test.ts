@@ -13,6 +13,7 @@ import { Comparison } from '../../src/training/compare';
 import { finalSpread } from '../../src/training/aggregate';
 import { overlayOfSession } from '../../src/panel/overlays';
 import { SPIRAL } from './fixtures';
+import { nodeWorkers } from '../../src/node/workers';
 
 const root = path.resolve(__dirname, '../../..');
 const MINIMAL = 'data:\n  dataset: spiral\nlayers:\n  - dense: 3\n';
@@ -95,7 +96,7 @@ test('withSeeds: the seeds share the data and its split; init and batch order di
 });
 
 test('a comparison over seeds runs k runs per variant; each is its spec\'s run; the overlays carry group and seed', async () => {
-  const runs = new RunManager(path.resolve(__dirname, '../../../dist/worker.js'), { progressIntervalMs: 20 });
+  const runs = new RunManager(nodeWorkers(path.resolve(__dirname, '../../../dist/worker.js')), { progressIntervalMs: 20 });
   const short = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 2 } };
   const plan = withSeeds(compareVariants(short, 'optimizer', ['sgd', 'adam']), 2);
   const c = new Comparison(runs, 'file:///w/spiral.nn.yaml', 'spiral.nn.yaml', 'optimizer', plan, null, 2, 2).start();

@@ -6,12 +6,13 @@ import { Comparison } from '../../src/training/compare';
 import { compareVariants } from '../../src/model/variants';
 import { Trainer } from '../../src/engine/trainer';
 import { SPIRAL } from './fixtures';
+import { nodeWorkers } from '../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 const SHORT = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 3 } };
 
 test('a comparison trains every variant, at most `concurrency` at a time, and each equals its own run', async () => {
-  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const runs = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const variants = compareVariants(SHORT, 'optimizer', ['sgd', 'momentum', 'adam']);
   const c = new Comparison(runs, 'file:///w/spiral.nn.yaml', 'spiral.nn.yaml', 'optimizer', variants, null, 2);
   let running = 0;
@@ -39,7 +40,7 @@ test('a comparison trains every variant, at most `concurrency` at a time, and ea
 });
 
 test('cancel stops the running variants and starts no more', async () => {
-  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const runs = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
   const c = new Comparison(runs, 'a', 'a', 'lr', compareVariants(long, 'lr', [0.1, 0.01, 0.001]), null, 2).start();
   await new Promise<void>((resolve) => c.sessions[0]!.onEvent((e) => { if (e.type === 'progress') resolve(); }));

@@ -10,6 +10,7 @@ import { INSPECT_FOLLOW_MS, type InspectTarget } from '../../src/training/protoc
 import type { InspectResult } from '../../src/engine/inspect-types';
 import type { ModelSpec } from '../../src/model/spec';
 import { SPIRAL } from './fixtures';
+import { nodeWorkers } from '../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
@@ -135,7 +136,7 @@ function nextInspect(s: TrainingSession): Promise<InspectResult> {
 }
 
 test('a session follows a sample in its worker: inspect events with the live weights; follow(null) is sent on', async () => {
-  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const runs = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
   const s = runs.start('f', 'f', long);
   await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'started') resolve(); }));
@@ -156,7 +157,7 @@ test('a session follows a sample in its worker: inspect events with the live wei
 });
 
 test('a session keeps the gallery and the newest mistakes (mnist) for its snapshot, and forwards the mistakes to the panel', async () => {
-  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const runs = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const spec: ModelSpec = {
     ...SPIRAL, data: { dataset: 'mnist', samples: 200, classes: 10, noise: 0, features: 784, validation: 0.2 },
     layers: [{ kind: 'dense', units: 10, activation: { type: 'linear' } }],

@@ -11,6 +11,7 @@ import { oneShotWorker } from '../../src/training/one-shot';
 import type { DoneMessage, InspectMessage, ParamValues, WorkerToHost } from '../../src/training/protocol';
 import type { ModelSpec } from '../../src/model/spec';
 import { SPIRAL } from './fixtures';
+import { nodeWorkers } from '../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 const SPEC: ModelSpec = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 5 } };
@@ -79,7 +80,7 @@ test('inspectOnce splits the data it is handed in place, as a training run does'
 });
 
 test('the worker answers an inspect request and ends (oneShotWorker)', async () => {
-  const shot = oneShotWorker(workerPath, request({ target: { split: 'train', sample: 9 } }), {
+  const shot = oneShotWorker(nodeWorkers(workerPath).start, request({ target: { split: 'train', sample: 9 } }), {
     accept: (m) => m.type === 'inspect',
     crashed: (e) => e,
     exited: (code) => new Error(`exited ${code}`),
@@ -88,7 +89,7 @@ test('the worker answers an inspect request and ends (oneShotWorker)', async () 
   assert.equal(m.result.sample, 9);
   assert.equal(m.result.split, 'train');
   assert.equal(m.result.layers.length, 3);
-  const failing = oneShotWorker(workerPath, request({ target: { split: 'train', sample: 1e6 } }), {
+  const failing = oneShotWorker(nodeWorkers(workerPath).start, request({ target: { split: 'train', sample: 1e6 } }), {
     accept: (msg) => msg.type === 'inspect',
     crashed: (e) => e,
     exited: (code) => new Error(`exited ${code}`),

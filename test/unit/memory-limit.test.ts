@@ -7,6 +7,7 @@ import { parseModel } from '../../src/model/parse';
 import { ARENA_DATA_BYTES, estimateMemory } from '../../src/model/memory';
 import { dataShape, summarizeLayers } from '../../src/model/summary';
 import { RunManager } from '../../src/training/runs';
+import { nodeWorkers } from '../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
@@ -42,13 +43,13 @@ test('the memory limit setting reaches the worker: a data file whose samples pas
     'data: { csv: big.csv, label: 8, validation: 0.2 }', 'layers:', '  - dense: 4', '    activation: relu', '  - dense: 3', 'train: { epochs: 1 }', '',
   ].join('\n'), { checkPath: () => undefined }).spec!;
   assert.ok(spec, 'the file parses');
-  const limited = new RunManager(workerPath, { memoryLimit: () => 16 * 1024 });
+  const limited = new RunManager(nodeWorkers(workerPath), { memoryLimit: () => 16 * 1024 });
   const s = limited.start('a', 'a', spec, dir);
   await s.finished;
   assert.equal(s.status, 'failed');
   assert.match(s.error ?? '', /^big\.csv: .*more than the memory limit of 16 KB/);
   // The same file under the default limit trains.
-  const ok = new RunManager(workerPath).start('b', 'b', spec, dir);
+  const ok = new RunManager(nodeWorkers(workerPath)).start('b', 'b', spec, dir);
   await ok.finished;
   assert.equal(ok.status, 'finished', ok.error ?? '');
 });
@@ -60,8 +61,8 @@ test('a worker says what goes wrong in the display language the host sends it; w
   assert.ok(spec, 'the file parses');
   const korean = JSON.parse(readFileSync(path.resolve(__dirname, '../../../l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
   const hangul = /[\uac00-\ud7a3]/;
-  const ko = new RunManager(workerPath, { l10n: () => korean }).start('ko', 'ko', spec, dir);
-  const en = new RunManager(workerPath).start('en', 'en', spec, dir);
+  const ko = new RunManager(nodeWorkers(workerPath), { l10n: () => korean }).start('ko', 'ko', spec, dir);
+  const en = new RunManager(nodeWorkers(workerPath)).start('en', 'en', spec, dir);
   await Promise.all([ko.finished, en.finished]);
   assert.equal(ko.status, 'failed');
   assert.equal(en.status, 'failed');

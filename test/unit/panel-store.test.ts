@@ -8,6 +8,7 @@ import {
 import type { EpochMetrics, PanelProgress, RunSnapshot } from '../../src/training/protocol';
 import { RunManager } from '../../src/training/runs';
 import { FAST_SPIRAL } from './fixtures';
+import { nodeWorkers } from '../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
@@ -163,7 +164,7 @@ test('the panel saves its history in the current format and refuses state saved 
 });
 
 test('a run far faster than the panel can draw: the host keeps a bounded history and a late panel gets a bounded snapshot', async () => {
-  const runs = new RunManager(workerPath, { progressIntervalMs: 100 });
+  const runs = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 100 });
   const s = runs.start('fast', 'fast', FAST_SPIRAL);
   let messages = 0;
   let sentLoss = 0;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { RunManager } from '../../src/training/runs';
 import { TRAINING_NICENESS } from '../../src/training/priority';
 import { SPIRAL } from './fixtures';
+import { nodeWorkers } from '../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
@@ -27,7 +28,7 @@ function threadNiceness(): Map<number, number> {
 
 test('training threads run below the editor: the worker lowers its own thread\'s priority, never the extension host\'s', { skip: process.platform !== 'linux' && 'thread priorities are changed on Linux only' }, async () => {
   const before = os.getPriority();
-  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
+  const runs = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const s = runs.start('p', 'p', { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } });
   await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress') resolve(); }));
   const nice = threadNiceness();

@@ -7,6 +7,7 @@ import { LONG_SPIRAL, pauseStepResume, stopWithinOneStep } from './web/control-c
 import { Trainer } from '../../src/engine/trainer';
 import type { ProgressMessage } from '../../src/training/protocol';
 import { runTraining, type LoopMessage } from '../../src/training/loop';
+import { nodeWorkers } from '../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
@@ -25,7 +26,7 @@ after(() => {
 });
 
 test('a run in a worker thread trains the spiral and reports every step once, in order', async () => {
-  const runs = manager(workerPath, { progressIntervalMs: 20 });
+  const runs = manager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const events: string[] = [];
   runs.onEvent((e) => events.push(e.type));
   const s = runs.start('file:///spiral.nn.yaml', 'spiral.nn.yaml', SPIRAL);
@@ -44,7 +45,7 @@ test('a run in a worker thread trains the spiral and reports every step once, in
 });
 
 test('stop ends a long run after the current step, and reports final metrics', async () => {
-  const runs = manager(workerPath, { progressIntervalMs: 20 });
+  const runs = manager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
   const s = runs.start('a', 'a', long);
   await new Promise<void>((resolve) => s.onEvent((e) => { if (e.type === 'progress') resolve(); }));
@@ -57,12 +58,12 @@ test('stop ends a long run after the current step, and reports final metrics', a
 });
 
 test('stop takes effect within one step: the worker takes at most the step it is in, for fast and slow models', async () => {
-  const latencies = await stopWithinOneStep(manager(workerPath, { progressIntervalMs: 20 }));
+  const latencies = await stopWithinOneStep(manager(nodeWorkers(workerPath), { progressIntervalMs: 20 }));
   console.log(`steps taken after a stop request: ${latencies.join(', ')}`);
 });
 
 test('a model file that is training keeps its run; another file trains alongside', async () => {
-  const runs = manager(workerPath, { progressIntervalMs: 20 });
+  const runs = manager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const a = runs.start('a', 'a', SPIRAL);
   assert.equal(runs.start('a', 'a', SPIRAL), a);
   const b = runs.start('b', 'b', SPIRAL);
@@ -117,7 +118,7 @@ test('a diverging run stops at the first non-finite step, names the step and the
 });
 
 test('pause, step and resume: a paused run trains exactly the steps asked for', async () => {
-  const runs = manager(workerPath, { progressIntervalMs: 20 });
+  const runs = manager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const s = runs.start('p', 'p', LONG_SPIRAL);
   await pauseStepResume(s);
   s.stop();
@@ -126,7 +127,7 @@ test('pause, step and resume: a paused run trains exactly the steps asked for', 
 });
 
 test('an optimizer swap mid-run takes effect at the next step and is marked', async () => {
-  const runs = manager(workerPath, { progressIntervalMs: 20 });
+  const runs = manager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
   const s = runs.start('o', 'o', long);
   await until(() => s.step > 0);
@@ -145,7 +146,7 @@ test('an optimizer swap mid-run takes effect at the next step and is marked', as
 });
 
 test('an init restart keeps the previous run to draw beside the new one', async () => {
-  const runs = manager(workerPath, { progressIntervalMs: 20 });
+  const runs = manager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
   const a = runs.start('i', 'i.nn.yaml', long);
   await until(() => a.loss.steps > 10);
@@ -162,7 +163,7 @@ test('an init restart keeps the previous run to draw beside the new one', async 
 });
 
 test('a gradient check runs in a worker of its own and reports every parameter', async () => {
-  const runs = manager(workerPath);
+  const runs = manager(nodeWorkers(workerPath));
   const states: string[] = [];
   runs.onEvent((e) => { if (e.type === 'gradcheck') states.push(e.state); });
   const r = await runs.gradcheck('g', SPIRAL);
@@ -181,7 +182,7 @@ async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
 }
 
 test('a worker that dies (a crash, out of memory) fails its run with the reason; the host and the other runs go on', async () => {
-  const runs = manager(workerPath, { progressIntervalMs: 20 });
+  const runs = manager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
   const long = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 1_000_000 } };
   const a = runs.start('a', 'a', long);
   const b = runs.start('b', 'b', long);
@@ -192,7 +193,7 @@ test('a worker that dies (a crash, out of memory) fails its run with the reason;
   assert.equal(a.status, 'failed');
   assert.match(a.error ?? '', /The training worker exited unexpectedly \(code \d+\)\./);
   // A worker whose JavaScript heap fills up is ended by Node alone: its run says so.
-  const starved = manager(workerPath, { workerHeapMB: 2 }).start('c', 'c', long);
+  const starved = manager(nodeWorkers(workerPath), { workerHeapMB: 2 }).start('c', 'c', long);
   await starved.finished;
   assert.equal(starved.status, 'failed');
   assert.equal(starved.error, 'The training worker ran out of memory (its JavaScript heap is full). Train on fewer samples or a smaller model.');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseModel } from '../../src/model/parse';
 import { RunManager } from '../../src/training/runs';
 import { Tune, type TuneEvent } from '../../src/training/tune';
+import { nodeWorkers } from '../../src/node/workers';
 
 const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -122,7 +123,7 @@ test('tune without a tune: section says what to add; bad flags are usage errors'
 
 test('Tune on the run manager: started, one epoch event per epoch trained, ended; round 2 narrows and goes on numbering', async () => {
   const spec = parseModel(TUNE.replace('trials: 6', 'trials: 4')).spec!;
-  const runs = new RunManager(path.join(root, 'dist/worker.js'), { statsEvery: 0 });
+  const runs = new RunManager(nodeWorkers(path.join(root, 'dist/worker.js')), { statsEvery: 0 });
   const tune = new Tune(runs, { source: file, title: 'spiral-tune.nn.yaml', spec, baseDir: dir, concurrency: 2 });
   const events: TuneEvent[] = [];
   tune.onEvent((e) => events.push(e));
@@ -204,7 +205,7 @@ test('regression over seeds: valR2 is the mean of the seeds\' runs (trainlens tr
 
 test('Tune.cancel: running trials stop (reason "cancelled"), the rest stay pending, and finished settles', async () => {
   const spec = parseModel(TUNE.replace('trials: 6', 'trials: 10').replace('epochs: 3', 'epochs: 200')).spec!;
-  const runs = new RunManager(path.join(root, 'dist/worker.js'), { statsEvery: 0 });
+  const runs = new RunManager(nodeWorkers(path.join(root, 'dist/worker.js')), { statsEvery: 0 });
   const tune = new Tune(runs, { source: file, title: 't', spec, baseDir: dir, concurrency: 2 });
   tune.onEvent((e) => {
     if (e.type === 'trial' && e.phase === 'epoch') tune.cancel();

@@ -4,13 +4,13 @@
  * worker with a cancellable progress notification, and drawn in the panel's Landscape tab.
  */
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import { memoryLimitBytes, modelTitle } from '../models';
 import { baseDir, refuseSurface, targetDocument, type CommandDeps } from './context';
 import { evaluationCount, MAX_RESOLUTION, MIN_RESOLUTION } from '../../engine/landscape/compute';
 import type { LandscapeOptions } from '../../engine/landscape/types';
 import type { LandscapeState } from '../../training/protocol';
 import { DEFAULT_LANDSCAPE_OPTIONS, LandscapeHost, landscapeProblem, landscapeWorkers } from '../../panel/landscape-host';
+import type { Workers } from '../../platform/types';
 
 export interface LandscapeDeps extends CommandDeps {
   landscape: LandscapeHost;
@@ -90,11 +90,11 @@ export async function landscapeCommand(deps: LandscapeDeps, uri?: unknown, given
 
 /**
  * The Landscape tab's host and the command trainlens.landscape (disposed with the extension).
- * Returns the host (for the extension's API). workerPath: dist/worker.js beside dist/extension.js.
+ * Returns the host (for the extension's API). workers: the platform's (each landscape in a worker of its own).
  */
-export function registerLandscape(context: Pick<vscode.ExtensionContext, 'subscriptions'>, deps: CommandDeps, workerPath = path.join(__dirname, 'worker.js')): LandscapeHost {
+export function registerLandscape(context: Pick<vscode.ExtensionContext, 'subscriptions'>, deps: CommandDeps, workers: Pick<Workers, 'start'>): LandscapeHost {
   const host = new LandscapeHost(
-    landscapeWorkers(workerPath, { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle }),
+    landscapeWorkers(workers, { memoryLimit: memoryLimitBytes, l10n: () => vscode.l10n.bundle }),
     (source, m) => deps.charts.post(source, m),
   );
   const all: LandscapeDeps = { ...deps, landscape: host };

@@ -7,6 +7,7 @@ import type { LandscapeResult } from '../../../src/engine/landscape/types';
 import { evaluationCount } from '../../../src/engine/landscape/compute';
 import { SPIRAL } from '../fixtures';
 import { trainToEnd } from './helpers';
+import { nodeWorkers } from '../../../src/node/workers';
 
 /** A worker the test answers by hand: each start is recorded with its progress callback and its promise's ends. */
 interface FakeJob {
@@ -185,7 +186,7 @@ test('host with the real worker: done, with the line\'s ends equal to the run\'s
   const { done } = trainToEnd(spec);
   const run: LandscapeRun = { runId: 'r', spec, baseDir: null, weights: done.weights, trajectory: done.trajectory! };
   const progress: number[] = [];
-  const host = new LandscapeHost(landscapeWorkers(workerPath), () => undefined);
+  const host = new LandscapeHost(landscapeWorkers(nodeWorkers(workerPath)), () => undefined);
   const s = await host.compute('s', run, { resolution: 5, plane: 'random', seed: 1 }, (d) => progress.push(d));
   assert.equal(s.state, 'done', s.error ?? '');
   const r = s.result!;

@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { RunManager } from '../../../src/training/runs';
+import { nodeWorkers, type NodeWorkerLike } from '../../../src/node/workers';
+import type { WorkerLike } from '../../../src/platform/types';
 import { ThreadBudget } from '../../../src/training/thread-budget';
 import type { TrainingSession } from '../../../src/training/session';
 import type { ModelSpec } from '../../../src/model/spec';
@@ -22,10 +24,11 @@ function repoRoot(): string {
   throw new Error('dist/worker.js not found above ' + __dirname + ': run npm run build');
 }
 const workerPath = path.join(repoRoot(), 'dist', 'worker.js');
+const helperPath = path.join(repoRoot(), 'dist', 'kernel-helper.js');
 
 const managers: RunManager[] = [];
 function manager(budget: ThreadBudget): RunManager {
-  const m = new RunManager(workerPath, { progressIntervalMs: 20, threads: budget });
+  const m = new RunManager(nodeWorkers(workerPath, helperPath), { progressIntervalMs: 20, threads: budget });
   managers.push(m);
   return m;
 }
@@ -68,8 +71,13 @@ async function helperAttached(s: TrainingSession): Promise<void> {
   assert.deepEqual({ ...s.info.threads, reason: s.info.threads?.reason }, { threads: 2, requested: 2, shared: true, variant: s.info.threads?.variant, reason: undefined });
 }
 
+/** The Node worker thread behind a WorkerLike of nodeWorkers (threadId −1 once it ended). */
+function thread(w: WorkerLike): Worker {
+  return (w as NodeWorkerLike).thread;
+}
+
 function trainingWorker(s: TrainingSession): Worker {
-  return (s as unknown as { worker: Worker }).worker;
+  return thread((s as unknown as { worker: WorkerLike }).worker);
 }
 
 test('stop with a helper attached takes effect within one step', async () => {
@@ -89,7 +97,7 @@ test('stop with a helper attached takes effect within one step', async () => {
     latencies.push(stepsAfter);
     assert.ok(stepsAfter === 0 || stepsAfter === 1, `${stepsAfter} steps after the stop request`);
     assert.equal(s.loss.steps, s.final!.steps, 'every step taken was reported');
-    await until(() => s.threads!.workers.every((w) => w.threadId === -1), 'the helper ended with its run');
+    await until(() => s.threads!.workers.every((w) => thread(w).threadId === -1), 'the helper ended with its run');
   }
   console.log(`steps taken after a stop request, helper attached: ${latencies.join(', ')}`);
 });
@@ -123,7 +131,7 @@ test('a killed helper fails its run with a reason naming it, ends its worker, an
   await helperAttached(s);
   const at = s.step;
   await until(() => s.step > at + 5, 'training on two threads');
-  const helper = s.threads!.workers[0];
+  const helper = thread(s.threads!.workers[0]);
   const worker = trainingWorker(s);
   await helper.terminate(); // what a native crash or an out-of-memory kill of the thread looks like
   await ended(s);
@@ -173,7 +181,7 @@ test('a training worker that dies with a helper attached fails its run as before
   const runs = manager(budget);
   const s = runs.start('dies', 'dies', MLP);
   await helperAttached(s);
-  const helper = s.threads!.workers[0];
+  const helper = thread(s.threads!.workers[0]);
   await trainingWorker(s).terminate();
   await ended(s);
   assert.equal(s.status, 'failed');

@@ -135,7 +135,7 @@ test('a run (RunThreads) passes a share to its worker only when it changes, and 
   const budget = new ThreadBudget(4);
   const toWorker: number[][] = [[], []];
   const failed: string[] = [];
-  const runs = [0, 1].map((i) => new RunThreads({ budget, helperPath: '/nonexistent/kernel-helper.js' }, (n) => toWorker[i].push(n), (r) => failed.push(r)));
+  const runs = [0, 1].map((i) => new RunThreads({ budget, helpers: { start: () => assert.fail('no helper is started before the worker offers any') } }, (n) => toWorker[i].push(n), (r) => failed.push(r)));
   assert.equal(runs[0].join(), 4);
   assert.equal(runs[0].max, 4);
   assert.equal(runs[1].join(), 2);

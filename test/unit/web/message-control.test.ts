@@ -8,12 +8,13 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { RunManager } from '../../../src/training/runs';
 import { LONG_SPIRAL, pauseStepResume, stopWithinOneStep, until } from './control-cases';
+import { nodeWorkers } from '../../../src/node/workers';
 
 const workerPath = path.resolve(__dirname, '../../../../dist/worker.js');
 
 const managers: RunManager[] = [];
 function manager(): RunManager {
-  const m = new RunManager(workerPath, { progressIntervalMs: 20, sharedControl: false });
+  const m = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20, sharedControl: false });
   managers.push(m);
   return m;
 }
