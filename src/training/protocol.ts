@@ -18,6 +18,7 @@ import type { InspectResult, InspectWeights, SampleSplit } from '../engine/inspe
 import type { CircuitGraph } from '../engine/circuit/types';
 import type { SurfaceFrame, SurfacePoint } from '../engine/surface/types';
 import type { LandscapeOptions, LandscapeResult, WeightTrajectory } from '../engine/landscape/types';
+import type { ExportFile } from '../export/pytorch';
 
 export type { LayerStats, StepStats, ModelCheck, LossPoint, SeriesDelta, SeriesState, FilterImages, SurfaceFrame, SurfacePoint, LandscapeResult, WeightTrajectory };
 
@@ -355,11 +356,11 @@ export type HostToWorker =
   /** The sanity checks (answer: SanityMessage) or the learning-rate range test (LrPointMessage…, LrFindMessage) instead of training; then the worker ends. */
   | { type: 'sanity' | 'lrFind'; runId: string; spec: ModelSpec; baseDir: string | null; memoryLimit?: number; l10n?: L10nBundle }
   /**
-   * A PyTorch export instead of training: the worker reads the data, writes the files into `dir`
-   * and answers with ExportedMessage (or an error) and ends. With `run`, that run's weights.
+   * A PyTorch export instead of training: the worker reads the data, makes the files and answers
+   * with ExportedMessage (or an error) and ends; the host writes them. With `run`, that run's weights.
    */
   | {
-    type: 'export'; runId: string; spec: ModelSpec; baseDir: string | null; source: string; dir: string; memoryLimit?: number; l10n?: L10nBundle;
+    type: 'export'; runId: string; spec: ModelSpec; baseDir: string | null; source: string; memoryLimit?: number; l10n?: L10nBundle;
     run: { weights: ParamValues[]; steps: number; epochs: number } | null;
   }
   /**
@@ -475,8 +476,8 @@ export interface GradcheckMessage {
 export interface ExportedMessage {
   type: 'exported';
   runId: string;
-  /** The files written. */
-  paths: string[];
+  /** The files to write (the script, weights and data), each a plain name and its contents. */
+  files: ExportFile[];
 }
 
 /** The sanity checks' results, and the milliseconds they took in the worker (data loading included). */

@@ -177,21 +177,21 @@ export class RunManager {
 
   /**
    * Exports a model to PyTorch in a worker of its own (the data is read there, never in the
-   * host): the script, weights and data files in `dir`. With `run`, that run's weights.
-   * Resolves to the paths written; rejects with the export's one-line reason.
+   * host): the script, weights and data files, for the host to write. With `run`, that run's
+   * weights. Resolves to the files; rejects with the export's one-line reason.
    */
   exportPyTorch(
-    spec: ModelSpec, source: string, dir: string, baseDir: string | null,
+    spec: ModelSpec, source: string, baseDir: string | null,
     run: { weights: ParamValues[]; steps: number; epochs: number } | null,
-  ): Promise<string[]> {
+  ): Promise<ExportedMessage['files']> {
     const runId = `export-${++this.counter}`;
-    const request = { type: 'export' as const, runId, spec, baseDir, source, dir, run, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() };
+    const request = { type: 'export' as const, runId, spec, baseDir, source, run, memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.() };
     const shot = oneShotWorker(this.startOneShot, request, {
       accept: (m) => m.type === 'exported',
       crashed: (e) => e,
       exited: (code) => new Error(l10n.t('The export worker exited unexpectedly (code {0}).', String(code))),
     });
-    return shot.answer.then((m) => (m as ExportedMessage).paths);
+    return shot.answer.then((m) => (m as ExportedMessage).files);
   }
 
   /**

@@ -2,7 +2,7 @@
  * The worker's engine side, whatever thread it runs in: trains one run (a network or a surface; or
  * gradient-checks, exports, inspects a model) and reports to the host through a WorkerPort. No
  * `node:` import of its own: the entries (worker.ts for Node) pass the port and the environment in.
- * (Data loading and the export's file writing still reach Node modules through their own imports.)
+ * (An export's files go back to the host, which writes them.)
  */
 import * as l10n from '@vscode/l10n';
 import { RunLoop, errorText, runGradcheck } from './loop';
@@ -13,7 +13,6 @@ import { isSurfaceSpec, type SurfaceModelSpec } from '../model/spec';
 import type { TrainingLoop } from './loop-types';
 import { SurfaceLoop } from './surface-loop';
 import { exportModel } from '../export/model-export';
-import { writeExportFiles } from '../export/write';
 import { runCheck } from './check-task';
 import { runInspect } from './inspect-task';
 import { runLandscape } from './landscape-task';
@@ -73,7 +72,7 @@ class WorkerCore {
           .then((data) => {
             const run = m.run && { ...m.run, weights: m.run.weights.map((w) => ({ name: w.name, shape: w.shape, data: w.values })) };
             const files = exportModel(m.spec, data, { source: m.source, run: run ?? undefined, ownData: true }).files();
-            post({ type: 'exported', runId: m.runId, paths: writeExportFiles(m.dir, files) });
+            post({ type: 'exported', runId: m.runId, files });
           })
           .catch((e: unknown) => post({ type: 'error', runId: m.runId, message: errorText(e) }))
           .finally(() => port.close());

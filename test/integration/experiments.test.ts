@@ -43,7 +43,7 @@ describe('Experiments: compare, kept runs, export', () => {
     assert.deepEqual(overlays.runs.map((r) => r.label), short.values);
     await until('the panel to draw all six', () => c.sessions.every((s) => (extension().charts.rendered.get(s!.runId) ?? 0) > 50));
     // Kept: six runs of this file in the Runs view.
-    const kept = extension().store.list().filter((r) => c.sessions.some((s) => s!.runId === r.runId));
+    const kept = (await extension().store.list()).filter((r) => c.sessions.some((s) => s!.runId === r.runId));
     assert.equal(kept.length, 6);
     assert.ok(kept.every((r) => r.status === 'finished' && r.final !== null));
   });
@@ -76,7 +76,7 @@ describe('Experiments: compare, kept runs, export', () => {
     assert.equal(overlays.seeds, 3);
     assert.deepEqual(overlays.runs.map((r) => `${r.group}/${r.seed}`), ['sgd/4', 'sgd/5', 'sgd/6', 'adam/4', 'adam/5', 'adam/6']);
     await until('the panel to draw all six', () => c.sessions.every((s) => (extension().charts.rendered.get(s!.runId) ?? 0) > 50));
-    const kept = extension().store.list().filter((r) => c.sessions.some((s) => s!.runId === r.runId));
+    const kept = (await extension().store.list()).filter((r) => c.sessions.some((s) => s!.runId === r.runId));
     assert.equal(kept.length, 6);
     assert.ok(kept.every((r) => r.status === 'finished' && r.final !== null && r.spec.data.seed === 4));
   });
@@ -86,18 +86,27 @@ describe('Experiments: compare, kept runs, export', () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const first = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', uri);
     await first.finished;
-    const stored = extension().store.read(first.runId)!;
+    const stored = (await extension().store.read(first.runId))!;
     await vscode.commands.executeCommand('trainlens.runs.rerun', { kind: 'run', run: stored });
     const again = extension().runs.get(uri.toString())!;
     assert.notEqual(again.runId, first.runId);
     await again.finished;
     assert.deepEqual(again.loss.values(), first.loss.values());
 
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-export-'));
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-export-'));
+    const dir = path.join(root, 'export');
+    // A link of an export's name in the folder is replaced by the file, not followed out of it.
+    const outside = path.join(root, 'outside.py');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(outside, 'outside');
+    fs.symlinkSync(outside, path.join(dir, 'spiral.py'));
     const paths = await vscode.commands.executeCommand<string[]>('trainlens.exportPyTorch', uri, { folder: vscode.Uri.file(dir), weights: 'trained' });
     assert.deepEqual(paths.map((p) => path.basename(p)).sort(), ['spiral.data.npz', 'spiral.py', 'spiral.weights.npz']);
+    assert.deepEqual(paths.map((p) => path.dirname(p)), [dir, dir, dir]);
     assert.match(fs.readFileSync(path.join(dir, 'spiral.py'), 'utf8'), /nn\.Sequential/);
-    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(fs.lstatSync(path.join(dir, 'spiral.py')).isSymbolicLink(), false, 'the link is replaced');
+    assert.equal(fs.readFileSync(outside, 'utf8'), 'outside', 'its target is untouched');
+    fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('in an untrusted workspace the trust gate refuses (and says why); the manifest declares limited support', () => {

@@ -79,7 +79,7 @@ async function mayWrite(uri: vscode.Uri, content: Uint8Array): Promise<boolean> 
     return false;
   }
   const current = await vscode.workspace.fs.readFile(uri);
-  if (Buffer.from(current).equals(Buffer.from(content))) return true;
+  if (current.length === content.length && current.every((b, i) => b === content[i])) return true;
   const overwrite = vscode.l10n.t('Overwrite');
   const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists. Overwrite it?', vscode.workspace.asRelativePath(uri)), { modal: true }, overwrite);
   return choice === overwrite;

@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { CsvTokenizer } from '../../engine/data/csv';
 import type { Range } from '../../model/reader';
@@ -96,6 +94,16 @@ function escape(s: string): string {
   return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
 }
 
+/** The part of a CSV file whose first row gives its columns. */
+const CSV_HEAD_BYTES = 64 * 1024;
+/** Larger CSV files are not read for a hover (there is no ranged read in workspace.fs). */
+const CSV_HOVER_MAX_BYTES = 8 * 1024 * 1024;
+
+/** An absolute path on any platform (`/data.csv`, `C:\\data.csv`, `\\\\server\\share`): data paths in a model are relative. */
+function isAbsolutePath(p: string): boolean {
+  return /^([\\/]|[A-Za-z]:)/.test(p);
+}
+
 /**
  * Hovers on a model file, as typed: a layer item shows its shapes, parameters and FLOPs; the
  * `layers:` key and the first line the model's totals; keys and values (optimizer, init, loss,
@@ -113,7 +121,7 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     let model = readPartialModel(doc.getText());
     // A CSV's columns are known from its first row: every column but the label (or the targets) is a feature.
     const csv = model.summary.data.csv;
-    const file = csv && doc.uri.scheme === 'file' && !path.isAbsolute(csv.path) ? path.resolve(path.dirname(doc.uri.fsPath), csv.path) : undefined;
+    const file = csv && doc.uri.scheme !== 'untitled' && !isAbsolutePath(csv.path) ? vscode.Uri.joinPath(doc.uri, '..', csv.path) : undefined;
     // Only files the model may read (inside the workspace, symlinks followed: the parser's own
     // check), and only in a trusted workspace: an untrusted one reads no data at all.
     const check = file && vscode.workspace.isTrusted ? dataPathChecker(doc) : undefined;
@@ -129,26 +137,26 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     return model;
   }
 
-  /** Cells in the first row of a CSV file (its first 64 KiB read), or undefined if it cannot be read. */
-  private async columnsOf(file: string): Promise<number | undefined> {
-    let handle: fs.promises.FileHandle | undefined;
+  /**
+   * Cells in the first row of a CSV file (its first 64 KiB read), or undefined if it cannot be read
+   * or is over CSV_HOVER_MAX_BYTES (workspace.fs reads whole files only).
+   */
+  private async columnsOf(file: vscode.Uri): Promise<number | undefined> {
+    const key = file.toString();
     try {
-      const { mtimeMs } = await fs.promises.stat(file);
-      const hit = this.csvColumns.get(file);
-      if (hit?.mtime === mtimeMs) return hit.columns;
-      handle = await fs.promises.open(file, 'r');
-      const buf = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      const { mtime, size } = await vscode.workspace.fs.stat(file);
+      const hit = this.csvColumns.get(key);
+      if (hit?.mtime === mtime) return hit.columns;
+      if (size > CSV_HOVER_MAX_BYTES) return undefined;
+      const bytes = (await vscode.workspace.fs.readFile(file)).subarray(0, CSV_HEAD_BYTES);
       let first: number | undefined;
-      const tokenizer = new CsvTokenizer(file, (cells) => { first ??= cells.length; });
-      tokenizer.push(buf.subarray(0, bytesRead).toString('utf8'));
-      if (first === undefined && bytesRead < buf.length) tokenizer.end();
-      this.csvColumns.set(file, { mtime: mtimeMs, columns: first });
+      const tokenizer = new CsvTokenizer(file.path, (cells) => { first ??= cells.length; });
+      tokenizer.push(new TextDecoder().decode(bytes));
+      if (first === undefined && bytes.length < CSV_HEAD_BYTES) tokenizer.end();
+      this.csvColumns.set(key, { mtime, columns: first });
       return first;
     } catch {
       return undefined;
-    } finally {
-      await handle?.close();
     }
   }
 
