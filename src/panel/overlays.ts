@@ -17,8 +17,8 @@ export function overlayOfSession(s: TrainingSession, label: string): OverlayRun 
 }
 
 /** A kept run as an overlay, its history read back from the store; a seed of a variant names its group and seed; a surface run carries its path. */
-export function overlayOfStored(store: RunStore, run: StoredRun, label: string): OverlayRun {
-  const h = store.history(run.runId);
+export async function overlayOfStored(store: RunStore, run: StoredRun, label: string): Promise<OverlayRun> {
+  const h = await store.history(run.runId);
   const v = run.info?.variant;
   // A history with holes (a torn line lost a batch) draws what is there.
   return {
@@ -40,8 +40,8 @@ export function surfaceOf(frames: ReadonlyArray<SurfaceFrame | null | undefined>
  * that comparison was (mean and band per variant, mean ± std): `seeds` is the most runs any of its
  * variants has among them. Surface runs bring the surface they ran on.
  */
-export function overlaysOfStored(store: RunStore, picked: readonly StoredRun[], label: (r: StoredRun) => string): Pick<OverlaySet, 'runs' | 'seeds' | 'surface'> {
-  const runs = picked.map((r) => overlayOfStored(store, r, label(r)));
+export async function overlaysOfStored(store: RunStore, picked: readonly StoredRun[], label: (r: StoredRun) => string): Promise<Pick<OverlaySet, 'runs' | 'seeds' | 'surface'>> {
+  const runs = await Promise.all(picked.map((r) => overlayOfStored(store, r, label(r))));
   const surface = surfaceOf(picked.map((r) => r.info?.surface));
   const withSurface = surface ? { surface } : {};
   const ids = new Set(picked.map((r) => (r.info?.variant?.group !== undefined ? r.info.variant.comparison : undefined)));

@@ -3,8 +3,8 @@ import { interruptedMessage, type HistoryLine, type RunStore } from './store';
 
 /**
  * Keeps every run of a RunManager in a RunStore as it happens: the record when it is created, the
- * history as progress arrives, status, final metrics and weights when it ends. A failure to write
- * is logged and never stops training.
+ * history as progress arrives, status, final metrics and weights when it ends. The writes are
+ * queued in the store, in order; a failure to write is logged and never stops training.
  */
 export class RunRecorder {
   private readonly subscription: { dispose(): void };
@@ -34,13 +34,13 @@ export class RunRecorder {
         break;
       }
       case 'started':
-        this.store.update(e.session.runId, { info: { ...e.session.info } });
+        void this.store.update(e.session.runId, { info: { ...e.session.info } });
         break;
       case 'progress': {
         // What the session's bounded history kept; when it thinned, the file is rewritten whole.
         const s = e.session;
         if (e.thinned) {
-          this.store.replaceHistory(s.runId, {
+          void this.store.replaceHistory(s.runId, {
             t: 'state', loss: s.loss.series.state(), epochs: s.epochs.state(), stats: s.stats.state(), markers: s.markers.slice(),
             ...(s.spec.surface ? { path: s.path.state() } : {}),
           });
@@ -57,9 +57,9 @@ export class RunRecorder {
         if (s.running) break;
         this.live.delete(s.runId);
         this.store.flush();
-        this.store.update(s.runId, { status: s.status, final: s.final, error: s.error, info: { ...s.info } });
+        void this.store.update(s.runId, { status: s.status, final: s.final, error: s.error, info: { ...s.info } });
         if (s.finalWeights) {
-          this.store.saveWeights(s.runId, s.finalWeights);
+          void this.store.saveWeights(s.runId, s.finalWeights);
         }
         this.onChange();
         break;
@@ -71,13 +71,13 @@ export class RunRecorder {
 
   /**
    * Stops recording. Runs still training (VS Code is closing or reloading) are kept as
-   * interrupted, with their history up to now.
+   * interrupted, with their history up to now (written once the store is flushed()).
    */
   dispose(): void {
     this.subscription.dispose();
     this.store.flush();
     for (const runId of this.live) {
-      this.store.update(runId, { status: 'interrupted', error: interruptedMessage() });
+      void this.store.update(runId, { status: 'interrupted', error: interruptedMessage() });
     }
     this.live.clear();
   }

@@ -1,14 +1,14 @@
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { ModelSpec } from '../model/spec';
-import type { EpochMetrics, FinalMetrics, Marker, RunHistory as SeriesHistory, RunInfo, RunStatus, StatsPoint, SurfacePoint } from '../training/protocol';
-import {
-  Decimated, Ema, MAX_EPOCH_POINTS, MAX_LOSS_POINTS, MAX_STATS_POINTS, PATH_CAP, SMOOTHING, type LossPoint, type SeriesDelta, type SeriesState,
-} from '../training/history';
+import type { FinalMetrics, RunInfo, RunStatus } from '../training/protocol';
+import type { StoreFiles } from '../platform/types';
+import { parseHistory, queueLines, type HistoryLine, type RunHistory } from './history-file';
+
+export type { HistoryDelta, HistoryLine, RunHistory } from './history-file';
 
 /**
- * Kept runs on disk, one folder per run:
+ * Kept runs, one folder per run under the store's root (StoreFiles: a folder on disk, or
+ * workspace.fs in a browser):
  *   run.json      what the run was and how it ended (rewritten atomically: temp file, then rename)
  *   metrics.jsonl its history as the extension host keeps it (history.ts: bounded however long
  *                 the run, every step of a short one): what each progress message kept, appended;
@@ -16,9 +16,10 @@ import {
  *                 a few MB however long the run trains
  *                 (a surface run's path too: its points, kept as the session keeps them)
  *   weights.bin   final weights, float32 little-endian, in the order of `weights` in run.json
- * A crash or reload loses at most the history not yet flushed (flushed at least every second);
+ * A crash or reload loses at most the history not yet flushed (flushed at least every flushMs);
  * a run found as 'running' with nothing training it is marked 'interrupted', never dropped.
- * No VS Code dependency: the extension gives it a folder (workspace storage or a workspace folder).
+ * Writes are queued in the order they are asked for (callers need not wait for them); every read
+ * waits for the writes asked for before it. No VS Code dependency.
  */
 
 export type StoredStatus = RunStatus | 'interrupted';
@@ -51,66 +52,46 @@ export interface StoredRun {
   weights: StoredWeights[];
 }
 
-/** What a progress message added to a run's bounded history (see SeriesDelta). */
-export interface HistoryDelta {
-  t: 'delta';
-  loss: SeriesDelta<LossPoint>;
-  epochs: SeriesDelta<EpochMetrics>;
-  stats: SeriesDelta<StatsPoint>;
-  /** A surface run: what its path kept (absent for networks, and in messages without a step). */
-  path?: SeriesDelta<SurfacePoint>;
-}
-
-/** One line of metrics.jsonl. */
-export type HistoryLine =
-  | HistoryDelta
-  /** The whole history: the first line of a file rewritten when the history thinned. */
-  | { t: 'state'; loss: SeriesState<LossPoint>; epochs: SeriesState<EpochMetrics>; stats: SeriesState<StatsPoint>; markers: Marker[]; path?: SeriesState<SurfacePoint> }
-  | { t: 'marker'; v: Marker }
-  // Lines of runs kept before the history was bounded: still read.
-  /** first: the 1-based step of v[0] */
-  | { t: 'losses'; first: number; v: number[] }
-  | { t: 'epoch'; v: EpochMetrics }
-  | { t: 'stats'; v: StatsPoint };
-
-/** A kept run's history: as the panel draws it, with its markers. */
-export interface RunHistory extends SeriesHistory {
-  markers: Marker[];
-  /** A surface run: its path (thinned evenly past MAX_PATH_POINTS); absent for networks. */
-  path?: SurfacePoint[];
-  /** Lines that could not be read (a torn last line after a crash), or that did not follow on. */
-  skipped: number;
-}
+export type StoredWeightValues = Array<{ name: string; shape: number[]; values: Float32Array }>;
 
 const META = 'run.json';
 const HISTORY = 'metrics.jsonl';
 const WEIGHTS = 'weights.bin';
 const RUN_ID = /^[A-Za-z0-9._-]+$/;
 
-/** Writes a file so that a crash leaves either the old or the new content: temp file, fsync, rename. */
-export function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    if (typeof data === 'string') fs.writeSync(fd, data);
-    else fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 export class RunStore {
   /** History lines waiting to be appended, per run. */
   private readonly pending = new Map<string, HistoryLine[]>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The last write queued: every write starts after the one before it. */
+  private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly root: string, private readonly flushMs = 1000) {}
+  constructor(readonly files: StoreFiles, private readonly flushMs = 1000) {}
 
+  /** A run's folder (relative to the root), its id checked at once. */
   private dir(runId: string): string {
     if (!RUN_ID.test(runId)) throw new Error(`run store: bad run id '${runId}'`);
-    return path.join(this.root, runId);
+    return runId;
+  }
+
+  /** Runs a write after the writes queued before it; a failure is logged (the result is then undefined) and never stops the queue. */
+  private queue<T>(what: string, runId: string, write: () => Promise<T>): Promise<T | undefined> {
+    const done = this.tail.then(write).catch((e: unknown) => {
+      console.error(`TrainLens: could not ${what} ${runId}:`, e);
+      return undefined;
+    });
+    this.tail = done;
+    return done;
+  }
+
+  /** Every write asked for so far (the queued history lines included) is done. */
+  async flushed(): Promise<void> {
+    this.flush();
+    let tail: Promise<unknown>;
+    do {
+      tail = this.tail;
+      await tail;
+    } while (tail !== this.tail);
   }
 
   /** Records a new run (status 'running'). */
@@ -119,62 +100,53 @@ export class RunStore {
       version: 1, name: run.name ?? '', status: 'running', final: null, error: null, weights: [],
       ...run, updated: run.created,
     };
-    fs.mkdirSync(this.dir(run.runId), { recursive: true });
-    this.writeMeta(stored);
+    const dir = this.dir(run.runId);
+    void this.queue('keep the run', run.runId, async () => {
+      await this.files.mkdir(dir);
+      await this.writeMeta(stored);
+    });
     return stored;
   }
 
   /**
-   * Queues history lines; they reach the disk within flushMs (or at flush()). Deltas that follow
+   * Queues history lines; they are written within flushMs (or at flush()). Deltas that follow
    * on from one another are merged into one line.
    */
   append(runId: string, lines: readonly HistoryLine[]): void {
     if (lines.length === 0) return;
     const queue = this.pending.get(runId) ?? [];
-    for (const l of lines) {
-      const last = queue[queue.length - 1];
-      if (l.t === 'delta' && last?.t === 'delta' && follows(last, l)) mergeDelta(last, l);
-      else queue.push(l.t === 'delta' ? copyDelta(l) : l);
-    }
+    queueLines(queue, lines);
     this.pending.set(runId, queue);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 
   /** Replaces a run's history with one 'state' line, atomically; what was queued for it is dropped (the state holds it). */
-  replaceHistory(runId: string, state: Extract<HistoryLine, { t: 'state' }>): void {
+  replaceHistory(runId: string, state: Extract<HistoryLine, { t: 'state' }>): Promise<void> {
     this.pending.delete(runId);
-    try {
-      writeAtomic(path.join(this.dir(runId), HISTORY), JSON.stringify(state) + '\n');
-    } catch (e) {
-      console.error(`TrainLens: could not save the history of ${runId}:`, e);
-    }
+    const file = `${this.dir(runId)}/${HISTORY}`;
+    const text = JSON.stringify(state) + '\n';
+    return this.queue('save the history of', runId, () => this.files.writeAtomic(file, text));
   }
 
-  /** Appends every queued line now. */
+  /** Queues the writing of every queued line now. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const [runId, lines] of this.pending) {
-      try {
-        fs.appendFileSync(path.join(this.dir(runId), HISTORY), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-      } catch (e) {
-        console.error(`TrainLens: could not save the history of ${runId}:`, e);
-      }
+      const text = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+      void this.queue('save the history of', runId, () => this.files.append(`${this.dir(runId)}/${HISTORY}`, text));
     }
     this.pending.clear();
   }
 
-  /** Updates a run's record (status, final metrics, name, …) atomically. */
-  update(runId: string, change: Partial<Omit<StoredRun, 'version' | 'runId'>>): StoredRun | undefined {
-    const current = this.read(runId);
-    if (!current) return undefined;
-    const next: StoredRun = { ...current, ...change, updated: Date.now() };
-    this.writeMeta(next);
-    return next;
+  /** Updates a run's record (status, final metrics, name, …) atomically; undefined when it is not kept. */
+  update(runId: string, change: Partial<Omit<StoredRun, 'version' | 'runId'>>): Promise<StoredRun | undefined> {
+    this.dir(runId);
+    return this.queue('save the record of', runId, () => this.updateNow(runId, change));
   }
 
   /** Saves final weights (atomically) and lists them in run.json. */
-  saveWeights(runId: string, weights: ReadonlyArray<{ name: string; shape: number[]; values: Float32Array }>): void {
+  saveWeights(runId: string, weights: Readonly<StoredWeightValues>): Promise<void> {
     const total = weights.reduce((s, w) => s + w.values.length, 0);
     const data = new Float32Array(total);
     const index: StoredWeights[] = [];
@@ -184,144 +156,101 @@ export class RunStore {
       index.push({ name: w.name, shape: w.shape, offset, length: w.values.length });
       offset += w.values.length;
     }
-    writeAtomic(path.join(this.dir(runId), WEIGHTS), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    this.update(runId, { weights: index });
+    const file = `${this.dir(runId)}/${WEIGHTS}`;
+    return this.queue('save the weights of', runId, async () => {
+      await this.files.writeAtomic(file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      await this.updateNow(runId, { weights: index });
+    });
   }
 
-  loadWeights(runId: string): Array<{ name: string; shape: number[]; values: Float32Array }> {
-    const meta = this.read(runId);
+  async loadWeights(runId: string): Promise<StoredWeightValues> {
+    const meta = await this.read(runId);
     if (!meta || meta.weights.length === 0) return [];
-    const bytes = fs.readFileSync(path.join(this.dir(runId), WEIGHTS));
+    const bytes = await this.files.read(`${this.dir(runId)}/${WEIGHTS}`);
+    if (!bytes) throw new Error(`run store: the weights of ${runId} are missing`);
     const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     return meta.weights.map((w) => ({ name: w.name, shape: w.shape, values: all.slice(w.offset, w.offset + w.length) }));
   }
 
   /** A run's record, or undefined when it is missing or unreadable. */
-  read(runId: string): StoredRun | undefined {
-    const file = path.join(this.dir(runId), META);
-    try {
-      const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRun;
-      return meta.version === 1 && meta.runId === runId ? meta : undefined;
-    } catch {
-      return undefined;
-    }
+  async read(runId: string): Promise<StoredRun | undefined> {
+    const dir = this.dir(runId);
+    await this.tail;
+    return this.meta(runId, dir);
   }
 
   /** Every readable run, newest first. */
-  list(): StoredRun[] {
+  async list(): Promise<StoredRun[]> {
+    await this.tail;
+    return this.listNow();
+  }
+
+  private async listNow(): Promise<StoredRun[]> {
     let names: string[];
     try {
-      names = fs.readdirSync(this.root);
+      names = await this.files.list('');
     } catch {
       return [];
     }
-    const runs: StoredRun[] = [];
-    for (const n of names) {
-      if (!RUN_ID.test(n)) continue;
-      const r = this.read(n);
-      if (r) runs.push(r);
-    }
-    return runs.sort((a, b) => b.created - a.created);
+    const runs = await Promise.all(names.filter((n) => RUN_ID.test(n)).map((n) => this.meta(n, n)));
+    return runs.filter((r): r is StoredRun => r !== undefined).sort((a, b) => b.created - a.created);
   }
 
   /** A run's history; a torn last line (a crash mid-append) is skipped and counted. */
-  history(runId: string): RunHistory {
-    this.flushRun(runId);
-    let loss = new Decimated<LossPoint>(MAX_LOSS_POINTS);
-    let epochs = new Decimated<EpochMetrics>(MAX_EPOCH_POINTS);
-    let stats = new Decimated<StatsPoint>(MAX_STATS_POINTS);
-    let markers: Marker[] = [];
-    let surfacePath: Decimated<SurfacePoint> | undefined;
-    let skipped = 0;
-    const ema = new Ema(SMOOTHING); // for losses kept before the history was bounded
-    const result = (): RunHistory => ({
-      loss: loss.state(), epochs: epochs.state(), stats: stats.state(), markers, skipped, ...(surfacePath ? { path: surfacePath.items.slice() } : {}),
-    });
-    let text = '';
+  async history(runId: string): Promise<RunHistory> {
+    const dir = this.dir(runId);
+    if (this.pending.has(runId)) this.flush();
+    await this.tail;
+    let text: string | undefined;
     try {
-      text = fs.readFileSync(path.join(this.dir(runId), HISTORY), 'utf8');
+      const bytes = await this.files.read(`${dir}/${HISTORY}`);
+      text = bytes && new TextDecoder().decode(bytes);
     } catch {
-      return result();
+      text = undefined;
     }
-    // A delta that does not follow on (a line lost before it) is taken from where it starts.
-    const apply = <T>(series: Decimated<T>, d: SeriesDelta<T>): void => {
-      if (series.apply(d) !== null) return;
-      skipped++;
-      if (d.from > series.count) {
-        series.count = d.from;
-        series.apply(d);
-      }
-    };
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      let l: HistoryLine;
-      try {
-        l = JSON.parse(line) as HistoryLine;
-      } catch {
-        skipped++;
-        continue;
-      }
-      switch (l.t) {
-        case 'state':
-          loss = new Decimated(MAX_LOSS_POINTS, l.loss);
-          epochs = new Decimated(MAX_EPOCH_POINTS, l.epochs);
-          stats = new Decimated(MAX_STATS_POINTS, l.stats);
-          markers = l.markers.slice();
-          surfacePath = l.path ? new Decimated(PATH_CAP, l.path) : undefined;
-          break;
-        case 'delta':
-          apply(loss, l.loss);
-          apply(epochs, l.epochs);
-          apply(stats, l.stats);
-          if (l.path) apply(surfacePath ??= new Decimated<SurfacePoint>(PATH_CAP), l.path);
-          break;
-        case 'marker': markers.push(l.v); break;
-        case 'losses':
-          // A hole (a torn line of the old format) is a step without a loss.
-          while (loss.count < l.first - 1) loss.push([NaN, NaN]);
-          for (const v of l.v) loss.push([v, ema.push(v)]);
-          break;
-        case 'epoch': epochs.push(l.v); break;
-        case 'stats': stats.push(l.v); break;
-        default: skipped++;
-      }
-    }
-    return result();
+    return parseHistory(text);
   }
 
-  /** Marks runs recorded as running that nothing is training now (a reload or crash) as interrupted. */
-  markInterrupted(live: ReadonlySet<string>): StoredRun[] {
-    const changed: StoredRun[] = [];
-    for (const r of this.list()) {
-      if (r.status !== 'running' || live.has(r.runId)) continue;
-      const next = this.update(r.runId, { status: 'interrupted', error: r.error ?? interruptedMessage() });
-      if (next) changed.push(next);
-    }
-    return changed;
+  /**
+   * Marks runs recorded as running that nothing is training now (a reload or crash) as
+   * interrupted; queued as one write, so reads asked for after it see them marked.
+   */
+  async markInterrupted(live: ReadonlySet<string>): Promise<StoredRun[]> {
+    const changed = await this.queue('mark interrupted runs in', 'the store', async () => {
+      const marked: StoredRun[] = [];
+      for (const r of await this.listNow()) {
+        if (r.status !== 'running' || live.has(r.runId)) continue;
+        const next = await this.updateNow(r.runId, { status: 'interrupted', error: r.error ?? interruptedMessage() });
+        if (next) marked.push(next);
+      }
+      return marked;
+    });
+    return changed ?? [];
   }
 
-  delete(runId: string): void {
+  delete(runId: string): Promise<void> {
     this.pending.delete(runId);
-    fs.rmSync(this.dir(runId), { recursive: true, force: true });
+    const dir = this.dir(runId);
+    return this.queue('delete', runId, () => this.files.remove(dir));
   }
 
   /** Bytes on disk of one run. */
-  size(runId: string): number {
-    let total = 0;
+  async size(runId: string): Promise<number> {
+    const dir = this.dir(runId);
+    await this.tail;
     try {
-      for (const f of fs.readdirSync(this.dir(runId))) total += fs.statSync(path.join(this.dir(runId), f)).size;
+      return await this.files.size(dir);
     } catch {
-      // gone
+      return 0; // gone
     }
-    return total;
   }
 
   /**
    * Runs to delete, oldest first, to bring the store under `capBytes` (running runs are never
    * candidates). Nothing is deleted here: the caller asks the user first.
    */
-  pruneCandidates(capBytes: number): { total: number; runs: Array<{ run: StoredRun; bytes: number }> } {
-    const all = this.list().map((run) => ({ run, bytes: this.size(run.runId) }));
+  async pruneCandidates(capBytes: number): Promise<{ total: number; runs: Array<{ run: StoredRun; bytes: number }> }> {
+    const all = await Promise.all((await this.list()).map(async (run) => ({ run, bytes: await this.size(run.runId) })));
     const total = all.reduce((s, r) => s + r.bytes, 0);
     const runs: Array<{ run: StoredRun; bytes: number }> = [];
     let excess = total - capBytes;
@@ -334,44 +263,33 @@ export class RunStore {
     return { total, runs };
   }
 
+  /** Queues what is left to write (flushed() says when it is written). */
   dispose(): void {
     this.flush();
   }
 
-  private flushRun(runId: string): void {
-    if (this.pending.has(runId)) this.flush();
+  /** Reads a record without waiting for the queue (inside a queued write, or after waiting). */
+  private async meta(runId: string, dir: string): Promise<StoredRun | undefined> {
+    try {
+      const bytes = await this.files.read(`${dir}/${META}`);
+      if (!bytes) return undefined;
+      const meta = JSON.parse(new TextDecoder().decode(bytes)) as StoredRun;
+      return meta.version === 1 && meta.runId === runId ? meta : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
-  private writeMeta(run: StoredRun): void {
-    writeAtomic(path.join(this.dir(run.runId), META), JSON.stringify(run, null, 1));
+  private async updateNow(runId: string, change: Partial<Omit<StoredRun, 'version' | 'runId'>>): Promise<StoredRun | undefined> {
+    const current = await this.meta(runId, this.dir(runId));
+    if (!current) return undefined;
+    const next: StoredRun = { ...current, ...change, updated: Date.now() };
+    await this.writeMeta(next);
+    return next;
   }
-}
 
-function follows(a: HistoryDelta, b: HistoryDelta): boolean {
-  return b.loss.from === a.loss.count && b.epochs.from === a.epochs.count && b.stats.from === a.stats.count &&
-    (!a.path || !b.path || b.path.from === a.path.count);
-}
-
-function copySeries<T>(x: SeriesDelta<T>): SeriesDelta<T> {
-  return { from: x.from, items: x.items.slice(), count: x.count };
-}
-
-function copyDelta(d: HistoryDelta): HistoryDelta {
-  return { t: 'delta', loss: copySeries(d.loss), epochs: copySeries(d.epochs), stats: copySeries(d.stats), ...(d.path ? { path: copySeries(d.path) } : {}) };
-}
-
-/** Appends delta b (which follows on from a) to a. */
-function mergeDelta(a: HistoryDelta, b: HistoryDelta): void {
-  const m = <T>(x: SeriesDelta<T>, y: SeriesDelta<T>): void => {
-    x.items.push(...y.items);
-    x.count = y.count;
-  };
-  m(a.loss, b.loss);
-  m(a.epochs, b.epochs);
-  m(a.stats, b.stats);
-  if (b.path) {
-    if (a.path) m(a.path, b.path);
-    else a.path = copySeries(b.path);
+  private writeMeta(run: StoredRun): Promise<void> {
+    return this.files.writeAtomic(`${this.dir(run.runId)}/${META}`, JSON.stringify(run, null, 1));
   }
 }
 

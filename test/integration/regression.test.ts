@@ -41,11 +41,11 @@ describe('Regression (loss: mse) in VS Code', () => {
     assert.ok(titles.some((t) => /^finished · loss [\d.]+ · train R² 0\.9\d\d · val R² 0\.9\d\d · val RMSE 0\.\d+/.test(t)), titles.join(' | '));
 
     // Kept: the Runs view lists it with its held-out R² and RMSE; its CSV has R² columns.
-    const kept = await until('the run to be kept as finished', () => api.store.list().find((r) => r.runId === session.runId && r.final !== null));
+    const kept = await until('the run to be kept as finished', async () => (await api.store.list()).find((r) => r.runId === session.runId && r.final !== null));
     const item = api.runsTree.getTreeItem({ kind: 'run', run: kept });
     assert.match(String(item.description), /^finished · val R² 0\.9\d\d · RMSE 0\.\d+ · loss [\d.]+$/);
     api.store.flush();
-    const csv = metricsCsv(api.store.history(session.runId)).split('\n');
+    const csv = metricsCsv(await api.store.history(session.runId)).split('\n');
     assert.equal(csv[0], 'step,loss,epoch,epoch_loss,train_r2,val_loss,val_r2,val_rmse,seconds');
     const last = csv.slice(1).filter((l) => l.split(',')[2]).at(-1)!.split(',');
     assert.equal(Number(last[2]), session.info.epochs);

@@ -119,8 +119,8 @@ describe('surface files', function () {
     const session = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', doc.uri);
     await session.finished;
     const snap = session.snapshot();
-    const stored = await until('the kept run', () => {
-      const r = api().store.read(session.runId);
+    const stored = await until('the kept run', async () => {
+      const r = await api().store.read(session.runId);
       return r && r.status === 'finished' ? r : undefined;
     });
     assert.match(runDescription(stored), /^finished · adam · f = [-0-9.e]+ · 150 steps$/);
@@ -129,9 +129,10 @@ describe('surface files', function () {
     assert.ok(shown);
     assert.deepEqual(shown.surface, snap.info.surface);
     assert.deepEqual(shown.runs[0].path, snap.path);
-    const reloaded = new RunStore(api().store.root);
-    assert.deepEqual(reloaded.history(session.runId).path, snap.path);
-    assert.deepEqual(reloaded.read(session.runId)?.info?.surface, snap.info.surface);
+    await api().store.flushed();
+    const reloaded = new RunStore(api().store.files);
+    assert.deepEqual((await reloaded.history(session.runId)).path, snap.path);
+    assert.deepEqual((await reloaded.read(session.runId))?.info?.surface, snap.info.surface);
   });
 
   it('commands that need a network say so, naming the file', async () => {

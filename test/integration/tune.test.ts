@@ -52,7 +52,7 @@ describe('Tune…', () => {
       }
     });
     // Kept as runs, like Compare's variants.
-    const kept = extension().store.list().filter((r) => tune.trials.some((t) => t.runIds?.includes(r.runId)));
+    const kept = (await extension().store.list()).filter((r) => tune.trials.some((t) => t.runIds?.includes(r.runId)));
     assert.equal(kept.length, 6);
     assert.ok(kept.every((r) => r.info?.variant?.dimension === 'tune' && r.info.variant.comparison === tune.id));
     // The Runs view names each by its trial.

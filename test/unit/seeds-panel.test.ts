@@ -11,12 +11,14 @@ import { overlayOfSession, overlaysOfStored } from '../../src/panel/overlays';
 import { RunStore as KeptRuns } from '../../src/runs/store';
 import { RunRecorder } from '../../src/runs/recorder';
 import { SPIRAL } from './fixtures';
+import { nodeWorkers } from '../../src/node/workers';
+import { nodeStoreFiles } from '../../src/node/store-files';
 
 const workerPath = path.resolve(__dirname, '../../../dist/worker.js');
 
 test('the panel\'s store: a comparison over seeds becomes one group per variant, its curves the seeds\' mean, min and max', async () => {
-  const runs = new RunManager(workerPath, { progressIntervalMs: 20 });
-  const kept = new KeptRuns(fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-seeds-')));
+  const runs = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20 });
+  const kept = new KeptRuns(nodeStoreFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-seeds-'))));
   const recorder = new RunRecorder(runs, kept, () => {});
   const short = { ...SPIRAL, train: { ...SPIRAL.train, epochs: 3 } };
   const plan = withSeeds(compareVariants(short, 'optimizer', ['sgd', 'adam']), 2);
@@ -58,13 +60,13 @@ test('the panel\'s store: a comparison over seeds becomes one group per variant,
   // Kept, and shown again from the Runs view: grouped as the comparison was, with the same figures.
   kept.flush();
   const ids = new Set(c.sessions.map((s) => s!.runId));
-  const picked = kept.list().filter((r) => ids.has(r.runId)).reverse();
-  const again = overlaysOfStored(kept, picked, (r) => r.runId);
+  const picked = (await kept.list()).filter((r) => ids.has(r.runId)).reverse();
+  const again = await overlaysOfStored(kept, picked, (r) => r.runId);
   assert.equal(again.seeds, 2);
   store.setOverlays({ title: 'kept', ...again });
   assert.deepEqual(store.seedGroups.map((g) => g.label).sort(), ['adam', 'sgd']);
   for (const g of store.seedGroups) assert.deepEqual(g.final, live[g.label === 'sgd' ? 0 : 1]);
   // Kept runs of one variant, or of no comparison over seeds, are plain overlays.
-  assert.equal(overlaysOfStored(kept, picked.filter((r) => r.info?.variant?.seed === 1), (r) => r.runId).seeds, undefined);
+  assert.equal((await overlaysOfStored(kept, picked.filter((r) => r.info?.variant?.seed === 1), (r) => r.runId)).seeds, undefined);
   recorder.dispose();
 });

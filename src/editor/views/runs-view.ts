@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import type { RunManager } from '../../training/runs';
 import type { RunStore, StoredRun, StoredStatus } from '../../runs/store';
 import { metricsCsv } from '../../runs/csv';
@@ -30,9 +29,14 @@ function percent(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`;
 }
 
+/** A model file's name, and its folder relative to the workspace ('' when there is none to show). */
 function sourceLabel(source: string): { name: string; folder: string } {
-  const p = source.startsWith('file:') ? vscode.Uri.parse(source).fsPath : source;
-  return { name: path.basename(p), folder: vscode.workspace.asRelativePath(path.dirname(p)) };
+  const uri = /^[a-z][\w+.-]+:/i.test(source) ? vscode.Uri.parse(source) : vscode.Uri.file(source);
+  const slash = uri.path.lastIndexOf('/');
+  const name = uri.path.slice(slash + 1) || source;
+  if (slash < 0 || uri.scheme === 'untitled') return { name, folder: '' };
+  const folder = vscode.workspace.asRelativePath(uri.with({ path: uri.path.slice(0, slash) || '/' }));
+  return { name, folder: folder === '.' ? '' : folder };
 }
 
 /**
@@ -80,11 +84,11 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
     this.changed.fire(undefined);
   }
 
-  getChildren(node?: RunsNode): RunsNode[] {
+  async getChildren(node?: RunsNode): Promise<RunsNode[]> {
     if (node?.kind === 'run') return [];
     if (node?.kind === 'source') return node.runs.map((run) => ({ kind: 'run', run }));
     const bySource = new Map<string, StoredRun[]>();
-    for (const r of this.store.list()) {
+    for (const r of await this.store.list()) {
       const list = bySource.get(r.source) ?? [];
       list.push(r);
       bySource.set(r.source, list);
@@ -96,7 +100,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
     if (node.kind === 'source') {
       const { name, folder } = sourceLabel(node.source);
       const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = folder === '.' ? undefined : folder;
+      item.description = folder || undefined;
       item.iconPath = vscode.ThemeIcon.File;
       item.resourceUri = node.source.startsWith('file:') ? vscode.Uri.parse(node.source) : undefined;
       item.contextValue = 'trainlens.runSource';
@@ -166,10 +170,12 @@ export function targetRuns(node: RunsNode | undefined, selection: readonly RunsN
 export interface RunsViewDeps {
   store: RunStore;
   runs: RunManager;
+  /** Where a model file's data paths are relative to (HostPlatform.baseDirOf). */
+  baseDirOf(uri: vscode.Uri): string | null;
   /** Shows stored runs in a model file's panel, overlaid. */
-  show(runs: StoredRun[]): void;
+  show(runs: StoredRun[]): Promise<void>;
   /** Inspect Sample… with a kept run's weights. */
-  inspect(run: StoredRun): void;
+  inspect(run: StoredRun): Promise<unknown>;
 }
 
 /** The Runs view and its commands. */
@@ -185,11 +191,11 @@ export function registerRunsView(deps: RunsViewDeps): { tree: RunsTree; disposab
   command('trainlens.runs.refresh', () => tree.refresh());
   command('trainlens.runs.show', (node, selection) => {
     const picked = targetRuns(node, selection, view);
-    if (picked.length > 0) deps.show(picked);
+    if (picked.length > 0) return deps.show(picked);
   });
   command('trainlens.runs.inspect', (node, selection) => {
     const [run] = targetRuns(node, selection, view);
-    if (run) deps.inspect(run);
+    if (run) return deps.inspect(run);
   });
   command('trainlens.runs.rename', async (node, selection) => {
     const [run] = targetRuns(node, selection, view);
@@ -198,7 +204,7 @@ export function registerRunsView(deps: RunsViewDeps): { tree: RunsTree; disposab
       title: vscode.l10n.t('Rename Run'), value: run.name || runLabel(run), prompt: vscode.l10n.t('A name for this run in the Runs view'),
     });
     if (name === undefined) return;
-    store.update(run.runId, { name: name.trim() });
+    await store.update(run.runId, { name: name.trim() });
     tree.refresh();
   });
   command('trainlens.runs.delete', async (node, selection) => {
@@ -209,30 +215,30 @@ export function registerRunsView(deps: RunsViewDeps): { tree: RunsTree; disposab
       : vscode.l10n.t('Delete {0} runs? Their metrics and weights are removed from disk.', picked.length);
     const yes = vscode.l10n.t('Delete');
     if (await vscode.window.showWarningMessage(message, { modal: true }, yes) !== yes) return;
-    for (const r of picked) store.delete(r.runId);
+    await Promise.all(picked.map((r) => store.delete(r.runId)));
     tree.refresh();
   });
   command('trainlens.runs.rerun', async (node, selection) => {
     const [run] = targetRuns(node, selection, view);
     if (!run || !requireTrust(vscode.l10n.t('Training'))) return;
-    const baseDir = run.source.startsWith('file:') ? path.dirname(vscode.Uri.parse(run.source).fsPath) : null;
+    const baseDir = deps.baseDirOf(vscode.Uri.parse(run.source));
     // The stored spec, seed included: the same data, init, batch order and dropout masks.
     runs.start(run.source, run.title, run.spec, baseDir);
   });
   /** Asks where to save a file about a run (next to the workspace by default); the text is made only then. */
-  const saveRunFile = async (node: RunsNode | undefined, selection: RunsNode[] | undefined, ext: string, title: string, text: (run: StoredRun) => string): Promise<void> => {
+  const saveRunFile = async (node: RunsNode | undefined, selection: RunsNode[] | undefined, ext: string, title: string, text: (run: StoredRun) => Promise<string>): Promise<void> => {
     const [run] = targetRuns(node, selection, view);
     if (!run) return;
     const folder = vscode.workspace.workspaceFolders?.[0];
     const defaultUri = folder ? vscode.Uri.joinPath(folder.uri, `${(run.name || run.runId).replace(/[^\w.-]+/g, '_')}.${ext}`) : undefined;
     const target = await vscode.window.showSaveDialog({ defaultUri, filters: { [ext.toUpperCase()]: [ext] }, title });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text(run)));
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(await text(run)));
   };
   command('trainlens.runs.exportCsv', (node, selection) =>
-    saveRunFile(node, selection, 'csv', vscode.l10n.t('Export Metrics as CSV'), (run) => metricsCsv(store.history(run.runId))));
+    saveRunFile(node, selection, 'csv', vscode.l10n.t('Export Metrics as CSV'), async (run) => metricsCsv(await store.history(run.runId))));
   command('trainlens.runs.exportWeights', (node, selection) =>
     saveRunFile(node, selection, 'json', vscode.l10n.t('Export Weights as JSON'),
-      (run) => weightsJson(store.loadWeights(run.runId).map((w) => ({ name: w.name, shape: w.shape, data: w.values })))));
+      async (run) => weightsJson((await store.loadWeights(run.runId)).map((w) => ({ name: w.name, shape: w.shape, data: w.values })))));
   return { tree, disposables };
 }

@@ -17,6 +17,8 @@ import { SURFACE_NETWORK, type SurfaceModelSpec } from '../../../src/model/spec'
 import { RunStore } from '../../../src/runs/store';
 import { RunRecorder } from '../../../src/runs/recorder';
 import { overlayOfSession, overlaysOfStored } from '../../../src/panel/overlays';
+import { nodeWorkers } from '../../../src/node/workers';
+import { nodeStoreFiles } from '../../../src/node/store-files';
 
 /** Point k of the stand-in's path: a spiral in to the origin, f = x² + y². */
 function pointAt(k: number): SurfacePoint {
@@ -95,7 +97,7 @@ test('appendKept mirrors a Decimated series from the items it kept: every point 
 });
 
 test('a surface session keeps its path: the snapshot has steps + 1 points, the panel mirrors it from the progress messages, overlays carry it', async () => {
-  const runs = new RunManager(standIn(), { progressIntervalMs: 20 });
+  const runs = new RunManager(nodeWorkers(standIn()), { progressIntervalMs: 20 });
   const s = runs.start('file:///bowl.nn.yaml', 'bowl.nn.yaml', surfaceSpec(300));
   const mirror: SurfacePoint[] = [];
   s.onEvent((e) => {
@@ -115,8 +117,8 @@ test('a surface session keeps its path: the snapshot has steps + 1 points, the p
 
 test('a long surface run: the path is thinned evenly, kept by the run store as the session keeps it, and read back after a reload', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-surface-store-'));
-  const runs = new RunManager(standIn(), { progressIntervalMs: 20 });
-  const store = new RunStore(root, 10);
+  const runs = new RunManager(nodeWorkers(standIn()), { progressIntervalMs: 20 });
+  const store = new RunStore(nodeStoreFiles(root), 10);
   const recorder = new RunRecorder(runs, store);
   const steps = 3 * MAX_PATH_POINTS + 17;
   const s = runs.start('file:///bowl.nn.yaml', 'bowl.nn.yaml', surfaceSpec(steps));
@@ -126,6 +128,7 @@ test('a long surface run: the path is thinned evenly, kept by the run store as t
   });
   await s.finished;
   recorder.dispose();
+  await store.flushed();
   const kept = s.snapshot().path!;
   assert.ok(kept.length < PATH_CAP && kept.length > MAX_PATH_POINTS / 4, `${kept.length} points`);
   assert.equal(kept[0].step, 0);
@@ -134,27 +137,28 @@ test('a long surface run: the path is thinned evenly, kept by the run store as t
   assert.ok(kept.every((p, i) => p.step === i * stride), 'evenly spaced from the start');
   assert.deepEqual(mirror, kept);
 
-  const reloaded = new RunStore(root);
-  const [run] = reloaded.list();
+  const reloaded = new RunStore(nodeStoreFiles(root));
+  const [run] = await reloaded.list();
   assert.equal(run.runId, s.runId);
   assert.deepEqual(run.info?.surface, FRAME, 'the frame is kept');
-  assert.deepEqual(reloaded.history(run.runId).path, kept, 'the path survives a reload');
-  assert.deepEqual(reloaded.loadWeights(run.runId).map((w) => [w.name, [...w.values]]), [['position', [...new Float32Array([pointAt(steps).x, pointAt(steps).y])]]]);
-  const overlays = overlaysOfStored(reloaded, [run], () => 'kept');
+  assert.deepEqual((await reloaded.history(run.runId)).path, kept, 'the path survives a reload');
+  assert.deepEqual((await reloaded.loadWeights(run.runId)).map((w) => [w.name, [...w.values]]), [['position', [...new Float32Array([pointAt(steps).x, pointAt(steps).y])]]]);
+  const overlays = await overlaysOfStored(reloaded, [run], () => 'kept');
   assert.deepEqual(overlays.surface, FRAME);
   assert.deepEqual(overlays.runs[0].path, kept);
   store.dispose();
 });
 
-test('kept runs from before surfaces (no path in their history) read as before, without a path', () => {
+test('kept runs from before surfaces (no path in their history) read as before, without a path', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlens-surface-old-'));
-  const store = new RunStore(root);
+  const store = new RunStore(nodeStoreFiles(root));
   store.create({ runId: 'old-1', source: 'file:///a.nn.yaml', title: 'a.nn.yaml', created: 1, seed: 1, spec: surfaceSpec(1), info: null });
+  await store.flushed();
   fs.writeFileSync(path.join(root, 'old-1', 'metrics.jsonl'), [
     JSON.stringify({ t: 'losses', first: 1, v: [2, 1] }),
     JSON.stringify({ t: 'delta', loss: { from: 2, items: [[0.5, 0.5]], count: 3 }, epochs: { from: 0, items: [], count: 0 }, stats: { from: 0, items: [], count: 0 } }),
   ].join('\n') + '\n');
-  const h = store.history('old-1');
+  const h = await store.history('old-1');
   assert.equal(h.path, undefined);
   assert.equal(h.loss.count, 3);
   assert.equal(h.skipped, 0);

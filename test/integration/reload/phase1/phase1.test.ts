@@ -35,15 +35,16 @@ describe('Kept runs, session 1: train, compare, and leave one run training', () 
     await until('the long run to have trained a while', () => live.loss.steps > 200);
     // History reaches the disk within a second.
     await new Promise((r) => setTimeout(r, 1500));
-    const kept = api.store.read(live.runId)!;
+    const kept = (await api.store.read(live.runId))!;
     assert.equal(kept.status, 'running');
 
     const all = [session, ...c.sessions.map((s) => s!)];
-    for (const s of all) assert.equal(api.store.read(s.runId)?.status, 'finished', `${s.runId} kept as finished`);
+    for (const s of all) assert.equal((await api.store.read(s.runId))?.status, 'finished', `${s.runId} kept as finished`);
+    const interruptedLosses = (await api.store.history(live.runId)).loss.count;
     const expected: ReloadExpected = {
       finished: all.map((s) => ({ runId: s.runId, losses: s.loss.values(), final: s.final, weights: (s.finalWeights ?? []).map((w) => w.name) })),
       comparison: c.sessions.map((s) => s!.runId),
-      interrupted: { runId: live.runId, losses: api.store.history(live.runId).loss.count },
+      interrupted: { runId: live.runId, losses: interruptedLosses },
     };
     assert.ok(expected.interrupted.losses > 0, 'the running run has history on disk');
     fs.writeFileSync(expectedFile(), JSON.stringify(expected));

@@ -19,27 +19,27 @@ describe('Kept runs, session 2: after the reload', () => {
     const drawn = await until('the restored panel to draw the run', () => api.charts.rendered.get(panel.runId), 30_000);
     assert.equal(drawn, panel.points, `the restored panel drew ${drawn} of the run's ${panel.points} loss points`);
     // The kept run on disk is the same run, with the figures the panel showed.
-    assert.deepEqual(api.store.read(panel.runId)?.final, panel.final);
+    assert.deepEqual((await api.store.read(panel.runId))?.final, panel.final);
   });
 
   it('lists every run intact, the unfinished one as interrupted, and overlays kept runs in the panel', async () => {
     const api = await activateExtension();
     const expected = JSON.parse(fs.readFileSync(expectedFile(), 'utf8')) as ReloadExpected;
     for (const e of expected.finished) {
-      const r = api.store.read(e.runId);
+      const r = await api.store.read(e.runId);
       assert.ok(r, `${e.runId} is kept`);
       assert.equal(r.status, 'finished');
       assert.deepEqual(r.final, e.final);
-      assert.deepEqual(api.store.history(e.runId).loss.items.map((p) => p[0]), e.losses, `${e.runId}: every loss`);
-      assert.deepEqual(api.store.loadWeights(e.runId).map((w) => w.name), e.weights, `${e.runId}: weights`);
+      assert.deepEqual((await api.store.history(e.runId)).loss.items.map((p) => p[0]), e.losses, `${e.runId}: every loss`);
+      assert.deepEqual((await api.store.loadWeights(e.runId)).map((w) => w.name), e.weights, `${e.runId}: weights`);
     }
-    const cut = api.store.read(expected.interrupted.runId)!;
+    const cut = (await api.store.read(expected.interrupted.runId))!;
     assert.equal(cut.status, 'interrupted');
-    assert.ok(api.store.history(cut.runId).loss.count >= expected.interrupted.losses, 'its history up to the last flush');
+    assert.ok((await api.store.history(cut.runId)).loss.count >= expected.interrupted.losses, 'its history up to the last flush');
 
     // The Runs view: model files, then their runs with status and results.
-    const roots = api.runsTree.getChildren();
-    const runs = roots.flatMap((n) => api.runsTree.getChildren(n));
+    const roots = await api.runsTree.getChildren();
+    const runs = (await Promise.all(roots.map((n) => api.runsTree.getChildren(n)))).flat();
     const ids = runs.map((n) => (n.kind === 'run' ? n.run.runId : ''));
     for (const e of [...expected.finished.map((f) => f.runId), cut.runId]) assert.ok(ids.includes(e), `${e} listed`);
     const item = api.runsTree.getTreeItem(runs.find((n) => n.kind === 'run' && n.run.runId === cut.runId)!);
