@@ -22,6 +22,7 @@ import { configureModelL10n } from './editor/l10n';
 import type { RunsTree } from './editor/views/runs-view';
 import type { RunStore } from './runs/store';
 import { setUpKeptRuns } from './editor/kept-runs';
+import { nodeStoreFiles } from './node/store-files';
 import { registerRunNotices } from './editor/views/run-notices';
 import { setUpChecks } from './editor/checks-setup';
 import type { CheckRuns } from './training/check-runs';
@@ -124,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): TrainLensApi {
     return doc ? models.get(doc).spec : undefined;
   });
   const checks = setUpChecks(workers, { models, runs, charts });
-  const { store, runsView, recorder } = setUpKeptRuns(context, runs, charts, inspector);
+  const { store, runsView, recorder } = setUpKeptRuns(context, { storeFiles: (u) => nodeStoreFiles(u.fsPath), baseDirOf: (u) => (u.scheme === 'file' ? path.dirname(u.fsPath) : null) }, runs, charts, inspector);
   // Show Loss Landscape: a worker of its own per request, its state sent to the file's panel.
   const landscape = registerLandscape(context, { models, runs, charts }, workers);
 
