@@ -65,8 +65,10 @@ const ACTIVATION_LINE = /^TrainLens: web extension host \(crossOriginIsolated=(\
 const SCENARIO_LOCALE = { korean: 'ko' };
 const EVERY_THEME = new Set(['spiral', 'compare']);
 
-async function openSession(theme, { extension, examples, locale }) {
+async function openSession(theme, { examples, locale }) {
   health.fatal = null;
+  // A fresh copy per workbench: cleanupAll() (after a group or a failure) removes the temp dirs.
+  const extension = makeWebCopy(repoRoot).dir;
   const errors = [];
   const activation = { line: null, failed: null };
   const workspace = prepareWebWorkspace(examples);
@@ -90,8 +92,11 @@ async function openSession(theme, { extension, examples, locale }) {
   await page.locator('.explorer-folders-view').waitFor({ state: 'visible', timeout: 60_000 }).catch(() => {});
   // The extension must be running in the web worker extension host, and have activated there.
   await poll('the web entry\'s activation line "TrainLens: web extension host (crossOriginIsolated=…)"', 60_000,
-    () => activation.line || activation.failed).catch((e) => {
-    throw new StepError(`${e.message}: the extension did not activate in the web worker extension host`);
+    () => activation.line || activation.failed).catch(async (e) => {
+    const file = path.join(SHOTS, `failure-web-activation-${theme}.png`);
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: file }).catch(() => {});
+    throw new StepError(`${e.message}: the extension did not activate in the web worker extension host (screenshot ${path.relative(process.cwd(), file)}; server log: ${server.logTail(5).replace(/\n/g, ' | ')})`);
   });
   if (activation.failed) throw new StepError(`the extension failed to activate: ${activation.failed}`);
   const isolated = ACTIVATION_LINE.exec(activation.line)[1];
@@ -181,8 +186,8 @@ async function main() {
   for (const s of scenarios) if (!WEB_SCENARIOS[s]) throw new Error(`unknown scenario ${s}: use ${Object.keys(WEB_SCENARIOS).join(', ')}`);
   const examples = path.resolve(opt.examples);
   await ensureCodeServer();
-  const copy = makeWebCopy(repoRoot);
-  say(`the web copy of the extension: ${copy.dir} ("browser": ${copy.browser}, no "main")`);
+  const copy = makeWebCopy(repoRoot); // checks dist/web/ before any server starts; each workbench gets its own copy
+  say(`the web copy of the extension: "browser": ${copy.browser}, no "main"`);
   const t0 = Date.now();
   const all = [];
   for (const [i, theme] of themes.entries()) {
@@ -194,7 +199,7 @@ async function main() {
     for (const { locale, list } of groups) {
       if (list.length === 0) continue;
       say(`--- theme ${theme} (${THEMES[theme]})${locale ? `, locale ${locale}` : ''}: ${list.join(', ')} ---`);
-      const results = await runGroup(theme, list, { extension: copy.dir, examples, timeoutMs: Number(opt.timeout), locale });
+      const results = await runGroup(theme, list, { examples, timeoutMs: Number(opt.timeout), locale });
       all.push(...results.map((r) => ({ ...r, theme })));
     }
   }

@@ -126,8 +126,28 @@ export async function digitsWeb(page, ctx) {
   const panel = await trainToEnd(page, ctx, WEIGHTS_FILE, 240_000);
   const { loss, texts } = await finalLoss(panel);
   ctx.check(`the digits trained: ${JSON.stringify(texts.summary)} (loss ${loss}); ${JSON.stringify(texts.details)}`);
-  const ink = await inkByTab(panel, ctx, ['loss', 'accuracy', 'weights']);
-  ctx.check(`the loss, accuracy and first-layer weights drew: ${inkSummary(ink)}`);
+  const ink = await inkByTab(panel, ctx, ['loss', 'accuracy']);
+  ctx.check(`the loss and accuracy drew: ${inkSummary(ink)}`);
+  await showPanelTab(panel.frame, 'weights');
+  // The weights are grey images (no series colour): count the grey levels they drew, not data-points.
+  let drawn = null;
+  await poll('the first-layer weights drawn as images (#chart-weights: 64 images, ≥ 32 grey levels over ≥ 10 % of the canvas)', 15_000, async () => {
+    drawn = await panel.frame.$eval('#chart-weights', (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const levels = new Set();
+      let ink = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] === 0) continue;
+        ink++;
+        levels.add(d[i] >> 2);
+      }
+      return { points: c.getAttribute('data-points'), ink, of: c.width * c.height, levels: levels.size };
+    });
+    return drawn.points === '64' && drawn.levels >= 32 && drawn.ink >= 0.1 * drawn.of;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; #chart-weights shows ${JSON.stringify(drawn)}`);
+  });
+  ctx.check(`#chart-weights drew ${drawn.points} images: ${drawn.ink} px of ink (${(100 * drawn.ink / drawn.of).toFixed(1)} %), ${drawn.levels} grey levels`);
   await sleep(500);
   await tabScreenshot(page, ctx, panel.frame, 'weights', shot('digits-weights', ctx));
   await showPanelTab(panel.frame, 'overview');
