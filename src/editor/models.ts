@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import { parseModel, type ModelSource, type ParseOptions } from '../model/parse';
-import { pathChecker } from '../node/files';
+import type { PathCheck } from '../model/data';
 import type { ModelDiagnostic } from '../model/diagnostics';
+import type { HostPlatform } from '../platform/host';
 import { inEnglish } from './l10n';
 
 /** Model files: `*.nn.yaml` / `*.nn.yml` edited as YAML, `*.nn.json` as JSON (the same format). */
@@ -28,19 +28,44 @@ export function memoryLimitBytes(): number {
   return Math.max(1, mb) * 1024 * 1024;
 }
 
-function parseOptions(doc: vscode.TextDocument): ParseOptions {
-  return { checkPath: dataPathChecker(doc), memoryLimit: memoryLimitBytes() };
+/** What model documents take from the platform: where data paths are relative to, and how they are checked. */
+export type DocumentPlatform = Pick<HostPlatform, 'baseDirOf' | 'pathChecker'>;
+
+/** Until activation sets the platform's: no data can be read (as for an unsaved file) and no path is checked. */
+let documentPlatform: DocumentPlatform = { baseDirOf: () => null, pathChecker: () => undefined };
+
+/** The platform model documents use (activateWith sets it before anything reads a model file). */
+export function useDocumentPlatform(platform: DocumentPlatform): void {
+  documentPlatform = platform;
+}
+
+/**
+ * Where a model file's data paths are relative to, as the worker reads them (desktop: its folder
+ * on disk; web: the folder's URI); null where its data cannot be read (an unsaved file).
+ */
+export function dataBaseDir(uri: vscode.Uri): string | null {
+  return documentPlatform.baseDirOf(uri);
+}
+
+function parseOptions(doc: vscode.TextDocument, onResolved: () => void): ParseOptions {
+  return { checkPath: dataPathChecker(doc, onResolved), memoryLimit: memoryLimitBytes() };
 }
 
 /** Parses each document version once, for diagnostics, CodeLens and commands alike. */
 export class ModelDocuments {
   private readonly cache = new Map<string, { version: number; source: ModelSource; english?: ModelDiagnostic[] }>();
+  private readonly resolved = new vscode.EventEmitter<vscode.TextDocument>();
+  /**
+   * A path check answered late (the web checks data paths asynchronously): the document's parse
+   * was dropped, and get() now gives the diagnostics with the answer.
+   */
+  readonly onDidResolvePaths = this.resolved.event;
 
   get(doc: vscode.TextDocument): ModelSource {
     const key = doc.uri.toString();
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version) return hit.source;
-    const source = parseModel(doc.getText(), parseOptions(doc));
+    const source = parseModel(doc.getText(), parseOptions(doc, () => this.pathsResolved(doc)));
     this.cache.set(key, { version: doc.version, source });
     return source;
   }
@@ -54,7 +79,7 @@ export class ModelDocuments {
     const source = this.get(doc);
     const entry = this.cache.get(doc.uri.toString());
     if (!entry) return message;
-    entry.english ??= inEnglish(() => parseModel(doc.getText(), parseOptions(doc)).diagnostics);
+    entry.english ??= inEnglish(() => parseModel(doc.getText(), parseOptions(doc, () => undefined)).diagnostics);
     const english = entry.english;
     if (english.length !== source.diagnostics.length) return message;
     const same = (d: ModelDiagnostic): boolean => d.message === message;
@@ -71,11 +96,22 @@ export class ModelDocuments {
   forgetAll(): void {
     this.cache.clear();
   }
+
+  dispose(): void {
+    this.resolved.dispose();
+  }
+
+  private pathsResolved(doc: vscode.TextDocument): void {
+    this.forget(doc);
+    this.resolved.fire(doc);
+  }
 }
 
-/** Data paths must exist and stay inside the workspace folders (or the model's folder outside one). */
-export function dataPathChecker(doc: vscode.TextDocument): ReturnType<typeof pathChecker> | undefined {
-  if (doc.uri.scheme !== 'file') return undefined;
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  return pathChecker(doc.uri.fsPath, folders.length > 0 ? folders : [path.dirname(doc.uri.fsPath)]);
+/**
+ * Data paths must exist and stay inside the workspace folders (or the model's folder outside one):
+ * the platform's check (undefined: not checked). Where checking is asynchronous, onResolved is
+ * called once an unknown path's answer is in.
+ */
+export function dataPathChecker(doc: vscode.TextDocument, onResolved: () => void = () => undefined): PathCheck | undefined {
+  return documentPlatform.pathChecker(doc, onResolved);
 }

@@ -9,13 +9,13 @@
  * ends on exactly what the run ended with. A new run of the file follows the same sample.
  */
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import type { RunManager, RunsEvent } from '../training/runs';
 import type { TrainingSession } from '../training/session';
 import { INSPECT_FOLLOW_MS, type HostToWebview, type InspectState, type InspectTarget, type ParamValues } from '../training/protocol';
 import type { InspectResult } from '../engine/inspect-types';
 import type { ModelSpec } from '../model/spec';
 import type { ChartsPanels } from './panels';
+import { dataBaseDir } from '../editor/models';
 
 type View = 'layers' | 'circuit';
 
@@ -115,7 +115,7 @@ export class InspectController implements vscode.Disposable {
   ): Promise<InspectState> {
     const request = entry.request;
     try {
-      const result = await this.runs.inspect(spec, baseDirOf(source), entry.state.target, weights);
+      const result = await this.runs.inspect(spec, dataBaseDir(vscode.Uri.parse(source)), entry.state.target, weights);
       if (this.bySource.get(source)?.request !== request) return entry.state;
       entry.state = { ...entry.state, state: 'done', result, error: null, runId, live: false };
       this.post(source, entry, false);
@@ -203,10 +203,4 @@ export function rangeProblem(run: TrainingSession, target: InspectTarget): strin
   return target.split === 'train'
     ? vscode.l10n.t('Sample {0} is out of range: the training set has {1} samples (0–{2}).', target.sample, size, size - 1)
     : vscode.l10n.t('Sample {0} is out of range: the validation set has {1} samples (0–{2}).', target.sample, size, size - 1);
-}
-
-/** The folder data paths are relative to, from the model file's URI (null when it is not a file on disk). */
-function baseDirOf(source: string): string | null {
-  const uri = vscode.Uri.parse(source);
-  return uri.scheme === 'file' ? path.dirname(uri.fsPath) : null;
 }

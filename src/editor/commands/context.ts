@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import type { RunManager } from '../../training/runs';
 import type { ChartsPanels } from '../../panel/panels';
-import { isModelDocument, modelTitle, type ModelDocuments } from '../models';
+import { dataBaseDir, isModelDocument, modelTitle, type ModelDocuments } from '../models';
 import { isSurfaceSpec, type ModelSpec } from '../../model/spec';
 import type { ModelSource } from '../../model/parse';
 
@@ -14,9 +13,9 @@ export interface CommandDeps {
   charts: ChartsPanels;
 }
 
-/** The folder data paths are relative to: the model file's (none for an unsaved file). */
+/** The folder data paths are relative to: the model file's (none for an unsaved file), as the platform names it. */
 export function baseDir(doc: vscode.TextDocument): string | null {
-  return doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : null;
+  return dataBaseDir(doc.uri);
 }
 
 /** The model document a command is about: the one it was invoked on, else the active editor's. */
