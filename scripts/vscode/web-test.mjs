@@ -21,6 +21,8 @@
 //            runs overlaid and ended, six legend entries, loss and accuracy drawn.
 //   csv      web-csv.nn.yaml reading data/web-points.csv (written into the workspace): trains to a
 //            finite loss over all the file's rows; loss, accuracy and decision boundary drawn.
+//   paths    web-csv-missing.nn.yaml (data/not-there.csv): an error squiggle on the path once the
+//            web path check's workspace.fs stat answers, without typing; web-csv.nn.yaml: none.
 //   stop     spiral-long.nn.yaml: train, ⏹ Stop from the lens: the panel says stopped and its points
 //            stop growing; the lens is ▶ Train again.
 //   digits   digits.nn.yaml (the bundled MNIST sample: read from the extension's URI, gunzipped with

@@ -9,6 +9,8 @@ import { prepareWorkspace } from '../browser/workspace.mjs';
 export const CSV_FILE = 'web-csv.nn.yaml';
 export const CSV_DATA = 'data/web-points.csv';
 export const CSV_ROWS = 240;
+/** The same model reading a CSV file that is not there: a diagnostic on its path, from an async workspace.fs stat. */
+export const CSV_MISSING_FILE = 'web-csv-missing.nn.yaml';
 
 /** A run long enough to be stopped from its lens (the spiral, 400 units, full batches, 1,000,000 epochs). */
 export { SPIRAL_LONG } from '../browser/workspace.mjs';
@@ -67,5 +69,7 @@ export function prepareWebWorkspace(examples) {
     'layers:', '  - dense: 16', '    activation: relu', '  - dense: 2',
     'loss: softmax', 'optimizer: adam', 'train: { epochs: 40, batch: 16, seed: 1 }', '',
   ].join('\n'));
+  const model = fs.readFileSync(path.join(workspace, CSV_FILE), 'utf8');
+  fs.writeFileSync(path.join(workspace, CSV_MISSING_FILE), model.replace(CSV_DATA, 'data/not-there.csv'));
   return workspace;
 }

@@ -11,7 +11,7 @@ import {
   LENS, clickLens, codeLensTexts, lensLocator, openModelFile, pickInQuickPick, screenshot, startTraining, stopTraining,
 } from '../browser/workbench.mjs';
 import { koreanScenario, swapScenario } from '../browser/scenarios-train.mjs';
-import { CSV_DATA, CSV_FILE, CSV_ROWS, SPIRAL_LONG } from './copy.mjs';
+import { CSV_DATA, CSV_FILE, CSV_MISSING_FILE, CSV_ROWS, SPIRAL_LONG } from './copy.mjs';
 
 const shot = (name, ctx) => path.join(SHOTS, `web-${name}-${ctx.theme}.png`);
 
@@ -86,7 +86,36 @@ export async function compareWeb(page, ctx) {
   await screenshot(page, ctx, shot('compare', ctx));
 }
 
-/** A model whose data is a CSV file in the workspace (read through workspace.fs): trains to a finite loss. */
+/** The error squiggles in the active editor and the problems the status bar counts. */
+async function problems(page) {
+  return {
+    squiggles: await page.locator('.editor-instance .monaco-editor .squiggly-error').count(),
+    status: ((await page.locator('.statusbar-item[id="status.problems"]').first().textContent().catch(() => '')) ?? '').trim(),
+  };
+}
+
+/**
+ * Data-path diagnostics on the web (an async workspace.fs stat, then the diagnostics again): a
+ * missing CSV's path is an error as soon as the file is open, an existing one is not.
+ */
+export async function pathsWeb(page, ctx) {
+  await openModelFile(page, ctx, CSV_MISSING_FILE);
+  let seen = null;
+  await poll('an error squiggle under data/not-there.csv, without typing', 15_000, async () => {
+    seen = await problems(page);
+    return seen.squiggles > 0;
+  }).catch((e) => {
+    throw new StepError(`${e.message}; the editor shows ${JSON.stringify(seen)}`);
+  });
+  ctx.check(`${CSV_MISSING_FILE}: the missing CSV is an error (${seen.squiggles} squiggle(s), status bar ${JSON.stringify(seen.status)})`);
+  await openModelFile(page, ctx, CSV_FILE);
+  await sleep(1500); // the path's stat answers
+  seen = await problems(page);
+  if (seen.squiggles > 0) throw new StepError(`${CSV_FILE} shows an error squiggle though ${CSV_DATA} exists: ${JSON.stringify(seen)}`);
+  ctx.check(`${CSV_FILE}: no error on ${CSV_DATA}`);
+}
+
+/** A model whose data is a CSV file in the workspace (read through workspace.fs): trains to a finite loss over all its rows. */
 export async function csvWeb(page, ctx) {
   await openModelFile(page, ctx, CSV_FILE);
   const panel = await trainToEnd(page, ctx, CSV_FILE);
@@ -159,5 +188,5 @@ export async function koreanWeb(page, ctx) {
 }
 
 export const WEB_SCENARIOS = {
-  spiral: spiralWeb, swap: swapWeb, compare: compareWeb, csv: csvWeb, stop: stopWeb, digits: digitsWeb, korean: koreanWeb,
+  spiral: spiralWeb, swap: swapWeb, compare: compareWeb, csv: csvWeb, paths: pathsWeb, stop: stopWeb, digits: digitsWeb, korean: koreanWeb,
 };
