@@ -81,14 +81,16 @@ export class FileServer<U extends UriLike> {
   }
 
   private async read(uri: U, stat: FileStatLike, loc: string): Promise<Uint8Array> {
-    if (stat.type & FILE_TYPE.Directory) throw coded(l10n.t('{0}: a folder, not a file', loc), 'EISDIR');
-    if (stat.size > this.maxReadBytes) {
-      throw coded(l10n.t('{0}: {1}, more than the {2} read whole in the browser', loc, formatBytes(stat.size), formatBytes(this.maxReadBytes)), 'EFBIG');
-    }
+    // The size is checked before the read (workspace.fs reads whole) and after it (the file may have grown).
+    this.checkSize(stat.size, loc);
     const bytes = await this.o.fs.readFile(uri);
-    if (bytes.length > this.maxReadBytes) throw coded(l10n.t('{0}: {1}, more than the {2} read whole in the browser', loc, formatBytes(bytes.length), formatBytes(this.maxReadBytes)), 'EFBIG');
+    this.checkSize(bytes.length, loc);
     // Transfer only a buffer that holds these bytes alone; otherwise a copy (never detach what workspace.fs may share).
     return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  }
+
+  private checkSize(size: number, loc: string): void {
+    if (size > this.maxReadBytes) throw coded(l10n.t('{0}: {1}, more than the {2} read whole in the browser', loc, formatBytes(size), formatBytes(this.maxReadBytes)), 'EFBIG');
   }
 
   /** The checked URI of a location and its stat (following no link on the way down from its workspace folder). */
