@@ -188,3 +188,36 @@ test('web data files: resolve folds the path on the URI, refuses absolute paths,
   assert.throws(() => nodeDataFiles.resolve('x.csv', null), (e: unknown) => ((disk = (e as Error).message), e instanceof DataError));
   assert.throws(() => files.resolve('x.csv', null), (e: unknown) => e instanceof DataError && e.message === disk);
 });
+
+test('web data files: a browser DecompressionStream (errors without zlib codes) still says a cut-short file ends too soon', async () => {
+  const Real = globalThis.DecompressionStream;
+  // Chromium's fails with a bare TypeError; Node's carries zlib's code, which this strips.
+  class Codeless {
+    readonly writable: WritableStream<BufferSource>;
+    readonly readable: ReadableStream<Uint8Array>;
+    constructor(format: CompressionFormat) {
+      const real = new Real(format);
+      const reader = real.readable.getReader();
+      this.writable = real.writable;
+      this.readable = new ReadableStream<Uint8Array>({
+        async pull(c) {
+          try {
+            const r = await reader.read();
+            if (r.done) c.close();
+            else c.enqueue(r.value);
+          } catch (e) {
+            c.error(new TypeError(`The compressed data was not valid: ${(e as Error).message}.`));
+          }
+        },
+        cancel: (why) => reader.cancel(why),
+      });
+    }
+  }
+  globalThis.DecompressionStream = Codeless as unknown as typeof DecompressionStream;
+  try {
+    const gz = gzipSync(CSV);
+    assert.equal(await sameFailure(csv('c.csv.gz'), { 'c.csv.gz': gz.subarray(0, gz.length - 100) }), 'c.csv.gz: broken gzip data (unexpected end of file)');
+  } finally {
+    globalThis.DecompressionStream = Real;
+  }
+});
