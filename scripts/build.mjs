@@ -44,13 +44,13 @@ const builds = [
   },
   // The engine's Web Worker, started from a blob URL of this file's text: VS Code's worker wrapper
   // loads it with importScripts, so it is a classic script.
-  ...(fs.existsSync('src/web/worker.ts') ? [{
+  {
     ...common,
     entryPoints: { 'web/worker': 'src/web/worker.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',
-  }] : []),
+  },
 ];
 
 // The WebAssembly kernels, compiled from assembly/kernels.ts and inlined into the engine (skipped when up to date).

@@ -1,12 +1,16 @@
 /**
  * The web extension's entry (package.json "browser"): VS Code's web worker extension host, as in
- * vscode.dev and github.dev. No Node there: no process, Buffer, setImmediate or node: modules.
+ * vscode.dev and github.dev. No Node there: no process, Buffer, setImmediate or node: modules. The
+ * extension is the desktop's (src/activate.ts) over the web platform (src/web/platform.ts).
  */
 import type * as vscode from 'vscode';
+import { activateWith, type TrainLensApi } from '../activate';
+import { webPlatform } from './platform';
 
-export function activate(_context: vscode.ExtensionContext): void {
+export async function activate(context: vscode.ExtensionContext): Promise<TrainLensApi> {
   // The web test (scripts/vscode/web-test.mjs) asserts this line: a Node host never logs it.
   console.log(`TrainLens: web extension host (crossOriginIsolated=${String(globalThis.crossOriginIsolated)})`);
+  return activateWith(context, await webPlatform(context));
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,101 @@
+/**
+ * The web extension's platform (docs/web-plan.md §2.1): what the editor side needs of a browser's
+ * web worker extension host. Workers are Web Workers started from one blob URL of dist/web/worker.js
+ * (VS Code refuses a worker from the extension's own vscode-remote:/https: URL); their file
+ * requests are answered here through workspace.fs (FileServer) and never reach a session; data
+ * paths are checked on URIs with an async stat cache; kept runs go through workspace.fs.
+ */
+import * as vscode from 'vscode';
+import type { HostPlatform } from '../platform/host';
+import type { WorkerLike } from '../platform/types';
+import type { HostToWorker, WorkerToHost } from '../training/protocol';
+import { isFileRequest } from '../platform/file-rpc';
+import { FileServer } from './file-server';
+import { PathStats, webPathChecker } from './path-check';
+import { webStoreFiles } from './store-files';
+
+const folderUris = (): vscode.Uri[] => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
+
+/**
+ * Whether memory can be shared with the workers (a SharedArrayBuffer for Stop and the kernels):
+ * only on a cross-origin isolated page (vscode.dev with ?vscode-coi), never in the offline test.
+ */
+export function canShareMemory(): boolean {
+  return globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
+}
+
+/**
+ * A Web Worker as a session sees it. Its file requests go to `files` and the answers back with
+ * their bytes transferred; everything else goes to the listeners. A Web Worker has no exit event:
+ * onExit never fires (a worker ends by saying done or error, or is terminated).
+ */
+export function webWorker(url: string, files: Pick<FileServer<vscode.Uri>, 'answer'>): WorkerLike {
+  const worker = new Worker(url);
+  const messageListeners: ((m: WorkerToHost) => void)[] = [];
+  const errorListeners: ((message: string, outOfMemory: boolean) => void)[] = [];
+  let terminated = false;
+  worker.onmessage = (ev: MessageEvent<unknown>) => {
+    const m = ev.data;
+    if (isFileRequest(m)) {
+      void files.answer(m).then(({ answer, transfer }) => {
+        if (!terminated) worker.postMessage(answer, transfer);
+      });
+      return;
+    }
+    for (const f of messageListeners) f(m as WorkerToHost);
+  };
+  worker.onerror = (ev: ErrorEvent) => {
+    ev.preventDefault();
+    // The session words it ("The training worker crashed: …"); a browser cannot tell an out-of-memory.
+    const message = ev.message || String(ev.error ?? '');
+    for (const f of errorListeners) f(message, false);
+  };
+  return {
+    post: (m: HostToWorker) => worker.postMessage(m),
+    onMessage: (f) => void messageListeners.push(f),
+    onError: (f) => void errorListeners.push(f),
+    onExit: () => undefined,
+    terminate: () => {
+      terminated = true;
+      worker.terminate();
+    },
+  };
+}
+
+/**
+ * The platform of the web worker extension host. Reads the worker's script once (the sessions
+ * start workers synchronously), so activation awaits it.
+ */
+export async function webPlatform(context: vscode.ExtensionContext): Promise<HostPlatform> {
+  const script = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'worker.js'));
+  const url = URL.createObjectURL(new Blob([script as Uint8Array<ArrayBuffer>], { type: 'application/javascript' }));
+  const files = new FileServer<vscode.Uri>({
+    fs: vscode.workspace.fs,
+    roots: folderUris,
+    extensionUri: context.extensionUri,
+    parse: (s) => vscode.Uri.parse(s),
+  });
+  // One stat cache for every model file's data paths, dropped when files appear or go away.
+  const stats = new PathStats((uri) => vscode.workspace.fs.stat(uri as vscode.Uri));
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(() => stats.clear()),
+    watcher.onDidDelete(() => stats.clear()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => stats.clear()),
+    { dispose: () => URL.revokeObjectURL(url) },
+  );
+  // Kernel helper threads need shared memory: where the page is cross-origin isolated (a later step).
+  const sharedMemory = canShareMemory();
+  return {
+    kind: 'web',
+    start: () => webWorker(url, files),
+    cores: Math.max(1, navigator.hardwareConcurrency || 1),
+    sharedMemory,
+    baseDirOf: (uri) => (uri.scheme === 'untitled' ? null : vscode.Uri.joinPath(uri, '..').toString()),
+    pathChecker: (doc, onResolved) =>
+      doc.uri.scheme === 'untitled' ? undefined : webPathChecker({ docUri: doc.uri, roots: folderUris(), stats, onResolved }),
+    storeFiles: (root) => webStoreFiles(root, vscode.workspace.fs),
+    env: () => undefined,
+  };
+}
