@@ -8,13 +8,16 @@ import { nodePlatform } from './node/platform';
 
 export type { TrainLensApi } from './activate';
 
+let api: TrainLensApi | undefined;
+
 export function activate(context: vscode.ExtensionContext): TrainLensApi {
-  const api = activateWith(context, nodePlatform(context));
+  api = activateWith(context, nodePlatform(context));
   // `npm run train` names the example to train at once; activation has read it.
   delete process.env.TRAINLENS_AUTOTRAIN;
   return api;
 }
 
-export function deactivate(): void {
-  // Runs are stopped by the disposables registered in activateWith().
+/** Runs are stopped by the disposables registered in activateWith(); the kept runs' queued writes finish first. */
+export function deactivate(): Promise<void> | undefined {
+  return api?.store.flushed();
 }

@@ -3,10 +3,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline, Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import * as l10n from '@vscode/l10n';
-import { DataError } from '../engine/data/errors';
 import { MNIST_BUNDLE } from '../engine/data/mnist';
 import type { DataFiles, DataStat } from '../data/data-files';
+import { unsavedRelativeError } from '../data/unsaved';
 
 const gunzip = promisify(zlib.gunzip);
 
@@ -14,7 +13,7 @@ const gunzip = promisify(zlib.gunzip);
 export function resolveDataPath(written: string, baseDir: string | null): string {
   if (path.isAbsolute(written)) return written;
   if (baseDir === null) {
-    throw new DataError(l10n.t('{0}: a relative path, but the model file is not saved in a folder to be relative to; save it first, or give an absolute path', written), written);
+    throw unsavedRelativeError(written);
   }
   return path.resolve(baseDir, written);
 }

@@ -10,7 +10,13 @@ import { webPlatform } from './platform';
 export async function activate(context: vscode.ExtensionContext): Promise<TrainLensApi> {
   // The web test (scripts/vscode/web-test.mjs) asserts this line: a Node host never logs it.
   console.log(`TrainLens: web extension host (crossOriginIsolated=${String(globalThis.crossOriginIsolated)})`);
-  return activateWith(context, await webPlatform(context));
+  api = activateWith(context, await webPlatform(context));
+  return api;
 }
 
-export function deactivate(): void {}
+let api: TrainLensApi | undefined;
+
+/** Runs are stopped by the disposables registered in activateWith(); the kept runs' queued writes finish first. */
+export function deactivate(): Promise<void> | undefined {
+  return api?.store.flushed();
+}

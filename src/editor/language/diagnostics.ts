@@ -18,6 +18,8 @@ export class ModelDiagnostics implements vscode.Disposable {
     this.subscriptions.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)),
+      // A data path whose check answered late (the web's asynchronous stat): diagnostics again.
+      models.onDidResolvePaths((d) => this.refresh(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.collection.delete(d.uri);
