@@ -29,7 +29,9 @@ export function fsError(e: unknown, written: string, abs: string, what: 'file' |
     ? (what === 'file' ? l10n.t('no such file (looked for {0})', abs) : what === 'directory' ? l10n.t('no such folder (looked for {0})', abs) : l10n.t('no such file or folder (looked for {0})', abs))
     : code === 'EISDIR' ? l10n.t('a folder, not a file')
       : code === 'EACCES' || code === 'EPERM' ? l10n.t('permission denied')
-        : l10n.t('cannot be read ({0})', code ?? (e as Error)?.message ?? String(e));
+        // The browser's file server refuses a file too big to read whole, saying how big (src/web/file-server.ts).
+        : code === 'EFBIG' && e instanceof Error ? e.message
+          : l10n.t('cannot be read ({0})', code ?? (e as Error)?.message ?? String(e));
   return new DataError(`${written}: ${message}`, written);
 }
 

@@ -163,7 +163,8 @@ test('web data files: the host refuses a file past its read cap, naming the file
     assert.equal(big.id, 7);
     assert.equal(big.error?.code, 'EFBIG');
     assert.equal(big.error?.message, `${BASE}/big.csv: ${(CSV.length / 1024).toFixed(0)} KB, more than the 1000 bytes read whole in the browser`);
-    assert.equal(await failure(loadDatasetWith(pair.files, csv('big.csv'), BASE)), 'big.csv: cannot be read (EFBIG)');
+    // The loader passes the host's words on: the file, its size and the cap.
+    assert.equal(await failure(loadDatasetWith(pair.files, csv('big.csv'), BASE)), `big.csv: ${big.error?.message}`);
     const code = async (op: 'stat' | 'list' | 'read', rel: string) => (await pair.server.answer({ type: 'file', id: 1, op, loc: `${BASE}/${rel}` })).answer.error?.code;
     assert.equal(await code('stat', 'nothing'), 'ENOENT');
     assert.equal(await code('read', 'sub'), 'EISDIR');
