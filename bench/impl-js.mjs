@@ -6,7 +6,7 @@
 // (out/src/node/kernel-threads.js); the `peak` pseudo-workload runs bench/peak.mjs's ceiling loop.
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { WORKLOADS, LAYERS, LEARNING_RATE, randomData } from './workloads.mjs';
+import { WORKLOADS, LAYERS, LEARNING_RATE, randomData, trainSpec } from './workloads.mjs';
 import { createPeak } from './peak.mjs';
 
 const require = createRequire(import.meta.url);
@@ -72,14 +72,8 @@ async function trainlens() {
       return peak;
     },
     train(name) {
-      const w = WORKLOADS[name];
       const data = randomData(name);
-      const spec = {
-        data: { dataset: 'gaussian', samples: data.n, classes: w.classes, noise: 0, features: data.features, validation: 0 },
-        layers: LAYERS[name], loss: 'softmax', init: { type: 'he' }, optimizer: { type: 'sgd', lr: LEARNING_RATE },
-        train: { epochs: 1_000_000_000, batch: w.batch, l2: 0, l1: 0, seed: 1 },
-      };
-      const t = new Trainer(spec, 'float32', data);
+      const t = new Trainer(trainSpec(name, data), 'float32', data);
       return () => { t.trainStep(false); };
     },
     gemm(n) {

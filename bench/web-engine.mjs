@@ -8,20 +8,14 @@
 // src/web/worker.ts yields through a MessageChannel; Node's entry through setImmediate).
 import { Trainer } from '../src/engine/trainer';
 import { kernels } from '../src/engine/wasm/kernels';
-import { WORKLOADS, LAYERS, LEARNING_RATE, randomData } from './workloads.mjs';
+import { WORKLOADS, randomData, trainSpec } from './workloads.mjs';
 
 const trainers = new Map();
 
 function trainer(name) {
   if (!trainers.has(name)) {
-    const w = WORKLOADS[name];
     const data = randomData(name);
-    const spec = {
-      data: { dataset: 'gaussian', samples: data.n, classes: w.classes, noise: 0, features: data.features, validation: 0 },
-      layers: LAYERS[name], loss: 'softmax', init: { type: 'he' }, optimizer: { type: 'sgd', lr: LEARNING_RATE },
-      train: { epochs: 1_000_000_000, batch: w.batch, l2: 0, l1: 0, seed: 1 },
-    };
-    trainers.set(name, new Trainer(spec, 'float32', data));
+    trainers.set(name, new Trainer(trainSpec(name, data), 'float32', data));
   }
   return trainers.get(name);
 }

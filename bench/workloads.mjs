@@ -47,6 +47,15 @@ export const LAYERS = {
 
 export const LEARNING_RATE = 0.01;
 
+/** The ModelSpec TrainLens trains a workload with, on `data` from randomData(). */
+export function trainSpec(name, data) {
+  return {
+    data: { dataset: 'gaussian', samples: data.n, classes: WORKLOADS[name].classes, noise: 0, features: data.features, validation: 0 },
+    layers: LAYERS[name], loss: 'softmax', init: { type: 'he' }, optimizer: { type: 'sgd', lr: LEARNING_RATE },
+    train: { epochs: 1_000_000_000, batch: WORKLOADS[name].batch, l2: 0, l1: 0, seed: 1 },
+  };
+}
+
 /** Deterministic pseudo-random data (xorshift + Box–Muller), so every implementation sees the same kind of input. */
 export function randomData(workload, seed = 1) {
   const w = WORKLOADS[workload];

@@ -94,7 +94,8 @@ export async function gunzipHead(files: DataFiles, abs: string, written: string,
   return { bytes: concat(parts, have).subarray(0, n), complete };
 }
 
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+/** The parts one after another in one array of `length` bytes. */
+export function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
   const out = new Uint8Array(length);
   let at = 0;
   for (const p of parts) {

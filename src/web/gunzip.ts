@@ -3,6 +3,7 @@
  * node:zlib does so the loader words its messages alike: past `maxBytes` an error coded
  * ERR_BUFFER_TOO_LARGE; broken data Z_DATA_ERROR; data that ends too soon Z_BUF_ERROR.
  */
+import { concat } from '../data/files';
 import * as l10n from '@vscode/l10n';
 
 function coded(message: string, code: string): Error {
@@ -83,13 +84,7 @@ export async function gunzipWhole(bytes: Uint8Array, maxBytes: number): Promise<
     if (length > maxBytes) throw coded(`Cannot create a Buffer larger than ${maxBytes} bytes`, 'ERR_BUFFER_TOO_LARGE');
     parts.push(part);
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts, length);
 }
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
