@@ -30,6 +30,8 @@ export interface RunManagerOptions {
   threads?: ThreadBudget;
   /** Stop runs through shared memory or, false, through messages (default: workers.sharedMemory). */
   sharedControl?: boolean;
+  /** After Stop, how long a worker may take to answer before it is terminated (default: the session's, 2 s). */
+  stopGraceMs?: number;
 }
 
 /**
@@ -121,7 +123,7 @@ export class RunManager {
     const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
     const session = new TrainingSession(spec, {
       workers: this.workers, runId, source, title, previous, baseDir, variant,
-      progressIntervalMs: this.options.progressIntervalMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
+      progressIntervalMs: this.options.progressIntervalMs, stopGraceMs: this.options.stopGraceMs, statsEvery: this.options.statsEvery, statsMinMs: this.options.statsMinMs,
       memoryLimit: this.options.memoryLimit?.(), l10n: this.options.l10n?.(), heapLimitMB: this.options.workerHeapMB, pauseEachEpoch: gate,
       sharedControl: this.options.sharedControl,
       // A surface run's steps are two numbers: no kernels, no share of the cores.

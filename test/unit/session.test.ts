@@ -58,7 +58,7 @@ test('stop ends a long run after the current step, and reports final metrics', a
 });
 
 test('stop takes effect within one step: the worker takes at most the step it is in, for fast and slow models', async () => {
-  const latencies = await stopWithinOneStep(manager(nodeWorkers(workerPath), { progressIntervalMs: 20 }));
+  const latencies = await stopWithinOneStep(manager(nodeWorkers(workerPath), { progressIntervalMs: 20, stopGraceMs: 60_000 }));
   console.log(`steps taken after a stop request: ${latencies.join(', ')}`);
 });
 

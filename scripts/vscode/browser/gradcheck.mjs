@@ -20,8 +20,21 @@ export const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
 export const kindsText = (byKind, all = false) => KINK_NAMES.filter(([k]) => all || byKind[k] > 0).map(([k, name]) => `${name} ${fmtInt(byKind[k])}`).join(' · ');
 
 /** `node dist/cli.js ARGS` of the extension under test: its exit code and output. */
+let cliKernels = null;
+
+/**
+ * Which WebAssembly build the CLI runs from now on (null: the one its Node picks). The web test sets
+ * 'relaxed': Chromium runs the relaxed-SIMD kernels, whose fused multiply-adds round differently
+ * from the baseline build Node 20 picks, so the numbers compared must come from the same build.
+ */
+export function useCliKernels(variant) {
+  cliKernels = variant;
+}
+
 export function cli(extension, args) {
-  const r = spawnSync(process.execPath, [path.join(path.resolve(extension), 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  const flags = cliKernels === 'relaxed' ? ['--experimental-wasm-relaxed-simd'] : [];
+  const env = cliKernels ? { ...process.env, TRAINLENS_KERNELS: cliKernels } : process.env;
+  const r = spawnSync(process.execPath, [...flags, path.join(path.resolve(extension), 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000, env });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 

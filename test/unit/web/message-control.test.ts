@@ -17,7 +17,7 @@ const workerPath = path.resolve(__dirname, '../../../../dist/worker.js');
 
 const managers: RunManager[] = [];
 function manager(): RunManager {
-  const m = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20, sharedControl: false });
+  const m = new RunManager(nodeWorkers(workerPath), { progressIntervalMs: 20, sharedControl: false, stopGraceMs: 60_000 });
   managers.push(m);
   return m;
 }
@@ -57,7 +57,7 @@ test('workers without shared memory (as on the web): the session starts its work
       return seen;
     },
   };
-  const m = new RunManager(web, { progressIntervalMs: 20 });
+  const m = new RunManager(web, { progressIntervalMs: 20, stopGraceMs: 60_000 });
   managers.push(m);
   const latencies = await stopWithinOneStep(m);
   const starts = posted.filter((p) => p.type === 'start');
