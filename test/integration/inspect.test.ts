@@ -71,7 +71,8 @@ describe('Inspect Sample and circuits', () => {
   });
 
   it('while a run trains the sample is followed live; when it stops, the final weights are inspected once more', async () => {
-    const doc = await writeModel('inspect-live.nn.yaml', SPIRAL(1000));
+    // Trains until stopped: a run that ended before a second live result would leave nothing to follow.
+    const doc = await writeModel('inspect-live.nn.yaml', SPIRAL(1_000_000));
     const run = await vscode.commands.executeCommand<TrainingSession>('trainlens.train', doc.uri);
     await until('steps', () => run.step > 5);
     const s = await vscode.commands.executeCommand<InspectState>('trainlens.inspect', doc.uri, 'train', 7);
