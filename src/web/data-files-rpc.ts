@@ -11,6 +11,7 @@ import { absolutePathMessage, isAbsoluteWritten, shownPath } from '../model/path
 import { MNIST_LOCATION, type FileAnswer, type FileRequest } from '../platform/file-rpc';
 import { foldPath } from './uri';
 import { gunzipStream, gunzipWhole } from './gunzip';
+import { codedError } from '../data/files';
 
 /** A URI string cut into what comes before its path ("scheme:" or "scheme://authority") and its path (still encoded); query and fragment dropped. */
 function splitLocation(loc: string): { prefix: string; path: string } {
@@ -27,7 +28,7 @@ function joinLocation(dir: string, rel: string): string {
 }
 
 function answerError(e: { code: string; message: string }): Error {
-  return Object.assign(new Error(e.message), { code: e.code });
+  return codedError(e.message, e.code);
 }
 
 /**

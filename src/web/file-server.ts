@@ -9,6 +9,7 @@ import * as l10n from '@vscode/l10n';
 import { formatBytes } from '../engine/data/errors';
 import { MNIST_LOCATION, type FileAnswer, type FileRequest } from '../platform/file-rpc';
 import type { DataStat } from '../data/data-files';
+import { codedError as coded, errorCode } from '../data/files';
 import { FILE_TYPE, foldPath, rootOf, type UriLike } from './uri';
 
 export interface FileStatLike { type: number; size: number }
@@ -36,14 +37,10 @@ export const DEFAULT_MAX_READ_BYTES = 256 * 1024 ** 2;
 /** vscode.FileSystemError codes in the loader's errno vocabulary. */
 const ERRNO: Record<string, string> = { FileNotFound: 'ENOENT', FileIsADirectory: 'EISDIR', FileNotADirectory: 'ENOTDIR', NoPermissions: 'EACCES' };
 
-function coded(message: string, code: string): Error {
-  return Object.assign(new Error(message), { code });
-}
-
 function answerError(e: unknown): { code: string; message: string } {
-  const code = (e as { code?: unknown } | null)?.code;
+  const code = errorCode(e);
   const message = (e as Error)?.message ?? String(e);
-  return { code: typeof code === 'string' ? ERRNO[code] ?? code : 'EIO', message };
+  return { code: code === undefined ? 'EIO' : ERRNO[code] ?? code, message };
 }
 
 function kindOf(type: number): DataStat['kind'] {

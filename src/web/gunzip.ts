@@ -3,17 +3,12 @@
  * node:zlib does so the loader words its messages alike: past `maxBytes` an error coded
  * ERR_BUFFER_TOO_LARGE; broken data Z_DATA_ERROR; data that ends too soon Z_BUF_ERROR.
  */
-import { concat } from '../data/files';
+import { codedError as coded, concat, errorCode } from '../data/files';
 import * as l10n from '@vscode/l10n';
-
-function coded(message: string, code: string): Error {
-  return Object.assign(new Error(message), { code });
-}
 
 /** A DecompressionStream failure with a zlib code (Node's DecompressionStream has them already; a browser's has none). */
 function zlibError(e: unknown, inputDone: boolean): unknown {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('Z_')) return e;
+  if (errorCode(e)?.startsWith('Z_')) return e;
   // All the input was taken and the stream still wanted more: it was cut short.
   if (inputDone) return coded(l10n.t('unexpected end of file'), 'Z_BUF_ERROR');
   return coded((e as Error)?.message ?? String(e), 'Z_DATA_ERROR');
