@@ -42,9 +42,15 @@ async function pickPlane(page, plane) {
   await poll('the QuickPick of planes', 10_000, async () => /which plane\?/.test((await title.textContent({ timeout: 1000 }).catch(() => '')) ?? ''));
   const first = (await focusedItem(page).textContent({ timeout: 2000 }).catch(() => ''))?.trim();
   if (first !== 'Random plane') throw new StepError(`the QuickPick's first item is ${JSON.stringify(first)}, not "Random plane"`);
+  // The QuickPick opened from a webview's button may take a moment to own the keyboard on a loaded
+  // machine: focus its input first, and after each ArrowDown wait for the highlight to move.
+  await page.locator('.quick-input-widget input').focus();
+  const label = async () => (await focusedItem(page).textContent({ timeout: 2000 }).catch(() => ''))?.trim();
   for (let k = 0; k < 5; k++) {
-    if ((await focusedItem(page).textContent({ timeout: 2000 }).catch(() => ''))?.trim() === plane) break;
+    const before = await label();
+    if (before === plane) break;
     await page.keyboard.press('ArrowDown');
+    await poll('the QuickPick highlight to move down', 5_000, async () => (await label()) !== before).catch(() => undefined);
   }
   const at = (await focusedItem(page).textContent({ timeout: 2000 }).catch(() => ''))?.trim();
   if (at !== plane) throw new StepError(`no item "${plane}" in the QuickPick (at ${JSON.stringify(at)})`);
