@@ -17,6 +17,8 @@ import { inspectScenario } from '../browser/inspect.mjs';
 import { circuitScenario } from '../browser/circuit.mjs';
 import { surfaceScenario } from '../browser/surface.mjs';
 import { landscapeScenario } from '../browser/landscape.mjs';
+import { CHECK_SCENARIOS } from './scenarios-checks.mjs';
+import { STORE_SCENARIOS } from './scenarios-store.mjs';
 import { CSV_DATA, CSV_FILE, CSV_MISSING_FILE, CSV_ROWS, SPIRAL_LONG } from './copy.mjs';
 
 const shot = (name, ctx) => path.join(SHOTS, `web-${name}-${ctx.theme}.png`);
@@ -217,4 +219,6 @@ export const WEB_SCENARIOS = {
   // they differ in their last digits here; they are not run until they compare to a tolerance.
   inspect: asOnDesktop(inspectScenario), circuit: asOnDesktop(circuitScenario), surface: asOnDesktop(surfaceScenario),
   landscape: asOnDesktop(landscapeScenario),
+  ...CHECK_SCENARIOS,
+  ...STORE_SCENARIOS,
 };
