@@ -121,16 +121,16 @@
 // output and the page console too.
 
 // The helpers and scenarios live in scripts/vscode/browser/; this file holds the options and runs
-// the sessions (one workbench per theme and display language).
+// the sessions (one workbench per theme and display language) with browser/runner.mjs, which the web test shares.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCodeServer, repoRoot } from './ensure-code-server.mjs';
-import { THEMES, cleanupAll, isNoise, launchBrowser, openWorkbench, startServer, withTimeout } from './server.mjs';
-import { SHOTS, StepError, VIEWPORT, health, say, secsSince } from './browser/common.mjs';
+import { THEMES, cleanupAll, isNoise, launchBrowser, openWorkbench, startServer } from './server.mjs';
+import { VIEWPORT, health, say } from './browser/common.mjs';
+import { runThemes, summarize } from './browser/runner.mjs';
 import { COMPARE_FILE, INIT_FILE, SINE_FILE, prepareWorkspace } from './browser/workspace.mjs';
-import { closeAll } from './browser/workbench.mjs';
 import { initScenario, koreanScenario, spiralScenario, swapScenario } from './browser/scenarios-train.mjs';
 import { compareScenario, divergeScenario, regressionScenario, weightsScenario } from './browser/scenarios-more.mjs';
 import { gradcheckScenario } from './browser/gradcheck.mjs';
@@ -199,95 +199,18 @@ async function openSession(theme, { extension, examples, locale }) {
   return { server, page, workspace, errors };
 }
 
-/** Runs one scenario in the theme's session (opened when there is none); a failure closes the session. */
-async function runScenario(name, theme, state, { extension, examples, timeoutMs, locale }) {
-  const t0 = Date.now();
-  const ctx = {
-    theme,
-    shots: { main: opt.out ? path.resolve(opt.out) : undefined },
-    file: opt.file,
-    extension,
-    sec: () => secsSince(t0),
-    check: (msg) => console.log(`  ✔ ${msg}`),
-    note: (msg) => console.log(`  • ${msg}`),
-  };
-  console.log(`  -- ${name} --`);
-  let errorsBefore = 0;
-  let result;
-  try {
-    if (!state.session) {
-      state.session = await withTimeout(openSession(theme, { extension, examples, locale }), 90_000, 'starting VS Code');
-      ctx.check(`workbench loaded (${ctx.sec()} s)`);
-    } else {
-      await withTimeout(closeAll(state.session.page), 30_000, 'closing the previous scenario\'s editors');
-    }
-    errorsBefore = state.session.errors.length;
-    await withTimeout(SCENARIOS[name](state.session.page, { ...ctx, workspace: state.session.workspace }), timeoutMs, `running the ${name} scenario`);
-    result = { name, ok: true, secs: (Date.now() - t0) / 1000 };
-  } catch (e) {
-    await reportFailure(name, theme, state.session, ctx, e);
-    result = { name, ok: false, secs: (Date.now() - t0) / 1000, reason: firstLine(e) };
-    // The next scenario gets a fresh workbench: this one is in an unknown state.
-    await cleanupAll();
-    state.session = null;
-  }
-  const errors = state.session ? state.session.errors.slice(errorsBefore) : [];
-  if (errors.length) {
-    console.log('  errors logged by the workbench/extension host during the scenario:');
-    for (const e of errors.slice(0, 20)) console.log(`    ${e}`);
-  }
-  say(`${theme} / ${name}: ${result.ok ? 'OK' : 'FAILED'} in ${result.secs.toFixed(1)} s`);
-  return result;
-}
-
-const firstLine = (e) => String(e instanceof StepError ? e.message : e?.message ?? e).split('\n')[0].slice(0, 300);
-
-/** Prints why a scenario failed: the error, VS Code's notifications, the server log's tail; a screenshot. */
-async function reportFailure(name, theme, session, ctx, e) {
-  let toasts = [];
-  let serverLog = '';
-  if (session) {
-    const failShot = path.join(SHOTS, `failure-${name}-${theme}.png`);
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await session.page.screenshot({ path: failShot }).then(
-      () => ctx.note(`failure screenshot ${path.relative(process.cwd(), failShot)}`), () => {});
-    // VS Code's own notifications (an extension failing to activate, a command error) say why.
-    toasts = await session.page.$$eval('.notification-list-item-message', (els) => els.map((el) => el.textContent.trim()))
-      .catch(() => []);
-    serverLog = (session.server.logTail?.(40) ?? '').split('\n').filter((l) => l.trim()).slice(-25).join('\n');
-  }
-  console.error(`  ✘ ${name}: ${e instanceof StepError ? e.message : e.stack}`);
-  for (const t of toasts) console.error(`  VS Code notification: ${t}`);
-  if (serverLog) console.error(`  --- server log (last lines) ---\n${serverLog}`);
-}
-
-/**
- * Runs the scenarios in one workbench. A scenario that fails runs once more in a fresh one (these
- * machines are shared and 2 cores also carry the workbench, the extension host and the worker): it
- * passes only if that second attempt passes, and the first failure is kept for the summary.
- */
-async function runTheme(theme, scenarios, options) {
-  const results = [];
-  for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) {
-    if (f === `failure-${theme}.png` || (f.startsWith('failure-') && f.endsWith(`-${theme}.png`))) fs.rmSync(path.join(SHOTS, f), { force: true });
-  }
-  const state = { session: null };
-  try {
-    for (const name of scenarios) {
-      let result = await runScenario(name, theme, state, options);
-      if (!result.ok && !opt['no-retry']) {
-        say(`${theme} / ${name}: a second attempt in a fresh workbench`);
-        const first = result;
-        result = await runScenario(name, theme, state, options);
-        result = { ...result, firstFailure: first.reason, secs: first.secs + result.secs };
-      }
-      results.push(result);
-    }
-  } finally {
-    await cleanupAll();
-  }
-  return results;
-}
+/** What the shared runner (browser/runner.mjs) needs of this test. */
+const TEST = {
+  say,
+  scenarios: SCENARIOS,
+  openSession,
+  opening: { ms: 90_000, what: 'starting VS Code', loaded: (_session, secs) => `workbench loaded (${secs} s)` },
+  ctx: ({ extension }) => ({ shots: { main: opt.out ? path.resolve(opt.out) : undefined }, file: opt.file, extension }),
+  failurePrefix: 'failure-',
+  serverLog: true,
+  retry: !opt['no-retry'],
+  themeLine: true,
+};
 
 async function main() {
   const themes = opt.theme?.length ? opt.theme : ['dark', 'light'];
@@ -316,28 +239,10 @@ async function main() {
 
   await ensureCodeServer();
   const t0 = Date.now();
-  const all = [];
-  for (const [i, theme] of themes.entries()) {
-    // One workbench per theme and display language; unasked, the Korean one runs in the first theme only.
-    const inTheme = (s) => asked || opt['all-themes'] || i === 0 || EVERY_THEME.has(s);
-    const groups = [
-      { locale: undefined, list: scenarios.filter((s) => !SCENARIO_LOCALE[s] && inTheme(s)) },
-      { locale: 'ko', list: scenarios.filter((s) => SCENARIO_LOCALE[s] === 'ko' && (asked || i === 0)) },
-    ];
-    for (const { locale, list } of groups) {
-      if (list.length === 0) continue;
-      say(`--- theme ${theme} (${THEMES[theme]})${locale ? `, locale ${locale}` : ''}: ${list.join(', ')} ---`);
-      const t = Date.now();
-      const results = await runTheme(theme, list, { extension, examples, timeoutMs: Number(opt.timeout), locale });
-      all.push(...results.map((r) => ({ ...r, theme })));
-      say(`theme ${theme}${locale ? ` (${locale})` : ''}: ${results.filter((r) => r.ok).length}/${results.length} scenarios passed in ${secsSince(t)} s`);
-    }
-  }
-  const failed = all.filter((r) => !r.ok);
-  console.log(`\nbrowser: ${all.length - failed.length} passed, ${failed.length} failed (${secsSince(t0)} s)`);
-  for (const r of failed) console.log(`  ✘ ${r.theme} / ${r.name}: ${r.reason}${r.firstFailure ? ` (first attempt: ${r.firstFailure})` : ''}`);
-  for (const r of all.filter((x) => x.ok && x.firstFailure)) console.log(`  ! ${r.theme} / ${r.name} passed on its second attempt; the first failed: ${r.firstFailure}`);
-  if (failed.length) process.exitCode = 1;
+  // One workbench per theme and display language; unasked, the Korean one runs in the first theme only.
+  const inTheme = (s, i) => asked || opt['all-themes'] || i === 0 || EVERY_THEME.has(s);
+  const all = await runThemes(TEST, themes, scenarios, { asked, inTheme, locales: SCENARIO_LOCALE }, { extension, examples, timeoutMs: Number(opt.timeout) });
+  summarize('browser', all, t0, { everyRow: false });
 }
 
 main().catch(async (e) => {

@@ -42,9 +42,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCodeServer, repoRoot } from './ensure-code-server.mjs';
-import { THEMES, cleanupAll, isNoise, launchBrowser, openWorkbench, startServer, withTimeout } from './server.mjs';
+import { THEMES, cleanupAll, isNoise, launchBrowser, openWorkbench, startServer } from './server.mjs';
 import { SHOTS, StepError, VIEWPORT, health, poll, secsSince } from './browser/common.mjs';
-import { closeAll } from './browser/workbench.mjs';
+import { runThemes, summarize } from './browser/runner.mjs';
 import { makeWebCopy, prepareWebWorkspace } from './web/copy.mjs';
 import { WEB_SCENARIOS } from './web/scenarios.mjs';
 
@@ -106,79 +106,21 @@ async function openSession(theme, { examples, locale }) {
   return { server, page, workspace, errors, activation, isolated };
 }
 
-async function runScenario(name, theme, state, options) {
-  const t0 = Date.now();
-  const ctx = {
-    theme,
-    sec: () => secsSince(t0),
-    check: (msg) => console.log(`  ✔ ${msg}`),
-    note: (msg) => console.log(`  • ${msg}`),
-  };
-  console.log(`  -- ${name} --`);
-  let errorsBefore = 0;
-  let result;
-  try {
-    if (!state.session) {
-      state.session = await withTimeout(openSession(theme, options), 120_000, 'starting VS Code and activating the web extension');
-      ctx.check(`workbench loaded, the extension activated in the web worker extension host (crossOriginIsolated=${state.session.isolated}) (${ctx.sec()} s)`);
-    } else {
-      await withTimeout(closeAll(state.session.page), 30_000, 'closing the previous scenario\'s editors');
-    }
-    errorsBefore = state.session.errors.length;
-    await withTimeout(WEB_SCENARIOS[name](state.session.page, { ...ctx, workspace: state.session.workspace }), options.timeoutMs, `running the ${name} scenario`);
-    result = { name, ok: true, secs: (Date.now() - t0) / 1000 };
-  } catch (e) {
-    await reportFailure(name, theme, state.session, ctx, e);
-    result = { name, ok: false, secs: (Date.now() - t0) / 1000, reason: firstLine(e) };
-    await cleanupAll();
-    state.session = null;
-  }
-  const errors = state.session ? state.session.errors.slice(errorsBefore) : [];
-  if (errors.length) {
-    console.log('  errors logged by the workbench/extension host during the scenario:');
-    for (const e of errors.slice(0, 20)) console.log(`    ${e}`);
-  }
-  say(`${theme} / ${name}: ${result.ok ? 'OK' : 'FAILED'} in ${result.secs.toFixed(1)} s`);
-  return result;
-}
-
-const firstLine = (e) => String(e instanceof StepError ? e.message : e?.message ?? e).split('\n')[0].slice(0, 300);
-
-async function reportFailure(name, theme, session, ctx, e) {
-  let toasts = [];
-  if (session) {
-    const file = path.join(SHOTS, `failure-web-${name}-${theme}.png`);
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await session.page.screenshot({ path: file }).then(() => ctx.note(`failure screenshot ${path.relative(process.cwd(), file)}`), () => {});
-    toasts = await session.page.$$eval('.notification-list-item-message', (els) => els.map((el) => el.textContent.trim())).catch(() => []);
-  }
-  console.error(`  ✘ ${name}: ${e instanceof StepError ? e.message : e.stack}`);
-  for (const t of toasts) console.error(`  VS Code notification: ${t}`);
-}
-
-/** The scenarios in one workbench; one that fails runs once more in a fresh workbench (2 shared cores carry everything). */
-async function runGroup(theme, scenarios, options) {
-  for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) {
-    if (f.startsWith('failure-web-') && f.endsWith(`-${theme}.png`)) fs.rmSync(path.join(SHOTS, f), { force: true });
-  }
-  const results = [];
-  const state = { session: null };
-  try {
-    for (const name of scenarios) {
-      let result = await runScenario(name, theme, state, options);
-      if (!result.ok && !opt['no-retry']) {
-        say(`${theme} / ${name}: a second attempt in a fresh workbench`);
-        const first = result;
-        result = await runScenario(name, theme, state, options);
-        result = { ...result, firstFailure: first.reason, secs: first.secs + result.secs };
-      }
-      results.push(result);
-    }
-  } finally {
-    await cleanupAll();
-  }
-  return results;
-}
+/** What the shared runner (browser/runner.mjs) needs of this test. */
+const TEST = {
+  say,
+  scenarios: WEB_SCENARIOS,
+  openSession,
+  opening: {
+    ms: 120_000, what: 'starting VS Code and activating the web extension',
+    loaded: (session, secs) => `workbench loaded, the extension activated in the web worker extension host (crossOriginIsolated=${session.isolated}) (${secs} s)`,
+  },
+  ctx: () => ({}),
+  failurePrefix: 'failure-web-',
+  serverLog: false,
+  retry: !opt['no-retry'],
+  themeLine: false,
+};
 
 async function main() {
   const themes = opt.theme?.length ? opt.theme : ['dark', 'light'];
@@ -191,24 +133,9 @@ async function main() {
   const copy = makeWebCopy(repoRoot); // checks dist/web/ before any server starts; each workbench gets its own copy
   say(`the web copy of the extension: "browser": ${copy.browser}, no "main"`);
   const t0 = Date.now();
-  const all = [];
-  for (const [i, theme] of themes.entries()) {
-    const inTheme = (s) => asked || i === 0 || EVERY_THEME.has(s);
-    const groups = [
-      { locale: undefined, list: scenarios.filter((s) => !SCENARIO_LOCALE[s] && inTheme(s)) },
-      { locale: 'ko', list: scenarios.filter((s) => SCENARIO_LOCALE[s] === 'ko' && (asked || i === 0)) },
-    ];
-    for (const { locale, list } of groups) {
-      if (list.length === 0) continue;
-      say(`--- theme ${theme} (${THEMES[theme]})${locale ? `, locale ${locale}` : ''}: ${list.join(', ')} ---`);
-      const results = await runGroup(theme, list, { examples, timeoutMs: Number(opt.timeout), locale });
-      all.push(...results.map((r) => ({ ...r, theme })));
-    }
-  }
-  const failed = all.filter((r) => !r.ok);
-  console.log(`\nweb: ${all.length - failed.length} passed, ${failed.length} failed (${secsSince(t0)} s)`);
-  for (const r of all) console.log(`  ${r.ok ? '✔' : '✘'} ${r.theme} / ${r.name} (${r.secs.toFixed(1)} s)${r.ok ? '' : `: ${r.reason}`}${r.firstFailure ? ` (first attempt failed: ${r.firstFailure})` : ''}`);
-  if (failed.length) process.exitCode = 1;
+  const inTheme = (s, i) => asked || i === 0 || EVERY_THEME.has(s);
+  const all = await runThemes(TEST, themes, scenarios, { asked, inTheme, locales: SCENARIO_LOCALE }, { examples, timeoutMs: Number(opt.timeout) });
+  summarize('web', all, t0, { everyRow: true });
 }
 
 main().catch(async (e) => {
