@@ -42,11 +42,12 @@ const builds = [
     format: 'cjs',
     external: ['vscode'],
   },
-  // The engine's Web Worker, started from a blob URL of this file's text: VS Code's worker wrapper
-  // loads it with importScripts, so it is a classic script.
+  // The engine's Web Worker and the kernel helpers' (cross-origin isolated pages only), started from
+  // blob URLs of these files' text: VS Code's worker wrapper loads them with importScripts, so they
+  // are classic scripts.
   {
     ...common,
-    entryPoints: { 'web/worker': 'src/web/worker.ts' },
+    entryPoints: { 'web/worker': 'src/web/worker.ts', 'web/kernel-helper': 'src/web/kernel-helper.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',

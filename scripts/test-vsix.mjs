@@ -37,13 +37,13 @@ try {
   say(`installed into ${installed}`);
   // The web build (package.json "browser"): its entry and the Web Worker script it reads must ship too.
   const browserEntry = pkg.browser.replace(/^\.\//, '');
-  for (const f of [browserEntry, 'dist/web/worker.js', 'dist/mnist-10k.bin.gz']) {
+  for (const f of [browserEntry, 'dist/web/worker.js', 'dist/web/kernel-helper.js', 'dist/mnist-10k.bin.gz']) {
     if (!fs.existsSync(path.join(installed, f))) {
       console.error(`[test:vsix] FAILED: the package lacks ${f} (the web extension needs it)`);
       process.exit(1);
     }
   }
-  say(`the web build is in the package (${browserEntry}, dist/web/worker.js)`);
+  say(`the web build is in the package (${browserEntry}, dist/web/worker.js, dist/web/kernel-helper.js)`);
   // Integration tests of the files a package could lose, loaded against the installed files.
   run(process.execPath, [path.join(repoRoot, 'scripts/vscode/run-tests.mjs'), '--extension', installed,
     '--tests', path.join(repoRoot, 'out/test/integration/vsix/index.js')]);

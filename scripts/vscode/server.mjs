@@ -64,7 +64,7 @@ function groupAlive(pgid) {
   return killGroup(pgid, 0);
 }
 
-function register(resource) {
+export function register(resource) {
   installHandlers();
   resources.push(resource);
   return () => {

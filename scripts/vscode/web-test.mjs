@@ -29,6 +29,11 @@
 //            DecompressionStream): trains to a finite loss; the first-layer weights draw as images.
 //   korean   with the Korean display language (--locale ko): Korean lenses, Train by its Korean title,
 //            the panel in Korean (the browser test's korean scenario), first theme only.
+//   isolated in a cross-origin isolated workbench (the server behind web/coi-proxy.mjs, which adds
+//            COOP/COEP as vscode.dev does with ?vscode-coi), first theme only: the activation line
+//            says crossOriginIsolated=true; web-threads.nn.yaml (512-wide) trains on ≥ 2 threads (the
+//            header), then with trainlens.threads: 1 on one, with the same loss, accuracies and
+//            steps; then the stop scenario (Stop through the shared flag).
 //
 //   node scripts/vscode/web-test.mjs                          # every scenario in dark; spiral in light too
 //   node scripts/vscode/web-test.mjs --theme dark --scenario csv
@@ -46,6 +51,7 @@ import { THEMES, cleanupAll, isNoise, launchBrowser, openWorkbench, startServer 
 import { SHOTS, StepError, VIEWPORT, health, poll, secsSince } from './browser/common.mjs';
 import { runThemes, summarize } from './browser/runner.mjs';
 import { makeWebCopy, prepareWebWorkspace } from './web/copy.mjs';
+import { startCoiProxy } from './web/coi-proxy.mjs';
 import { WEB_SCENARIOS } from './web/scenarios.mjs';
 
 const { values: opt } = parseArgs({
@@ -65,16 +71,20 @@ const ACTIVATION_LINE = /^TrainLens: web extension host \(crossOriginIsolated=(\
 
 /** Scenarios run in a workbench with another display language, and the ones run in every theme (their screenshots show colours). */
 const SCENARIO_LOCALE = { korean: 'ko' };
+/** Scenarios run in a cross-origin isolated workbench (the server behind web/coi-proxy.mjs), first theme only. */
+const SCENARIO_VARIANTS = { isolated: { label: 'cross-origin isolated (COOP/COEP)', isolated: true } };
 const EVERY_THEME = new Set(['spiral', 'compare']);
 
-async function openSession(theme, { examples, locale }) {
+async function openSession(theme, { examples, locale, isolated: isolating }) {
   health.fatal = null;
   // A fresh copy per workbench: cleanupAll() (after a group or a failure) removes the temp dirs.
   const extension = makeWebCopy(repoRoot).dir;
   const errors = [];
   const activation = { line: null, failed: null };
   const workspace = prepareWebWorkspace(examples);
-  const server = await startServer({ theme, locale });
+  const started = await startServer({ theme, locale });
+  // As vscode.dev with ?vscode-coi: every answer with COOP/COEP, so the pages and workers share memory.
+  const server = isolating ? await startCoiProxy(started) : started;
   const { page } = await launchBrowser({ viewport: VIEWPORT });
   const t0 = Date.now();
   await openWorkbench(page, server, {
@@ -102,6 +112,7 @@ async function openSession(theme, { examples, locale }) {
   });
   if (activation.failed) throw new StepError(`the extension failed to activate: ${activation.failed}`);
   const isolated = ACTIVATION_LINE.exec(activation.line)[1];
+  if (isolated !== String(Boolean(isolating))) throw new StepError(`the web extension host says crossOriginIsolated=${isolated} in a workbench ${isolating ? '' : 'not '}served with COOP/COEP`);
   say(`activated in the web worker extension host ${secsSince(t0)} s after opening the workbench: ${JSON.stringify(activation.line)}`);
   return { server, page, workspace, errors, activation, isolated };
 }
@@ -115,7 +126,7 @@ const TEST = {
     ms: 120_000, what: 'starting VS Code and activating the web extension',
     loaded: (session, secs) => `workbench loaded, the extension activated in the web worker extension host (crossOriginIsolated=${session.isolated}) (${secs} s)`,
   },
-  ctx: () => ({}),
+  ctx: (options) => ({ isolated: Boolean(options.isolated) }),
   failurePrefix: 'failure-web-',
   serverLog: false,
   retry: !opt['no-retry'],
@@ -134,7 +145,7 @@ async function main() {
   say(`the web copy of the extension: "browser": ${copy.browser}, no "main"`);
   const t0 = Date.now();
   const inTheme = (s, i) => asked || i === 0 || EVERY_THEME.has(s);
-  const all = await runThemes(TEST, themes, scenarios, { asked, inTheme, locales: SCENARIO_LOCALE }, { examples, timeoutMs: Number(opt.timeout) });
+  const all = await runThemes(TEST, themes, scenarios, { asked, inTheme, locales: SCENARIO_LOCALE, variants: SCENARIO_VARIANTS }, { examples, timeoutMs: Number(opt.timeout) });
   summarize('web', all, t0, { everyRow: true });
 }
 

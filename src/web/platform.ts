@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { HostPlatform } from '../platform/host';
 import type { WorkerLike } from '../platform/types';
 import type { HostToWorker, WorkerToHost } from '../training/protocol';
+import type { KernelHelperData } from '../training/kernel-helper';
 import { isFileRequest } from '../platform/file-rpc';
 import { FileServer } from './file-server';
 import { PathStats, webPathChecker } from './path-check';
@@ -25,6 +26,20 @@ export function canShareMemory(): boolean {
 }
 
 /**
+ * A worker's crashes, passed to the listeners added. The session words them ("The training worker
+ * crashed: …"); a browser cannot tell an out-of-memory.
+ */
+function crashListeners(worker: Worker): WorkerLike['onError'] {
+  const listeners: ((message: string, outOfMemory: boolean) => void)[] = [];
+  worker.onerror = (ev: ErrorEvent) => {
+    ev.preventDefault();
+    const message = ev.message || String(ev.error ?? '');
+    for (const f of listeners) f(message, false);
+  };
+  return (f) => void listeners.push(f);
+}
+
+/**
  * A Web Worker as a session sees it. Its file requests go to `files` and the answers back with
  * their bytes transferred; everything else goes to the listeners. A Web Worker has no exit event:
  * onExit never fires (a worker ends by saying done or error, or is terminated).
@@ -32,7 +47,7 @@ export function canShareMemory(): boolean {
 export function webWorker(url: string, files: Pick<FileServer<vscode.Uri>, 'answer'>): WorkerLike {
   const worker = new Worker(url);
   const messageListeners: ((m: WorkerToHost) => void)[] = [];
-  const errorListeners: ((message: string, outOfMemory: boolean) => void)[] = [];
+  const onError = crashListeners(worker);
   let terminated = false;
   worker.onmessage = (ev: MessageEvent<unknown>) => {
     const m = ev.data;
@@ -44,16 +59,10 @@ export function webWorker(url: string, files: Pick<FileServer<vscode.Uri>, 'answ
     }
     for (const f of messageListeners) f(m as WorkerToHost);
   };
-  worker.onerror = (ev: ErrorEvent) => {
-    ev.preventDefault();
-    // The session words it ("The training worker crashed: …"); a browser cannot tell an out-of-memory.
-    const message = ev.message || String(ev.error ?? '');
-    for (const f of errorListeners) f(message, false);
-  };
   return {
     post: (m: HostToWorker) => worker.postMessage(m),
     onMessage: (f) => void messageListeners.push(f),
-    onError: (f) => void errorListeners.push(f),
+    onError,
     onExit: () => undefined,
     terminate: () => {
       terminated = true;
@@ -63,12 +72,37 @@ export function webWorker(url: string, files: Pick<FileServer<vscode.Uri>, 'answ
 }
 
 /**
+ * A kernel helper as a Web Worker: sent its data (the kernels' module and shared memory) at once.
+ * It never posts; a crash reaches the run through onError (there is no exit event in a browser).
+ */
+export function webHelper(url: string, data: KernelHelperData): WorkerLike {
+  const worker = new Worker(url);
+  const onError = crashListeners(worker);
+  worker.postMessage(data);
+  return {
+    post: () => undefined,
+    onMessage: () => undefined,
+    onError,
+    onExit: () => undefined,
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** A blob URL of one of dist/web/'s worker scripts (VS Code refuses a worker from the extension's own URL). */
+async function scriptUrl(context: vscode.ExtensionContext, name: string): Promise<string> {
+  const script = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', name));
+  return URL.createObjectURL(new Blob([script as Uint8Array<ArrayBuffer>], { type: 'application/javascript' }));
+}
+
+/**
  * The platform of the web worker extension host. Reads the worker's script once (the sessions
  * start workers synchronously), so activation awaits it.
  */
 export async function webPlatform(context: vscode.ExtensionContext): Promise<HostPlatform> {
-  const script = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'worker.js'));
-  const url = URL.createObjectURL(new Blob([script as Uint8Array<ArrayBuffer>], { type: 'application/javascript' }));
+  const sharedMemory = canShareMemory();
+  const url = await scriptUrl(context, 'worker.js');
+  // Kernel helper threads need shared memory: only where the page is cross-origin isolated.
+  const helperUrl = sharedMemory ? await scriptUrl(context, 'kernel-helper.js') : undefined;
   const files = new FileServer<vscode.Uri>({
     fs: vscode.workspace.fs,
     roots: folderUris,
@@ -84,12 +118,12 @@ export async function webPlatform(context: vscode.ExtensionContext): Promise<Hos
     watcher.onDidDelete(() => stats.clear()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => stats.clear()),
     { dispose: () => URL.revokeObjectURL(url) },
+    { dispose: () => helperUrl && URL.revokeObjectURL(helperUrl) },
   );
-  // Kernel helper threads need shared memory: where the page is cross-origin isolated (a later step).
-  const sharedMemory = canShareMemory();
   return {
     kind: 'web',
     start: () => webWorker(url, files),
+    ...(helperUrl ? { helpers: { start: (data: KernelHelperData) => webHelper(helperUrl, data) } } : {}),
     cores: Math.max(1, navigator.hardwareConcurrency || 1),
     sharedMemory,
     baseDirOf: (uri) => (uri.scheme === 'untitled' ? null : vscode.Uri.joinPath(uri, '..').toString()),

@@ -108,26 +108,32 @@ async function runGroup(test, theme, scenarios, options) {
 }
 
 /**
- * Every theme's groups: one workbench per theme and display language. `plan.locales` names the
- * scenarios run with another display language (each such group in the first theme only, unless
- * `plan.asked`); the others run in a theme when `plan.inTheme(scenario, themeIndex)`. `options` go to
- * openSession and the scenarios' ctx. Returns every result with its theme.
+ * Every theme's groups: one workbench per theme and kind of workbench. `plan.locales` names the
+ * scenarios run with another display language, `plan.variants` those run in another kind of
+ * workbench (scenario → { label, ...options for openSession }); each such group runs in the first
+ * theme only, unless `plan.asked`. The others run in a theme when `plan.inTheme(scenario, themeIndex)`.
+ * `options` go to openSession and the scenarios' ctx. Returns every result with its theme.
  */
 export async function runThemes(test, themes, scenarios, plan, options) {
+  const variants = { ...plan.variants };
+  for (const [s, locale] of Object.entries(plan.locales ?? {})) variants[s] = { label: `locale ${locale}`, locale };
+  const labels = [...new Set(Object.values(variants).map((v) => v.label))];
   const all = [];
-  const locales = [...new Set(Object.values(plan.locales))];
   for (const [i, theme] of themes.entries()) {
     const groups = [
-      { locale: undefined, list: scenarios.filter((s) => !plan.locales[s] && plan.inTheme(s, i)) },
-      ...locales.map((locale) => ({ locale, list: scenarios.filter((s) => plan.locales[s] === locale && (plan.asked || i === 0)) })),
+      { variant: {}, list: scenarios.filter((s) => !variants[s] && plan.inTheme(s, i)) },
+      ...labels.map((label) => {
+        const list = scenarios.filter((s) => variants[s]?.label === label && (plan.asked || i === 0));
+        return { variant: list.length ? variants[list[0]] : {}, list };
+      }),
     ];
-    for (const { locale, list } of groups) {
+    for (const { variant: { label, ...variant }, list } of groups) {
       if (list.length === 0) continue;
-      test.say(`--- theme ${theme} (${THEMES[theme]})${locale ? `, locale ${locale}` : ''}: ${list.join(', ')} ---`);
+      test.say(`--- theme ${theme} (${THEMES[theme]})${label ? `, ${label}` : ''}: ${list.join(', ')} ---`);
       const t = Date.now();
-      const results = await runGroup(test, theme, list, { ...options, locale });
+      const results = await runGroup(test, theme, list, { ...options, ...variant });
       all.push(...results.map((r) => ({ ...r, theme })));
-      if (test.themeLine) test.say(`theme ${theme}${locale ? ` (${locale})` : ''}: ${results.filter((r) => r.ok).length}/${results.length} scenarios passed in ${secsSince(t)} s`);
+      if (test.themeLine) test.say(`theme ${theme}${label ? ` (${label})` : ''}: ${results.filter((r) => r.ok).length}/${results.length} scenarios passed in ${secsSince(t)} s`);
     }
   }
   return all;

@@ -12,11 +12,14 @@ export const CSV_ROWS = 240;
 /** The same model reading a CSV file that is not there: a diagnostic on its path, from an async workspace.fs stat. */
 export const CSV_MISSING_FILE = 'web-csv-missing.nn.yaml';
 
+/** A model whose products (64×512×512 multiply-adds) are spread over kernel threads where memory can be shared. */
+export const THREADS_FILE = 'web-threads.nn.yaml';
+
 /** A run long enough to be stopped from its lens (the spiral, 400 units, full batches, 1,000,000 epochs). */
 export { SPIRAL_LONG } from '../browser/workspace.mjs';
 
-/** What of dist/ the web extension loads: its two bundles, the panels' scripts and fonts, the bundled digits. */
-const DIST = ['web/extension.js', 'web/worker.js', 'webview.js', 'circuit.js', 'codicons', 'mnist-10k.bin.gz'];
+/** What of dist/ the web extension loads: its bundles (host, worker, kernel helper), the panels' scripts and fonts, the bundled digits. */
+const DIST = ['web/extension.js', 'web/worker.js', 'web/kernel-helper.js', 'webview.js', 'circuit.js', 'codicons', 'mnist-10k.bin.gz'];
 const FOLDERS = ['l10n', 'media', 'schemas', 'templates'];
 
 /**
@@ -68,6 +71,12 @@ export function prepareWebWorkspace(examples) {
     'data:', `  csv: ${CSV_DATA}`, '  label: kind', '  normalize: standard', '  validation: 0.2',
     'layers:', '  - dense: 16', '    activation: relu', '  - dense: 2',
     'loss: softmax', 'optimizer: adam', 'train: { epochs: 40, batch: 16, seed: 1 }', '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(workspace, THREADS_FILE), [
+    '# Wide enough for the kernels to be spread over threads (on a cross-origin isolated page)',
+    'data: { dataset: spiral, samples: 600, classes: 3, validation: 0.2 }',
+    'layers:', '  - dense: 512', '    activation: relu', '  - dense: 512', '    activation: relu', '  - dense: 3',
+    'loss: softmax', 'optimizer: { type: adam, lr: 0.001 }', 'train: { epochs: 15, batch: 64, seed: 2 }', '',
   ].join('\n'));
   const model = fs.readFileSync(path.join(workspace, CSV_FILE), 'utf8');
   fs.writeFileSync(path.join(workspace, CSV_MISSING_FILE), model.replace(CSV_DATA, 'data/not-there.csv'));

@@ -6,7 +6,7 @@ import { sleep } from '../server.mjs';
 import { repoRoot } from '../ensure-code-server.mjs';
 import { CHART_IDS, SHOTS, StepError, num, poll, secsSince } from '../browser/common.mjs';
 import { COMPARE_FILE, WEIGHTS_FILE } from '../browser/workspace.mjs';
-import { describePanel, inkSummary, panelOverlays, panelTexts, readPanel, waitInk, waitPanel } from '../browser/panel.mjs';
+import { describePanel, inkSummary, panelOverlays, readPanel, waitInk, waitPanel } from '../browser/panel.mjs';
 import { inkByTab, showPanelTab, tabScreenshot } from '../browser/tabs.mjs';
 import {
   LENS, clickLens, codeLensTexts, lensLocator, openModelFile, pickInQuickPick, screenshot, startTraining, stopTraining,
@@ -19,33 +19,11 @@ import { surfaceScenario } from '../browser/surface.mjs';
 import { landscapeScenario } from '../browser/landscape.mjs';
 import { CHECK_SCENARIOS } from './scenarios-checks.mjs';
 import { STORE_SCENARIOS } from './scenarios-store.mjs';
+import { isolatedWeb } from './scenarios-isolated.mjs';
+import { finalLoss, trainToEnd } from './steps.mjs';
 import { CSV_DATA, CSV_FILE, CSV_MISSING_FILE, CSV_ROWS, SPIRAL_LONG } from './copy.mjs';
 
 const shot = (name, ctx) => path.join(SHOTS, `web-${name}-${ctx.theme}.png`);
-
-/** Trains the open file from its lens until the panel says finished; the panel. */
-async function trainToEnd(page, ctx, file, ms = 120_000) {
-  const clickedAt = Date.now();
-  await startTraining(page, ctx, file);
-  const panel = await waitPanel(page, `the run of ${file} to finish (data-state="finished")`, ms,
-    (p) => num(p.loss.points) > 0 && p.loss.state === 'finished');
-  ctx.check(`${file} trained to the end: data-points=${panel.loss.points} (${secsSince(clickedAt)} s after the click)`);
-  return panel;
-}
-
-/** The panel's final loss ("final: loss X"), which must be a finite number. */
-async function finalLoss(panel) {
-  let texts = null;
-  await poll('the panel\'s summary "final: loss …"', 10_000, async () => {
-    texts = await panelTexts(panel.frame);
-    return /final: loss \S+/.test(texts.summary);
-  }).catch((e) => {
-    throw new StepError(`${e.message}; the summary reads ${JSON.stringify(texts?.summary)}`);
-  });
-  const loss = Number(/final: loss ([^\s(),]+)/.exec(texts.summary)[1]);
-  if (!Number.isFinite(loss)) throw new StepError(`the final loss is not a finite number: ${JSON.stringify(texts.summary)}`);
-  return { loss, texts };
-}
 
 /** Open the spiral, ▶ Train from the CodeLens, every chart of the panel draws (ink, tab by tab). */
 export async function spiralWeb(page, ctx) {
@@ -219,6 +197,11 @@ export const WEB_SCENARIOS = {
   // they differ in their last digits here; they are not run until they compare to a tolerance.
   inspect: asOnDesktop(inspectScenario), circuit: asOnDesktop(circuitScenario), surface: asOnDesktop(surfaceScenario),
   landscape: asOnDesktop(landscapeScenario),
+  // In a cross-origin isolated workbench (web-test.mjs): kernel threads, Stop through shared memory.
+  isolated: async (page, ctx) => {
+    await isolatedWeb(page, ctx);
+    await stopWeb(page, ctx);
+  },
   ...CHECK_SCENARIOS,
   ...STORE_SCENARIOS,
 };
