@@ -8,6 +8,7 @@
 // src/web/worker.ts yields through a MessageChannel; Node's entry through setImmediate).
 import { Trainer } from '../src/engine/trainer';
 import { kernels } from '../src/engine/wasm/kernels';
+import { helperInit, setThreads, threadsInUse } from '../src/engine/wasm/threads';
 import { WORKLOADS, randomData, trainSpec } from './workloads.mjs';
 
 const trainers = new Map();
@@ -41,7 +42,28 @@ export async function measure(req, yieldNow) {
     workload: req.workload, yieldEach: Boolean(req.yieldEach), steps, seconds,
     samplesPerSec: (steps * WORKLOADS[req.workload].batch) / seconds,
     kernels: k ? k.variant : 'none (TypeScript)',
+    threads: threadsInUse(),
   };
+}
+
+const helpers = [];
+
+/**
+ * Uses `n` threads from now on: starts the helpers still missing with `start(init)` (a Web Worker or
+ * a Node worker thread on the kernel helper entry) and waits, at most 10 s, until they are ready.
+ */
+export async function useThreads(n, start) {
+  if (n > 1) trainer('W3'); // the kernels exist before their helpers are invited
+  for (let i = helpers.length + 1; i < n; i++) {
+    const init = helperInit(i);
+    if (!init) throw new Error('no shared memory here: kernel helper threads cannot start');
+    helpers.push(start(init));
+  }
+  const until = performance.now() + 10_000;
+  while (setThreads(n).threads < n) {
+    if (performance.now() > until) throw new Error(`${n - 1} helper threads did not get ready in 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** A yield through a MessageChannel (the web worker's), or setImmediate where it exists (Node's). */
