@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../ensure-code-server.mjs';
 import { StepError, poll } from '../browser/common.mjs';
 import { cli, useCliKernels } from '../browser/gradcheck.mjs';
-import { openModelFile, pickInQuickPick, runCommand, screenshot } from '../browser/workbench.mjs';
-import { acceptFileDialog, rowMenu, showRunsView, trainFile, waitRunRow } from './store-workbench.mjs';
+import { openModelFile, screenshot } from '../browser/workbench.mjs';
+import { acceptFileDialog, pickThenFileDialog, rowMenu, runCommandToPick, showRunsView, trainFile, waitRunRow } from './store-workbench.mjs';
 import { checkShownLoss, keptRunsOnDisk, newKeptRun, serverUserDataDir, waitKeptRecord } from './store-disk.mjs';
 import { checkCsv } from './store-csv.mjs';
 
@@ -36,8 +36,9 @@ async function notification(page, re, what) {
 async function exportPyTorch(page, ctx) {
   const replacing = EXPORTED.filter((f) => fs.existsSync(path.join(ctx.workspace, f)));
   const t0 = Date.now();
-  await runCommand(page, 'TrainLens: Export as PyTorch…');
-  await pickInQuickPick(page, ctx, { title: /^Export as PyTorch — spiral\.nn\.yaml$/, filter: 'Trained', expect: 'Trained weights' });
+  const title = /^Export as PyTorch — spiral\.nn\.yaml$/;
+  await runCommandToPick(page, 'TrainLens: Export as PyTorch…', title);
+  await pickThenFileDialog(page, ctx, { title, filter: 'Trained', expect: 'Trained weights' });
   await acceptFileDialog(page, ctx, {
     title: /^Export as PyTorch — spiral\.nn\.yaml/, ok: 'Export Here',
     expect: (v) => path.resolve(v) === path.resolve(ctx.workspace),

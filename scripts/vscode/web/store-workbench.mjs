@@ -4,7 +4,7 @@
 import { sleep } from '../server.mjs';
 import { StepError, num, poll } from '../browser/common.mjs';
 import { panelTexts, waitPanel } from '../browser/panel.mjs';
-import { startTraining } from '../browser/workbench.mjs';
+import { pickInQuickPick, runCommand, startTraining } from '../browser/workbench.mjs';
 
 /** The web entry's activation line, as the page's console shows the extension host's output. */
 const ACTIVATION = /^%c\[Extension Host\] %cTrainLens: web extension host \(crossOriginIsolated=(\w+)\)/;
@@ -107,6 +107,34 @@ export async function answerInputBox(page, text) {
   await page.keyboard.press('Enter');
   await poll('the input box to close after Enter', 10_000, async () => !(await page.locator('.quick-input-widget').isVisible()));
   return before;
+}
+
+/**
+ * A shared helper's wait for the quick input to close (runCommand, pickInQuickPick) times out when
+ * the command's next step opens in the same widget at once, under the same title (the folder dialog
+ * after Export's weights pick): then `next()` must hold instead.
+ */
+async function orNextStep(step, what, next) {
+  try {
+    await step();
+  } catch (e) {
+    if (!(e instanceof StepError) || !/to close after/.test(e.message)) throw e;
+  }
+  await poll(what, 10_000, next);
+}
+
+const quickInputTitle = (page) => page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 1000 }).then((t) => t.trim(), () => '');
+
+/** Runs a command from the Command Palette whose first step is a QuickPick titled `title`. */
+export async function runCommandToPick(page, command, title) {
+  await orNextStep(() => runCommand(page, command), `the QuickPick ${title} after "${command}"`, async () => title.test(await quickInputTitle(page)));
+}
+
+/** pickInQuickPick, where the command's next step is VS Code's simple file dialog (a path in its box). */
+export async function pickThenFileDialog(page, ctx, pick) {
+  await orNextStep(() => pickInQuickPick(page, ctx, pick), `the file dialog after picking ${JSON.stringify(pick.expect)}`,
+    async () => /^\//.test(await page.locator('.quick-input-widget .quick-input-box input').inputValue({ timeout: 1000 }).catch(() => '')));
+  ctx.check(`picked ${JSON.stringify(pick.expect)}: the file dialog opened`);
 }
 
 // ── the simple file dialog (a browser's Open and Save dialogs) ────────────────
