@@ -34,6 +34,12 @@
 //            says crossOriginIsolated=true; web-threads.nn.yaml (512-wide) trains on ≥ 2 threads (the
 //            header), then with trainlens.threads: 1 on one, with the same loss, accuracies and
 //            steps; then the stop scenario (Stop through the shared flag).
+//   gradcheck, checks, tune  the browser test's scenarios of those names, run as they are here
+//            (web/scenarios-checks.mjs): the gradient-check card, the sanity table and lr finder, and
+//            Tune's table against the CLI on the same kernels, figures within a relative 1e-9 (Chromium's
+//            Math.log/exp/pow round differently from Node's in the last place) and a gradient check's
+//            errors, round-off themselves, within a factor of 10; counts, names, verdicts exactly.
+//            Screenshots as the desktop's with the theme web-<theme> (gradcheck-web-dark.png, …).
 //
 //   node scripts/vscode/web-test.mjs                          # every scenario in dark; spiral in light too
 //   node scripts/vscode/web-test.mjs --theme dark --scenario csv

@@ -1,6 +1,7 @@
 // The web test's scenarios: the extension in the browser's web worker extension host, driven as a
 // person does, with the browser test's helpers (scripts/vscode/browser/). Screenshots are
 // test-results/screenshots/web-<scenario>-<theme>.png.
+import fs from 'node:fs';
 import path from 'node:path';
 import { sleep } from '../server.mjs';
 import { repoRoot } from '../ensure-code-server.mjs';
@@ -99,6 +100,18 @@ export async function pathsWeb(page, ctx) {
   seen = await problems(page);
   if (seen.squiggles > 0) throw new StepError(`${CSV_FILE} shows an error squiggle though ${CSV_DATA} exists: ${JSON.stringify(seen)}`);
   ctx.check(`${CSV_FILE}: no error on ${CSV_DATA}`);
+  // The missing file appears (written on the server's disk): the file watcher drops the cached stat and the error goes.
+  await openModelFile(page, ctx, CSV_MISSING_FILE);
+  const missing = path.join(ctx.workspace, path.dirname(CSV_DATA), 'not-there.csv');
+  fs.copyFileSync(path.join(ctx.workspace, CSV_DATA), missing);
+  try {
+    await poll('the squiggle to go once data/not-there.csv exists', 20_000, async () => (seen = await problems(page)).squiggles === 0).catch((e) => {
+      throw new StepError(`${e.message}; the editor shows ${JSON.stringify(seen)}`);
+    });
+  } finally {
+    fs.rmSync(missing, { force: true });
+  }
+  ctx.check(`data/not-there.csv written: the error on ${CSV_MISSING_FILE} went (status bar ${JSON.stringify(seen.status)})`);
 }
 
 /** A model whose data is a CSV file in the workspace (read through workspace.fs): trains to a finite loss over all its rows. */
@@ -191,10 +204,12 @@ const asOnDesktop = (scenario) => async (page, ctx) => {
 export const WEB_SCENARIOS = {
   spiral: spiralWeb, swap: swapWeb, compare: compareWeb, csv: csvWeb, paths: pathsWeb, stop: stopWeb, digits: digitsWeb, korean: koreanWeb,
   // More of the issue's features, by the desktop's scenarios: Inspect (and Mistakes), circuits,
-  // optimizers on surfaces, the loss landscape. The gradient check, sanity checks and Tune scenarios
-  // compare float64 results with the CLI's to the last digit, and Chromium's Math.log/exp round
-  // differently from Node 20's in the last place (Math.log(3): 1.0986122886681098 against …096), so
-  // they differ in their last digits here; they are not run until they compare to a tolerance.
+  // optimizers on surfaces, the loss landscape; then (CHECK_SCENARIOS, web/scenarios-checks.mjs) the
+  // gradient check, sanity checks and Tune. Those compare float64 results with the CLI's, and
+  // Chromium's Math.log/exp/pow round differently from Node 20's in the last place (Math.log(3):
+  // 1.0986122886681098 against …096), so here they compare figures within a relative 1e-9
+  // (WEB_REL_TOL) and a gradient check's errors, round-off themselves, within a factor of 10
+  // (browser/gradcheck.mjs GRADCHECK_FACTOR); counts, names, verdicts and statuses exactly.
   inspect: asOnDesktop(inspectScenario), circuit: asOnDesktop(circuitScenario), surface: asOnDesktop(surfaceScenario),
   landscape: asOnDesktop(landscapeScenario),
   // In a cross-origin isolated workbench (web-test.mjs): kernel threads, Stop through shared memory.
