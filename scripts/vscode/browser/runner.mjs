@@ -8,7 +8,7 @@
 //   openSession(theme, options) → { server, page, workspace, errors, … }; its `opening`:
 //                         { ms, what, loaded: (session, secs) => the line checked once it is open }
 //   ctx(options)          what the test adds to a scenario's ctx (theme, sec, check, note, workspace are given)
-//   failurePrefix         'failure-' or 'failure-web-': failure-<prefix><scenario>-<theme>.png
+//   failurePrefix         'failure-' or 'failure-web-': screenshots <prefix><scenario>-<theme>.png
 //   serverLog             print the server log's tail under a failure
 //   retry                 false: a failed scenario is not run a second time
 //   themeLine             print "theme T: n/m scenarios passed in S s" after each group
