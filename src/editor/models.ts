@@ -29,7 +29,7 @@ export function memoryLimitBytes(): number {
 }
 
 /** What model documents take from the platform: where data paths are relative to, and how they are checked. */
-export type DocumentPlatform = Pick<HostPlatform, 'baseDirOf' | 'pathChecker'>;
+export type DocumentPlatform = Pick<HostPlatform, 'baseDirOf' | 'pathChecker' | 'dataChanged'>;
 
 /** Until activation sets the platform's: no data can be read (as for an unsaved file) and no path is checked. */
 let documentPlatform: DocumentPlatform = { baseDirOf: () => null, pathChecker: () => undefined };
@@ -92,8 +92,9 @@ export class ModelDocuments {
     this.cache.delete(doc.uri.toString());
   }
 
-  /** Data files changed on disk: every model is read again on next use. */
+  /** Data files changed on disk: every model is read again on next use, its data paths checked again. */
   forgetAll(): void {
+    documentPlatform.dataChanged?.();
     this.cache.clear();
   }
 

@@ -48,3 +48,8 @@ export function wrongKindMessage(kind: 'file' | 'directory' | 'any', isDirectory
 export function webLinkMessage(shown: string): string {
   return l10n.t("'{0}' is a link; in the browser TrainLens follows no links (where they lead cannot be checked), so give the path of the data itself.", shown);
 }
+
+/** A folder on the way to the data is a link (the web's file server refuses the path for it). */
+export function webLinkOnTheWayMessage(shown: string, link: string): string {
+  return l10n.t("'{0}' goes through {1}, a link; in the browser TrainLens follows no links (where they lead cannot be checked), so give the path of the data itself.", shown, link);
+}

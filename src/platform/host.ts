@@ -22,6 +22,8 @@ export interface HostPlatform extends Workers {
    * answer is in, so diagnostics are computed again.
    */
   pathChecker(doc: vscode.TextDocument, onResolved: () => void): PathCheck | undefined;
+  /** Files of the workspace appeared, changed or went away: drop what the path check has cached (web). */
+  dataChanged?(): void;
   /** The files of kept runs under a folder. */
   storeFiles(root: vscode.Uri): StoreFiles;
   /** Environment variables (TRAINLENS_AUTOTRAIN); the web has none. */

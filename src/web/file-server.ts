@@ -10,7 +10,7 @@ import { formatBytes } from '../engine/data/errors';
 import { MNIST_LOCATION, type FileAnswer, type FileRequest } from '../platform/file-rpc';
 import type { DataStat } from '../data/data-files';
 import { codedError as coded, errorCode } from '../data/files';
-import { FILE_TYPE, foldPath, rootOf, type UriLike } from './uri';
+import { FILE_TYPE, foldPath, levelsBelow, rootOf, type UriLike } from './uri';
 
 export interface FileStatLike { type: number; size: number }
 
@@ -97,14 +97,11 @@ export class FileServer<U extends UriLike> {
     const uri = parsed.with({ path: foldPath(parsed.path) }) as U;
     const root = rootOf(uri, this.o.roots());
     if (!root) throw coded(l10n.t('{0}: outside the workspace folders; data must stay inside them', loc), 'EACCES');
-    const below = uri.path.slice(foldPath(root.path).replace(/\/$/, '').length).split('/').filter((s) => s !== '');
-    let path = foldPath(root.path).replace(/\/$/, '');
     let stat: FileStatLike | undefined;
-    for (const seg of below) {
-      path += `/${seg}`;
-      stat = await this.stat(uri.with({ path }) as U);
+    for (const level of levelsBelow(root, uri)) {
+      stat = await this.stat(level);
       if (stat.type & FILE_TYPE.SymbolicLink) {
-        throw coded(l10n.t('{0}: {1} is a link; links are not followed in the browser (where they lead cannot be checked)', loc, path), 'EACCES');
+        throw coded(l10n.t('{0}: {1} is a link; links are not followed in the browser (where they lead cannot be checked)', loc, level.path), 'EACCES');
       }
     }
     return { uri, stat: stat ?? await this.stat(uri) };

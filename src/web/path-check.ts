@@ -6,9 +6,10 @@
  */
 import type { PathCheck } from '../model/data';
 import {
-  absolutePathMessage, isAbsoluteWritten, leavesWorkspaceMessage, lookedPath, missingMessage, shownPath, webLinkMessage, wrongKindMessage,
+  absolutePathMessage, isAbsoluteWritten, leavesWorkspaceMessage, lookedPath, missingMessage, shownPath, webLinkMessage, webLinkOnTheWayMessage,
+  wrongKindMessage,
 } from '../model/path-messages';
-import { FILE_TYPE, resolveUri, rootOf, type UriLike } from './uri';
+import { FILE_TYPE, levelsBelow, resolveUri, rootOf, type UriLike } from './uri';
 
 /** A location's FileType bits, 'missing' (the stat failed), or 'pending' (asked, not answered). */
 export type StatEntry = number | 'missing' | 'pending';
@@ -67,7 +68,7 @@ export interface WebPathCheckOptions {
   onResolved(): void;
 }
 
-/** The data paths of a model file on the web: relative to it, inside a workspace folder, existing, of the right kind, and not a link. */
+/** The data paths of a model file on the web: relative to it, inside a workspace folder, existing, of the right kind, and through no link. */
 export function webPathChecker(o: WebPathCheckOptions): PathCheck & { readonly stats: PathStats } {
   const stats = o.stats ?? new PathStats(o.stat ?? (() => Promise.reject(new Error('no stat'))));
   const dir = o.docUri.with({ path: o.docUri.path.replace(/\/[^/]*$/, '') || '/' });
@@ -75,12 +76,18 @@ export function webPathChecker(o: WebPathCheckOptions): PathCheck & { readonly s
     const shown = shownPath(written);
     if (isAbsoluteWritten(written)) return absolutePathMessage(shown);
     const target = resolveUri(dir, written);
-    if (!rootOf(target, o.roots)) return leavesWorkspaceMessage(shown);
-    const entry = stats.look(target, o.onResolved);
-    if (entry === 'pending') return undefined;
-    if (entry === 'missing') return missingMessage(kind, shown, lookedPath(target.path));
-    if (entry & FILE_TYPE.SymbolicLink) return webLinkMessage(shown);
-    return wrongKindMessage(kind, (entry & FILE_TYPE.Directory) !== 0, shown);
+    const root = rootOf(target, o.roots);
+    if (!root) return leavesWorkspaceMessage(shown);
+    // Every level from the workspace folder down is asked at once (the file server follows no link on the way either).
+    const levels = levelsBelow(root, target);
+    if (levels.length === 0) levels.push(target);
+    const entries = levels.map((level) => stats.look(level, o.onResolved));
+    if (entries.includes('pending')) return undefined;
+    for (const [i, entry] of entries.entries()) {
+      if (entry === 'missing' || entry === 'pending') return missingMessage(kind, shown, lookedPath(target.path));
+      if (entry & FILE_TYPE.SymbolicLink) return i === levels.length - 1 ? webLinkMessage(shown) : webLinkOnTheWayMessage(shown, lookedPath(levels[i].path));
+    }
+    return wrongKindMessage(kind, ((entries.at(-1) as number) & FILE_TYPE.Directory) !== 0, shown);
   };
   return Object.assign(check, { stats });
 }

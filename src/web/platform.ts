@@ -109,13 +109,10 @@ export async function webPlatform(context: vscode.ExtensionContext): Promise<Hos
     extensionUri: context.extensionUri,
     parse: (s) => vscode.Uri.parse(s),
   });
-  // One stat cache for every model file's data paths, dropped when files appear or go away.
+  // One stat cache for every model file's data paths, dropped when files appear or go away (the
+  // diagnostics' file watcher calls dataChanged) and when the workspace's folders change.
   const stats = new PathStats((uri) => vscode.workspace.fs.stat(uri as vscode.Uri));
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
   context.subscriptions.push(
-    watcher,
-    watcher.onDidCreate(() => stats.clear()),
-    watcher.onDidDelete(() => stats.clear()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => stats.clear()),
     { dispose: () => URL.revokeObjectURL(url) },
     { dispose: () => helperUrl && URL.revokeObjectURL(helperUrl) },
@@ -129,6 +126,7 @@ export async function webPlatform(context: vscode.ExtensionContext): Promise<Hos
     baseDirOf: (uri) => (uri.scheme === 'untitled' ? null : vscode.Uri.joinPath(uri, '..').toString()),
     pathChecker: (doc, onResolved) =>
       doc.uri.scheme === 'untitled' ? undefined : webPathChecker({ docUri: doc.uri, roots: folderUris(), stats, onResolved }),
+    dataChanged: () => stats.clear(),
     storeFiles: (root) => webStoreFiles(root, vscode.workspace.fs),
     env: () => undefined,
   };

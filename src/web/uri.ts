@@ -43,3 +43,15 @@ export function rootOf<U extends UriLike>(uri: UriLike, roots: readonly U[]): U 
 export function resolveUri<U extends UriLike>(dir: U, written: string): U {
   return dir.with({ path: foldPath(`${dir.path}/${written}`) }) as U;
 }
+
+/** The locations from just below `root` down to `uri` (inside it), one level deeper each, `uri` last. */
+export function levelsBelow<U extends UriLike>(root: UriLike, uri: U): U[] {
+  const base = foldPath(root.path).replace(/\/$/, '');
+  const levels: U[] = [];
+  let path = base;
+  for (const seg of foldPath(uri.path).slice(base.length).split('/').filter((x) => x !== '')) {
+    path += `/${seg}`;
+    levels.push(uri.with({ path }) as U);
+  }
+  return levels;
+}

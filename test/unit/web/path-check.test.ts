@@ -37,7 +37,9 @@ test('web path check: an absolute path and one leaving the workspace are told at
 });
 
 test('web path check: a path not yet stat-ed gives no diagnostic, then its message once onResolved is called', async () => {
-  const s = deferredStat({ [at('data/x.csv')]: FILE_TYPE.File, [at('data')]: FILE_TYPE.Directory, [at('models/l.csv')]: FILE_TYPE.File | FILE_TYPE.SymbolicLink });
+  const s = deferredStat({
+    [at('data/x.csv')]: FILE_TYPE.File, [at('data')]: FILE_TYPE.Directory, [at('models')]: FILE_TYPE.Directory, [at('models/l.csv')]: FILE_TYPE.File | FILE_TYPE.SymbolicLink,
+  });
   let resolved = 0;
   const check = webPathChecker({ docUri: DOC, roots: [ROOT], stat: s.stat, onResolved: () => resolved++ });
   const cases: [string, 'file' | 'directory' | 'any', string | undefined][] = [
@@ -51,12 +53,25 @@ test('web path check: a path not yet stat-ed gives no diagnostic, then its messa
     ['l.csv', 'file', "'l.csv' is a link; in the browser TrainLens follows no links (where they lead cannot be checked), so give the path of the data itself."],
   ];
   for (const [p, kind] of cases) assert.equal(check(p, kind), undefined, `${p}: nothing until the stat lands`);
-  assert.equal(s.asked.length, 5, 'one stat per location, however often it is asked');
+  // Each level from the workspace folder down, asked at once: data, data/x.csv, models, models/none.csv, models/none, models/l.csv.
+  assert.deepEqual(s.asked, ['data', 'data/x.csv', 'models', 'models/none.csv', 'models/none', 'models/l.csv'].map(at), 'one stat per location, however often it is asked');
   assert.equal(resolved, 0);
   await s.land();
-  assert.equal(resolved, 8, 'every check that waited is told');
+  assert.equal(resolved, 14, 'every check that waited is told, once per location it waited on (2+2+1+1+2+2+2+2)');
   for (const [p, kind, message] of cases) assert.equal(check(p, kind), message, p);
-  assert.equal(s.asked.length, 5, 'answered from the cache');
+  assert.equal(s.asked.length, 6, 'answered from the cache');
+});
+
+test('web path check: a folder on the way that is a link is named, as the file server refuses the path for it', async () => {
+  const s = deferredStat({ [at('models')]: FILE_TYPE.Directory, [at('models/linked')]: FILE_TYPE.Directory | FILE_TYPE.SymbolicLink, [at('models/linked/x.csv')]: FILE_TYPE.File });
+  const check = webPathChecker({ docUri: DOC, roots: [ROOT], stat: s.stat, onResolved: () => undefined });
+  assert.equal(check('linked/x.csv', 'file'), undefined);
+  await s.land();
+  assert.equal(check('linked/x.csv', 'file'), "'linked/x.csv' goes through /work/proj/models/linked, a link; in the browser TrainLens follows no links (where they lead cannot be checked), so give the path of the data itself.");
+  // A folder on the way that is missing: the data is missing, in the desktop's words.
+  assert.equal(check('gone/x.csv', 'file'), undefined);
+  await s.land();
+  assert.equal(check('gone/x.csv', 'file'), "No such file: 'gone/x.csv' (looked for /work/proj/models/gone/x.csv).");
 });
 
 test('web path check: clearing the stats (files changed) asks again; a stat dropped by the clear re-runs its waiters', async () => {
@@ -69,9 +84,10 @@ test('web path check: clearing the stats (files changed) asks again; a stat drop
   await s.land();
   assert.match(check('x.csv', 'file') ?? '', /^No such file/);
   types[at('models/x.csv')] = FILE_TYPE.File;
+  types[at('models')] = FILE_TYPE.Directory;
   assert.equal(check('y.csv', 'file'), undefined);
   stats.clear();
-  assert.equal(resolved, 2, 'the check waiting on y.csv is re-run');
+  assert.equal(resolved, 3, 'x.csv waited on models and models/x.csv (2); the check waiting on y.csv is re-run (1)');
   assert.equal(check('x.csv', 'file'), undefined, 'asked again');
   await s.land();
   assert.equal(check('x.csv', 'file'), undefined, 'there now');
@@ -81,13 +97,13 @@ test('web path check: clearing the stats (files changed) asks again; a stat drop
 test('web path check: a virtual workspace (vscode-vfs://github/owner/repo) is confined by scheme, authority and path', async () => {
   const root = TestUri.parse('vscode-vfs://github/owner/repo');
   const doc = TestUri.parse('vscode-vfs://github/owner/repo/m.nn.yaml');
-  const s = deferredStat({ 'vscode-vfs://github/owner/repo/data/iris.csv': FILE_TYPE.File });
+  const s = deferredStat({ 'vscode-vfs://github/owner/repo/data': FILE_TYPE.Directory, 'vscode-vfs://github/owner/repo/data/iris.csv': FILE_TYPE.File });
   const check = webPathChecker({ docUri: doc, roots: [root], stat: s.stat, onResolved: () => undefined });
   assert.equal(check('../other/x.csv', 'file'), "'../other/x.csv' leaves the workspace; data must stay inside it.");
   assert.equal(check('data/iris.csv', 'file'), undefined);
   await s.land();
   assert.equal(check('data/iris.csv', 'file'), undefined);
-  assert.deepEqual(s.asked, ['vscode-vfs://github/owner/repo/data/iris.csv']);
+  assert.deepEqual(s.asked, ['vscode-vfs://github/owner/repo/data', 'vscode-vfs://github/owner/repo/data/iris.csv']);
   // The same path in another repository or on another scheme is outside.
   const other = webPathChecker({ docUri: doc, roots: [TestUri.parse('vscode-vfs://github/owner/repo2'), TestUri.parse('file:///owner/repo')], stat: s.stat, onResolved: () => undefined });
   assert.equal(other('data/iris.csv', 'file'), "'data/iris.csv' leaves the workspace; data must stay inside it.");
