@@ -2,11 +2,10 @@
 // Tune scenarios (browser/gradcheck.mjs, checks.mjs, tune.mjs), run as they are in the web workbench,
 // with the CLI's figures compared to a relative bound instead of exactly (browser/common.mjs
 // compareWithin, sameNumber, sameShown, sameWords). Registered in web/scenarios.mjs.
-import { repoRoot } from '../ensure-code-server.mjs';
-import { compareWithin } from '../browser/common.mjs';
-import { gradcheckScenario, useCliKernels } from '../browser/gradcheck.mjs';
+import { gradcheckScenario } from '../browser/gradcheck.mjs';
 import { checksScenario } from '../browser/checks.mjs';
 import { tuneScenario } from '../browser/tune.mjs';
+import { asOnDesktop } from './as-desktop.mjs';
 
 /**
  * How far a figure of the web engine may be from the CLI's, relatively. Chromium 156's Math.log,
@@ -24,16 +23,6 @@ import { tuneScenario } from '../browser/tune.mjs';
  */
 export const WEB_REL_TOL = 1e-9;
 
-/** A desktop scenario in the web workbench: the CLI on the same kernels, figures to WEB_REL_TOL, screenshots named web-<theme>. */
-const onWeb = (scenario) => async (page, ctx) => {
-  useCliKernels('relaxed');
-  compareWithin(WEB_REL_TOL);
-  try {
-    await scenario(page, { ...ctx, theme: `web-${ctx.theme}`, shots: {}, extension: repoRoot });
-  } finally {
-    compareWithin(0);
-    useCliKernels(null);
-  }
+export const CHECK_SCENARIOS = {
+  gradcheck: asOnDesktop(gradcheckScenario, WEB_REL_TOL), checks: asOnDesktop(checksScenario, WEB_REL_TOL), tune: asOnDesktop(tuneScenario, WEB_REL_TOL),
 };
-
-export const CHECK_SCENARIOS = { gradcheck: onWeb(gradcheckScenario), checks: onWeb(checksScenario), tune: onWeb(tuneScenario) };

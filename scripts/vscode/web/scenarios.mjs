@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sleep } from '../server.mjs';
-import { repoRoot } from '../ensure-code-server.mjs';
 import { CHART_IDS, SHOTS, StepError, num, poll, secsSince } from '../browser/common.mjs';
 import { COMPARE_FILE, WEIGHTS_FILE } from '../browser/workspace.mjs';
 import { describePanel, inkSummary, panelOverlays, readPanel, waitInk, waitPanel } from '../browser/panel.mjs';
@@ -13,13 +12,13 @@ import {
   LENS, clickLens, codeLensTexts, lensLocator, openModelFile, pickInQuickPick, screenshot, startTraining, stopTraining,
 } from '../browser/workbench.mjs';
 import { koreanScenario, swapScenario } from '../browser/scenarios-train.mjs';
-import { useCliKernels } from '../browser/gradcheck.mjs';
 import { inspectScenario } from '../browser/inspect.mjs';
 import { circuitScenario } from '../browser/circuit.mjs';
 import { surfaceScenario } from '../browser/surface.mjs';
 import { landscapeScenario } from '../browser/landscape.mjs';
 import { CHECK_SCENARIOS } from './scenarios-checks.mjs';
 import { STORE_SCENARIOS } from './scenarios-store.mjs';
+import { asOnDesktop } from './as-desktop.mjs';
 import { isolatedWeb } from './scenarios-isolated.mjs';
 import { finalLoss, trainToEnd } from './steps.mjs';
 import { CSV_DATA, CSV_FILE, CSV_MISSING_FILE, CSV_ROWS, SPIRAL_LONG } from './copy.mjs';
@@ -185,21 +184,6 @@ export async function digitsWeb(page, ctx) {
 export async function koreanWeb(page, ctx) {
   await koreanScenario(page, { ...ctx, shots: { main: shot('korean', ctx) } });
 }
-
-/**
- * A desktop browser scenario run as it is in the web workbench (same steps and checks); its
- * screenshots are named with the theme 'web-dark'/'web-light' so they sit beside the desktop's. Where
- * it compares the panel with the command-line tool, that is the repository's dist/cli.js on Node.
- */
-const asOnDesktop = (scenario) => async (page, ctx) => {
-  // Chromium runs the relaxed-SIMD kernels: the CLI the panel is compared with runs the same build.
-  useCliKernels('relaxed');
-  try {
-    await scenario(page, { ...ctx, theme: `web-${ctx.theme}`, shots: {}, extension: repoRoot });
-  } finally {
-    useCliKernels(null);
-  }
-};
 
 export const WEB_SCENARIOS = {
   spiral: spiralWeb, swap: swapWeb, compare: compareWeb, csv: csvWeb, paths: pathsWeb, stop: stopWeb, digits: digitsWeb, korean: koreanWeb,

@@ -8,18 +8,12 @@ import { Trainer } from '../../../src/engine/trainer';
 import { kernels } from '../../../src/engine/wasm/kernels';
 import { threadsInfo } from '../../../src/engine/wasm/threads';
 import { startKernelThreads, stopKernelThreads } from '../../../src/node/kernel-threads';
-import type { ModelSpec } from '../../../src/model/spec';
+import { wideGaussianMlp } from '../fixtures';
 
 const CHILD = process.env.TRAINLENS_FALLBACK_CHILD === '1';
 after(() => stopKernelThreads());
 
-// Big enough for its GEMMs to be spread on two threads (64 × 384 × 784 multiply-adds and more).
-const SPEC: ModelSpec = {
-  data: { dataset: 'gaussian', samples: 256, classes: 10, noise: 0, features: 784, validation: 0 },
-  layers: [{ kind: 'dense', units: 384, activation: { type: 'tanh' } }, { kind: 'dense', units: 10, activation: { type: 'linear' } }],
-  loss: 'softmax', init: { type: 'he' }, optimizer: { type: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-  train: { epochs: 100, batch: 64, l2: 0.0005, l1: 0, seed: 21 },
-};
+const SPEC = wideGaussianMlp('tanh', 21);
 
 /** Hex bits of the losses of 6 steps (exact, and JSON-safe). */
 function lossBits(): string[] {

@@ -7,17 +7,11 @@ import * as path from 'node:path';
 import { Trainer } from '../../../src/engine/trainer';
 import { setThreads, threadsInUse } from '../../../src/engine/wasm/threads';
 import { startKernelThreads, stopKernelThreads } from '../../../src/node/kernel-threads';
-import type { ModelSpec } from '../../../src/model/spec';
+import { wideGaussianMlp } from '../fixtures';
 
 after(() => stopKernelThreads());
 
-// Big enough for its GEMMs to be spread on two threads (64 × 384 × 784 multiply-adds and more).
-const SPEC: ModelSpec = {
-  data: { dataset: 'gaussian', samples: 256, classes: 10, noise: 0, features: 784, validation: 0 },
-  layers: [{ kind: 'dense', units: 384, activation: { type: 'relu' } }, { kind: 'dense', units: 10, activation: { type: 'linear' } }],
-  loss: 'softmax', init: { type: 'he' }, optimizer: { type: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-  train: { epochs: 100, batch: 64, l2: 0.0005, l1: 0, seed: 5 },
-};
+const SPEC = wideGaussianMlp('relu', 5);
 
 /** The losses of 5 steps, and how many threads took part at the end. */
 function losses(): { losses: number[]; threads: number } {
