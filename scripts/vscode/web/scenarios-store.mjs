@@ -25,8 +25,7 @@ export async function keptWeb(page, ctx) {
   const userData = serverUserDataDir(page);
   const before = new Set(Object.keys(keptRunsOnDisk(userData)));
   await openModelFile(page, ctx, KEPT_FILE);
-  const { loss: shown, texts } = await trainFile(page, ctx, KEPT_FILE);
-  const shownText = /final: loss ([^\s(),]+)/.exec(texts.summary)[1];
+  const { loss: shown, lossText: shownText } = await trainFile(page, ctx, KEPT_FILE);
   const runId = await newKeptRun(userData, before);
   const kept = await waitKeptRecord(userData, runId);
   checkShownLoss(shown, shownText, kept.meta.final.loss);

@@ -130,9 +130,9 @@ export async function exportScenario(page, ctx) {
   const userData = serverUserDataDir(page);
   const before = new Set(Object.keys(keptRunsOnDisk(userData)));
   await openModelFile(page, ctx, FILE);
-  const { loss: shown, texts } = await trainFile(page, ctx, FILE);
+  const { loss: shown, lossText } = await trainFile(page, ctx, FILE);
   const kept = await waitKeptRecord(userData, await newKeptRun(userData, before));
-  checkShownLoss(shown, /final: loss ([^\s(),]+)/.exec(texts.summary)[1], kept.meta.final.loss);
+  checkShownLoss(shown, lossText, kept.meta.final.loss);
   await exportPyTorch(page, ctx);
   const desktop = desktopRun(ctx);
   try {
@@ -143,8 +143,8 @@ export async function exportScenario(page, ctx) {
     fs.rmSync(desktop.dir, { recursive: true, force: true });
   }
   await showRunsView(page, ctx);
-  const lossText = `loss ${kept.meta.final.loss.toPrecision(3)}`;
-  const row = await waitRunRow(page, FILE, `the run under ${FILE}, finished, "${lossText}"`, (r) => r.description.startsWith('finished') && r.description.endsWith(lossText));
+  const rowLoss = `loss ${kept.meta.final.loss.toPrecision(3)}`;
+  const row = await waitRunRow(page, FILE, `the run under ${FILE}, finished, "${rowLoss}"`, (r) => r.description.startsWith('finished') && r.description.endsWith(rowLoss));
   const csvFile = path.join(ctx.workspace, `${kept.meta.runId.replace(/[^\w.-]+/g, '_')}.csv`);
   const t0 = Date.now();
   await rowMenu(page, ctx, row, 'Export Metrics as CSV…');

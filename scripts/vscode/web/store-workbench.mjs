@@ -2,29 +2,19 @@
 // context menus), a reload of the web workbench (waiting for the web entry's activation line
 // again), and the simple file dialog VS Code shows for Open/Save in a browser.
 import { sleep } from '../server.mjs';
-import { StepError, num, poll } from '../browser/common.mjs';
-import { panelTexts, waitPanel } from '../browser/panel.mjs';
-import { pickInQuickPick, runCommand, startTraining } from '../browser/workbench.mjs';
+import { StepError, poll } from '../browser/common.mjs';
+import { pickInQuickPick, runCommand } from '../browser/workbench.mjs';
+import { finalLoss, trainToEnd } from './steps.mjs';
 
 /** The web entry's activation line, as the page's console shows the extension host's output. */
 const ACTIVATION = /^%c\[Extension Host\] %cTrainLens: web extension host \(crossOriginIsolated=(\w+)\)/;
 
-/** Trains the open model file from its lens to the end; the panel and its texts ("final: loss …"). */
+/** Trains the open model file from its lens to the end; the panel, its final loss, and that loss as the panel writes it. */
 export async function trainFile(page, ctx, file, ms = 120_000) {
-  await startTraining(page, ctx, file);
-  const panel = await waitPanel(page, `the run of ${file} to finish (data-state="finished")`, ms,
-    (p) => num(p.loss.points) > 0 && p.loss.state === 'finished');
-  let texts = null;
-  await poll('the panel\'s summary "final: loss …"', 10_000, async () => {
-    texts = await panelTexts(panel.frame);
-    return /final: loss \S+/.test(texts.summary);
-  }).catch((e) => {
-    throw new StepError(`${e.message}; the summary reads ${JSON.stringify(texts?.summary)}`);
-  });
-  const loss = Number(/final: loss ([^\s(),]+)/.exec(texts.summary)[1]);
-  if (!Number.isFinite(loss)) throw new StepError(`the final loss is not a finite number: ${JSON.stringify(texts.summary)}`);
-  ctx.check(`${file} trained to the end (${panel.loss.points} loss points): ${JSON.stringify(texts.summary)}`);
-  return { panel, loss, texts };
+  const panel = await trainToEnd(page, ctx, file, ms);
+  const { loss, texts } = await finalLoss(panel);
+  ctx.check(`the panel says ${JSON.stringify(texts.summary)}`);
+  return { panel, loss, lossText: /final: loss ([^\s(),]+)/.exec(texts.summary)[1] };
 }
 
 // ── the Runs view ─────────────────────────────────────────────────────────────
