@@ -319,7 +319,7 @@ export async function startServer({ theme = 'dark', settings = {}, startTimeoutM
       }
       say(`server ${cs.version} (commit ${version.slice(0, 10)}) on ${url}, theme ${theme}${translated ? `, locale ${translated}` : ''}, pgid ${pgid}`);
       return {
-        host: HOST, port, url, authority: `${HOST}:${port}`, root, dataDir: serverData, pgid, version,
+        host: HOST, port, url, authority: `${HOST}:${port}`, root, dataDir: serverData, userDataDir: userData, pgid, version,
         logFile, stop, logTail,
       };
     }

@@ -3,7 +3,7 @@
 // worker extension host, training in a Web Worker — used in a real VS Code the way a person would.
 //
 // The test copies the built extension into a temp dir with a manifest that has no "main" (and no
-// "bin"), and from dist/ only the web bundles (web/extension.js, web/worker.js), the panels' scripts,
+// "bin"), and from dist/ only the web bundles (web/extension.js, web/worker.js, web/kernel-helper.js), the panels' scripts,
 // the codicons and the bundled digits: VS Code then runs it in the web worker extension host (no
 // process, no Buffer, no node: modules, no SharedArrayBuffer), and a stray require of a Node bundle
 // fails loudly. Per theme: a fresh VS Code server + headless Chromium (scripts/vscode/server.mjs),
@@ -22,7 +22,8 @@
 //   csv      web-csv.nn.yaml reading data/web-points.csv (written into the workspace): trains to a
 //            finite loss over all the file's rows; loss, accuracy and decision boundary drawn.
 //   paths    web-csv-missing.nn.yaml (data/not-there.csv): an error squiggle on the path once the
-//            web path check's workspace.fs stat answers, without typing; web-csv.nn.yaml: none.
+//            web path check's workspace.fs stat answers, without typing; web-csv.nn.yaml: none;
+//            data/not-there.csv written on disk: the squiggle goes (the cached stat is dropped).
 //   stop     spiral-long.nn.yaml: train, ⏹ Stop from the lens: the panel says stopped and its points
 //            stop growing; the lens is ▶ Train again.
 //   digits   digits.nn.yaml (the bundled MNIST sample: read from the extension's URI, gunzipped with
@@ -40,6 +41,18 @@
 //            Math.log/exp/pow round differently from Node's in the last place) and a gradient check's
 //            errors, round-off themselves, within a factor of 10; counts, names, verdicts exactly.
 //            Screenshots as the desktop's with the theme web-<theme> (gradcheck-web-dark.png, …).
+//   inspect, circuit, surface, landscape, init  the browser test's scenarios, unchanged (their CLI
+//            comparisons on the relaxed-SIMD kernels Chromium runs).
+//   editor   web-editor.nn.yaml (a misspelt key): the hover over "dense: 100" gives its shapes,
+//            parameters and FLOPs; Ctrl+. offers and applies "Change 'optimizr' to 'optimizer'";
+//            completion after "optimizer: " offers the update rules and writes the one picked.
+//   pause    spiral-long.nn.yaml: Pause from the lens (a message: no shared memory here), the step
+//            stays put; three Steps, one step each; Resume trains on; Stop.
+//   kept, export  (web/scenarios-store.mjs) a run kept through workspace.fs in the server's
+//            user-data dir, listed in the Runs view, renamed, listed the same after a page reload and
+//            drawn when clicked; Export as PyTorch… and Export Metrics as CSV… write into the
+//            workspace: the script compiles, holds the run's weights bit for bit, its network
+//            (NumPy) gives the run's final losses, and both match the CLI's exports.
 //
 //   node scripts/vscode/web-test.mjs                          # every scenario in dark; spiral in light too
 //   node scripts/vscode/web-test.mjs --theme dark --scenario csv

@@ -7,7 +7,8 @@
 //   scenarios             name → async (page, ctx) => void
 //   openSession(theme, options) → { server, page, workspace, errors, … }; its `opening`:
 //                         { ms, what, loaded: (session, secs) => the line checked once it is open }
-//   ctx(options)          what the test adds to a scenario's ctx (theme, sec, check, note, workspace are given)
+//   ctx(options)          what the test adds to a scenario's ctx (theme, sec, check, note, workspace and the
+//                         server's userDataDir are given)
 //   failurePrefix         'failure-' or 'failure-web-': screenshots <prefix><scenario>-<theme>.png
 //   serverLog             print the server log's tail under a failure
 //   retry                 false: a failed scenario is not run a second time
@@ -41,7 +42,7 @@ async function runScenario(test, name, theme, state, options) {
       await withTimeout(closeAll(state.session.page), 30_000, 'closing the previous scenario\'s editors');
     }
     errorsBefore = state.session.errors.length;
-    await withTimeout(test.scenarios[name](state.session.page, { ...ctx, workspace: state.session.workspace }), options.timeoutMs, `running the ${name} scenario`);
+    await withTimeout(test.scenarios[name](state.session.page, { ...ctx, workspace: state.session.workspace, userDataDir: state.session.server.userDataDir }), options.timeoutMs, `running the ${name} scenario`);
     result = { name, ok: true, secs: (Date.now() - t0) / 1000 };
   } catch (e) {
     await reportFailure(test, name, theme, state.session, ctx, e);

@@ -8,7 +8,7 @@ import { SHOTS, StepError, poll } from '../browser/common.mjs';
 import { inkSummary, panelOverlays, readPanel, waitInk } from '../browser/panel.mjs';
 import { openModelFile, runCommand, screenshot } from '../browser/workbench.mjs';
 import { answerInputBox, reloadWorkbench, rowLocator, rowMenu, showRunsView, trainFile, waitRunRow } from './store-workbench.mjs';
-import { checkRunFiles, checkShownLoss, keptRunsOnDisk, newKeptRun, serverUserDataDir, waitKeptRecord } from './store-disk.mjs';
+import { checkRunFiles, checkShownLoss, keptRunsOnDisk, newKeptRun, waitKeptRecord } from './store-disk.mjs';
 import { exportScenario } from './store-export.mjs';
 
 const shot = (name, ctx) => path.join(SHOTS, `web-${name}-${ctx.theme}.png`);
@@ -22,7 +22,7 @@ const KEPT_FILE = 'spiral.nn.yaml';
  * vscode-userdata:/), checked against what the panel and the view show, before and after the reload.
  */
 export async function keptWeb(page, ctx) {
-  const userData = serverUserDataDir(page);
+  const userData = ctx.userDataDir; // the server's --user-data-dir: vscode-userdata:/ of the web workbench
   const before = new Set(Object.keys(keptRunsOnDisk(userData)));
   await openModelFile(page, ctx, KEPT_FILE);
   const { loss: shown, lossText: shownText } = await trainFile(page, ctx, KEPT_FILE);

@@ -11,7 +11,7 @@ import { inkByTab, showPanelTab, tabScreenshot } from '../browser/tabs.mjs';
 import {
   LENS, clickLens, codeLensTexts, lensLocator, openModelFile, pickInQuickPick, screenshot, startTraining, stopTraining,
 } from '../browser/workbench.mjs';
-import { koreanScenario, swapScenario } from '../browser/scenarios-train.mjs';
+import { initScenario, koreanScenario, swapScenario } from '../browser/scenarios-train.mjs';
 import { inspectScenario } from '../browser/inspect.mjs';
 import { circuitScenario } from '../browser/circuit.mjs';
 import { surfaceScenario } from '../browser/surface.mjs';
@@ -20,6 +20,7 @@ import { CHECK_SCENARIOS } from './scenarios-checks.mjs';
 import { STORE_SCENARIOS } from './scenarios-store.mjs';
 import { asOnDesktop } from './as-desktop.mjs';
 import { isolatedWeb } from './scenarios-isolated.mjs';
+import { editorWeb, pauseWeb } from './scenarios-editor.mjs';
 import { finalLoss, trainToEnd } from './steps.mjs';
 import { CSV_DATA, CSV_FILE, CSV_MISSING_FILE, CSV_ROWS, SPIRAL_LONG } from './copy.mjs';
 
@@ -195,12 +196,13 @@ export const WEB_SCENARIOS = {
   // (WEB_REL_TOL) and a gradient check's errors, round-off themselves, within a factor of 10
   // (browser/gradcheck.mjs GRADCHECK_FACTOR); counts, names, verdicts and statuses exactly.
   inspect: asOnDesktop(inspectScenario), circuit: asOnDesktop(circuitScenario), surface: asOnDesktop(surfaceScenario),
-  landscape: asOnDesktop(landscapeScenario),
+  landscape: asOnDesktop(landscapeScenario), init: asOnDesktop(initScenario),
   // In a cross-origin isolated workbench (web-test.mjs): kernel threads, Stop through shared memory.
   isolated: async (page, ctx) => {
     await isolatedWeb(page, ctx);
     await stopWeb(page, ctx);
   },
+  editor: editorWeb, pause: pauseWeb,
   ...CHECK_SCENARIOS,
   ...STORE_SCENARIOS,
 };

@@ -6,26 +6,6 @@ import path from 'node:path';
 import { StepError, poll } from '../browser/common.mjs';
 
 /**
- * The user-data dir of the VS Code server serving this page (its --user-data-dir), found from the
- * page's port among the running processes' command lines: where a web workbench served by a VS
- * Code server keeps vscode-userdata:/ (settings, the extensions' global and workspace storage).
- */
-export function serverUserDataDir(page) {
-  const port = new URL(page.url()).port;
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let args;
-    try {
-      args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    const at = (flag) => args[args.indexOf(flag) + 1];
-    if (args.some((a) => a.endsWith('server-main.js')) && at('--port') === port && args.includes('--user-data-dir')) return at('--user-data-dir');
-  }
-  throw new StepError(`no VS Code server process listens on port ${port}`);
-}
-
-/**
  * The kept runs the server's user-data dir holds, by run id:
  * User/workspaceStorage/<workspace>/trainlens.trainlens/runs/<runId>/ → { dir, files: { name: bytes } }.
  */

@@ -11,7 +11,7 @@ import { StepError, poll } from '../browser/common.mjs';
 import { cli, useCliKernels } from '../browser/gradcheck.mjs';
 import { openModelFile, screenshot } from '../browser/workbench.mjs';
 import { acceptFileDialog, pickThenFileDialog, rowMenu, runCommandToPick, showRunsView, trainFile, waitRunRow } from './store-workbench.mjs';
-import { checkShownLoss, keptRunsOnDisk, newKeptRun, serverUserDataDir, waitKeptRecord } from './store-disk.mjs';
+import { checkShownLoss, keptRunsOnDisk, newKeptRun, waitKeptRecord } from './store-disk.mjs';
 import { checkCsv } from './store-csv.mjs';
 
 const FILE = 'spiral.nn.yaml';
@@ -127,7 +127,7 @@ function desktopRun(ctx) {
 
 /** Trains the spiral, exports it to PyTorch and its metrics to CSV; checks the files. */
 export async function exportScenario(page, ctx) {
-  const userData = serverUserDataDir(page);
+  const userData = ctx.userDataDir; // the server's --user-data-dir: vscode-userdata:/ of the web workbench
   const before = new Set(Object.keys(keptRunsOnDisk(userData)));
   await openModelFile(page, ctx, FILE);
   const { loss: shown, lossText } = await trainFile(page, ctx, FILE);
