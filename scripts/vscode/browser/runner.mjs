@@ -85,10 +85,9 @@ async function reportFailure(test, name, theme, session, ctx, e) {
  * passes only if that second attempt passes, and the first failure is kept for the summary.
  */
 async function runGroup(test, theme, scenarios, options) {
-  // The theme's failure screenshots of an earlier run (failure-<theme>.png too, with the 'failure-' prefix).
-  for (const f of fs.existsSync(SHOTS) ? fs.readdirSync(SHOTS) : []) {
-    if (f.startsWith(test.failurePrefix) && f.endsWith(`-${theme}.png`)) fs.rmSync(path.join(SHOTS, f), { force: true });
-  }
+  // This group's failure screenshots of an earlier run (not another group's of this theme: a locale
+  // or isolated group runs after the theme's main one and must leave its failures' screenshots).
+  for (const name of scenarios) fs.rmSync(path.join(SHOTS, `${test.failurePrefix}${name}-${theme}.png`), { force: true });
   const results = [];
   const state = { session: null };
   try {

@@ -140,6 +140,8 @@ export async function runCommand(page, title) {
 }
 
 export async function openModelFile(page, ctx, file, trainLens = LENS.train) {
+  // Another view in the side bar (the Runs view an earlier scenario showed): back to the Explorer first.
+  if (!(await page.locator('.explorer-folders-view').first().isVisible())) await runCommand(page, 'View: Show Explorer');
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
   if (await row.waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false)) {
     await row.click();

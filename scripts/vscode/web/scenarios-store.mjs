@@ -26,7 +26,7 @@ export async function keptWeb(page, ctx) {
   const before = new Set(Object.keys(keptRunsOnDisk(userData)));
   await openModelFile(page, ctx, KEPT_FILE);
   const { loss: shown, lossText: shownText } = await trainFile(page, ctx, KEPT_FILE);
-  const runId = await newKeptRun(userData, before);
+  const runId = await newKeptRun(userData, before, KEPT_FILE);
   const kept = await waitKeptRecord(userData, runId);
   checkShownLoss(shown, shownText, kept.meta.final.loss);
   checkRunFiles(ctx, userData, kept);

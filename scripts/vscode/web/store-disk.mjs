@@ -27,14 +27,30 @@ export function keptRunsOnDisk(userData) {
 /** How many float32 weights a run's record lists. */
 const floatsOf = (meta) => (meta.weights ?? []).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
 
-/** Waits for exactly one kept run that is not in `before` (run ids); its id. */
-export async function newKeptRun(userData, before) {
+/** The model file a kept run is of (run.json's source), or null while its record is not written. */
+function sourceOf(run) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(run.dir, 'run.json'), 'utf8')).source ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits for exactly one kept run of `file` (run.json's source ends with it) that is not in `before`
+ * (run ids); its id. Runs of other files an earlier scenario left to be written (a Tune's trials)
+ * may land meanwhile: they are not counted.
+ */
+export async function newKeptRun(userData, before, file) {
   let fresh = [];
-  await poll('the new run among the kept runs on disk', 20_000, () => {
-    fresh = Object.keys(keptRunsOnDisk(userData)).filter((id) => !before.has(id));
+  let others = [];
+  await poll(`the new run of ${file} among the kept runs on disk`, 20_000, () => {
+    const added = Object.entries(keptRunsOnDisk(userData)).filter(([id]) => !before.has(id));
+    fresh = added.filter(([, run]) => sourceOf(run)?.endsWith(`/${file}`)).map(([id]) => id);
+    others = added.filter(([id]) => !fresh.includes(id)).map(([id, run]) => `${id}: ${sourceOf(run)}`);
     return fresh.length === 1;
   }).catch((e) => {
-    throw new StepError(`${e.message}: ${fresh.length} new runs (${fresh.join(', ')})`);
+    throw new StepError(`${e.message}: ${fresh.length} new runs of it (${fresh.join(', ')}); of other files: ${others.join(', ') || 'none'}`);
   });
   return fresh[0];
 }

@@ -131,7 +131,7 @@ export async function exportScenario(page, ctx) {
   const before = new Set(Object.keys(keptRunsOnDisk(userData)));
   await openModelFile(page, ctx, FILE);
   const { loss: shown, lossText } = await trainFile(page, ctx, FILE);
-  const kept = await waitKeptRecord(userData, await newKeptRun(userData, before));
+  const kept = await waitKeptRecord(userData, await newKeptRun(userData, before, FILE));
   checkShownLoss(shown, lossText, kept.meta.final.loss);
   await exportPyTorch(page, ctx);
   const desktop = desktopRun(ctx);
@@ -144,7 +144,10 @@ export async function exportScenario(page, ctx) {
   }
   await showRunsView(page, ctx);
   const rowLoss = `loss ${kept.meta.final.loss.toPrecision(3)}`;
-  const row = await waitRunRow(page, FILE, `the run under ${FILE}, finished, "${rowLoss}"`, (r) => r.description.startsWith('finished') && r.description.endsWith(rowLoss));
+  // Its row by its label, when it started as the extension host writes it (an earlier scenario may have kept a run of the file, with the same loss).
+  const label = await page.evaluate((created) => new Date(created).toLocaleString(), kept.meta.created);
+  const row = await waitRunRow(page, FILE, `the run ${JSON.stringify(label)} under ${FILE}, finished, "${rowLoss}"`,
+    (r) => r.label === label && r.description.startsWith('finished') && r.description.endsWith(rowLoss));
   const csvFile = path.join(ctx.workspace, `${kept.meta.runId.replace(/[^\w.-]+/g, '_')}.csv`);
   const t0 = Date.now();
   await rowMenu(page, ctx, row, 'Export Metrics as CSV…');
