@@ -86,7 +86,7 @@ const { values: opt } = parseArgs({
 const say = (msg) => console.log(`[test:web] ${msg}`);
 
 /** The web entry's one line at activation (src/web/extension.ts). */
-const ACTIVATION_LINE = /^TrainLens: web extension host \(crossOriginIsolated=(\w+)\)/;
+const ACTIVATION_LINE = /^TrainLens: web extension host \(crossOriginIsolated=(\w+)[;)]/;
 
 /** Scenarios run in a workbench with another display language, and the ones run in every theme (their screenshots show colours). */
 const SCENARIO_LOCALE = { korean: 'ko' };
@@ -132,6 +132,11 @@ async function openSession(theme, { examples, locale, isolated: isolating }) {
   if (activation.failed) throw new StepError(`the extension failed to activate: ${activation.failed}`);
   const isolated = ACTIVATION_LINE.exec(activation.line)[1];
   if (isolated !== String(Boolean(isolating))) throw new StepError(`the web extension host says crossOriginIsolated=${isolated} in a workbench ${isolating ? '' : 'not '}served with COOP/COEP`);
+  // What the host has, as the line says: no process; Worker and WebAssembly; SharedArrayBuffer only when isolated.
+  const want = { process: 'undefined', SharedArrayBuffer: isolating ? 'function' : 'undefined', Worker: 'function', WebAssembly: 'object' };
+  for (const [name, type] of Object.entries(want)) {
+    if (!activation.line.includes(`${name} ${type}`)) throw new StepError(`the web extension host should have ${name} ${type}: ${JSON.stringify(activation.line)}`);
+  }
   say(`activated in the web worker extension host ${secsSince(t0)} s after opening the workbench: ${JSON.stringify(activation.line)}`);
   return { server, page, workspace, errors, activation, isolated };
 }

@@ -58,13 +58,19 @@ const META = 'run.json';
 const HISTORY = 'metrics.jsonl';
 const WEIGHTS = 'weights.bin';
 const RUN_ID = /^[A-Za-z0-9._-]+$/;
+/** The queue key of a write that comes after every write queued before it (not a run id: it has a space). */
+const STORE_WIDE = 'the store';
 
 export class RunStore {
   /** History lines waiting to be appended, per run. */
   private readonly pending = new Map<string, HistoryLine[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** The last write queued: every write starts after the one before it. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Each run's last queued write: a run's writes happen one after another, in the order asked;
+   * different runs' writes go on at the same time (on the web each is a few round trips through
+   * workspace.fs, and a Tune keeps dozens of runs at once). Absent once a run's writes are done.
+   */
+  private readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(readonly files: StoreFiles, private readonly flushMs = 1000) {}
 
@@ -74,24 +80,34 @@ export class RunStore {
     return runId;
   }
 
-  /** Runs a write after the writes queued before it; a failure is logged (the result is then undefined) and never stops the queue. */
-  private queue<T>(what: string, runId: string, write: () => Promise<T>): Promise<T | undefined> {
-    const done = this.tail.then(write).catch((e: unknown) => {
-      console.error(`TrainLens: could not ${what} ${runId}:`, e);
+  /**
+   * Runs a write after the writes queued before it for the same run (`key`; STORE_WIDE: after every
+   * write queued so far); a failure is logged (the result is then undefined) and never stops the queue.
+   */
+  private queue<T>(what: string, key: string, write: () => Promise<T>): Promise<T | undefined> {
+    // A run's write also waits for a store-wide one queued before it (which may touch that run).
+    const before = key === STORE_WIDE ? this.settled() : Promise.all([this.chains.get(key), this.chains.get(STORE_WIDE)]);
+    const done = before.then(write).catch((e: unknown) => {
+      console.error(`TrainLens: could not ${what} ${key}:`, e);
       return undefined;
     });
-    this.tail = done;
+    this.chains.set(key, done);
+    void done.then(() => {
+      if (this.chains.get(key) === done) this.chains.delete(key);
+    });
     return done;
   }
 
-  /** Every write asked for so far (the queued history lines included) is done. */
+  /** The writes queued so far for `runId` are done; without it, every write queued so far. */
+  private async settled(runId?: string): Promise<void> {
+    if (runId !== undefined) await this.chains.get(runId);
+    else await Promise.all([...this.chains.values()]);
+  }
+
+  /** Every write asked for so far (the queued history lines included) is done, and any queued meanwhile. */
   async flushed(): Promise<void> {
     this.flush();
-    let tail: Promise<unknown>;
-    do {
-      tail = this.tail;
-      await tail;
-    } while (tail !== this.tail);
+    while (this.chains.size > 0) await this.settled();
   }
 
   /** Records a new run (status 'running'). */
@@ -175,13 +191,13 @@ export class RunStore {
   /** A run's record, or undefined when it is missing or unreadable. */
   async read(runId: string): Promise<StoredRun | undefined> {
     const dir = this.dir(runId);
-    await this.tail;
+    await this.settled(runId);
     return this.meta(runId, dir);
   }
 
   /** Every readable run, newest first. */
   async list(): Promise<StoredRun[]> {
-    await this.tail;
+    await this.settled();
     return this.listNow();
   }
 
@@ -200,7 +216,7 @@ export class RunStore {
   async history(runId: string): Promise<RunHistory> {
     const dir = this.dir(runId);
     if (this.pending.has(runId)) this.flush();
-    await this.tail;
+    await this.settled(runId);
     let text: string | undefined;
     try {
       const bytes = await this.files.read(`${dir}/${HISTORY}`);
@@ -216,7 +232,7 @@ export class RunStore {
    * interrupted; queued as one write, so reads asked for after it see them marked.
    */
   async markInterrupted(live: ReadonlySet<string>): Promise<StoredRun[]> {
-    const changed = await this.queue('mark interrupted runs in', 'the store', async () => {
+    const changed = await this.queue('mark interrupted runs in', STORE_WIDE, async () => {
       const marked: StoredRun[] = [];
       for (const r of await this.listNow()) {
         if (r.status !== 'running' || live.has(r.runId)) continue;
@@ -237,7 +253,7 @@ export class RunStore {
   /** Bytes on disk of one run. */
   async size(runId: string): Promise<number> {
     const dir = this.dir(runId);
-    await this.tail;
+    await this.settled(runId);
     try {
       return await this.files.size(dir);
     } catch {

@@ -8,8 +8,9 @@ import { activateWith, type TrainLensApi } from '../activate';
 import { webPlatform } from './platform';
 
 export async function activate(context: vscode.ExtensionContext): Promise<TrainLensApi> {
-  // The web test (scripts/vscode/web-test.mjs) asserts this line: a Node host never logs it.
-  console.log(`TrainLens: web extension host (crossOriginIsolated=${String(globalThis.crossOriginIsolated)})`);
+  // The web test (scripts/vscode/web-test.mjs) asserts this line (a Node host never logs it) and what it says the host has.
+  const has = (name: string): string => `${name} ${typeof (globalThis as Record<string, unknown>)[name]}`;
+  console.log(`TrainLens: web extension host (crossOriginIsolated=${String(globalThis.crossOriginIsolated)}; ${['process', 'SharedArrayBuffer', 'Worker', 'WebAssembly'].map(has).join(', ')})`);
   api = activateWith(context, await webPlatform(context));
   return api;
 }

@@ -236,6 +236,49 @@ for (const { name, files: newFiles } of BACKENDS) {
   });
 }
 
+test('a run\'s writes keep their order; another run\'s writes do not wait for them; reads and flushed() wait for the writes asked before them', { timeout: 20_000 }, async () => {
+  // StoreFiles whose appends to run a's history hang until released.
+  const inner = webStoreFiles(fakeRoot(), new FakeWorkspaceFs());
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const order: string[] = [];
+  const files: StoreFiles = {
+    ...inner,
+    append: async (rel, t) => {
+      if (rel.startsWith('a/')) await held;
+      order.push(`append ${rel}`);
+      return inner.append(rel, t);
+    },
+    writeAtomic: async (rel, data) => {
+      order.push(`write ${rel}`);
+      return inner.writeAtomic(rel, data);
+    },
+  };
+  const store = new RunStore(files, 60_000);
+  newRun(store, 'a', 1);
+  newRun(store, 'b', 2);
+  store.append('a', [{ t: 'epoch', v: EPOCH }]);
+  store.flush();
+  const renamedA = store.update('a', { name: 'A' });
+  const renamedB = store.update('b', { name: 'B' });
+  assert.equal((await renamedB)?.name, 'B', 'b is renamed while a\'s history write hangs');
+  assert.deepEqual(order.filter((o) => o.startsWith('write a/run.json')).length, 1, 'a: only its creation is written so far');
+  const readA = store.read('a');
+  const listed = store.list();
+  const flushed = store.flushed();
+  let settled = false;
+  void Promise.all([readA, listed, flushed]).then(() => (settled = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(settled, false, 'the read of a, the list and flushed() wait for a\'s hanging write');
+  release();
+  assert.equal((await renamedA)?.name, 'A');
+  assert.equal((await readA)?.name, 'A', 'the read sees the rename asked before it');
+  assert.deepEqual((await listed).map((r) => r.name), ['B', 'A']);
+  await flushed;
+  const a = order.filter((o) => o.includes('a/'));
+  assert.ok(a.indexOf('append a/metrics.jsonl') < a.lastIndexOf('write a/run.json'), `a's writes in the order asked: ${a.join(', ')}`);
+});
+
 test('the same operations give the same files on disk and through workspace.fs, run.json aside from its update time', async () => {
   const results = await Promise.all(BACKENDS.map(async ({ files: newFiles }) => {
     const files = newFiles();

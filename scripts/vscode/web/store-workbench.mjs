@@ -7,7 +7,7 @@ import { pickInQuickPick, runCommand } from '../browser/workbench.mjs';
 import { finalLoss, trainToEnd } from './steps.mjs';
 
 /** The web entry's activation line, as the page's console shows the extension host's output. */
-const ACTIVATION = /^%c\[Extension Host\] %cTrainLens: web extension host \(crossOriginIsolated=(\w+)\)/;
+const ACTIVATION = /^%c\[Extension Host\] %cTrainLens: web extension host \(crossOriginIsolated=(\w+)[;)]/;
 
 /** Trains the open model file from its lens to the end; the panel, its final loss, and that loss as the panel writes it. */
 export async function trainFile(page, ctx, file, ms = 120_000) {
