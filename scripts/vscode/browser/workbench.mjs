@@ -142,7 +142,9 @@ export async function runCommand(page, title) {
 export async function openModelFile(page, ctx, file, trainLens = LENS.train) {
   // Another view in the side bar (the Runs view an earlier scenario showed): back to the Explorer first.
   if (!(await page.locator('.explorer-folders-view').first().isVisible())) await runCommand(page, 'View: Show Explorer');
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
+  // The row and tab named exactly `file` (spiral.nn.yaml is not checks-spiral.nn.yaml).
+  const exactly = new RegExp(`^\\s*${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly }) }).first();
   if (await row.waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false)) {
     await row.click();
   } else {
@@ -150,12 +152,12 @@ export async function openModelFile(page, ctx, file, trainLens = LENS.train) {
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });
     await page.keyboard.type(file);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first()
+    await page.locator('.quick-input-list .monaco-list-row.focused').filter({ has: page.locator('.label-name', { hasText: exactly }) }).first()
       .waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.press('Enter');
   }
   await poll(`an editor tab for ${file}`, 20_000, () =>
-    page.locator('.tabs-container .tab.active', { hasText: file }).first().isVisible());
+    page.locator('.tabs-container .tab.active').filter({ has: page.locator('.label-name', { hasText: exactly }) }).first().isVisible());
   await poll(`the text of ${file} in the editor`, 20_000, () =>
     page.locator('.editor-instance .monaco-editor .view-lines').first().isVisible());
   await poll(`the CodeLens "▶ Train" over ${file}`, 60_000, () => lensLocator(page, trainLens).isVisible())

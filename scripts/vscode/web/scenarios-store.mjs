@@ -57,6 +57,14 @@ export async function keptWeb(page, ctx) {
   await runCommand(page, 'View: Close All Editors');
   await poll('the restored panel to close', 10_000, async () => !(await readPanel(page)));
   await showKeptRun(page, ctx, again, name, shownText);
+  // ▶ Train on the file: its panel leaves the kept run and follows the new run.
+  await openModelFile(page, ctx, KEPT_FILE);
+  await trainFile(page, ctx, KEPT_FILE);
+  let after = null;
+  await poll('the panel to drop the kept run\'s overlay for the new run', 15_000, async () => (after = await panelOverlays(page))?.n === 0).catch((e) => {
+    throw new StepError(`${e.message}; the panel overlays ${JSON.stringify(after && { n: after.n, done: after.done })}`);
+  });
+  ctx.check('▶ Train on the file: the panel left the kept run and shows the new run (no overlay)');
 }
 
 /** Clicks the kept run's row (its command: Show in Panel): the panel overlays it, named, and draws its loss curve. */
