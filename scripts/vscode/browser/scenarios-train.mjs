@@ -258,7 +258,7 @@ export async function koreanScenario(page, ctx) {
   if (!texts.notes.some((n) => /^스텝 \d+$/.test(n))) throw new StepError(`no "스텝 N" note on the cards: ${JSON.stringify(texts.notes)}`);
   ctx.check(`panel in Korean: badge ${JSON.stringify(texts.badge)}, ${JSON.stringify(texts.summary)}`);
   ctx.check(`headings ${texts.headings.slice(0, 6).join(', ')}…; buttons ${texts.buttons.slice(0, 5).join(', ')}…`);
-  await expectLens(page, ctx, /^완료 · 손실 [\d.]+ · 학습 [\d.]+% · 검증 [\d.]+% · /, '완료 · 손실 …');
+  await expectLens(page, ctx, /^완료 · 손실 [\d.]+ · 학습 [\d.]+% · 검증 [\d.]+% · /, '완료 · 손실 …', 15_000); // the editor re-asks for lenses with its own delay, longer on a loaded machine
 
   await sleep(1000); // the last frame of the charts and the editor settle
   await screenshot(page, ctx, ctx.shots.main ?? path.join(SHOTS, `korean-${ctx.theme}.png`));
