@@ -175,7 +175,8 @@ export function renderHeader(store: RunStore): void {
   const error = $('run-error');
   $('run-stale').hidden = !(run && store.stale);
   if (!run) {
-    $('run-title').textContent = 'TrainLens';
+    // No run of its own (a kept or compared run overlaid, or nothing yet): the model file's name.
+    $('run-title').textContent = $('run-title').dataset.file || 'TrainLens';
     status.hidden = true;
     error.hidden = true;
   } else {

@@ -24,6 +24,8 @@ export interface PanelHtmlOptions {
   language?: string;
   /** The extension's l10n bundle in that language (vscode.l10n.bundle), for the strings webview/ writes; none in English. */
   l10n?: Record<string, unknown>;
+  /** The model file's name: the heading while the panel has no run of its own (kept or compared runs only). */
+  fileName?: string;
 }
 
 const ACTIONS: Array<{ action: PanelAction; label: string; icon: string; title: string; primary?: boolean; hidden?: boolean }> = [
@@ -136,7 +138,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <body${l10nData}>
   <header class="run-header">
     <div class="title-row">
-      <h1 id="run-title">TrainLens</h1>
+      <h1 id="run-title" data-file="${escape(opts.fileName ?? 'TrainLens')}">${escape(opts.fileName ?? 'TrainLens')}</h1>
       <vscode-badge id="run-status" class="badge" hidden></vscode-badge>
       <vscode-badge id="run-stale" class="stale" title="${escape(vscode.l10n.t('The host no longer has this run: these are the charts the panel saved before the window reloaded'))}" hidden>${escape(vscode.l10n.t('from before the reload'))}</vscode-badge>
     </div>

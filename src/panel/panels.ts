@@ -122,6 +122,7 @@ export class ChartsPanels implements vscode.Disposable {
       ...pageBasics(webview, this.extensionUri, 'webview.js', 'panel.css'),
       codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons', 'codicon.css')).toString(),
       l10n: vscode.l10n.bundle,
+      fileName: fileNameOf(source),
     });
     const open: OpenPanel = { panel, subscriptions: [] };
     open.subscriptions.push(
@@ -242,8 +243,12 @@ export class ChartsPanels implements vscode.Disposable {
   }
 }
 
+function fileNameOf(source: string): string {
+  return vscode.Uri.parse(source).path.split('/').pop() || source;
+}
+
 function panelTitle(source: string): string {
-  return `TrainLens: ${vscode.Uri.parse(source).path.split('/').pop() ?? source}`;
+  return `TrainLens: ${fileNameOf(source)}`;
 }
 
 /** Brings the panels back after a window reload. */

@@ -80,7 +80,10 @@ async function showKeptRun(page, ctx, row, name, lossText) {
   }).catch((e) => {
     throw new StepError(`${e.message}; the panel shows ${JSON.stringify(seen && { n: seen.n, done: seen.done })}, legend ${JSON.stringify(legend)}`);
   });
-  ctx.check(`clicked it: a panel opens overlaying the kept run, legend ${JSON.stringify(legend)}`);
+  // The panel has no run of its own after the reload: its heading is the model file's name.
+  const heading = await seen.frame.$eval('#run-title', (e) => e.textContent.trim());
+  if (heading !== KEPT_FILE) throw new StepError(`the panel showing the kept run is headed ${JSON.stringify(heading)}, not ${JSON.stringify(KEPT_FILE)}`);
+  ctx.check(`clicked it: a panel headed ${JSON.stringify(heading)} opens overlaying the kept run, legend ${JSON.stringify(legend)}`);
   const ink = await waitInk({ frame: seen.frame }, ['loss']);
   ctx.check(`its loss curve drew: ${inkSummary(ink)}`);
   await sleep(500);
