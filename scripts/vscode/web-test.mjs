@@ -71,6 +71,7 @@ import { SHOTS, StepError, VIEWPORT, health, poll, secsSince } from './browser/c
 import { runThemes, summarize } from './browser/runner.mjs';
 import { makeWebCopy, prepareWebWorkspace } from './web/copy.mjs';
 import { startCoiProxy } from './web/coi-proxy.mjs';
+import { ACTIVATION_LINE, activationLine } from './web/steps.mjs';
 import { WEB_SCENARIOS } from './web/scenarios.mjs';
 
 const { values: opt } = parseArgs({
@@ -85,8 +86,6 @@ const { values: opt } = parseArgs({
 
 const say = (msg) => console.log(`[test:web] ${msg}`);
 
-/** The web entry's one line at activation (src/web/extension.ts). */
-const ACTIVATION_LINE = /^TrainLens: web extension host \(crossOriginIsolated=(\w+)[;)]/;
 
 /** Scenarios run in a workbench with another display language, and the ones run in every theme (their screenshots show colours). */
 const SCENARIO_LOCALE = { korean: 'ko' };
@@ -110,7 +109,7 @@ async function openSession(theme, { examples, locale, isolated: isolating }) {
     folder: workspace,
     extensionDevelopmentPath: extension,
     onLog: (level, text) => {
-      if (ACTIVATION_LINE.test(text)) activation.line = text.split('\n')[0];
+      activation.line = activationLine(text) ?? activation.line;
       if (level === 'error' && !isNoise(text)) errors.push(text.split('\n')[0]);
       if (/Activating extension .* failed/.test(text)) {
         activation.failed = text.split('\n')[0];

@@ -123,6 +123,8 @@ export function panelHtml(opts: PanelHtmlOptions): string {
   const { cspSource, nonce } = opts;
   const csp = panelCsp(cspSource, nonce);
   const icons = Boolean(opts.codiconsUri);
+  // Until the panel has a run of its own (and whenever it has none): the model file's name.
+  const heading = escape(opts.fileName ?? 'TrainLens');
   // The strings webview/ writes at run time come from this bundle (none in English).
   const l10nData = opts.l10n ? ` data-l10n="${escape(JSON.stringify(opts.l10n))}"` : '';
   const codicons = opts.codiconsUri ? `\n  <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escape(opts.codiconsUri)}">` : '';
@@ -138,7 +140,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <body${l10nData}>
   <header class="run-header">
     <div class="title-row">
-      <h1 id="run-title" data-file="${escape(opts.fileName ?? 'TrainLens')}">${escape(opts.fileName ?? 'TrainLens')}</h1>
+      <h1 id="run-title" data-file="${heading}">${heading}</h1>
       <vscode-badge id="run-status" class="badge" hidden></vscode-badge>
       <vscode-badge id="run-stale" class="stale" title="${escape(vscode.l10n.t('The host no longer has this run: these are the charts the panel saved before the window reloaded'))}" hidden>${escape(vscode.l10n.t('from before the reload'))}</vscode-badge>
     </div>

@@ -200,11 +200,9 @@ export class ChartsPanels implements vscode.Disposable {
     if (this.runs.get(source) !== s) return;
     switch (e.type) {
       case 'created':
-        // A new run of the file itself (Train, not a comparison's variant): the panel follows it, leaving kept or compared runs.
-        if (!s.info.variant && this.overlays.has(source)) this.setOverlays(source, null);
-        this.post(source, { type: 'snapshot', run: s.snapshot() });
-        break;
       case 'started':
+        // A new run of the file itself (Train, not a comparison's variant): the panel follows it, leaving kept or compared runs.
+        if (e.type === 'created' && !s.info.variant && this.overlays.has(source)) this.setOverlays(source, null);
         this.post(source, { type: 'snapshot', run: s.snapshot() });
         break;
       case 'progress':

@@ -83,11 +83,13 @@ export function webPathChecker(o: WebPathCheckOptions): PathCheck & { readonly s
     if (levels.length === 0) levels.push(target);
     const entries = levels.map((level) => stats.look(level, o.onResolved));
     if (entries.includes('pending')) return undefined;
-    for (const [i, entry] of entries.entries()) {
-      if (entry === 'missing' || entry === 'pending') return missingMessage(kind, shown, lookedPath(target.path));
+    let type = 0;
+    for (const [i, entry] of (entries as (number | 'missing')[]).entries()) {
+      if (entry === 'missing') return missingMessage(kind, shown, lookedPath(target.path));
       if (entry & FILE_TYPE.SymbolicLink) return i === levels.length - 1 ? webLinkMessage(shown) : webLinkOnTheWayMessage(shown, lookedPath(levels[i].path));
+      type = entry;
     }
-    return wrongKindMessage(kind, ((entries.at(-1) as number) & FILE_TYPE.Directory) !== 0, shown);
+    return wrongKindMessage(kind, (type & FILE_TYPE.Directory) !== 0, shown);
   };
   return Object.assign(check, { stats });
 }

@@ -37,6 +37,11 @@ export const SINE_COMPARE_FILE = 'sine-compare.nn.yaml';
 // swaps the init from the panel, so its copy trains for longer.
 export const INIT_EPOCHS = 500;
 
+/** Writes a model file into the workspace from its lines. */
+export function writeModel(workspace, file, lines) {
+  fs.writeFileSync(path.join(workspace, file), lines.join('\n'));
+}
+
 /** The workspace: a copy of the examples, plus the long spiral and the longer init experiment. */
 export function prepareWorkspace(examples) {
   const workspace = copyToTempWorkspace(examples, path.basename(examples));
@@ -50,34 +55,34 @@ export function prepareWorkspace(examples) {
   }
   fs.writeFileSync(path.join(workspace, SPIRAL_LONG), longSpiral);
   fs.writeFileSync(path.join(workspace, SEEDS_FILE), SEEDS_TEXT);
-  fs.writeFileSync(path.join(workspace, WEIGHTS_FILE), [
+  writeModel(workspace, WEIGHTS_FILE, [
     '# An MLP on 3,000 MNIST digits: with some L2, the first layer\'s units become stroke templates',
     'data: { dataset: mnist, samples: 3000, validation: 0.1 }',
     'layers:', '  - dense: 100', '    activation: relu', '  - dense: 10',
     'loss: softmax', 'optimizer: { type: adam, lr: 0.001 }', 'train: { epochs: 10, batch: 64, l2: 0.01, seed: 1 }', '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(workspace, DIVERGE_FILE), [
+  ]);
+  writeModel(workspace, DIVERGE_FILE, [
     '# lr·l2 = 5: each step multiplies the weights by about −4',
     'data: { dataset: spiral, samples: 300, classes: 3, validation: 0.2 }',
     'layers:', '  - dense: 100', '    activation: relu', '  - dense: 3',
     'loss: softmax', 'optimizer: { type: sgd, lr: 100 }', 'train: { epochs: 2000, batch: 32, l2: 0.05, seed: 1 }', '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(workspace, GRADCHECK_FILE), [
+  ]);
+  writeModel(workspace, GRADCHECK_FILE, [
     '# A conv net on the MNIST sample with a kink of every kind: ReLU, max pool, maxout, SVM hinge, L1',
     'data: { dataset: mnist, samples: 200, validation: 0.1 }',
     'layers:', '  - conv: { filters: 4, size: 3, pad: 1 }', '    activation: relu', '  - pool: 2', '  - flatten',
     '  - maxout: { units: 16, pieces: 2 }', '  - dense: 10',
     'loss: svm', 'optimizer: { type: sgd, lr: 0.01 }', 'train: { epochs: 1, batch: 32, l1: 0.001, seed: 1 }', '',
-  ].join('\n'));
+  ]);
   const sine = path.join(examples, SINE_FILE);
   if (fs.existsSync(sine)) fs.writeFileSync(path.join(workspace, SINE_COMPARE_FILE), `${fs.readFileSync(sine, 'utf8').trimEnd()}\ncompare:\n  optimizer: [sgd, momentum, adam]\n`);
   if (!fs.existsSync(path.join(workspace, RIPPLE_FILE))) {
-    fs.writeFileSync(path.join(workspace, RIPPLE_FILE), [
+    writeModel(workspace, RIPPLE_FILE, [
       '# y = sin(πx1)·cos(πx2) + noise, fitted by a small tanh MLP (val R² ≈ 0.98 with the CLI)',
       'data: { dataset: ripple, samples: 600, noise: 0.05, validation: 0.2 }',
       'layers:', '  - dense: 64', '    activation: tanh', '  - dense: 64', '    activation: tanh', '  - dense: 1',
       'loss: mse', 'optimizer: { type: adam, lr: 0.01 }', 'train: { epochs: 150, batch: 32, seed: 1 }', '',
-    ].join('\n'));
+    ]);
   }
   const initFile = path.join(workspace, INIT_FILE);
   if (fs.existsSync(initFile)) {

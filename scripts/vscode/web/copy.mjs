@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir } from '../server.mjs';
-import { prepareWorkspace } from '../browser/workspace.mjs';
+import { prepareWorkspace, writeModel } from '../browser/workspace.mjs';
 
 /** The CSV model the csv scenario trains: two numeric columns and a class, read through workspace.fs. */
 export const CSV_FILE = 'web-csv.nn.yaml';
@@ -66,18 +66,18 @@ export function prepareWebWorkspace(examples) {
   const workspace = prepareWorkspace(examples);
   fs.mkdirSync(path.join(workspace, path.dirname(CSV_DATA)), { recursive: true });
   fs.writeFileSync(path.join(workspace, CSV_DATA), pointsCsv(CSV_ROWS));
-  fs.writeFileSync(path.join(workspace, CSV_FILE), [
+  writeModel(workspace, CSV_FILE, [
     '# Points above or below the line x = y, read from a CSV file in the workspace',
     'data:', `  csv: ${CSV_DATA}`, '  label: kind', '  normalize: standard', '  validation: 0.2',
     'layers:', '  - dense: 16', '    activation: relu', '  - dense: 2',
     'loss: softmax', 'optimizer: adam', 'train: { epochs: 40, batch: 16, seed: 1 }', '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(workspace, THREADS_FILE), [
+  ]);
+  writeModel(workspace, THREADS_FILE, [
     '# Wide enough for the kernels to be spread over threads (on a cross-origin isolated page)',
     'data: { dataset: spiral, samples: 600, classes: 3, validation: 0.2 }',
     'layers:', '  - dense: 512', '    activation: relu', '  - dense: 512', '    activation: relu', '  - dense: 3',
     'loss: softmax', 'optimizer: { type: adam, lr: 0.001 }', 'train: { epochs: 15, batch: 64, seed: 2 }', '',
-  ].join('\n'));
+  ]);
   const model = fs.readFileSync(path.join(workspace, CSV_FILE), 'utf8');
   fs.writeFileSync(path.join(workspace, CSV_MISSING_FILE), model.replace(CSV_DATA, 'data/not-there.csv'));
   return workspace;

@@ -8,6 +8,7 @@ import { SHOTS, StepError, num, poll } from '../browser/common.mjs';
 import { panelTexts, readPanel, waitPanel } from '../browser/panel.mjs';
 import { clickLens, codeLensTexts, openModelFile, screenshot, startTraining, stopTraining } from '../browser/workbench.mjs';
 import { SPIRAL_LONG } from './copy.mjs';
+import { problems } from './steps.mjs';
 
 /** A model with a misspelt key: hover, completion and a quick fix work on it. */
 export const EDITOR_FILE = 'web-editor.nn.yaml';
@@ -21,8 +22,11 @@ const EDITOR_MODEL = [
 /** The line of the editor whose text matches `re` (the editor writes spaces as U+00A0: write them \\s), as a locator. */
 const lineOf = (page, re) => page.locator('.editor-instance .monaco-editor .view-lines .view-line').filter({ hasText: re }).first();
 
-/** The texts of the open editor's squiggles (error and warning), counted. */
-const squiggles = (page) => page.locator('.editor-instance .monaco-editor .squiggly-error, .editor-instance .monaco-editor .squiggly-warning').count();
+/** The open editor's squiggles, errors and warnings. */
+const squiggles = async (page) => {
+  const p = await problems(page);
+  return p.squiggles + p.warnings;
+};
 
 /**
  * The middle of the token `text` in the line matching `re`, where the mouse goes (the editor's

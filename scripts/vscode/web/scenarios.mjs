@@ -21,7 +21,7 @@ import { STORE_SCENARIOS } from './scenarios-store.mjs';
 import { asOnDesktop } from './as-desktop.mjs';
 import { isolatedWeb } from './scenarios-isolated.mjs';
 import { editorWeb, pauseWeb } from './scenarios-editor.mjs';
-import { finalLoss, trainToEnd } from './steps.mjs';
+import { finalLoss, problems, trainToEnd } from './steps.mjs';
 import { CSV_DATA, CSV_FILE, CSV_MISSING_FILE, CSV_ROWS, SPIRAL_LONG } from './copy.mjs';
 
 const shot = (name, ctx) => path.join(SHOTS, `web-${name}-${ctx.theme}.png`);
@@ -71,14 +71,6 @@ export async function compareWeb(page, ctx) {
   ctx.check(`the overlaid runs drew: ${inkSummary(ink)}`);
   await sleep(500);
   await screenshot(page, ctx, shot('compare', ctx));
-}
-
-/** The error squiggles in the active editor and the problems the status bar counts. */
-async function problems(page) {
-  return {
-    squiggles: await page.locator('.editor-instance .monaco-editor .squiggly-error').count(),
-    status: ((await page.locator('.statusbar-item[id="status.problems"]').first().textContent().catch(() => '')) ?? '').trim(),
-  };
 }
 
 /**

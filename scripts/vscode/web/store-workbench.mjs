@@ -4,10 +4,8 @@
 import { sleep } from '../server.mjs';
 import { StepError, poll } from '../browser/common.mjs';
 import { pickInQuickPick, runCommand } from '../browser/workbench.mjs';
-import { finalLoss, trainToEnd } from './steps.mjs';
+import { activationLine, finalLoss, trainToEnd } from './steps.mjs';
 
-/** The web entry's activation line, as the page's console shows the extension host's output. */
-const ACTIVATION = /^%c\[Extension Host\] %cTrainLens: web extension host \(crossOriginIsolated=(\w+)[;)]/;
 
 /** Trains the open model file from its lens to the end; the panel, its final loss, and that loss as the panel writes it. */
 export async function trainFile(page, ctx, file, ms = 120_000) {
@@ -166,8 +164,7 @@ export async function acceptFileDialog(page, ctx, { title, expect, ok }) {
 export async function reloadWorkbench(page, ctx, ms = 90_000) {
   let line = null;
   const listen = (m) => {
-    const text = m.text();
-    if (ACTIVATION.test(text)) line = text.replace(/^%c\[Extension Host\] %c/, '').split('\n')[0].replace(/ color: \S+ color: \S*$/, '');
+    line = activationLine(m.text()) ?? line;
   };
   page.on('console', listen);
   const t0 = Date.now();
